@@ -1,0 +1,196 @@
+// npm run bench:ingest
+//
+// How fast the wall takes unit locations from a real broker through parse → validate → reduce,
+// beside a bare mqtt.js subscriber on the same broker in the same run (the ratio is the figure).
+//
+// Method: N location messages are queued in Mosquitto for a persistent session while the
+// subscriber is away; the subscriber then connects and drains them as fast as it can. That
+// measures the receiving side alone: no publisher pacing, no publisher sharing the clock.
+import { performance } from 'node:perf_hooks';
+import mqtt from 'mqtt';
+import { parseConfig } from '../core/config.js';
+import { buildAdapters } from '../core/adapters/index.js';
+import { createIngest } from '../core/ingest/pipeline.js';
+import { createSituation } from '../core/situation/situation.js';
+import { startMqttIngest } from '../main/services/mqtt-ingest.js';
+import { SituationService } from '../main/services/situation-service.js';
+import { startMosquitto } from '../test/helpers/mosquitto.js';
+
+const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
+const UNITS = Number(process.env.BENCH_UNITS ?? 20_000);
+const PREFIX = 'watchfloor/v1';
+const FILTER = `${PREFIX}/units/+/location`;
+
+function makeMessages(): { topic: string; payload: string }[] {
+  const t0 = Date.now() - 60_000;
+  const out: { topic: string; payload: string }[] = [];
+  for (let i = 0; i < N; i++) {
+    const u = i % UNITS;
+    const id = `V${String(u).padStart(5, '0')}`;
+    const round = Math.floor(i / UNITS);
+    const payload = JSON.stringify({
+      id,
+      ts: t0 + round * 1000 + (u % 1000),
+      lat: +(26.0 + (u % 200) * 0.001 + round * 1e-5).toFixed(6),
+      lon: +(119.2 + Math.floor(u / 200) * 0.001 + round * 1e-5).toFixed(6),
+      kind: u % 20 === 0 ? 'patrol' : 'volunteer',
+      name: `志愿者-${u}`,
+      heading: (u * 7) % 360,
+      speed: 1.2,
+      accuracy: 8,
+      status: 'available',
+      battery: 80,
+    });
+    out.push({ topic: `${PREFIX}/units/${id}/location`, payload });
+  }
+  return out;
+}
+
+async function subscribeOnce(url: string, clientId: string): Promise<void> {
+  const c = await mqtt.connectAsync(url, { clientId, clean: false, reconnectPeriod: 0 });
+  await c.subscribeAsync(FILTER, { qos: 1 });
+  await c.endAsync();
+}
+
+async function preload(url: string, messages: { topic: string; payload: string }[]): Promise<void> {
+  const pub = await mqtt.connectAsync(url, { clientId: `bench-pub-${process.pid}`, clean: true, reconnectPeriod: 0 });
+  const WINDOW = 512;
+  let inflight = 0;
+  let i = 0;
+  await new Promise<void>((resolve, reject) => {
+    const pump = () => {
+      while (inflight < WINDOW && i < messages.length) {
+        const m = messages[i++];
+        inflight++;
+        pub.publish(m.topic, m.payload, { qos: 1 }, (err) => {
+          inflight--;
+          if (err) reject(err);
+          else if (i >= messages.length && inflight === 0) resolve();
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+  await pub.endAsync();
+}
+
+async function drainRaw(url: string, clientId: string, expected: number): Promise<{ seconds: number; count: number }> {
+  let count = 0;
+  let start = 0;
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, { clientId, clean: false, reconnectPeriod: 0 });
+    const timeout = setTimeout(() => reject(new Error(`raw drain stalled at ${count}/${expected}`)), 120_000);
+    client.on('connect', () => (start = performance.now()));
+    client.on('message', () => {
+      if (++count === expected) {
+        const seconds = (performance.now() - start) / 1000;
+        clearTimeout(timeout);
+        client.end(false, {}, () => resolve({ seconds, count }));
+      }
+    });
+  });
+}
+
+async function drainWall(url: string, clientId: string, expected: number) {
+  const config = parseConfig({ demo: false });
+  if (!config.ok) throw new Error(config.error);
+  const state = createSituation({ cameras: [], kiosks: [] }, () => undefined);
+  const service = new SituationService(state, { deltaIntervalMs: config.value.situation.deltaIntervalMs });
+  let deltas = 0;
+  let unitChanges = 0;
+  service.onDelta((d) => {
+    deltas++;
+    unitChanges += d.units.length;
+    // What a transport does with each delta: serialise it once.
+    JSON.stringify(d);
+  });
+  const adapters = buildAdapters(config.value);
+  const ingest = createIngest(
+    adapters,
+    { mapDatum: 'WGS84', sourceDatum: () => 'WGS84', maxFutureSkewMs: 300_000, cameraAlias: () => undefined, cameraPosition: () => undefined, unitKindFor: () => 'volunteer' },
+    { maxPayloadBytes: 65536 },
+  );
+  let count = 0;
+  let start = 0;
+  let resolveDone: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const connectedAt = performance.now();
+  const handle = startMqttIngest({ urls: [url], clientId, filters: [FILTER], reconnect: { minMs: 500, maxMs: 5000 } }, (topic, payload, at) => {
+    if (count === 0) start = performance.now();
+    service.apply(ingest(topic, payload, at));
+    if (++count === expected) resolveDone();
+  });
+  service.start();
+  const timeout = setTimeout(() => {
+    throw new Error(`wall drain stalled at ${count}/${expected}`);
+  }, 120_000);
+  await done;
+  const seconds = (performance.now() - (start || connectedAt)) / 1000;
+  clearTimeout(timeout);
+  service.flush();
+  service.stop();
+  await handle.close();
+  return { seconds, count, deltas, deltasPerSecond: deltas / seconds, unitChanges, rejected: state.stats.rejected, units: state.units.size };
+}
+
+/** The pure pipeline without any broker, for context: what parse → validate → reduce costs alone. */
+function pipelineOnly(messages: { topic: string; payload: string }[]) {
+  const config = parseConfig({ demo: false });
+  if (!config.ok) throw new Error(config.error);
+  const state = createSituation({ cameras: [], kiosks: [] }, () => undefined);
+  const service = new SituationService(state, { deltaIntervalMs: 50 });
+  const ingest = createIngest(
+    buildAdapters(config.value),
+    { mapDatum: 'WGS84', sourceDatum: () => 'WGS84', maxFutureSkewMs: 300_000, cameraAlias: () => undefined, cameraPosition: () => undefined, unitKindFor: () => 'volunteer' },
+    { maxPayloadBytes: 65536 },
+  );
+  const buffers = messages.map((m) => Buffer.from(m.payload));
+  const t = performance.now();
+  const now = Date.now();
+  for (let i = 0; i < messages.length; i++) service.apply(ingest(messages[i].topic, buffers[i], now));
+  return messages.length / ((performance.now() - t) / 1000);
+}
+
+async function main() {
+  console.log(`bench:ingest — ${N.toLocaleString()} unit-location messages for ${UNITS.toLocaleString()} units, QoS 1, Mosquitto on loopback`);
+  const messages = makeMessages();
+  console.log(`payload size ≈ ${Math.round(messages.reduce((s, m) => s + m.payload.length, 0) / messages.length)} bytes`);
+  const mosquitto = await startMosquitto();
+  try {
+    const rawId = `bench-raw-${process.pid}`;
+    const wallId = `bench-wall-${process.pid}`;
+    await subscribeOnce(mosquitto.url, rawId);
+    await subscribeOnce(mosquitto.url, wallId);
+    const tp = performance.now();
+    await preload(mosquitto.url, messages);
+    console.log(`queued in ${((performance.now() - tp) / 1000).toFixed(1)} s`);
+    const raw = await drainRaw(mosquitto.url, rawId, N);
+    const wall = await drainWall(mosquitto.url, wallId, N);
+    const pure = pipelineOnly(messages);
+    const rawRate = raw.count / raw.seconds;
+    const wallRate = wall.count / wall.seconds;
+    const ratio = wallRate / rawRate;
+    const rows = [
+      ['raw mqtt.js subscriber (baseline)', `${Math.round(rawRate).toLocaleString()} msg/s`, `${raw.seconds.toFixed(2)} s`],
+      ['wall: parse → validate → reduce', `${Math.round(wallRate).toLocaleString()} msg/s`, `${wall.seconds.toFixed(2)} s`],
+      ['pipeline alone (no broker)', `${Math.round(pure).toLocaleString()} msg/s`, ''],
+    ];
+    for (const r of rows) console.log(`  ${r[0].padEnd(36)} ${r[1].padStart(14)} ${r[2].padStart(8)}`);
+    console.log(`  ratio wall/raw                       ${(ratio * 100).toFixed(1)} %   (goal ≥ 70 %)`);
+    console.log(`  wall rate                            ${wallRate >= 50_000 ? 'meets' : 'MISSES'} the 50,000 msg/s goal`);
+    console.log(`  renderer deltas                      ${wall.deltasPerSecond.toFixed(1)} batches/s (goal ≤ 20), ${wall.deltas} batches, ${wall.unitChanges.toLocaleString()} unit changes sent`);
+    console.log(`  units held ${wall.units.toLocaleString()}, rejected ${wall.rejected}`);
+    console.log(JSON.stringify({ bench: 'ingest', messages: N, units: UNITS, rawRate: Math.round(rawRate), wallRate: Math.round(wallRate), ratio: +ratio.toFixed(3), pipelineOnlyRate: Math.round(pure), deltasPerSecond: +wall.deltasPerSecond.toFixed(1) }));
+  } finally {
+    await mosquitto.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,173 @@
+// Frigate NVR: `<prefix>/reviews` (one message per review item: new / update / end) raises incidents;
+// `<prefix>/events` (one message per tracked object, noisy) is only validated.
+// Payload reference: Frigate docs/docs/integrations/mqtt.md. See docs/adapters.md for the mapping.
+import { z } from 'zod';
+import type { IncidentKind, IncidentReport, Priority } from '../domain.js';
+import { accept, type AdaptContext, type AdaptOutcome, type Adapter, MAX_ID_LENGTH, readTimestamp, reject } from './common.js';
+
+export type FrigateSeverity = 'alert' | 'detection';
+
+export interface FrigateAdapterOptions {
+  /** Frigate's `mqtt.topic_prefix`; default `frigate` */
+  topicPrefix?: string;
+  /** lowest review severity that raises an incident; default `alert` */
+  minSeverity?: FrigateSeverity;
+  /** priority of the incidents raised; default 2 */
+  priority?: Priority;
+}
+
+const SOURCE = 'frigate';
+
+/** Unknown severities rank 0: below anything configurable, so they are ignored rather than rejected. */
+const SEVERITY_RANK: Record<string, number> = { detection: 1, alert: 2 };
+
+const FIRE_LABELS = new Set(['fire', 'smoke', 'fire_alarm', 'smoke_detector']);
+const TRAFFIC_LABELS = new Set(['car', 'motorcycle', 'bus', 'truck', 'bicycle']);
+
+const labels = z.array(z.string()).nullish();
+
+const envelopeSchema = z.object({
+  type: z.enum(['new', 'update', 'end']),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+
+const reviewSchema = z.object({
+  id: z.string().min(1),
+  camera: z.string().min(1),
+  start_time: z.unknown().optional(),
+  end_time: z.number().nullish(),
+  severity: z.string(),
+  thumb_path: z.string().nullish(),
+  data: z
+    .object({
+      objects: labels,
+      zones: labels,
+      audio: labels,
+      // strings in current versions; anything else is skipped rather than rejected
+      sub_labels: z.array(z.unknown()).nullish(),
+    })
+    .nullish(),
+});
+
+const eventSchema = z.object({
+  id: z.string().min(1),
+  camera: z.string().min(1),
+});
+
+function schemaReject(error: z.ZodError, what: string): AdaptOutcome {
+  const first = error.issues[0];
+  const path = first?.path.map(String).join('.') || '(root)';
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
+  return reject('schema', `${what}: ${path}: ${first?.message ?? 'invalid'}${more}`);
+}
+
+/** `person-verified` (a confirmed sub label) counts as `person`. */
+const baseLabel = (label: string): string => label.replace(/-verified$/, '');
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+
+/** fire/smoke (objects or audio) → fire; vehicles → traffic; anything else → other. */
+export function frigateIncidentKind(labelsSeen: readonly string[]): IncidentKind {
+  const base = labelsSeen.map(baseLabel);
+  if (base.some((l) => FIRE_LABELS.has(l))) return 'fire';
+  if (base.some((l) => TRAFFIC_LABELS.has(l))) return 'traffic';
+  return 'other';
+}
+
+export function createFrigateAdapter(opts: FrigateAdapterOptions = {}): Adapter {
+  const prefix = (opts.topicPrefix ?? 'frigate').replace(/\/+$/, '');
+  const reviewsTopic = `${prefix}/reviews`;
+  const eventsTopic = `${prefix}/events`;
+  const minRank = SEVERITY_RANK[opts.minSeverity ?? 'alert'];
+  const priority: Priority = opts.priority ?? 2;
+
+  function adaptReview(json: unknown, ctx: AdaptContext): AdaptOutcome {
+    const env = envelopeSchema.safeParse(json);
+    if (!env.success) return schemaReject(env.error, 'review message');
+    const parsed = reviewSchema.safeParse(env.data.after);
+    if (!parsed.success) return schemaReject(parsed.error, 'review after');
+    const r = parsed.data;
+
+    // Below the threshold: a legitimate message we do not raise. (A review can be upgraded from
+    // detection to alert by a later `update`; that update then opens the incident.)
+    if ((SEVERITY_RANK[r.severity] ?? 0) < minRank) return accept();
+
+    const id = `${SOURCE}:${r.id}`;
+    if (id.length > MAX_ID_LENGTH) return reject('schema', `review id too long for a ${MAX_ID_LENGTH}-char incident id`);
+
+    const cameraId = ctx.cameraAlias(r.camera);
+    if (cameraId === undefined) return reject('unknown_device', `Frigate camera "${r.camera.slice(0, 60)}" has no registry camera (add it or an alias)`);
+    const pos = ctx.cameraPosition(cameraId);
+    if (!pos || !Number.isFinite(pos.lat) || !Number.isFinite(pos.lon)) {
+      return reject('unknown_device', `camera ${cameraId.slice(0, 60)} (Frigate "${r.camera.slice(0, 60)}") has no position in the registry`);
+    }
+
+    // ts is when the activity began, for new, update and end alike: the incident keeps one time and
+    // the situation records when the close arrived (closedAt).
+    const ts = readTimestamp(r.start_time, ctx, 's');
+    if (!ts.ok) return ts;
+    const closed = env.data.type === 'end' || (r.end_time !== null && r.end_time !== undefined);
+
+    const objects = unique((r.data?.objects ?? []).map(baseLabel));
+    const audio = unique(r.data?.audio ?? []);
+    const zones = unique(r.data?.zones ?? []);
+    const subLabels = unique((r.data?.sub_labels ?? []).filter((s): s is string => typeof s === 'string'));
+    const what = [...objects, ...audio];
+
+    const word = r.severity === 'alert' ? '告警' : '检测';
+    const title = `Frigate ${word}: ${what.length ? what.join(', ') : '未知目标'} @ ${r.camera}${zones.length ? ` [${zones.join(', ')}]` : ''}`;
+    const detail = [
+      `severity: ${r.severity}`,
+      subLabels.length ? `sub labels: ${subLabels.join(', ')}` : undefined,
+      audio.length ? `audio: ${audio.join(', ')}` : undefined,
+      `review: ${r.id}`,
+    ]
+      .filter((x) => x !== undefined)
+      .join('; ');
+
+    const report: IncidentReport = {
+      id,
+      ts: Math.round(ts.ts), // start_time has microseconds
+      kind: frigateIncidentKind(what),
+      priority,
+      lat: pos.lat,
+      lon: pos.lon,
+      title,
+      detail,
+      cameraIds: [cameraId],
+      reporter: `frigate/${r.camera}`,
+      status: closed ? 'closed' : 'open',
+    };
+    if (r.thumb_path) report.media = [{ url: r.thumb_path, type: 'image/webp' }];
+    return accept({ type: 'incident', source: SOURCE, report });
+  }
+
+  function adaptEvent(json: unknown): AdaptOutcome {
+    // One message per tracked object: the review is the trigger, so this only checks the shape.
+    const env = envelopeSchema.safeParse(json);
+    if (!env.success) return schemaReject(env.error, 'event message');
+    const parsed = eventSchema.safeParse(env.data.after);
+    if (!parsed.success) return schemaReject(parsed.error, 'event after');
+    return accept();
+  }
+
+  function adapt(topic: string, json: unknown, ctx: AdaptContext): AdaptOutcome {
+    if (topic === reviewsTopic) return adaptReview(json, ctx);
+    if (topic === eventsTopic) return adaptEvent(json);
+    return reject('unknown_topic', `not a Frigate topic this adapter reads (${reviewsTopic}, ${eventsTopic}): ${topic.slice(0, 120)}`);
+  }
+
+  return {
+    name: SOURCE,
+    filters: [reviewsTopic, eventsTopic],
+    matches: (topic) => topic === reviewsTopic || topic === eventsTopic,
+    adapt(topic, json, ctx) {
+      try {
+        return adapt(topic, json, ctx);
+      } catch (e) {
+        return reject('schema', `frigate adapter failed: ${String((e as Error)?.message ?? e).slice(0, 120)}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// The public contract of Watchfloor's own topics, as zod schemas.
+// docs/schemas/*.json are generated from these (npm run schemas) so docs and code cannot drift.
+import { z } from 'zod';
+import { INCIDENT_KINDS, INCIDENT_STATUSES, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+
+const id = z.string().min(1).max(128);
+const timestamp = z
+  .union([z.string().max(64), z.number()])
+  .describe('ISO-8601 with offset (e.g. 2026-11-26T08:00:00+08:00) or epoch milliseconds');
+const crs = z.string().max(16).describe('datum of lat/lon: WGS84 | GCJ02 | BD09; overrides the source default from config');
+
+export const alarmSchema = z
+  .looseObject({
+    id: id.describe('identifies the incident: later messages with the same id update or close it'),
+    ts: timestamp,
+    kind: z.enum(INCIDENT_KINDS),
+    priority: z.number().int().min(1).max(4).optional().describe('1 = most urgent … 4; default 3'),
+    lat: z.number(),
+    lon: z.number(),
+    title: z.string().min(1).max(200),
+    detail: z.string().max(4000).optional(),
+    kioskId: id.optional(),
+    cameraIds: z.array(id).max(32).optional(),
+    reporter: z.string().max(200).optional(),
+    media: z
+      .array(z.looseObject({ url: z.string().min(1).max(2048), type: z.string().max(100) }))
+      .max(16)
+      .optional(),
+    status: z.enum(INCIDENT_STATUSES).optional(),
+    crs: crs.optional(),
+  })
+  .describe('watchfloor/v1/alarms/{source}');
+
+export const unitLocationSchema = z
+  .looseObject({
+    id,
+    ts: timestamp,
+    lat: z.number(),
+    lon: z.number(),
+    kind: z.enum(UNIT_KINDS),
+    name: z.string().max(200).optional(),
+    heading: z.number().min(0).max(360).optional().describe('degrees clockwise from north'),
+    speed: z.number().min(0).max(200).optional().describe('m/s'),
+    accuracy: z.number().min(0).optional().describe('metres'),
+    status: z.enum(UNIT_STATUSES).optional(),
+    battery: z.number().min(0).max(100).optional().describe('percent'),
+    crs: crs.optional(),
+  })
+  .describe('watchfloor/v1/units/{unitId}/location');
+
+export const deviceStatusSchema = z
+  .looseObject({
+    online: z.boolean(),
+    ts: timestamp,
+    sos: z.boolean().optional().describe('kiosks: the SOS button is pressed; raises an sos incident'),
+    lat: z.number().optional().describe('position, for devices missing from the registry'),
+    lon: z.number().optional(),
+    crs: crs.optional(),
+  })
+  .describe('watchfloor/v1/kiosks/{kioskId}/status and watchfloor/v1/cameras/{cameraId}/status');
+
+export type AlarmMessage = z.infer<typeof alarmSchema>;
+export type UnitLocationMessage = z.infer<typeof unitLocationSchema>;
+export type DeviceStatusMessage = z.infer<typeof deviceStatusSchema>;

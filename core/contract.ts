@@ -1,0 +1,92 @@
+// The one typed contract for everything that crosses a process boundary between the services
+// and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
+import type { RejectRecord } from './domain.js';
+import type { SituationDelta, SituationSnapshot } from './situation/situation.js';
+
+export interface BrokerHealth {
+  url: string;
+  connected: boolean;
+  /** epoch ms of the last successful connect, null if never */
+  lastConnectedAt: number | null;
+  lastMessageAt: number | null;
+  reconnects: number;
+  error: string | null;
+}
+
+export interface Health {
+  ok: boolean;
+  version: string;
+  shell: 'electron' | 'web';
+  startedAt: number;
+  broker: BrokerHealth;
+  embeddedBroker: { url: string } | null;
+  demo: boolean;
+  /** reference files that failed to load, with why; the wall runs without them */
+  referenceErrors: string[];
+}
+
+/** Static map and registry data the renderer needs once. */
+export interface ReferencePayload {
+  /** GeoJSON FeatureCollection of grid features (all levels), or null when none is configured */
+  grids: unknown | null;
+  /** optional offline basemap (a .pmtiles URL the shell serves) */
+  basemapUrl: string | null;
+  mapDatum: string;
+  /** initial view */
+  view: { lon: number; lat: number; zoom: number };
+  locale: string;
+  timeZone: string;
+}
+
+export type ServerMessage =
+  | { type: 'snapshot'; situation: SituationSnapshot; health: Health }
+  | { type: 'delta'; delta: SituationDelta }
+  | { type: 'health'; health: Health }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: string };
+
+/** Request methods: params and result types. Both ends are derived from this one map. */
+export interface Requests {
+  'incident.ack': { params: { id: string }; result: { ok: true } };
+  'incident.close': { params: { id: string }; result: { ok: true } };
+  'rejects.list': { params: Record<string, never>; result: RejectRecord[] };
+  'reference.get': { params: Record<string, never>; result: ReferencePayload };
+  'situation.get': { params: Record<string, never>; result: SituationSnapshot };
+}
+export type RequestMethod = keyof Requests;
+
+export type ClientMessage = { type: 'request'; id: number; method: RequestMethod; params: unknown };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** What the renderer sees. It cannot tell which shell is behind it. */
+export interface Bridge {
+  /** Starts receiving: a snapshot first, then deltas and health. Returns an unsubscribe. */
+  subscribe(onMessage: (m: Exclude<ServerMessage, { type: 'response' }>) => void): () => void;
+  request<M extends RequestMethod>(method: M, params: Requests[M]['params']): Promise<Result<Requests[M]['result']>>;
+  /** Transport state, for the header's connection light. */
+  onConnection(listener: (state: 'connecting' | 'open' | 'closed') => void): () => void;
+}
+
+export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'rejects.list', 'reference.get', 'situation.get'];
+
+/** Validates a message from a renderer; anything else is dropped and counted by the hub. */
+export function parseClientMessage(raw: unknown): ClientMessage | string {
+  if (typeof raw !== 'object' || raw === null) return 'message is not an object';
+  const m = raw as Record<string, unknown>;
+  if (m.type !== 'request') return `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}`;
+  if (typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) return 'request id must be an integer';
+  if (typeof m.method !== 'string' || !(REQUEST_METHODS as readonly string[]).includes(m.method)) {
+    return `unknown method ${JSON.stringify(m.method)?.slice(0, 40)}`;
+  }
+  const params = m.params ?? {};
+  if (typeof params !== 'object' || params === null) return 'params must be an object';
+  return { type: 'request', id: m.id, method: m.method as RequestMethod, params };
+}
+
+/** IPC channel names: one place, both ends. */
+export const IPC = {
+  toRenderer: 'watchfloor:server',
+  fromRenderer: 'watchfloor:client',
+  hello: 'watchfloor:hello',
+} as const;

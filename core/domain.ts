@@ -1,0 +1,184 @@
+// Domain vocabulary shared by every layer. Pure types and constants: no Node, DOM or Electron.
+
+export const INCIDENT_KINDS = ['theft', 'fight', 'drugs', 'mental', 'terror', 'urban', 'sos', 'fire', 'traffic', 'other'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export const UNIT_KINDS = ['volunteer', 'patrol', 'police', 'vehicle'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+export const UNIT_STATUSES = ['available', 'busy', 'offline'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export const INCIDENT_STATUSES = ['open', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** The three coordinate datums met in China: GPS, the national "Mars" offset, Baidu's offset on top of it. */
+export const DATUMS = ['WGS84', 'GCJ02', 'BD09'] as const;
+export type Datum = (typeof DATUMS)[number];
+
+export const GRID_LEVELS = ['city', 'district', 'street', 'community', 'grid'] as const;
+export type GridLevel = (typeof GRID_LEVELS)[number];
+
+/** 1 = most urgent. */
+export type Priority = 1 | 2 | 3 | 4;
+
+export interface MediaRef {
+  url: string;
+  type: string;
+}
+
+/** A grid cell an item falls in, with its ancestors (outermost first). */
+export interface GridRef {
+  id: string;
+  /** Names from the city down to the grid, e.g. ["福州市", "仓山区", "金山街道", "…社区", "…网格"]. */
+  names: string[];
+  /** Ids matching `names`. */
+  ids: string[];
+}
+
+/** An alarm as adapters hand it to the situation: coordinates already in the map datum, time in epoch ms. */
+export interface IncidentReport {
+  id: string;
+  ts: number;
+  kind: IncidentKind;
+  priority: Priority;
+  lat: number;
+  lon: number;
+  title: string;
+  detail?: string;
+  kioskId?: string;
+  cameraIds?: string[];
+  reporter?: string;
+  media?: MediaRef[];
+  status: IncidentStatus;
+}
+
+export interface UnitFix {
+  id: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  kind: UnitKind;
+  name?: string;
+  heading?: number;
+  /** metres per second, whatever the source sent */
+  speed?: number;
+  accuracy?: number;
+  status?: UnitStatus;
+  battery?: number;
+}
+
+export interface DeviceStatus {
+  id: string;
+  ts: number;
+  online: boolean;
+  /** kiosks only: the SOS button is pressed */
+  sos?: boolean;
+  /** optional position, used when the registry does not know the device */
+  lat?: number;
+  lon?: number;
+}
+
+// ---- Situation (what the wall shows) ----
+
+export interface Incident extends IncidentReport {
+  cameraIds: string[];
+  media: MediaRef[];
+  /** where it came from: the topic's {source} segment or the adapter name */
+  source: string;
+  /** receive time of the first and latest message, epoch ms */
+  firstSeen: number;
+  lastSeen: number;
+  closedAt?: number;
+  updates: number;
+  acknowledged: boolean;
+  grid?: GridRef;
+}
+
+export type TrailPoint = [lon: number, lat: number, ts: number];
+
+export interface Unit {
+  id: string;
+  kind: UnitKind;
+  name?: string;
+  lat: number;
+  lon: number;
+  heading?: number;
+  speed?: number;
+  accuracy?: number;
+  battery?: number;
+  status: UnitStatus;
+  /** reported time of the fix held */
+  ts: number;
+  /** receive time of the latest message about this unit */
+  lastSeen: number;
+  stale: boolean;
+  source: string;
+  gridId?: string;
+  /** recent fixes, oldest first */
+  trail: TrailPoint[];
+  outOfOrder: number;
+}
+
+export interface Kiosk {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  cameraId?: string;
+  online: boolean | null;
+  sos: boolean;
+  lastSeen?: number;
+  /** the incident raised by the current SOS press */
+  sosIncidentId?: string;
+  gridId?: string;
+}
+
+export interface Camera {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  bearing?: number;
+  fov?: number;
+  hls?: string;
+  recording?: string;
+  priority?: number;
+  online: boolean | null;
+  lastSeen?: number;
+  gridId?: string;
+}
+
+export const REJECT_REASONS = [
+  'oversized',
+  'invalid_json',
+  'invalid_encoding',
+  'schema',
+  'unknown_kind',
+  'bad_coordinates',
+  'bad_timestamp',
+  'future_timestamp',
+  'unknown_topic',
+  'unknown_device',
+  'conflict',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export interface RejectRecord {
+  at: number;
+  topic: string;
+  reason: RejectReason;
+  message: string;
+  excerpt: string;
+}
+
+export interface SituationStats {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  outOfOrder: number;
+  /** accepted + rejected messages per second over the last few seconds of receive time */
+  messagesPerSecond: number;
+  lastMessageAt: number | null;
+}

@@ -1,0 +1,27 @@
+// What flows into the situation reducer. Everything the reducer knows arrives as one of these,
+// with the time it was received, so a journal of inputs replays to the same situation.
+
+import type { DeviceStatus, IncidentReport, RejectReason, UnitFix } from './domain.js';
+
+/** An accepted, normalised fact produced by an adapter. Coordinates are in the map datum. */
+export type IngestEvent =
+  | { type: 'incident'; source: string; report: IncidentReport }
+  | { type: 'unitFix'; source: string; fix: UnitFix }
+  | { type: 'unitOffline'; source: string; id: string; ts: number }
+  | { type: 'kioskStatus'; source: string; status: DeviceStatus }
+  | { type: 'cameraStatus'; source: string; status: DeviceStatus };
+
+export interface Rejection {
+  reason: RejectReason;
+  message: string;
+}
+
+export type SituationInput =
+  /** One MQTT message turned into zero or more events (a Traccar alarm gives a fix and an incident). */
+  | { t: 'events'; at: number; topic: string; events: IngestEvent[] }
+  | { t: 'reject'; at: number; topic: string; reason: RejectReason; message: string; excerpt: string }
+  /** The clock: drives staleness and rates. Emitted by the host about once a second. */
+  | { t: 'tick'; at: number }
+  /** Operator actions travel the same path so a replay shows what the operators did. */
+  | { t: 'ack'; at: number; incidentId: string; by?: string }
+  | { t: 'close'; at: number; incidentId: string; by?: string };

@@ -1,0 +1,510 @@
+// The situation: a deterministic state machine over SituationInput.
+//
+// Why it mutates in place instead of returning new objects: at 50,000 unit fixes a second,
+// copying maps of tens of thousands of units per message is not affordable. Determinism is what
+// replay needs, and it holds: apply() reads nothing but its arguments (no clock, no randomness,
+// no I/O), so the same inputs in the same order give the same situation. Every change is also
+// recorded in `changes`, from which batched deltas for the renderer are cut.
+import type { Camera, GridRef, Incident, IncidentReport, Kiosk, RejectReason, RejectRecord, SituationStats, Unit, UnitFix } from '../domain.js';
+import type { IngestEvent, SituationInput } from '../inputs.js';
+
+export interface SituationOptions {
+  /** a unit silent this long is stale (dimmed) */
+  staleAfterMs: number;
+  /** fixes kept per unit for trails */
+  trailLength: number;
+  /** rejected messages kept for the operator panel */
+  rejectsKept: number;
+  /** closed incidents leave the live situation after this long */
+  closedRetentionMs: number;
+  /** units silent this long are forgotten (0 = never) */
+  forgetUnitsAfterMs: number;
+  /** window over which messages per second is measured */
+  rateWindowSeconds: number;
+}
+
+export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
+  staleAfterMs: 120_000,
+  trailLength: 10,
+  rejectsKept: 200,
+  closedRetentionMs: 10 * 60_000,
+  forgetUnitsAfterMs: 24 * 3600_000,
+  rateWindowSeconds: 5,
+};
+
+export type Locate = (lon: number, lat: number) => GridRef | undefined;
+
+export interface ReferenceData {
+  cameras: Omit<Camera, 'online' | 'lastSeen' | 'gridId'>[];
+  kiosks: Omit<Kiosk, 'online' | 'sos' | 'lastSeen' | 'sosIncidentId' | 'gridId'>[];
+}
+
+export interface ChangeSet {
+  incidents: Set<string>;
+  removedIncidents: Set<string>;
+  units: Set<string>;
+  removedUnits: Set<string>;
+  kiosks: Set<string>;
+  cameras: Set<string>;
+  rejects: RejectRecord[];
+}
+
+export interface SituationState {
+  readonly options: SituationOptions;
+  readonly locate: Locate;
+  now: number;
+  incidents: Map<string, Incident>;
+  /** canonical text of the last report per incident: an exact repeat is a duplicate */
+  incidentKeys: Map<string, string>;
+  units: Map<string, Unit>;
+  kiosks: Map<string, Kiosk>;
+  cameras: Map<string, Camera>;
+  stats: SituationStats;
+  rejects: RejectRecord[];
+  /** messages per receive-second, for the rate */
+  rateSecond: number;
+  rateCounts: number[];
+  changes: ChangeSet;
+}
+
+const emptyChanges = (): ChangeSet => ({
+  incidents: new Set(),
+  removedIncidents: new Set(),
+  units: new Set(),
+  removedUnits: new Set(),
+  kiosks: new Set(),
+  cameras: new Set(),
+  rejects: [],
+});
+
+export function createSituation(reference: ReferenceData, locate: Locate, options: Partial<SituationOptions> = {}): SituationState {
+  const opts = { ...DEFAULT_SITUATION_OPTIONS, ...options };
+  const state: SituationState = {
+    options: opts,
+    locate,
+    now: 0,
+    incidents: new Map(),
+    incidentKeys: new Map(),
+    units: new Map(),
+    kiosks: new Map(),
+    cameras: new Map(),
+    stats: { accepted: 0, duplicates: 0, rejected: 0, rejectedByReason: {}, outOfOrder: 0, messagesPerSecond: 0, lastMessageAt: null },
+    rejects: [],
+    rateSecond: 0,
+    rateCounts: new Array<number>(opts.rateWindowSeconds + 1).fill(0),
+    changes: emptyChanges(),
+  };
+  for (const c of reference.cameras) {
+    state.cameras.set(c.id, { ...c, online: null, gridId: locate(c.lon, c.lat)?.id });
+  }
+  for (const k of reference.kiosks) {
+    state.kiosks.set(k.id, { ...k, online: null, sos: false, gridId: locate(k.lon, k.lat)?.id });
+  }
+  return state;
+}
+
+// ---- applying inputs ----
+
+export function apply(state: SituationState, input: SituationInput): void {
+  if (input.at > state.now) state.now = input.at;
+  switch (input.t) {
+    case 'events': {
+      countMessage(state, input.at);
+      let fresh = false;
+      for (const event of input.events) {
+        if (applyEvent(state, event, input.at, input.topic)) fresh = true;
+      }
+      // A message with no events (a legitimate but irrelevant client message) counts as accepted.
+      if (fresh || input.events.length === 0) state.stats.accepted++;
+      else state.stats.duplicates++;
+      state.stats.lastMessageAt = input.at;
+      return;
+    }
+    case 'reject':
+      countMessage(state, input.at);
+      state.stats.lastMessageAt = input.at;
+      recordReject(state, { at: input.at, topic: input.topic, reason: input.reason, message: input.message, excerpt: input.excerpt });
+      return;
+    case 'tick':
+      tick(state, input.at);
+      return;
+    case 'ack': {
+      const inc = state.incidents.get(input.incidentId);
+      if (inc && !inc.acknowledged) {
+        inc.acknowledged = true;
+        state.changes.incidents.add(inc.id);
+      }
+      return;
+    }
+    case 'close': {
+      const inc = state.incidents.get(input.incidentId);
+      if (inc && inc.status !== 'closed') {
+        inc.status = 'closed';
+        inc.closedAt = input.at;
+        inc.acknowledged = true;
+        state.changes.incidents.add(inc.id);
+        releaseKioskSos(state, inc.id);
+      }
+      return;
+    }
+  }
+}
+
+function recordReject(state: SituationState, record: RejectRecord): void {
+  state.stats.rejected++;
+  state.stats.rejectedByReason[record.reason] = (state.stats.rejectedByReason[record.reason] ?? 0) + 1;
+  state.rejects.push(record);
+  if (state.rejects.length > state.options.rejectsKept) state.rejects.splice(0, state.rejects.length - state.options.rejectsKept);
+  state.changes.rejects.push(record);
+}
+
+function rejectInReducer(state: SituationState, at: number, topic: string, reason: RejectReason, message: string): void {
+  recordReject(state, { at, topic, reason, message, excerpt: '' });
+}
+
+function countMessage(state: SituationState, at: number): void {
+  const second = Math.floor(at / 1000);
+  if (second > state.rateSecond) rollRate(state, second);
+  state.rateCounts[state.rateCounts.length - 1]++;
+}
+
+/** Shifts the per-second buckets so the last one is `second`. */
+function rollRate(state: SituationState, second: number): void {
+  const shift = Math.min(second - state.rateSecond, state.rateCounts.length);
+  if (state.rateSecond === 0) {
+    state.rateCounts.fill(0);
+  } else if (shift > 0) {
+    state.rateCounts.splice(0, shift);
+    for (let i = 0; i < shift; i++) state.rateCounts.push(0);
+  }
+  state.rateSecond = second;
+}
+
+/** Returns true when the event changed something (false for a duplicate). */
+function applyEvent(state: SituationState, event: IngestEvent, at: number, topic: string): boolean {
+  switch (event.type) {
+    case 'incident':
+      return applyIncident(state, event.report, event.source, at);
+    case 'unitFix':
+      return applyFix(state, event.fix, event.source, at);
+    case 'unitOffline': {
+      const unit = state.units.get(event.id);
+      if (!unit || unit.status === 'offline') return unit !== undefined ? false : true;
+      unit.status = 'offline';
+      unit.lastSeen = at;
+      state.changes.units.add(unit.id);
+      return true;
+    }
+    case 'kioskStatus':
+      return applyKioskStatus(state, event.status, at, topic);
+    case 'cameraStatus': {
+      const s = event.status;
+      let cam = state.cameras.get(s.id);
+      if (!cam) {
+        if (s.lat === undefined || s.lon === undefined) {
+          rejectInReducer(state, at, topic, 'unknown_device', `camera ${s.id.slice(0, 60)} is not in the registry and sent no position`);
+          return true;
+        }
+        cam = { id: s.id, name: s.id, lat: s.lat, lon: s.lon, online: null, gridId: state.locate(s.lon, s.lat)?.id };
+        state.cameras.set(cam.id, cam);
+      }
+      if (cam.online === s.online && cam.lastSeen !== undefined && s.ts <= cam.lastSeen) return false;
+      cam.online = s.online;
+      cam.lastSeen = Math.max(cam.lastSeen ?? 0, s.ts);
+      state.changes.cameras.add(cam.id);
+      return true;
+    }
+  }
+}
+
+function reportKey(r: IncidentReport, source: string): string {
+  return JSON.stringify([source, r.ts, r.kind, r.priority, r.lat, r.lon, r.title, r.detail, r.kioskId, r.cameraIds, r.reporter, r.media, r.status]);
+}
+
+function applyIncident(state: SituationState, r: IncidentReport, source: string, at: number): boolean {
+  const key = reportKey(r, source);
+  if (state.incidentKeys.get(r.id) === key) return false;
+  state.incidentKeys.set(r.id, key);
+  const existing = state.incidents.get(r.id);
+  const grid = state.locate(r.lon, r.lat);
+  if (existing) {
+    const wasClosed = existing.status === 'closed';
+    Object.assign(existing, {
+      ...r,
+      cameraIds: r.cameraIds ?? existing.cameraIds,
+      media: r.media ?? existing.media,
+      detail: r.detail ?? existing.detail,
+      reporter: r.reporter ?? existing.reporter,
+      kioskId: r.kioskId ?? existing.kioskId,
+      lastSeen: at,
+      updates: existing.updates + 1,
+      grid,
+    });
+    if (r.status === 'closed' && !wasClosed) {
+      existing.closedAt = at;
+      releaseKioskSos(state, r.id);
+    }
+    if (r.status === 'open' && wasClosed) {
+      existing.closedAt = undefined;
+      existing.acknowledged = false;
+    }
+  } else {
+    state.incidents.set(r.id, {
+      ...r,
+      cameraIds: r.cameraIds ?? [],
+      media: r.media ?? [],
+      source,
+      firstSeen: at,
+      lastSeen: at,
+      closedAt: r.status === 'closed' ? at : undefined,
+      updates: 0,
+      acknowledged: false,
+      grid,
+    });
+    state.changes.removedIncidents.delete(r.id);
+  }
+  const inc = state.incidents.get(r.id)!;
+  // The alarm's kiosk camera belongs with it even when the sender did not list it.
+  const kiosk = inc.kioskId ? state.kiosks.get(inc.kioskId) : undefined;
+  if (kiosk?.cameraId && !inc.cameraIds.includes(kiosk.cameraId)) inc.cameraIds = [kiosk.cameraId, ...inc.cameraIds];
+  state.changes.incidents.add(r.id);
+  return true;
+}
+
+function applyFix(state: SituationState, fix: UnitFix, source: string, at: number): boolean {
+  const unit = state.units.get(fix.id);
+  const trailLength = state.options.trailLength;
+  if (!unit) {
+    const grid = state.locate(fix.lon, fix.lat);
+    state.units.set(fix.id, {
+      id: fix.id,
+      kind: fix.kind,
+      name: fix.name,
+      lat: fix.lat,
+      lon: fix.lon,
+      heading: fix.heading,
+      speed: fix.speed,
+      accuracy: fix.accuracy,
+      battery: fix.battery,
+      status: fix.status ?? 'available',
+      ts: fix.ts,
+      lastSeen: at,
+      stale: false,
+      source,
+      gridId: grid?.id,
+      trail: trailLength > 0 ? [[fix.lon, fix.lat, fix.ts]] : [],
+      outOfOrder: 0,
+    });
+    state.changes.removedUnits.delete(fix.id);
+    state.changes.units.add(fix.id);
+    return true;
+  }
+  if (fix.ts === unit.ts && fix.lat === unit.lat && fix.lon === unit.lon) return false;
+  unit.lastSeen = at;
+  if (fix.ts < unit.ts) {
+    // Late fix: keep it in the trail for the record, but never move the unit back in time.
+    unit.outOfOrder++;
+    state.stats.outOfOrder++;
+    insertTrailPoint(unit.trail, [fix.lon, fix.lat, fix.ts], trailLength);
+    if (unit.stale) {
+      unit.stale = false;
+      state.changes.units.add(unit.id);
+    }
+    return true;
+  }
+  const moved = fix.lat !== unit.lat || fix.lon !== unit.lon;
+  unit.lat = fix.lat;
+  unit.lon = fix.lon;
+  unit.ts = fix.ts;
+  unit.kind = fix.kind;
+  if (fix.name !== undefined) unit.name = fix.name;
+  unit.heading = fix.heading ?? unit.heading;
+  unit.speed = fix.speed;
+  unit.accuracy = fix.accuracy;
+  if (fix.battery !== undefined) unit.battery = fix.battery;
+  unit.status = fix.status ?? (unit.status === 'offline' ? 'available' : unit.status);
+  unit.stale = false;
+  unit.source = source;
+  if (moved) unit.gridId = state.locate(fix.lon, fix.lat)?.id;
+  if (trailLength > 0) {
+    unit.trail.push([fix.lon, fix.lat, fix.ts]);
+    if (unit.trail.length > trailLength) unit.trail.shift();
+  }
+  state.changes.units.add(unit.id);
+  return true;
+}
+
+function insertTrailPoint(trail: [number, number, number][], point: [number, number, number], max: number): void {
+  if (max === 0) return;
+  let i = trail.length;
+  while (i > 0 && trail[i - 1][2] > point[2]) i--;
+  if (i === 0 && trail.length >= max) return; // older than everything we keep
+  trail.splice(i, 0, point);
+  if (trail.length > max) trail.shift();
+}
+
+function applyKioskStatus(state: SituationState, s: { id: string; ts: number; online: boolean; sos?: boolean; lat?: number; lon?: number }, at: number, topic: string): boolean {
+  let kiosk = state.kiosks.get(s.id);
+  if (!kiosk) {
+    if (s.lat === undefined || s.lon === undefined) {
+      rejectInReducer(state, at, topic, 'unknown_device', `kiosk ${s.id.slice(0, 60)} is not in the registry and sent no position`);
+      return true;
+    }
+    kiosk = { id: s.id, name: s.id, lat: s.lat, lon: s.lon, online: null, sos: false, gridId: state.locate(s.lon, s.lat)?.id };
+    state.kiosks.set(kiosk.id, kiosk);
+  }
+  const sos = s.sos ?? false;
+  if (kiosk.online === s.online && kiosk.sos === sos && kiosk.lastSeen !== undefined && s.ts <= kiosk.lastSeen) return false;
+  if (kiosk.lastSeen !== undefined && s.ts < kiosk.lastSeen) {
+    // A status older than the one held says nothing about now.
+    return false;
+  }
+  kiosk.online = s.online;
+  kiosk.lastSeen = s.ts;
+  if (sos && !kiosk.sos) {
+    const id = `sos:${kiosk.id}:${s.ts}`;
+    applyIncident(
+      state,
+      {
+        id,
+        ts: s.ts,
+        kind: 'sos',
+        priority: 1,
+        lat: kiosk.lat,
+        lon: kiosk.lon,
+        title: kiosk.name,
+        kioskId: kiosk.id,
+        cameraIds: kiosk.cameraId ? [kiosk.cameraId] : [],
+        status: 'open',
+      },
+      'kiosk',
+      at,
+    );
+    kiosk.sosIncidentId = id;
+  }
+  // Releasing the button clears the kiosk's state; the incident stays open until someone closes it.
+  kiosk.sos = sos;
+  if (!sos) kiosk.sosIncidentId = undefined;
+  state.changes.kiosks.add(kiosk.id);
+  return true;
+}
+
+function releaseKioskSos(state: SituationState, incidentId: string): void {
+  for (const k of state.kiosks.values()) {
+    if (k.sosIncidentId === incidentId) {
+      k.sosIncidentId = undefined;
+      state.changes.kiosks.add(k.id);
+    }
+  }
+}
+
+function tick(state: SituationState, at: number): void {
+  const { staleAfterMs, closedRetentionMs, forgetUnitsAfterMs, rateWindowSeconds } = state.options;
+  for (const unit of state.units.values()) {
+    if (forgetUnitsAfterMs > 0 && at - unit.lastSeen > forgetUnitsAfterMs) {
+      state.units.delete(unit.id);
+      state.changes.units.delete(unit.id);
+      state.changes.removedUnits.add(unit.id);
+      continue;
+    }
+    if (!unit.stale && at - unit.lastSeen > staleAfterMs) {
+      unit.stale = true;
+      state.changes.units.add(unit.id);
+    }
+  }
+  for (const inc of state.incidents.values()) {
+    if (inc.status === 'closed' && inc.closedAt !== undefined && at - inc.closedAt > closedRetentionMs) {
+      state.incidents.delete(inc.id);
+      state.incidentKeys.delete(inc.id);
+      state.changes.incidents.delete(inc.id);
+      state.changes.removedIncidents.add(inc.id);
+    }
+  }
+  const second = Math.floor(at / 1000);
+  if (second > state.rateSecond) rollRate(state, second);
+  // The current second is still filling: average over the full seconds before it.
+  let sum = 0;
+  for (let i = 0; i < state.rateCounts.length - 1; i++) sum += state.rateCounts[i];
+  const rate = Math.round((sum / rateWindowSeconds) * 10) / 10;
+  state.stats.messagesPerSecond = rate;
+}
+
+// ---- reading the situation ----
+
+export type UnitView = Omit<Unit, 'trail'>;
+
+export interface SituationSnapshot {
+  now: number;
+  incidents: Incident[];
+  units: Unit[];
+  kiosks: Kiosk[];
+  cameras: Camera[];
+  stats: SituationStats;
+  rejects: RejectRecord[];
+}
+
+export interface SituationDelta {
+  now: number;
+  incidents: Incident[];
+  removedIncidents: string[];
+  /** changed units without their trails: the renderer extends trails itself */
+  units: UnitView[];
+  removedUnits: string[];
+  kiosks: Kiosk[];
+  cameras: Camera[];
+  stats: SituationStats;
+  rejects: RejectRecord[];
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export function snapshotOf(state: SituationState): SituationSnapshot {
+  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return {
+    now: state.now,
+    incidents: [...state.incidents.values()].map(clone).sort(byId),
+    units: [...state.units.values()].map((u) => ({ ...u, trail: u.trail.map((p) => [...p] as typeof p) })).sort(byId),
+    kiosks: [...state.kiosks.values()].map(clone).sort(byId),
+    cameras: [...state.cameras.values()].map(clone).sort(byId),
+    stats: clone(state.stats),
+    rejects: state.rejects.slice(),
+  };
+}
+
+export function hasChanges(state: SituationState): boolean {
+  const c = state.changes;
+  return c.incidents.size + c.removedIncidents.size + c.units.size + c.removedUnits.size + c.kiosks.size + c.cameras.size + c.rejects.length > 0;
+}
+
+/** Cuts the delta of everything changed since the last call and starts a new change set. */
+export function takeDelta(state: SituationState): SituationDelta {
+  const c = state.changes;
+  state.changes = emptyChanges();
+  const units: UnitView[] = [];
+  for (const id of c.units) {
+    const u = state.units.get(id);
+    if (!u) continue;
+    const { trail: _trail, ...view } = u;
+    units.push(view);
+  }
+  return {
+    now: state.now,
+    incidents: [...c.incidents].flatMap((id) => {
+      const inc = state.incidents.get(id);
+      return inc ? [clone(inc)] : [];
+    }),
+    removedIncidents: [...c.removedIncidents],
+    units,
+    removedUnits: [...c.removedUnits],
+    kiosks: [...c.kiosks].flatMap((id) => {
+      const k = state.kiosks.get(id);
+      return k ? [{ ...k }] : [];
+    }),
+    cameras: [...c.cameras].flatMap((id) => {
+      const cam = state.cameras.get(id);
+      return cam ? [{ ...cam }] : [];
+    }),
+    stats: clone(state.stats),
+    rejects: c.rejects,
+  };
+}

@@ -1,0 +1,39 @@
+// Lint, and the layering rules: core is pure (no Node, DOM, Electron, React), services never
+// import Electron, the renderer never reaches into main/ or Node.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'net', 'child_process', 'crypto', 'url', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'assets/generated/**', 'test-results/**', 'out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', 'react', 'react-dom', 'maplibre-gl', '@deck.gl/*', 'hls.js', 'mqtt', 'aedes', 'ws', '**/main/**', '**/renderer/**', '**/preload/**'] }],
+      // Determinism: time and randomness come in as arguments (replay depends on it).
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'setTimeout', 'setInterval'],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now' }, { object: 'Math', property: 'random' }, { object: 'performance', property: 'now' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass the time in' }],
+    },
+  },
+  {
+    files: ['main/services/**/*.ts', 'main/web/**/*.ts', 'main/sim/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['electron', '**/renderer/**', '**/main/electron/**'] }] },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', 'mqtt', 'aedes', 'ws', '**/main/**', '**/preload/**'] }] },
+  },
+);

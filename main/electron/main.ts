@@ -1,0 +1,149 @@
+// The Electron shell: windows, the app:// protocol, IPC wiring, security settings. Everything
+// else is the same host the web shell runs (main/services/host.ts).
+import { app, BrowserWindow, ipcMain, net, protocol, session, screen } from 'electron';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { IPC, type ServerMessage } from '../../core/contract.js';
+import { parseShellArgs } from '../services/cli-args.js';
+import { startHost, type Host } from '../services/host.js';
+import type { PeerHandle } from '../services/bridge-hub.js';
+import { startWebShell, type WebShell, CONTENT_SECURITY_POLICY } from '../web/server.js';
+import { startDemoIfEnabled, type DemoHandle } from '../sim/demo.js';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, rendererFileFor, wallWebPreferences } from './policy.js';
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
+if (process.argv.includes('--disable-gpu')) app.disableHardwareAcceleration();
+
+const appRoot = app.getAppPath();
+const rendererDir = resolve(appRoot, 'dist/renderer');
+const preloadPath = resolve(appRoot, 'dist/preload/preload.cjs');
+
+let host: Host | undefined;
+let web: WebShell | undefined;
+let demo: DemoHandle | null = null;
+const peers = new Map<number, PeerHandle>();
+let gpuCrashes = 0;
+
+function attachWindow(win: BrowserWindow): void {
+  const contents = win.webContents;
+  const id = contents.id;
+  peers.get(id)?.detach();
+  const handle = host!.hub.attach({
+    deliver: (message: ServerMessage) => {
+      if (!contents.isDestroyed()) contents.send(IPC.toRenderer, message);
+    },
+    close: () => peers.delete(id),
+  });
+  peers.set(id, handle);
+}
+
+function createWallWindow(): BrowserWindow {
+  const display = screen.getPrimaryDisplay();
+  const win = new BrowserWindow({
+    ...display.workArea,
+    backgroundColor: '#05080d',
+    show: false,
+    autoHideMenuBar: true,
+    fullscreen: process.argv.includes('--fullscreen'),
+    webPreferences: wallWebPreferences(preloadPath),
+  });
+  win.once('ready-to-show', () => win.show());
+  const contents = win.webContents;
+  contents.on('will-navigate', (e, url) => {
+    if (!isTrustedUrl(url)) e.preventDefault();
+  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.on('render-process-gone', (_e, details) => {
+    console.error(`wall renderer gone (${details.reason}); opening a new window`);
+    // Open the replacement first so the app never has zero windows and quits.
+    createWallWindow();
+    peers.get(contents.id)?.detach();
+    peers.delete(contents.id);
+    win.destroy();
+  });
+  win.on('closed', () => {
+    peers.get(contents.id)?.detach();
+    peers.delete(contents.id);
+  });
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+function senderWindow(event: Electron.IpcMainEvent): BrowserWindow | null {
+  const win = BrowserWindow.fromWebContents(event.sender);
+  // Every message must come from one of our windows showing our own page.
+  if (!win || !isTrustedUrl(event.senderFrame?.url)) return null;
+  return win;
+}
+
+async function main(): Promise<void> {
+  const args = parseShellArgs(process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a !== '--fullscreen' && a !== '--disable-gpu'));
+  if (!args.ok) {
+    console.error(args.error);
+    app.exit(2);
+    return;
+  }
+  await app.whenReady();
+  const { config, configDir, story } = args.value;
+  host = await startHost({ config, shell: 'electron', appRoot, configDir });
+  // Video and the basemap come from the same loopback server the web shell uses; app:// proxies to it.
+  web = await startWebShell({ host, staticDir: rendererDir, videoDir: resolve(appRoot, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
+  demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    if (url.pathname.startsWith('/video/') || url.pathname === '/basemap.pmtiles') {
+      return net.fetch(`${web!.url}${url.pathname}${url.search}`, { headers: request.headers });
+    }
+    const rel = rendererFileFor(url.pathname);
+    if (!rel) return new Response('bad path', { status: 400 });
+    const response = await net.fetch(pathToFileURL(join(rendererDir, rel)).toString()).catch(() => null);
+    if (!response || !response.ok) return new Response('not found', { status: 404 });
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    return new Response(response.body, { status: 200, headers });
+  });
+
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  ipcMain.on(IPC.hello, (event) => {
+    const win = senderWindow(event);
+    if (win) attachWindow(win);
+  });
+  ipcMain.on(IPC.fromRenderer, (event, message: unknown) => {
+    const win = senderWindow(event);
+    if (!win) return;
+    peers.get(event.sender.id)?.receive(message);
+  });
+
+  app.on('child-process-gone', (_e, details) => {
+    if (details.type !== 'GPU') return;
+    gpuCrashes++;
+    console.error(`GPU process gone (${details.reason}), ${gpuCrashes}/${GPU_CRASHES_BEFORE_SOFTWARE}`);
+    if (gpuCrashes >= GPU_CRASHES_BEFORE_SOFTWARE && !process.argv.includes('--disable-gpu')) {
+      app.relaunch({ args: [...process.argv.slice(1), '--disable-gpu'] });
+      app.exit(0);
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  createWallWindow();
+  console.log(`Watchfloor (Electron): broker ${host.brokerUrl}${host.embeddedBroker ? ' (embedded)' : ''}`);
+}
+
+app.on('window-all-closed', async () => {
+  await demo?.stop();
+  await web?.close();
+  await host?.close();
+  app.quit();
+});
+
+main().catch((e) => {
+  console.error(e);
+  app.exit(1);
+});

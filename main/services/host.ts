@@ -1,0 +1,205 @@
+// Composes the services both shells run: reference data, the situation, MQTT ingest (with an
+// embedded broker when none is configured) and the bridge hub. No Electron in here.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildAdapters } from '../../core/adapters/index.js';
+import type { AdaptContext } from '../../core/adapters/common.js';
+import type { WatchfloorConfig } from '../../core/config.js';
+import type { Health, ReferencePayload } from '../../core/contract.js';
+import type { Datum } from '../../core/domain.js';
+import { GridIndex } from '../../core/geo/grid-index.js';
+import { type GridFeature, parseGridCollection } from '../../core/geo/grids.js';
+import { createIngest } from '../../core/ingest/pipeline.js';
+import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference.js';
+import { createSituation } from '../../core/situation/situation.js';
+import { BridgeHub } from './bridge-hub.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
+import { type MqttIngest, startMqttIngest } from './mqtt-ingest.js';
+import { SituationService } from './situation-service.js';
+
+export const VERSION = '0.1.0';
+
+export interface HostOptions {
+  config: WatchfloorConfig;
+  shell: 'web' | 'electron';
+  /** project root: where assets/ lives */
+  appRoot: string;
+  /** folder of the config file: relative paths in it are resolved from here */
+  configDir?: string;
+  /** unique client id suffix for tests that run several hosts against one broker */
+  clientIdOverride?: string;
+  /** test hook: a clock other than Date.now */
+  now?: () => number;
+}
+
+export interface Host {
+  config: WatchfloorConfig;
+  situation: SituationService;
+  hub: BridgeHub;
+  ingest: MqttIngest;
+  embeddedBroker: EmbeddedBroker | null;
+  /** the URL actually used for the first broker (the embedded one when none was configured) */
+  brokerUrl: string;
+  health(): Health;
+  reference(): ReferencePayload;
+  /** files a shell should serve (basemap) */
+  basemapPath: string | null;
+  close(): Promise<void>;
+}
+
+/** Where the demo's generated registry and geography live (npm run build:data writes them). */
+export function demoAssetPaths(appRoot: string) {
+  const gen = resolve(appRoot, 'assets/generated');
+  return {
+    grids: resolve(gen, 'geo/fuzhou-grids.geojson'),
+    cameras: resolve(gen, 'demo/cameras.json'),
+    kiosks: resolve(gen, 'demo/kiosks.json'),
+    places: resolve(gen, 'demo/places.json'),
+  };
+}
+
+function readJson(path: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(readFileSync(path, 'utf8')) };
+  } catch (e) {
+    return { ok: false, error: `${path}: ${(e as Error).message}` };
+  }
+}
+
+export async function startHost(opts: HostOptions): Promise<Host> {
+  const { config } = opts;
+  const startedAt = Date.now();
+  const baseDir = opts.configDir ?? process.cwd();
+  const demoPaths = demoAssetPaths(opts.appRoot);
+  const pathOf = (configured: string | undefined, demoDefault: string): string | undefined =>
+    configured ? resolve(baseDir, configured) : config.demo && existsSync(demoDefault) ? demoDefault : undefined;
+
+  // ---- reference data: each file is optional; a broken one is reported and skipped ----
+  const referenceErrors: string[] = [];
+  const gridsPath = pathOf(config.reference.grids, demoPaths.grids);
+  let gridJson: unknown = null;
+  let gridFeatures: GridFeature[] = [];
+  if (gridsPath) {
+    const read = readJson(gridsPath);
+    if (!read.ok) referenceErrors.push(read.error);
+    else {
+      const parsed = parseGridCollection(read.value);
+      if (!parsed.ok) referenceErrors.push(`${gridsPath}: ${parsed.error}`);
+      else {
+        gridFeatures = parsed.features;
+        gridJson = { type: 'FeatureCollection', features: parsed.features };
+        if (parsed.skipped.length) referenceErrors.push(`${gridsPath}: skipped ${parsed.skipped.length} features (first: #${parsed.skipped[0].index} ${parsed.skipped[0].reason})`);
+      }
+    }
+  }
+  const loadRegistry = <T>(path: string | undefined, parse: (json: unknown, datum: Datum) => { ok: true; items: T[]; skipped: { index: number; reason: string }[] } | { ok: false; error: string }): T[] => {
+    if (!path) return [];
+    const read = readJson(path);
+    if (!read.ok) {
+      referenceErrors.push(read.error);
+      return [];
+    }
+    const parsed = parse(read.value, config.mapDatum);
+    if (!parsed.ok) {
+      referenceErrors.push(`${path}: ${parsed.error}`);
+      return [];
+    }
+    if (parsed.skipped.length) referenceErrors.push(`${path}: skipped ${parsed.skipped.length} entries (first: #${parsed.skipped[0].index} ${parsed.skipped[0].reason})`);
+    return parsed.items;
+  };
+  const cameras = loadRegistry(pathOf(config.reference.cameras, demoPaths.cameras), parseCameras);
+  const kiosks = loadRegistry(pathOf(config.reference.kiosks, demoPaths.kiosks), parseKiosks);
+  const gridIndex = new GridIndex(gridFeatures);
+  const state = createSituation(toReferenceData(cameras, kiosks), (lon, lat) => gridIndex.locate(lon, lat), {
+    staleAfterMs: config.situation.staleAfterMs,
+    trailLength: config.situation.trailLength,
+    rejectsKept: config.situation.rejectsKept,
+    closedRetentionMs: config.situation.closedRetentionMs,
+  });
+  const situation = new SituationService(state, { deltaIntervalMs: config.situation.deltaIntervalMs, now: opts.now });
+
+  // ---- broker ----
+  let embeddedBroker: EmbeddedBroker | null = null;
+  let brokerUrls = config.brokers;
+  if (brokerUrls.length === 0) {
+    embeddedBroker = await startEmbeddedBroker(config.embeddedBroker.port);
+    brokerUrls = [embeddedBroker.url];
+  }
+
+  // ---- ingest ----
+  const adapters = buildAdapters(config);
+  const frigateAliases = config.adapters.frigate?.cameras ?? {};
+  const ctx: Omit<AdaptContext, 'receivedAt'> = {
+    mapDatum: config.mapDatum,
+    sourceDatum: (source) => config.sources[source]?.datum ?? config.defaultDatum,
+    maxFutureSkewMs: config.limits.maxFutureSkewMs,
+    cameraAlias: (name) => frigateAliases[name] ?? (state.cameras.has(name) ? name : undefined),
+    cameraPosition: (id) => {
+      const c = state.cameras.get(id);
+      return c ? { lat: c.lat, lon: c.lon } : undefined;
+    },
+    unitKindFor: (source) => (source === 'owntracks' ? (config.adapters.owntracks?.unitKind ?? 'volunteer') : (config.adapters.traccar?.unitKind ?? 'patrol')),
+  };
+  const ingestMessage = createIngest(adapters, ctx, { maxPayloadBytes: config.limits.maxPayloadBytes });
+  const ingest = startMqttIngest(
+    {
+      urls: brokerUrls,
+      clientId: opts.clientIdOverride ?? config.clientId,
+      filters: adapters.flatMap((a) => [...a.filters]),
+      username: config.username,
+      password: config.password,
+      tls: config.tls && {
+        ...config.tls,
+        ca: config.tls.ca && resolve(baseDir, config.tls.ca),
+        cert: config.tls.cert && resolve(baseDir, config.tls.cert),
+        key: config.tls.key && resolve(baseDir, config.tls.key),
+      },
+      reconnect: config.reconnect,
+      sessionExpirySeconds: config.sessionExpirySeconds,
+    },
+    (topic, payload, receivedAt) => situation.apply(ingestMessage(topic, payload, receivedAt)),
+  );
+  situation.start();
+
+  const basemapPath = config.reference.basemap ? resolve(baseDir, config.reference.basemap) : null;
+  const health = (): Health => {
+    const broker = ingest.health();
+    return {
+      ok: broker.connected && referenceErrors.length === 0,
+      version: VERSION,
+      shell: opts.shell,
+      startedAt,
+      broker,
+      embeddedBroker: embeddedBroker ? { url: embeddedBroker.url } : null,
+      demo: config.demo,
+      referenceErrors,
+    };
+  };
+  const reference = (): ReferencePayload => ({
+    grids: gridJson,
+    basemapUrl: basemapPath ? '/basemap.pmtiles' : null,
+    mapDatum: config.mapDatum,
+    view: config.view,
+    locale: config.locale,
+    timeZone: config.timeZone,
+  });
+  const hub = new BridgeHub({ situation, health, reference });
+
+  return {
+    config,
+    situation,
+    hub,
+    ingest,
+    embeddedBroker,
+    brokerUrl: brokerUrls[0],
+    health,
+    reference,
+    basemapPath,
+    async close() {
+      hub.close();
+      situation.stop();
+      await ingest.close();
+      await embeddedBroker?.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Owns the live situation: applies inputs as they come, drives the clock, and cuts batched
+// deltas at a fixed cadence so renderers never see one message per MQTT message.
+import type { SituationInput } from '../../core/inputs.js';
+import { apply, hasChanges, type SituationDelta, type SituationSnapshot, type SituationState, snapshotOf, takeDelta } from '../../core/situation/situation.js';
+
+export interface SituationServiceOptions {
+  deltaIntervalMs: number;
+  tickMs?: number;
+  now?: () => number;
+}
+
+export class SituationService {
+  private readonly deltaListeners = new Set<(d: SituationDelta) => void>();
+  private readonly inputListeners = new Set<(i: SituationInput) => void>();
+  private timers: NodeJS.Timeout[] = [];
+  private lastStatsKey = '';
+  readonly now: () => number;
+  /** deltas sent, for the benchmark's "batches per second" */
+  deltasSent = 0;
+
+  constructor(
+    readonly state: SituationState,
+    private readonly options: SituationServiceOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.timers.length) return;
+    this.timers.push(setInterval(() => this.apply({ t: 'tick', at: this.now() }), this.options.tickMs ?? 1000));
+    this.timers.push(setInterval(() => this.flush(), this.options.deltaIntervalMs));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  apply(input: SituationInput): void {
+    apply(this.state, input);
+    for (const l of this.inputListeners) l(input);
+  }
+
+  snapshot(): SituationSnapshot {
+    return snapshotOf(this.state);
+  }
+
+  /** Every input as applied: the journal (replay issue) listens here. */
+  onInput(listener: (i: SituationInput) => void): () => void {
+    this.inputListeners.add(listener);
+    return () => this.inputListeners.delete(listener);
+  }
+
+  onDelta(listener: (d: SituationDelta) => void): () => void {
+    this.deltaListeners.add(listener);
+    return () => this.deltaListeners.delete(listener);
+  }
+
+  /** Sends what changed since the last flush, if anything did (stats count as a change). */
+  flush(): void {
+    const s = this.state.stats;
+    const statsKey = `${s.accepted}|${s.duplicates}|${s.rejected}|${s.messagesPerSecond}|${s.outOfOrder}`;
+    if (!hasChanges(this.state) && statsKey === this.lastStatsKey) return;
+    this.lastStatsKey = statsKey;
+    const delta = takeDelta(this.state);
+    this.deltasSent++;
+    for (const l of this.deltaListeners) l(delta);
+  }
+}

@@ -1,0 +1,46 @@
+// `npm run web`: the wall's services under plain Node, served to a browser.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseShellArgs } from '../services/cli-args.js';
+import { startHost } from '../services/host.js';
+import { startWebShell } from './server.js';
+import { startDemoIfEnabled } from '../sim/demo.js';
+
+const appRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+
+async function main(): Promise<void> {
+  const args = parseShellArgs(process.argv.slice(2));
+  if (!args.ok) {
+    console.error(args.error);
+    process.exit(2);
+  }
+  const { config, configDir, story } = args.value;
+  const host = await startHost({ config, shell: 'web', appRoot, configDir });
+  const web = await startWebShell({
+    host,
+    staticDir: resolve(appRoot, 'dist/renderer'),
+    videoDir: resolve(appRoot, 'assets/generated/video'),
+    listenHost: config.web.host,
+    port: config.web.port,
+  });
+  const demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });
+  for (const e of host.health().referenceErrors) console.warn(`reference: ${e}`);
+  console.log(`Watchfloor web shell: ${web.url}`);
+  console.log(`  broker: ${host.brokerUrl}${host.embeddedBroker ? ' (embedded)' : ''}${demo ? ' · demo scenario running' : ''}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await demo?.stop();
+    await web.close();
+    await host.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(`watchfloor: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+// The only API the wall's page gets: three functions over fixed channels. No Electron objects,
+// no Node, nothing that takes a channel name from the page.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC, type ClientMessage, type ServerMessage } from '../core/contract.js';
+
+contextBridge.exposeInMainWorld('watchfloor', {
+  send: (message: ClientMessage) => ipcRenderer.send(IPC.fromRenderer, message),
+  onMessage: (callback: (m: ServerMessage) => void) => {
+    const listener = (_e: IpcRendererEvent, m: ServerMessage) => callback(m);
+    ipcRenderer.on(IPC.toRenderer, listener);
+    return () => {
+      ipcRenderer.removeListener(IPC.toRenderer, listener);
+    };
+  },
+  hello: () => ipcRenderer.send(IPC.hello),
+});

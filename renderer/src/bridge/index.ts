@@ -1,0 +1,16 @@
+// Picks the transport: Electron's preload API when present, else the web shell's WebSocket.
+import type { Bridge } from '../../../core/contract';
+import { createIpcBridge } from './ipc';
+import { createWebSocketBridge } from './websocket';
+
+export { createIpcBridge, type PreloadApi } from './ipc';
+export { createWebSocketBridge, backoffDelay } from './websocket';
+
+export function bridgeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/bridge`;
+}
+
+export function pickBridge(win: Window = window): Bridge {
+  if (win.watchfloor) return createIpcBridge(win.watchfloor);
+  return createWebSocketBridge(bridgeUrl(win.location));
+}

@@ -1,0 +1,147 @@
+// Pure functions over what the wall holds: applying snapshots and deltas, and the derived views
+// the board and header read. The zustand store (store.ts) only wires these together.
+import type { Camera, Incident, Kiosk, Priority, RejectRecord, SituationStats } from '../../../core/domain';
+import type { SituationDelta, SituationSnapshot } from '../../../core/situation/situation';
+import { UnitTable } from './units';
+
+export const REJECTS_KEEP = 200;
+/** an unacknowledged incident first seen within this long counts as new even if it predates the page */
+export const NEW_WINDOW_MS = 10 * 60_000;
+
+export interface SituationData {
+  /** server time of the latest snapshot or delta */
+  now: number;
+  incidents: Map<string, Incident>;
+  kiosks: Map<string, Kiosk>;
+  cameras: Map<string, Camera>;
+  stats: SituationStats;
+  rejects: RejectRecord[];
+}
+
+export const emptyStats = (): SituationStats => ({
+  accepted: 0,
+  duplicates: 0,
+  rejected: 0,
+  rejectedByReason: {},
+  outOfOrder: 0,
+  messagesPerSecond: 0,
+  lastMessageAt: null,
+});
+
+export const emptySituation = (): SituationData => ({
+  now: 0,
+  incidents: new Map(),
+  kiosks: new Map(),
+  cameras: new Map(),
+  stats: emptyStats(),
+  rejects: [],
+});
+
+const byId = <T extends { id: string }>(items: T[]): Map<string, T> => new Map(items.map((x) => [x.id, x]));
+
+/** Keeps the last `keep` records. */
+export function appendRejects(ring: RejectRecord[], added: RejectRecord[], keep = REJECTS_KEEP): RejectRecord[] {
+  if (added.length === 0) return ring;
+  const all = ring.concat(added);
+  return all.length > keep ? all.slice(all.length - keep) : all;
+}
+
+/** A snapshot replaces everything. Units go to the table (mutated in place). */
+export function applySnapshot(snapshot: SituationSnapshot, units: UnitTable): SituationData {
+  units.load(snapshot.units);
+  return {
+    now: snapshot.now,
+    incidents: byId(snapshot.incidents),
+    kiosks: byId(snapshot.kiosks),
+    cameras: byId(snapshot.cameras),
+    stats: snapshot.stats,
+    rejects: appendRejects([], snapshot.rejects),
+  };
+}
+
+/** Applies a delta; maps that changed are new objects (so React sees them), the rest are kept. */
+export function applyDelta(data: SituationData, delta: SituationDelta, units: UnitTable): SituationData {
+  let incidents = data.incidents;
+  if (delta.incidents.length || delta.removedIncidents.length) {
+    incidents = new Map(incidents);
+    for (const inc of delta.incidents) incidents.set(inc.id, inc);
+    for (const id of delta.removedIncidents) incidents.delete(id);
+  }
+  let kiosks = data.kiosks;
+  if (delta.kiosks.length) {
+    kiosks = new Map(kiosks);
+    for (const k of delta.kiosks) kiosks.set(k.id, k);
+  }
+  let cameras = data.cameras;
+  if (delta.cameras.length) {
+    cameras = new Map(cameras);
+    for (const c of delta.cameras) cameras.set(c.id, c);
+  }
+  for (const u of delta.units) units.upsert(u);
+  for (const id of delta.removedUnits) units.remove(id);
+  return {
+    now: Math.max(data.now, delta.now),
+    incidents,
+    kiosks,
+    cameras,
+    stats: delta.stats,
+    rejects: appendRejects(data.rejects, delta.rejects),
+  };
+}
+
+/** New: open, unacknowledged, and first seen since the page loaded or within the window. */
+export function isNew(inc: Incident, pageLoadedAt: number, now: number, windowMs = NEW_WINDOW_MS): boolean {
+  return inc.status === 'open' && !inc.acknowledged && (inc.firstSeen >= pageLoadedAt || now - inc.firstSeen <= windowMs);
+}
+
+export interface BoardRow {
+  incident: Incident;
+  isNew: boolean;
+}
+
+/**
+ * Open incidents for the board: new ones first (most urgent, then newest, on top), then the
+ * rest by priority and then by age, longest waiting first.
+ */
+export function boardRows(incidents: Map<string, Incident>, pageLoadedAt: number, now: number): BoardRow[] {
+  const rows: BoardRow[] = [];
+  for (const inc of incidents.values()) {
+    if (inc.status !== 'open') continue;
+    rows.push({ incident: inc, isNew: isNew(inc, pageLoadedAt, now) });
+  }
+  rows.sort((a, b) => {
+    if (a.isNew !== b.isNew) return a.isNew ? -1 : 1;
+    const p = a.incident.priority - b.incident.priority;
+    if (p !== 0) return p;
+    const age = a.isNew ? b.incident.firstSeen - a.incident.firstSeen : a.incident.firstSeen - b.incident.firstSeen;
+    if (age !== 0) return age;
+    return a.incident.id < b.incident.id ? -1 : a.incident.id > b.incident.id ? 1 : 0;
+  });
+  return rows;
+}
+
+export function openCountsByPriority(incidents: Map<string, Incident>): Record<Priority, number> {
+  const counts: Record<Priority, number> = { 1: 0, 2: 0, 3: 0, 4: 0 };
+  for (const inc of incidents.values()) if (inc.status === 'open') counts[inc.priority]++;
+  return counts;
+}
+
+export function availableUnits(units: UnitTable): { available: number; total: number } {
+  let available = 0;
+  let total = 0;
+  for (let i = 0; i < units.count; i++) {
+    const u = units.units[i];
+    if (u.status === 'offline') continue;
+    total++;
+    if (u.status === 'available' && !u.stale) available++;
+  }
+  return { available, total };
+}
+
+/** Moves the selection through the board: +1 next, -1 previous, wrapping; starts at the top. */
+export function stepSelection(rows: BoardRow[], selectedId: string | null, step: 1 | -1): string | null {
+  if (rows.length === 0) return null;
+  const i = selectedId ? rows.findIndex((r) => r.incident.id === selectedId) : -1;
+  if (i < 0) return rows[step === 1 ? 0 : rows.length - 1].incident.id;
+  return rows[(i + step + rows.length) % rows.length].incident.id;
+}

@@ -1,0 +1,222 @@
+// Units held for the map: a Map by id plus typed-array columns (positions, colours, sizes,
+// headings) updated in place per delta, so deck.gl layers take binary attributes instead of
+// running accessors over tens of thousands of objects on every update.
+import type { TrailPoint, Unit } from '../../../core/domain';
+import type { UnitView } from '../../../core/situation/situation';
+import { UNIT_COLORS } from './colors';
+
+export const TRAIL_KEEP = 10;
+
+export interface UnitStyleOptions {
+  /** offline units are hidden unless this is set */
+  showOffline: boolean;
+}
+
+export interface UnitStyle {
+  fill: [number, number, number, number];
+  line: [number, number, number, number];
+  /** pixels */
+  radius: number;
+  /** pixels */
+  lineWidth: number;
+  visible: boolean;
+}
+
+/** How one unit looks: kind sets colour and size; stale dims it; offline hides it (by default). */
+export function unitStyle(u: Pick<Unit, 'kind' | 'stale' | 'status'>, opts: UnitStyleOptions): UnitStyle {
+  const base = UNIT_COLORS[u.kind] ?? UNIT_COLORS.volunteer;
+  const visible = u.status !== 'offline' || opts.showOffline;
+  const dim = u.status === 'offline' ? 0.35 : u.stale ? 0.45 : 1;
+  const alpha = visible ? Math.round(base[3] * dim) : 0;
+  const volunteer = u.kind === 'volunteer';
+  return {
+    fill: [base[0], base[1], base[2], alpha],
+    line: volunteer ? [0, 0, 0, 0] : [255, 255, 255, visible ? Math.round(230 * dim) : 0],
+    radius: visible ? (volunteer ? 4 : u.kind === 'vehicle' ? 7 : 6) : 0,
+    lineWidth: volunteer ? 0 : 1.5,
+    visible,
+  };
+}
+
+/** Appends a fix to a trail unless it is not newer than the last point; keeps the last `keep`. */
+export function appendTrail(trail: TrailPoint[], point: TrailPoint, keep = TRAIL_KEEP): TrailPoint[] {
+  const last = trail[trail.length - 1];
+  if (last && (point[2] < last[2] || (point[2] === last[2] && point[0] === last[0] && point[1] === last[1]))) return trail;
+  const next = trail.length >= keep ? trail.slice(trail.length - keep + 1) : trail.slice();
+  next.push(point);
+  return next;
+}
+
+export class UnitTable {
+  readonly index = new Map<string, number>();
+  units: Unit[] = [];
+  count = 0;
+  capacity = 0;
+  positions = new Float32Array(0);
+  fillColors = new Uint8Array(0);
+  lineColors = new Uint8Array(0);
+  radii = new Float32Array(0);
+  lineWidths = new Float32Array(0);
+  /** deck.gl icon angle (counter-clockwise degrees) of the heading arrow */
+  angles = new Float32Array(0);
+  /** heading arrow size in pixels: 0 when the heading is unknown or the unit hidden */
+  arrowSizes = new Float32Array(0);
+  /** bumps whenever any column changes: layers compare it */
+  version = 0;
+  private style: UnitStyleOptions;
+
+  constructor(style: UnitStyleOptions = { showOffline: false }) {
+    this.style = style;
+  }
+
+  get(id: string): Unit | undefined {
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.units[i];
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.units = [];
+    this.count = 0;
+    this.version++;
+  }
+
+  /** Replaces everything with a snapshot's units (trails included). */
+  load(units: Unit[]): void {
+    this.clear();
+    this.reserve(units.length);
+    for (const u of units) this.put({ ...u, trail: u.trail.slice(-TRAIL_KEEP) });
+    this.version++;
+  }
+
+  /** Applies a delta's unit (no trail): the trail is extended here. */
+  upsert(view: UnitView | Unit): void {
+    const i = this.index.get(view.id);
+    const point: TrailPoint = [view.lon, view.lat, view.ts];
+    if (i === undefined) {
+      const trail = 'trail' in view && Array.isArray(view.trail) ? view.trail.slice(-TRAIL_KEEP) : [point];
+      this.put({ ...view, trail });
+    } else {
+      const prev = this.units[i];
+      const trail = appendTrail(prev.trail, point);
+      this.units[i] = { ...view, trail };
+      this.write(i);
+    }
+    this.version++;
+  }
+
+  remove(id: string): void {
+    const i = this.index.get(id);
+    if (i === undefined) return;
+    const last = this.count - 1;
+    if (i !== last) {
+      // swap the last row into the hole
+      const moved = this.units[last];
+      this.units[i] = moved;
+      this.index.set(moved.id, i);
+      this.copyRow(last, i);
+    }
+    this.units.length = last;
+    this.index.delete(id);
+    this.count = last;
+    this.version++;
+  }
+
+  setStyle(style: UnitStyleOptions): void {
+    this.style = style;
+    for (let i = 0; i < this.count; i++) this.write(i);
+    this.version++;
+  }
+
+  private put(u: Unit): void {
+    this.reserve(this.count + 1);
+    const i = this.count++;
+    this.units[i] = u;
+    this.index.set(u.id, i);
+    this.write(i);
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.capacity) return;
+    const cap = Math.max(n, Math.ceil(this.capacity * 1.5), 256);
+    const grow = <T extends Float32Array | Uint8Array>(old: T, size: number, make: (n: number) => T): T => {
+      const next = make(cap * size);
+      next.set(old.subarray(0, this.count * size));
+      return next;
+    };
+    this.positions = grow(this.positions, 2, (n) => new Float32Array(n));
+    this.fillColors = grow(this.fillColors, 4, (n) => new Uint8Array(n));
+    this.lineColors = grow(this.lineColors, 4, (n) => new Uint8Array(n));
+    this.radii = grow(this.radii, 1, (n) => new Float32Array(n));
+    this.lineWidths = grow(this.lineWidths, 1, (n) => new Float32Array(n));
+    this.angles = grow(this.angles, 1, (n) => new Float32Array(n));
+    this.arrowSizes = grow(this.arrowSizes, 1, (n) => new Float32Array(n));
+    this.capacity = cap;
+  }
+
+  private write(i: number): void {
+    const u = this.units[i];
+    this.positions[i * 2] = u.lon;
+    this.positions[i * 2 + 1] = u.lat;
+    const s = unitStyle(u, this.style);
+    this.fillColors.set(s.fill, i * 4);
+    this.lineColors.set(s.line, i * 4);
+    this.radii[i] = s.radius;
+    this.lineWidths[i] = s.lineWidth;
+    const hasHeading = s.visible && typeof u.heading === 'number' && Number.isFinite(u.heading);
+    this.angles[i] = hasHeading ? -(u.heading as number) : 0;
+    this.arrowSizes[i] = hasHeading ? s.radius * 4 : 0;
+  }
+
+  private copyRow(from: number, to: number): void {
+    this.positions.copyWithin(to * 2, from * 2, from * 2 + 2);
+    this.fillColors.copyWithin(to * 4, from * 4, from * 4 + 4);
+    this.lineColors.copyWithin(to * 4, from * 4, from * 4 + 4);
+    this.radii[to] = this.radii[from];
+    this.lineWidths[to] = this.lineWidths[from];
+    this.angles[to] = this.angles[from];
+    this.arrowSizes[to] = this.arrowSizes[from];
+  }
+}
+
+export interface TrailBuffers {
+  length: number;
+  startIndices: Uint32Array;
+  positions: Float32Array;
+  colors: Uint8Array;
+}
+
+/** Flattens the trails of visible units with two or more points into one binary PathLayer input. */
+export function buildTrailBuffers(table: UnitTable, opts: UnitStyleOptions): TrailBuffers {
+  let paths = 0;
+  let points = 0;
+  for (let i = 0; i < table.count; i++) {
+    const u = table.units[i];
+    if (u.trail.length < 2 || !unitStyle(u, opts).visible) continue;
+    paths++;
+    points += u.trail.length;
+  }
+  const startIndices = new Uint32Array(paths + 1);
+  const positions = new Float32Array(points * 2);
+  const colors = new Uint8Array(points * 4);
+  let p = 0;
+  let v = 0;
+  for (let i = 0; i < table.count; i++) {
+    const u = table.units[i];
+    if (u.trail.length < 2) continue;
+    const s = unitStyle(u, opts);
+    if (!s.visible) continue;
+    startIndices[p++] = v;
+    const n = u.trail.length;
+    for (let k = 0; k < n; k++) {
+      const [lon, lat] = u.trail[k];
+      positions[v * 2] = lon;
+      positions[v * 2 + 1] = lat;
+      // older points fade out
+      colors.set([s.fill[0], s.fill[1], s.fill[2], Math.round(s.fill[3] * (0.15 + 0.6 * ((k + 1) / n)))], v * 4);
+      v++;
+    }
+  }
+  startIndices[paths] = v;
+  return { length: paths, startIndices, positions, colors };
+}

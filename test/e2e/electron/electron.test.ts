@@ -1,0 +1,37 @@
+// The Electron shell through Playwright's _electron. Skipped, saying why, where no Electron
+// binary is installed (as on this project's CI); the web-shell tests cover the same behaviour.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { _electron as electron } from 'playwright-core';
+import { APP_ROOT } from '../../helpers/host.js';
+
+const require = createRequire(import.meta.url);
+function electronBinary(): string | null {
+  try {
+    const p = require('electron') as unknown;
+    return typeof p === 'string' && existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
+}
+const binary = electronBinary();
+const built = existsSync(resolve(APP_ROOT, 'dist/main/electron.cjs'));
+if (!binary) console.warn('[electron e2e] skipped: no Electron binary installed (ELECTRON_SKIP_BINARY_DOWNLOAD); the web-shell e2e tests cover the same behaviour');
+
+describe.skipIf(!binary || !built)('Electron shell', () => {
+  it('opens a sandboxed wall window that receives the situation over IPC', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: [APP_ROOT, '--no-demo', '--port', '0'], cwd: APP_ROOT });
+    try {
+      const page = await app.firstWindow();
+      await page.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 30_000 });
+      const hasNode = await page.evaluate(() => typeof (globalThis as { require?: unknown }).require !== 'undefined' || typeof (globalThis as { process?: unknown }).process !== 'undefined');
+      expect(hasNode).toBe(false);
+      const api = await page.evaluate(() => Object.keys((window as unknown as { watchfloor: object }).watchfloor).sort());
+      expect(api).toEqual(['hello', 'onMessage', 'send']);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+// Real Debian Chromium plays the simulated live HLS through hls.js.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildVideos } from '../../../scripts/make-video.js';
+import { createLiveHlsServer, type LiveHlsServer } from '../../../main/services/video/live-hls.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const SHOT = join(repo, 'test-results', 'video', 'hls-play.png');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const built = await buildVideos();
+
+const PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>hls-play</title>
+<style>body{margin:0;background:#111}video{display:block;width:640px;height:360px;background:#000}</style>
+</head><body>
+<video id="v" muted playsinline></video>
+<script src="/hls.min.js"></script>
+<script>
+window.S = null;
+window.start = function (src) {
+  if (window.S && window.S.hls) window.S.hls.destroy();
+  const video = document.getElementById('v');
+  const S = (window.S = { t0: performance.now(), firstFrameMs: null, frames: 0, errors: [], fatal: null, hls: null });
+  const hls = new Hls({ enableWorker: true });
+  S.hls = hls;
+  hls.on(Hls.Events.ERROR, (_e, d) => {
+    const e = { type: d.type, details: d.details, fatal: !!d.fatal, code: d.response ? d.response.code : null };
+    S.errors.push(e);
+    if (d.fatal && !S.fatal) S.fatal = e;
+  });
+  hls.on(Hls.Events.MANIFEST_PARSED, () => { video.play().catch((err) => S.errors.push({ type: 'play', details: String(err), fatal: false })); });
+  const onFrame = () => {
+    if (S.firstFrameMs === null) S.firstFrameMs = performance.now() - S.t0;
+    S.frames++;
+    if (window.S === S) video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+  hls.attachMedia(video);
+  hls.loadSource(src);
+};
+window.probe = function () {
+  const video = document.getElementById('v');
+  const S = window.S;
+  const pd = S && S.hls ? S.hls.playingDate : null;
+  return {
+    currentTime: video.currentTime,
+    paused: video.paused,
+    readyState: video.readyState,
+    frames: S ? S.frames : 0,
+    firstFrameMs: S ? S.firstFrameMs : null,
+    latencyMs: pd ? Date.now() - pd.getTime() : null,
+    hlsLatency: S && S.hls ? S.hls.latency : null,
+    fatal: S ? S.fatal : null,
+    errors: S ? S.errors : [],
+    h264: MediaSource.isTypeSupported('video/mp4; codecs="avc1.42c01e"'),
+  };
+};
+</script></body></html>`;
+
+type Probe = {
+  currentTime: number;
+  paused: boolean;
+  readyState: number;
+  frames: number;
+  firstFrameMs: number | null;
+  latencyMs: number | null;
+  hlsLatency: number | null;
+  fatal: { type: string; details: string; code: number | null } | null;
+  errors: { type: string; details: string; fatal: boolean; code: number | null }[];
+  h264: boolean;
+};
+
+describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chromium', () => {
+  let hls: LiveHlsServer;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  const hlsJs = readFileSync(join(repo, 'node_modules', 'hls.js', 'dist', 'hls.min.js'));
+
+  beforeAll(async () => {
+    hls = createLiveHlsServer({ root: built.root });
+    server = createServer((req, res) => {
+      if (hls.handle(req, res)) return;
+      if (req.url === '/') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end(PAGE);
+      } else if (req.url === '/hls.min.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' });
+        res.end(hlsJs);
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 640, height: 360 } });
+    await page.goto(`${base}/`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    hls?.close();
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  });
+
+  const probe = () => page.evaluate(() => (window as unknown as { probe: () => Probe }).probe());
+  const startPlayback = (src: string) => page.evaluate((s) => (window as unknown as { start: (u: string) => void }).start(s), src);
+
+  it('plays live, advances, and recovers from a 404 fault', async () => {
+    expect((await probe()).h264, 'this Chromium cannot decode H.264 via MSE').toBe(true);
+
+    // 1. live playback
+    await startPlayback('/video/live/C001.m3u8');
+    await page.waitForFunction(() => (window as unknown as { probe: () => Probe }).probe().frames > 0, undefined, {
+      timeout: 20_000,
+    });
+    const a = await probe();
+    await page.waitForTimeout(2000);
+    const b = await probe();
+    expect(b.currentTime - a.currentTime).toBeGreaterThan(1.2);
+    expect(b.frames).toBeGreaterThan(a.frames + 10);
+    expect(b.fatal).toBeNull();
+    expect(b.latencyMs).not.toBeNull();
+    // live edge: the newest listed segment ended <= 2 s ago and hls.js holds back ~3 target durations
+    expect(b.latencyMs as number).toBeGreaterThan(1000);
+    expect(b.latencyMs as number).toBeLessThan(15_000);
+    console.log(
+      `[hls-play] first frame ${Math.round(a.firstFrameMs ?? -1)} ms, PDT latency ${b.latencyMs} ms, ` +
+        `hls.latency ${b.hlsLatency?.toFixed(2)} s, frames/2s ${b.frames - a.frames}`,
+    );
+
+    mkdirSync(dirname(SHOT), { recursive: true });
+    await page.screenshot({ path: SHOT });
+
+    // 2. fault: playlist and segments 404 -> hls.js raises a fatal network error
+    hls.setFault('C001', 'http404');
+    await page.waitForFunction(() => (window as unknown as { probe: () => Probe }).probe().fatal !== null, undefined, {
+      timeout: 15_000,
+    });
+    const f = await probe();
+    expect(f.fatal?.type).toBe('networkError');
+    expect(f.fatal?.code).toBe(404);
+    console.log(`[hls-play] fatal under fault: ${f.fatal?.details} (${f.fatal?.code})`);
+
+    // 3. clear the fault, restart playback
+    hls.setFault('C001', 'none');
+    await startPlayback('/video/live/C001.m3u8');
+    await page.waitForFunction(() => (window as unknown as { probe: () => Probe }).probe().frames > 5, undefined, {
+      timeout: 20_000,
+    });
+    const c = await probe();
+    await page.waitForTimeout(1500);
+    const d = await probe();
+    expect(d.currentTime).toBeGreaterThan(c.currentTime + 0.8);
+    expect(d.fatal).toBeNull();
+  });
+});

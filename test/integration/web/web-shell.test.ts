@@ -1,0 +1,119 @@
+// The web shell over real HTTP and a real WebSocket: the API, the bridge protocol, and refusals.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { resolve } from 'node:path';
+import WebSocket from 'ws';
+import type { Host } from '../../../main/services/host.js';
+import { startWebShell, type WebShell } from '../../../main/web/server.js';
+import type { ServerMessage } from '../../../core/contract.js';
+import { APP_ROOT, connectClient, publish, startTestHost, waitFor } from '../../helpers/host.js';
+
+const P = 'watchfloor/v1';
+let host: Host;
+let web: WebShell;
+
+beforeAll(async () => {
+  host = await startTestHost({}, `wf-web-${process.pid}`);
+  await host.ingest.ready();
+  web = await startWebShell({ host, staticDir: resolve(APP_ROOT, 'dist/renderer'), videoDir: resolve(APP_ROOT, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await web?.close();
+  await host?.close();
+});
+
+function rawGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: web.port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function openBridge(headers: Record<string, string> = {}) {
+  const ws = new WebSocket(`${web.url.replace('http', 'ws')}/bridge`, { headers });
+  const messages: ServerMessage[] = [];
+  ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  return { ws, messages, opened };
+}
+
+describe('web shell', () => {
+  it('GET /api/health reports the broker', async () => {
+    const res = await fetch(`${web.url}/api/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ ok: true, broker: { connected: true, url: host.brokerUrl }, shell: 'web' });
+  });
+
+  it('GET /api/situation returns what was published, with stats', async () => {
+    const pub = await connectClient(host.brokerUrl);
+    await publish(pub, `${P}/alarms/110`, { id: 'W-1', ts: Date.now(), kind: 'fight', priority: 1, lat: 26.08, lon: 119.3, title: '五一广场有人打架' });
+    await publish(pub, `${P}/alarms/110`, 'nope');
+    await pub.endAsync();
+    await waitFor(() => host.situation.state.incidents.has('W-1') && host.situation.state.stats.rejected > 0);
+    const body = await (await fetch(`${web.url}/api/situation`)).json();
+    expect(body.incidents.find((i: { id: string }) => i.id === 'W-1')).toMatchObject({ kind: 'fight', priority: 1, status: 'open', title: '五一广场有人打架' });
+    expect(body.stats).toMatchObject({ rejected: 1, rejectedByReason: { invalid_json: 1 } });
+    expect(Array.isArray(body.units) && Array.isArray(body.kiosks) && Array.isArray(body.cameras)).toBe(true);
+  });
+
+  it('answers unknown endpoints, wrong methods and traversal with clear errors', async () => {
+    expect((await fetch(`${web.url}/api/nothing`)).status).toBe(404);
+    expect((await fetch(`${web.url}/api/health`, { method: 'POST' })).status).toBe(405);
+    // raw paths: fetch() would normalise the dots away before they reach the server
+    for (const path of ['/../../etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd']) {
+      const { status, body } = await rawGet(path);
+      expect(body).not.toContain('root:');
+      expect([200, 400, 503]).toContain(status);
+      if (path.includes('%2f')) expect(status).toBe(400);
+    }
+  });
+
+  it('bridge: snapshot first, then batched deltas, requests and responses', async () => {
+    const { ws, messages, opened } = openBridge();
+    await opened;
+    await waitFor(() => messages.length > 0, 5000, 'snapshot');
+    expect(messages[0].type).toBe('snapshot');
+    const pub = await connectClient(host.brokerUrl);
+    for (let i = 0; i < 200; i++) await publish(pub, `${P}/units/U${i}/location`, { id: `U${i}`, ts: Date.now(), lat: 26.07, lon: 119.3 + i * 1e-4, kind: 'volunteer' }, 0);
+    await publish(pub, `${P}/alarms/110`, { id: 'W-2', ts: Date.now(), kind: 'theft', lat: 26.08, lon: 119.3, title: 't' });
+    await pub.endAsync();
+    await waitFor(() => messages.some((m) => m.type === 'delta' && m.delta.incidents.some((i) => i.id === 'W-2')), 5000, 'delta with W-2');
+    const deltas = messages.filter((m) => m.type === 'delta');
+    const unitsSeen = new Set(deltas.flatMap((m) => (m.type === 'delta' ? m.delta.units.map((u) => u.id) : [])));
+    expect(unitsSeen.size).toBe(200);
+    // 201 messages arrived as a handful of batches, not one frame each
+    expect(deltas.length).toBeLessThan(50);
+    ws.send(JSON.stringify({ type: 'request', id: 7, method: 'incident.ack', params: { id: 'W-2' } }));
+    ws.send(JSON.stringify({ type: 'request', id: 8, method: 'incident.ack', params: { id: 'does-not-exist' } }));
+    ws.send('not json');
+    ws.send(JSON.stringify({ type: 'request', id: 9, method: 'shell.exec', params: {} }));
+    await waitFor(() => messages.filter((m) => m.type === 'response').length >= 2, 5000, 'responses');
+    expect(messages.find((m) => m.type === 'response' && m.id === 7)).toMatchObject({ ok: true });
+    expect(messages.find((m) => m.type === 'response' && m.id === 8)).toMatchObject({ ok: false, error: expect.stringContaining('no incident') });
+    await waitFor(() => host.situation.state.incidents.get('W-2')!.acknowledged, 2000, 'ack applied');
+    await waitFor(() => host.hub.badRequests.count >= 2, 2000, 'bad requests counted');
+    expect(messages.some((m) => m.type === 'response' && m.id === 9)).toBe(false);
+    ws.close();
+  });
+
+  it('refuses bridge connections from another origin', async () => {
+    const { opened } = openBridge({ Origin: 'http://evil.example' });
+    await expect(opened).rejects.toThrow(/403/);
+  });
+
+  it('serves the renderer with a Content-Security-Policy', async () => {
+    const res = await fetch(`${web.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
