@@ -81,13 +81,53 @@ export function randomPointIn(area: Area, next: () => number, tries = 60): [numb
   return undefined;
 }
 
-/** True when sampled points along the segment (every ~`stepM` metres) all lie inside with margin. */
-export function segmentInside(area: Area, ax: number, ay: number, bx: number, by: number, stepM = 20): boolean {
-  const n = Math.max(2, Math.ceil(distanceM(ax, ay, bx, by) / stepM));
-  for (let i = 1; i < n; i++) {
-    const f = i / n;
-    if (!insideWithMargin(area, ax + (bx - ax) * f, ay + (by - ay) * f)) return false;
-  }
+function pointSegmentDist2(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  let f = len2 === 0 ? 0 : ((px - ax) * dx + (py - ay) * dy) / len2;
+  f = f < 0 ? 0 : f > 1 ? 1 : f;
+  const x = ax + f * dx - px;
+  const y = ay + f * dy - py;
+  return x * x + y * y;
+}
+
+function segmentsIntersect(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
+  const d1 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx);
+  const d2 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
+  const d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  const d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+/**
+ * True when the segment stays at least the margin away from every edge of the area. With both ends
+ * inside (see `insideWithMargin`) every point of the segment is then inside with that margin.
+ */
+export function segmentInside(area: Area, ax: number, ay: number, bx: number, by: number): boolean {
+  const m2 = MARGIN * MARGIN;
+  const minX = Math.min(ax, bx) - MARGIN;
+  const maxX = Math.max(ax, bx) + MARGIN;
+  const minY = Math.min(ay, by) - MARGIN;
+  const maxY = Math.max(ay, by) + MARGIN;
+  const polys = area.geometry.type === 'Polygon' ? [area.geometry.coordinates] : area.geometry.coordinates;
+  for (const poly of polys)
+    for (const ring of poly)
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const cx = ring[j][0];
+        const cy = ring[j][1];
+        const dx = ring[i][0];
+        const dy = ring[i][1];
+        if ((cx < minX && dx < minX) || (cx > maxX && dx > maxX) || (cy < minY && dy < minY) || (cy > maxY && dy > maxY)) continue;
+        if (segmentsIntersect(ax, ay, bx, by, cx, cy, dx, dy)) return false;
+        if (
+          pointSegmentDist2(cx, cy, ax, ay, bx, by) < m2 ||
+          pointSegmentDist2(dx, dy, ax, ay, bx, by) < m2 ||
+          pointSegmentDist2(ax, ay, cx, cy, dx, dy) < m2 ||
+          pointSegmentDist2(bx, by, cx, cy, dx, dy) < m2
+        )
+          return false;
+      }
   return true;
 }
 

@@ -1,10 +1,11 @@
 // Starts Debian's Mosquitto on a free loopback port for a test, with persistence on disk.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
 export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p));
 
 export async function freePort(): Promise<number> {
@@ -44,15 +45,33 @@ export interface Mosquitto {
   start(): Promise<void>;
 }
 
-export async function startMosquitto(): Promise<Mosquitto> {
+export interface MosquittoOptions {
+  /** TLS listener with these PEM files (server cert signed by `ca`) */
+  tls?: { ca: string; cert: string; key: string };
+  /** username → password; anonymous access is then refused */
+  users?: Record<string, string>;
+}
+
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
   if (!MOSQUITTO) throw new Error('Debian mosquitto is not installed (apt-get install mosquitto); .ci/run installs it');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'wf-mosq-'));
   const conf = join(dir, 'mosquitto.conf');
   // `user root` keeps it from dropping to the mosquitto user, who could not write our temp dir.
+  const auth: string[] = ['allow_anonymous true'];
+  if (opts.users) {
+    const pwfile = join(dir, 'passwd');
+    writeFileSync(pwfile, '');
+    for (const [user, password] of Object.entries(opts.users)) {
+      const r = spawnSync(MOSQUITTO_PASSWD, ['-b', pwfile, user, password]);
+      if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
+    }
+    auth.splice(0, 1, 'allow_anonymous false', `password_file ${pwfile}`);
+  }
+  const tls = opts.tls ? [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`] : [];
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'max_queued_messages 2000000', 'max_inflight_messages 0', 'max_queued_bytes 0', 'user root', ''].join('\n'),
+    [`listener ${port} 127.0.0.1`, ...tls, ...auth, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'max_queued_messages 2000000', 'max_inflight_messages 0', 'max_queued_bytes 0', 'user root', ''].join('\n'),
   );
   let proc: ChildProcess | undefined;
   const start = async () => {
@@ -72,5 +91,5 @@ export async function startMosquitto(): Promise<Mosquitto> {
     });
   };
   await start();
-  return { url: `mqtt://127.0.0.1:${port}`, port, stop, start };
+  return { url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`, port, stop, start };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVideos } from '../../../scripts/make-video.js';
+import { type Clip, cycleMs, parseMediaPlaylist, variantFor } from '../../../core/video/live-window.js';
 import { createLiveHlsServer, type LiveHlsServer } from '../../../main/services/video/live-hls.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -34,6 +35,8 @@ window.start = function (src) {
     S.errors.push(e);
     if (d.fatal && !S.fatal) S.fatal = e;
   });
+  S.changes = [];
+  hls.on(Hls.Events.FRAG_CHANGED, (_e, d) => { S.changes.push({ sn: d.frag.sn, cc: d.frag.cc, at: video.currentTime }); });
   hls.on(Hls.Events.MANIFEST_PARSED, () => { video.play().catch((err) => S.errors.push({ type: 'play', details: String(err), fatal: false })); });
   const onFrame = () => {
     if (S.firstFrameMs === null) S.firstFrameMs = performance.now() - S.t0;
@@ -57,6 +60,7 @@ window.probe = function () {
     latencyMs: pd ? Date.now() - pd.getTime() : null,
     hlsLatency: S && S.hls ? S.hls.latency : null,
     fatal: S ? S.fatal : null,
+    changes: S ? S.changes : [],
     errors: S ? S.errors : [],
     h264: MediaSource.isTypeSupported('video/mp4; codecs="avc1.42c01e"'),
   };
@@ -73,11 +77,13 @@ type Probe = {
   hlsLatency: number | null;
   fatal: { type: string; details: string; code: number | null } | null;
   errors: { type: string; details: string; fatal: boolean; code: number | null }[];
+  changes: { sn: number; cc: number; at: number }[];
   h264: boolean;
 };
 
 describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chromium', () => {
   let hls: LiveHlsServer;
+  let clipFor: (cam: string) => Clip;
   let server: Server;
   let base: string;
   let browser: Browser;
@@ -86,6 +92,12 @@ describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chr
 
   beforeAll(async () => {
     hls = createLiveHlsServer({ root: built.root });
+    const clipOf = new Map<string, Clip>();
+    for (const v of hls.variants()) {
+      const clip = parseMediaPlaylist(readFileSync(join(built.root, v, 'index.m3u8'), 'utf8'));
+      if (clip) clipOf.set(v, clip);
+    }
+    clipFor = (cam) => clipOf.get(variantFor(cam, hls.variants()) as string) as Clip;
     server = createServer((req, res) => {
       if (hls.handle(req, res)) return;
       if (req.url === '/') {
@@ -166,5 +178,32 @@ describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chr
     const d = await probe();
     expect(d.currentTime).toBeGreaterThan(c.currentTime + 0.8);
     expect(d.fatal).toBeNull();
+  });
+
+  it('plays through a loop wrap (EXT-X-DISCONTINUITY)', async () => {
+    // Anchor a fresh server so that the segment after the one hls.js starts on is a wrap.
+    const clip = clipFor('C001');
+    const [d0, d1] = clip.segments.map((x) => x.durationMs);
+    hls.close();
+    hls = createLiveHlsServer({ root: built.root, startedAt: Date.now() - (10 * cycleMs(clip) + d0 + d1 + 300) });
+    await startPlayback('/video/live/C001.m3u8');
+    await page.waitForFunction(
+      () => {
+        const p = (window as unknown as { probe: () => Probe }).probe();
+        const first = p.changes[0];
+        const wrap = p.changes.find((x) => first && x.cc > first.cc);
+        return (wrap && p.currentTime > wrap.at + 1.5) || p.fatal !== null;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    const p = await probe();
+    expect(p.fatal).toBeNull();
+    const first = p.changes[0];
+    const wrap = p.changes.find((x) => x.cc > first.cc) as { sn: number; cc: number; at: number };
+    expect(wrap.sn % clip.segments.length).toBe(0);
+    expect(wrap.cc).toBe(Math.floor(wrap.sn / clip.segments.length));
+    await page.screenshot({ path: join(dirname(SHOT), 'hls-wrap.png') });
+    console.log(`[hls-play] crossed wrap at sn ${wrap.sn} (cc ${first.cc}->${wrap.cc}), PDT latency ${p.latencyMs} ms`);
   });
 });

@@ -1,0 +1,170 @@
+// The map: maplibre draws the grid basemap, a deck.gl overlay draws the situation on top.
+// Layers are rebuilt from the store at most ~10 times a second outside React, so a stream of
+// deltas never re-renders components.
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import { Map as MaplibreMap, setWorkerUrl } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IncidentKind } from '../../../core/domain';
+import { useStore, type WallState } from '../state/store';
+import { buildTrailBuffers, type TrailBuffers } from '../state/units';
+import { drawIconAtlas } from './icons';
+import { buildLayers } from './layers';
+import { buildStyle, GRID_LAYER_IDS } from './style';
+import { setDebugHandles } from '../debug';
+
+setWorkerUrl(workerUrl);
+
+const FRAME_MS = 100;
+const TRAIL_REBUILD_MS = 500;
+
+export function uiScale(width: number): number {
+  return Math.min(2.2, Math.max(1, width / 1920));
+}
+
+export function MapView() {
+  const container = useRef<HTMLDivElement>(null);
+  const reference = useStore((s) => s.reference);
+  const referenceError = useStore((s) => s.referenceError);
+  const webgl = useStore((s) => s.webgl);
+  const { t, i18n } = useTranslation();
+  const tRef = useRef(t);
+  tRef.current = t;
+  const langRef = useRef(i18n.language);
+  langRef.current = i18n.language;
+  const ready = reference !== null || referenceError !== null;
+
+  useEffect(() => {
+    if (!ready || webgl !== 'ok' || !container.current) return;
+    const el = container.current;
+    const ref = useStore.getState().reference;
+    const view = ref?.view ?? { lon: 119.3, lat: 26.06, zoom: 11.5 };
+    const scale = uiScale(window.innerWidth);
+    const map = new MaplibreMap({
+      container: el,
+      style: buildStyle(ref?.grids ?? null, scale),
+      center: [view.lon, view.lat],
+      zoom: view.zoom,
+      minZoom: 7,
+      maxZoom: 19,
+      attributionControl: false,
+      localIdeographFontFamily: '"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
+      fadeDuration: 0,
+      dragRotate: false,
+      pitchWithRotate: false,
+    });
+    map.touchZoomRotate.disableRotation();
+
+    const icons = drawIconAtlas();
+    let overlay: MapboxOverlay | null = null;
+    let disposed = false;
+    let trails: TrailBuffers | null = null;
+    let trailsBuiltAt = 0;
+    let trailsVersion = -1;
+    let trailsShowOffline = false;
+    let lastKey = '';
+    let lastRefs: unknown[] = [];
+
+    const onPickIncident = (id: string) => useStore.getState().select(id, false);
+
+    const mountOverlay = () => {
+      overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+      map.addControl(overlay);
+      const canvas = overlay.getCanvas();
+      canvas?.addEventListener('webglcontextlost', onContextLost, { once: true });
+      lastKey = '';
+      lastRefs = [];
+    };
+    const onContextLost = (e: Event) => {
+      // luma.gl does not restore a lost context: throw the deck away and make a new one.
+      e.preventDefault();
+      console.warn('deck.gl WebGL context lost; remounting the overlay');
+      const old = overlay;
+      overlay = null;
+      if (old) {
+        try {
+          map.removeControl(old);
+        } catch {
+          /* already gone */
+        }
+      }
+      setTimeout(() => {
+        if (!disposed) mountOverlay();
+      }, 250);
+    };
+    mountOverlay();
+
+    const frame = () => {
+      if (!overlay) return;
+      const s: WallState = useStore.getState();
+      const now = Date.now();
+      const time = performance.now();
+      if (s.layers.units && s.layers.trails) {
+        const stale = trailsVersion !== s.unitsVersion || trailsShowOffline !== s.layers.offlineUnits;
+        if (stale && (trails === null || now - trailsBuiltAt >= TRAIL_REBUILD_MS)) {
+          trails = buildTrailBuffers(s.units, { showOffline: s.layers.offlineUnits });
+          trailsVersion = s.unitsVersion;
+          trailsShowOffline = s.layers.offlineUnits;
+          trailsBuiltAt = now;
+        }
+      }
+      // Skip the rebuild when nothing moves: no animation and nothing changed.
+      let animating = false;
+      for (const inc of s.incidents.values()) if (inc.status === 'open' && !inc.acknowledged) animating = true;
+      for (const k of s.kiosks.values()) if (k.sos) animating = true;
+      const key = [s.unitsVersion, trailsVersion, s.selectedId, langRef.current, Math.floor(now / 60_000)].join('|');
+      const refs = [s.incidents, s.kiosks, s.cameras, s.layers];
+      if (!animating && key === lastKey && refs.every((r, i) => r === lastRefs[i])) return;
+      lastKey = key;
+      lastRefs = refs;
+      overlay.setProps({
+        layers: buildLayers({
+          incidents: s.incidents,
+          kiosks: s.kiosks,
+          cameras: s.cameras,
+          units: s.units,
+          unitsVersion: s.unitsVersion,
+          trails,
+          layers: s.layers,
+          selectedId: s.selectedId,
+          pageLoadedAt: s.pageLoadedAt,
+          now,
+          time,
+          scale,
+          kindLabel: (k: IncidentKind) => tRef.current(`kinds.${k}`),
+          language: langRef.current,
+          icons,
+          onPickIncident,
+        }),
+      });
+    };
+    const timer = setInterval(frame, FRAME_MS);
+    // deltas and selection changes show at once rather than on the next tick
+    const unsubscribe = useStore.subscribe((s, prev) => {
+      if (s.incidents !== prev.incidents || s.selectedId !== prev.selectedId || s.layers !== prev.layers) frame();
+      if (s.layers.grids !== prev.layers.grids && map.isStyleLoaded()) {
+        for (const id of GRID_LAYER_IDS) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', s.layers.grids ? 'visible' : 'none');
+      }
+      if (s.flyTo && s.flyTo !== prev.flyTo) {
+        map.flyTo({ center: [s.flyTo.lon, s.flyTo.lat], zoom: Math.max(map.getZoom(), 14.5), speed: 1.6, essential: true });
+      }
+    });
+    map.on('load', () => {
+      el.dataset.loaded = 'true';
+      frame();
+    });
+    setDebugHandles({ map: () => map, deck: () => (overlay as unknown as { _deck?: unknown } | null)?._deck ?? null, overlay: () => overlay });
+
+    return () => {
+      disposed = true;
+      clearInterval(timer);
+      unsubscribe();
+      setDebugHandles({ map: () => null, deck: () => null, overlay: () => null });
+      map.remove();
+    };
+  }, [ready, webgl]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}

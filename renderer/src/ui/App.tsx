@@ -1,0 +1,57 @@
+// The wall's layout: header across the top, the map, the incident board on the right,
+// layers and legend bottom-left, the rejects panel over the map when asked for.
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Bridge } from '../../../core/contract';
+import { MapView } from '../map/MapView';
+import { useStore } from '../state/store';
+import { BridgeContext } from './context';
+import { Header } from './Header';
+import { IncidentBoard } from './IncidentBoard';
+import { LayerPanel } from './LayerPanel';
+import { RejectsPanel } from './RejectsPanel';
+import { installShortcuts } from './shortcuts';
+
+function Banners() {
+  const { t } = useTranslation();
+  const webgl = useStore((s) => s.webgl);
+  const referenceError = useStore((s) => s.referenceError);
+  return (
+    <>
+      {webgl === 'unavailable' && (
+        <div className="banner error" role="alert" data-testid="webgl-error">
+          {t('webgl.unavailable')}
+        </div>
+      )}
+      {referenceError && (
+        <div className="banner warn" role="status">
+          {t('reference.failed', { error: referenceError })}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function App({ bridge }: { bridge: Bridge }) {
+  const { i18n } = useTranslation();
+  useEffect(() => installShortcuts(bridge), [bridge]);
+  useEffect(() => {
+    document.documentElement.lang = i18n.language;
+  }, [i18n.language]);
+  return (
+    <BridgeContext.Provider value={bridge}>
+      <div className="wall">
+        <Header />
+        <main className="body">
+          <div className="map-area">
+            <MapView />
+            <LayerPanel />
+            <RejectsPanel />
+            <Banners />
+          </div>
+          <IncidentBoard />
+        </main>
+      </div>
+    </BridgeContext.Provider>
+  );
+}

@@ -1,0 +1,124 @@
+// The incident board: open incidents, new ones on top, most urgent first.
+import { memo, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Incident } from '../../../core/domain';
+import { formatAge, formatNumber } from '../i18n/format';
+import { PRIORITY_CSS } from '../state/colors';
+import { boardRows } from '../state/situation';
+import { useStore } from '../state/store';
+import { useBridge, useNow } from './context';
+
+/** Grid path without the city: district › street › community › grid. */
+export function gridPath(inc: Incident): string | null {
+  const names = inc.grid?.names;
+  if (!names || names.length === 0) return null;
+  return (names.length > 1 ? names.slice(1) : names).join(' › ');
+}
+
+const Row = memo(function Row({ incident, isNew, selected, now }: { incident: Incident; isNew: boolean; selected: boolean; now: number }) {
+  const { t, i18n } = useTranslation();
+  const bridge = useBridge();
+  const flyToIncident = useStore((s) => s.flyToIncident);
+  const setError = useStore((s) => s.setError);
+  const [busy, setBusy] = useState(false);
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  const act = async (method: 'incident.ack' | 'incident.close') => {
+    setBusy(true);
+    const r = await bridge.request(method, { id: incident.id });
+    setBusy(false);
+    setError(r.ok ? null : t('board.failed', { error: r.error }));
+  };
+  const path = gridPath(incident);
+  return (
+    <li
+      ref={ref}
+      className={`row${isNew ? ' new' : ''}${selected ? ' selected' : ''}`}
+      data-testid="incident-row"
+      data-incident-id={incident.id}
+      data-new={isNew ? 'true' : 'false'}
+      style={{ ['--prio' as string]: PRIORITY_CSS[incident.priority] }}
+      onClick={() => flyToIncident(incident.id)}
+    >
+      <div className="row-bar" />
+      <div className="row-main">
+        <div className="row-top">
+          {isNew && (
+            <span className="new-badge" data-testid="new-marker">
+              {t('board.new')}
+            </span>
+          )}
+          <span className="prio" title={t(`priority.${incident.priority}`)}>
+            {t(`priorityShort.${incident.priority}`)}
+          </span>
+          <span className="kind" data-testid="incident-kind">
+            {t(`kinds.${incident.kind}`)}
+          </span>
+          <span className="age">{formatAge(now - incident.firstSeen, i18n.language)}</span>
+        </div>
+        <div className="row-title">{incident.title}</div>
+        <div className="row-path">{path ?? t('board.noGrid')}</div>
+      </div>
+      <div className="row-actions">
+        {!incident.acknowledged ? (
+          <button
+            type="button"
+            className="btn ack"
+            data-testid="ack-button"
+            disabled={busy}
+            onClick={(e) => {
+              e.stopPropagation();
+              void act('incident.ack');
+            }}
+          >
+            {t('board.ack')}
+          </button>
+        ) : (
+          <span className="acked">{t('board.acked')}</span>
+        )}
+        <button
+          type="button"
+          className="btn close"
+          data-testid="close-button"
+          disabled={busy}
+          onClick={(e) => {
+            e.stopPropagation();
+            void act('incident.close');
+          }}
+        >
+          {t('board.close')}
+        </button>
+      </div>
+    </li>
+  );
+});
+
+export function IncidentBoard() {
+  const { t, i18n } = useTranslation();
+  const incidents = useStore((s) => s.incidents);
+  const pageLoadedAt = useStore((s) => s.pageLoadedAt);
+  const selectedId = useStore((s) => s.selectedId);
+  const lastError = useStore((s) => s.lastError);
+  const now = useNow(5000);
+  const rows = boardRows(incidents, pageLoadedAt, now);
+  return (
+    <aside className="board" data-testid="incident-board">
+      <div className="board-head">
+        <h2>{t('board.title')}</h2>
+        <span className="board-count">{t('board.count', { count: rows.length, formatted: formatNumber(rows.length, i18n.language) })}</span>
+      </div>
+      {lastError && <div className="board-error">{lastError}</div>}
+      {rows.length === 0 ? (
+        <div className="board-empty">{t('board.empty')}</div>
+      ) : (
+        <ul className="rows">
+          {rows.map((r) => (
+            <Row key={r.incident.id} incident={r.incident} isNew={r.isNew} selected={r.incident.id === selectedId} now={now} />
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,83 @@
+// Keyboard shortcuts for the operator's desk (documented in docs/wall.md).
+import type { Bridge } from '../../../core/contract';
+import { toggleLanguage } from '../i18n';
+import { boardRows, stepSelection } from '../state/situation';
+import { LAYER_KEYS, useStore } from '../state/store';
+
+export type ShortcutAction =
+  | { type: 'step'; step: 1 | -1 }
+  | { type: 'fly' }
+  | { type: 'ack' }
+  | { type: 'rejects' }
+  | { type: 'language' }
+  | { type: 'layer'; index: number }
+  | { type: 'escape' };
+
+/** Maps a key to an action; null for keys the wall does not use. */
+export function shortcutFor(key: string, mods: { ctrl: boolean; alt: boolean; meta: boolean }): ShortcutAction | null {
+  if (mods.ctrl || mods.alt || mods.meta) return null;
+  switch (key) {
+    case 'j':
+    case 'J':
+    case 'ArrowDown':
+      return { type: 'step', step: 1 };
+    case 'k':
+    case 'K':
+    case 'ArrowUp':
+      return { type: 'step', step: -1 };
+    case 'Enter':
+      return { type: 'fly' };
+    case 'a':
+    case 'A':
+      return { type: 'ack' };
+    case 'r':
+    case 'R':
+      return { type: 'rejects' };
+    case 'l':
+    case 'L':
+      return { type: 'language' };
+    case 'Escape':
+      return { type: 'escape' };
+  }
+  if (/^[1-5]$/.test(key)) return { type: 'layer', index: Number(key) - 1 };
+  return null;
+}
+
+export function installShortcuts(bridge: Bridge, target: Document = document): () => void {
+  const onKey = (e: KeyboardEvent) => {
+    const el = e.target as HTMLElement | null;
+    if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable)) return;
+    const action = shortcutFor(e.key, { ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey });
+    if (!action) return;
+    const s = useStore.getState();
+    switch (action.type) {
+      case 'step': {
+        const rows = boardRows(s.incidents, s.pageLoadedAt, Date.now());
+        s.select(stepSelection(rows, s.selectedId, action.step));
+        break;
+      }
+      case 'fly':
+        if (s.selectedId) s.flyToIncident(s.selectedId);
+        break;
+      case 'ack':
+        if (s.selectedId) void bridge.request('incident.ack', { id: s.selectedId });
+        break;
+      case 'rejects':
+        s.setRejectsOpen(!s.rejectsOpen);
+        break;
+      case 'language':
+        toggleLanguage();
+        break;
+      case 'layer':
+        s.toggleLayer(LAYER_KEYS[action.index]);
+        break;
+      case 'escape':
+        if (s.rejectsOpen) s.setRejectsOpen(false);
+        else s.select(null);
+        break;
+    }
+    e.preventDefault();
+  };
+  target.addEventListener('keydown', onKey);
+  return () => target.removeEventListener('keydown', onKey);
+}

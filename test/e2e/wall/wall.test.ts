@@ -1,0 +1,230 @@
+// The map wall in real Debian Chromium against the real host: alarms reach the board and the
+// map, units move, malformed messages reach the rejects panel, acknowledging works, English works.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt, { type MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../core/config.js';
+import { startHost, type Host } from '../../../main/services/host.js';
+import { startWebShell, type WebShell } from '../../../main/web/server.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
+const SHOTS = join(repo, 'test-results', 'wall');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const STATIC = join(repo, 'dist/renderer');
+const GEN = join(repo, 'assets/generated');
+const PREFIX = 'watchfloor/v1';
+
+const optional = (p: string) => (existsSync(join(GEN, p)) ? join(GEN, p) : undefined);
+
+let host: Host;
+let web: WebShell;
+let browser: Browser;
+let page: Page;
+let client: MqttClient;
+const pageErrors: string[] = [];
+
+async function publish(topic: string, payload: unknown): Promise<void> {
+  await client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+}
+
+async function openWall(url: string, viewport: { width: number; height: number }): Promise<Page> {
+  const p = await browser.newPage({ viewport });
+  p.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+  });
+  await p.goto(url);
+  await p.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 10_000 });
+  const webgl = await p.evaluate(() => document.body.dataset.webgl);
+  if (webgl !== 'ok') throw new Error(`WebGL2 is not available in this Chromium (body[data-webgl]=${webgl}); the wall cannot draw its map`);
+  await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+  await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 20_000 });
+  return p;
+}
+
+/** Screen position of a lon/lat on the page's map canvas, and whether it lies inside it. */
+async function projected(p: Page, lon: number, lat: number) {
+  return p.evaluate(
+    ([lon, lat]) => {
+      const map = window.__watchfloor!.map()!;
+      const pt = map.project([lon, lat]);
+      const c = map.getCanvas();
+      return { x: pt.x, y: pt.y, inside: pt.x >= 0 && pt.y >= 0 && pt.x <= c.clientWidth && pt.y <= c.clientHeight };
+    },
+    [lon, lat] as const,
+  );
+}
+
+/** Ids drawn by a deck.gl layer (looked up through the debug hook). */
+async function deckLayerIds(p: Page, layerId: string): Promise<string[] | null> {
+  return p.evaluate((layerId) => {
+    const deck = window.__watchfloor!.deck() as { props: { layers: { id: string; props: { data: unknown } }[] } } | null;
+    const layer = deck?.props.layers.find((l) => l.id === layerId);
+    if (!layer || !Array.isArray(layer.props.data)) return null;
+    return (layer.props.data as { id: string }[]).map((d) => d.id);
+  }, layerId);
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const parsed = parseConfig({
+    demo: false,
+    embeddedBroker: { port: 0 },
+    web: { port: 0 },
+    situation: { deltaIntervalMs: 50 },
+    reference: { grids: optional('geo/fuzhou-grids.geojson'), kiosks: optional('demo/kiosks.json'), cameras: optional('demo/cameras.json') },
+  });
+  if (!parsed.ok) throw new Error(parsed.error);
+  host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
+  web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await openWall(web.url, { width: 1920, height: 1080 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await client?.endAsync();
+  await web?.close();
+  await host?.close();
+});
+
+describe('the map wall', () => {
+  it('shows a published alarm on the board and as a marker within 5 s', async () => {
+    const alarm = { id: 'e2e-fight-1', ts: Date.now(), kind: 'fight', priority: 1, lat: 26.08, lon: 119.3, title: '五一广场东侧有人打架', status: 'open' };
+    const t0 = Date.now();
+    await publish(`${PREFIX}/alarms/e2e`, alarm);
+    const row = page.locator('[data-testid="incident-row"][data-incident-id="e2e-fight-1"]');
+    await row.waitFor({ timeout: 5_000 });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    await expect(row.locator('[data-testid="incident-kind"]').textContent()).resolves.toBe('打架斗殴');
+    await expect(row.getAttribute('data-new')).resolves.toBe('true');
+    expect(await row.locator('[data-testid="new-marker"]').count()).toBe(1);
+
+    // in the store, drawn by the incidents layer, and on screen
+    const held = await page.evaluate(() => window.__watchfloor!.store().incidents.get('e2e-fight-1'));
+    expect(held).toMatchObject({ id: 'e2e-fight-1', kind: 'fight', priority: 1, lat: 26.08, lon: 119.3 });
+    await page.waitForFunction(() => {
+      const deck = window.__watchfloor!.deck() as { props: { layers: { id: string; props: { data: { id: string }[] } }[] } } | null;
+      return deck?.props.layers.some((l) => l.id === 'incidents' && l.props.data.some((d) => d.id === 'e2e-fight-1')) ?? false;
+    }, null, { timeout: 5_000 });
+    expect(await deckLayerIds(page, 'incidents')).toContain('e2e-fight-1');
+    expect((await projected(page, 119.3, 26.08)).inside).toBe(true);
+    const open = await page.getAttribute('[data-testid="stat-open"]', 'data-count');
+    expect(Number(open)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('moves a unit published twice', async () => {
+    const base = { id: 'e2e-patrol-1', kind: 'patrol', name: '巡逻一组', heading: 90, speed: 3 };
+    await publish(`${PREFIX}/units/e2e-patrol-1/location`, { ...base, ts: Date.now(), lat: 26.075, lon: 119.29 });
+    await page.waitForFunction(() => window.__watchfloor!.store().units.get('e2e-patrol-1') !== undefined, null, { timeout: 5_000 });
+    const first = await page.evaluate(() => window.__watchfloor!.store().units.get('e2e-patrol-1')!);
+    const p1 = await projected(page, first.lon, first.lat);
+    await publish(`${PREFIX}/units/e2e-patrol-1/location`, { ...base, ts: Date.now() + 1000, lat: 26.078, lon: 119.296 });
+    await page.waitForFunction(() => window.__watchfloor!.store().units.get('e2e-patrol-1')!.lon === 119.296, null, { timeout: 5_000 });
+    const second = await page.evaluate(() => {
+      const s = window.__watchfloor!.store();
+      const u = s.units.get('e2e-patrol-1')!;
+      const i = s.units.index.get('e2e-patrol-1')!;
+      return { lon: u.lon, lat: u.lat, trail: u.trail.length, buffer: [s.units.positions[i * 2], s.units.positions[i * 2 + 1]] };
+    });
+    expect(second.lat).toBe(26.078);
+    expect(second.trail).toBe(2);
+    // the binary column the units layer draws from moved too
+    expect(second.buffer[0]).toBeCloseTo(119.296, 4);
+    expect(second.buffer[1]).toBeCloseTo(26.078, 4);
+    const p2 = await projected(page, second.lon, second.lat);
+    expect(p2.inside).toBe(true);
+    expect(p2.x).toBeGreaterThan(p1.x);
+    expect(p2.y).toBeLessThan(p1.y);
+    const available = await page.getAttribute('[data-testid="stat-units"]', 'data-available');
+    expect(Number(available)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lists a malformed message in the rejects panel with the translated reason', async () => {
+    await publish(`${PREFIX}/alarms/x`, '{"id": "broken", ');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="rejects-button"]')?.getAttribute('data-count')) >= 1, null, { timeout: 5_000 });
+    await page.click('[data-testid="rejects-button"]');
+    await page.waitForSelector('[data-testid="rejects-panel"]');
+    const row = page.locator('[data-testid="reject-row"][data-reason="invalid_json"]').first();
+    await row.waitFor({ timeout: 5_000 });
+    const text = await row.textContent();
+    expect(text).toContain('JSON 格式错误');
+    expect(text).toContain(`${PREFIX}/alarms/x`);
+    expect(text).toContain('"broken"');
+  });
+
+  it('acknowledges an incident: the request reaches the host and the "new" marker goes', async () => {
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="rejects-panel"]', { state: 'detached' });
+    const row = page.locator('[data-testid="incident-row"][data-incident-id="e2e-fight-1"]');
+    await row.locator('[data-testid="ack-button"]').click();
+    await page.waitForSelector('[data-testid="incident-row"][data-incident-id="e2e-fight-1"][data-new="false"]', { timeout: 5_000 });
+    expect(await row.locator('[data-testid="new-marker"]').count()).toBe(0);
+    expect(host.situation.state.incidents.get('e2e-fight-1')?.acknowledged).toBe(true);
+  });
+
+  it('looks right at 1920×1080 and at 4K (screenshots)', async () => {
+    // a fuller picture for the screenshots
+    const now = Date.now();
+    const kinds = ['theft', 'fire', 'traffic', 'mental', 'urban', 'sos'] as const;
+    for (let i = 0; i < kinds.length; i++) {
+      await publish(`${PREFIX}/alarms/e2e`, {
+        id: `e2e-shot-${i}`,
+        ts: now - i * 90_000,
+        kind: kinds[i],
+        priority: (i % 4) + 1,
+        lat: 26.05 + 0.012 * i,
+        lon: 119.26 + 0.017 * i,
+        title: `测试警情 ${i + 1}：${['台江万达门口电动车被盗', '仓山区居民楼冒烟', '八一七路追尾', '闽江边有人情绪激动', '占道经营', '一键报警求助'][i]}`,
+      });
+    }
+    for (let i = 0; i < 24; i++) {
+      const kind = i % 3 === 0 ? 'patrol' : 'volunteer';
+      for (let k = 0; k < 3; k++) {
+        await publish(`${PREFIX}/units/e2e-u${i}/location`, {
+          id: `e2e-u${i}`,
+          kind,
+          ts: now + k * 1000,
+          lat: 26.03 + 0.004 * (i % 6) * 3 + k * 0.0015,
+          lon: 119.24 + 0.01 * Math.floor(i / 6) * 3 + k * 0.002,
+          heading: kind === 'patrol' ? 45 : undefined,
+        });
+      }
+    }
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.size >= 7 && window.__watchfloor!.store().units.count >= 25, null, { timeout: 5_000 });
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: join(SHOTS, 'wall-1920.png') });
+
+    const big = await openWall(web.url, { width: 3840, height: 2160 });
+    await big.waitForSelector('[data-testid="incident-row"][data-incident-id="e2e-shot-0"]', { timeout: 5_000 });
+    await big.waitForTimeout(1000);
+    await big.screenshot({ path: join(SHOTS, 'wall-3840.png') });
+    const fontSize = await big.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    expect(fontSize).toBeGreaterThan(30);
+    await big.close();
+  });
+
+  it('speaks English with ?lang=en', async () => {
+    const en = await openWall(`${web.url}/?lang=en`, { width: 1920, height: 1080 });
+    const row = en.locator('[data-testid="incident-row"][data-incident-id="e2e-fight-1"]');
+    await row.waitFor({ timeout: 5_000 });
+    await expect(row.locator('[data-testid="incident-kind"]').textContent()).resolves.toBe('Fight');
+    await expect(en.locator('.board-head h2').textContent()).resolves.toBe('Incidents');
+    await en.click('[data-testid="rejects-button"]');
+    const reject = en.locator('[data-testid="reject-row"][data-reason="invalid_json"]').first();
+    await expect(reject.locator('.reason').textContent()).resolves.toBe('Invalid JSON');
+    await en.screenshot({ path: join(SHOTS, 'wall-1920-en.png') });
+    await en.close();
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { RejectRecord } from '../../../core/domain';
+import {
+  appendRejects,
+  applyDelta,
+  applySnapshot,
+  availableUnits,
+  boardRows,
+  isNew,
+  openCountsByPriority,
+  stepSelection,
+} from '../../../renderer/src/state/situation';
+import { UnitTable } from '../../../renderer/src/state/units';
+import { delta, incident, unit } from './fixtures';
+import { emptyStats } from '../../../renderer/src/state/situation';
+
+const reject = (at: number): RejectRecord => ({ at, topic: 't', reason: 'invalid_json', message: 'm', excerpt: 'x' });
+
+describe('snapshot and delta', () => {
+  it('a snapshot replaces everything', () => {
+    const units = new UnitTable();
+    units.load([unit('old')]);
+    const data = applySnapshot(
+      { now: 5, incidents: [incident('a')], units: [unit('u1'), unit('u2')], kiosks: [], cameras: [], stats: emptyStats(), rejects: [reject(1)] },
+      units,
+    );
+    expect([...data.incidents.keys()]).toEqual(['a']);
+    expect(units.count).toBe(2);
+    expect(units.get('old')).toBeUndefined();
+    expect(data.rejects).toHaveLength(1);
+  });
+
+  it('a delta changes only what it names and keeps untouched maps', () => {
+    const units = new UnitTable();
+    const s0 = applySnapshot({ now: 1, incidents: [incident('a'), incident('b')], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] }, units);
+    const s1 = applyDelta(s0, delta({ incidents: [incident('a', { acknowledged: true })], removedIncidents: ['b'] }), units);
+    expect(s1.incidents).not.toBe(s0.incidents);
+    expect(s1.incidents.get('a')!.acknowledged).toBe(true);
+    expect(s1.incidents.has('b')).toBe(false);
+    expect(s0.incidents.has('b')).toBe(true); // not mutated
+    expect(s1.kiosks).toBe(s0.kiosks);
+    const s2 = applyDelta(s1, delta({ now: 0 }), units);
+    expect(s2.incidents).toBe(s1.incidents);
+    expect(s2.now).toBe(2_000); // never goes back
+  });
+
+  it('a delta moves units and extends their trails', () => {
+    const units = new UnitTable();
+    const s0 = applySnapshot({ now: 1, incidents: [], units: [unit('u')], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] }, units);
+    const { trail: _t, ...moved } = unit('u', { lon: 119.31, ts: 2_000 });
+    applyDelta(s0, delta({ units: [moved], removedUnits: [] }), units);
+    expect(units.get('u')!.trail).toEqual([
+      [119.3, 26.08, 1_000],
+      [119.31, 26.08, 2_000],
+    ]);
+    applyDelta(s0, delta({ removedUnits: ['u'] }), units);
+    expect(units.count).toBe(0);
+  });
+
+  it('keeps the last 200 rejects', () => {
+    let ring: RejectRecord[] = [];
+    for (let i = 0; i < 25; i++) ring = appendRejects(ring, Array.from({ length: 10 }, (_, k) => reject(i * 10 + k)));
+    expect(ring).toHaveLength(200);
+    expect(ring[0].at).toBe(50);
+    expect(ring[199].at).toBe(249);
+    expect(appendRejects(ring, [])).toBe(ring);
+  });
+});
+
+describe('new incidents and the board', () => {
+  const loaded = 10_000;
+  it('new = open, unacknowledged, first seen since load or within the window', () => {
+    expect(isNew(incident('a', { firstSeen: 11_000 }), loaded, 12_000)).toBe(true);
+    expect(isNew(incident('a', { firstSeen: 11_000, acknowledged: true }), loaded, 12_000)).toBe(false);
+    expect(isNew(incident('a', { firstSeen: 11_000, status: 'closed' }), loaded, 12_000)).toBe(false);
+    expect(isNew(incident('a', { firstSeen: 5_000 }), loaded, 12_000, 60_000)).toBe(true);
+    expect(isNew(incident('a', { firstSeen: 5_000 }), loaded, 10_000_000, 60_000)).toBe(false);
+  });
+
+  it('sorts new first, then by priority, then by age; closed ones are left out', () => {
+    const now = 10 * 3600_000;
+    const m = new Map(
+      [
+        incident('old-p1', { priority: 1, firstSeen: 1_000, acknowledged: true }),
+        incident('old-p3-older', { priority: 3, firstSeen: 2_000, acknowledged: true }),
+        incident('old-p3-newer', { priority: 3, firstSeen: 3_000, acknowledged: true }),
+        incident('new-p2', { priority: 2, firstSeen: now - 1000 }),
+        incident('new-p1-older', { priority: 1, firstSeen: now - 5000 }),
+        incident('new-p1-newer', { priority: 1, firstSeen: now - 2000 }),
+        incident('closed', { status: 'closed', firstSeen: now }),
+      ].map((i) => [i.id, i]),
+    );
+    const rows = boardRows(m, now - 60_000, now);
+    expect(rows.map((r) => r.incident.id)).toEqual(['new-p1-newer', 'new-p1-older', 'new-p2', 'old-p1', 'old-p3-older', 'old-p3-newer']);
+    expect(rows.filter((r) => r.isNew)).toHaveLength(3);
+  });
+
+  it('counts open incidents by priority and available units', () => {
+    const m = new Map([incident('a', { priority: 1 }), incident('b', { priority: 1 }), incident('c', { priority: 4 }), incident('d', { priority: 2, status: 'closed' })].map((i) => [i.id, i]));
+    expect(openCountsByPriority(m)).toEqual({ 1: 2, 2: 0, 3: 0, 4: 1 });
+    const units = new UnitTable();
+    units.load([unit('a'), unit('b', { status: 'busy' }), unit('c', { stale: true }), unit('d', { status: 'offline' })]);
+    expect(availableUnits(units)).toEqual({ available: 1, total: 3 });
+  });
+
+  it('steps the selection through the rows, wrapping', () => {
+    const rows = ['a', 'b', 'c'].map((id) => ({ incident: incident(id), isNew: false }));
+    expect(stepSelection(rows, null, 1)).toBe('a');
+    expect(stepSelection(rows, null, -1)).toBe('c');
+    expect(stepSelection(rows, 'c', 1)).toBe('a');
+    expect(stepSelection(rows, 'a', -1)).toBe('c');
+    expect(stepSelection(rows, 'gone', 1)).toBe('a');
+    expect(stepSelection([], 'a', 1)).toBeNull();
+  });
+});
