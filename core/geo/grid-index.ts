@@ -12,6 +12,8 @@ export class GridIndex {
   private readonly tree: Flatbush | undefined;
   /** feature index per Flatbush item (features with an empty geometry are left out of the tree) */
   private readonly itemToFeature: number[] = [];
+  private readonly indexById = new Map<string, number>();
+  private readonly maxDepth: number;
 
   constructor(features: readonly GridFeature[]) {
     this.features = features;
@@ -19,6 +21,10 @@ export class GridIndex {
       Object.freeze({ id: f.properties.id, names: Object.freeze([...f.properties.names]) as string[], ids: Object.freeze([...f.properties.ids]) as string[] }),
     );
     this.depths = Int8Array.from(features, (f) => levelDepth(f.properties.level));
+    this.maxDepth = this.depths.reduce((m, d) => Math.max(m, d), -1);
+    features.forEach((f, i) => {
+      if (!this.indexById.has(f.properties.id)) this.indexById.set(f.properties.id, i);
+    });
     const boxes = features.map((f) => geometryBBox(f.geometry));
     boxes.forEach((b, i) => {
       if (!Number.isNaN(b[0])) this.itemToFeature.push(i);
@@ -49,8 +55,17 @@ export class GridIndex {
     return -1;
   }
 
-  /** The deepest feature (grid, else community, street, district, city) containing the point. */
-  locate(lon: number, lat: number): GridRef | undefined {
+  /**
+   * The deepest feature (grid, else community, street, district, city) containing the point.
+   * `hintId` is where the point was last time: a moving unit usually stays in its grid, and one
+   * small polygon test then replaces the tree search. Only a deepest-level hint can short-cut,
+   * since a finer feature could contain the point otherwise.
+   */
+  locate(lon: number, lat: number, hintId?: string): GridRef | undefined {
+    if (hintId !== undefined) {
+      const h = this.indexById.get(hintId);
+      if (h !== undefined && this.depths[h] === this.maxDepth && pointInGeometry(lon, lat, this.features[h].geometry)) return this.refs[h];
+    }
     const i = this.locateIndex(lon, lat);
     return i < 0 ? undefined : this.refs[i];
   }

@@ -58,18 +58,76 @@ export function priorityFor(rng: Rng, kind: IncidentKind): Priority {
   }
 }
 
-/** Title templates per kind; `{p}` is the place. */
-const TITLES: Readonly<Record<IncidentKind, readonly string[]>> = {
-  theft: ['{p}服装店手机被盗', '{p}电动车被盗', '{p}有人钱包被扒', '{p}车窗被砸车内财物被盗', '{p}快递柜包裹被盗', '{p}店铺收银台现金被盗', '{p}商场内背包被拎走'],
-  urban: ['{p}占道经营', '{p}井盖缺失', '{p}建筑垃圾乱堆放', '{p}共享单车堵塞人行道', '{p}夜间施工噪音扰民', '{p}违规张贴小广告', '{p}路灯损坏', '{p}流动摊贩聚集'],
-  traffic: ['{p}两车追尾', '{p}电动车与行人相撞', '{p}车辆违停堵塞消防通道', '{p}路口信号灯故障', '{p}交通拥堵', '{p}货车侧翻散落货物'],
-  fight: ['{p}有人打架', '{p}烧烤摊酒后斗殴', '{p}两名男子发生口角并动手', '{p}多人聚众斗殴', '{p}顾客与店员发生肢体冲突'],
-  other: ['{p}老人走失', '{p}儿童与家长走散', '{p}有人晕倒', '{p}电梯困人', '{p}醉酒男子躺在路边'],
-  mental: ['{p}一男子情绪激动疑似精神异常', '{p}有人站在桥栏杆外', '{p}一女子在路中间徘徊'],
-  fire: ['{p}居民楼冒烟', '{p}电动车充电起火', '{p}垃圾桶起火', '{p}餐馆厨房起火'],
-  sos: ['{p}群众一键求助', '{p}有人呼救', '{p}一女子称被人跟踪求助'],
-  drugs: ['{p}疑似吸毒人员聚集', '{p}出租屋内疑似有人吸毒'],
-  terror: ['{p}发现可疑包裹', '{p}有人持刀挥舞', '{p}可疑人员携带管制刀具'],
+/**
+ * [title, detail] templates per kind. `{p}` is the place; the detail may also use {desc} (a person),
+ * {min} (minutes ago), {amount} (yuan), {dir} (direction), {n} (people). Named places (malls,
+ * squares) may use `shopOnly` templates too.
+ */
+type Template = readonly [title: string, detail: string];
+const TEMPLATES: Readonly<Record<IncidentKind, readonly Template[]>> = {
+  theft: [
+    ['{p}顾客手机被盗', '{min}分钟前{p}一名顾客手机被盗，损失约{amount}元。嫌疑人{desc}，已往{dir}方向离开。'],
+    ['{p}电动车被盗', '{p}停放的一辆白色雅迪电动车被盗，损失约{amount}元。嫌疑人{desc}。'],
+    ['{p}有人钱包被扒', '{p}一名市民钱包被扒，内有现金及身份证。嫌疑人{desc}，已往{dir}方向离开。'],
+    ['{p}车窗被砸车内财物被盗', '{p}一辆轿车车窗被砸，车内背包被盗，损失约{amount}元。'],
+    ['{p}快递包裹被盗', '{p}快递柜旁多个包裹被拿走，嫌疑人{desc}。'],
+  ],
+  urban: [
+    ['{p}占道经营', '{p}多个摊点占用人行道经营，影响行人通行，请城管及社区协同处置。'],
+    ['{p}井盖缺失', '{p}人行道一处井盖缺失，存在安全隐患，已设置临时警示。'],
+    ['{p}建筑垃圾乱堆放', '{p}有建筑垃圾堆放约{n}立方米，影响市容，群众多次投诉。'],
+    ['{p}共享单车堵塞人行道', '{p}大量共享单车乱停放，堵塞人行道及盲道。'],
+    ['{p}夜间施工噪音扰民', '{p}工地夜间施工，噪音扰民，群众多次投诉。'],
+    ['{p}路灯损坏', '{p}连续{n}盏路灯不亮，夜间存在安全隐患。'],
+    ['{p}流动摊贩聚集', '{p}流动摊贩聚集约{n}处，影响交通秩序。'],
+  ],
+  traffic: [
+    ['{p}两车追尾', '{p}两辆小轿车追尾，无人员受伤，造成一条车道拥堵，请交警到场。'],
+    ['{p}电动车与行人相撞', '{p}一辆电动车与行人相撞，行人腿部擦伤，请交警及120到场。'],
+    ['{p}车辆违停堵塞消防通道', '{p}多辆车辆违停，堵塞小区消防通道。'],
+    ['{p}路口信号灯故障', '{p}路口信号灯故障，车辆通行缓慢，请交警到场疏导。'],
+    ['{p}交通拥堵', '{p}车流缓慢，排队约{n}百米，请交警到场疏导。'],
+  ],
+  fight: [
+    ['{p}有人打架', '{p}约{n}人发生冲突并互殴，其中一人{desc}，暂无人员受伤。'],
+    ['{p}烧烤摊酒后斗殴', '{p}烧烤摊有{n}名男子酒后斗殴，一人头部流血，现场有人持酒瓶。'],
+    ['{p}两名男子发生口角并动手', '{p}两名男子因琐事发生口角并动手，其中一人{desc}。'],
+    ['{p}顾客与店员发生肢体冲突', '{p}一名顾客与店员因退货发生肢体冲突，顾客{desc}。'],
+  ],
+  other: [
+    ['{p}老人走失', '{p}一名七旬老人与家属走失，穿灰色外套，有阿尔茨海默病史，请就近力量协助寻找。'],
+    ['{p}儿童与家长走散', '{p}一名约6岁男童与家长走散，穿红色上衣、蓝色短裤，请就近力量协助。'],
+    ['{p}有人晕倒', '{p}一名中年男子突然晕倒，已通知120，请就近力量协助。'],
+    ['{p}电梯困人', '{p}一部电梯困住{n}人，已通知维保单位及119。'],
+    ['{p}醉酒男子躺在路边', '{p}一名醉酒男子躺在路边，意识不清，请就近力量协助。'],
+  ],
+  mental: [
+    ['{p}一男子情绪激动疑似精神异常', '{p}一人{desc}，言行异常，情绪激动，需民警及医护人员到场。'],
+    ['{p}有人站在桥栏杆外', '{p}一人站在桥栏杆外情绪低落，疑有轻生念头，请立即派员处置。'],
+  ],
+  fire: [
+    ['{p}居民楼冒烟', '{p}一栋居民楼三楼窗口冒出黑烟，已同步通知119。'],
+    ['{p}电动车充电起火', '{p}楼道内电动车充电时起火，已有群众用灭火器扑救，已通知119。'],
+    ['{p}垃圾桶起火', '{p}垃圾桶起火，火势较小，请就近力量处置。'],
+  ],
+  sos: [
+    ['{p}有人呼救', '{p}有人呼救，称被陌生人跟随，请就近力量前往。'],
+    ['{p}一女子称被人跟踪求助', '{p}一名女子称被人跟踪，跟踪者{desc}，请就近力量前往。'],
+  ],
+  drugs: [
+    ['{p}疑似吸毒人员聚集', '{p}近期夜间常有可疑人员聚集，疑有锡纸、吸管等物品，请核查。'],
+    ['{p}出租屋内疑似有人吸毒', '{p}一出租屋内常有异味，人员进出频繁，疑有人吸毒，请核查。'],
+  ],
+  terror: [
+    ['{p}发现可疑包裹', '{p}发现一个无人看管的黑色行李箱，已放置约{min}分钟，请立即处置并疏散群众。'],
+    ['{p}有人持刀挥舞', '{p}一名男子手持刀具在人群中挥舞，嫌疑人{desc}，请立即处置。'],
+  ],
+};
+
+/** Extra templates that suit named commercial places (e.g. 万达广场服装店手机被盗). */
+const SHOP_TEMPLATES: Partial<Readonly<Record<IncidentKind, readonly Template[]>>> = {
+  theft: [['{p}服装店手机被盗', '{p}一家服装店内顾客手机被盗，损失约{amount}元。嫌疑人{desc}，已往{dir}方向离开。']],
+  fight: [['{p}有人打架', '{p}约{n}人在广场上发生冲突并互殴，其中一人{desc}。']],
 };
 
 /** What video analytics says it saw, per kind. */
@@ -116,40 +174,36 @@ export function clueMedia(rng: Rng, count: number): { url: string; type: string 
   return Array.from({ length: count }, (_, i) => ({ url: `/media/demo/clue-${((first + i - 1) % 6) + 1}.jpg`, type: 'image/jpeg' }));
 }
 
-export function composeTitle(rng: Rng, kind: IncidentKind, place: string): string {
-  return fill(rng.pick(TITLES[kind]), place);
+const LEADS: Readonly<Record<AlarmSource, string>> = {
+  '110': '110接警：',
+  clue: '群众随手拍线索：',
+  grid: '网格员巡查上报：',
+  analytics: '视频智能分析告警：',
+};
+
+/** A consistent title and detail for a kind at a place, with the lead of its source. */
+export function composeAlarmText(rng: Rng, kind: IncidentKind, place: string, source: AlarmSource, namedPlace = false): { title: string; detail: string } {
+  const pool = namedPlace && SHOP_TEMPLATES[kind] && rng.chance(0.4) ? SHOP_TEMPLATES[kind]! : TEMPLATES[kind];
+  const [title, detail] = rng.pick(pool);
+  const text = detail
+    .replace('{p}', place)
+    .replace('{desc}', () => personDescription(rng))
+    .replace('{min}', () => String(rng.int(2, 20)))
+    .replace('{amount}', () => String(rng.int(3, 80) * 100))
+    .replace('{dir}', () => rng.pick(DIRECTIONS))
+    .replace('{n}', () => String(rng.int(2, 6)));
+  return { title: fill(title, place), detail: `${LEADS[source]}${text}` };
 }
 
-export function analyticsTitle(rng: Rng, kind: IncidentKind, cameraName: string): string | undefined {
+/** Title and detail for a video-analytics alarm from a camera; undefined when analytics does not see this kind. */
+export function composeAnalyticsText(rng: Rng, kind: IncidentKind, cameraName: string): { title: string; detail: string } | undefined {
   const events = ANALYTICS_EVENTS[kind];
-  return events ? `${cameraName}检测到${rng.pick(events)}` : undefined;
-}
-
-export function composeDetail(rng: Rng, kind: IncidentKind, place: string, source: AlarmSource): string {
-  const lead = source === '110' ? '110接警：' : source === 'clue' ? '群众随手拍线索：' : source === 'grid' ? '网格员巡查上报：' : '视频智能分析告警：';
-  const minutes = rng.int(2, 20);
-  switch (kind) {
-    case 'theft':
-      return `${lead}${minutes}分钟前在${place}发生盗窃，损失约${rng.int(3, 80) * 100}元。嫌疑人${personDescription(rng)}，已往${rng.pick(DIRECTIONS)}方向离开。`;
-    case 'fight':
-      return `${lead}${place}约${rng.int(2, 6)}人发生冲突，${rng.pick(['有人头部流血', '暂无人员受伤', '一人手臂受伤', '现场有人持酒瓶'])}。其中一人${personDescription(rng, '男')}。`;
-    case 'urban':
-      return `${lead}${place}${rng.pick(['影响行人通行', '群众多次投诉', '存在安全隐患', '影响市容'])}，请城管及社区协同处置。`;
-    case 'traffic':
-      return `${lead}${place}${rng.pick(['造成一条车道拥堵', '一人轻微受伤', '无人员受伤，双方有争执', '车流缓慢'])}，请交警到场。`;
-    case 'mental':
-      return `${lead}${place}一人${personDescription(rng)}，言行异常，情绪激动，需民警及医护人员到场。`;
-    case 'fire':
-      return `${lead}${place}${rng.pick(['三楼窗口冒出黑烟', '楼道内电动车起火', '有明火，已有群众用灭火器扑救'])}，已同步通知119。`;
-    case 'sos':
-      return `${lead}${place}有人求助，称${rng.pick(['被陌生人跟随', '与家人失散', '遭人言语威胁'])}，请就近力量前往。`;
-    case 'drugs':
-      return `${lead}${place}近期夜间常有可疑人员出入，${rng.pick(['有异味', '疑有锡纸、吸管等物品', '人员进出频繁'])}，请核查。`;
-    case 'terror':
-      return `${lead}${place}${rng.pick(['发现一无人看管的黑色行李箱', '一男子手持刀具在人群中挥舞', '有人携带疑似管制刀具'])}，请立即处置并疏散群众。`;
-    default:
-      return `${lead}${place}${rng.pick(['一名七旬老人与家属走失，穿灰色外套', '一名约6岁男童与家长走散', '有人倒地不起', '电梯困住2人', '一男子醉卧路边'])}，请就近力量协助。`;
-  }
+  if (!events) return undefined;
+  const event = rng.pick(events);
+  return {
+    title: `${cameraName}检测到${event}`,
+    detail: `${LEADS.analytics}${cameraName}画面中检测到${event}，置信度${(rng.range(0.72, 0.97)).toFixed(2)}，请值班员复核。`,
+  };
 }
 
 export function progressNote(rng: Rng, kind: IncidentKind, source: AlarmSource): string {

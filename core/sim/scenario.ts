@@ -11,11 +11,10 @@ import type { GridFeature } from '../geo/grids.js';
 import {
   type AlarmSource,
   KIND_WEIGHTS,
-  analyticsTitle,
   clueMedia,
   closingNote,
-  composeDetail,
-  composeTitle,
+  composeAlarmText,
+  composeAnalyticsText,
   districtShort,
   LANDMARKS,
   priorityFor,
@@ -695,20 +694,22 @@ export function createScenario(input: ScenarioInput): Scenario {
       const source: AlarmSource = sourceFor(arng, kind, input.cameras.length > 0);
       let lon: number;
       let lat: number;
-      let title: string | undefined;
-      let place: string;
+      let text: { title: string; detail: string } | undefined;
       let cameraIds: string[];
       if (source === 'analytics') {
         const cam = arng.pick(input.cameras);
         [lon, lat] = offsetPoint(cam.lon, cam.lat, arng.range(0, 360), arng.range(5, 30));
-        place = cam.name.replace(/(球机|枪机|摄像机|摄像头)$/, '');
-        title = analyticsTitle(arng, kind, cam.name);
+        text = composeAnalyticsText(arng, kind, cam.name);
         cameraIds = [cam.id, ...nearestCameras(cam.lon, cam.lat, 400, 3).filter((id) => id !== cam.id)].slice(0, 2);
+        if (!text) text = composeAlarmText(arng, kind, cam.name.replace(/(球机|枪机|摄像机|摄像头)$/, ''), source);
       } else {
+        let place: string;
+        let named = false;
         if (placeList.length && arng.chance(0.4)) {
           const p = arng.pick(placeList);
           [lon, lat] = offsetPoint(p.lon, p.lat, arng.range(0, 360), arng.range(0, 250));
           place = p.name;
+          named = true;
         } else if (gridCells.length) {
           const f = cellTable.pick(arng);
           [lon, lat] = randomPointIn(areaOf(f), () => arng.next()) ?? [areaOf(f).bbox[0], areaOf(f).bbox[1]];
@@ -718,6 +719,7 @@ export function createScenario(input: ScenarioInput): Scenario {
           [lon, lat] = offsetPoint(FUZHOU_CENTRE[0], FUZHOU_CENTRE[1], arng.range(0, 360), arng.range(0, 4000));
           place = `${arng.pick(['东街口', '五一广场', '台江步行街'])}${arng.pick(LANDMARKS)}`;
         }
+        text = composeAlarmText(arng, kind, place, source, named);
         cameraIds = nearestCameras(lon, lat, 500, 3);
       }
       serial++;
@@ -729,8 +731,8 @@ export function createScenario(input: ScenarioInput): Scenario {
         priority: priorityFor(arng, kind),
         lat: round6(lat),
         lon: round6(lon),
-        title: title ?? composeTitle(arng, kind, place),
-        detail: composeDetail(arng, kind, place, source),
+        title: text.title,
+        detail: text.detail,
       };
       if (cameraIds.length) base.cameraIds = cameraIds;
       const reporter = reporterFor(arng, source);

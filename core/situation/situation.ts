@@ -32,7 +32,8 @@ export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
   rateWindowSeconds: 5,
 };
 
-export type Locate = (lon: number, lat: number) => GridRef | undefined;
+/** Point → grid; `hintId` is the grid the item was in before (a fast path for moving units). */
+export type Locate = (lon: number, lat: number, hintId?: string) => GridRef | undefined;
 
 export interface ReferenceData {
   cameras: Omit<Camera, 'online' | 'lastSeen' | 'gridId'>[];
@@ -325,7 +326,7 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
   unit.status = fix.status ?? (unit.status === 'offline' ? 'available' : unit.status);
   unit.stale = false;
   unit.source = source;
-  if (moved) unit.gridId = state.locate(fix.lon, fix.lat)?.id;
+  if (moved) unit.gridId = state.locate(fix.lon, fix.lat, unit.gridId)?.id;
   if (trailLength > 0) {
     unit.trail.push([fix.lon, fix.lat, fix.ts]);
     if (unit.trail.length > trailLength) unit.trail.shift();

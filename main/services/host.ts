@@ -110,7 +110,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const cameras = loadRegistry(pathOf(config.reference.cameras, demoPaths.cameras), parseCameras);
   const kiosks = loadRegistry(pathOf(config.reference.kiosks, demoPaths.kiosks), parseKiosks);
   const gridIndex = new GridIndex(gridFeatures);
-  const state = createSituation(toReferenceData(cameras, kiosks), (lon, lat) => gridIndex.locate(lon, lat), {
+  const state = createSituation(toReferenceData(cameras, kiosks), (lon, lat, hint) => gridIndex.locate(lon, lat, hint), {
     staleAfterMs: config.situation.staleAfterMs,
     trailLength: config.situation.trailLength,
     rejectsKept: config.situation.rejectsKept,

@@ -46,7 +46,8 @@ export function MapView() {
       container: el,
       style: buildStyle(ref?.grids ?? null, scale),
       center: [view.lon, view.lat],
-      zoom: view.zoom,
+      // a bigger wall shows the same area in more detail, not more area
+      zoom: view.zoom + Math.log2(scale),
       minZoom: 7,
       maxZoom: 19,
       attributionControl: false,

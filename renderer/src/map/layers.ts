@@ -46,7 +46,7 @@ export function ageFade(ageMs: number): number {
 
 export function incidentColor(inc: Incident, now: number): RGBA {
   const c = PRIORITY_COLORS[inc.priority] ?? PRIORITY_COLORS[4];
-  return [c[0], c[1], c[2], Math.round(c[3] * ageFade(now - inc.firstSeen))];
+  return [c[0], c[1], c[2], Math.round(c[3] * ageFade(now - inc.ts))];
 }
 
 export function kioskColor(k: Kiosk): RGBA {

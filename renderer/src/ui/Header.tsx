@@ -18,9 +18,9 @@ export function Header() {
   const connection = useStore((s) => s.connection);
   const health = useStore((s) => s.health);
   const incidents = useStore((s) => s.incidents);
-  const units = useStore((s) => s.units);
-  useStore((s) => s.unitsVersion);
-  const stats = useStore((s) => s.stats);
+  // Stats and units change with every delta (20 a second); the header re-reads them with the clock.
+  const { units, stats } = useStore.getState();
+  useStore((s) => s.stats.rejected);
   const rejectsOpen = useStore((s) => s.rejectsOpen);
   const setRejectsOpen = useStore((s) => s.setRejectsOpen);
 

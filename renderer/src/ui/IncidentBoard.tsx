@@ -56,7 +56,7 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
           <span className="kind" data-testid="incident-kind">
             {t(`kinds.${incident.kind}`)}
           </span>
-          <span className="age">{formatAge(now - incident.firstSeen, i18n.language)}</span>
+          <span className="age">{formatAge(now - incident.ts, i18n.language)}</span>
         </div>
         <div className="row-title">{incident.title}</div>
         <div className="row-path">{path ?? t('board.noGrid')}</div>

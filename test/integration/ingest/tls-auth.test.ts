@@ -10,8 +10,8 @@ describe('TLS and authentication', () => {
     const certs = makeCerts();
     chmodSync(certs.key, 0o644);
     const mosquitto = await startMosquitto({ tls: certs, users: { wall: 's3cret', sensor: 'pw' } });
-    const good = await startTestHost({ brokers: [mosquitto.url], username: 'wall', password: 's3cret', tls: { ca: certs.ca } }, `wf-tls-${process.pid}`);
-    const bad = await startTestHost({ brokers: [mosquitto.url], username: 'wall', password: 'wrong', tls: { ca: certs.ca } }, `wf-tls-bad-${process.pid}`);
+    const good = await startTestHost({ brokers: [mosquitto.url], username: 'wall', password: 's3cret', tls: { ca: certs.ca, rejectUnauthorized: true } }, `wf-tls-${process.pid}`);
+    const bad = await startTestHost({ brokers: [mosquitto.url], username: 'wall', password: 'wrong', tls: { ca: certs.ca, rejectUnauthorized: true } }, `wf-tls-bad-${process.pid}`);
     try {
       await good.ingest.ready(10_000);
       const pub = await connectClient(mosquitto.url, { username: 'sensor', password: 'pw', ca: [readFileSync(certs.ca)] });

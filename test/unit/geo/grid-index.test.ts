@@ -105,4 +105,14 @@ describe('GridIndex on the generated Fuzhou hierarchy', () => {
     expect(index.locate(119.2990, 26.0870)?.names[1]).toBe('鼓楼区'); // 东街口
     expect(index.locate(119.79, 25.5)?.names[1]).toBe('平潭县');
   });
+
+  it('gives the same answer with any hint (the hint is only a short-cut)', () => {
+    const ids = features.map((f) => f.properties.id);
+    fc.assert(
+      fc.property(fc.double({ min: 119.2, max: 119.58, noNaN: true }), fc.double({ min: 25.9, max: 26.15, noNaN: true }), fc.constantFrom(...ids, 'no-such-id'), (lon, lat, hint) => {
+        expect(index.locate(lon, lat, hint)?.id).toBe(index.locate(lon, lat)?.id);
+      }),
+      { numRuns: 1000, seed: 7 },
+    );
+  });
 });

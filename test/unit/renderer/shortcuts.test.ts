@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { shortcutFor } from '../../../renderer/src/ui/shortcuts';
+
+const none = { ctrl: false, alt: false, meta: false };
+
+describe('shortcutFor', () => {
+  it('maps the documented keys', () => {
+    expect(shortcutFor('j', none)).toEqual({ type: 'step', step: 1 });
+    expect(shortcutFor('K', none)).toEqual({ type: 'step', step: -1 });
+    expect(shortcutFor('Enter', none)).toEqual({ type: 'fly' });
+    expect(shortcutFor('a', none)).toEqual({ type: 'ack' });
+    expect(shortcutFor('r', none)).toEqual({ type: 'rejects' });
+    expect(shortcutFor('l', none)).toEqual({ type: 'language' });
+    expect(shortcutFor('Escape', none)).toEqual({ type: 'escape' });
+    expect(shortcutFor('1', none)).toEqual({ type: 'layer', index: 0 });
+    expect(shortcutFor('5', none)).toEqual({ type: 'layer', index: 4 });
+  });
+  it('leaves other keys and modified keys to the browser', () => {
+    expect(shortcutFor('6', none)).toBeNull();
+    expect(shortcutFor('x', none)).toBeNull();
+    expect(shortcutFor('r', { ...none, ctrl: true })).toBeNull();
+  });
+});
