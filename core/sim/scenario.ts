@@ -546,8 +546,10 @@ export function createScenario(input: ScenarioInput): Scenario {
 
   // first reports, staggered over the first few seconds
   {
-    const window = Math.max(1, Math.min(o.firstReportWindowMs, ...movers.map((m) => m.intervalMs)));
-    for (const m of movers) queue.push(startAt + o.firstReportDelayMs + Math.floor(m.rng.next() * window), m, null);
+    for (const m of movers) {
+      const window = Math.max(1, Math.min(o.firstReportWindowMs, m.intervalMs));
+      queue.push(startAt + o.firstReportDelayMs + Math.floor(m.rng.next() * window), m, null);
+    }
   }
 
   // ---- kernel (what events and stories use) ----

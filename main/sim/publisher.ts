@@ -87,7 +87,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
   const locations = new Fifo<SimMessage>();
   const others = new Fifo<SimMessage>();
   const stepped: SimMessage[] = [];
-  let tokens = rate ? Math.min(burst, rate * 0.05) : 0;
+  let tokens = 0;
   let lastRefill = startedAt;
   let inflight = 0;
   let stopped = false;
@@ -193,8 +193,8 @@ export function startPublisher(opts: PublisherOptions): Publisher {
       if (rate && tokens < 1) return schedule(Math.max(1, Math.ceil(((1 - tokens) * 1000) / rate)));
       return schedule(0);
     }
-    const next = scenario.nextAt();
-    schedule(Math.max(0, Math.min(opts.tickMs, next - now())));
+    // nothing left to send: step again after a tick
+    schedule(opts.tickMs);
   }
 
   schedule(0);

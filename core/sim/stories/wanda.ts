@@ -87,7 +87,9 @@ export const wandaStory: Story = {
         .sort((a, b) => a.d - b.d || (a.m.id < b.m.id ? -1 : 1));
       notified = near.map((e) => e.m);
       for (const m of notified) k.hold(m, 'busy');
-      walkers = notified.slice(0, 2);
+      // the two who walk in: the nearest at least 100 m away (so the walk shows on the wall), else the nearest
+      const far = near.filter((e) => e.d >= 100);
+      walkers = [...far, ...near.filter((e) => e.d < 100)].slice(0, 2).map((e) => e.m);
       detail =
         notified.length > 0
           ? `${detail}\n【协查】已向${w.name}周边${WANDA_BROADCAST_RADIUS_M}米内${notified.length}名平安志愿者推送协查通报（含嫌疑人照片）。`

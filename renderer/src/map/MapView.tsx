@@ -13,6 +13,7 @@ import { buildTrailBuffers, type TrailBuffers } from '../state/units';
 import { drawIconAtlas } from './icons';
 import { buildLayers } from './layers';
 import { buildStyle, GRID_LAYER_IDS } from './style';
+import { tooltipText } from './tooltip';
 import { setDebugHandles } from '../debug';
 
 setWorkerUrl(workerUrl);
@@ -71,16 +72,31 @@ export function MapView() {
     const onPickIncident = (id: string) => useStore.getState().select(id, false);
 
     const mountOverlay = () => {
-      overlay = new MapboxOverlay({ interleaved: false, layers: [] });
-      map.addControl(overlay);
-      const canvas = overlay.getCanvas();
-      canvas?.addEventListener('webglcontextlost', onContextLost, { once: true });
+      const mine = new MapboxOverlay({
+        interleaved: false,
+        layers: [],
+        getTooltip: (info) => {
+          const text = tooltipText(info.layer?.id, info.object, info.index, {
+            t: (k, o) => tRef.current(k, o),
+            language: langRef.current,
+            now: Date.now(),
+            unitAt: (i) => useStore.getState().units.units[i],
+          });
+          return text ? { text, className: 'map-tooltip' } : null;
+        },
+        onDeviceInitialized: (device) => {
+          void device.lost.then(() => {
+            if (overlay === mine) onContextLost();
+          });
+        },
+      });
+      overlay = mine;
+      map.addControl(mine);
       lastKey = '';
       lastRefs = [];
     };
-    const onContextLost = (e: Event) => {
+    const onContextLost = () => {
       // luma.gl does not restore a lost context: throw the deck away and make a new one.
-      e.preventDefault();
       console.warn('deck.gl WebGL context lost; remounting the overlay');
       const old = overlay;
       overlay = null;

@@ -123,6 +123,7 @@ export function buildLayers(s: LayerInput): Layer[] {
       new IconLayer<Camera>({
         id: 'cameras',
         data: cameraList(s.cameras),
+        pickable: true,
         iconAtlas: s.icons.atlas as never,
         iconMapping: s.icons.mapping,
         getIcon: () => 'camera',
@@ -140,6 +141,7 @@ export function buildLayers(s: LayerInput): Layer[] {
       new ScatterplotLayer<Kiosk>({
         id: 'kiosks',
         data: kioskList(s.kiosks),
+        pickable: true,
         getPosition: (x) => [x.lon, x.lat],
         getFillColor: kioskColor,
         getLineColor: [20, 26, 34, 255],
@@ -195,6 +197,7 @@ export function buildLayers(s: LayerInput): Layer[] {
       new ScatterplotLayer({
         id: 'units',
         data: data as never,
+        pickable: true,
         stroked: true,
         radiusUnits: 'pixels',
         lineWidthUnits: 'pixels',

@@ -1,9 +1,11 @@
 // The basemap style, built from the grid GeoJSON itself: no internet tiles, no glyph server
 // (labels are drawn locally with the CJK system font). Calm and dark, for a wall.
 import type { StyleSpecification } from 'maplibre-gl';
+import { labelPoints } from './labels';
 
 export const GRID_SOURCE = 'grids';
-export const GRID_LAYER_IDS = ['district-fill', 'district-line', 'street-line', 'community-line', 'grid-line', 'city-line'] as const;
+export const LABEL_SOURCE = 'grid-labels';
+export const GRID_LAYER_IDS = ['district-fill', 'district-line', 'street-line', 'community-line', 'grid-line', 'city-line', 'street-label'] as const;
 export const LABEL_FONT = ['Noto Sans CJK SC Regular'];
 
 export const COLORS = {
@@ -27,6 +29,7 @@ export function buildStyle(grids: unknown | null, scale = 1): StyleSpecification
     name: 'watchfloor-dark',
     sources: {
       [GRID_SOURCE]: { type: 'geojson', data: (grids ?? empty) as GeoJSON.FeatureCollection },
+      [LABEL_SOURCE]: { type: 'geojson', data: labelPoints(grids, ['district', 'street']) as GeoJSON.FeatureCollection },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': COLORS.background } },
@@ -78,7 +81,7 @@ export function buildStyle(grids: unknown | null, scale = 1): StyleSpecification
       {
         id: 'district-label',
         type: 'symbol',
-        source: GRID_SOURCE,
+        source: LABEL_SOURCE,
         filter: level('district'),
         maxzoom: 14.5,
         layout: {
@@ -93,7 +96,7 @@ export function buildStyle(grids: unknown | null, scale = 1): StyleSpecification
       {
         id: 'street-label',
         type: 'symbol',
-        source: GRID_SOURCE,
+        source: LABEL_SOURCE,
         filter: level('street'),
         minzoom: 12.5,
         maxzoom: 15.5,

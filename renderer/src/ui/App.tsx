@@ -33,11 +33,12 @@ function Banners() {
 }
 
 export function App({ bridge }: { bridge: Bridge }) {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   useEffect(() => installShortcuts(bridge), [bridge]);
   useEffect(() => {
     document.documentElement.lang = i18n.language;
-  }, [i18n.language]);
+    document.title = t('app.short');
+  }, [i18n.language, t]);
   return (
     <BridgeContext.Provider value={bridge}>
       <div className="wall">

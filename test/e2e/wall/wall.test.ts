@@ -287,6 +287,44 @@ describe('the map wall', () => {
     for (let i = pageErrors.length - 1; i >= 0; i--) if (/context.*lost|lost.*context/i.test(pageErrors[i])) pageErrors.splice(i, 1);
   });
 
+  it('takes 50,000 units in one delta without stalling (binary columns, no per-object accessors)', async () => {
+    // last test on the main page: it leaves 50,000 units behind
+    const r = await page.evaluate(async () => {
+      const w = window.__watchfloor!;
+      const s = w.store();
+      const before = s.units.count;
+      const N = 50_000;
+      const mk = (i: number, k: number) => ({
+        id: `load-${i}`,
+        kind: i % 3 ? ('volunteer' as const) : ('patrol' as const),
+        lat: 25.95 + (i % 250) * 0.001 + k * 0.0002,
+        lon: 119.15 + Math.floor(i / 250) * 0.0015,
+        status: 'available' as const,
+        ts: 1000 + k,
+        lastSeen: 1000 + k,
+        stale: false,
+        source: 'load',
+        outOfOrder: 0,
+      });
+      const delta = (units: ReturnType<typeof mk>[]) => ({
+        type: 'delta' as const,
+        delta: { now: Date.now(), incidents: [], removedIncidents: [], units, removedUnits: [], kiosks: [], cameras: [], stats: s.stats, rejects: [] },
+      });
+      let t = performance.now();
+      s.receive(delta(Array.from({ length: N }, (_, i) => mk(i, 0))));
+      const first = performance.now() - t;
+      t = performance.now();
+      w.store().receive(delta(Array.from({ length: 5000 }, (_, j) => mk(j * 10, 1))));
+      const next = performance.now() - t;
+      await new Promise((res) => setTimeout(res, 400));
+      const deck = w.deck() as { props: { layers: { id: string; props: { data: { length: number } } }[] } };
+      return { first, next, expected: before + N, drawn: deck.props.layers.find((l) => l.id === 'units')?.props.data.length };
+    });
+    expect(r.drawn).toBe(r.expected);
+    expect(r.first).toBeLessThan(1500);
+    expect(r.next).toBeLessThan(200);
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -39,7 +39,7 @@ describe('buildLayers', () => {
     const pulse = layers.find((l) => l.id === 'incident-pulse')!;
     expect((pulse.props.data as { id: string }[]).map((i) => i.id)).toEqual(['a']);
     const labels = layers.find((l) => l.id === 'incident-labels')!;
-    expect(labels.props.characterSet).toBe('auto');
+    expect((labels.props as unknown as { characterSet: string }).characterSet).toBe('auto');
   });
 
   it('keeps data identities across animation frames, so only uniforms change', () => {
@@ -49,8 +49,8 @@ describe('buildLayers', () => {
     for (const id of ['incidents', 'units', 'incident-pulse']) {
       expect(b.find((l) => l.id === id)!.props.data).toBe(a.find((l) => l.id === id)!.props.data);
     }
-    const ra = a.find((l) => l.id === 'incident-pulse')!.props as { radiusScale: number };
-    const rb = b.find((l) => l.id === 'incident-pulse')!.props as { radiusScale: number };
+    const ra = a.find((l) => l.id === 'incident-pulse')!.props as unknown as { radiusScale: number };
+    const rb = b.find((l) => l.id === 'incident-pulse')!.props as unknown as { radiusScale: number };
     expect(rb.radiusScale).not.toBe(ra.radiusScale);
   });
 

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { tooltipText, type TooltipDeps } from '../../../renderer/src/map/tooltip';
+import { incident, unit } from './fixtures';
+
+const deps = (over: Partial<TooltipDeps> = {}): TooltipDeps => ({
+  t: (k) => `«${k}»`,
+  language: 'en',
+  now: 61_000,
+  unitAt: (i) => (i === 0 ? unit('p1', { kind: 'patrol', name: '巡逻一组', lastSeen: 1_000 }) : undefined),
+  ...over,
+});
+
+describe('tooltipText', () => {
+  it('describes a unit by index (binary layer), translated', () => {
+    const text = tooltipText('units', undefined, 0, deps())!;
+    expect(text).toContain('«unitKinds.patrol» · 巡逻一组');
+    expect(text).toContain('«unitStatus.available»');
+    expect(tooltipText('units', undefined, 5, deps())).toBeNull();
+  });
+  it('says stale for a silent unit', () => {
+    const text = tooltipText('units', undefined, 0, deps({ unitAt: () => unit('v', { stale: true }) }))!;
+    expect(text).toContain('«unitStatus.stale»');
+  });
+  it('describes an incident with its grid path', () => {
+    const inc = incident('a', { grid: { id: 'g', names: ['福州市', '鼓楼区', '东街街道'], ids: [] } });
+    const text = tooltipText('incidents', inc, 0, deps())!;
+    expect(text).toContain('«kinds.theft»');
+    expect(text).toContain('鼓楼区 › 东街街道');
+    expect(text).not.toContain('福州市');
+  });
+  it('is silent for other layers', () => {
+    expect(tooltipText('incident-labels', {}, 0, deps())).toBeNull();
+    expect(tooltipText(undefined, null, -1, deps())).toBeNull();
+  });
+});
