@@ -17,7 +17,7 @@ import { createIngest } from '../core/ingest/pipeline.js';
 import { createSituation, type Locate } from '../core/situation/situation.js';
 import { GridIndex } from '../core/geo/grid-index.js';
 import { parseGridCollection } from '../core/geo/grids.js';
-import { startMqttIngest } from '../main/services/mqtt-ingest.js';
+import { startIngest } from '../main/services/mqtt-threaded.js';
 import { SituationService } from '../main/services/situation-service.js';
 import { startMosquitto } from '../test/helpers/mosquitto.js';
 
@@ -34,6 +34,7 @@ function loadLocate(): Locate {
   return (lon, lat, hint) => index.locate(lon, lat, hint);
 }
 const locate = loadLocate();
+const WORKER = resolve(fileURLToPath(import.meta.url), '../../dist/workers/mqtt-worker.cjs');
 
 const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 20_000);
@@ -112,7 +113,7 @@ async function drainRaw(url: string, clientId: string, expected: number): Promis
   });
 }
 
-async function drainWall(url: string, clientId: string, expected: number) {
+async function drainWall(url: string, clientId: string, expected: number, threaded: boolean) {
   const config = parseConfig({ demo: false });
   if (!config.ok) throw new Error(config.error);
   const state = createSituation({ cameras: [], kiosks: [] }, locate);
@@ -136,11 +137,16 @@ async function drainWall(url: string, clientId: string, expected: number) {
   let resolveDone: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const connectedAt = performance.now();
-  const handle = startMqttIngest({ urls: [url], clientId, filters: [FILTER], reconnect: { minMs: 500, maxMs: 5000 } }, (topic, payload, at) => {
-    if (count === 0) start = performance.now();
-    service.apply(ingest(topic, payload, at));
-    if (++count === expected) resolveDone();
-  });
+  const handle = startIngest(
+    { urls: [url], clientId, filters: [FILTER], reconnect: { minMs: 500, maxMs: 5000 } },
+    (topic, payload, at) => {
+      if (count === 0) start = performance.now();
+      service.apply(ingest(topic, payload, at));
+      if (++count === expected) resolveDone();
+    },
+    threaded ? WORKER : null,
+  );
+  if (threaded && !handle.threaded) throw new Error(`ingest worker not built (${WORKER}): run npm run build:main`);
   service.start();
   const timeout = setTimeout(() => {
     throw new Error(`wall drain stalled at ${count}/${expected}`);
@@ -181,13 +187,16 @@ async function main() {
   try {
     const rawId = `bench-raw-${process.pid}`;
     const wallId = `bench-wall-${process.pid}`;
+    const wall1Id = `bench-wall1-${process.pid}`;
     await subscribeOnce(mosquitto.url, rawId);
     await subscribeOnce(mosquitto.url, wallId);
+    await subscribeOnce(mosquitto.url, wall1Id);
     const tp = performance.now();
     await preload(mosquitto.url, messages);
     console.log(`queued in ${((performance.now() - tp) / 1000).toFixed(1)} s`);
     const raw = await drainRaw(mosquitto.url, rawId, N);
-    const wall = await drainWall(mosquitto.url, wallId, N);
+    const wall = await drainWall(mosquitto.url, wallId, N, true);
+    const wallInThread = await drainWall(mosquitto.url, wall1Id, N, false);
     const pure = pipelineOnly(messages);
     const rawRate = raw.count / raw.seconds;
     const wallRate = wall.count / wall.seconds;
@@ -195,6 +204,7 @@ async function main() {
     const rows = [
       ['raw mqtt.js subscriber (baseline)', `${Math.round(rawRate).toLocaleString()} msg/s`, `${raw.seconds.toFixed(2)} s`],
       ['wall: parse → validate → reduce', `${Math.round(wallRate).toLocaleString()} msg/s`, `${wall.seconds.toFixed(2)} s`],
+      ['wall, MQTT client on the main thread', `${Math.round(wallInThread.count / wallInThread.seconds).toLocaleString()} msg/s`, `${wallInThread.seconds.toFixed(2)} s`],
       ['pipeline alone (no broker)', `${Math.round(pure).toLocaleString()} msg/s`, ''],
     ];
     for (const r of rows) console.log(`  ${r[0].padEnd(36)} ${r[1].padStart(14)} ${r[2].padStart(8)}`);
@@ -202,7 +212,7 @@ async function main() {
     console.log(`  wall rate                            ${wallRate >= 50_000 ? 'meets' : 'MISSES'} the 50,000 msg/s goal`);
     console.log(`  renderer deltas                      ${wall.deltasPerSecond.toFixed(1)} batches/s (goal ≤ 20), ${wall.deltas} batches, ${wall.unitChanges.toLocaleString()} unit changes sent`);
     console.log(`  units held ${wall.units.toLocaleString()}, rejected ${wall.rejected}, tagged with a grid ${wall.tagged.toLocaleString()}`);
-    console.log(JSON.stringify({ bench: 'ingest', messages: N, units: UNITS, rawRate: Math.round(rawRate), wallRate: Math.round(wallRate), ratio: +ratio.toFixed(3), pipelineOnlyRate: Math.round(pure), deltasPerSecond: +wall.deltasPerSecond.toFixed(1) }));
+    console.log(JSON.stringify({ bench: 'ingest', messages: N, units: UNITS, rawRate: Math.round(rawRate), wallRate: Math.round(wallRate), ratio: +ratio.toFixed(3), pipelineOnlyRate: Math.round(pure), inThreadRate: Math.round(wallInThread.count / wallInThread.seconds), deltasPerSecond: +wall.deltasPerSecond.toFixed(1) }));
   } finally {
     await mosquitto.stop();
   }

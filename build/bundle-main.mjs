@@ -24,4 +24,15 @@ await build({
   external: ['electron'],
   logLevel: 'warning',
 });
-console.log('bundled dist/main/electron.cjs and dist/preload/preload.cjs');
+// The ingest worker is bundled whole (mqtt.js included) so it loads the same from a checkout,
+// from dist/ and from an unpacked asar, with no module resolution at run time.
+await build({
+  entryPoints: ['main/services/mqtt-worker.ts'],
+  outfile: 'dist/workers/mqtt-worker.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
+console.log('bundled dist/workers/mqtt-worker.cjs, dist/main/electron.cjs, dist/preload/preload.cjs');

@@ -14,7 +14,7 @@ import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference
 import { createSituation } from '../../core/situation/situation.js';
 import { BridgeHub } from './bridge-hub.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
-import { type MqttIngest, startMqttIngest } from './mqtt-ingest.js';
+import { startIngest, type ThreadedIngest } from './mqtt-threaded.js';
 import { SituationService } from './situation-service.js';
 
 export const VERSION = '0.1.0';
@@ -28,6 +28,8 @@ export interface HostOptions {
   configDir?: string;
   /** unique client id suffix for tests that run several hosts against one broker */
   clientIdOverride?: string;
+  /** run the MQTT client on the main thread even when the worker is built */
+  inThreadIngest?: boolean;
   /** test hook: a clock other than Date.now */
   now?: () => number;
 }
@@ -36,7 +38,7 @@ export interface Host {
   config: WatchfloorConfig;
   situation: SituationService;
   hub: BridgeHub;
-  ingest: MqttIngest;
+  ingest: ThreadedIngest;
   embeddedBroker: EmbeddedBroker | null;
   /** the URL actually used for the first broker (the embedded one when none was configured) */
   brokerUrl: string;
@@ -141,7 +143,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     unitKindFor: (source) => (source === 'owntracks' ? (config.adapters.owntracks?.unitKind ?? 'volunteer') : (config.adapters.traccar?.unitKind ?? 'patrol')),
   };
   const ingestMessage = createIngest(adapters, ctx, { maxPayloadBytes: config.limits.maxPayloadBytes });
-  const ingest = startMqttIngest(
+  const ingest = startIngest(
     {
       urls: brokerUrls,
       clientId: opts.clientIdOverride ?? config.clientId,
@@ -158,6 +160,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       sessionExpirySeconds: config.sessionExpirySeconds,
     },
     (topic, payload, receivedAt) => situation.apply(ingestMessage(topic, payload, receivedAt)),
+    opts.inThreadIngest ? null : resolve(opts.appRoot, 'dist/workers/mqtt-worker.cjs'),
   );
   situation.start();
 

@@ -23,6 +23,9 @@ export type MessageHandler = (topic: string, payload: Buffer, receivedAt: number
 
 export interface MqttIngest {
   health(): BrokerHealth;
+  /** stop/start reading from the socket (flow control: the broker keeps QoS 1 messages meanwhile) */
+  pause?(): void;
+  resume?(): void;
   /** resolves once connected and subscribed the first time (or rejects after timeoutMs) */
   ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -121,6 +124,8 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
 
   return {
     health: () => ({ ...health }),
+    pause: () => client.stream?.pause(),
+    resume: () => client.stream?.resume(),
     ready(timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`broker not ready after ${timeoutMs} ms: ${health.error ?? 'no connection'}`)), timeoutMs);

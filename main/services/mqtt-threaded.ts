@@ -1,0 +1,81 @@
+// Ingest with the MQTT client on a worker thread (see mqtt-worker.ts). Same interface as the
+// in-thread client; falls back to it when the bundled worker is not there (npm run build:main).
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { BrokerHealth } from '../../core/contract.js';
+import { type MessageHandler, type MqttIngest, type MqttIngestOptions, startMqttIngest } from './mqtt-ingest.js';
+
+export type WorkerToMain =
+  | { type: 'batch'; topics: string[]; offsets: Uint32Array; times: Float64Array; data: ArrayBuffer }
+  | { type: 'health'; health: BrokerHealth }
+  | { type: 'ready'; health: BrokerHealth }
+  | { type: 'closed'; health: BrokerHealth };
+export type MainToWorker = { type: 'ack' } | { type: 'close' };
+
+export interface ThreadedIngest extends MqttIngest {
+  threaded: boolean;
+}
+
+export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, workerFile: string | null): ThreadedIngest {
+  if (!workerFile || !existsSync(workerFile)) {
+    return Object.assign(startMqttIngest(opts, onMessage), { threaded: false });
+  }
+  const worker = new Worker(workerFile, { workerData: opts });
+  let health: BrokerHealth = { url: opts.urls[0], connected: false, lastConnectedAt: null, lastMessageAt: null, reconnects: 0, error: null };
+  let isReady = false;
+  const readyWaiters: (() => void)[] = [];
+  let closed: (() => void) | undefined;
+  let workerError: string | null = null;
+
+  worker.on('message', (m: WorkerToMain) => {
+    switch (m.type) {
+      case 'batch': {
+        const bytes = new Uint8Array(m.data);
+        for (let i = 0; i < m.topics.length; i++) {
+          // A view, not a copy: the pipeline reads it before the next message.
+          const payload = Buffer.from(bytes.buffer, m.offsets[i], m.offsets[i + 1] - m.offsets[i]);
+          onMessage(m.topics[i], payload, m.times[i]);
+        }
+        worker.postMessage({ type: 'ack' } satisfies MainToWorker);
+        return;
+      }
+      case 'health':
+        health = m.health;
+        return;
+      case 'ready':
+        health = m.health;
+        isReady = true;
+        readyWaiters.splice(0).forEach((r) => r());
+        return;
+      case 'closed':
+        health = m.health;
+        closed?.();
+        return;
+    }
+  });
+  worker.on('error', (e) => {
+    workerError = `ingest worker failed: ${e.message}`;
+  });
+  worker.on('exit', () => closed?.());
+
+  return {
+    threaded: true,
+    health: () => ({ ...health, connected: health.connected && !workerError, error: workerError ?? health.error }),
+    ready(timeoutMs = 10_000) {
+      if (isReady) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`broker not ready after ${timeoutMs} ms: ${workerError ?? health.error ?? 'no connection'}`)), timeoutMs);
+        readyWaiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    },
+    async close() {
+      const done = new Promise<void>((resolve) => (closed = resolve));
+      worker.postMessage({ type: 'close' } satisfies MainToWorker);
+      await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+      await worker.terminate();
+    },
+  };
+}
