@@ -1,7 +1,7 @@
 // The Electron shell: windows, the app:// protocol, IPC wiring, security settings. Everything
 // else is the same host the web shell runs (main/services/host.ts).
 import { app, BrowserWindow, ipcMain, net, protocol, session, screen } from 'electron';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC, type ServerMessage } from '../../core/contract.js';
 import { parseShellArgs } from '../services/cli-args.js';
@@ -86,7 +86,9 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   const { config, configDir, story } = args.value;
-  host = await startHost({ config, shell: 'electron', appRoot, configDir });
+  // Workers load from disk: in a package the file sits in app.asar.unpacked (see electron-builder.yml).
+  const ingestWorkerFile = resolve(appRoot, 'dist/workers/mqtt-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile });
   // Video and the basemap come from the same loopback server the web shell uses; app:// proxies to it.
   web = await startWebShell({ host, staticDir: rendererDir, videoDir: resolve(appRoot, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
   demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-    if (url.pathname.startsWith('/video/') || url.pathname === '/basemap.pmtiles') {
+    if (url.pathname.startsWith('/video/') || url.pathname.startsWith('/media/') || url.pathname === '/basemap.pmtiles') {
       return net.fetch(`${web!.url}${url.pathname}${url.search}`, { headers: request.headers });
     }
     const rel = rendererFileFor(url.pathname);

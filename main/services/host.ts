@@ -30,6 +30,8 @@ export interface HostOptions {
   clientIdOverride?: string;
   /** run the MQTT client on the main thread even when the worker is built */
   inThreadIngest?: boolean;
+  /** the bundled ingest worker; default dist/workers/mqtt-worker.cjs under appRoot */
+  ingestWorkerFile?: string;
   /** test hook: a clock other than Date.now */
   now?: () => number;
 }
@@ -160,7 +162,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       sessionExpirySeconds: config.sessionExpirySeconds,
     },
     (topic, payload, receivedAt) => situation.apply(ingestMessage(topic, payload, receivedAt)),
-    opts.inThreadIngest ? null : resolve(opts.appRoot, 'dist/workers/mqtt-worker.cjs'),
+    opts.inThreadIngest ? null : (opts.ingestWorkerFile ?? resolve(opts.appRoot, 'dist/workers/mqtt-worker.cjs')),
   );
   situation.start();
 

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   for (const e of host.health().referenceErrors) console.warn(`reference: ${e}`);
   console.log(`Watchfloor web shell: ${web.url}`);
   console.log(`  broker: ${host.brokerUrl}${host.embeddedBroker ? ' (embedded)' : ''}${demo ? ' · demo scenario running' : ''}`);
+  if (!host.ingest.threaded) console.warn('  ingest runs on the main thread (dist/workers/mqtt-worker.cjs not built: npm run build:main)');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

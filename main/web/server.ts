@@ -13,6 +13,8 @@ export interface WebShellOptions {
   staticDir: string;
   /** generated demo video clips */
   videoDir: string;
+  /** demo media (clue photos) served under /media/; default: assets/generated/media beside videoDir */
+  mediaDir?: string;
   listenHost: string;
   port: number;
 }
@@ -34,6 +36,8 @@ const MIME: Record<string, string> = {
   '.geojson': 'application/geo+json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
   '.pmtiles': 'application/octet-stream',
@@ -56,6 +60,19 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** WebSocket frames waiting beyond this mean the client cannot keep up. */
 const CONGESTED_BYTES = 32 * 1024 * 1024;
+
+/** root + URL path, or null when the decoded path is malformed or leaves root. */
+function safeJoin(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const candidate = normalize(join(root, decoded));
+  return candidate === root || candidate.startsWith(root + sep) ? candidate : null;
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -89,6 +106,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   const { host } = opts;
   const staticRoot = resolve(opts.staticDir);
   const video = createLiveHlsServer({ root: opts.videoDir });
+  const mediaRoot = resolve(opts.mediaDir ?? join(opts.videoDir, '../media'));
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -120,22 +138,22 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       return;
     }
     if (path.startsWith('/video/') && video.handle(req, res)) return;
+    if (path.startsWith('/media/')) {
+      const file = safeJoin(mediaRoot, path.slice('/media'.length));
+      if (!file) sendJson(res, 400, { error: 'bad media path' });
+      else if (!existsSync(file) || !statSync(file).isFile()) sendJson(res, 404, { error: 'no such media' });
+      else serveFile(req, res, file, { 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' });
+      return;
+    }
     if (path === '/basemap.pmtiles') {
       if (host.basemapPath && existsSync(host.basemapPath)) serveFile(req, res, host.basemapPath);
       else sendJson(res, 404, { error: 'no basemap configured' });
       return;
     }
     // Static renderer files; unknown paths get the app (client-side routes).
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      sendJson(res, 400, { error: 'bad path encoding' });
-      return;
-    }
-    const candidate = normalize(join(staticRoot, decoded));
-    if (!candidate.startsWith(staticRoot + sep) && candidate !== staticRoot) {
-      sendJson(res, 400, { error: 'path outside the app' });
+    const candidate = safeJoin(staticRoot, path);
+    if (!candidate) {
+      sendJson(res, 400, { error: 'bad path' });
       return;
     }
     const file = existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(staticRoot, 'index.html');

@@ -111,6 +111,15 @@ describe('web shell', () => {
     await expect(opened).rejects.toThrow(/403/);
   });
 
+  it('serves demo media, and refuses traversal out of its folder', async () => {
+    const res = await fetch(`${web.url}/media/demo/clue-1.jpg`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    expect((await fetch(`${web.url}/media/demo/nope.jpg`)).status).toBe(404);
+    expect((await rawGet('/media/..%2f..%2fpackage.json')).status).toBe(400);
+  });
+
   it('serves the renderer with a Content-Security-Policy', async () => {
     const res = await fetch(`${web.url}/`);
     expect(res.status).toBe(200);
