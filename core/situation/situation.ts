@@ -190,7 +190,8 @@ function applyEvent(state: SituationState, event: IngestEvent, at: number, topic
       return applyFix(state, event.fix, event.source, at);
     case 'unitOffline': {
       const unit = state.units.get(event.id);
-      if (!unit || unit.status === 'offline') return unit !== undefined ? false : true;
+      if (!unit) return true; // nothing held about it: accepted, nothing to change
+      if (unit.status === 'offline') return false; // a repeated last will
       unit.status = 'offline';
       unit.lastSeen = at;
       state.changes.units.add(unit.id);

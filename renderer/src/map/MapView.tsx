@@ -10,8 +10,11 @@ import { useTranslation } from 'react-i18next';
 import type { IncidentKind } from '../../../core/domain';
 import { useStore, type WallState } from '../state/store';
 import { buildTrailBuffers, type TrailBuffers } from '../state/units';
-import { drawIconAtlas } from './icons';
-import { buildLayers } from './layers';
+import type { Incident } from '../../../core/domain';
+import type { Cluster } from './cluster';
+import { gridCatalog, GridMeasures, levelForZoom, maxAtLevel, niceBreaks, type MeasureSources } from './gridStats';
+import { sharedIconAtlas } from './icons';
+import { buildLayers, type GridLayerInput, type MapViewInfo } from './layers';
 import { buildStyle, GRID_LAYER_IDS } from './style';
 import { tooltipText } from './tooltip';
 import { setDebugHandles } from '../debug';
@@ -59,7 +62,17 @@ export function MapView() {
     });
     map.touchZoomRotate.disableRotation();
 
-    const icons = drawIconAtlas();
+    const icons = sharedIconAtlas();
+    const catalog = gridCatalog(ref?.grids ?? null);
+    const measures = new GridMeasures();
+    const measureSources = (s: WallState): MeasureSources => ({
+      incidents: s.incidents,
+      history: s.history,
+      historyVersion: s.historyVersion,
+      units: s.units,
+      unitsVersion: s.unitsVersion,
+      now: Date.now(),
+    });
     let overlay: MapboxOverlay | null = null;
     let disposed = false;
     let trails: TrailBuffers | null = null;
@@ -70,6 +83,15 @@ export function MapView() {
     let lastRefs: unknown[] = [];
 
     const onPickIncident = (id: string) => useStore.getState().select(id, false);
+    const onPickGrid = (id: string) => useStore.getState().selectGrid(id);
+    const onPickCluster = (c: Cluster<Incident>) => {
+      const [w, s, e, n] = c.bounds;
+      const pad = 80 * scale;
+      const canvas = map.getCanvas();
+      const fits = canvas.clientWidth > 4 * pad && canvas.clientHeight > 4 * pad;
+      // zoom in at least two levels, so the cluster opens up
+      map.fitBounds([w, s, e, n], { padding: fits ? pad : 0, maxZoom: Math.max(map.getZoom() + 2, 13), minZoom: map.getZoom() + 1, duration: 900, essential: true } as never);
+    };
 
     const mountOverlay = () => {
       const mine = new MapboxOverlay({
@@ -81,6 +103,7 @@ export function MapView() {
             language: langRef.current,
             now: Date.now(),
             unitAt: (i) => useStore.getState().units.units[i],
+            gridFigures: (id) => measures.figures(id, measureSources(useStore.getState()), catalog),
           });
           return text ? { text, className: 'map-tooltip' } : null;
         },
@@ -131,8 +154,37 @@ export function MapView() {
       let animating = false;
       for (const inc of s.incidents.values()) if (inc.status === 'open' && !inc.acknowledged) animating = true;
       for (const k of s.kiosks.values()) if (k.sos) animating = true;
-      const key = [s.unitsVersion, trailsVersion, s.selectedId, langRef.current, Math.floor(now / 60_000)].join('|');
-      const refs = [s.incidents, s.kiosks, s.cameras, s.layers];
+      for (const h of [s.highlight]) if (h && h.kind !== 'grid' && h.kind !== 'incident') animating = true;
+      // the view: clusters and label choice depend on it
+      const canvas = map.getCanvas();
+      const center = map.getCenter();
+      const zoom = map.getZoom();
+      const view: MapViewInfo = {
+        zoom,
+        width: canvas.clientWidth,
+        height: canvas.clientHeight,
+        project: (lon, lat) => {
+          const p = map.project([lon, lat]);
+          return [p.x, p.y];
+        },
+        key: `${center.lng.toFixed(6)},${center.lat.toFixed(6)},${zoom.toFixed(4)},${canvas.clientWidth}x${canvas.clientHeight}`,
+      };
+      // the grid fill: the level that fits the zoom, its figures and classes
+      const level = levelForZoom(zoom);
+      let grid: GridLayerInput | null = null;
+      if (catalog.entries.length) {
+        const fill = s.gridFill;
+        const counted = fill === 'none' ? null : measures.counts(fill, measureSources(s), catalog);
+        const max = counted ? maxAtLevel(counted.counts, catalog, level) : 0;
+        const breaks = niceBreaks(max);
+        grid = { catalog, level, values: counted?.counts ?? null, breaks, version: `${counted?.key}|${level}|${breaks.join(',')}`, selectedId: s.selectedGridId };
+        const legend = s.gridLegend;
+        if (!legend || legend.fill !== fill || legend.level !== level || legend.max !== max || legend.breaks.join() !== breaks.join()) {
+          useStore.getState().setGridLegend({ fill, level, breaks, max });
+        }
+      }
+      const key = [s.unitsVersion, trailsVersion, s.selectedId, langRef.current, Math.floor(now / 60_000), view.key, grid?.version, s.selectedGridId].join('|');
+      const refs = [s.incidents, s.kiosks, s.cameras, s.layers, s.highlight];
       if (!animating && key === lastKey && refs.every((r, i) => r === lastRefs[i])) return;
       lastKey = key;
       lastRefs = refs;
@@ -154,24 +206,41 @@ export function MapView() {
           language: langRef.current,
           icons,
           onPickIncident,
+          view,
+          grid,
+          highlight: s.highlight,
+          onPickCluster,
+          onPickGrid,
         }),
       });
     };
     const timer = setInterval(frame, FRAME_MS);
     // deltas and selection changes show at once rather than on the next tick
     const unsubscribe = useStore.subscribe((s, prev) => {
-      if (s.incidents !== prev.incidents || s.selectedId !== prev.selectedId || s.layers !== prev.layers) frame();
+      if (
+        s.incidents !== prev.incidents ||
+        s.selectedId !== prev.selectedId ||
+        s.layers !== prev.layers ||
+        s.gridFill !== prev.gridFill ||
+        s.selectedGridId !== prev.selectedGridId ||
+        s.highlight !== prev.highlight
+      )
+        frame();
       if (s.layers.grids !== prev.layers.grids && map.isStyleLoaded()) {
         for (const id of GRID_LAYER_IDS) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', s.layers.grids ? 'visible' : 'none');
       }
       if (s.flyTo && s.flyTo !== prev.flyTo) {
-        map.flyTo({ center: [s.flyTo.lon, s.flyTo.lat], zoom: Math.max(map.getZoom(), 14.5), speed: 1.6, essential: true });
+        const f = s.flyTo;
+        if (f.bounds) map.fitBounds(f.bounds, { padding: 100 * scale, maxZoom: f.zoom ?? 16, speed: 1.6, essential: true } as never);
+        else map.flyTo({ center: [f.lon, f.lat], zoom: f.zoom ?? Math.max(map.getZoom(), 14.5), speed: 1.6, essential: true });
       }
     });
     map.on('load', () => {
       el.dataset.loaded = 'true';
       frame();
     });
+    // a finished move re-chooses labels and clusters at once
+    map.on('moveend', () => frame());
     setDebugHandles({ map: () => map, deck: () => (overlay as unknown as { _deck?: unknown } | null)?._deck ?? null, overlay: () => overlay });
 
     return () => {

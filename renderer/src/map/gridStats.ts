@@ -49,6 +49,7 @@ export interface GridCatalog {
   entries: GridEntry[];
   /** features per fillable level, for the fill layer */
   features: Record<FillLevel, GridFeatureLike[]>;
+  featureById: Map<string, GridFeatureLike>;
 }
 
 function largestPolygon(g: AreaGeometry): Position[][] | null {
@@ -76,7 +77,7 @@ export function gridCatalog(grids: unknown): GridCatalog {
     const hit = catalogs.get(grids);
     if (hit) return hit;
   }
-  const cat: GridCatalog = { byId: new Map(), entries: [], features: { district: [], street: [], community: [], grid: [] } };
+  const cat: GridCatalog = { byId: new Map(), entries: [], features: { district: [], street: [], community: [], grid: [] }, featureById: new Map() };
   const list = (grids as { features?: unknown[] } | null)?.features;
   if (Array.isArray(list)) {
     for (const raw of list) {
@@ -95,6 +96,7 @@ export function gridCatalog(grids: unknown): GridCatalog {
         bounds: geometryBBox(f.geometry),
       };
       cat.byId.set(p.id, entry);
+      cat.featureById.set(p.id, f);
       cat.entries.push(entry);
       if ((FILL_LEVELS as readonly string[]).includes(p.level)) cat.features[p.level as FillLevel].push(f);
     }
@@ -235,4 +237,62 @@ export interface GridFigures {
   open: number;
   day: number;
   units: number;
+}
+
+export interface MeasureSources {
+  incidents: Map<string, Incident>;
+  history: { values(): Iterable<LoggedIncident> };
+  historyVersion: number;
+  units: UnitTable;
+  unitsVersion: number;
+  /** local wall-clock ms */
+  now: number;
+}
+
+export const DAY_MS = 24 * 3600_000;
+/** units move all the time: their counts are refreshed at most this often */
+export const UNIT_COUNTS_EVERY_MS = 2000;
+
+/** Counts per measure, recomputed only when what they count changed (units: at most every 2 s). */
+export class GridMeasures {
+  private open: { src: Map<string, Incident>; counts: Counts } | null = null;
+  private day: { version: number; minute: number; counts: Counts } | null = null;
+  private unitCounts: { version: number; at: number; counts: Counts; catalog: GridCatalog } | null = null;
+  private seq = 0;
+  private keys: Record<GridMeasure, number> = { open: 0, day: 0, units: 0 };
+
+  counts(measure: GridMeasure, s: MeasureSources, catalog: GridCatalog): { counts: Counts; key: string } {
+    switch (measure) {
+      case 'open':
+        if (!this.open || this.open.src !== s.incidents) {
+          this.open = { src: s.incidents, counts: countOpen(s.incidents.values()) };
+          this.keys.open = ++this.seq;
+        }
+        return { counts: this.open.counts, key: `open:${this.keys.open}` };
+      case 'day': {
+        const minute = Math.floor(s.now / 60_000);
+        if (!this.day || this.day.version !== s.historyVersion || this.day.minute !== minute) {
+          this.day = { version: s.historyVersion, minute, counts: countSince(s.history.values(), s.now - DAY_MS) };
+          this.keys.day = ++this.seq;
+        }
+        return { counts: this.day.counts, key: `day:${this.keys.day}` };
+      }
+      case 'units': {
+        const u = this.unitCounts;
+        if (!u || u.catalog !== catalog || (u.version !== s.unitsVersion && s.now - u.at >= UNIT_COUNTS_EVERY_MS)) {
+          this.unitCounts = { version: s.unitsVersion, at: s.now, counts: countUnits(s.units, catalog), catalog };
+          this.keys.units = ++this.seq;
+        }
+        return { counts: this.unitCounts!.counts, key: `units:${this.keys.units}` };
+      }
+    }
+  }
+
+  figures(id: string, s: MeasureSources, catalog: GridCatalog): GridFigures {
+    return {
+      open: this.counts('open', s, catalog).counts.get(id) ?? 0,
+      day: this.counts('day', s, catalog).counts.get(id) ?? 0,
+      units: this.counts('units', s, catalog).counts.get(id) ?? 0,
+    };
+  }
 }

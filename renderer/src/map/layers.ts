@@ -2,13 +2,15 @@
 // Data objects are memoised on the identity of their source so a rebuild at 10 fps only
 // changes uniforms (pulse radius, flashing opacity), never re-runs accessors.
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { IconLayer, PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import type { Camera, Incident, IncidentKind, Kiosk } from '../../../core/domain';
+import { GeoJsonLayer, IconLayer, PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import type { Camera, Incident, IncidentKind, Kiosk, Priority } from '../../../core/domain';
 import { CAMERA_COLOR, CAMERA_OFFLINE_COLOR, KIOSK_COLORS, PRIORITY_COLORS, type RGBA } from '../state/colors';
-import { isNew } from '../state/situation';
-import type { LayerToggles } from '../state/store';
+import type { Highlight, LayerToggles } from '../state/store';
 import type { TrailBuffers, UnitTable } from '../state/units';
-import type { IconAtlas } from './icons';
+import { clusterPoints, type Cluster, type Clustering } from './cluster';
+import { circleBox, declutter, labelBox, type Box, type LabelCandidate } from './declutter';
+import { fillColorFor, type Counts, type FillLevel, type GridCatalog, type GridEntry, type GridFeatureLike } from './gridStats';
+import { kindIcon, type IconAtlas } from './icons';
 
 export interface LayerInput {
   incidents: Map<string, Incident>;
@@ -31,6 +33,35 @@ export interface LayerInput {
   language: string;
   icons: IconAtlas | null;
   onPickIncident?: (id: string) => void;
+  /** the map's view: enables clustering and label decluttering (absent in unit tests) */
+  view?: MapViewInfo;
+  /** grid fill and area labels */
+  grid?: GridLayerInput | null;
+  /** found by search */
+  highlight?: Highlight | null;
+  onPickCluster?: (c: Cluster<Incident>) => void;
+  onPickGrid?: (id: string) => void;
+}
+
+export interface MapViewInfo {
+  zoom: number;
+  width: number;
+  height: number;
+  /** lon/lat → CSS pixels on the map canvas */
+  project: (lon: number, lat: number) => [number, number];
+  /** changes whenever the view does */
+  key: string;
+}
+
+export interface GridLayerInput {
+  catalog: GridCatalog;
+  level: FillLevel;
+  /** null: no fill */
+  values: Counts | null;
+  breaks: number[];
+  /** changes when values or breaks do */
+  version: string | number;
+  selectedId: string | null;
 }
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif';
@@ -102,21 +133,276 @@ function unitData(table: UnitTable, version: number) {
   return data;
 }
 
-let unacked: { src: Map<string, Incident>; bucket: number; list: Incident[] } | null = null;
-function unackedIncidents(m: Map<string, Incident>, pageLoadedAt: number, now: number): Incident[] {
-  const bucket = Math.floor(now / 10_000);
-  if (unacked && unacked.src === m && unacked.bucket === bucket) return unacked.list;
-  const list = openIncidents(m).filter((i) => isNew(i, pageLoadedAt, now));
-  unacked = { src: m, bucket, list };
+/** Markers that pulse: open incidents not yet acknowledged, and clusters holding one. */
+export interface PulseTarget {
+  lon: number;
+  lat: number;
+  priority: Priority;
+  /** pixels before the UI scale */
+  radius: number;
+}
+
+export const incidentRadius = (p: Priority) => (p === 1 ? 13 : p === 2 ? 12 : 11);
+export const clusterRadius = (count: number) => Math.min(30, 15 + 4 * Math.log2(count));
+/** clusters merge markers closer than this (pixels before the UI scale) */
+export const CLUSTER_RADIUS_PX = 34;
+
+const clusterCache = new WeakMap<Incident[], Map<string, Clustering<Incident>>>();
+function clustered(open: Incident[], zoom: number, radiusPx: number): Clustering<Incident> {
+  // quarter-zoom steps: stable while panning, and cheap
+  const z = Math.floor(zoom * 4) / 4;
+  const key = `${z}|${radiusPx}`;
+  let byKey = clusterCache.get(open);
+  if (!byKey) {
+    byKey = new Map();
+    clusterCache.set(open, byKey);
+  }
+  let c = byKey.get(key);
+  if (!c) {
+    c = clusterPoints(open, z, radiusPx);
+    byKey.clear();
+    byKey.set(key, c);
+  }
+  return c;
+}
+
+const pulseCache = new WeakMap<Clustering<Incident>, PulseTarget[]>();
+function pulseTargets(c: Clustering<Incident>): PulseTarget[] {
+  let list = pulseCache.get(c);
+  if (list) return list;
+  list = [];
+  for (const i of c.singles) if (!i.acknowledged) list.push({ lon: i.lon, lat: i.lat, priority: i.priority, radius: incidentRadius(i.priority) });
+  for (const cl of c.clusters) {
+    const un = cl.members.filter((m) => !m.acknowledged);
+    if (un.length === 0) continue;
+    const p = un.reduce((a, m) => (m.priority < a ? m.priority : a), 4 as Priority);
+    list.push({ lon: cl.lon, lat: cl.lat, priority: p, radius: clusterRadius(cl.count) });
+  }
+  pulseCache.set(c, list);
   return list;
 }
 
+const levelData = new WeakMap<GridCatalog, Map<FillLevel, { type: 'FeatureCollection'; features: GridFeatureLike[] }>>();
+function gridLevelData(cat: GridCatalog, level: FillLevel) {
+  let m = levelData.get(cat);
+  if (!m) {
+    m = new Map();
+    levelData.set(cat, m);
+  }
+  let d = m.get(level);
+  if (!d) {
+    d = { type: 'FeatureCollection', features: cat.features[level] };
+    m.set(level, d);
+  }
+  return d;
+}
+const oneFeature = memo((f: GridFeatureLike) => ({ type: 'FeatureCollection' as const, features: [f] }));
+
+// ---- labels ----
+
+export interface AreaLabel {
+  id: string;
+  name: string;
+  level: 'district' | 'street';
+  lon: number;
+  lat: number;
+}
+
+const AREA_LABEL_SIZE = { district: 17, street: 13 } as const;
+const AREA_LABEL_SPACING = { district: 0.12, street: 0.04 } as const;
+const INCIDENT_LABEL_SIZE = 15;
+const INCIDENT_LABEL_GAP = 6;
+
+/** Area names that fit the zoom: districts below 14.5, streets from 12.5 to 15.5. */
+export function areaLabelsAt(cat: GridCatalog, zoom: number): AreaLabel[] {
+  const out: AreaLabel[] = [];
+  const withDistricts = zoom < 14.5;
+  const withStreets = zoom >= 12.5 && zoom < 15.5;
+  for (const e of cat.entries) {
+    if ((e.level === 'district' && withDistricts) || (e.level === 'street' && withStreets)) out.push(toAreaLabel(e));
+  }
+  return out;
+}
+const areaLabelCache = new WeakMap<GridEntry, AreaLabel>();
+function toAreaLabel(e: GridEntry): AreaLabel {
+  let l = areaLabelCache.get(e);
+  if (!l) {
+    l = { id: e.id, name: e.name, level: e.level as 'district' | 'street', lon: e.center[0], lat: e.center[1] };
+    areaLabelCache.set(e, l);
+  }
+  return l;
+}
+
+export interface LabelChoice {
+  incidents: Incident[];
+  areas: AreaLabel[];
+}
+
+/**
+ * Which labels to show: incident labels first (most urgent, then newest), then district names,
+ * then street names; none may overlap another or sit on an incident marker or cluster.
+ */
+export function chooseLabels(
+  singles: readonly Incident[],
+  clusters: readonly Cluster<Incident>[],
+  areas: readonly AreaLabel[],
+  view: MapViewInfo,
+  scale: number,
+  kindLabel: (k: IncidentKind) => string,
+): LabelChoice {
+  const k = scale;
+  const obstacles: Box[] = [];
+  const cands: LabelCandidate<{ inc?: Incident; area?: AreaLabel }>[] = [];
+  const newest = singles.reduce((a, i) => Math.max(a, i.firstSeen), 0);
+  for (const inc of singles) {
+    const [x, y] = view.project(inc.lon, inc.lat);
+    const r = incidentRadius(inc.priority) * k;
+    obstacles.push(circleBox(x, y, r + 1));
+    const box = labelBox(x, y - r - INCIDENT_LABEL_GAP * k, kindLabel(inc.kind), INCIDENT_LABEL_SIZE * k, 4 * k, 2 * k);
+    // priority first, newest first within it
+    cands.push({ item: { inc }, box, priority: inc.priority + Math.min(0.9, (newest - inc.firstSeen) / 864e5) });
+  }
+  for (const c of clusters) {
+    const [x, y] = view.project(c.lon, c.lat);
+    obstacles.push(circleBox(x, y, clusterRadius(c.count) * k + 1));
+  }
+  for (const a of areas) {
+    const [x, y] = view.project(a.lon, a.lat);
+    const size = AREA_LABEL_SIZE[a.level] * k;
+    const box = labelBox(x, y, a.name, size, 2 * k, 0, 'center', AREA_LABEL_SPACING[a.level]);
+    cands.push({ item: { area: a }, box, priority: a.level === 'district' ? 10 : 20 });
+  }
+  const chosen = declutter(cands, obstacles, { bounds: { x: 0, y: 0, w: view.width, h: view.height }, pad: 3 * k });
+  const incidents: Incident[] = [];
+  const shownAreas: AreaLabel[] = [];
+  for (const c of chosen) {
+    if (c.inc) incidents.push(c.inc);
+    else if (c.area) shownAreas.push(c.area);
+  }
+  return { incidents, areas: shownAreas };
+}
+
+let labelCache: { key: string; singles: Incident[]; clusters: Cluster<Incident>[]; areas: AreaLabel[]; choice: LabelChoice } | null = null;
+function labelsFor(singles: Incident[], clusters: Cluster<Incident>[], areas: AreaLabel[], view: MapViewInfo, scale: number, language: string, kindLabel: (k: IncidentKind) => string): LabelChoice {
+  const key = `${view.key}|${scale}|${language}`;
+  if (labelCache && labelCache.key === key && labelCache.singles === singles && labelCache.clusters === clusters && labelCache.areas === areas) return labelCache.choice;
+  const choice = chooseLabels(singles, clusters, areas, view, scale, kindLabel);
+  // keep identities when the choice did not change, so the text layers are not re-laid
+  if (labelCache && sameItems(labelCache.choice.incidents, choice.incidents) && sameItems(labelCache.choice.areas, choice.areas)) {
+    labelCache = { ...labelCache, key, singles, clusters, areas };
+    return labelCache.choice;
+  }
+  labelCache = { key, singles, clusters, areas, choice };
+  return choice;
+}
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+const areaLabelList = new WeakMap<GridCatalog, Map<string, AreaLabel[]>>();
+function areaLabelsMemo(cat: GridCatalog, zoom: number): AreaLabel[] {
+  const band = `${zoom < 12.5 ? 0 : 1}${zoom < 14.5 ? 0 : 1}${zoom < 15.5 ? 0 : 1}`;
+  let m = areaLabelList.get(cat);
+  if (!m) {
+    m = new Map();
+    areaLabelList.set(cat, m);
+  }
+  let l = m.get(band);
+  if (!l) {
+    l = areaLabelsAt(cat, zoom);
+    m.set(band, l);
+  }
+  return l;
+}
+
 // ---- the layers ----
+
+const DARK_GLYPH: RGBA = [10, 14, 20, 235];
 
 export function buildLayers(s: LayerInput): Layer[] {
   const layers: Layer[] = [];
   const k = s.scale;
   const ageBucket = Math.floor(s.now / AGE_STEP_MS);
+  const g = s.grid ?? null;
+
+  // ---- grids: fill by measure, the selected/found one outlined ----
+  if (g && s.layers.grids && g.values) {
+    const values = g.values;
+    const breaks = g.breaks;
+    layers.push(
+      new GeoJsonLayer<GridFeatureLike['properties']>({
+        id: 'grid-fill',
+        data: gridLevelData(g.catalog, g.level) as never,
+        filled: true,
+        stroked: true,
+        pickable: true,
+        autoHighlight: true,
+        highlightColor: [255, 255, 255, 36],
+        getFillColor: (f: { properties: { id: string } }) => fillColorFor(values.get(f.properties.id) ?? 0, breaks),
+        getLineColor: [74, 104, 134, 150],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1 * k,
+        updateTriggers: { getFillColor: g.version, getLineWidth: k },
+        onClick: (info: PickingInfo) => {
+          const id = (info.object as { properties?: { id?: string } } | undefined)?.properties?.id;
+          if (id) s.onPickGrid?.(id);
+          return true;
+        },
+      } as never),
+    );
+  }
+  const outlinedGrid = g ? (s.highlight?.kind === 'grid' ? s.highlight.id : g.selectedId) : null;
+  const outlined = outlinedGrid ? g?.catalog.featureById.get(outlinedGrid) : undefined;
+  if (outlined) {
+    layers.push(
+      new GeoJsonLayer({
+        id: 'grid-selected',
+        data: oneFeature(outlined) as never,
+        filled: true,
+        getFillColor: [255, 255, 255, 18],
+        stroked: true,
+        getLineColor: [235, 245, 255, 230],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 2.5 * k,
+        updateTriggers: { getLineWidth: k },
+      }),
+    );
+  }
+
+  // ---- incidents: clustered when zoomed out, labels decluttered with the area names ----
+  const open = s.layers.incidents ? openIncidents(s.incidents) : [];
+  const clusters: Clustering<Incident> = s.view ? clustered(open, s.view.zoom, CLUSTER_RADIUS_PX * k) : { singles: open, clusters: [] };
+  let labelled: Incident[] = clusters.singles;
+  let areaLabels: AreaLabel[] = [];
+  if (s.view && g) {
+    const all = areaLabelsMemo(g.catalog, s.view.zoom);
+    const areas = s.layers.grids ? all : districtsOnly(all);
+    const choice = labelsFor(clusters.singles, clusters.clusters, areas, s.view, k, s.language, s.kindLabel);
+    labelled = choice.incidents;
+    areaLabels = choice.areas;
+  }
+  if (areaLabels.length) {
+    layers.push(
+      new TextLayer<AreaLabel>({
+        id: 'area-labels',
+        data: areaLabels,
+        characterSet: 'auto',
+        fontFamily: FONT,
+        fontWeight: 500,
+        fontSettings: { sdf: true, fontSize: 64, buffer: 6, radius: 12 },
+        getPosition: (a) => [a.lon, a.lat],
+        getText: (a) => a.name,
+        getSize: (a) => AREA_LABEL_SIZE[a.level] * k,
+        sizeUnits: 'pixels',
+        getColor: (a) => (a.level === 'district' ? [150, 176, 202, 235] : [112, 136, 160, 220]),
+        outlineWidth: 4,
+        outlineColor: [10, 15, 21, 255],
+        getTextAnchor: 'middle',
+        getAlignmentBaseline: 'center',
+        updateTriggers: { getSize: k },
+      }),
+    );
+  }
 
   if (s.layers.cameras && s.icons) {
     layers.push(
@@ -215,19 +501,42 @@ export function buildLayers(s: LayerInput): Layer[] {
           getIcon: () => 'arrow',
           sizeUnits: 'pixels',
           sizeScale: k,
-          getColor: [255, 255, 255, 230],
+          getColor: [255, 255, 255, 235],
         }),
       );
     }
   }
 
+  // ---- search: a ring on the unit or kiosk found ----
+  const h = s.highlight;
+  if (h && h.kind !== 'grid' && h.kind !== 'incident') {
+    const u = h.kind === 'unit' ? s.units.get(h.id) : undefined;
+    const at: [number, number] = u ? [u.lon, u.lat] : [h.lon, h.lat];
+    const p = phaseAt(s.time, 1200);
+    layers.push(
+      new ScatterplotLayer<[number, number]>({
+        id: 'search-highlight',
+        data: [at],
+        getPosition: (x) => x,
+        filled: false,
+        stroked: true,
+        getLineColor: [120, 230, 255, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3 * k,
+        radiusUnits: 'pixels',
+        getRadius: 16 * k,
+        radiusScale: 1 + 0.35 * Math.sin(p * Math.PI * 2),
+        updateTriggers: { getPosition: `${at[0]},${at[1]}` },
+      }),
+    );
+  }
+
   if (s.layers.incidents) {
-    const open = openIncidents(s.incidents);
-    const pulsing = unackedIncidents(s.incidents, s.pageLoadedAt, s.now);
+    const pulsing = pulseTargets(clusters);
     if (pulsing.length) {
       const p = phaseAt(s.time, 1600);
       layers.push(
-        new ScatterplotLayer<Incident>({
+        new ScatterplotLayer<PulseTarget>({
           id: 'incident-pulse',
           data: pulsing,
           getPosition: (i) => [i.lon, i.lat],
@@ -237,9 +546,10 @@ export function buildLayers(s: LayerInput): Layer[] {
           lineWidthUnits: 'pixels',
           getLineWidth: 3 * k,
           radiusUnits: 'pixels',
-          getRadius: 12 * k,
-          radiusScale: 1 + 1.6 * p,
+          getRadius: (i) => (i.radius + 2) * k,
+          radiusScale: 1 + 1.4 * p,
           opacity: 0.9 * (1 - p),
+          updateTriggers: { getRadius: k },
         }),
       );
     }
@@ -256,21 +566,22 @@ export function buildLayers(s: LayerInput): Layer[] {
           lineWidthUnits: 'pixels',
           getLineWidth: 2.5 * k,
           radiusUnits: 'pixels',
-          getRadius: 17 * k,
+          getRadius: (incidentRadius(selected.priority) + 6) * k,
         }),
       );
     }
+    const singles = clusters.singles;
     layers.push(
       new ScatterplotLayer<Incident>({
         id: 'incidents',
-        data: open,
+        data: singles,
         pickable: true,
         getPosition: (i) => [i.lon, i.lat],
         getFillColor: (i) => incidentColor(i, s.now),
         getLineColor: [12, 16, 22, 255],
         stroked: true,
         radiusUnits: 'pixels',
-        getRadius: (i) => (i.priority === 1 ? 10 : i.priority === 2 ? 9 : 8) * k,
+        getRadius: (i) => incidentRadius(i.priority) * k,
         lineWidthUnits: 'pixels',
         getLineWidth: 2 * k,
         updateTriggers: { getFillColor: ageBucket, getRadius: k },
@@ -279,22 +590,77 @@ export function buildLayers(s: LayerInput): Layer[] {
           return true;
         },
       }),
+    );
+    if (s.icons) {
+      layers.push(
+        new IconLayer<Incident>({
+          id: 'incident-icons',
+          data: singles,
+          iconAtlas: s.icons.atlas as never,
+          iconMapping: s.icons.mapping,
+          getIcon: (i) => kindIcon(i.kind),
+          getPosition: (i) => [i.lon, i.lat],
+          getSize: (i) => incidentRadius(i.priority) * 1.3 * k,
+          sizeUnits: 'pixels',
+          getColor: DARK_GLYPH,
+          updateTriggers: { getSize: k },
+        }),
+      );
+    }
+    if (clusters.clusters.length) {
+      layers.push(
+        new ScatterplotLayer<Cluster<Incident>>({
+          id: 'incident-clusters',
+          data: clusters.clusters,
+          pickable: true,
+          getPosition: (c) => [c.lon, c.lat],
+          getFillColor: (c) => PRIORITY_COLORS[c.priority],
+          getLineColor: [245, 248, 252, 235],
+          stroked: true,
+          radiusUnits: 'pixels',
+          getRadius: (c) => clusterRadius(c.count) * k,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 2.5 * k,
+          updateTriggers: { getRadius: k },
+          onClick: (info: PickingInfo<Cluster<Incident>>) => {
+            if (info.object) s.onPickCluster?.(info.object);
+            return true;
+          },
+        }),
+        new TextLayer<Cluster<Incident>>({
+          id: 'incident-cluster-counts',
+          data: clusters.clusters,
+          characterSet: '0123456789+',
+          fontFamily: FONT,
+          fontWeight: 700,
+          getPosition: (c) => [c.lon, c.lat],
+          getText: (c) => (c.count > 999 ? '999+' : String(c.count)),
+          getSize: (c) => Math.min(22, 14 + 2 * Math.log2(c.count)) * k,
+          sizeUnits: 'pixels',
+          getColor: [10, 14, 20, 255],
+          getTextAnchor: 'middle',
+          getAlignmentBaseline: 'center',
+          updateTriggers: { getSize: k },
+        }),
+      );
+    }
+    layers.push(
       new TextLayer<Incident>({
         id: 'incident-labels',
-        data: open,
+        data: labelled,
         characterSet: 'auto',
         fontFamily: FONT,
         fontWeight: 600,
         getPosition: (i) => [i.lon, i.lat],
         getText: (i) => s.kindLabel(i.kind),
-        getSize: 15 * k,
+        getSize: INCIDENT_LABEL_SIZE * k,
         sizeUnits: 'pixels',
         getColor: [235, 240, 245, 255],
-        getPixelOffset: [0, -22 * k],
+        getPixelOffset: (i) => [0, -(incidentRadius(i.priority) + INCIDENT_LABEL_GAP) * k],
         getTextAnchor: 'middle',
         getAlignmentBaseline: 'bottom',
         background: true,
-        getBackgroundColor: [8, 12, 18, 210],
+        getBackgroundColor: [8, 12, 18, 215],
         backgroundPadding: [4 * k, 2 * k],
         outlineWidth: 0,
         updateTriggers: { getText: s.language, getSize: k, getPixelOffset: k, backgroundPadding: k },
@@ -303,3 +669,6 @@ export function buildLayers(s: LayerInput): Layer[] {
   }
   return layers;
 }
+
+/** with the grids toggled off, street names go with the street outlines */
+const districtsOnly = memo((all: AreaLabel[]) => all.filter((a) => a.level === 'district'));

@@ -1,12 +1,10 @@
-// The basemap style, built from the grid GeoJSON itself: no internet tiles, no glyph server
-// (labels are drawn locally with the CJK system font). Calm and dark, for a wall.
+// The basemap style, built from the grid GeoJSON itself: no internet tiles, no glyph server.
+// Calm and dark, for a wall. Area names are not drawn here but by deck.gl (layers.ts), where one
+// collision pass keeps them clear of incident markers and labels.
 import type { StyleSpecification } from 'maplibre-gl';
-import { labelPoints } from './labels';
 
 export const GRID_SOURCE = 'grids';
-export const LABEL_SOURCE = 'grid-labels';
-export const GRID_LAYER_IDS = ['district-fill', 'district-line', 'street-line', 'community-line', 'grid-line', 'city-line', 'street-label'] as const;
-export const LABEL_FONT = ['Noto Sans CJK SC Regular'];
+export const GRID_LAYER_IDS = ['district-fill', 'district-line', 'street-line', 'community-line', 'grid-line', 'city-line'] as const;
 
 export const COLORS = {
   background: '#0a0f15',
@@ -29,7 +27,6 @@ export function buildStyle(grids: unknown | null, scale = 1): StyleSpecification
     name: 'watchfloor-dark',
     sources: {
       [GRID_SOURCE]: { type: 'geojson', data: (grids ?? empty) as GeoJSON.FeatureCollection },
-      [LABEL_SOURCE]: { type: 'geojson', data: labelPoints(grids, ['district', 'street']) as GeoJSON.FeatureCollection },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': COLORS.background } },
@@ -77,35 +74,6 @@ export function buildStyle(grids: unknown | null, scale = 1): StyleSpecification
         source: GRID_SOURCE,
         filter: level('city'),
         paint: { 'line-color': '#4d6b8a', 'line-width': 2 * scale },
-      },
-      {
-        id: 'district-label',
-        type: 'symbol',
-        source: LABEL_SOURCE,
-        filter: level('district'),
-        maxzoom: 14.5,
-        layout: {
-          'text-field': ['get', 'name'],
-          'text-font': LABEL_FONT,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 8, 13 * scale, 12, 18 * scale],
-          'text-letter-spacing': 0.15,
-          'text-allow-overlap': false,
-        },
-        paint: { 'text-color': COLORS.label, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.5 * scale, 'text-opacity': 0.85 },
-      },
-      {
-        id: 'street-label',
-        type: 'symbol',
-        source: LABEL_SOURCE,
-        filter: level('street'),
-        minzoom: 12.5,
-        maxzoom: 15.5,
-        layout: {
-          'text-field': ['get', 'name'],
-          'text-font': LABEL_FONT,
-          'text-size': 12 * scale,
-        },
-        paint: { 'text-color': '#6a8299', 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.2 * scale, 'text-opacity': 0.8 },
       },
     ],
   };

@@ -1,12 +1,21 @@
 // Hover text for map objects: plain text (never HTML), translated, times in the wall's zone.
 import type { Camera, Incident, Kiosk, Unit } from '../../../core/domain';
 import { formatAge } from '../i18n/format';
+import type { Cluster } from './cluster';
+import type { GridFigures } from './gridStats';
 
 export interface TooltipDeps {
   t: (key: string, opts?: Record<string, unknown>) => string;
   language: string;
   now: number;
   unitAt: (index: number) => Unit | undefined;
+  /** the three measures for one grid */
+  gridFigures?: (id: string) => GridFigures;
+}
+
+/** "open 3 · last 24 h 5 · on duty 12" for a grid. */
+export function gridFiguresText(f: GridFigures, d: Pick<TooltipDeps, 't'>): string {
+  return [`${d.t('gridFill.open')} ${f.open}`, `${d.t('gridFill.day')} ${f.day}`, `${d.t('gridFill.units')} ${f.units}`].join(' · ');
 }
 
 export function tooltipText(layerId: string | undefined, object: unknown, index: number, d: TooltipDeps): string | null {
@@ -28,6 +37,18 @@ export function tooltipText(layerId: string | undefined, object: unknown, index:
       if (!k) return null;
       const status = k.sos ? 'sos' : k.online === null ? 'unknown' : k.online ? 'online' : 'offline';
       return `${k.name}\n${d.t(`kioskStatus.${status}`)}`;
+    }
+    case 'grid-fill': {
+      const p = (object as { properties?: { id: string; name: string; names?: string[] } } | undefined)?.properties;
+      if (!p) return null;
+      const path = (p.names ?? []).slice(1, -1).join(' › ');
+      const figures = d.gridFigures?.(p.id);
+      return [p.name, path, figures ? gridFiguresText(figures, d) : ''].filter(Boolean).join('\n');
+    }
+    case 'incident-clusters': {
+      const c = object as Cluster | undefined;
+      if (!c) return null;
+      return `${d.t('cluster.count', { count: c.count })} · ${d.t(`priorityShort.${c.priority}`)}\n${d.t('cluster.zoom')}`;
     }
     case 'cameras': {
       const c = object as Camera | undefined;

@@ -4,6 +4,8 @@ import { create } from 'zustand';
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
 import { applyDelta, applySnapshot, emptySituation, type SituationData } from './situation';
 import { UnitTable } from './units';
+import { IncidentLog } from './history';
+import { GRID_FILLS, type FillLevel, type GridFill } from '../map/gridStats';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -35,6 +37,26 @@ export interface FlyRequest {
   lat: number;
   /** bumps on each request so the same place can be flown to twice */
   seq: number;
+  /** zoom to fly to (default: at least 14.5) */
+  zoom?: number;
+  /** [minLon, minLat, maxLon, maxLat]: fit the map to an area instead */
+  bounds?: [number, number, number, number];
+}
+
+/** Something found by search, outlined on the map until cleared. */
+export interface Highlight {
+  kind: 'incident' | 'unit' | 'kiosk' | 'grid';
+  id: string;
+  lon: number;
+  lat: number;
+}
+
+/** What the grid legend shows: set by the map when the level or the classes change. */
+export interface GridLegend {
+  fill: GridFill;
+  level: FillLevel;
+  breaks: number[];
+  max: number;
 }
 
 export interface WallState extends SituationData {
@@ -57,6 +79,15 @@ export interface WallState extends SituationData {
   webgl: 'pending' | 'ok' | 'unavailable';
   /** last failed request, for the status line */
   lastError: string | null;
+  /** what fills the grids */
+  gridFill: GridFill;
+  gridLegend: GridLegend | null;
+  /** grid clicked on the map: its figures are shown in a panel */
+  selectedGridId: string | null;
+  highlight: Highlight | null;
+  /** incidents seen in the last day (snapshots and deltas), for the 24 h measure */
+  history: IncidentLog;
+  historyVersion: number;
 
   receive(m: Exclude<ServerMessage, { type: 'response' }>): void;
   setConnection(c: ConnectionState): void;
@@ -67,6 +98,13 @@ export interface WallState extends SituationData {
   setRejectsOpen(open: boolean): void;
   setWebgl(s: 'ok' | 'unavailable'): void;
   setError(e: string | null): void;
+  setGridFill(f: GridFill): void;
+  /** next measure (key M) */
+  cycleGridFill(): void;
+  setGridLegend(l: GridLegend | null): void;
+  selectGrid(id: string | null): void;
+  setHighlight(h: Highlight | null): void;
+  flyToPlace(place: Omit<FlyRequest, 'seq'>): void;
 }
 
 export const useStore = create<WallState>()((set, get) => ({
@@ -86,6 +124,12 @@ export const useStore = create<WallState>()((set, get) => ({
   flyTo: null,
   webgl: 'pending',
   lastError: null,
+  gridFill: 'open',
+  gridLegend: null,
+  selectedGridId: null,
+  highlight: null,
+  history: new IncidentLog(),
+  historyVersion: 0,
 
   receive(m) {
     const s = get();
@@ -93,12 +137,14 @@ export const useStore = create<WallState>()((set, get) => ({
     switch (m.type) {
       case 'snapshot': {
         const data = applySnapshot(m.situation, s.units);
-        set({ ...data, ...heard, health: m.health, unitsVersion: s.units.version, snapshots: s.snapshots + 1 });
+        s.history.record(m.situation.incidents);
+        set({ ...data, ...heard, health: m.health, unitsVersion: s.units.version, snapshots: s.snapshots + 1, historyVersion: s.history.version });
         return;
       }
       case 'delta': {
         const data = applyDelta(s, m.delta, s.units);
-        set({ ...data, ...heard, unitsVersion: s.units.version });
+        if (m.delta.incidents.length) s.history.record(m.delta.incidents);
+        set({ ...data, ...heard, unitsVersion: s.units.version, historyVersion: s.history.version });
         return;
       }
       case 'health':
@@ -137,5 +183,24 @@ export const useStore = create<WallState>()((set, get) => ({
   },
   setError(lastError) {
     set({ lastError });
+  },
+  setGridFill(gridFill) {
+    set({ gridFill });
+  },
+  cycleGridFill() {
+    const i = GRID_FILLS.indexOf(get().gridFill);
+    set({ gridFill: GRID_FILLS[(i + 1) % GRID_FILLS.length] });
+  },
+  setGridLegend(gridLegend) {
+    set({ gridLegend });
+  },
+  selectGrid(selectedGridId) {
+    set({ selectedGridId });
+  },
+  setHighlight(highlight) {
+    set({ highlight });
+  },
+  flyToPlace(place) {
+    set({ flyTo: { ...place, seq: (get().flyTo?.seq ?? 0) + 1 } });
   },
 }));

@@ -1,0 +1,41 @@
+// Video wall options. The policy's defaults apply; a URL query can override them for tests,
+// benchmarks and odd walls: ?videoGraceMs=3000&videoPerAlarm=1&videoMaxTiles=16&videoRadiusM=400&videoFloat=8
+import type { VideoPolicyOptions } from '../../../core/video/policy';
+
+export interface VideoWallConfig {
+  policy: Partial<VideoPolicyOptions>;
+  /** tiles that may float next to their alarm; the rest dock */
+  maxFloating: number;
+  /** planning runs at most this often (ms) */
+  planIntervalMs: number;
+  /** false turns the whole video wall off (?video=off) */
+  enabled: boolean;
+}
+
+export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true };
+
+function int(q: URLSearchParams, key: string, min: number, max: number): number | undefined {
+  const v = q.get(key);
+  if (v === null || !/^\d{1,9}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= min && n <= max ? n : undefined;
+}
+
+export function videoConfigFromSearch(search: string): VideoWallConfig {
+  const q = new URLSearchParams(search);
+  const policy: Partial<VideoPolicyOptions> = {};
+  const grace = int(q, 'videoGraceMs', 0, 3_600_000);
+  if (grace !== undefined) policy.closeGraceMs = grace;
+  const per = int(q, 'videoPerAlarm', 0, 16);
+  if (per !== undefined) policy.perAlarm = per;
+  const max = int(q, 'videoMaxTiles', 0, 64);
+  if (max !== undefined) policy.maxTiles = max;
+  const radius = int(q, 'videoRadiusM', 0, 100_000);
+  if (radius !== undefined) policy.radiusM = radius;
+  return {
+    policy,
+    maxFloating: int(q, 'videoFloat', 0, 64) ?? DEFAULT_VIDEO_WALL.maxFloating,
+    planIntervalMs: DEFAULT_VIDEO_WALL.planIntervalMs,
+    enabled: q.get('video') !== 'off',
+  };
+}
