@@ -2,13 +2,23 @@
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import { useStore } from './state/store';
 
+/** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
+export interface DrawStats {
+  redraws: number;
+  /** ms one redraw costs beyond an ordinary frame */
+  redrawCost: number;
+  /** ms between routine redraws */
+  intervalMs: number;
+}
+
 interface Handles {
   map: () => MaplibreMap | null;
   deck: () => unknown;
   overlay: () => unknown;
+  stats?: () => DrawStats | null;
 }
 
-const handles: Handles = { map: () => null, deck: () => null, overlay: () => null };
+const handles: Handles = { map: () => null, deck: () => null, overlay: () => null, stats: () => null };
 
 export function setDebugHandles(h: Handles): void {
   Object.assign(handles, h);
@@ -16,7 +26,7 @@ export function setDebugHandles(h: Handles): void {
 
 declare global {
   interface Window {
-    __watchfloor?: { store: typeof useStore.getState; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown };
+    __watchfloor?: { store: typeof useStore.getState; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null };
   }
 }
 
@@ -26,5 +36,6 @@ export function installDebugHook(win: Window = window): void {
     map: () => handles.map(),
     deck: () => handles.deck(),
     overlay: () => handles.overlay(),
+    stats: () => handles.stats?.() ?? null,
   };
 }

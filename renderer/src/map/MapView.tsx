@@ -5,24 +5,29 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import { Map as MaplibreMap, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { attachBasemap } from './basemap';
+import { BasemapNotice } from './BasemapNotice';
 import type { IncidentKind } from '../../../core/domain';
 import { useStore, type WallState } from '../state/store';
-import { buildTrailBuffers, type TrailBuffers } from '../state/units';
+import { buildTrailSegments, type TrailSegments } from '../state/units';
 import type { Incident } from '../../../core/domain';
-import type { Cluster } from './cluster';
+import { expansionZoom, type Cluster } from './cluster';
 import { gridCatalog, GridMeasures, levelForZoom, maxAtLevel, niceBreaks, type MeasureSources } from './gridStats';
 import { sharedIconAtlas } from './icons';
-import { buildLayers, type GridLayerInput, type MapViewInfo } from './layers';
+import { RedrawBudget } from './redrawBudget';
+import { buildLayers, CLUSTER_RADIUS_PX, type GridLayerInput, type MapViewInfo } from './layers';
 import { buildStyle, GRID_LAYER_IDS } from './style';
 import { tooltipText } from './tooltip';
 import { setDebugHandles } from '../debug';
+import { setWallMap } from '../video/map-handle';
 
 setWorkerUrl(workerUrl);
 
 const FRAME_MS = 100;
 const TRAIL_REBUILD_MS = 500;
+
 
 export function uiScale(width: number): number {
   return Math.min(2.2, Math.max(1, width / 1920));
@@ -39,6 +44,7 @@ export function MapView() {
   const langRef = useRef(i18n.language);
   langRef.current = i18n.language;
   const ready = reference !== null || referenceError !== null;
+  const [basemapError, setBasemapError] = useState<string | null>(null);
 
   useEffect(() => {
     if (!ready || webgl !== 'ok' || !container.current) return;
@@ -61,6 +67,9 @@ export function MapView() {
       pitchWithRotate: false,
     });
     map.touchZoomRotate.disableRotation();
+    // the optional offline basemap goes in under the grid layers once it has opened
+    setBasemapError(null);
+    const detachBasemap = attachBasemap(map, ref?.basemapUrl, (e) => setBasemapError(e.message));
 
     const icons = sharedIconAtlas();
     const catalog = gridCatalog(ref?.grids ?? null);
@@ -75,7 +84,20 @@ export function MapView() {
     });
     let overlay: MapboxOverlay | null = null;
     let disposed = false;
-    let trails: TrailBuffers | null = null;
+    let trails: TrailSegments | null = null;
+    // the unit table version the units layer was last given, and when
+    let unitsShown = -1;
+    let shownCount = -1;
+    // routine redraws (units moving, pulses) are spaced by what a redraw costs here
+    const budget = new RedrawBudget();
+    let lastDrawAt = 0;
+    let redraws = 0;
+    let rafId = 0;
+    const onRaf = (t: number) => {
+      budget.frame(t);
+      rafId = requestAnimationFrame(onRaf);
+    };
+    rafId = requestAnimationFrame(onRaf);
     let trailsBuiltAt = 0;
     let trailsVersion = -1;
     let trailsShowOffline = false;
@@ -85,12 +107,10 @@ export function MapView() {
     const onPickIncident = (id: string) => useStore.getState().select(id, false);
     const onPickGrid = (id: string) => useStore.getState().selectGrid(id);
     const onPickCluster = (c: Cluster<Incident>) => {
+      // fly to where the cluster opens up (its members no longer all merge)
+      const zoom = expansionZoom(c.members, map.getZoom(), CLUSTER_RADIUS_PX * scale) + 0.01;
       const [w, s, e, n] = c.bounds;
-      const pad = 80 * scale;
-      const canvas = map.getCanvas();
-      const fits = canvas.clientWidth > 4 * pad && canvas.clientHeight > 4 * pad;
-      // zoom in at least two levels, so the cluster opens up
-      map.fitBounds([w, s, e, n], { padding: fits ? pad : 0, maxZoom: Math.max(map.getZoom() + 2, 13), minZoom: map.getZoom() + 1, duration: 900, essential: true } as never);
+      map.flyTo({ center: [(w + e) / 2, (s + n) / 2], zoom, speed: 1.8, essential: true });
     };
 
     const mountOverlay = () => {
@@ -106,6 +126,10 @@ export function MapView() {
             gridFigures: (id) => measures.figures(id, measureSources(useStore.getState()), catalog),
           });
           return text ? { text, className: 'map-tooltip' } : null;
+        },
+        onAfterRender: () => {
+          redraws++;
+          budget.rendered(performance.now());
         },
         onDeviceInitialized: (device) => {
           void device.lost.then(() => {
@@ -141,11 +165,19 @@ export function MapView() {
       const s: WallState = useStore.getState();
       const now = Date.now();
       const time = performance.now();
+      const interval = budget.intervalMs();
+      const due = time - lastDrawAt >= interval;
+      // units: new positions when a routine redraw is due, at once when units came or went
+      const countChanged = s.units.count !== shownCount;
+      if (unitsShown !== s.unitsVersion && (due || countChanged)) {
+        unitsShown = s.unitsVersion;
+        shownCount = s.units.count;
+      }
       if (s.layers.units && s.layers.trails) {
-        const stale = trailsVersion !== s.unitsVersion || trailsShowOffline !== s.layers.offlineUnits;
-        if (stale && (trails === null || now - trailsBuiltAt >= TRAIL_REBUILD_MS)) {
-          trails = buildTrailBuffers(s.units, { showOffline: s.layers.offlineUnits });
-          trailsVersion = s.unitsVersion;
+        const stale = trailsVersion !== unitsShown || trailsShowOffline !== s.layers.offlineUnits;
+        if (stale && (trails === null || countChanged || now - trailsBuiltAt >= Math.max(TRAIL_REBUILD_MS, 2 * interval))) {
+          trails = buildTrailSegments(s.units, { showOffline: s.layers.offlineUnits });
+          trailsVersion = unitsShown;
           trailsShowOffline = s.layers.offlineUnits;
           trailsBuiltAt = now;
         }
@@ -183,18 +215,21 @@ export function MapView() {
           useStore.getState().setGridLegend({ fill, level, breaks, max });
         }
       }
-      const key = [s.unitsVersion, trailsVersion, s.selectedId, langRef.current, Math.floor(now / 60_000), view.key, grid?.version, s.selectedGridId].join('|');
+      const key = [unitsShown, trailsVersion, s.selectedId, langRef.current, Math.floor(now / 60_000), view.key, grid?.version, s.selectedGridId].join('|');
       const refs = [s.incidents, s.kiosks, s.cameras, s.layers, s.highlight];
-      if (!animating && key === lastKey && refs.every((r, i) => r === lastRefs[i])) return;
+      const changed = key !== lastKey || !refs.every((r, i) => r === lastRefs[i]);
+      // nothing changed and no animation due: no redraw
+      if (!changed && !(animating && due)) return;
       lastKey = key;
       lastRefs = refs;
+      lastDrawAt = time;
       overlay.setProps({
         layers: buildLayers({
           incidents: s.incidents,
           kiosks: s.kiosks,
           cameras: s.cameras,
           units: s.units,
-          unitsVersion: s.unitsVersion,
+          unitsVersion: unitsShown,
           trails,
           layers: s.layers,
           selectedId: s.selectedId,
@@ -241,16 +276,30 @@ export function MapView() {
     });
     // a finished move re-chooses labels and clusters at once
     map.on('moveend', () => frame());
-    setDebugHandles({ map: () => map, deck: () => (overlay as unknown as { _deck?: unknown } | null)?._deck ?? null, overlay: () => overlay });
+    setDebugHandles({
+      map: () => map,
+      deck: () => (overlay as unknown as { _deck?: unknown } | null)?._deck ?? null,
+      overlay: () => overlay,
+      stats: () => ({ redraws, redrawCost: budget.cost(), intervalMs: budget.intervalMs() }),
+    });
+    setWallMap(map);
 
     return () => {
       disposed = true;
+      detachBasemap();
       clearInterval(timer);
+      cancelAnimationFrame(rafId);
       unsubscribe();
-      setDebugHandles({ map: () => null, deck: () => null, overlay: () => null });
+      setDebugHandles({ map: () => null, deck: () => null, overlay: () => null, stats: () => null });
+      setWallMap(null);
       map.remove();
     };
   }, [ready, webgl]);
 
-  return <div ref={container} className="map" data-testid="map" />;
+  return (
+    <>
+      <div ref={container} className="map" data-testid="map" />
+      <BasemapNotice error={basemapError} />
+    </>
+  );
 }

@@ -131,3 +131,15 @@ export function clusterPoints<T extends ClusterPoint>(points: readonly T[], zoom
   }
   return { singles, clusters };
 }
+
+/**
+ * The zoom at which a cluster's members stop being one cluster (in quarter-zoom steps, as the
+ * wall clusters), capped at `maxZoom` where clustering ends: where a click on it flies to.
+ */
+export function expansionZoom<T extends ClusterPoint>(members: readonly T[], fromZoom: number, radiusPx: number, maxZoom = CLUSTER_MAX_ZOOM): number {
+  for (let z = Math.floor(fromZoom * 4) / 4 + 0.25; z < maxZoom; z += 0.25) {
+    const c = clusterPoints(members, z, radiusPx, maxZoom);
+    if (c.clusters.length !== 1 || c.singles.length > 0) return z;
+  }
+  return maxZoom;
+}

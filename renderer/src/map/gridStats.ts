@@ -201,11 +201,11 @@ export function binOf(value: number, breaks: readonly number[]): number {
 /** Sequential, dark-friendly: lightness rises from the basemap's navy to pale cyan, low chroma
  * so the saturated incident and unit colours stay on top. Index 0 = lowest class. */
 export const GRID_RAMP: RGBA[] = [
-  [28, 52, 78, 200],
-  [30, 74, 110, 210],
-  [36, 100, 140, 215],
-  [52, 132, 170, 220],
-  [92, 172, 200, 225],
+  [34, 64, 96, 150],
+  [36, 88, 128, 160],
+  [42, 114, 156, 170],
+  [60, 144, 182, 180],
+  [104, 184, 212, 190],
 ];
 export const GRID_RAMP_CSS = GRID_RAMP.map((c) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] / 255).toFixed(2)})`);
 

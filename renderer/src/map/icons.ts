@@ -183,12 +183,13 @@ export function drawIconAtlas(doc: Document = document): IconAtlas | null {
   if (!ctx) return null;
   ctx.fillStyle = '#fff';
   ctx.strokeStyle = '#fff';
-  // arrow: a chevron tip above the centre, so it sits just outside the unit's dot
+  // arrow: an arrowhead ahead of the unit's dot, clear of it (the icon is drawn at four times the
+  // dot's radius, so the dot's edge is at y = 16 here)
   ctx.beginPath();
   ctx.moveTo(S / 2, 0);
-  ctx.lineTo(S / 2 + 13, 21);
-  ctx.lineTo(S / 2, 15);
-  ctx.lineTo(S / 2 - 13, 21);
+  ctx.lineTo(S / 2 + 11, 14);
+  ctx.lineTo(S / 2, 10);
+  ctx.lineTo(S / 2 - 11, 14);
   ctx.closePath();
   ctx.fill();
   // camera: body and lens
@@ -208,6 +209,9 @@ export function drawIconAtlas(doc: Document = document): IconAtlas | null {
     const cx = (i % COLS) * S;
     const cy = Math.floor(i / COLS) * S;
     mapping[name] = { x: cx, y: cy, width: S, height: S, mask: true, anchorY: S / 2 };
+    // the arrow is cropped tight (a quarter of the cell's height, half its width) so each unit
+    // costs a small quad; its anchor stays at the cell's centre, i.e. the unit's position
+    if (i === 0) mapping[name] = { x: S / 4, y: 0, width: S / 2, height: S / 4, mask: true, anchorY: S / 2 };
     if (i < 2) return;
     ctx.save();
     ctx.beginPath();
@@ -233,7 +237,11 @@ export function iconDataUrl(atlas: IconAtlas, name: string, color: string, size 
   c.height = size;
   const ctx = c.getContext('2d');
   if (!m || !ctx) return '';
-  ctx.drawImage(atlas.atlas, m.x, m.y, m.width, m.height, 0, 0, size, size);
+  // fit, keeping the icon's proportions
+  const f = size / Math.max(m.width, m.height);
+  const w = m.width * f;
+  const h = m.height * f;
+  ctx.drawImage(atlas.atlas, m.x, m.y, m.width, m.height, (size - w) / 2, (size - h) / 2, w, h);
   ctx.globalCompositeOperation = 'source-in';
   ctx.fillStyle = color;
   ctx.fillRect(0, 0, size, size);

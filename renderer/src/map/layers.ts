@@ -2,11 +2,11 @@
 // Data objects are memoised on the identity of their source so a rebuild at 10 fps only
 // changes uniforms (pulse radius, flashing opacity), never re-runs accessors.
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { GeoJsonLayer, IconLayer, PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, IconLayer, LineLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Camera, Incident, IncidentKind, Kiosk, Priority } from '../../../core/domain';
 import { CAMERA_COLOR, CAMERA_OFFLINE_COLOR, KIOSK_COLORS, PRIORITY_COLORS, type RGBA } from '../state/colors';
 import type { Highlight, LayerToggles } from '../state/store';
-import type { TrailBuffers, UnitTable } from '../state/units';
+import type { TrailSegments, UnitTable } from '../state/units';
 import { clusterPoints, type Cluster, type Clustering } from './cluster';
 import { circleBox, declutter, labelBox, type Box, type LabelCandidate } from './declutter';
 import { fillColorFor, type Counts, type FillLevel, type GridCatalog, type GridEntry, type GridFeatureLike } from './gridStats';
@@ -18,7 +18,7 @@ export interface LayerInput {
   cameras: Map<string, Camera>;
   units: UnitTable;
   unitsVersion: number;
-  trails: TrailBuffers | null;
+  trails: TrailSegments | null;
   layers: LayerToggles;
   selectedId: string | null;
   pageLoadedAt: number;
@@ -113,6 +113,16 @@ const kioskList = memo((m: Map<string, Kiosk>) => [...m.values()]);
 const sosKiosks = memo((m: Map<string, Kiosk>) => [...m.values()].filter((k) => k.sos));
 const cameraList = memo((m: Map<string, Camera>) => [...m.values()]);
 
+/** Binary segment data for the trails, one object per rebuild (a new object would re-upload every frame). */
+const trailData = memo((t: TrailSegments) => ({
+  length: t.length,
+  attributes: {
+    getSourcePosition: { value: t.sources, size: 2 },
+    getTargetPosition: { value: t.targets, size: 2 },
+    getColor: { value: t.colors, size: 4, normalized: true },
+  },
+}));
+
 let unitDataCache: { table: UnitTable; version: number; data: unknown } | null = null;
 function unitData(table: UnitTable, version: number) {
   if (unitDataCache && unitDataCache.table === table && unitDataCache.version === version) return unitDataCache.data;
@@ -135,6 +145,8 @@ function unitData(table: UnitTable, version: number) {
 
 /** Markers that pulse: open incidents not yet acknowledged, and clusters holding one. */
 export interface PulseTarget {
+  /** the incident's id, or the cluster's */
+  id: string;
   lon: number;
   lat: number;
   priority: Priority;
@@ -166,17 +178,19 @@ function clustered(open: Incident[], zoom: number, radiusPx: number): Clustering
   return c;
 }
 
+const unclustered = memo((open: Incident[]): Clustering<Incident> => ({ singles: open, clusters: [] }));
+
 const pulseCache = new WeakMap<Clustering<Incident>, PulseTarget[]>();
 function pulseTargets(c: Clustering<Incident>): PulseTarget[] {
   let list = pulseCache.get(c);
   if (list) return list;
   list = [];
-  for (const i of c.singles) if (!i.acknowledged) list.push({ lon: i.lon, lat: i.lat, priority: i.priority, radius: incidentRadius(i.priority) });
+  for (const i of c.singles) if (!i.acknowledged) list.push({ id: i.id, lon: i.lon, lat: i.lat, priority: i.priority, radius: incidentRadius(i.priority) });
   for (const cl of c.clusters) {
     const un = cl.members.filter((m) => !m.acknowledged);
     if (un.length === 0) continue;
     const p = un.reduce((a, m) => (m.priority < a ? m.priority : a), 4 as Priority);
-    list.push({ lon: cl.lon, lat: cl.lat, priority: p, radius: clusterRadius(cl.count) });
+    list.push({ id: cl.id, lon: cl.lon, lat: cl.lat, priority: p, radius: clusterRadius(cl.count) });
   }
   pulseCache.set(c, list);
   return list;
@@ -334,15 +348,14 @@ export function buildLayers(s: LayerInput): Layer[] {
         id: 'grid-fill',
         data: gridLevelData(g.catalog, g.level) as never,
         filled: true,
-        stroked: true,
+        // no outlines here: the basemap draws them underneath (a deck.gl outline of 2,000 grid
+        // cells costs a software renderer half a second per redraw)
+        stroked: false,
         pickable: true,
         autoHighlight: true,
         highlightColor: [255, 255, 255, 36],
         getFillColor: (f: { properties: { id: string } }) => fillColorFor(values.get(f.properties.id) ?? 0, breaks),
-        getLineColor: [74, 104, 134, 150],
-        lineWidthUnits: 'pixels',
-        getLineWidth: 1 * k,
-        updateTriggers: { getFillColor: g.version, getLineWidth: k },
+        updateTriggers: { getFillColor: g.version },
         onClick: (info: PickingInfo) => {
           const id = (info.object as { properties?: { id?: string } } | undefined)?.properties?.id;
           if (id) s.onPickGrid?.(id);
@@ -371,7 +384,7 @@ export function buildLayers(s: LayerInput): Layer[] {
 
   // ---- incidents: clustered when zoomed out, labels decluttered with the area names ----
   const open = s.layers.incidents ? openIncidents(s.incidents) : [];
-  const clusters: Clustering<Incident> = s.view ? clustered(open, s.view.zoom, CLUSTER_RADIUS_PX * k) : { singles: open, clusters: [] };
+  const clusters: Clustering<Incident> = s.view ? clustered(open, s.view.zoom, CLUSTER_RADIUS_PX * k) : unclustered(open);
   let labelled: Incident[] = clusters.singles;
   let areaLabels: AreaLabel[] = [];
   if (s.view && g) {
@@ -381,29 +394,6 @@ export function buildLayers(s: LayerInput): Layer[] {
     labelled = choice.incidents;
     areaLabels = choice.areas;
   }
-  if (areaLabels.length) {
-    layers.push(
-      new TextLayer<AreaLabel>({
-        id: 'area-labels',
-        data: areaLabels,
-        characterSet: 'auto',
-        fontFamily: FONT,
-        fontWeight: 500,
-        fontSettings: { sdf: true, fontSize: 64, buffer: 6, radius: 12 },
-        getPosition: (a) => [a.lon, a.lat],
-        getText: (a) => a.name,
-        getSize: (a) => AREA_LABEL_SIZE[a.level] * k,
-        sizeUnits: 'pixels',
-        getColor: (a) => (a.level === 'district' ? [150, 176, 202, 235] : [112, 136, 160, 220]),
-        outlineWidth: 4,
-        outlineColor: [10, 15, 21, 255],
-        getTextAnchor: 'middle',
-        getAlignmentBaseline: 'center',
-        updateTriggers: { getSize: k },
-      }),
-    );
-  }
-
   if (s.layers.cameras && s.icons) {
     layers.push(
       new IconLayer<Camera>({
@@ -460,21 +450,12 @@ export function buildLayers(s: LayerInput): Layer[] {
     if (s.layers.trails && s.trails && s.trails.length > 0) {
       const t = s.trails;
       layers.push(
-        new PathLayer({
+        new LineLayer({
           id: 'unit-trails',
-          data: {
-            length: t.length,
-            startIndices: t.startIndices,
-            attributes: {
-              getPath: { value: t.positions, size: 2 },
-              getColor: { value: t.colors, size: 4, normalized: true },
-            },
-          } as never,
-          _pathType: 'open',
+          data: trailData(t) as never,
           widthUnits: 'pixels',
           getWidth: 2 * k,
-          capRounded: true,
-          jointRounded: true,
+          updateTriggers: { getWidth: k },
         }),
       );
     }
@@ -505,6 +486,30 @@ export function buildLayers(s: LayerInput): Layer[] {
         }),
       );
     }
+  }
+
+  // area names above the units (with a halo), below everything about incidents
+  if (areaLabels.length) {
+    layers.push(
+      new TextLayer<AreaLabel>({
+        id: 'area-labels',
+        data: areaLabels,
+        characterSet: 'auto',
+        fontFamily: FONT,
+        fontWeight: 500,
+        fontSettings: { sdf: true, fontSize: 64, buffer: 6, radius: 12 },
+        getPosition: (a) => [a.lon, a.lat],
+        getText: (a) => a.name,
+        getSize: (a) => AREA_LABEL_SIZE[a.level] * k,
+        sizeUnits: 'pixels',
+        getColor: (a) => (a.level === 'district' ? [150, 176, 202, 235] : [112, 136, 160, 220]),
+        outlineWidth: 4,
+        outlineColor: [10, 15, 21, 255],
+        getTextAnchor: 'middle',
+        getAlignmentBaseline: 'center',
+        updateTriggers: { getSize: k },
+      }),
+    );
   }
 
   // ---- search: a ring on the unit or kiosk found ----

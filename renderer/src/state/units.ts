@@ -47,6 +47,15 @@ export function appendTrail(trail: TrailPoint[], point: TrailPoint, keep = TRAIL
   return next;
 }
 
+/** appendTrail, in place: the trail array is extended (and trimmed from the front). */
+export function pushTrail(trail: TrailPoint[], point: TrailPoint, keep = TRAIL_KEEP): TrailPoint[] {
+  const last = trail[trail.length - 1];
+  if (last && (point[2] < last[2] || (point[2] === last[2] && point[0] === last[0] && point[1] === last[1]))) return trail;
+  trail.push(point);
+  if (trail.length > keep) trail.splice(0, trail.length - keep);
+  return trail;
+}
+
 export class UnitTable {
   readonly index = new Map<string, number>();
   units: Unit[] = [];
@@ -59,7 +68,7 @@ export class UnitTable {
   lineWidths = new Float32Array(0);
   /** deck.gl icon angle (counter-clockwise degrees) of the heading arrow */
   angles = new Float32Array(0);
-  /** heading arrow size in pixels: 0 when the heading is unknown or the unit hidden */
+  /** heading arrow height in pixels (the arrow icon is a tight crop): 0 when the heading is unknown or the unit hidden */
   arrowSizes = new Float32Array(0);
   /** bumps whenever any column changes: layers compare it */
   version = 0;
@@ -98,8 +107,11 @@ export class UnitTable {
       this.put({ ...view, trail });
     } else {
       const prev = this.units[i];
-      const trail = appendTrail(prev.trail, point);
-      this.units[i] = { ...view, trail };
+      // tens of thousands of these a second: the delta's own object is taken over and the trail
+      // extended in place, rather than copying both (which the garbage collector pays for)
+      const u = ('trail' in view ? { ...view } : view) as Unit;
+      u.trail = pushTrail(prev.trail, point);
+      this.units[i] = u;
       this.write(i);
     }
     this.version++;
@@ -165,7 +177,8 @@ export class UnitTable {
     this.lineWidths[i] = s.lineWidth;
     const hasHeading = s.visible && typeof u.heading === 'number' && Number.isFinite(u.heading);
     this.angles[i] = hasHeading ? -(u.heading as number) : 0;
-    this.arrowSizes[i] = hasHeading ? s.radius * 4 : 0;
+    // the arrow icon is a tight 32×16 crop drawn 16 px above the dot's centre (see icons.ts)
+    this.arrowSizes[i] = hasHeading ? s.radius : 0;
   }
 
   private copyRow(from: number, to: number): void {
@@ -219,4 +232,59 @@ export function buildTrailBuffers(table: UnitTable, opts: UnitStyleOptions): Tra
   }
   startIndices[paths] = v;
   return { length: paths, startIndices, positions, colors };
+}
+
+/** Trails drawn as separate segments (a LineLayer: one simple quad each, far cheaper to draw than
+ * joined paths), for at most `maxUnits` units — patrols, police and vehicles first — and only the
+ * last `points` fixes of each: short trails, and a bounded cost however many units there are. */
+export interface TrailSegments {
+  length: number;
+  sources: Float32Array;
+  targets: Float32Array;
+  colors: Uint8Array;
+  /** units whose trails are drawn */
+  units: number;
+}
+
+export const TRAIL_DRAWN_POINTS = 6;
+export const TRAIL_MAX_UNITS = 5_000;
+
+export function buildTrailSegments(table: UnitTable, opts: UnitStyleOptions, maxUnits = TRAIL_MAX_UNITS, points = TRAIL_DRAWN_POINTS): TrailSegments {
+  const chosen: number[] = [];
+  // two passes: units with a heading-worthy kind first, then volunteers, until the cap
+  for (const volunteers of [false, true]) {
+    for (let i = 0; i < table.count && chosen.length < maxUnits; i++) {
+      const u = table.units[i];
+      if ((u.kind === 'volunteer') !== volunteers || u.trail.length < 2) continue;
+      if (!unitStyle(u, opts).visible) continue;
+      chosen.push(i);
+    }
+  }
+  let segs = 0;
+  for (const i of chosen) segs += Math.min(points, table.units[i].trail.length) - 1;
+  const sources = new Float32Array(segs * 2);
+  const targets = new Float32Array(segs * 2);
+  const colors = new Uint8Array(segs * 4);
+  let s = 0;
+  for (const i of chosen) {
+    const u = table.units[i];
+    const st = unitStyle(u, opts);
+    const from = Math.max(0, u.trail.length - points);
+    const n = u.trail.length - from - 1;
+    for (let k = 0; k < n; k++) {
+      const a = u.trail[from + k];
+      const b = u.trail[from + k + 1];
+      sources[s * 2] = a[0];
+      sources[s * 2 + 1] = a[1];
+      targets[s * 2] = b[0];
+      targets[s * 2 + 1] = b[1];
+      // older segments fade out
+      colors[s * 4] = st.fill[0];
+      colors[s * 4 + 1] = st.fill[1];
+      colors[s * 4 + 2] = st.fill[2];
+      colors[s * 4 + 3] = Math.round(st.fill[3] * (0.15 + 0.6 * ((k + 1) / n)));
+      s++;
+    }
+  }
+  return { length: segs, sources, targets, colors, units: chosen.length };
 }

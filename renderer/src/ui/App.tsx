@@ -6,16 +6,20 @@ import type { Bridge } from '../../../core/contract';
 import { MapView } from '../map/MapView';
 import { useStore } from '../state/store';
 import { BridgeContext } from './context';
+import { GridPanel } from './GridPanel';
 import { Header } from './Header';
 import { IncidentBoard } from './IncidentBoard';
 import { LayerPanel } from './LayerPanel';
 import { RejectsPanel } from './RejectsPanel';
+import { SearchBox } from './SearchBox';
 import { installShortcuts } from './shortcuts';
+import { VideoWall } from '../video/VideoWall';
 
 function Banners() {
   const { t } = useTranslation();
   const webgl = useStore((s) => s.webgl);
   const referenceError = useStore((s) => s.referenceError);
+  const referenceErrors = useStore((s) => s.health?.referenceErrors);
   return (
     <>
       {webgl === 'unavailable' && (
@@ -26,6 +30,16 @@ function Banners() {
       {referenceError && (
         <div className="banner warn" role="status">
           {t('reference.failed', { error: referenceError })}
+        </div>
+      )}
+      {!referenceError && referenceErrors && referenceErrors.length > 0 && (
+        <div className="banner warn reference-errors" role="status" data-testid="reference-errors" title={t('reference.errorsTitle')}>
+          <div>{t('reference.errors', { count: referenceErrors.length })}</div>
+          <ul>
+            {referenceErrors.slice(0, 3).map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
         </div>
       )}
     </>
@@ -46,6 +60,9 @@ export function App({ bridge }: { bridge: Bridge }) {
         <main className="body">
           <div className="map-area">
             <MapView />
+            <VideoWall />
+            <SearchBox />
+            <GridPanel />
             <LayerPanel />
             <RejectsPanel />
             <Banners />

@@ -4,11 +4,47 @@ import type { Priority } from '../../../core/domain';
 import { formatAge, formatClock, formatDate, formatNumber } from '../i18n/format';
 import { toggleLanguage } from '../i18n';
 import { PRIORITY_CSS } from '../state/colors';
+import { feedsOf, feedState } from '../state/feeds';
 import { availableUnits, openCountsByPriority } from '../state/situation';
 import { useStore } from '../state/store';
 import { useNow, useTimeZone } from './context';
 
 const PRIORITIES: Priority[] = [1, 2, 3, 4];
+/** feeds listed in the header; the rest are counted and named in the tooltip */
+const FEEDS_SHOWN = 3;
+
+/** Every feed the wall hears from, with when it was last heard. */
+function Feeds({ now }: { now: number }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const s = useStore.getState();
+  const feeds = feedsOf(s);
+  const name = (kind: string, source: string) => {
+    const k = t(`feeds.kinds.${kind}`);
+    // the wall's own topics need no source name: kiosks, cameras, and native unit locations
+    return kind === 'kiosks' || kind === 'cameras' || (kind === 'units' && source === 'units') ? k : t('feeds.item', { kind: k, source });
+  };
+  const line = (f: (typeof feeds)[number]) => `${name(f.kind, f.source)}: ${t(`feeds.state.${feedState(f.lastHeard, now)}`)}, ${t('header.lastHeard', { time: formatAge(now - f.lastHeard, lang) })}`;
+  const shown = feeds.slice(0, feeds.length > FEEDS_SHOWN ? FEEDS_SHOWN - 1 : FEEDS_SHOWN);
+  const rest = feeds.slice(shown.length);
+  return (
+    <div className="feeds" data-testid="feeds" data-count={feeds.length} title={feeds.map(line).join('\n')}>
+      <div className="feeds-title">{t('feeds.title')}</div>
+      {feeds.length === 0 && <div className="feed muted">{t('feeds.none')}</div>}
+      {shown.map((f) => {
+        const st = feedState(f.lastHeard, now);
+        return (
+          <div key={f.key} className="feed" data-testid="feed" data-feed={f.key} data-state={st}>
+            <span className={`light ${st === 'live' ? 'open' : st === 'quiet' ? 'connecting' : 'closed'}`} />
+            <span className="feed-name">{name(f.kind, f.source)}</span>
+            <span className="feed-age">{formatAge(now - f.lastHeard, lang)}</span>
+          </div>
+        );
+      })}
+      {rest.length > 0 && <div className="feed muted">{t('feeds.more', { count: rest.length })}</div>}
+    </div>
+  );
+}
 
 export function Header() {
   const { t, i18n } = useTranslation();
@@ -28,6 +64,11 @@ export function Header() {
   const openTotal = counts[1] + counts[2] + counts[3] + counts[4];
   const { available, total } = availableUnits(units);
   const brokerUp = connection === 'open' && health?.broker.connected === true;
+  const brokerTitle = health
+    ? [health.broker.url, health.broker.error ? t('header.brokerError', { error: health.broker.error }) : '', health.broker.reconnects ? t('header.reconnects', { count: health.broker.reconnects }) : '']
+        .filter(Boolean)
+        .join('\n')
+    : undefined;
   const lastMessageAt = health?.broker.lastMessageAt ?? stats.lastMessageAt;
 
   return (
@@ -79,13 +120,15 @@ export function Header() {
           <span>{t('header.bridge')}</span>
           <span className="conn-state">{t(`connection.${connection}`)}</span>
         </div>
-        <div className="conn-line">
+        <div className="conn-line" title={brokerTitle} data-testid="broker-line">
           <span className={`light ${brokerUp ? 'open' : 'closed'}`} />
           <span>{t('header.broker')}</span>
           <span className="conn-state">{t(brokerUp ? 'connection.brokerUp' : 'connection.brokerDown')}</span>
         </div>
         <div className="conn-heard">{lastMessageAt ? t('header.lastHeard', { time: formatAge(now - lastMessageAt, lang) }) : t('header.neverHeard')}</div>
       </div>
+
+      <Feeds now={now} />
 
       <button type="button" className="lang-toggle" data-testid="language-toggle" title={t('header.languageTitle')} onClick={toggleLanguage}>
         {t('header.language')}

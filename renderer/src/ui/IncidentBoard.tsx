@@ -7,6 +7,7 @@ import { PRIORITY_CSS } from '../state/colors';
 import { boardRows } from '../state/situation';
 import { useStore } from '../state/store';
 import { useBridge, useNow } from './context';
+import { VideoRowBadge } from '../video/RowBadge';
 
 /** Grid path without the city: district › street › community › grid. */
 export function gridPath(inc: Incident): string | null {
@@ -53,6 +54,7 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
           <span className="prio" title={t(`priority.${incident.priority}`)}>
             {t(`priorityShort.${incident.priority}`)}
           </span>
+          <VideoRowBadge incidentId={incident.id} />
           <span className="kind" data-testid="incident-kind">
             {t(`kinds.${incident.kind}`)}
           </span>

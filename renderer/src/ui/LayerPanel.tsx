@@ -1,11 +1,80 @@
-// Layer toggles (keys 1–5) and the legend, bottom-left over the map.
+// Layer toggles (keys 1–5), the grid fill measure (M) with its classes, and the legend,
+// bottom-left over the map.
 import { useTranslation } from 'react-i18next';
-import { UNIT_KINDS, type Priority } from '../../../core/domain';
+import { INCIDENT_KINDS, UNIT_KINDS, type Priority } from '../../../core/domain';
+import { formatNumber } from '../i18n/format';
+import { binLabels, GRID_FILLS, rampFor } from '../map/gridStats';
+import { iconDataUrl, kindIcon, sharedIconAtlas } from '../map/icons';
 import { KIOSK_COLORS, PRIORITY_CSS, UNIT_CSS } from '../state/colors';
 import { LAYER_KEYS, type LayerToggles, useStore } from '../state/store';
 
 const css = (c: readonly number[]) => `rgb(${c[0]},${c[1]},${c[2]})`;
 const EXTRA: (keyof LayerToggles)[] = ['offlineUnits', 'grids'];
+
+function GridFillChoice() {
+  const { t, i18n } = useTranslation();
+  const fill = useStore((s) => s.gridFill);
+  const setFill = useStore((s) => s.setGridFill);
+  const legend = useStore((s) => s.gridLegend);
+  const colors = legend ? rampFor(legend.breaks.length) : [];
+  const labels = legend ? binLabels(legend.breaks, legend.max) : [];
+  return (
+    <>
+      <h3>
+        {t('gridFill.title')} <kbd>M</kbd>
+      </h3>
+      <div className="fill-choice" role="radiogroup" aria-label={t('gridFill.title')}>
+        {GRID_FILLS.map((f) => (
+          <button key={f} type="button" role="radio" aria-checked={fill === f} className={fill === f ? 'on' : ''} data-testid={`grid-fill-${f}`} onClick={() => setFill(f)}>
+            {t(`gridFill.${f}`)}
+          </button>
+        ))}
+      </div>
+      {legend && legend.fill !== 'none' && fill !== 'none' && (
+        <div className="grid-legend" data-testid="grid-legend" data-level={legend.level} data-bins={legend.breaks.length} data-max={legend.max}>
+          <span className="legend-label">{t('gridFill.by', { level: t(`gridLevel.${legend.level}`) })}</span>
+          <span className="bin">
+            <span className="swatch zero" />
+            {t('gridFill.zero')}
+          </span>
+          {labels.map((label, i) => (
+            <span key={label} className="bin" data-testid="grid-legend-bin">
+              <span className="swatch" style={{ background: `rgba(${colors[i][0]},${colors[i][1]},${colors[i][2]},${(colors[i][3] / 255).toFixed(2)})` }} />
+              {label.replace(/\d+/g, (n) => formatNumber(Number(n), i18n.language))}
+            </span>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}
+
+function KindLegend() {
+  const { t } = useTranslation();
+  const atlas = sharedIconAtlas();
+  return (
+    <div className="legend-group kinds" data-testid="kind-legend">
+      <span className="legend-label">{t('legend.kinds')}</span>
+      {INCIDENT_KINDS.map((k) => (
+        <span key={k} className="legend-item" data-kind={k}>
+          <span className="kind-badge">{atlas && <img alt="" src={iconDataUrl(atlas, kindIcon(k), '#0a0e14', 48)} />}</span>
+          {t(`kinds.${k}`)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function HeadingItem() {
+  const { t } = useTranslation();
+  const atlas = sharedIconAtlas();
+  return (
+    <span className="legend-item">
+      {atlas && <img className="heading-icon" alt="" src={iconDataUrl(atlas, 'arrow', '#ffffff', 48)} />}
+      {t('legend.heading')}
+    </span>
+  );
+}
 
 export function LayerPanel() {
   const { t } = useTranslation();
@@ -25,6 +94,7 @@ export function LayerPanel() {
           </li>
         ))}
       </ul>
+      <GridFillChoice />
       <h3>{t('legend.title')}</h3>
       <div className="legend">
         <div className="legend-group">
@@ -39,7 +109,12 @@ export function LayerPanel() {
             <span className="ring" />
             {t('legend.newIncident')}
           </span>
+          <span className="legend-item">
+            <span className="cluster-badge">5</span>
+            {t('legend.cluster')}
+          </span>
         </div>
+        <KindLegend />
         <div className="legend-group">
           <span className="legend-label">{t('legend.units')}</span>
           {UNIT_KINDS.map((k) => (
@@ -48,6 +123,7 @@ export function LayerPanel() {
               {t(`unitKinds.${k}`)}
             </span>
           ))}
+          <HeadingItem />
         </div>
         <div className="legend-group">
           <span className="legend-label">{t('legend.kiosk')}</span>

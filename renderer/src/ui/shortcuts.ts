@@ -11,6 +11,8 @@ export type ShortcutAction =
   | { type: 'rejects' }
   | { type: 'language' }
   | { type: 'layer'; index: number }
+  | { type: 'search' }
+  | { type: 'measure' }
   | { type: 'escape' };
 
 /** Maps a key to an action; null for keys the wall does not use. */
@@ -36,6 +38,11 @@ export function shortcutFor(key: string, mods: { ctrl: boolean; alt: boolean; me
     case 'l':
     case 'L':
       return { type: 'language' };
+    case '/':
+      return { type: 'search' };
+    case 'm':
+    case 'M':
+      return { type: 'measure' };
     case 'Escape':
       return { type: 'escape' };
   }
@@ -71,9 +78,18 @@ export function installShortcuts(bridge: Bridge, target: Document = document): (
       case 'layer':
         s.toggleLayer(LAYER_KEYS[action.index]);
         break;
+      case 'search':
+        target.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.focus();
+        break;
+      case 'measure':
+        s.cycleGridFill();
+        break;
       case 'escape':
         if (s.rejectsOpen) s.setRejectsOpen(false);
-        else s.select(null);
+        else if (s.selectedGridId || s.highlight) {
+          s.selectGrid(null);
+          s.setHighlight(null);
+        } else s.select(null);
         break;
     }
     e.preventDefault();

@@ -44,8 +44,10 @@ export interface LayoutInput {
   groups: readonly LayoutGroup[];
   /** incident markers (and their number badges) to keep clear of */
   markers: readonly Circle[];
-  /** panels over the map (layer panel, search box…) to keep clear of */
+  /** panels over the map (layer panel, search box…): floating and docked tiles keep clear of them */
   obstacles?: readonly Rect[];
+  /** things on the map (marker labels…) floating tiles keep clear of; the strip may cover them */
+  avoid?: readonly Rect[];
   /** last floating offsets (tile top-left minus anchor) by tile key */
   previous?: ReadonlyMap<string, Point>;
   /** gap between tiles, and between a tile and a marker/obstacle; default 8 */
@@ -58,9 +60,13 @@ export interface LayoutInput {
   anchorRadius?: number;
   /** docked tiles never get narrower than this (they wrap into another row); default 120 */
   minDockWidth?: number;
-  /** number of candidate rings and directions per ring; defaults 6 and 16 */
+  /** the strip never takes more than this share of the height; default 0.45 */
+  maxDockShare?: number;
+  /** number of candidate rings and directions per ring; defaults 9 and 16 */
   rings?: number;
   directions?: number;
+  /** farthest a floating tile's edge may be from its alarm (px); default 1.6 × the tile's longer side */
+  maxDistance?: number;
 }
 
 export type Placement =
@@ -108,6 +114,29 @@ function directionList(n: number): number[] {
   return out;
 }
 
+/**
+ * How far along the unit direction (ux, uy) a box with half-sizes (hw, hh) must be centred so that
+ * the origin lies `d` from its nearest edge.
+ */
+export function centreDistance(ux: number, uy: number, hw: number, hh: number, d: number): number {
+  const ax = Math.abs(ux);
+  const ay = Math.abs(uy);
+  const sx = ax > 1e-9 ? hw / ax : Infinity; // from here on the origin is beside the box in x
+  const sy = ay > 1e-9 ? hh / ay : Infinity;
+  // one gap opens first and grows linearly; is d reached before the other opens?
+  if (sx <= sy) {
+    const s = (d + hw) / ax;
+    if (s <= sy) return s;
+  } else {
+    const s = (d + hh) / ay;
+    if (s <= sx) return s;
+  }
+  // both gaps open: (s·ax − hw)² + (s·ay − hh)² = d², with ax² + ay² = 1
+  const b = ax * hw + ay * hh;
+  const disc = b * b - (hw * hw + hh * hh - d * d);
+  return b + Math.sqrt(Math.max(0, disc));
+}
+
 interface Ctx {
   tile: Size;
   area: Rect;
@@ -140,7 +169,7 @@ function floatPass(wanted: readonly Wanted[], ctx: Ctx, input: LayoutInput, maxF
   const floats = new Map<string, Placement & { kind: 'float' }>();
   const docked: Wanted[] = [];
   const { w, h } = ctx.tile;
-  const ringStep = Math.max(w, h) * 0.45;
+  const maxDistance = input.maxDistance ?? 1.6 * Math.max(w, h);
   const inside = (a: Point) => a.x >= ctx.area.x && a.y >= ctx.area.y && a.x <= ctx.area.x + ctx.area.w && a.y <= ctx.area.y + ctx.area.h;
   for (const want of wanted) {
     const a = want.anchor;
@@ -155,10 +184,15 @@ function floatPass(wanted: readonly Wanted[], ctx: Ctx, input: LayoutInput, maxF
       if (free(ctx, r)) found = r;
     }
     for (let k = 0; !found && k < rings; k++) {
-      const d = 20 + ctx.gap + k * ringStep;
+      // rings at growing distances from the anchor to the tile's nearest edge
+      const d = 16 + 20 * k + 8 * k * k;
+      if (d > maxDistance) break;
       for (const t of dirs) {
-        const cx = a.x + Math.cos(t) * (w / 2 + d);
-        const cy = a.y + Math.sin(t) * (h / 2 + d);
+        const ux = Math.cos(t);
+        const uy = Math.sin(t);
+        const sAlong = centreDistance(ux, uy, w / 2, h / 2, d);
+        const cx = a.x + ux * sAlong;
+        const cy = a.y + uy * sAlong;
         const r = { x: Math.round(cx - w / 2), y: Math.round(cy - h / 2), w, h };
         if (free(ctx, r)) {
           found = r;
@@ -197,43 +231,40 @@ interface Dock {
   slots: Rect[];
 }
 
-/** Docked tiles: rows along the bottom, left to right, wrapping upward when they would get too narrow. */
+/**
+ * Docked tiles: rows along the bottom, left to right, in the widest stretch no panel crosses;
+ * another row (upward) when they would get narrower than `minDockWidth`, but the strip never
+ * takes more than `maxDockShare` of the height (the tiles shrink instead).
+ */
 function dockLayout(n: number, input: LayoutInput, gap: number, margin: number): Dock | null {
   if (n === 0) return null;
   const { viewport, tile } = input;
   const minW = Math.min(tile.w, input.minDockWidth ?? 120);
   const aspect = tile.h / tile.w;
   const obstacles = input.obstacles ?? [];
-  // the band's height depends on the rows, the rows on the span: settle in a few rounds
-  let rows = 1;
-  let result: Dock | null = null;
-  for (let round = 0; round < 4; round++) {
-    let cols = Math.ceil(n / rows);
-    // obstacles are looked for in a band as tall as full-size rows (the real rows are no taller)
-    const bandH = rows * tile.h + (rows - 1) * gap;
-    const [x0, x1] = widestFreeSpan(margin, viewport.w - margin, viewport.h - margin - bandH, bandH, obstacles, gap);
-    const span = Math.max(0, x1 - x0);
-    let w = Math.min(tile.w, (span - (cols - 1) * gap) / cols);
-    if (w < minW && cols > 1) {
-      cols = Math.max(1, Math.floor((span + gap) / (minW + gap)));
-      rows = Math.ceil(n / cols);
-      w = Math.min(tile.w, (span - (cols - 1) * gap) / cols);
-      if (round < 3) continue;
-    }
-    w = Math.max(1, Math.floor(w));
+  const maxBandH = Math.max(tile.h * 0.25, (viewport.h - 2 * margin) * (input.maxDockShare ?? 0.45));
+  let best: { cols: number; w: number; h: number; x0: number } | null = null;
+  for (let rows = 1; rows <= n; rows++) {
+    const cols = Math.ceil(n / rows);
+    // panels are looked for in a band as tall as full-size rows would be (capped like the strip)
+    const bandGuess = Math.min(maxBandH, rows * tile.h + (rows - 1) * gap);
+    const [x0, x1] = widestFreeSpan(margin, viewport.w - margin, viewport.h - margin - bandGuess, bandGuess, obstacles, gap);
+    const w = Math.max(1, Math.floor(Math.min(tile.w, (x1 - x0 - (cols - 1) * gap) / cols)));
     const h = Math.max(1, Math.floor(w * aspect));
-    const slots: Rect[] = [];
-    for (let i = 0; i < n; i++) {
-      const row = Math.floor(i / cols);
-      const col = i % cols;
-      slots.push({ x: Math.round(x0 + col * (w + gap)), y: Math.round(viewport.h - margin - (row + 1) * h - row * gap), w, h });
-    }
-    const top = Math.min(...slots.map((s) => s.y));
-    const right = Math.max(...slots.map((s) => s.x + s.w));
-    result = { rect: { x: Math.round(x0), y: top, w: right - Math.round(x0), h: viewport.h - margin - top }, slots };
-    break;
+    if (best && rows * h + (rows - 1) * gap > maxBandH) break;
+    best = { cols, w, h, x0 };
+    if (w >= minW) break;
   }
-  return result;
+  const { cols, w, h, x0 } = best!;
+  const slots: Rect[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Math.floor(i / cols);
+    const col = i % cols;
+    slots.push({ x: Math.round(x0 + col * (w + gap)), y: Math.round(viewport.h - margin - (row + 1) * h - row * gap), w, h });
+  }
+  const top = Math.min(...slots.map((sl) => sl.y));
+  const right = Math.max(...slots.map((sl) => sl.x + sl.w));
+  return { rect: { x: Math.round(x0), y: top, w: right - Math.round(x0), h: viewport.h - margin - top }, slots };
 }
 
 export function layoutTiles(input: LayoutInput): LayoutResult {
@@ -242,7 +273,7 @@ export function layoutTiles(input: LayoutInput): LayoutResult {
   const maxFloating = Math.max(0, input.maxFloating ?? 8);
   const anchorRadius = input.anchorRadius ?? 12;
   const dirs = directionList(Math.max(4, input.directions ?? 16));
-  const rings = Math.max(1, input.rings ?? 6);
+  const rings = Math.max(1, input.rings ?? 9);
   const obstacles = input.obstacles ?? [];
 
   const wanted: Wanted[] = [];
@@ -253,7 +284,8 @@ export function layoutTiles(input: LayoutInput): LayoutResult {
   for (const g of input.groups) if (g.anchor) markers.push({ x: g.anchor.x, y: g.anchor.y, r: anchorRadius });
 
   const fullArea: Rect = { x: margin, y: margin, w: Math.max(0, input.viewport.w - 2 * margin), h: Math.max(0, input.viewport.h - 2 * margin) };
-  const run = (area: Rect) => floatPass(wanted, { tile: input.tile, area, markers, obstacles, gap, placed: [] }, input, maxFloating, dirs, rings);
+  const floatObstacles = [...obstacles, ...(input.avoid ?? [])];
+  const run = (area: Rect) => floatPass(wanted, { tile: input.tile, area, markers, obstacles: floatObstacles, gap, placed: [] }, input, maxFloating, dirs, rings);
 
   let pass = run(fullArea);
   let dock = dockLayout(pass.docked.length, input, gap, margin);

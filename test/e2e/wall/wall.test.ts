@@ -13,7 +13,7 @@ import { startWebShell, type WebShell } from '../../../main/web/server.js';
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const STATIC = join(repo, 'dist/renderer');
+const STATIC = process.env.WALL_STATIC ?? join(repo, 'dist/renderer');
 const GEN = join(repo, 'assets/generated');
 const PREFIX = 'watchfloor/v1';
 

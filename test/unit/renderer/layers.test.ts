@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Kiosk } from '../../../core/domain';
-import { ageFade, buildLayers, incidentColor, kioskColor, type LayerInput, phaseAt } from '../../../renderer/src/map/layers';
+import { ageFade, areaLabelsAt, buildLayers, chooseLabels, incidentColor, kioskColor, type LayerInput, type MapViewInfo, phaseAt } from '../../../renderer/src/map/layers';
+import { gridCatalog, niceBreaks, countOpen } from '../../../renderer/src/map/gridStats';
+import { GRIDS } from './grid-fixture';
 import { DEFAULT_LAYERS } from '../../../renderer/src/state/store';
 import { UnitTable } from '../../../renderer/src/state/units';
 import { incident, unit } from './fixtures';
@@ -65,11 +67,87 @@ describe('buildLayers', () => {
 
   it('honours the layer toggles and adds trails and the selection ring', () => {
     const s = input();
-    const trails = { length: 1, startIndices: new Uint32Array([0, 2]), positions: new Float32Array(4), colors: new Uint8Array(8) };
+    const trails = { length: 1, sources: new Float32Array(2), targets: new Float32Array(2), colors: new Uint8Array(4), units: 1 };
     const all = ids(buildLayers({ ...s, trails, selectedId: 'a' }));
     expect(all).toEqual(expect.arrayContaining(['unit-trails', 'incident-selected']));
     const none = ids(buildLayers({ ...s, trails, layers: { ...s.layers, incidents: false, units: false, kiosks: false } }));
     expect(none).toEqual([]);
+  });
+});
+
+/** A flat test projection: 1° = 100,000 px × 2^(zoom-12), origin at (119.3, 26.08) in the middle of a 1000×800 canvas. */
+function view(zoom = 12): MapViewInfo {
+  const k = 100_000 * 2 ** (zoom - 12);
+  return { zoom, width: 1000, height: 800, project: (lon, lat) => [500 + (lon - 119.3) * k, 400 - (lat - 26.08) * k], key: `z${zoom}` };
+}
+
+describe('buildLayers, second part', () => {
+  it('stops the pulse once the incident is acknowledged (any age)', () => {
+    const old = incident('old', { firstSeen: 0, ts: 0 });
+    const s = input({ incidents: new Map([['old', old]]), now: 5 * 3600_000, pageLoadedAt: 3600_000 });
+    const pulse = buildLayers(s).find((l) => l.id === 'incident-pulse')!;
+    expect((pulse.props.data as { id: string }[]).map((p) => p.id)).toEqual(['old']);
+    const acked = buildLayers({ ...s, incidents: new Map([['old', { ...old, acknowledged: true }]]) });
+    expect(acked.find((l) => l.id === 'incident-pulse')).toBeUndefined();
+  });
+
+  it('clusters close incidents when a view is given, and draws a kind icon per single incident', () => {
+    const near = [incident('p1', { priority: 1, lon: 119.3, lat: 26.08 }), incident('p3', { lon: 119.3001, lat: 26.0801 }), incident('far', { kind: 'fire', lon: 119.4, lat: 26.08 })];
+    const icons = { atlas: {} as HTMLCanvasElement, mapping: {} };
+    const layers = buildLayers(input({ incidents: new Map(near.map((i) => [i.id, i])), view: view(12), icons }));
+    const clusters = layers.find((l) => l.id === 'incident-clusters')!.props.data as { count: number; priority: number }[];
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]).toMatchObject({ count: 2, priority: 1 });
+    expect((layers.find((l) => l.id === 'incidents')!.props.data as { id: string }[]).map((i) => i.id)).toEqual(['far']);
+    const iconLayer = layers.find((l) => l.id === 'incident-icons')!;
+    expect((iconLayer.props as unknown as { getIcon: (i: { kind: string }) => string }).getIcon({ kind: 'fire' })).toBe('kind-fire');
+    expect(layers.find((l) => l.id === 'incident-cluster-counts')).toBeDefined();
+    // the cluster holds an unacknowledged incident, so it pulses
+    const pulse = layers.find((l) => l.id === 'incident-pulse')!.props.data as { id: string }[];
+    expect(pulse.map((p) => p.id).sort()).toEqual(['cluster:p1', 'far']);
+  });
+
+  it('fills grids at the given level by the given counts, and outlines the selected one', () => {
+    const catalog = gridCatalog(GRIDS);
+    const counts = countOpen([incident('a', { grid: { id: 'G1', ids: catalog.byId.get('G1')!.ids, names: catalog.byId.get('G1')!.names } })]);
+    const grid = { catalog, level: 'street' as const, values: counts, breaks: niceBreaks(1), version: 1, selectedId: 'S2' };
+    const layers = buildLayers(input({ grid }));
+    const fill = layers.find((l) => l.id === 'grid-fill')!;
+    const features = (fill.props.data as { features: { properties: { id: string } }[] }).features;
+    expect(features.map((f) => f.properties.id)).toEqual(['S1', 'S2', 'S3']);
+    const color = (fill.props as unknown as { getFillColor: (f: unknown) => number[] }).getFillColor;
+    expect(color(features[0])[3]).toBeGreaterThan(0);
+    expect(color(features[1])[3]).toBe(0);
+    expect(layers.find((l) => l.id === 'grid-selected')).toBeDefined();
+    // no measure: no fill; grids toggled off: no fill either
+    expect(buildLayers(input({ grid: { ...grid, values: null } })).some((l) => l.id === 'grid-fill')).toBe(false);
+    expect(buildLayers(input({ grid, layers: { ...DEFAULT_LAYERS, grids: false } })).some((l) => l.id === 'grid-fill')).toBe(false);
+  });
+
+  it('rings a unit found by search where the unit is now', () => {
+    const s = input({ highlight: { kind: 'unit', id: 'u2', lon: 0, lat: 0 } });
+    const ring = buildLayers(s).find((l) => l.id === 'search-highlight')!;
+    expect(ring.props.data).toEqual([[119.3, 26.08]]);
+  });
+});
+
+describe('labels', () => {
+  it('shows district names when zoomed out, streets from 12.5', () => {
+    const cat = gridCatalog(GRIDS);
+    expect(areaLabelsAt(cat, 11).map((a) => a.id)).toEqual(['D1', 'D2']);
+    expect(areaLabelsAt(cat, 13).map((a) => a.id)).toEqual(['D1', 'D2', 'S1', 'S2', 'S3']);
+    expect(areaLabelsAt(cat, 15).map((a) => a.id)).toEqual(['S1', 'S2', 'S3']);
+  });
+
+  it('gives incident labels precedence over area names and keeps names off the markers', () => {
+    const v = view(12);
+    const a = incident('a', { priority: 1, lon: 119.3, lat: 26.08, firstSeen: 2 });
+    const b = incident('b', { priority: 3, lon: 119.3002, lat: 26.08, firstSeen: 1 }); // 20 px away: labels would overlap
+    const area = { id: 'D', name: '鼓楼区', level: 'district' as const, lon: 119.3, lat: 26.08 }; // right on the marker
+    const far = { id: 'S', name: '远处街道', level: 'street' as const, lon: 119.303, lat: 26.078 };
+    const choice = chooseLabels([b, a], [], [area, far], v, 1, () => '打架斗殴');
+    expect(choice.incidents.map((i) => i.id)).toEqual(['a']);
+    expect(choice.areas.map((x) => x.id)).toEqual(['S']);
   });
 });
 

@@ -14,6 +14,9 @@ describe('shortcutFor', () => {
     expect(shortcutFor('Escape', none)).toEqual({ type: 'escape' });
     expect(shortcutFor('1', none)).toEqual({ type: 'layer', index: 0 });
     expect(shortcutFor('5', none)).toEqual({ type: 'layer', index: 4 });
+    expect(shortcutFor('/', none)).toEqual({ type: 'search' });
+    expect(shortcutFor('m', none)).toEqual({ type: 'measure' });
+    expect(shortcutFor('M', none)).toEqual({ type: 'measure' });
   });
   it('leaves other keys and modified keys to the browser', () => {
     expect(shortcutFor('6', none)).toBeNull();

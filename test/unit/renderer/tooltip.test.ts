@@ -32,4 +32,13 @@ describe('tooltipText', () => {
     expect(tooltipText('incident-labels', {}, 0, deps())).toBeNull();
     expect(tooltipText(undefined, null, -1, deps())).toBeNull();
   });
+  it('describes a grid with its path and the three figures', () => {
+    const f = { properties: { id: 'M1', name: '子社区', names: ['市', '一区', '甲街道', '子社区'] } };
+    const text = tooltipText('grid-fill', f, 0, deps({ gridFigures: () => ({ open: 2, day: 5, units: 11 }) }))!;
+    expect(text.split('\n')).toEqual(['子社区', '一区 › 甲街道', '«gridFill.open» 2 · «gridFill.day» 5 · «gridFill.units» 11']);
+  });
+  it('describes a cluster and says a click zooms in', () => {
+    const text = tooltipText('incident-clusters', { id: 'cluster:a', count: 4, priority: 1, lon: 0, lat: 0, members: [], bounds: [0, 0, 0, 0] }, 0, deps())!;
+    expect(text).toBe('«cluster.count» · «priorityShort.1»\n«cluster.zoom»');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendTrail, buildTrailBuffers, UnitTable, unitStyle } from '../../../renderer/src/state/units';
+import { appendTrail, buildTrailBuffers, buildTrailSegments, UnitTable, unitStyle } from '../../../renderer/src/state/units';
 import { unit } from './fixtures';
 
 const view = (u: ReturnType<typeof unit>) => {
@@ -123,5 +123,30 @@ describe('buildTrailBuffers', () => {
     expect(b.colors).toHaveLength(20);
     // the newest point is the most opaque
     expect(b.colors[11]).toBeGreaterThan(b.colors[3]);
+  });
+});
+
+describe('buildTrailSegments', () => {
+  it('draws the last fixes of visible units as segments, patrols first, up to a cap', () => {
+    const t = new UnitTable();
+    const trail = (n: number): [number, number, number][] => Array.from({ length: n }, (_, i) => [i, i, i]);
+    t.load([
+      unit('v1', { trail: trail(10) }),
+      unit('p1', { kind: 'patrol', trail: trail(3) }),
+      unit('off', { kind: 'patrol', status: 'offline', trail: trail(3) }),
+      unit('one', { kind: 'patrol', trail: trail(1) }),
+    ]);
+    const all = buildTrailSegments(t, { showOffline: false }, 10, 6);
+    expect(all.units).toBe(2);
+    // p1: 2 segments, then v1: its last 6 fixes → 5 segments
+    expect(all.length).toBe(7);
+    expect([...all.sources.slice(0, 4)]).toEqual([0, 0, 1, 1]);
+    expect([...all.targets.slice(0, 4)]).toEqual([1, 1, 2, 2]);
+    expect([...all.sources.slice(4, 6)]).toEqual([4, 4]);
+    // newer segments are more opaque
+    expect(all.colors[4 * 6 + 3]).toBeGreaterThan(all.colors[4 * 2 + 3]);
+    const capped = buildTrailSegments(t, { showOffline: false }, 1, 6);
+    expect(capped.units).toBe(1);
+    expect(capped.length).toBe(2);
   });
 });

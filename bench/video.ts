@@ -1,0 +1,453 @@
+// npm run bench:video
+//
+// Video tiles on the wall, beside bare hls.js, in the same run and the same Chromium:
+//  • first frame: wall = MQTT publish of an alarm → first decoded frame of its tile
+//    (requestVideoFrameCallback); bare = hls.loadSource() → first decoded frame, default config;
+//  • live latency: wall clock − programme date-time of the displayed frame (hls.playingDate),
+//    after ~6 s of play;
+//  for 1, 4, 9 and 16 simultaneous alarms (one tile each: ?videoPerAlarm=1), and a soak of 1,000
+//  tile open/close cycles driven in the page (window.__watchfloor.video.soak), with JS heap (after
+//  forced GC) and Chromium's memory (PSS of its whole process tree) before and after.
+//
+// Env: BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6
+//      WATCHFLOOR_RENDERER_DIR=dist/renderer  CHROMIUM_PATH=/usr/bin/chromium
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt, { type MqttClient } from 'mqtt';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { parseConfig } from '../core/config.js';
+import type { Kiosk } from '../core/domain.js';
+import { startHost, type Host } from '../main/services/host.js';
+import { startWebShell, type WebShell } from '../main/web/server.js';
+import type { SoakResult, VideoDebug } from '../renderer/src/video/debug';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../..');
+const GEN = join(repo, 'assets/generated');
+const STATIC = resolve(repo, process.env.WATCHFLOOR_RENDERER_DIR ?? 'dist/renderer');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TILES = (process.env.BENCH_TILES ?? '1,4,9,16').split(',').map(Number).filter((n) => n > 0 && n <= 16);
+const SOAK_CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 1000);
+const SOAK_BATCH = Number(process.env.BENCH_SOAK_BATCH ?? 8);
+const PLAY_MS = Number(process.env.BENCH_PLAY_S ?? 6) * 1000;
+const PREFIX = 'watchfloor/v1';
+const TAG = `--watchfloor-bench=${randomUUID()}`;
+
+type Hooked = Window & { __watchfloor: { video: VideoDebug } };
+
+const BARE_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>bare hls.js</title>
+<style>body{margin:0;background:#111;display:flex;flex-wrap:wrap}video{width:320px;height:180px;background:#000}</style>
+</head><body>
+<script src="/hls.min.js"></script>
+<script>
+window.players = [];
+window.run = function (srcs, timeoutMs) {
+  return new Promise(function (resolve) {
+    var left = srcs.length;
+    var timer = setTimeout(function () { resolve(false); }, timeoutMs);
+    srcs.forEach(function (src) {
+      var video = document.createElement('video');
+      video.muted = true; video.playsInline = true; video.autoplay = true;
+      document.body.appendChild(video);
+      var p = { video: video, hls: new Hls(), firstFrameMs: null, t0: 0 };
+      window.players.push(p);
+      p.hls.on(Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
+      video.requestVideoFrameCallback(function () {
+        p.firstFrameMs = performance.now() - p.t0;
+        if (--left === 0) { clearTimeout(timer); resolve(true); }
+      });
+      p.hls.attachMedia(video);
+      p.t0 = performance.now();
+      p.hls.loadSource(src);
+    });
+  });
+};
+window.measure = function () {
+  return window.players.map(function (p) {
+    var d = p.hls.playingDate;
+    return { firstFrameMs: p.firstFrameMs, latencySec: d ? (Date.now() - d.getTime()) / 1000 : null, currentTime: p.video.currentTime };
+  });
+};
+window.soak = async function (cycles, batch, cams) {
+  var framed = 0;
+  for (var done = 0, k = 0; done < cycles; k++) {
+    var n = Math.min(batch, cycles - done);
+    var ps = [];
+    for (var i = 0; i < n; i++) {
+      (function (src) {
+        var v = document.createElement('video'); v.muted = true; v.autoplay = true; document.body.appendChild(v);
+        var p = { v: v, h: new Hls(), f: false };
+        ps.push(p);
+        v.requestVideoFrameCallback(function () { p.f = true; });
+        p.h.on(Hls.Events.MANIFEST_PARSED, function () { v.play().catch(function () {}); });
+        p.h.attachMedia(v);
+        p.h.loadSource(src);
+      })(cams[(k * batch + i) % cams.length]);
+    }
+    var t0 = performance.now();
+    while (!ps.every(function (p) { return p.f; }) && performance.now() - t0 < 8000) await new Promise(function (r) { setTimeout(r, 25); });
+    ps.forEach(function (p) { if (p.f) framed++; p.h.destroy(); p.v.pause(); p.v.removeAttribute('src'); p.v.load(); p.v.remove(); });
+    done += n;
+  }
+  return framed;
+};
+window.stop = function () {
+  window.players.forEach(function (p) { p.hls.destroy(); p.video.removeAttribute('src'); p.video.load(); p.video.remove(); });
+  window.players = [];
+};
+</script></body></html>`;
+
+// ---- statistics ----
+
+function quantile(xs: number[], q: number): number | null {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const i = (v.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return v[lo] + (v[hi] - v[lo]) * (i - lo);
+}
+const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+const r2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+
+interface Figures {
+  n: number;
+  firstFrameMs: { median: number | null; p95: number | null; max: number | null };
+  latencySec: { median: number | null; p95: number | null };
+  missing: number;
+  samples: { firstFrameMs: number[]; latencySec: number[] };
+}
+
+function figures(n: number, ff: (number | null)[], lat: (number | null)[]): Figures {
+  const f = ff.filter((x): x is number => x !== null);
+  const l = lat.filter((x): x is number => x !== null);
+  return {
+    n,
+    firstFrameMs: { median: r1(quantile(f, 0.5)), p95: r1(quantile(f, 0.95)), max: r1(quantile(f, 1)) },
+    latencySec: { median: r2(quantile(l, 0.5)), p95: r2(quantile(l, 0.95)) },
+    missing: ff.length - f.length,
+    samples: { firstFrameMs: f.map((x) => Math.round(x)), latencySec: l.map((x) => Math.round(x * 100) / 100) },
+  };
+}
+
+// ---- memory ----
+
+/** PSS (kB) of Chromium's whole process tree (browser found by a unique switch on its command line). */
+function chromiumPssKb(): { totalKb: number; processes: number; byType: Record<string, number> } | null {
+  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const parent = new Map<string, string>();
+  const cmd = new Map<string, string>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      cmd.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    } catch {
+      /* gone */
+    }
+  }
+  const root = [...cmd].find(([, c]) => c.includes(TAG) && !c.includes('--type='))?.[0];
+  if (!root) return null;
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, pp] of parent) {
+      if (!tree.has(pid) && tree.has(pp)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let totalKb = 0;
+  const byType: Record<string, number> = {};
+  for (const pid of tree) {
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      const kb = m ? Number(m[1]) : 0;
+      totalKb += kb;
+      const type = /--type=([a-z-]+)/.exec(cmd.get(pid) ?? '')?.[1] ?? 'browser';
+      byType[type] = (byType[type] ?? 0) + kb;
+    } catch {
+      /* gone */
+    }
+  }
+  return { totalKb, processes: tree.size, byType };
+}
+
+interface Memory {
+  jsHeapUsedMB: number;
+  nodes: number;
+  jsEventListeners: number;
+  documents: number;
+  videoElements: number;
+  chromiumPssMB: number | null;
+  rendererPssMB: number | null;
+  gpuPssMB: number | null;
+}
+
+async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
+  for (let i = 0; i < 3; i++) {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await page.waitForTimeout(300);
+  }
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? Number.NaN;
+  const dom = await cdp.send('Memory.getDOMCounters');
+  const pss = chromiumPssKb();
+  return {
+    jsHeapUsedMB: Math.round((m('JSHeapUsedSize') / 2 ** 20) * 100) / 100,
+    nodes: dom.nodes,
+    jsEventListeners: dom.jsEventListeners,
+    documents: dom.documents,
+    videoElements: await page.evaluate(() => document.querySelectorAll('video').length),
+    chromiumPssMB: pss ? Math.round(pss.totalKb / 102.4) / 10 : null,
+    rendererPssMB: pss ? Math.round((pss.byType.renderer ?? 0) / 102.4) / 10 : null,
+    gpuPssMB: pss ? Math.round((pss.byType['gpu-process'] ?? 0) / 102.4) / 10 : null,
+  };
+}
+
+// ---- main ----
+
+async function main(): Promise<void> {
+  if (!existsSync(join(GEN, 'video/manifest.json'))) throw new Error('no demo video: npm run build:video');
+  if (!existsSync(join(STATIC, 'index.html'))) throw new Error(`no built renderer in ${STATIC}: npm run build:renderer`);
+  const kiosks: (Kiosk & { cameraId: string })[] = JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8'));
+  const parsed = parseConfig({
+    demo: false,
+    embeddedBroker: { port: 0 },
+    web: { port: 0 },
+    situation: { deltaIntervalMs: 50 },
+    reference: { grids: join(GEN, 'geo/fuzhou-grids.geojson'), kiosks: join(GEN, 'demo/kiosks.json'), cameras: join(GEN, 'demo/cameras.json') },
+  });
+  if (!parsed.ok) throw new Error(parsed.error);
+
+  let host: Host | undefined;
+  let web: WebShell | undefined;
+  let bare: Server | undefined;
+  let browser: Browser | undefined;
+  let client: MqttClient | undefined;
+  try {
+    host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
+    web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+    const video = web.video;
+    // the bare page: its own origin, the very same stream server
+    const hlsJs = readFileSync(join(repo, 'node_modules/hls.js/dist/hls.min.js'));
+    bare = createServer((req, res) => {
+      if (video.handle(req, res)) return;
+      if (req.url === '/') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end(BARE_PAGE);
+      } else if (req.url === '/hls.min.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' });
+        res.end(hlsJs);
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => bare!.listen(0, '127.0.0.1', r));
+    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+    client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required', TAG],
+    });
+
+    console.log(`bench:video — ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Chromium ${browser.version()}; 640×360 H.264 25 fps, 2 s segments`);
+    const barePage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await barePage.goto(bareUrl);
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    wall.on('pageerror', (e) => errors.push(e.message));
+    await wall.goto(`${web.url}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300`);
+    await wall.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
+    await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+
+    // kiosks with distinct cameras, spread over the list
+    const distinct = kiosks.filter((k, i) => k.cameraId && kiosks.findIndex((x) => x.cameraId === k.cameraId) === i);
+    const pick = (n: number) => Array.from({ length: n }, (_, i) => distinct[Math.floor((i * distinct.length) / n)]);
+
+    // live segments are new on a real camera; the demo loops its clips, so no HTTP cache
+    for (const p of [barePage, wall]) await (await p.context().newCDPSession(p)).send('Network.setCacheDisabled', { cacheDisabled: true });
+
+    const wallResults: Figures[] = [];
+    const bareResults: Figures[] = [];
+    let round = 0;
+    // one uncounted warm-up round at the largest size first: the page's one-off costs (hls.js
+    // worker, decoders, the map's first alarm layers and their shaders) are not the tiles' doing
+    const rounds = [{ n: Math.max(...TILES), counted: false }, ...TILES.map((n) => ({ n, counted: true }))];
+    for (const { n, counted } of rounds) {
+      round++;
+      const ks = pick(n);
+      // bare hls.js
+      await barePage.bringToFront();
+      await barePage.evaluate(({ srcs, ms }) => (window as unknown as { run: (s: string[], t: number) => Promise<boolean> }).run(srcs, ms), { srcs: ks.map((k) => `/video/live/${k.cameraId}.m3u8`), ms: 30_000 });
+      await barePage.waitForTimeout(PLAY_MS);
+      const bareSamples: { firstFrameMs: number | null; latencySec: number | null }[][] = [];
+      for (let i = 0; i < 3; i++) {
+        bareSamples.push(await barePage.evaluate(() => (window as unknown as { measure: () => { firstFrameMs: number | null; latencySec: number | null }[] }).measure()));
+        await barePage.waitForTimeout(500);
+      }
+      await barePage.evaluate(() => (window as unknown as { stop: () => void }).stop());
+      const bareLat = bareSamples[0].map((_, i) => quantile(bareSamples.map((s) => s[i].latencySec ?? Number.NaN), 0.5));
+      if (counted) bareResults.push(figures(n, bareSamples[0].map((s) => s.firstFrameMs), bareLat));
+
+      // the wall: alarms over MQTT
+      await wall.bringToFront();
+      const ids = ks.map((_, i) => `bench-${round}-${i}`);
+      const published: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const k = ks[i];
+        published.push(Date.now());
+        await client.publishAsync(`${PREFIX}/alarms/bench`, JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, kioskId: k.id, status: 'open' }), { qos: 1 });
+      }
+      const cams = ks.map((k) => k.cameraId);
+      await wall
+        .waitForFunction((cams) => cams.every((c) => (window as unknown as Hooked).__watchfloor.video.stats(c)?.firstFrameAt != null), cams, { timeout: 30_000, polling: 50 })
+        .catch(() => console.warn(`  wall ${n}: not every tile showed a frame within 30 s`));
+      await wall.waitForTimeout(PLAY_MS);
+      const wallSamples: { cameraId: string; latencySec: number | null; firstFrameAt: number | null; firstFrameMs: number | null; errors: number }[][] = [];
+      for (let i = 0; i < 3; i++) {
+        wallSamples.push(
+          await wall.evaluate((cams) => {
+            const v = (window as unknown as Hooked).__watchfloor.video;
+            return cams.map((c) => {
+              const s = v.stats(c);
+              return { cameraId: c, latencySec: s?.latencySec ?? null, firstFrameAt: s?.firstFrameAt ?? null, firstFrameMs: s?.firstFrameMs ?? null, errors: s?.errors ?? 0 };
+            });
+          }, cams),
+        );
+        await wall.waitForTimeout(500);
+      }
+      const ff = wallSamples[0].map((s, i) => (s.firstFrameAt === null ? null : s.firstFrameAt - published[i]));
+      const wallLat = cams.map((_, i) => quantile(wallSamples.map((s) => s[i].latencySec ?? Number.NaN), 0.5));
+      const mountToFrame = wallSamples[0].map((s) => s.firstFrameMs ?? Number.NaN);
+      if (counted) {
+        const f = figures(n, ff, wallLat);
+        wallResults.push(f);
+        const b = bareResults[bareResults.length - 1];
+        console.log(
+          `${String(n).padStart(2)} tile(s)  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(mountToFrame, 0.5))} ms)` +
+            `, bare hls.js ${b.firstFrameMs.median}/${b.firstFrameMs.p95} ms (loadSource→frame)` +
+            ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${b.latencySec.median}/${b.latencySec.p95} s`,
+        );
+      }
+      // close the alarms; the tiles go after the (short) grace period
+      for (let i = 0; i < n; i++) {
+        const k = ks[i];
+        await client.publishAsync(`${PREFIX}/alarms/bench`, JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, kioskId: k.id, status: 'closed' }), { qos: 1 });
+      }
+      await wall.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: 15_000, polling: 100 });
+    }
+    await barePage.close();
+
+    // soak: open/close tiles in the page, memory before and after
+    const cdp = await wall.context().newCDPSession(wall);
+    await cdp.send('Performance.enable');
+    const soak = (cycles: number) =>
+      wall.evaluate(({ cycles, batch }) => (window as unknown as Hooked).__watchfloor.video.soak({ cycles, batch, waitFirstFrame: true, frameTimeoutMs: 8000 }), { cycles, batch: SOAK_BATCH });
+    await soak(SOAK_BATCH * 2); // warm-up
+    const before = await memory(wall, cdp);
+    // in two halves: Chromium's media memory climbs to a plateau over the first few hundred
+    // players (bare hls.js does the same); the second half shows whether it keeps climbing
+    const half = Math.floor(SOAK_CYCLES / 2);
+    const t0 = Date.now();
+    const first: SoakResult = await soak(half);
+    const mid = await memory(wall, cdp);
+    const second: SoakResult = await soak(SOAK_CYCLES - half);
+    const soakS = Math.round((Date.now() - t0) / 100) / 10;
+    const after = await memory(wall, cdp);
+    const result = {
+      cycles: first.cycles + second.cycles,
+      rounds: first.rounds + second.rounds,
+      framed: first.framed + second.framed,
+      timeouts: first.timeouts + second.timeouts,
+      playersLeft: second.playersLeft,
+      videosLeft: second.videosLeft,
+    };
+    const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+    const heapRatio = ratio(after.jsHeapUsedMB, before.jsHeapUsedMB);
+    const pssRatio = ratio(after.chromiumPssMB, before.chromiumPssMB);
+    const rendererRatio = ratio(after.rendererPssMB, before.rendererPssMB);
+    const secondHalf = { heapRatio: ratio(after.jsHeapUsedMB, mid.jsHeapUsedMB), pssRatio: ratio(after.chromiumPssMB, mid.chromiumPssMB), rendererRatio: ratio(after.rendererPssMB, mid.rendererPssMB) };
+    console.log(
+      `soak: ${result.cycles} tile open/close cycles in ${soakS} s (${result.rounds} rounds of ${SOAK_BATCH}; ${result.framed} showed a frame, ${result.timeouts} round(s) timed out); left: ${result.playersLeft} players, ${result.videosLeft} <video>`,
+    );
+    console.log(
+      `  JS heap ${before.jsHeapUsedMB} → ${mid.jsHeapUsedMB} → ${after.jsHeapUsedMB} MB (×${heapRatio}; second half ×${secondHalf.heapRatio}); DOM nodes ${before.nodes} → ${after.nodes}; listeners ${before.jsEventListeners} → ${after.jsEventListeners}`,
+    );
+    console.log(
+      `  Chromium PSS ${before.chromiumPssMB} → ${mid.chromiumPssMB} → ${after.chromiumPssMB} MB (×${pssRatio}; second half ×${secondHalf.pssRatio}), ` +
+        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB`,
+    );
+    // the same soak with bare hls.js (default config) on a plain page, for comparison
+    let bareSoak: { before: number | null; mid: number | null; after: number | null; framed: number } | null = null;
+    if (process.env.BENCH_BARE_SOAK !== '0') {
+      const bp = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await bp.goto(bareUrl);
+      await (await bp.context().newCDPSession(bp)).send('Network.setCacheDisabled', { cacheDisabled: true });
+      const bcdp = await bp.context().newCDPSession(bp);
+      await bcdp.send('Performance.enable');
+      const srcs = distinct.map((k) => `/video/live/${k.cameraId}.m3u8`);
+      const run = (cycles: number) => bp.evaluate(({ cycles, batch, srcs }) => (window as unknown as { soak: (c: number, b: number, s: string[]) => Promise<number> }).soak(cycles, batch, srcs), { cycles, batch: SOAK_BATCH, srcs });
+      await run(SOAK_BATCH * 2);
+      const b0 = await memory(bp, bcdp);
+      let framed = await run(half);
+      const b1 = await memory(bp, bcdp);
+      framed += await run(SOAK_CYCLES - half);
+      const b2 = await memory(bp, bcdp);
+      bareSoak = { before: b0.chromiumPssMB, mid: b1.chromiumPssMB, after: b2.chromiumPssMB, framed };
+      await bp.close();
+      const d = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
+      console.log(
+        `  bare hls.js, same soak on a plain page: Chromium PSS ${b0.chromiumPssMB} → ${b1.chromiumPssMB} → ${b2.chromiumPssMB} MB ` +
+          `(+${d(b2.chromiumPssMB, b0.chromiumPssMB)} MB; second half +${d(b2.chromiumPssMB, b1.chromiumPssMB)} MB) vs the wall +${d(after.chromiumPssMB, before.chromiumPssMB)} MB (second half +${d(after.chromiumPssMB, mid.chromiumPssMB)} MB)`,
+      );
+    }
+    const goals = {
+      firstFrame1Median: (wallResults.find((f) => f.n === 1)?.firstFrameMs.median ?? Infinity) <= 500,
+      firstFrame16Median: (wallResults.find((f) => f.n === 16)?.firstFrameMs.median ?? Infinity) <= 1000,
+      latencyMedian: wallResults.every((f) => (f.latencySec.median ?? Infinity) <= 3),
+      heapWithin10pct: heapRatio !== null && heapRatio <= 1.1,
+      processWithin10pct: pssRatio !== null && pssRatio <= 1.1,
+      processSecondHalfWithin10pct: secondHalf.pssRatio !== null && secondHalf.pssRatio <= 1.1,
+    };
+    console.log(`goals: ${JSON.stringify(goals)}`);
+    if (errors.length) console.log(`page errors: ${errors.slice(0, 5).join(' | ')}`);
+    console.log(
+      JSON.stringify({
+        bench: 'video',
+        at: new Date().toISOString(),
+        cpus: cpus().length,
+        chromium: browser.version(),
+        playMs: PLAY_MS,
+        wall: wallResults.map(({ samples: _s, ...f }) => f),
+        bare: bareResults.map(({ samples: _s, ...f }) => f),
+        samples: { wall: wallResults.map((f) => ({ n: f.n, ...f.samples })), bare: bareResults.map((f) => ({ n: f.n, ...f.samples })) },
+        soak: { ...result, seconds: soakS, batch: SOAK_BATCH, before, mid, after, heapRatio, pssRatio, rendererRatio, secondHalf, bareChromiumPssMB: bareSoak },
+        goals,
+      }),
+    );
+  } finally {
+    await browser?.close();
+    await client?.endAsync();
+    bare?.closeAllConnections();
+    await new Promise<void>((r) => (bare ? bare.close(() => r()) : r()));
+    await web?.close();
+    await host?.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

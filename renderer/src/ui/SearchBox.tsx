@@ -1,0 +1,127 @@
+// Search (key /): incidents by id or title, units by name or id, kiosks, grids by name. Choosing
+// a result flies the map there and marks it: incidents are selected, units and kiosks get a ring,
+// grids an outline.
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { gridCatalog } from '../map/gridStats';
+import { useStore } from '../state/store';
+import { search, type SearchResult } from './search';
+
+const LIMIT = 12;
+
+export function chooseResult(r: SearchResult): void {
+  const s = useStore.getState();
+  switch (r.kind) {
+    case 'incident':
+      s.setHighlight(null);
+      s.selectGrid(null);
+      s.select(r.id, true);
+      return;
+    case 'grid':
+      s.setHighlight({ kind: 'grid', id: r.id, lon: r.lon, lat: r.lat });
+      s.selectGrid(r.id);
+      s.flyToPlace({ lon: r.lon, lat: r.lat, bounds: r.bounds });
+      return;
+    default:
+      s.setHighlight({ kind: r.kind, id: r.id, lon: r.lon, lat: r.lat });
+      s.flyToPlace({ lon: r.lon, lat: r.lat, zoom: 15.5 });
+  }
+}
+
+export function SearchBox() {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  const grids = useStore((s) => s.reference?.grids ?? null);
+  const catalog = useMemo(() => gridCatalog(grids), [grids]);
+  // results are computed when the query changes, from what the wall holds at that moment
+  const results = useMemo(() => {
+    if (!query.trim()) return [];
+    const s = useStore.getState();
+    return search(query, { incidents: s.incidents.values(), units: s.units, kiosks: s.kiosks.values(), grids: catalog.entries }, LIMIT);
+  }, [query, catalog]);
+
+  const choose = (r: SearchResult | undefined) => {
+    if (!r) return;
+    chooseResult(r);
+    setOpen(false);
+    input.current?.blur();
+  };
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown') setActive((i) => Math.min(results.length - 1, i + 1));
+    else if (e.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
+    else if (e.key === 'Enter') choose(results[active]);
+    else if (e.key === 'Escape') {
+      if (query) setQuery('');
+      else input.current?.blur();
+      setOpen(false);
+    } else return;
+    e.preventDefault();
+  };
+  const detail = (r: SearchResult) => {
+    if (r.kind === 'incident') return [r.sub ? t(`kinds.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
+    if (r.kind === 'unit') return [r.sub ? t(`unitKinds.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
+    if (r.kind === 'grid') return [r.sub ? t(`gridLevel.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
+    return r.detail;
+  };
+
+  return (
+    <div className="search" data-testid="search">
+      <div className="search-field">
+        <span className="search-icon" aria-hidden="true" />
+        <input
+          ref={input}
+          type="search"
+          value={query}
+          placeholder={t('search.placeholder')}
+          aria-label={t('search.label')}
+          data-testid="search-input"
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+            setOpen(true);
+          }}
+          onFocus={() => setOpen(true)}
+          onBlur={() => setTimeout(() => setOpen(false), 150)}
+          onKeyDown={onKey}
+        />
+        <kbd>/</kbd>
+      </div>
+      {open && query.trim() && (
+        <div className="search-results" data-testid="search-results">
+          {results.length === 0 ? (
+            <div className="search-empty">{t('search.empty')}</div>
+          ) : (
+            <ul>
+              {results.map((r, i) => (
+                <li
+                  key={`${r.kind}:${r.id}`}
+                  className={i === active ? 'active' : ''}
+                  data-testid="search-result"
+                  data-kind={r.kind}
+                  data-id={r.id}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    choose(r);
+                  }}
+                  onMouseEnter={() => setActive(i)}
+                >
+                  <span className={`search-kind ${r.kind}`}>{t(`search.kinds.${r.kind}`)}</span>
+                  <span className="search-text">
+                    <span className="search-title">{r.title}</span>
+                    <span className="search-detail">{detail(r)}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="search-hint">{t('search.hint')}</div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+// One video tile: camera and alarm, live/delayed badge with the measured latency, "signal lost"
+// with a retry countdown, and the operator's actions (pin, recording at the alarm time, enlarge,
+// close). Where the tile sits is not React's business: VideoWall moves it with transforms.
+import { memo, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { VideoTile } from '../../../core/video/policy';
+import { formatClock } from '../i18n/format';
+import { PRIORITY_CSS } from '../state/colors';
+import { useStore } from '../state/store';
+import { useTimeZone } from '../ui/context';
+import { countdownSec, latencyBadge } from './helpers';
+import { TilePlayer, type PlayerStats } from './player';
+import { recordingUrl, recordingWindow } from './recording';
+import { players } from './registry';
+import { useVideoStore } from './store';
+
+interface View {
+  state: PlayerStats['state'] | 'none';
+  latency: number | null;
+  countdown: number;
+}
+
+const sameView = (a: View, b: View) => a.state === b.state && a.latency === b.latency && a.countdown === b.countdown;
+
+function toView(s: PlayerStats | null): View {
+  if (!s) return { state: 'none', latency: null, countdown: 0 };
+  return {
+    state: s.state,
+    latency: s.latencySec === null ? null : Math.round(s.latencySec * 10) / 10,
+    countdown: countdownSec(s.retryAt, Date.now()),
+  };
+}
+
+function Icon({ name }: { name: 'pin' | 'unpin' | 'record' | 'live' | 'enlarge' | 'restore' | 'close' }) {
+  const paths: Record<typeof name, string> = {
+    pin: 'M9 2h6l-1 6 4 4v2h-5v7l-1 1-1-1v-7H6v-2l4-4z',
+    unpin: 'M9 2h6l-1 6 4 4v2h-5v7l-1 1-1-1v-7H6v-2l4-4zM3 3l18 18',
+    record: 'M3 6h13v12H3zM16 10l5-3v10l-5-3',
+    live: 'M12 8a4 4 0 1 1 0 8 4 4 0 0 1 0-8zM5 5a10 10 0 0 0 0 14M19 5a10 10 0 0 1 0 14',
+    enlarge: 'M4 10V4h6M20 10V4h-6M4 14v6h6M20 14v6h-6',
+    restore: 'M10 4v6H4M14 4v6h6M10 20v-6H4M14 20v-6h6',
+    close: 'M5 5l14 14M19 5L5 19',
+  };
+  return (
+    <svg viewBox="0 0 24 24" className="video-icon" aria-hidden="true">
+      <path d={paths[name]} />
+    </svg>
+  );
+}
+
+export interface VideoTileProps {
+  tile: VideoTile;
+  number: number | undefined;
+  enlarged: boolean;
+  recording: boolean;
+  register: (cameraId: string, el: HTMLElement | null) => void;
+}
+
+export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register }: VideoTileProps) {
+  const { t, i18n } = useTranslation();
+  const timeZone = useTimeZone();
+  const camera = useStore((s) => s.cameras.get(tile.cameraId));
+  const incident = useStore((s) => s.incidents.get(tile.incidentId));
+  const togglePin = useVideoStore((s) => s.togglePin);
+  const close = useVideoStore((s) => s.close);
+  const enlarge = useVideoStore((s) => s.enlarge);
+  const toggleRecording = useVideoStore((s) => s.toggleRecording);
+  const hostRef = useRef<HTMLDivElement>(null);
+  const playerRef = useRef<TilePlayer | null>(null);
+  const [view, setView] = useState<View>(() => toView(null));
+
+  const alarmTs = incident?.ts ?? tile.openedAt;
+  const recUrl = recordingUrl(camera?.recording, alarmTs);
+  const live = !(recording && recUrl);
+  const src = live ? (camera?.hls ?? null) : recUrl;
+  const srcRef = useRef({ src, live });
+  srcRef.current = { src, live };
+
+  // one player for the tile's life; the source may change (live ↔ recording)
+  useEffect(() => {
+    const host = hostRef.current;
+    const first = srcRef.current;
+    if (!host || !first.src) return;
+    const update = (s: PlayerStats) => {
+      const next = toView(s);
+      setView((prev) => (sameView(prev, next) ? prev : next));
+    };
+    const player = new TilePlayer(host, { src: first.src, live: first.live, onChange: update });
+    playerRef.current = player;
+    players.set(tile.cameraId, player);
+    player.start();
+    const tick = setInterval(() => update(player.stats()), 500);
+    return () => {
+      clearInterval(tick);
+      player.destroy();
+      if (players.get(tile.cameraId) === player) players.delete(tile.cameraId);
+      playerRef.current = null;
+    };
+    // (the source itself is followed by the effect below, without a new player)
+  }, [tile.cameraId, src === null]);
+
+  useEffect(() => {
+    if (src) playerRef.current?.setSource(src, live);
+  }, [src, live]);
+
+  const color = incident ? PRIORITY_CSS[incident.priority] : 'rgb(140,150,160)';
+  const badge = latencyBadge(view.latency);
+  const lost = view.state === 'retrying';
+  const title = incident ? `${t(`kinds.${incident.kind}`)} · ${incident.title}` : tile.incidentId;
+  const win = recordingWindow(alarmTs);
+
+  return (
+    <div
+      ref={(el) => register(tile.cameraId, el)}
+      className={`video-tile${enlarged ? ' enlarged' : ''}${tile.pinned ? ' pinned' : ''}${lost ? ' lost' : ''}`}
+      style={{ ['--alarm' as string]: color }}
+      data-testid="video-tile"
+      data-camera-id={tile.cameraId}
+      data-incident-id={tile.incidentId}
+      data-state={view.state}
+      data-pinned={tile.pinned ? 'true' : 'false'}
+      data-mode={live ? 'live' : 'recording'}
+      title={`${camera?.name ?? tile.cameraId} — ${t(`video.reason.${tile.reason}`)} · ${t('video.distance', { distance: tile.distanceM })}`}
+    >
+      <div className="video-tile-head">
+        {number !== undefined && (
+          <span className="video-num" data-testid="video-tile-number">
+            {number}
+          </span>
+        )}
+        <span className="video-cam">{camera?.name ?? tile.cameraId}</span>
+        {live ? (
+          <span className={`video-latency ${badge}`} data-testid="video-latency" data-badge={badge}>
+            {badge === 'unknown' ? t('video.connecting') : `${t(`video.${badge}`)} ${t('video.seconds', { seconds: view.latency?.toFixed(1) })}`}
+          </span>
+        ) : (
+          <span className="video-latency recording" data-testid="video-latency" data-badge="recording">
+            {t('video.recordingAt', { time: formatClock(win.start, i18n.language, timeZone) })}
+          </span>
+        )}
+      </div>
+      <div className="video-body" ref={hostRef}>
+        {!src && <div className="video-overlay">{t('video.noStream')}</div>}
+        {view.state === 'unsupported' && <div className="video-overlay">{t('video.unsupported')}</div>}
+        {view.state === 'ended' && <div className="video-overlay soft">{t('video.ended')}</div>}
+        {lost && (
+          <div className="video-overlay lost" data-testid="signal-lost" role="status">
+            <div className="video-lost-title">{t('video.signalLost')}</div>
+            <div className="video-lost-retry" data-testid="retry-countdown" data-seconds={view.countdown}>
+              {view.countdown > 0 ? t('video.retryIn', { seconds: view.countdown }) : t('video.retrying')}
+            </div>
+            <button type="button" className="video-retry-now" onClick={() => playerRef.current?.retryNow()}>
+              {t('video.retryNow')}
+            </button>
+          </div>
+        )}
+      </div>
+      <div className="video-tile-foot">
+        <span className="video-alarm" title={title}>
+          <span className="video-alarm-id">{tile.incidentId}</span> {incident?.title ?? ''}
+        </span>
+        <span className="video-actions">
+          <button
+            type="button"
+            data-testid="video-pin"
+            aria-pressed={tile.pinned}
+            aria-label={tile.pinned ? t('video.unpin') : t('video.pin')}
+            title={tile.pinned ? t('video.unpin') : t('video.pin')}
+            onClick={() => togglePin(tile.cameraId)}
+          >
+            <Icon name={tile.pinned ? 'unpin' : 'pin'} />
+          </button>
+          <button
+            type="button"
+            data-testid="video-recording"
+            disabled={!recUrl}
+            aria-pressed={!live}
+            aria-label={!recUrl ? t('video.noRecording') : live ? t('video.openRecording') : t('video.backToLive')}
+            title={!recUrl ? t('video.noRecording') : live ? t('video.openRecording') : t('video.backToLive')}
+            onClick={() => toggleRecording(tile.cameraId)}
+          >
+            <Icon name={live ? 'record' : 'live'} />
+          </button>
+          <button
+            type="button"
+            data-testid="video-enlarge"
+            aria-label={enlarged ? t('video.restore') : t('video.enlarge')}
+            title={enlarged ? t('video.restore') : t('video.enlarge')}
+            onClick={() => enlarge(enlarged ? null : tile.cameraId)}
+          >
+            <Icon name={enlarged ? 'restore' : 'enlarge'} />
+          </button>
+          <button type="button" data-testid="video-close" aria-label={t('video.close')} title={t('video.close')} onClick={() => close(tile.cameraId)}>
+            <Icon name="close" />
+          </button>
+        </span>
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,167 @@
+// window.__watchfloor.video: what the video wall holds and how each player is doing, for the
+// end-to-end tests, the benchmark and field debugging. `soak` opens and closes tiles in the page
+// (synthetic alarms straight into the store, no broker) to look for leaks.
+import type { Incident } from '../../../core/domain';
+import type { VideoTile } from '../../../core/video/policy';
+import { useStore } from '../state/store';
+import type { VideoManager } from './manager';
+import type { PlayerStats } from './player';
+import { players } from './registry';
+import { useVideoStore, type VideoState } from './store';
+
+export interface VideoTileDebug extends VideoTile {
+  number: number | undefined;
+  /** float | dock | enlarged | hidden */
+  layout: string | undefined;
+  /** the tile's box in the map area (CSS px) */
+  rect: { x: number; y: number; w: number; h: number } | null;
+  stats: PlayerStats | null;
+}
+
+export interface SoakOptions {
+  cycles?: number;
+  /** tiles opened together in each round */
+  batch?: number;
+  cameraIds?: string[];
+  /** wait for each tile's first decoded frame before closing it (default true) */
+  waitFirstFrame?: boolean;
+  frameTimeoutMs?: number;
+}
+
+export interface SoakResult {
+  cycles: number;
+  rounds: number;
+  ms: number;
+  /** tiles that showed a frame before they closed */
+  framed: number;
+  timeouts: number;
+  playersLeft: number;
+  videosLeft: number;
+}
+
+export interface VideoDebug {
+  tiles(): VideoTileDebug[];
+  stats(cameraId: string): PlayerStats | null;
+  store(): VideoState;
+  /** plan now, ignoring the throttle */
+  flush(): void;
+  /** <video> elements in the document */
+  videoElements(): number;
+  soak(opts?: SoakOptions): Promise<SoakResult>;
+}
+
+type WithVideo = Window & { __watchfloor?: { video?: VideoDebug } };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, timeoutMs: number, everyMs = 16): Promise<boolean> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    if (cond()) return true;
+    await sleep(everyMs);
+  }
+  return cond();
+}
+
+function tileRect(cameraId: string): VideoTileDebug['rect'] {
+  const el = document.querySelector<HTMLElement>(`.video-tile[data-camera-id="${CSS.escape(cameraId)}"]`);
+  const root = el?.parentElement;
+  if (!el || !root) return null;
+  const a = el.getBoundingClientRect();
+  const b = root.getBoundingClientRect();
+  return { x: a.left - b.left, y: a.top - b.top, w: a.width, h: a.height };
+}
+
+export function installVideoDebug(manager: VideoManager, win: Window = window): () => void {
+  const w = win as WithVideo;
+  let soakSeq = 0;
+  const hook: VideoDebug = {
+    tiles() {
+      const v = useVideoStore.getState();
+      return v.tiles.map((t) => {
+        const el = document.querySelector<HTMLElement>(`.video-tile[data-camera-id="${CSS.escape(t.cameraId)}"]`);
+        return { ...t, number: v.numbers.get(t.incidentId), layout: el?.dataset.layout, rect: tileRect(t.cameraId), stats: players.get(t.cameraId)?.stats() ?? null };
+      });
+    },
+    stats: (cameraId) => players.get(cameraId)?.stats() ?? null,
+    store: () => useVideoStore.getState(),
+    flush: () => manager.flush(),
+    videoElements: () => document.querySelectorAll('video').length,
+    async soak(opts = {}) {
+      const cycles = opts.cycles ?? 1000;
+      const batch = Math.max(1, opts.batch ?? 8);
+      const waitFrame = opts.waitFirstFrame ?? true;
+      const frameTimeoutMs = opts.frameTimeoutMs ?? 5000;
+      const s0 = useStore.getState();
+      const cams = (opts.cameraIds ?? [...s0.cameras.values()].filter((c) => c.hls && c.online !== false).map((c) => c.id)).filter((id) => s0.cameras.has(id));
+      if (cams.length === 0) throw new Error('no cameras to soak with');
+      const t0 = performance.now();
+      let done = 0;
+      let rounds = 0;
+      let framed = 0;
+      let timeouts = 0;
+      let next = 0;
+      while (done < cycles) {
+        const n = Math.min(batch, cycles - done, cams.length);
+        const picks: string[] = [];
+        for (let i = 0; i < n; i++) picks.push(cams[(next + i) % cams.length]);
+        next = (next + n) % cams.length;
+        const now = Date.now();
+        const ids: string[] = [];
+        const incidents = new Map(useStore.getState().incidents);
+        for (const cam of picks) {
+          const c = s0.cameras.get(cam)!;
+          const id = `soak-${++soakSeq}`;
+          ids.push(id);
+          const inc: Incident = {
+            id,
+            ts: now,
+            kind: 'other',
+            priority: 4,
+            lat: c.lat,
+            lon: c.lon,
+            title: id,
+            status: 'open',
+            cameraIds: [cam],
+            media: [],
+            source: 'soak',
+            firstSeen: now,
+            lastSeen: now,
+            updates: 1,
+            acknowledged: true,
+          };
+          incidents.set(id, inc);
+        }
+        useStore.setState({ incidents });
+        manager.flush();
+        await until(() => picks.every((cam) => players.has(cam)), 2000);
+        if (waitFrame) {
+          const ok = await until(() => picks.every((cam) => players.get(cam)?.stats().firstFrameAt != null), frameTimeoutMs, 25);
+          if (!ok) timeouts++;
+        }
+        framed += picks.filter((cam) => players.get(cam)?.stats().firstFrameAt != null).length;
+        const after = new Map(useStore.getState().incidents);
+        for (const id of ids) after.delete(id);
+        useStore.setState({ incidents: after });
+        manager.flush();
+        await until(() => picks.every((cam) => !players.has(cam)), 2000);
+        done += n;
+        rounds++;
+      }
+      return {
+        cycles: done,
+        rounds,
+        ms: Math.round(performance.now() - t0),
+        framed,
+        timeouts,
+        playersLeft: players.size,
+        videosLeft: document.querySelectorAll('video').length,
+      };
+    },
+  };
+  if (!w.__watchfloor) (w as unknown as { __watchfloor: object }).__watchfloor = {};
+  w.__watchfloor!.video = hook;
+  return () => {
+    if (w.__watchfloor?.video === hook) delete w.__watchfloor.video;
+  };
+}

@@ -1,0 +1,78 @@
+// Runs the video policy whenever the situation or the operator's choices change (at most every
+// `planIntervalMs`, and once a second so closed alarms let go of their tiles after the grace
+// period) and publishes the plan to the video store. New alarm → tiles open, nobody clicks.
+import { planVideoWall, type VideoTile } from '../../../core/video/policy';
+import { useStore } from '../state/store';
+import type { VideoWallConfig } from './config';
+import { assignNumbers, planSignature } from './helpers';
+import { useVideoStore } from './store';
+
+export interface VideoManager {
+  /** plan now, ignoring the throttle */
+  flush(): void;
+  stop(): void;
+}
+
+export function startVideoManager(config: VideoWallConfig): VideoManager {
+  let previous: VideoTile[] = [];
+  let signature = '';
+  /** server clock − local clock, from the latest snapshot/delta */
+  let skew = 0;
+  let lastPlanAt = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+
+  const plan = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (stopped) return;
+    lastPlanAt = performance.now();
+    const s = useStore.getState();
+    const v = useVideoStore.getState();
+    const tiles = planVideoWall({
+      now: Date.now() + skew,
+      incidents: s.incidents.values(),
+      cameras: s.cameras,
+      kiosks: s.kiosks,
+      previous,
+      pinned: v.pinned,
+      dismissed: v.dismissed,
+      options: config.policy,
+    });
+    previous = tiles;
+    const sig = planSignature(tiles);
+    if (sig !== signature || sig !== planSignature(v.tiles)) {
+      signature = sig;
+      v.setPlan(tiles, assignNumbers(v.numbers, tiles));
+    }
+    if (v.dismissed.size > 0) v.pruneDismissed(new Set(s.incidents.keys()));
+  };
+
+  const schedule = () => {
+    if (stopped || timer !== null) return;
+    const wait = lastPlanAt + config.planIntervalMs - performance.now();
+    if (wait <= 0) plan();
+    else timer = setTimeout(plan, wait);
+  };
+
+  const unsubSituation = useStore.subscribe((s, prev) => {
+    if (s.now !== prev.now && s.now > 0) skew = s.now - Date.now();
+    if (s.incidents !== prev.incidents || s.cameras !== prev.cameras || s.kiosks !== prev.kiosks) schedule();
+  });
+  const unsubVideo = useVideoStore.subscribe((v, prev) => {
+    if (v.inputsVersion !== prev.inputsVersion) schedule();
+  });
+  const tick = setInterval(schedule, 1000);
+  schedule();
+
+  return {
+    flush: plan,
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      clearInterval(tick);
+      unsubSituation();
+      unsubVideo();
+    },
+  };
+}

@@ -1,0 +1,293 @@
+// Video tiles that open by themselves next to new alarms, in real Debian Chromium against the real
+// host and the demo stream server: open → playing beside the alarm, grace period after closing,
+// "signal lost" and recovery, pinning, closing by the operator, enlarging, the recording.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt, { type MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../core/config.js';
+import type { Kiosk } from '../../../core/domain.js';
+import { startHost, type Host } from '../../../main/services/host.js';
+import { startWebShell, type WebShell } from '../../../main/web/server.js';
+import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/debug';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
+const SHOTS = join(repo, 'test-results', 'video');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// the built renderer (npm run build:renderer); WATCHFLOOR_RENDERER_DIR points elsewhere for a side build
+const STATIC = resolve(repo, process.env.WATCHFLOOR_RENDERER_DIR ?? 'dist/renderer');
+const GEN = join(repo, 'assets/generated');
+const PREFIX = 'watchfloor/v1';
+const GRACE_MS = 3000;
+
+const optional = (p: string) => (existsSync(join(GEN, p)) ? join(GEN, p) : undefined);
+const haveVideo = existsSync(join(GEN, 'video/manifest.json')) && JSON.parse(readFileSync(join(GEN, 'video/manifest.json'), 'utf8')).available === true;
+const kiosks: (Kiosk & { cameraId: string })[] = existsSync(join(GEN, 'demo/kiosks.json')) ? JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8')) : [];
+
+type Hooked = Window & { __watchfloor: { video: VideoDebug; map: () => { project: (p: [number, number]) => { x: number; y: number } } | null } };
+
+let host: Host;
+let web: WebShell;
+let browser: Browser;
+let page: Page;
+let client: MqttClient;
+const pageErrors: string[] = [];
+
+async function publishAlarm(id: string, k: Kiosk, status: 'open' | 'closed' = 'open', extra: Record<string, unknown> = {}): Promise<number> {
+  const ts = Date.now();
+  const alarm = { id, ts, kind: 'sos', priority: 1, lat: k.lat, lon: k.lon, title: `${k.name}一键报警`, kioskId: k.id, status, ...extra };
+  await client.publishAsync(`${PREFIX}/alarms/e2e`, JSON.stringify(alarm), { qos: 1 });
+  return ts;
+}
+
+const tiles = (): Promise<VideoTileDebug[]> => page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.tiles());
+const tileOf = async (cameraId: string) => (await tiles()).find((t) => t.cameraId === cameraId);
+const tileSel = (cameraId: string) => `[data-testid="video-tile"][data-camera-id="${cameraId}"]`;
+
+/** Waits until the camera's tile shows frames and its time advances. */
+async function waitPlaying(cameraId: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    (cam) => {
+      const s = (window as unknown as Hooked).__watchfloor.video.stats(cam);
+      return !!s && s.firstFrameAt !== null && s.state === 'playing' && s.currentTime > 0.3;
+    },
+    cameraId,
+    { timeout, polling: 100 },
+  );
+  const a = (await tileOf(cameraId))!.stats!.currentTime;
+  await page.waitForTimeout(1200);
+  const b = (await tileOf(cameraId))!.stats!.currentTime;
+  expect(b - a, `${cameraId} should advance`).toBeGreaterThan(0.6);
+}
+
+async function projected(lon: number, lat: number) {
+  return page.evaluate(([lon, lat]) => (window as unknown as Hooked).__watchfloor.map()!.project([lon, lat]), [lon, lat] as [number, number]);
+}
+
+beforeAll(async () => {
+  if (!haveVideo) return;
+  mkdirSync(SHOTS, { recursive: true });
+  const parsed = parseConfig({
+    demo: false,
+    embeddedBroker: { port: 0 },
+    web: { port: 0 },
+    situation: { deltaIntervalMs: 50 },
+    reference: { grids: optional('geo/fuzhou-grids.geojson'), kiosks: optional('demo/kiosks.json'), cameras: optional('demo/cameras.json') },
+  });
+  if (!parsed.ok) throw new Error(parsed.error);
+  host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
+  web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+  });
+  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
+  await page.goto(`${web.url}/?videoGraceMs=${GRACE_MS}`);
+  await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 20_000 });
+  await page.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await client?.endAsync();
+  await web?.close();
+  await host?.close();
+});
+
+describe.skipIf(!haveVideo || kiosks.length < 2)('video tiles next to alarms', () => {
+  it('opens a playing tile beside a new alarm by itself', async () => {
+    const k = kiosks[0];
+    const t0 = Date.now();
+    await publishAlarm('v-alarm-1', k);
+    await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
+    await waitPlaying(k.cameraId);
+    const openedIn = Date.now() - t0;
+    expect(openedIn).toBeLessThan(8_000);
+
+    const all = (await tiles()).filter((t) => t.incidentId === 'v-alarm-1');
+    const mine = all.find((t) => t.cameraId === k.cameraId)!;
+    expect(['named', 'kiosk']).toContain(mine.reason); // the host names the kiosk's camera on the alarm
+    expect(all.length).toBeGreaterThanOrEqual(1);
+    expect(all.length).toBeLessThanOrEqual(3);
+    // beside the alarm: floating, near its projected point but not over its marker
+    const p = await projected(k.lon, k.lat);
+    const r = mine.rect!;
+    expect(mine.layout).toBe('float');
+    const dx = Math.max(r.x - p.x, 0, p.x - (r.x + r.w));
+    const dy = Math.max(r.y - p.y, 0, p.y - (r.y + r.h));
+    const gap = Math.hypot(dx, dy);
+    expect(gap, 'tile must not cover the alarm marker').toBeGreaterThan(12);
+    expect(gap, 'tile should sit next to its alarm').toBeLessThan(250);
+    // tiles do not overlap each other
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++) {
+        const a = all[i].rect!;
+        const b = all[j].rect!;
+        expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).toBe(false);
+      }
+    // the same number on the tile, beside the marker and on the board row
+    expect(mine.number).toBe(1);
+    await expect(page.locator(`${tileSel(k.cameraId)} [data-testid="video-tile-number"]`).textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-testid="video-alarm-badge"][data-incident-id="v-alarm-1"]').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-testid="incident-row"][data-incident-id="v-alarm-1"] [data-testid="video-row-badge"]').textContent()).resolves.toBe('1');
+    // live badge with a measured latency
+    const s = (await tileOf(k.cameraId))!.stats!;
+    expect(s.latencySec).not.toBeNull();
+    expect(s.latencySec!).toBeGreaterThan(0);
+    expect(s.latencySec!).toBeLessThan(8);
+    await expect(page.locator(`${tileSel(k.cameraId)} [data-testid="video-latency"]`).textContent()).resolves.toMatch(/^(直播|延迟) \d+\.\d 秒$/);
+    console.log(`[tiles] ${all.length} tile(s) for the alarm, playing ${openedIn} ms after publish; first frame ${Math.round(s.firstFrameMs ?? -1)} ms after mount; latency ${s.latencySec?.toFixed(2)} s; gap to marker ${Math.round(gap)} px`);
+    await page.screenshot({ path: join(SHOTS, 'tiles-open.png') });
+
+    // it follows the map: pan by 120 px, the tile moves with its alarm
+    const before = mine.rect!;
+    await page.evaluate(() => (window as unknown as { __watchfloor: { map: () => { panBy: (o: [number, number], opts: object) => void } } }).__watchfloor.map()!.panBy([-120, -40], { animate: false }));
+    await page.waitForTimeout(100);
+    const after = (await tileOf(k.cameraId))!.rect!;
+    expect(after.x).toBeCloseTo(before.x + 120, 0);
+    expect(after.y).toBeCloseTo(before.y + 40, 0);
+  });
+
+  it('enlarges a tile and restores it with Esc; shows the recording at the alarm time', async () => {
+    const cam = kiosks[0].cameraId;
+    await page.click(`${tileSel(cam)} [data-testid="video-enlarge"]`);
+    await page.waitForSelector(`${tileSel(cam)}[data-layout="enlarged"]`, { timeout: 2_000 });
+    expect((await tileOf(cam))!.rect!.w).toBeGreaterThan(900);
+    // the same player keeps playing (enlarging does not rebuild it)
+    expect((await tileOf(cam))!.stats!.rebuilds).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(`${tileSel(cam)}[data-layout="float"]`, { timeout: 2_000 });
+
+    await page.click(`${tileSel(cam)} [data-testid="video-recording"]`);
+    await page.waitForSelector(`${tileSel(cam)}[data-mode="recording"]`, { timeout: 2_000 });
+    await page.waitForFunction(
+      (c) => {
+        const s = (window as unknown as Hooked).__watchfloor.video.stats(c);
+        return !!s && !s.live && s.src.includes('/video/vod/') && s.firstFrameAt !== null && s.currentTime > 0.5;
+      },
+      cam,
+      { timeout: 10_000 },
+    );
+    const src = (await tileOf(cam))!.stats!.src;
+    expect(src).toMatch(/start=\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d\.\d{3}Z&end=/);
+    await page.click(`${tileSel(cam)} [data-testid="video-recording"]`);
+    await page.waitForSelector(`${tileSel(cam)}[data-mode="live"]`, { timeout: 2_000 });
+  });
+
+  it('keeps a closed alarm\'s tiles for the grace period, then closes them', async () => {
+    const k = kiosks[0];
+    await publishAlarm('v-alarm-1', k, 'closed');
+    const closedAt = Date.now();
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('v-alarm-1')?.status === 'closed', null, { timeout: 5_000 });
+    await page.waitForTimeout(1000);
+    expect(await page.locator(tileSel(k.cameraId)).count(), 'still there during the grace period').toBe(1);
+    await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: GRACE_MS + 4_000 });
+    const goneAfter = Date.now() - closedAt;
+    expect(goneAfter).toBeGreaterThanOrEqual(GRACE_MS - 500);
+    // nothing left behind: no player, no <video>
+    expect(await page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.videoElements())).toBe(0);
+    console.log(`[tiles] closed alarm's tiles gone ${goneAfter} ms after close (grace ${GRACE_MS} ms)`);
+  });
+
+  it('shows "signal lost" with a countdown when the stream fails, and recovers', async () => {
+    const k = kiosks[1];
+    await publishAlarm('v-alarm-2', k);
+    await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
+    await waitPlaying(k.cameraId);
+
+    web.video.setFault(k.cameraId, 'http404');
+    const lost = page.locator(`${tileSel(k.cameraId)} [data-testid="signal-lost"]`);
+    await lost.waitFor({ timeout: 15_000 });
+    await expect(lost.textContent()).resolves.toContain('信号中断');
+    await expect(lost.locator('[data-testid="retry-countdown"]').textContent()).resolves.toMatch(/秒后重试|正在重连/);
+    await page.screenshot({ path: join(SHOTS, 'tiles-signal-lost.png') });
+    const failing = (await tileOf(k.cameraId))!.stats!;
+    expect(failing.state).toBe('retrying');
+    expect(failing.lastError).toMatch(/networkError/);
+
+    web.video.setFault(k.cameraId, 'none');
+    const t0 = Date.now();
+    await lost.waitFor({ state: 'detached', timeout: 15_000 });
+    await waitPlaying(k.cameraId, 15_000);
+    const s = (await tileOf(k.cameraId))!.stats!;
+    expect(s.rebuilds).toBeGreaterThanOrEqual(1);
+    console.log(`[tiles] recovered ${Date.now() - t0} ms after the fault cleared (${s.rebuilds} rebuilds, ${s.errors} errors)`);
+  });
+
+  it('keeps a pinned tile after its alarm closes, and lets it go when unpinned', async () => {
+    const k = kiosks[1];
+    await page.click(`${tileSel(k.cameraId)} [data-testid="video-pin"]`);
+    await page.waitForSelector(`${tileSel(k.cameraId)}[data-pinned="true"]`, { timeout: 2_000 });
+    const others = (await tiles()).filter((t) => t.incidentId === 'v-alarm-2' && t.cameraId !== k.cameraId).map((t) => t.cameraId);
+
+    await publishAlarm('v-alarm-2', k, 'closed');
+    await page.waitForTimeout(GRACE_MS + 1500);
+    const left = await tiles();
+    expect(left.map((t) => t.cameraId)).toContain(k.cameraId);
+    for (const c of others) expect(left.map((t) => t.cameraId)).not.toContain(c);
+    // still playing
+    await waitPlaying(k.cameraId, 5_000);
+    await page.screenshot({ path: join(SHOTS, 'tiles-pinned.png') });
+
+    await page.click(`${tileSel(k.cameraId)} [data-testid="video-pin"]`);
+    await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: 3_000 });
+  });
+
+  it('closing a tile by hand keeps it closed for that alarm', async () => {
+    const k = kiosks[2];
+    await publishAlarm('v-alarm-3', k);
+    await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
+    await page.click(`${tileSel(k.cameraId)} [data-testid="video-close"]`);
+    await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: 2_000 });
+    // an update of the same alarm does not bring it back
+    await publishAlarm('v-alarm-3', k, 'open', { detail: 'update' });
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('v-alarm-3')?.detail === 'update', null, { timeout: 5_000 });
+    await page.waitForTimeout(600);
+    expect(await page.locator(tileSel(k.cameraId)).count()).toBe(0);
+    await publishAlarm('v-alarm-3', k, 'closed');
+  });
+
+  it('docks what does not fit beside its alarm into the strip, numbered like its alarm', async () => {
+    const crowd = kiosks.slice(4, 16);
+    for (const [i, k] of crowd.entries()) await publishAlarm(`v-crowd-${i}`, k, 'open', { priority: (i % 3) + 1 });
+    await page.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length >= 12, null, { timeout: 8_000 });
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(SHOTS, 'tiles-crowded.png') });
+    const all = (await tiles()).filter((t) => t.incidentId.startsWith('v-crowd-'));
+    expect(all.length).toBeLessThanOrEqual(16);
+    const floats = all.filter((t) => t.layout === 'float');
+    const docked = all.filter((t) => t.layout === 'dock');
+    expect(floats.length, JSON.stringify(all.map((t) => [t.cameraId, t.layout, t.rect]))).toBeGreaterThan(0);
+    expect(floats.length).toBeLessThanOrEqual(8);
+    expect(docked.length).toBe(all.length - floats.length);
+    // nothing overlaps, everything inside the map, docked tiles in a strip at the bottom
+    const area = await page.evaluate(() => {
+      const r = document.querySelector('[data-testid="video-wall"]')!.getBoundingClientRect();
+      return { w: r.width, h: r.height };
+    });
+    for (let i = 0; i < all.length; i++) {
+      const a = all[i].rect!;
+      expect(a.x >= 0 && a.y >= 0 && a.x + a.w <= area.w + 0.5 && a.y + a.h <= area.h + 0.5, `${all[i].cameraId} inside`).toBe(true);
+      for (let j = i + 1; j < all.length; j++) {
+        const b = all[j].rect!;
+        expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, `${all[i].cameraId} vs ${all[j].cameraId}`).toBe(false);
+      }
+    }
+    for (const d of docked) expect(d.rect!.y + d.rect!.h).toBeGreaterThan(area.h * 0.6);
+    // each docked tile carries its alarm's number, the same as on the board row
+    for (const d of docked.slice(0, 3)) {
+      const n = await page.locator(`${tileSel(d.cameraId)} [data-testid="video-tile-number"]`).textContent();
+      expect(n).toBe(String(d.number));
+      await expect(page.locator(`[data-testid="incident-row"][data-incident-id="${d.incidentId}"] [data-testid="video-row-badge"]`).textContent()).resolves.toBe(n);
+    }
+    console.log(`[tiles] crowded: ${all.length} tiles, ${floats.length} beside their alarms, ${docked.length} docked`);
+    for (const [i, k] of crowd.entries()) await publishAlarm(`v-crowd-${i}`, k, 'closed');
+    await page.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: GRACE_MS + 6_000 });
+    expect(pageErrors).toEqual([]);
+  });
+});

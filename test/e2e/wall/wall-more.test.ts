@@ -1,0 +1,499 @@
+// The wall's map, second part, in real Chromium against the real host: grids filled by a chosen
+// measure with a legend, incident clusters that open on click, search that flies and marks,
+// distinguishable kind icons, pulses that stop on acknowledgement, labels that do not overlap,
+// feeds in the header, and screenshots of a realistic picture at 1920×1080 and 3840×2160.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt, { type MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../core/config.js';
+import { startHost, type Host } from '../../../main/services/host.js';
+import { startWebShell, type WebShell } from '../../../main/web/server.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
+const SHOTS = join(repo, 'test-results', 'wall');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const STATIC = process.env.WALL_STATIC ?? join(repo, 'dist/renderer');
+const GEN = join(repo, 'assets/generated');
+const PREFIX = 'watchfloor/v1';
+const GRIDS = join(GEN, 'geo/fuzhou-grids.geojson');
+
+const optional = (p: string) => (existsSync(join(GEN, p)) ? join(GEN, p) : undefined);
+
+let host: Host;
+let web: WebShell;
+let browser: Browser;
+let page: Page;
+let client: MqttClient;
+const pageErrors: string[] = [];
+
+async function publish(topic: string, payload: unknown, qos: 0 | 1 = 1): Promise<void> {
+  await client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos });
+}
+
+async function openWall(url: string, viewport: { width: number; height: number }): Promise<Page> {
+  const p = await browser.newPage({ viewport });
+  p.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+  });
+  await p.goto(url);
+  // generous: a 4K page on a software renderer, on a busy machine, takes its time
+  await p.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 20_000 });
+  expect(await p.evaluate(() => document.body.dataset.webgl)).toBe('ok');
+  await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 20_000 });
+  await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 40_000 });
+  return p;
+}
+
+type DeckLayer = { id: string; props: Record<string, unknown> & { data: unknown } };
+
+/** Layer ids and a summary of each layer's data, read through the debug hook. */
+async function deckData(p: Page, layerId: string): Promise<{ id?: string; count?: number; priority?: number; ids?: string[] }[] | null> {
+  return p.evaluate((layerId) => {
+    const deck = window.__watchfloor!.deck() as { props: { layers: DeckLayer[] } } | null;
+    const layer = deck?.props.layers.find((l) => l.id === layerId);
+    if (!layer || !Array.isArray(layer.props.data)) return null;
+    return (layer.props.data as { id?: string; count?: number; priority?: number; members?: { id: string }[] }[]).map((d) => ({
+      id: d.id,
+      count: d.count,
+      priority: d.priority,
+      ids: d.members?.map((m) => m.id),
+    }));
+  }, layerId);
+}
+
+interface LayerQuery {
+  layer: string;
+  /** an item with this id */
+  id?: string;
+  /** a cluster holding this incident */
+  memberId?: string;
+  /** an item at this longitude */
+  lon?: number;
+  /** items with all these ids */
+  ids?: string[];
+  /** wait for the opposite */
+  absent?: boolean;
+}
+
+/** Waits until a deck.gl layer exists (or holds what the query says), through the debug hook. */
+async function waitForDeck(p: Page, q: LayerQuery, timeout = 5_000): Promise<void> {
+  await p.waitForFunction(
+    (q) => {
+      const deck = window.__watchfloor!.deck() as { props: { layers: { id: string; props: { data: unknown } }[] } } | null;
+      const layer = deck?.props.layers.find((l) => l.id === q.layer);
+      const data = (Array.isArray(layer?.props.data) ? layer.props.data : []) as { id?: string; lon?: number; members?: { id: string }[] }[];
+      let ok: boolean;
+      if (q.ids) ok = !!layer && q.ids.every((id) => data.some((d) => d.id === id));
+      else if (q.id !== undefined) ok = data.some((d) => d.id === q.id);
+      else if (q.memberId !== undefined) ok = data.some((d) => d.members?.some((m) => m.id === q.memberId));
+      else if (q.lon !== undefined) ok = data.some((d) => Math.abs((d.lon ?? 0) - q.lon!) < 1e-6);
+      else ok = !!layer;
+      return q.absent ? !ok : ok;
+    },
+    q,
+    { timeout },
+  );
+}
+
+/** The grid a point falls in, by a simple ray cast over the demo grids (test side). */
+interface GridF {
+  properties: { id: string; name: string; level: string; ids: string[]; names: string[] };
+  geometry: { type: string; coordinates: number[][][] | number[][][][] };
+}
+let grids: GridF[] = [];
+function inRing(x: number, y: number, ring: number[][]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+function gridAt(lon: number, lat: number, level: string): GridF | undefined {
+  return grids.find((f) => {
+    if (f.properties.level !== level) return false;
+    const polys = (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) as number[][][][];
+    return polys.some((p) => inRing(lon, lat, p[0]) && !p.slice(1).some((h) => inRing(lon, lat, h)));
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  grids = JSON.parse(readFileSync(GRIDS, 'utf8')).features;
+  const parsed = parseConfig({
+    demo: false,
+    embeddedBroker: { port: 0 },
+    web: { port: 0 },
+    situation: { deltaIntervalMs: 50 },
+    reference: { grids: optional('geo/fuzhou-grids.geojson'), kiosks: optional('demo/kiosks.json'), cameras: optional('demo/cameras.json') },
+  });
+  if (!parsed.ok) throw new Error(parsed.error);
+  host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
+  web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await openWall(web.url, { width: 1920, height: 1080 });
+});
+
+afterEach(async (ctx) => {
+  // what the page looked like when a test failed
+  if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: join(SHOTS, `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await client?.endAsync();
+  await web?.close();
+  await host?.close();
+});
+
+describe('the map wall, grids, clusters and search', () => {
+  it('draws a distinct pictogram for each of the ten incident kinds', async () => {
+    const r = await page.evaluate(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid="kind-legend"] img')];
+      const masks = imgs.map((img) => {
+        const c = document.createElement('canvas');
+        c.width = 48;
+        c.height = 48;
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0, 48, 48);
+        const d = ctx.getImageData(0, 0, 48, 48).data;
+        const m = new Uint8Array(48 * 48);
+        for (let i = 0; i < m.length; i++) m[i] = d[i * 4 + 3] > 100 ? 1 : 0;
+        return m;
+      });
+      let worst = 0;
+      for (let a = 0; a < masks.length; a++) {
+        for (let b = a + 1; b < masks.length; b++) {
+          let inter = 0;
+          let union = 0;
+          for (let i = 0; i < masks[a].length; i++) {
+            inter += masks[a][i] & masks[b][i];
+            union += masks[a][i] | masks[b][i];
+          }
+          worst = Math.max(worst, inter / union);
+        }
+      }
+      return { count: masks.length, filled: masks.map((m) => m.reduce((s, v) => s + v, 0)), worst };
+    });
+    expect(r.count).toBe(10);
+    for (const f of r.filled) expect(f).toBeGreaterThan(100);
+    // no two glyphs share more than 70 % of their ink
+    expect(r.worst).toBeLessThan(0.7);
+  });
+
+  it('fills grids by open incidents at the level that fits the zoom, with a legend; M cycles the measure', async () => {
+    const [lon, lat] = [119.3046, 26.077]; // 五一广场
+    const street = gridAt(lon, lat, 'street')!;
+    expect(street).toBeDefined();
+    for (let i = 0; i < 3; i++) {
+      await publish(`${PREFIX}/alarms/110`, { id: `fill-${i}`, ts: Date.now(), kind: 'theft', priority: 3, lat: lat + i * 0.0004, lon: lon + i * 0.0004, title: `填充测试 ${i}` });
+    }
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.has('fill-2'), null, { timeout: 5_000 });
+    const legend = page.locator('[data-testid="grid-legend"]');
+    await page.waitForSelector('[data-testid="grid-legend"][data-level="street"][data-max="3"]', { timeout: 5_000 });
+    expect(await legend.getAttribute('data-bins')).toBe('3');
+    expect(await legend.textContent()).toContain('按街道统计');
+    const fill = (id: string) =>
+      page.evaluate((id) => {
+        const deck = window.__watchfloor!.deck() as { props: { layers: DeckLayer[] } };
+        const layer = deck.props.layers.find((l) => l.id === 'grid-fill');
+        if (!layer) return null;
+        const data = layer.props.data as { features: { properties: { id: string; level: string } }[] };
+        const f = data.features.find((x) => x.properties.id === id);
+        return f ? { color: (layer.props.getFillColor as (f: unknown) => number[])(f), level: f.properties.level, n: data.features.length } : null;
+      }, id);
+    const filled = await fill(street.properties.id);
+    expect(filled?.level).toBe('street');
+    expect(filled!.color[3]).toBeGreaterThan(0);
+    const empty = grids.find((f) => f.properties.level === 'street' && f.properties.id !== street.properties.id && !f.properties.ids.includes('350104'))!;
+    expect((await fill(empty.properties.id))?.color[3]).toBe(0);
+
+    // the 24 h measure, then units on duty (a unit published into the street), then none
+    await page.keyboard.press('m');
+    await page.waitForSelector('[data-testid="grid-fill-day"][aria-checked="true"]');
+    await page.waitForSelector('[data-testid="grid-legend"][data-max="3"]', { timeout: 3_000 });
+    await publish(`${PREFIX}/units/fill-u1/location`, { id: 'fill-u1', ts: Date.now(), kind: 'patrol', lat, lon, heading: 30 });
+    await page.keyboard.press('m');
+    await page.waitForSelector('[data-testid="grid-fill-units"][aria-checked="true"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="grid-legend"]')?.getAttribute('data-max')) >= 1, null, { timeout: 5_000 });
+    expect((await fill(street.properties.id))!.color[3]).toBeGreaterThan(0);
+    await page.keyboard.press('m');
+    await page.waitForSelector('[data-testid="grid-fill-none"][aria-checked="true"]');
+    await waitForDeck(page, { layer: 'grid-fill', absent: true });
+    expect(await page.locator('[data-testid="grid-legend"]').count()).toBe(0);
+    await page.click('[data-testid="grid-fill-open"]');
+    await waitForDeck(page, { layer: 'grid-fill' });
+  });
+
+  it('shows a grid’s name, path and figures when clicked', async () => {
+    // a spot in the filled street, away from the incidents and the unit
+    const street = gridAt(119.3046, 26.077, 'street')!;
+    // candidate spots inside the street, away from the incidents and the unit at 五一广场
+    const candidates: [number, number][] = [];
+    const polys = (street.geometry.type === 'Polygon' ? [street.geometry.coordinates] : street.geometry.coordinates) as number[][][][];
+    const ring = polys[0][0];
+    const xs = ring.map((p) => p[0]);
+    const ys = ring.map((p) => p[1]);
+    for (let i = 1; i < 12; i++) {
+      for (let j = 1; j < 12; j++) {
+        const lon = Math.min(...xs) + ((Math.max(...xs) - Math.min(...xs)) * i) / 12;
+        const lat = Math.min(...ys) + ((Math.max(...ys) - Math.min(...ys)) * j) / 12;
+        if (gridAt(lon, lat, 'street')?.properties.id === street.properties.id && Math.hypot(lon - 119.3046, lat - 26.077) > 0.004) candidates.push([lon, lat]);
+      }
+    }
+    const target = await page.evaluate(
+      ({ id, candidates }) => {
+        const w = window.__watchfloor!;
+        const map = w.map()!;
+        const deck = w.deck() as { pickObject(o: { x: number; y: number; radius?: number }): { layer: { id: string }; object: { properties: { id: string } } } | null };
+        const r = map.getCanvas().getBoundingClientRect();
+        for (const [lon, lat] of candidates) {
+          const p = map.project([lon, lat]);
+          const hit = deck.pickObject({ x: p.x, y: p.y, radius: 10 });
+          if (hit && hit.layer.id === 'grid-fill' && hit.object.properties.id === id) return { x: r.left + p.x, y: r.top + p.y };
+        }
+        return null;
+      },
+      { id: street.properties.id, candidates },
+    );
+    expect(target).not.toBeNull();
+    await page.mouse.move(target!.x, target!.y);
+    await page.mouse.click(target!.x, target!.y);
+    const panel = page.locator(`[data-testid="grid-panel"][data-grid-id="${street.properties.id}"]`);
+    await panel.waitFor({ timeout: 3_000 });
+    const text = await panel.textContent();
+    expect(text).toContain(street.properties.name);
+    expect(text).toContain(street.properties.names[1]);
+    expect(Number(await panel.locator('[data-testid="grid-figure-open"]').getAttribute('data-value'))).toBeGreaterThanOrEqual(3);
+    expect(Number(await panel.locator('[data-testid="grid-figure-units"]').getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+  });
+
+  it('clusters nearby incidents when zoomed out, coloured by the most urgent, and opens them on click', async () => {
+    const [lon, lat] = [119.2826, 26.0425]; // 万达广场
+    const kinds = ['fight', 'drugs', 'mental', 'urban', 'traffic'];
+    for (let i = 0; i < kinds.length; i++) {
+      await publish(`${PREFIX}/alarms/110`, { id: `cl-${i}`, ts: Date.now(), kind: kinds[i], priority: i === 3 ? 1 : 3, lat: lat + (i % 2) * 0.0012, lon: lon + i * 0.0009, title: `聚合测试 ${i}` });
+    }
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.has('cl-4'), null, { timeout: 5_000 });
+    await waitForDeck(page, { layer: 'incident-clusters', memberId: 'cl-0' });
+    const clusters = (await deckData(page, 'incident-clusters'))!;
+    const mine = clusters.find((c) => c.ids!.includes('cl-0'))!;
+    expect(mine.count).toBe(5);
+    expect(mine.priority).toBe(1);
+    const singles = (await deckData(page, 'incidents'))!.map((d) => d.id);
+    expect(singles).not.toContain('cl-0');
+    const zoomBefore = await page.evaluate(() => window.__watchfloor!.map()!.getZoom());
+    // click the cluster's own centre
+    const centre = await page.evaluate((id) => {
+      const deck = window.__watchfloor!.deck() as { props: { layers: DeckLayer[] } };
+      const c = (deck.props.layers.find((l) => l.id === 'incident-clusters')!.props.data as { id: string; lon: number; lat: number }[]).find((x) => x.id === id)!;
+      const map = window.__watchfloor!.map()!;
+      const p = map.project([c.lon, c.lat]);
+      const r = map.getCanvas().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    }, mine.id!);
+    await page.mouse.click(centre.x, centre.y);
+    await page.waitForFunction((z) => !window.__watchfloor!.map()!.isMoving() && window.__watchfloor!.map()!.getZoom() > z + 1, zoomBefore, { timeout: 5_000 });
+    // closer in, the cluster has opened up: the five are no longer one cluster
+    await page.waitForFunction(
+      () => {
+        const deck = window.__watchfloor!.deck() as { props: { layers: { id: string; props: { data: unknown } }[] } };
+        const cl = deck.props.layers.find((l) => l.id === 'incident-clusters')?.props.data as { members: { id: string }[] }[] | undefined;
+        const mine = cl?.find((c) => c.members.some((m) => m.id === 'cl-0'));
+        return !mine || mine.members.length < 5;
+      },
+      null,
+      { timeout: 5_000 },
+    );
+    await page.evaluate(() => {
+      const v = window.__watchfloor!.store().reference!.view;
+      window.__watchfloor!.map()!.jumpTo({ center: [v.lon, v.lat], zoom: v.zoom });
+    });
+  });
+
+  it('pulses unacknowledged incidents and stops when one is acknowledged', async () => {
+    await publish(`${PREFIX}/alarms/110`, { id: 'pulse-1', ts: Date.now(), kind: 'fire', priority: 2, lat: 26.1135, lon: 119.3215, title: '火车站附近冒烟' });
+    await waitForDeck(page, { layer: 'incident-pulse', lon: 119.3215 });
+    await page.locator('[data-testid="incident-row"][data-incident-id="pulse-1"] [data-testid="ack-button"]').click();
+    await waitForDeck(page, { layer: 'incident-pulse', lon: 119.3215, absent: true });
+    expect(host.situation.state.incidents.get('pulse-1')?.acknowledged).toBe(true);
+  });
+
+  it('finds units, grids and incidents with / and flies there', async () => {
+    await publish(`${PREFIX}/units/srch-7/location`, { id: 'srch-7', ts: Date.now(), kind: 'police', name: '台江巡特警七组', lat: 26.0555, lon: 119.318, heading: 200 });
+    await publish(`${PREFIX}/alarms/110`, { id: 'srch-inc-1', ts: Date.now(), kind: 'other', priority: 4, lat: 26.05, lon: 119.33, title: '走失儿童' });
+    await page.waitForFunction(() => window.__watchfloor!.store().units.get('srch-7') !== undefined, null, { timeout: 5_000 });
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
+    await page.keyboard.type('七组');
+    const first = page.locator('[data-testid="search-result"]').first();
+    await first.waitFor({ timeout: 3_000 });
+    expect(await first.getAttribute('data-kind')).toBe('unit');
+    expect(await first.getAttribute('data-id')).toBe('srch-7');
+    expect(await first.textContent()).toContain('民警');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () => {
+        const map = window.__watchfloor!.map()!;
+        const c = map.getCenter();
+        return !map.isMoving() && Math.abs(c.lng - 119.318) < 0.001 && Math.abs(c.lat - 26.0555) < 0.001;
+      },
+      null,
+      { timeout: 8_000 },
+    );
+    expect(await page.evaluate(() => window.__watchfloor!.store().highlight)).toMatchObject({ kind: 'unit', id: 'srch-7' });
+    await waitForDeck(page, { layer: 'search-highlight' });
+
+    // a community by name: outlined, its panel open
+    const community = grids.find((f) => f.properties.level === 'community' && f.properties.name === '屏山社区')!;
+    await page.keyboard.press('/');
+    await page.fill('[data-testid="search-input"]', '屏山社区');
+    await page.locator('[data-testid="search-result"][data-kind="grid"]').first().waitFor({ timeout: 3_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid="grid-panel"][data-grid-id="${community.properties.id}"]`, { timeout: 3_000 });
+    await waitForDeck(page, { layer: 'grid-selected' }, 8_000);
+
+    // an incident by id: selected on the board
+    await page.keyboard.press('/');
+    await page.fill('[data-testid="search-input"]', 'srch-inc');
+    await page.locator('[data-testid="search-result"][data-kind="incident"]').first().waitFor({ timeout: 3_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__watchfloor!.store().selectedId === 'srch-inc-1', null, { timeout: 3_000 });
+
+    // nothing found: said so, translated
+    await page.keyboard.press('/');
+    await page.fill('[data-testid="search-input"]', 'zzzz-nothing');
+    await expect(page.locator('.search-empty').textContent()).resolves.toBe('无匹配结果');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => {
+      const v = window.__watchfloor!.store().reference!.view;
+      window.__watchfloor!.map()!.jumpTo({ center: [v.lon, v.lat], zoom: v.zoom });
+    });
+  });
+
+  it('lists each feed with when it was last heard', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="feed"]').length >= 2, null, { timeout: 3_000 });
+    const feeds = await page.locator('[data-testid="feed"]').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-feed'), state: e.getAttribute('data-state'), text: e.textContent })));
+    expect(feeds.map((f) => f.key)).toEqual(expect.arrayContaining(['alarms:110', 'units:units']));
+    for (const f of feeds) expect(f.state).toBe('live');
+    expect(feeds.find((f) => f.key === 'alarms:110')!.text).toContain('警情·110');
+  });
+
+  it('looks right with a realistic mix, at 1920×1080 and at 4K (screenshots)', async () => {
+    const now = Date.now();
+    const places = JSON.parse(readFileSync(join(GEN, 'demo/places.json'), 'utf8')) as Record<string, { name: string; lat: number; lon: number }>;
+    const spots = Object.values(places);
+    const alarms: [string, number, string][] = [
+      ['theft', 2, '商场内手机被盗，嫌疑人往南逃离'],
+      ['fight', 1, '烧烤店门口多人斗殴'],
+      ['drugs', 2, '群众举报出租屋疑似吸毒'],
+      ['mental', 3, '精神异常人员在路口徘徊'],
+      ['terror', 1, '可疑包裹无人认领'],
+      ['urban', 4, '占道经营影响通行'],
+      ['sos', 1, '报警柱一键求助'],
+      ['fire', 1, '居民楼阳台起火'],
+      ['traffic', 2, '三车追尾，一人受伤'],
+      ['other', 4, '走失老人求助'],
+      ['theft', 3, '电动车电瓶被盗'],
+      ['traffic', 3, '路口信号灯故障'],
+    ];
+    for (let i = 0; i < alarms.length; i++) {
+      const [kind, priority, title] = alarms[i];
+      const s = spots[i % spots.length];
+      await publish(`${PREFIX}/alarms/110`, {
+        id: `shot-${i}`,
+        ts: now - i * 7 * 60_000,
+        kind,
+        priority,
+        lat: s.lat + (i >= spots.length ? 0.006 : 0) + 0.002 * Math.sin(i),
+        lon: s.lon + (i >= spots.length ? -0.008 : 0) + 0.002 * Math.cos(i),
+        title: `${s.name}${title}`,
+      });
+    }
+    // 400 units: patrols with a heading, volunteers, police, vehicles, three fixes each (short trails)
+    const kinds = ['volunteer', 'volunteer', 'volunteer', 'patrol', 'patrol', 'police', 'vehicle'];
+    const sends: Promise<void>[] = [];
+    for (let k = 0; k < 3; k++) {
+      for (let i = 0; i < 400; i++) {
+        const kind = kinds[i % kinds.length];
+        const a = (i * 137.5 * Math.PI) / 180;
+        const r = 0.004 + 0.06 * Math.sqrt(i / 400);
+        const heading = (i * 47) % 360;
+        const step = 0.0006 * k;
+        sends.push(
+          publish(
+            `${PREFIX}/units/shot-u${i}/location`,
+            {
+              id: `shot-u${i}`,
+              kind,
+              name: `${kind === 'volunteer' ? '平安志愿者' : kind === 'patrol' ? '巡逻' : kind === 'police' ? '民警' : '巡逻车'}${i}`,
+              ts: now - 2000 + k * 1000,
+              lat: 26.065 + r * Math.sin(a) + step * Math.cos((heading * Math.PI) / 180),
+              lon: 119.3 + 1.15 * r * Math.cos(a) + step * Math.sin((heading * Math.PI) / 180),
+              heading: kind === 'volunteer' ? undefined : heading,
+              status: i % 9 === 0 ? 'busy' : i % 50 === 7 ? 'offline' : 'available',
+            },
+            0,
+          ),
+        );
+      }
+      await Promise.all(sends.splice(0));
+    }
+    await page.waitForFunction(() => window.__watchfloor!.store().units.count >= 400 && window.__watchfloor!.store().incidents.has('shot-11'), null, { timeout: 10_000 });
+    for (const id of ['shot-5', 'shot-9']) await page.locator(`[data-testid="incident-row"][data-incident-id="${id}"] [data-testid="ack-button"]`).click();
+    await page.waitForTimeout(1200);
+
+    // no two labels overlap on screen (incident labels and area names)
+    const overlaps = await page.evaluate(() => {
+      const deck = window.__watchfloor!.deck() as { props: { layers: DeckLayer[] } };
+      const ids = ['incident-labels', 'area-labels'];
+      const boxes: { x: number; y: number; w: number; h: number }[] = [];
+      for (const id of ids) {
+        const layer = deck.props.layers.find((l) => l.id === id);
+        if (!layer) continue;
+        // the renderer's own estimate of each label's box is what it collides on; here we just
+        // check the chosen ones are distinct positions on screen
+        for (const d of layer.props.data as { lon: number; lat: number }[]) {
+          const p = window.__watchfloor!.map()!.project([d.lon, d.lat]);
+          boxes.push({ x: p.x, y: p.y, w: 1, h: 1 });
+        }
+      }
+      let same = 0;
+      for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) if (Math.abs(boxes[a].x - boxes[b].x) < 4 && Math.abs(boxes[a].y - boxes[b].y) < 4) same++;
+      return { labels: boxes.length, same };
+    });
+    expect(overlaps.labels).toBeGreaterThan(3);
+    expect(overlaps.same).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'wall-more-1920.png') });
+
+    const big = await openWall(web.url, { width: 3840, height: 2160 });
+    await big.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
+    await big.waitForTimeout(1500);
+    await big.screenshot({ path: join(SHOTS, 'wall-more-3840.png') });
+    await big.close();
+
+    const en = await openWall(`${web.url}/?lang=en`, { width: 1920, height: 1080 });
+    await en.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
+    await en.waitForTimeout(1200);
+    await en.screenshot({ path: join(SHOTS, 'wall-more-1920-en.png') });
+    await expect(en.locator('[data-testid="grid-legend"]').textContent()).resolves.toContain('per street');
+    await en.close();
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,114 @@
+// Pure helpers of the video tiles: recording links, alarm numbers, badges, retry timing, error recovery, options.
+import { describe, expect, it } from 'vitest';
+import type { VideoTile } from '../../../core/video/policy';
+import { videoConfigFromSearch } from '../../../renderer/src/video/config';
+import { assignNumbers, backoffMs, countdownSec, latencyBadge, planSignature, recoveryFor } from '../../../renderer/src/video/helpers';
+import { recordingUrl, recordingWindow } from '../../../renderer/src/video/recording';
+
+const TS = Date.UTC(2026, 10, 26, 8, 30, 0);
+
+describe('recordingUrl', () => {
+  it('fills {start} = alarm − 2 min and {end} = alarm + 3 min as ISO-8601', () => {
+    const url = recordingUrl('/video/vod/C001.m3u8?start={start}&end={end}', TS)!;
+    const q = new URL(url, 'http://x').searchParams;
+    expect(q.get('start')).toBe('2026-11-26T08:28:00.000Z');
+    expect(q.get('end')).toBe('2026-11-26T08:33:00.000Z');
+    expect(url).toBe('/video/vod/C001.m3u8?start=2026-11-26T08%3A28%3A00.000Z&end=2026-11-26T08%3A33%3A00.000Z');
+    // what the demo server parses
+    expect(Date.parse(q.get('start')!)).toBe(TS - 120_000);
+  });
+
+  it('replaces every occurrence and leaves templates without placeholders alone', () => {
+    expect(recordingUrl('rtsp://x/{start}/{start}-{end}', TS)).toBe(
+      `rtsp://x/${encodeURIComponent('2026-11-26T08:28:00.000Z')}/${encodeURIComponent('2026-11-26T08:28:00.000Z')}-${encodeURIComponent('2026-11-26T08:33:00.000Z')}`,
+    );
+    expect(recordingUrl('/fixed.m3u8', TS)).toBe('/fixed.m3u8');
+  });
+
+  it('is null without a template or with a bad time', () => {
+    expect(recordingUrl(undefined, TS)).toBeNull();
+    expect(recordingUrl('', TS)).toBeNull();
+    expect(recordingUrl('/a?start={start}', Number.NaN)).toBeNull();
+  });
+
+  it('takes other windows', () => {
+    expect(recordingWindow(TS, 10_000, 20_000)).toEqual({ start: TS - 10_000, end: TS + 20_000 });
+  });
+});
+
+describe('assignNumbers', () => {
+  const t = (incidentId: string) => ({ incidentId });
+  it('numbers alarms 1, 2, 3 in tile order, one number per alarm', () => {
+    expect([...assignNumbers(new Map(), [t('a'), t('a'), t('b'), t('c')])]).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+  });
+  it('keeps an alarm\'s number while it holds tiles and reuses freed numbers', () => {
+    const first = assignNumbers(new Map(), [t('a'), t('b'), t('c')]);
+    const second = assignNumbers(first, [t('c'), t('a'), t('d')]);
+    expect(second.get('a')).toBe(1);
+    expect(second.get('c')).toBe(3);
+    expect(second.get('d')).toBe(2);
+    expect(second.has('b')).toBe(false);
+  });
+});
+
+describe('planSignature', () => {
+  const tile = (over: Partial<VideoTile> = {}): VideoTile => ({ cameraId: 'C1', incidentId: 'a', reason: 'kiosk', distanceM: 3, pinned: false, slot: 0, openedAt: 1, relevantAt: 1, ...over });
+  it('ignores times, sees what the UI shows', () => {
+    expect(planSignature([tile()])).toBe(planSignature([tile({ relevantAt: 99, openedAt: 5 })]));
+    expect(planSignature([tile()])).not.toBe(planSignature([tile({ pinned: true })]));
+    expect(planSignature([tile()])).not.toBe(planSignature([tile({ incidentId: 'b' })]));
+  });
+});
+
+describe('badges and retry timing', () => {
+  it('live within 4 s, delayed beyond', () => {
+    expect(latencyBadge(null)).toBe('unknown');
+    expect(latencyBadge(Number.NaN)).toBe('unknown');
+    expect(latencyBadge(2.4)).toBe('live');
+    expect(latencyBadge(4)).toBe('live');
+    expect(latencyBadge(9.5)).toBe('delayed');
+  });
+  it('backs off 1, 2, 4, 8, 8 s', () => {
+    expect([0, 1, 2, 3, 4, 30].map((a) => backoffMs(a))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+  });
+  it('counts down in whole seconds', () => {
+    expect(countdownSec(10_500, 10_000)).toBe(1);
+    expect(countdownSec(13_001, 10_000)).toBe(4);
+    expect(countdownSec(9_000, 10_000)).toBe(0);
+    expect(countdownSec(null, 10_000)).toBe(0);
+  });
+});
+
+describe('recoveryFor', () => {
+  const fresh = { recoveredAt: null, swappedAt: null };
+  it('network errors wait and rebuild, other fatal errors rebuild', () => {
+    expect(recoveryFor('network', fresh, 0)).toBe('retry-later');
+    expect(recoveryFor('other', fresh, 0)).toBe('rebuild');
+  });
+  it('media errors: recover, then swap codec and recover, then rebuild', () => {
+    expect(recoveryFor('media', fresh, 10_000)).toBe('recover');
+    expect(recoveryFor('media', { recoveredAt: 9_000, swappedAt: null }, 10_000)).toBe('swap-and-recover');
+    expect(recoveryFor('media', { recoveredAt: 9_000, swappedAt: 9_500 }, 10_000)).toBe('rebuild');
+    // long after the last attempt it starts over
+    expect(recoveryFor('media', { recoveredAt: 1_000, swappedAt: 1_500 }, 10_000)).toBe('recover');
+  });
+});
+
+describe('videoConfigFromSearch', () => {
+  it('reads the policy overrides from the query', () => {
+    const c = videoConfigFromSearch('?videoGraceMs=3000&videoPerAlarm=1&videoMaxTiles=9&videoRadiusM=250&videoFloat=4&lang=en');
+    expect(c.policy).toEqual({ closeGraceMs: 3000, perAlarm: 1, maxTiles: 9, radiusM: 250 });
+    expect(c.maxFloating).toBe(4);
+    expect(c.enabled).toBe(true);
+  });
+  it('ignores junk and out-of-range values; ?video=off turns it off', () => {
+    const c = videoConfigFromSearch('?videoGraceMs=-5&videoPerAlarm=abc&videoMaxTiles=1e3&video=off');
+    expect(c.policy).toEqual({});
+    expect(c.maxFloating).toBe(8);
+    expect(c.enabled).toBe(false);
+  });
+});
