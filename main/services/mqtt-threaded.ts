@@ -1,6 +1,7 @@
 // Ingest with the MQTT client on a worker thread (see mqtt-worker.ts). Same interface as the
 // in-thread client; falls back to it when the bundled worker is not there (npm run build:main).
 import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { BrokerHealth } from '../../core/contract.js';
 import { type MessageHandler, type MqttIngest, type MqttIngestOptions, startMqttIngest } from './mqtt-ingest.js';
@@ -11,6 +12,9 @@ export type WorkerToMain =
   | { type: 'ready'; health: BrokerHealth }
   | { type: 'closed'; health: BrokerHealth };
 export type MainToWorker = { type: 'ack' } | { type: 'close' };
+
+/** longest stretch of message processing before timers get a turn */
+const SLICE_MS = 15;
 
 export interface ThreadedIngest extends MqttIngest {
   threaded: boolean;
@@ -27,16 +31,41 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
   let closed: (() => void) | undefined;
   let workerError: string | null = null;
 
+  // Batches are processed in slices of at most SLICE_MS, yielding between slices, so the delta
+  // and tick timers keep their cadence even when MQTT delivers faster than we can reduce.
+  const queue: Extract<WorkerToMain, { type: 'batch' }>[] = [];
+  let queueHead = 0;
+  let draining = false;
+  const drain = () => {
+    const until = performance.now() + SLICE_MS;
+    while (queue.length > 0) {
+      const m = queue[0];
+      const bytes = new Uint8Array(m.data);
+      for (; queueHead < m.topics.length; queueHead++) {
+        const i = queueHead;
+        // A view, not a copy: the pipeline reads it before the next message.
+        onMessage(m.topics[i], Buffer.from(bytes.buffer, m.offsets[i], m.offsets[i + 1] - m.offsets[i]), m.times[i]);
+        if ((i & 63) === 63 && performance.now() > until) {
+          queueHead++;
+          setImmediate(drain);
+          return;
+        }
+      }
+      queue.shift();
+      queueHead = 0;
+      worker.postMessage({ type: 'ack' } satisfies MainToWorker);
+    }
+    draining = false;
+  };
+
   worker.on('message', (m: WorkerToMain) => {
     switch (m.type) {
       case 'batch': {
-        const bytes = new Uint8Array(m.data);
-        for (let i = 0; i < m.topics.length; i++) {
-          // A view, not a copy: the pipeline reads it before the next message.
-          const payload = Buffer.from(bytes.buffer, m.offsets[i], m.offsets[i + 1] - m.offsets[i]);
-          onMessage(m.topics[i], payload, m.times[i]);
+        queue.push(m);
+        if (!draining) {
+          draining = true;
+          setImmediate(drain);
         }
-        worker.postMessage({ type: 'ack' } satisfies MainToWorker);
         return;
       }
       case 'health':

@@ -4,7 +4,9 @@ import { create } from 'zustand';
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
 import { applyDelta, applySnapshot, emptySituation, type SituationData } from './situation';
 import { UnitTable } from './units';
-import { IncidentLog } from './history';
+import { HISTORY_KEEP_MS, IncidentLog } from './history';
+
+let lastPruneMinute = 0;
 import { GRID_FILLS, type FillLevel, type GridFill } from '../map/gridStats';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -144,6 +146,12 @@ export const useStore = create<WallState>()((set, get) => ({
       case 'delta': {
         const data = applyDelta(s, m.delta, s.units);
         if (m.delta.incidents.length) s.history.record(m.delta.incidents);
+        // forget what fell out of the day, once a minute
+        const minute = Math.floor(Date.now() / 60_000);
+        if (minute !== lastPruneMinute) {
+          lastPruneMinute = minute;
+          s.history.prune(Date.now() - HISTORY_KEEP_MS);
+        }
         set({ ...data, ...heard, unitsVersion: s.units.version, historyVersion: s.history.version });
         return;
       }

@@ -477,12 +477,17 @@ describe('the map wall, grids, clusters and search', () => {
     });
     expect(overlaps.labels).toBeGreaterThan(3);
     expect(overlaps.same).toBe(0);
+    // the board from its top, as an operator would see it after a while
+    await page.evaluate(() => document.querySelector('[data-testid="incident-board"] .rows')?.scrollTo(0, 0));
+    await page.waitForTimeout(200);
     await page.screenshot({ path: join(SHOTS, 'wall-more-1920.png') });
 
     const big = await openWall(web.url, { width: 3840, height: 2160 });
     await big.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
     await big.waitForTimeout(1500);
     await big.screenshot({ path: join(SHOTS, 'wall-more-3840.png') });
+    // a 4K PNG of a busy wall runs to a few MB: a JPEG for the docs
+    await big.screenshot({ path: join(SHOTS, 'wall-more-3840.jpg'), type: 'jpeg', quality: 85 });
     await big.close();
 
     const en = await openWall(`${web.url}/?lang=en`, { width: 1920, height: 1080 });
