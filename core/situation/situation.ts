@@ -7,6 +7,7 @@
 // recorded in `changes`, from which batched deltas for the renderer are cut.
 import type { Camera, GridRef, Incident, IncidentReport, Kiosk, RejectReason, RejectRecord, SituationStats, Unit, UnitFix } from '../domain.js';
 import type { IngestEvent, SituationInput } from '../inputs.js';
+import { encodeUnit, type UnitTuple } from './unit-wire.js';
 
 export interface SituationOptions {
   /** a unit silent this long is stale (dimmed) */
@@ -433,7 +434,7 @@ function tick(state: SituationState, at: number): void {
 
 // ---- reading the situation ----
 
-export type UnitView = Omit<Unit, 'trail'>;
+export type { UnitView, UnitTuple } from './unit-wire.js';
 
 export interface SituationSnapshot {
   now: number;
@@ -449,8 +450,8 @@ export interface SituationDelta {
   now: number;
   incidents: Incident[];
   removedIncidents: string[];
-  /** changed units without their trails: the renderer extends trails itself */
-  units: UnitView[];
+  /** changed units without their trails (the renderer extends trails itself), as tuples: see unit-wire.ts */
+  units: UnitTuple[];
   removedUnits: string[];
   kiosks: Kiosk[];
   cameras: Camera[];
@@ -482,12 +483,10 @@ export function hasChanges(state: SituationState): boolean {
 export function takeDelta(state: SituationState): SituationDelta {
   const c = state.changes;
   state.changes = emptyChanges();
-  const units: UnitView[] = [];
+  const units: UnitTuple[] = [];
   for (const id of c.units) {
     const u = state.units.get(id);
-    if (!u) continue;
-    const { trail: _trail, ...view } = u;
-    units.push(view);
+    if (u) units.push(encodeUnit(u));
   }
   return {
     now: state.now,

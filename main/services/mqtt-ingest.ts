@@ -99,7 +99,20 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
       else readyResolve?.();
     });
   });
+  // PUBACKs are written one packet at a time; corking the socket for the rest of this turn
+  // sends all the acknowledgements of one TCP read in a single write (a syscall per read, not
+  // per message). They leave on the next turn, well inside any broker's retry interval.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    client.stream?.uncork();
+  };
   client.on('message', (topic, payload) => {
+    if (!corked && client.stream) {
+      corked = true;
+      client.stream.cork();
+      setImmediate(uncork);
+    }
     const now = Date.now();
     health.lastMessageAt = now;
     onMessage(topic, payload, now);

@@ -3,6 +3,7 @@
 import type { Camera, Incident, Kiosk, Priority, RejectRecord, SituationStats } from '../../../core/domain';
 import type { SituationDelta, SituationSnapshot } from '../../../core/situation/situation';
 import { UnitTable } from './units';
+import { decodeUnit } from '../../../core/situation/unit-wire';
 
 export const REJECTS_KEEP = 200;
 /** an unacknowledged incident first seen within this long counts as new even if it predates the page */
@@ -77,7 +78,7 @@ export function applyDelta(data: SituationData, delta: SituationDelta, units: Un
     cameras = new Map(cameras);
     for (const c of delta.cameras) cameras.set(c.id, c);
   }
-  for (const u of delta.units) units.upsert(u);
+  for (const u of delta.units) units.upsert(decodeUnit(u));
   for (const id of delta.removedUnits) units.remove(id);
   return {
     now: Math.max(data.now, delta.now),

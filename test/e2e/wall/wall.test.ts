@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config.js';
 import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
+import type { UnitTuple } from '../../../core/situation/unit-wire.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -294,18 +295,11 @@ describe('the map wall', () => {
       const s = w.store();
       const before = s.units.count;
       const N = 50_000;
-      const mk = (i: number, k: number) => ({
-        id: `load-${i}`,
-        kind: i % 3 ? ('volunteer' as const) : ('patrol' as const),
-        lat: 25.95 + (i % 250) * 0.001 + k * 0.0002,
-        lon: 119.15 + Math.floor(i / 250) * 0.0015,
-        status: 'available' as const,
-        ts: 1000 + k,
-        lastSeen: 1000 + k,
-        stale: false,
-        source: 'load',
-        outOfOrder: 0,
-      });
+      // a UnitTuple, in UNIT_WIRE_FIELDS order (core/situation/unit-wire.ts)
+      const mk = (i: number, k: number): UnitTuple => [
+        `load-${i}`, i % 3 ? 'volunteer' : 'patrol', 25.95 + (i % 250) * 0.001 + k * 0.0002, 119.15 + Math.floor(i / 250) * 0.0015,
+        1000 + k, 1000 + k, 'available', 0, null, null, null, null, null, 'load', null, 0,
+      ];
       const delta = (units: ReturnType<typeof mk>[]) => ({
         type: 'delta' as const,
         delta: { now: Date.now(), incidents: [], removedIncidents: [], units, removedUnits: [], kiosks: [], cameras: [], stats: s.stats, rejects: [] },

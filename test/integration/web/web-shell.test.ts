@@ -89,7 +89,7 @@ describe('web shell', () => {
     await pub.endAsync();
     await waitFor(() => messages.some((m) => m.type === 'delta' && m.delta.incidents.some((i) => i.id === 'W-2')), 5000, 'delta with W-2');
     const deltas = messages.filter((m) => m.type === 'delta');
-    const unitsSeen = new Set(deltas.flatMap((m) => (m.type === 'delta' ? m.delta.units.map((u) => u.id) : [])));
+    const unitsSeen = new Set(deltas.flatMap((m) => (m.type === 'delta' ? m.delta.units.map((u) => u[0]) : [])));
     expect(unitsSeen.size).toBe(200);
     // 201 messages arrived as a handful of batches, not one frame each
     expect(deltas.length).toBeLessThan(50);

@@ -4,6 +4,7 @@ import type { IngestEvent, SituationInput } from '../../../core/inputs.js';
 import { apply, createSituation, snapshotOf, takeDelta, type ReferenceData } from '../../../core/situation/situation.js';
 import type { IncidentReport, UnitFix } from '../../../core/domain.js';
 import { T0 } from '../../helpers/context.js';
+import { decodeUnit } from '../../../core/situation/unit-wire.js';
 
 const reference: ReferenceData = {
   cameras: [{ id: 'C1', name: '万达北门', lat: 26.043, lon: 119.283 }],
@@ -133,11 +134,11 @@ describe('situation reducer', () => {
     const s = make();
     apply(s, ev(T0, uf(fix()), uf(fix({ id: 'V2' }))));
     const d1 = takeDelta(s);
-    expect(d1.units.map((u) => u.id).sort()).toEqual(['V1', 'V2']);
-    expect('trail' in d1.units[0]).toBe(false);
+    expect(d1.units.map((u) => decodeUnit(u).id).sort()).toEqual(['V1', 'V2']);
+    expect('trail' in decodeUnit(d1.units[0])).toBe(false);
     apply(s, ev(T0 + 1, uf(fix({ id: 'V2', ts: T0 + 1000, lat: 26.08 }))));
     const d2 = takeDelta(s);
-    expect(d2.units.map((u) => u.id)).toEqual(['V2']);
+    expect(d2.units.map((u) => decodeUnit(u).id)).toEqual(['V2']);
     expect(takeDelta(s).units).toEqual([]);
   });
 

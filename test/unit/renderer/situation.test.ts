@@ -13,6 +13,7 @@ import {
 import { UnitTable } from '../../../renderer/src/state/units';
 import { delta, incident, unit } from './fixtures';
 import { emptyStats } from '../../../renderer/src/state/situation';
+import { encodeUnit } from '../../../core/situation/unit-wire';
 
 const reject = (at: number): RejectRecord => ({ at, topic: 't', reason: 'invalid_json', message: 'm', excerpt: 'x' });
 
@@ -48,7 +49,7 @@ describe('snapshot and delta', () => {
     const units = new UnitTable();
     const s0 = applySnapshot({ now: 1, incidents: [], units: [unit('u')], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] }, units);
     const { trail: _t, ...moved } = unit('u', { lon: 119.31, ts: 2_000 });
-    applyDelta(s0, delta({ units: [moved], removedUnits: [] }), units);
+    applyDelta(s0, delta({ units: [encodeUnit(moved)], removedUnits: [] }), units);
     expect(units.get('u')!.trail).toEqual([
       [119.3, 26.08, 1_000],
       [119.31, 26.08, 2_000],
