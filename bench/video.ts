@@ -19,17 +19,17 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { type Browser, type CDPSession, type Page } from 'playwright-core';
 import { parseConfig } from '../core/config.js';
 import type { Kiosk } from '../core/domain.js';
 import { startHost, type Host } from '../main/services/host.js';
 import { startWebShell, type WebShell } from '../main/web/server.js';
 import type { SoakResult, VideoDebug } from '../renderer/src/video/debug';
+import { launchChromium } from '../test/helpers/chromium.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
 const STATIC = resolve(repo, process.env.WATCHFLOOR_RENDERER_DIR ?? 'dist/renderer');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TILES = (process.env.BENCH_TILES ?? '1,4,9,16').split(',').map(Number).filter((n) => n > 0 && n <= 16);
 const SOAK_CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 1000);
 const SOAK_BATCH = Number(process.env.BENCH_SOAK_BATCH ?? 8);
@@ -253,10 +253,7 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => bare!.listen(0, '127.0.0.1', r));
     const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
     client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required', TAG],
-    });
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', TAG]);
 
     console.log(`bench:video — ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Chromium ${browser.version()}; 640×360 H.264 25 fps, 2 s segments`);
     const barePage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });

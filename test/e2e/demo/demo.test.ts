@@ -3,13 +3,14 @@
 // and alarms — all of it having travelled through MQTT and the real ingest.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config.js';
 import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import { startDemoIfEnabled, type DemoHandle } from '../../../main/sim/demo.js';
 import { APP_ROOT } from '../../helpers/host.js';
+import { launchChromium } from '../../helpers/chromium.js';
 
 const SHOTS = join(APP_ROOT, 'test-results', 'demo');
 let host: Host;
@@ -24,10 +25,7 @@ beforeAll(async () => {
   // Exactly the CLI's defaults, except ports (any free one) so tests never collide.
   const parsed = parseConfig({ embeddedBroker: { port: 0 }, web: { port: 0 } });
   if (!parsed.ok) throw new Error(parsed.error);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   startedAt = Date.now();
   host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT });
   web = await startWebShell({ host, staticDir: join(APP_ROOT, 'dist/renderer'), videoDir: join(APP_ROOT, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });

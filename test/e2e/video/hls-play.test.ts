@@ -4,15 +4,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVideos } from '../../../scripts/make-video.js';
 import { type Clip, cycleMs, parseMediaPlaylist, variantFor } from '../../../core/video/live-window.js';
 import { createLiveHlsServer, type LiveHlsServer } from '../../../main/services/video/live-hls.js';
+import { launchChromium } from '../../helpers/chromium.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SHOT = join(repo, 'test-results', 'video', 'hls-play.png');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const built = await buildVideos();
 
@@ -113,10 +113,7 @@ describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chr
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 640, height: 360 } });
     await page.goto(`${base}/`);
   });

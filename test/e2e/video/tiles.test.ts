@@ -5,17 +5,17 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config.js';
 import type { Kiosk } from '../../../core/domain.js';
 import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/debug';
+import { launchChromium } from '../../helpers/chromium.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // the built renderer (npm run build:renderer); WATCHFLOOR_RENDERER_DIR points elsewhere for a side build
 const STATIC = resolve(repo, process.env.WATCHFLOOR_RENDERER_DIR ?? 'dist/renderer');
 const GEN = join(repo, 'assets/generated');
@@ -80,10 +80,7 @@ beforeAll(async () => {
   host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
   web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
   await page.goto(`${web.url}/?videoGraceMs=${GRACE_MS}`);

@@ -7,16 +7,16 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config.js';
 import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import { fuzhouRasterArchive, fuzhouVectorArchive } from '../../helpers/pmtiles-writer.js';
+import { launchChromium } from '../../helpers/chromium.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STATIC = join(repo, 'dist/renderer');
 const GEN = join(repo, 'assets/generated');
 const GRIDS = join(GEN, 'geo/fuzhou-grids.geojson');
@@ -122,10 +122,7 @@ const tileDataOffset = (bytes: Uint8Array) => Number(new DataView(bytes.buffer, 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'watchfloor-basemap-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -4,16 +4,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config.js';
 import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import type { UnitTuple } from '../../../core/situation/unit-wire.js';
+import { launchChromium } from '../../helpers/chromium.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STATIC = process.env.WALL_STATIC ?? join(repo, 'dist/renderer');
 const GEN = join(repo, 'assets/generated');
 const PREFIX = 'watchfloor/v1';
@@ -82,10 +82,7 @@ beforeAll(async () => {
   host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
   web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await openWall(web.url, { width: 1920, height: 1080 });
 });
 

@@ -1,0 +1,10 @@
+// Debian's Chromium through playwright-core, launched the way this machine needs it: as root
+// without a sandbox, and with nothing that tries to reach the (closed) network.
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchChromium(extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, ...options, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
