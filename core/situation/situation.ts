@@ -7,7 +7,7 @@
 // recorded in `changes`, from which batched deltas for the renderer are cut.
 import type { Camera, GridRef, Incident, IncidentReport, Kiosk, RejectReason, RejectRecord, SituationStats, Unit, UnitFix } from '../domain.js';
 import type { IngestEvent, SituationInput } from '../inputs.js';
-import { encodeUnit, type UnitTuple } from './unit-wire.js';
+import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
 
 export interface SituationOptions {
   /** a unit silent this long is stale (dimmed) */
@@ -45,6 +45,8 @@ export interface ChangeSet {
   incidents: Set<string>;
   removedIncidents: Set<string>;
   units: Set<string>;
+  /** units whose changes go beyond moving (or that are new): sent as full tuples */
+  unitMeta: Set<string>;
   removedUnits: Set<string>;
   kiosks: Set<string>;
   cameras: Set<string>;
@@ -73,6 +75,7 @@ const emptyChanges = (): ChangeSet => ({
   incidents: new Set(),
   removedIncidents: new Set(),
   units: new Set(),
+  unitMeta: new Set(),
   removedUnits: new Set(),
   kiosks: new Set(),
   cameras: new Set(),
@@ -196,6 +199,7 @@ function applyEvent(state: SituationState, event: IngestEvent, at: number, topic
       unit.status = 'offline';
       unit.lastSeen = at;
       state.changes.units.add(unit.id);
+      state.changes.unitMeta.add(unit.id);
       return true;
     }
     case 'kioskStatus':
@@ -300,6 +304,7 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
     });
     state.changes.removedUnits.delete(fix.id);
     state.changes.units.add(fix.id);
+    state.changes.unitMeta.add(fix.id);
     return true;
   }
   if (fix.ts === unit.ts && fix.lat === unit.lat && fix.lon === unit.lon) return false;
@@ -309,13 +314,13 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
     unit.outOfOrder++;
     state.stats.outOfOrder++;
     insertTrailPoint(unit.trail, [fix.lon, fix.lat, fix.ts], trailLength);
-    if (unit.stale) {
-      unit.stale = false;
-      state.changes.units.add(unit.id);
-    }
+    unit.stale = false;
+    state.changes.units.add(unit.id);
+    state.changes.unitMeta.add(unit.id);
     return true;
   }
   const moved = fix.lat !== unit.lat || fix.lon !== unit.lon;
+  const before = { kind: unit.kind, name: unit.name, status: unit.status, battery: unit.battery, source: unit.source, gridId: unit.gridId };
   unit.lat = fix.lat;
   unit.lon = fix.lon;
   unit.ts = fix.ts;
@@ -334,6 +339,9 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
     if (unit.trail.length > trailLength) unit.trail.shift();
   }
   state.changes.units.add(unit.id);
+  if (unit.kind !== before.kind || unit.name !== before.name || unit.status !== before.status || unit.battery !== before.battery || unit.source !== before.source || unit.gridId !== before.gridId) {
+    state.changes.unitMeta.add(unit.id);
+  }
   return true;
 }
 
@@ -407,6 +415,7 @@ function tick(state: SituationState, at: number): void {
     if (forgetUnitsAfterMs > 0 && at - unit.lastSeen > forgetUnitsAfterMs) {
       state.units.delete(unit.id);
       state.changes.units.delete(unit.id);
+      state.changes.unitMeta.delete(unit.id);
       state.changes.removedUnits.add(unit.id);
       continue;
     }
@@ -434,7 +443,7 @@ function tick(state: SituationState, at: number): void {
 
 // ---- reading the situation ----
 
-export type { UnitView, UnitTuple } from './unit-wire.js';
+export type { UnitView, UnitTuple, UnitMoveTuple } from './unit-wire.js';
 
 export interface SituationSnapshot {
   now: number;
@@ -450,8 +459,10 @@ export interface SituationDelta {
   now: number;
   incidents: Incident[];
   removedIncidents: string[];
-  /** changed units without their trails (the renderer extends trails itself), as tuples: see unit-wire.ts */
+  /** new units and units changed beyond moving, without trails (the renderer extends trails itself): see unit-wire.ts */
   units: UnitTuple[];
+  /** units that only moved (or went stale): position, time, motion */
+  unitMoves: UnitMoveTuple[];
   removedUnits: string[];
   kiosks: Kiosk[];
   cameras: Camera[];
@@ -484,9 +495,12 @@ export function takeDelta(state: SituationState): SituationDelta {
   const c = state.changes;
   state.changes = emptyChanges();
   const units: UnitTuple[] = [];
+  const unitMoves: UnitMoveTuple[] = [];
   for (const id of c.units) {
     const u = state.units.get(id);
-    if (u) units.push(encodeUnit(u));
+    if (!u) continue;
+    if (c.unitMeta.has(id)) units.push(encodeUnit(u));
+    else unitMoves.push(encodeMove(u));
   }
   return {
     now: state.now,
@@ -496,6 +510,7 @@ export function takeDelta(state: SituationState): SituationDelta {
     }),
     removedIncidents: [...c.removedIncidents],
     units,
+    unitMoves,
     removedUnits: [...c.removedUnits],
     kiosks: [...c.kiosks].flatMap((id) => {
       const k = state.kiosks.get(id);

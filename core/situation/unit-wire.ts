@@ -50,3 +50,28 @@ export function decodeUnit(t: UnitTuple): UnitView {
   if (gridId !== undefined) view.gridId = gridId;
   return view;
 }
+
+/**
+ * Most changes are a unit moving: those travel as a short tuple (position, time, motion, staleness)
+ * and the receiver keeps the rest of what it holds. Anything else (kind, name, status, battery,
+ * source, grid, out-of-order count) sends the full UnitTuple.
+ */
+export const UNIT_MOVE_FIELDS = ['id', 'lat', 'lon', 'ts', 'lastSeen', 'heading', 'speed', 'accuracy', 'stale'] as const;
+
+export type UnitMoveTuple = [id: string, lat: number, lon: number, ts: number, lastSeen: number, heading: number | null, speed: number | null, accuracy: number | null, stale: 0 | 1];
+
+export function encodeMove(u: UnitView): UnitMoveTuple {
+  return [u.id, u.lat, u.lon, u.ts, u.lastSeen, orNull(u.heading), orNull(u.speed), orNull(u.accuracy), u.stale ? 1 : 0];
+}
+
+/** The unit `prev` after the move `m` (a new object; `prev` is not changed). */
+export function applyMove(prev: UnitView, m: UnitMoveTuple): UnitView {
+  const next: UnitView = { ...prev, lat: m[1], lon: m[2], ts: m[3], lastSeen: m[4], stale: m[8] === 1 };
+  if (m[5] === null) delete next.heading;
+  else next.heading = m[5];
+  if (m[6] === null) delete next.speed;
+  else next.speed = m[6];
+  if (m[7] === null) delete next.accuracy;
+  else next.accuracy = m[7];
+  return next;
+}

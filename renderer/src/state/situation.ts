@@ -3,7 +3,10 @@
 import type { Camera, Incident, Kiosk, Priority, RejectRecord, SituationStats } from '../../../core/domain';
 import type { SituationDelta, SituationSnapshot } from '../../../core/situation/situation';
 import { UnitTable } from './units';
-import { decodeUnit } from '../../../core/situation/unit-wire';
+import { applyMove, decodeUnit, type UnitView } from '../../../core/situation/unit-wire';
+import type { Unit } from '../../../core/domain';
+
+const withoutTrail = ({ trail: _trail, ...view }: Unit): UnitView => view;
 
 export const REJECTS_KEEP = 200;
 /** an unacknowledged incident first seen within this long counts as new even if it predates the page */
@@ -79,6 +82,11 @@ export function applyDelta(data: SituationData, delta: SituationDelta, units: Un
     for (const c of delta.cameras) cameras.set(c.id, c);
   }
   for (const u of delta.units) units.upsert(decodeUnit(u));
+  for (const m of delta.unitMoves) {
+    const prev = units.get(m[0]);
+    // a move for a unit we do not hold (joined between snapshot and delta) waits for its next full update
+    if (prev) units.upsert(applyMove(withoutTrail(prev), m));
+  }
   for (const id of delta.removedUnits) units.remove(id);
   return {
     now: Math.max(data.now, delta.now),

@@ -299,7 +299,7 @@ describe('the map wall', () => {
       ];
       const delta = (units: ReturnType<typeof mk>[]) => ({
         type: 'delta' as const,
-        delta: { now: Date.now(), incidents: [], removedIncidents: [], units, removedUnits: [], kiosks: [], cameras: [], stats: s.stats, rejects: [] },
+        delta: { now: Date.now(), incidents: [], removedIncidents: [], units, unitMoves: [], removedUnits: [], kiosks: [], cameras: [], stats: s.stats, rejects: [] },
       });
       let t = performance.now();
       s.receive(delta(Array.from({ length: N }, (_, i) => mk(i, 0))));

@@ -138,8 +138,17 @@ describe('situation reducer', () => {
     expect('trail' in decodeUnit(d1.units[0])).toBe(false);
     apply(s, ev(T0 + 1, uf(fix({ id: 'V2', ts: T0 + 1000, lat: 26.08 }))));
     const d2 = takeDelta(s);
-    expect(d2.units.map((u) => decodeUnit(u).id)).toEqual(['V2']);
-    expect(takeDelta(s).units).toEqual([]);
+    // a plain move travels as a short move tuple
+    expect(d2.units).toEqual([]);
+    expect(d2.unitMoves.map((m) => m[0])).toEqual(['V2']);
+    expect(d2.unitMoves[0].slice(1, 4)).toEqual([26.08, 119.29, T0 + 1000]);
+    const empty = takeDelta(s);
+    expect([empty.units, empty.unitMoves]).toEqual([[], []]);
+    // a change beyond moving (status, name, grid…) sends the whole unit
+    apply(s, ev(T0 + 2, uf(fix({ id: 'V2', ts: T0 + 2000, lat: 26.081, status: 'busy' }))));
+    const d3 = takeDelta(s);
+    expect(d3.unitMoves).toEqual([]);
+    expect(decodeUnit(d3.units[0])).toMatchObject({ id: 'V2', status: 'busy', lat: 26.081 });
   });
 
   it('is deterministic: the same inputs give the same situation, however they are batched into deltas', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeUnit, encodeUnit, UNIT_WIRE_FIELDS, type UnitView } from '../../../core/situation/unit-wire.js';
+import { applyMove, decodeUnit, encodeMove, encodeUnit, UNIT_MOVE_FIELDS, UNIT_WIRE_FIELDS, type UnitView } from '../../../core/situation/unit-wire.js';
 import { UNIT_KINDS, UNIT_STATUSES } from '../../../core/domain.js';
 
 const arbUnit: fc.Arbitrary<UnitView> = fc.record(
@@ -46,5 +46,21 @@ describe('unit wire tuples', () => {
   it('is about half the size of the object on the wire', () => {
     const u: UnitView = { id: 'vol-00001', kind: 'volunteer', lat: 26.071234, lon: 119.301234, ts: 1795737463146, lastSeen: 1795737463150, status: 'available', stale: false, source: 'units', outOfOrder: 0, name: '志愿者-仓山-0001', gridId: '350104008003-07', heading: 90, speed: 1.2, accuracy: 8, battery: 80 };
     expect(JSON.stringify(encodeUnit(u)).length / JSON.stringify(u).length).toBeLessThan(0.65);
+  });
+
+  it('a move applied to what the receiver holds gives the sender unit (only motion changed)', () => {
+    fc.assert(
+      fc.property(arbUnit, arbUnit, (held, next) => {
+        // the sender's unit: what the receiver holds, moved
+        const sender: UnitView = { ...held, lat: next.lat, lon: next.lon, ts: next.ts, lastSeen: next.lastSeen, stale: next.stale };
+        for (const k of ['heading', 'speed', 'accuracy'] as const) {
+          if (next[k] === undefined) delete sender[k];
+          else sender[k] = next[k];
+        }
+        expect(applyMove(JSON.parse(JSON.stringify(held)), JSON.parse(JSON.stringify(encodeMove(sender))))).toEqual(JSON.parse(JSON.stringify(sender)));
+        expect(encodeMove(sender)).toHaveLength(UNIT_MOVE_FIELDS.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -47,6 +47,7 @@ export function delta(over: Partial<SituationDelta> = {}): SituationDelta {
     incidents: [],
     removedIncidents: [],
     units: [],
+    unitMoves: [],
     removedUnits: [],
     kiosks: [],
     cameras: [],

@@ -54,6 +54,10 @@ describe('snapshot and delta', () => {
       [119.3, 26.08, 1_000],
       [119.31, 26.08, 2_000],
     ]);
+    // a move tuple extends the trail and keeps what it does not carry
+    applyDelta(s0, delta({ unitMoves: [['u', 26.09, 119.32, 3_000, 3_000, 45, 1.5, null, 0]] }), units);
+    expect(units.get('u')).toMatchObject({ lon: 119.32, lat: 26.09, heading: 45, speed: 1.5, kind: unit('u').kind });
+    expect(units.get('u')!.trail).toHaveLength(3);
     applyDelta(s0, delta({ removedUnits: ['u'] }), units);
     expect(units.count).toBe(0);
   });
