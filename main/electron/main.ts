@@ -78,7 +78,7 @@ function senderWindow(event: Electron.IpcMainEvent): BrowserWindow | null {
 }
 
 async function main(): Promise<void> {
-  const args = parseShellArgs(process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a !== '--fullscreen' && a !== '--disable-gpu'));
+  const args = parseShellArgs(process.argv.slice(app.isPackaged ? 1 : 2), process.cwd(), { ignoreUnknown: true });
   if (!args.ok) {
     console.error(args.error);
     app.exit(2);

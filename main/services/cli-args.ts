@@ -20,7 +20,11 @@ export const USAGE = `flags:
   --no-demo        do not run the built-in Fuzhou demo scenario
   --story NAME     start a scripted demo story (e.g. wanda)`;
 
-export function parseShellArgs(argv: string[], cwd = process.cwd()): Result<ShellArgs> {
+/**
+ * `ignoreUnknown`: Electron's argv also carries Chromium switches (`--remote-debugging-port=0`,
+ * `--no-sandbox`, …) that are not ours; the Electron shell skips those, the web shell refuses them.
+ */
+export function parseShellArgs(argv: string[], cwd = process.cwd(), opts: { ignoreUnknown?: boolean } = {}): Result<ShellArgs> {
   const brokers: string[] = [];
   let configPath: string | undefined;
   let port: number | undefined;
@@ -50,7 +54,9 @@ export function parseShellArgs(argv: string[], cwd = process.cwd()): Result<Shel
         case '--no-demo': noDemo = true; break;
         case '--story': story = value(); break;
         case '--help': case '-h': return { ok: false, error: USAGE };
-        default: return { ok: false, error: `unknown flag ${flag}\n${USAGE}` };
+        default:
+          if (opts.ignoreUnknown) break;
+          return { ok: false, error: `unknown flag ${flag}\n${USAGE}` };
       }
     } catch (e) {
       return { ok: false, error: (e as Error).message };

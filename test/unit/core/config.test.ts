@@ -42,6 +42,11 @@ describe('configuration', () => {
     if (!r.ok) expect(r.error).toContain(message);
   });
 
+  it('the Electron shell skips Chromium switches it does not know, and still reads its own', () => {
+    const r = parseShellArgs(['--remote-debugging-port=0', '--no-sandbox', '--port', '0', '--fullscreen'], '/tmp', { ignoreUnknown: true });
+    expect(r.ok && r.value.config.web.port).toBe(0);
+  });
+
   it('refuses a config file that is not a JSON object', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-cfg-'));
     writeFileSync(join(dir, 'bad.json'), '[1,2]');
