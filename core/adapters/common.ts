@@ -98,5 +98,16 @@ export function readPosition(
 /** Six decimals is about 0.1 m: finer is noise and makes diffs look like changes. */
 export const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
-/** Clips an id-like string; ids are at most 128 chars in the public contract. */
+/** One rejection from zod's issues: the first issue's path and message, and how many more there were. */
+export function schemaRejection(error: import('zod').ZodError, what?: string): AdaptOutcome {
+  const first = error.issues[0];
+  const path = first?.path.map(String).join('.') || '(root)';
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
+  return reject('schema', `${what ? `${what}: ` : ''}${path}: ${first?.message ?? 'invalid'}${more}`);
+}
+
+/** Millimetre-per-second precision for converted speeds. */
+export const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** Ids are at most 128 chars in the public contract. */
 export const MAX_ID_LENGTH = 128;

@@ -3,7 +3,7 @@
 // Payload reference: Frigate docs/docs/integrations/mqtt.md. See docs/adapters.md for the mapping.
 import { z } from 'zod';
 import type { IncidentKind, IncidentReport, Priority } from '../domain.js';
-import { accept, type AdaptContext, type AdaptOutcome, type Adapter, MAX_ID_LENGTH, readTimestamp, reject } from './common.js';
+import { accept, type AdaptContext, type AdaptOutcome, type Adapter, MAX_ID_LENGTH, readTimestamp, reject, schemaRejection } from './common.js';
 
 export type FrigateSeverity = 'alert' | 'detection';
 
@@ -55,12 +55,6 @@ const eventSchema = z.object({
   camera: z.string().min(1),
 });
 
-function schemaReject(error: z.ZodError, what: string): AdaptOutcome {
-  const first = error.issues[0];
-  const path = first?.path.map(String).join('.') || '(root)';
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
-  return reject('schema', `${what}: ${path}: ${first?.message ?? 'invalid'}${more}`);
-}
 
 /** `person-verified` (a confirmed sub label) counts as `person`. */
 const baseLabel = (label: string): string => label.replace(/-verified$/, '');
@@ -84,9 +78,9 @@ export function createFrigateAdapter(opts: FrigateAdapterOptions = {}): Adapter 
 
   function adaptReview(json: unknown, ctx: AdaptContext): AdaptOutcome {
     const env = envelopeSchema.safeParse(json);
-    if (!env.success) return schemaReject(env.error, 'review message');
+    if (!env.success) return schemaRejection(env.error, 'review message');
     const parsed = reviewSchema.safeParse(env.data.after);
-    if (!parsed.success) return schemaReject(parsed.error, 'review after');
+    if (!parsed.success) return schemaRejection(parsed.error, 'review after');
     const r = parsed.data;
 
     // Below the threshold: a legitimate message we do not raise. (A review can be upgraded from
@@ -146,9 +140,9 @@ export function createFrigateAdapter(opts: FrigateAdapterOptions = {}): Adapter 
   function adaptEvent(json: unknown): AdaptOutcome {
     // One message per tracked object: the review is the trigger, so this only checks the shape.
     const env = envelopeSchema.safeParse(json);
-    if (!env.success) return schemaReject(env.error, 'event message');
+    if (!env.success) return schemaRejection(env.error, 'event message');
     const parsed = eventSchema.safeParse(env.data.after);
-    if (!parsed.success) return schemaReject(parsed.error, 'event after');
+    if (!parsed.success) return schemaRejection(parsed.error, 'event after');
     return accept();
   }
 

@@ -3,7 +3,7 @@
 // Payload reference: owntracks booklet, docs/tech/json.md. See docs/adapters.md for the mapping.
 import { z } from 'zod';
 import { UNIT_KINDS, type UnitFix } from '../domain.js';
-import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, reject } from './common.js';
+import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, reject, round3, schemaRejection } from './common.js';
 
 export interface OwnTracksAdapterOptions {
   /** base topic the apps publish under (the app's `pubTopicBase` minus `/%u/%d`); default `owntracks` */
@@ -43,14 +43,7 @@ const locationSchema = z.object({
 
 type LocationLike = z.infer<typeof locationSchema>;
 
-function schemaReject(error: z.ZodError, what: string): AdaptOutcome {
-  const first = error.issues[0];
-  const path = first?.path.map(String).join('.') || '(root)';
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
-  return reject('schema', `${what}: ${path}: ${first?.message ?? 'invalid'}${more}`);
-}
 
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 export function createOwnTracksAdapter(opts: OwnTracksAdapterOptions = {}): Adapter {
   const prefix = (opts.topicPrefix ?? 'owntracks').replace(/\/+$/, '');
@@ -96,14 +89,14 @@ export function createOwnTracksAdapter(opts: OwnTracksAdapterOptions = {}): Adap
     switch (type) {
       case 'location': {
         const parsed = locationSchema.safeParse(json);
-        if (!parsed.success) return schemaReject(parsed.error, 'location');
+        if (!parsed.success) return schemaRejection(parsed.error, 'location');
         return fixFrom(parsed.data, t.user, id, ctx);
       }
       case 'transition': {
         // A transition is a real position report (where the device was when it entered/left a region).
         // lat/lon are optional in the spec: without them there is nothing to place.
         const parsed = locationSchema.safeParse(json);
-        if (!parsed.success) return schemaReject(parsed.error, 'transition');
+        if (!parsed.success) return schemaRejection(parsed.error, 'transition');
         if (parsed.data.lat == null && parsed.data.lon == null) return accept();
         return fixFrom(parsed.data, t.user, id, ctx);
       }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { type IncidentReport, UNIT_KINDS, type UnitFix } from '../domain.js';
 import type { IngestEvent } from '../inputs.js';
-import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, reject } from './common.js';
+import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, reject, round3, schemaRejection } from './common.js';
 
 export interface TraccarAdapterOptions {
   /** Traccar's `forward.topic`; default `positions` */
@@ -67,14 +67,7 @@ interface DeviceIdent {
   category?: string;
 }
 
-function schemaReject(error: z.ZodError, what: string): AdaptOutcome {
-  const first = error.issues[0];
-  const path = first?.path.map(String).join('.') || '(root)';
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
-  return reject('schema', `${what}: ${path}: ${first?.message ?? 'invalid'}${more}`);
-}
 
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** `uniqueId` (the IMEI or identifier the device reports) first, then Traccar's numeric id. */
 function identify(device: TraccarDevice | null | undefined, fallbackId: number | null | undefined): DeviceIdent | AdaptOutcome {
@@ -171,7 +164,7 @@ export function createTraccarAdapter(opts: TraccarAdapterOptions = {}): Adapter 
 
   function adaptPosition(json: unknown, ctx: AdaptContext): AdaptOutcome {
     const parsed = positionMessageSchema.safeParse(json);
-    if (!parsed.success) return schemaReject(parsed.error, 'position message');
+    if (!parsed.success) return schemaRejection(parsed.error, 'position message');
     const { position, device } = parsed.data;
     const dev = identify(device, position.deviceId);
     if ('ok' in dev) return dev;
@@ -180,7 +173,7 @@ export function createTraccarAdapter(opts: TraccarAdapterOptions = {}): Adapter 
 
   function adaptEvent(json: unknown, ctx: AdaptContext): AdaptOutcome {
     const parsed = eventMessageSchema.safeParse(json);
-    if (!parsed.success) return schemaReject(parsed.error, 'event message');
+    if (!parsed.success) return schemaRejection(parsed.error, 'event message');
     const { event, position, device } = parsed.data;
     const dev = identify(device, event.deviceId ?? position?.deviceId);
     if ('ok' in dev) return dev;

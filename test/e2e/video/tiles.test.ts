@@ -7,22 +7,20 @@ import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../core/config.js';
 import type { Kiosk } from '../../../core/domain.js';
-import { startHost, type Host } from '../../../main/services/host.js';
-import { startWebShell, type WebShell } from '../../../main/web/server.js';
+import type { Host } from '../../../main/services/host.js';
+import type { WebShell } from '../../../main/web/server.js';
 import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
+import { startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
 // the built renderer (npm run build:renderer); WATCHFLOOR_RENDERER_DIR points elsewhere for a side build
-const STATIC = resolve(repo, process.env.WATCHFLOOR_RENDERER_DIR ?? 'dist/renderer');
 const GEN = join(repo, 'assets/generated');
 const PREFIX = 'watchfloor/v1';
 const GRACE_MS = 3000;
 
-const optional = (p: string) => (existsSync(join(GEN, p)) ? join(GEN, p) : undefined);
 const haveVideo = existsSync(join(GEN, 'video/manifest.json')) && JSON.parse(readFileSync(join(GEN, 'video/manifest.json'), 'utf8')).available === true;
 const kiosks: (Kiosk & { cameraId: string })[] = existsSync(join(GEN, 'demo/kiosks.json')) ? JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8')) : [];
 
@@ -69,16 +67,7 @@ async function projected(lon: number, lat: number) {
 beforeAll(async () => {
   if (!haveVideo) return;
   mkdirSync(SHOTS, { recursive: true });
-  const parsed = parseConfig({
-    demo: false,
-    embeddedBroker: { port: 0 },
-    web: { port: 0 },
-    situation: { deltaIntervalMs: 50 },
-    reference: { grids: optional('geo/fuzhou-grids.geojson'), kiosks: optional('demo/kiosks.json'), cameras: optional('demo/cameras.json') },
-  });
-  if (!parsed.ok) throw new Error(parsed.error);
-  host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
-  web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });

@@ -2,25 +2,23 @@
 // measure with a legend, incident clusters that open on click, search that flies and marks,
 // distinguishable kind icons, pulses that stop on acknowledgement, labels that do not overlap,
 // feeds in the header, and screenshots of a realistic picture at 1920×1080 and 3840×2160.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../core/config.js';
-import { startHost, type Host } from '../../../main/services/host.js';
-import { startWebShell, type WebShell } from '../../../main/web/server.js';
+import type { Host } from '../../../main/services/host.js';
+import type { WebShell } from '../../../main/web/server.js';
 import { launchChromium } from '../../helpers/chromium.js';
+import { startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
-const STATIC = process.env.WALL_STATIC ?? join(repo, 'dist/renderer');
 const GEN = join(repo, 'assets/generated');
 const PREFIX = 'watchfloor/v1';
 const GRIDS = join(GEN, 'geo/fuzhou-grids.geojson');
 
-const optional = (p: string) => (existsSync(join(GEN, p)) ? join(GEN, p) : undefined);
 
 let host: Host;
 let web: WebShell;
@@ -125,16 +123,7 @@ function gridAt(lon: number, lat: number, level: string): GridF | undefined {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   grids = JSON.parse(readFileSync(GRIDS, 'utf8')).features;
-  const parsed = parseConfig({
-    demo: false,
-    embeddedBroker: { port: 0 },
-    web: { port: 0 },
-    situation: { deltaIntervalMs: 50 },
-    reference: { grids: optional('geo/fuzhou-grids.geojson'), kiosks: optional('demo/kiosks.json'), cameras: optional('demo/cameras.json') },
-  });
-  if (!parsed.ok) throw new Error(parsed.error);
-  host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
-  web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium();
   page = await openWall(web.url, { width: 1920, height: 1080 });
@@ -247,7 +236,8 @@ describe('the map wall, grids, clusters and search', () => {
         if (gridAt(lon, lat, 'street')?.properties.id === street.properties.id && Math.hypot(lon - 119.3046, lat - 26.077) > 0.004) candidates.push([lon, lat]);
       }
     }
-    const target = await page.evaluate(
+    // polled: on a slow machine the map may not have redrawn the fill yet (redraw budget)
+    const handle = await page.waitForFunction(
       ({ id, candidates }) => {
         const w = window.__watchfloor!;
         const map = w.map()!;
@@ -261,7 +251,9 @@ describe('the map wall, grids, clusters and search', () => {
         return null;
       },
       { id: street.properties.id, candidates },
+      { timeout: 15_000, polling: 250 },
     );
+    const target = (await handle.jsonValue()) as { x: number; y: number } | null;
     expect(target).not.toBeNull();
     await page.mouse.move(target!.x, target!.y);
     await page.mouse.click(target!.x, target!.y);

@@ -1,24 +1,21 @@
 // The map wall in real Debian Chromium against the real host: alarms reach the board and the
 // map, units move, malformed messages reach the rejects panel, acknowledging works, English works.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../core/config.js';
-import { startHost, type Host } from '../../../main/services/host.js';
-import { startWebShell, type WebShell } from '../../../main/web/server.js';
+import type { Host } from '../../../main/services/host.js';
+import type { WebShell } from '../../../main/web/server.js';
 import type { UnitTuple } from '../../../core/situation/unit-wire.js';
 import { launchChromium } from '../../helpers/chromium.js';
+import { startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
-const STATIC = process.env.WALL_STATIC ?? join(repo, 'dist/renderer');
-const GEN = join(repo, 'assets/generated');
 const PREFIX = 'watchfloor/v1';
 
-const optional = (p: string) => (existsSync(join(GEN, p)) ? join(GEN, p) : undefined);
 
 let host: Host;
 let web: WebShell;
@@ -71,16 +68,7 @@ async function deckLayerIds(p: Page, layerId: string): Promise<string[] | null> 
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const parsed = parseConfig({
-    demo: false,
-    embeddedBroker: { port: 0 },
-    web: { port: 0 },
-    situation: { deltaIntervalMs: 50 },
-    reference: { grids: optional('geo/fuzhou-grids.geojson'), kiosks: optional('demo/kiosks.json'), cameras: optional('demo/cameras.json') },
-  });
-  if (!parsed.ok) throw new Error(parsed.error);
-  host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
-  web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium();
   page = await openWall(web.url, { width: 1920, height: 1080 });
