@@ -117,7 +117,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
     if (path === '/api/health') {
       const h = host.health();
-      sendJson(res, 200, { ...h, ok: h.broker.connected, clients: host.hub.peerCount, badRequests: host.hub.badRequests.count });
+      sendJson(res, 200, { ...h, clients: host.hub.peerCount, badRequests: host.hub.badRequests.count });
       return;
     }
     if (path === '/api/situation') {
