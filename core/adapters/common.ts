@@ -109,5 +109,13 @@ export function schemaRejection(error: import('zod').ZodError, what?: string): A
 /** Millimetre-per-second precision for converted speeds. */
 export const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
+/** Fastest speed kept, m/s (the native schema's limit): beyond it a sensor is wrong, not fast. */
+export const MAX_SPEED_MS = 200;
+
+/** A converted speed in m/s, or undefined when it is not a plausible one (the fix itself still counts). */
+export function plausibleSpeed(metresPerSecond: number): number | undefined {
+  return Number.isFinite(metresPerSecond) && metresPerSecond >= 0 && metresPerSecond <= MAX_SPEED_MS ? round3(metresPerSecond) : undefined;
+}
+
 /** Ids are at most 128 chars in the public contract. */
 export const MAX_ID_LENGTH = 128;

@@ -3,7 +3,7 @@
 // Payload reference: owntracks booklet, docs/tech/json.md. See docs/adapters.md for the mapping.
 import { z } from 'zod';
 import { UNIT_KINDS, type UnitFix } from '../domain.js';
-import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, reject, round3, schemaRejection } from './common.js';
+import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, plausibleSpeed, reject, schemaRejection } from './common.js';
 
 export interface OwnTracksAdapterOptions {
   /** base topic the apps publish under (the app's `pubTopicBase` minus `/%u/%d`); default `owntracks` */
@@ -71,7 +71,7 @@ export function createOwnTracksAdapter(opts: OwnTracksAdapterOptions = {}): Adap
     const fix: UnitFix = { id, ts: ts.ts, lat: pos.lat, lon: pos.lon, kind, name: m.tid || user };
     // The apps leave out acc/cog/vel when zero; iOS may send -1 for "unknown": both read as absent.
     if (m.cog != null && m.cog >= 0 && m.cog <= 360) fix.heading = m.cog % 360;
-    if (m.vel != null && m.vel >= 0) fix.speed = round3(m.vel / 3.6); // km/h → m/s
+    if (m.vel != null) fix.speed = plausibleSpeed(m.vel / 3.6); // km/h → m/s
     if (m.acc != null && m.acc >= 0) fix.accuracy = m.acc;
     if (m.batt != null && m.batt >= 0 && m.batt <= 100) fix.battery = m.batt;
     return accept({ type: 'unitFix', source: SOURCE, fix });

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { type IncidentReport, UNIT_KINDS, type UnitFix } from '../domain.js';
 import type { IngestEvent } from '../inputs.js';
-import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, reject, round3, schemaRejection } from './common.js';
+import { accept, type AdaptContext, type AdaptOutcome, type Adapter, isRecord, MAX_ID_LENGTH, readPosition, readTimestamp, plausibleSpeed, reject, schemaRejection } from './common.js';
 
 export interface TraccarAdapterOptions {
   /** Traccar's `forward.topic`; default `positions` */
@@ -108,7 +108,7 @@ function readTraccarPosition(p: TraccarPosition, dev: DeviceIdent, ctx: AdaptCon
   }
   const fix: UnitFix = { id: dev.unitId, ts: ts.ts, lat: pos.lat, lon: pos.lon, kind, name: dev.name };
   if (p.course != null && p.course >= 0 && p.course <= 360) fix.heading = p.course % 360;
-  if (p.speed != null && p.speed >= 0) fix.speed = round3(p.speed * KNOTS_TO_MS); // knots → m/s
+  if (p.speed != null) fix.speed = plausibleSpeed(p.speed * KNOTS_TO_MS); // knots → m/s
   // Traccar reports 0 when the protocol has no accuracy.
   if (p.accuracy != null && p.accuracy > 0) fix.accuracy = p.accuracy;
   const battery = p.attributes?.batteryLevel;

@@ -1,6 +1,7 @@
 // The host and web shell as the wall's end-to-end tests run them: no demo, any free ports, the
 // generated Fuzhou grids/kiosks/cameras as reference data, the built renderer.
 import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../core/config.js';
 import { startHost, type Host } from '../../main/services/host.js';
@@ -26,4 +27,24 @@ export async function startWallHost(overrides: Record<string, unknown> = {}): Pr
   const host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT });
   const web = await startWebShell({ host, staticDir: RENDERER_DIR, videoDir: join(GENERATED, 'video'), listenHost: '127.0.0.1', port: 0 });
   return { host, web };
+}
+
+/**
+ * Opens the wall in a new page and waits until it draws: WebGL2 up (failing clearly when it is
+ * not), bridge open, map loaded. Page errors and console errors are collected into `errors`.
+ * Timeouts are generous: a 4K page on a software renderer on a busy machine takes its time.
+ */
+export async function openWall(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const p = await browser.newPage({ viewport });
+  p.on('pageerror', (e) => errors.push(`${e.name}: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await p.goto(url);
+  await p.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 20_000 });
+  const webgl = await p.evaluate(() => document.body.dataset.webgl);
+  if (webgl !== 'ok') throw new Error(`WebGL2 is not available in this Chromium (body[data-webgl]=${webgl}); the wall cannot draw its map`);
+  await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 20_000 });
+  await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 40_000 });
+  return p;
 }

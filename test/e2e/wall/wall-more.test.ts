@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { startWallHost } from '../../helpers/wall.js';
+import { openWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -31,20 +31,6 @@ async function publish(topic: string, payload: unknown, qos: 0 | 1 = 1): Promise
   await client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos });
 }
 
-async function openWall(url: string, viewport: { width: number; height: number }): Promise<Page> {
-  const p = await browser.newPage({ viewport });
-  p.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
-  p.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-  });
-  await p.goto(url);
-  // generous: a 4K page on a software renderer, on a busy machine, takes its time
-  await p.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 20_000 });
-  expect(await p.evaluate(() => document.body.dataset.webgl)).toBe('ok');
-  await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 20_000 });
-  await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 40_000 });
-  return p;
-}
 
 type DeckLayer = { id: string; props: Record<string, unknown> & { data: unknown } };
 
@@ -126,7 +112,7 @@ beforeAll(async () => {
   ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium();
-  page = await openWall(web.url, { width: 1920, height: 1080 });
+  page = await openWall(browser, web.url, { width: 1920, height: 1080 }, pageErrors);
 });
 
 afterEach(async (ctx) => {
@@ -471,7 +457,7 @@ describe('the map wall, grids, clusters and search', () => {
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(SHOTS, 'wall-more-1920.png') });
 
-    const big = await openWall(web.url, { width: 3840, height: 2160 });
+    const big = await openWall(browser, web.url, { width: 3840, height: 2160 }, pageErrors);
     await big.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
     await big.waitForTimeout(1500);
     await big.screenshot({ path: join(SHOTS, 'wall-more-3840.png') });
@@ -479,7 +465,7 @@ describe('the map wall, grids, clusters and search', () => {
     await big.screenshot({ path: join(SHOTS, 'wall-more-3840.jpg'), type: 'jpeg', quality: 85 });
     await big.close();
 
-    const en = await openWall(`${web.url}/?lang=en`, { width: 1920, height: 1080 });
+    const en = await openWall(browser, `${web.url}/?lang=en`, { width: 1920, height: 1080 }, pageErrors);
     await en.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
     await en.waitForTimeout(1200);
     await en.screenshot({ path: join(SHOTS, 'wall-more-1920-en.png') });

@@ -10,7 +10,7 @@ import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import type { UnitTuple } from '../../../core/situation/unit-wire.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { startWallHost } from '../../helpers/wall.js';
+import { openWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -28,20 +28,6 @@ async function publish(topic: string, payload: unknown): Promise<void> {
   await client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
 }
 
-async function openWall(url: string, viewport: { width: number; height: number }): Promise<Page> {
-  const p = await browser.newPage({ viewport });
-  p.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
-  p.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-  });
-  await p.goto(url);
-  await p.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 10_000 });
-  const webgl = await p.evaluate(() => document.body.dataset.webgl);
-  if (webgl !== 'ok') throw new Error(`WebGL2 is not available in this Chromium (body[data-webgl]=${webgl}); the wall cannot draw its map`);
-  await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
-  await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 20_000 });
-  return p;
-}
 
 /** Screen position of a lon/lat on the page's map canvas, and whether it lies inside it. */
 async function projected(p: Page, lon: number, lat: number) {
@@ -71,7 +57,7 @@ beforeAll(async () => {
   ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium();
-  page = await openWall(web.url, { width: 1920, height: 1080 });
+  page = await openWall(browser, web.url, { width: 1920, height: 1080 }, pageErrors);
 });
 
 afterAll(async () => {
@@ -211,7 +197,7 @@ describe('the map wall', () => {
     await page.waitForTimeout(700);
     await page.screenshot({ path: join(SHOTS, 'wall-1920.png') });
 
-    const big = await openWall(web.url, { width: 3840, height: 2160 });
+    const big = await openWall(browser, web.url, { width: 3840, height: 2160 }, pageErrors);
     await big.waitForSelector('[data-testid="incident-row"][data-incident-id="e2e-shot-0"]', { timeout: 5_000 });
     await big.waitForTimeout(1000);
     await big.screenshot({ path: join(SHOTS, 'wall-3840.png') });
@@ -221,7 +207,7 @@ describe('the map wall', () => {
   });
 
   it('speaks English with ?lang=en', async () => {
-    const en = await openWall(`${web.url}/?lang=en`, { width: 1920, height: 1080 });
+    const en = await openWall(browser, `${web.url}/?lang=en`, { width: 1920, height: 1080 }, pageErrors);
     const row = en.locator('[data-testid="incident-row"][data-incident-id="e2e-fight-1"]');
     await row.waitFor({ timeout: 5_000 });
     await expect(row.locator('[data-testid="incident-kind"]').textContent()).resolves.toBe('Fight');
