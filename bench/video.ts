@@ -13,8 +13,7 @@
 //      WATCHFLOOR_RENDERER_DIR=dist/renderer  CHROMIUM_PATH=/usr/bin/chromium
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { startHost, type Host } from '../main/services/host.js';
 import { startWebShell, type WebShell } from '../main/web/server.js';
 import type { SoakResult, VideoDebug } from '../renderer/src/video/debug';
 import { launchChromium } from '../test/helpers/chromium.js';
+import { startBareHlsPage } from '../test/helpers/bare-hls.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
@@ -236,22 +236,9 @@ async function main(): Promise<void> {
     web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
     const video = web.video;
     // the bare page: its own origin, the very same stream server
-    const hlsJs = readFileSync(join(repo, 'node_modules/hls.js/dist/hls.min.js'));
-    bare = createServer((req, res) => {
-      if (video.handle(req, res)) return;
-      if (req.url === '/') {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(BARE_PAGE);
-      } else if (req.url === '/hls.min.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript' });
-        res.end(hlsJs);
-      } else {
-        res.writeHead(404);
-        res.end();
-      }
-    });
-    await new Promise<void>((r) => bare!.listen(0, '127.0.0.1', r));
-    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+    const bareServer = await startBareHlsPage(video, BARE_PAGE);
+    bare = bareServer.server;
+    const bareUrl = bareServer.url;
     client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
     browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', TAG]);
 

@@ -1,7 +1,6 @@
 // Real Debian Chromium plays the simulated live HLS through hls.js.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
@@ -10,6 +9,7 @@ import { buildVideos } from '../../../scripts/make-video.js';
 import { type Clip, cycleMs, parseMediaPlaylist, variantFor } from '../../../core/video/live-window.js';
 import { createLiveHlsServer, type LiveHlsServer } from '../../../main/services/video/live-hls.js';
 import { launchChromium } from '../../helpers/chromium.js';
+import { startBareHlsPage } from '../../helpers/bare-hls.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SHOT = join(repo, 'test-results', 'video', 'hls-play.png');
@@ -88,7 +88,6 @@ describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chr
   let base: string;
   let browser: Browser;
   let page: Page;
-  const hlsJs = readFileSync(join(repo, 'node_modules', 'hls.js', 'dist', 'hls.min.js'));
 
   beforeAll(async () => {
     hls = createLiveHlsServer({ root: built.root });
@@ -98,21 +97,10 @@ describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chr
       if (clip) clipOf.set(v, clip);
     }
     clipFor = (cam) => clipOf.get(variantFor(cam, hls.variants()) as string) as Clip;
-    server = createServer((req, res) => {
-      if (hls.handle(req, res)) return;
-      if (req.url === '/') {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(PAGE);
-      } else if (req.url === '/hls.min.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript' });
-        res.end(hlsJs);
-      } else {
-        res.writeHead(404);
-        res.end();
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // delegate: the wrap test swaps in another stream server later
+    const barePage = await startBareHlsPage({ handle: (req, res) => hls.handle(req, res) }, PAGE);
+    server = barePage.server;
+    base = barePage.url.replace(/\/$/, '');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 640, height: 360 } });
     await page.goto(`${base}/`);
