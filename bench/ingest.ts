@@ -194,10 +194,14 @@ async function main() {
     const tp = performance.now();
     await preload(mosquitto.url, messages);
     console.log(`queued in ${((performance.now() - tp) / 1000).toFixed(1)} s`);
-    const raw = await drainRaw(mosquitto.url, rawId, N);
+    // BENCH_ONLY=wall runs the threaded wall alone (for profiling one phase); figures for the
+    // others then read 0.
+    const only = process.env.BENCH_ONLY;
+    const skipped = { seconds: Infinity, count: 0 };
+    const raw = only === 'wall' ? skipped : await drainRaw(mosquitto.url, rawId, N);
     const wall = await drainWall(mosquitto.url, wallId, N, true);
-    const wallInThread = await drainWall(mosquitto.url, wall1Id, N, false);
-    const pure = pipelineOnly(messages);
+    const wallInThread = only === 'wall' ? skipped : await drainWall(mosquitto.url, wall1Id, N, false);
+    const pure = only === 'wall' ? 0 : pipelineOnly(messages);
     const rawRate = raw.count / raw.seconds;
     const wallRate = wall.count / wall.seconds;
     const ratio = wallRate / rawRate;

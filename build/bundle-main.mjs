@@ -2,6 +2,16 @@
 // Dependencies stay external (electron-builder ships node_modules); the preload, which runs
 // sandboxed and cannot require our files, is bundled whole.
 import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const quietDebugFile = fileURLToPath(new URL('./quiet-debug.cjs', import.meta.url));
+/** `debug` → build/quiet-debug.cjs for every importer but the shim itself (see there why). */
+const quietDebug = {
+  name: 'quiet-debug',
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, (args) => (args.importer === quietDebugFile ? undefined : { path: quietDebugFile }));
+  },
+};
 
 await build({
   entryPoints: ['main/electron/main.ts'],
@@ -33,6 +43,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  plugins: [quietDebug],
   logLevel: 'warning',
 });
 console.log('bundled dist/workers/mqtt-worker.cjs, dist/main/electron.cjs, dist/preload/preload.cjs');

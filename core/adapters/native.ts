@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Priority } from '../domain.js';
 import { accept, type AdaptContext, type AdaptOutcome, type Adapter, MAX_ID_LENGTH, readPosition, readTimestamp, reject } from './common.js';
 import { alarmSchema, deviceStatusSchema, unitLocationSchema } from './native-schemas.js';
+import { checkUnitLocation } from './unit-location-check.js';
 
 /** Turns zod's issues into one rejection; an unknown enum value on `kind` gets its own reason. */
 function schemaReject(error: z.ZodError): AdaptOutcome {
@@ -25,7 +26,6 @@ export interface NativeAdapterOptions {
 
 export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adapter {
   const prefix = topicPrefix.replace(/\/+$/, '');
-  const depth = prefix.split('/').length;
   const startsWith = `${prefix}/`;
 
   function adaptAlarm(source: string, json: unknown, ctx: AdaptContext): AdaptOutcome {
@@ -58,9 +58,13 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
   }
 
   function adaptUnit(topicId: string, json: unknown, ctx: AdaptContext): AdaptOutcome {
-    const parsed = unitLocationSchema.safeParse(json);
-    if (!parsed.success) return schemaReject(parsed.error);
-    const m = parsed.data;
+    // the hand-written check takes the flood; zod decides (and explains) the rest
+    let m = checkUnitLocation(json);
+    if (!m) {
+      const parsed = unitLocationSchema.safeParse(json);
+      if (!parsed.success) return schemaReject(parsed.error);
+      m = parsed.data;
+    }
     if (m.id !== topicId) return reject('conflict', `payload id "${m.id.slice(0, 40)}" differs from topic id "${topicId.slice(0, 40)}"`);
     const ts = readTimestamp(m.ts, ctx);
     if (!ts.ok) return ts;
@@ -108,7 +112,7 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
     filters: [`${prefix}/alarms/+`, `${prefix}/units/+/location`, `${prefix}/kiosks/+/status`, `${prefix}/cameras/+/status`],
     matches: (topic) => topic.startsWith(startsWith),
     adapt(topic, json, ctx) {
-      const parts = topic.split('/').slice(depth);
+      const parts = topic.slice(startsWith.length).split('/');
       const [section, idPart, leaf] = parts;
       if (!idPart || idPart.length > MAX_ID_LENGTH) return reject('unknown_topic', `no usable id segment in ${topic.slice(0, 120)}`);
       if (section === 'alarms' && parts.length === 2) return adaptAlarm(idPart, json, ctx);

@@ -320,7 +320,13 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
     return true;
   }
   const moved = fix.lat !== unit.lat || fix.lon !== unit.lon;
-  const before = { kind: unit.kind, name: unit.name, status: unit.status, battery: unit.battery, source: unit.source, gridId: unit.gridId };
+  // what the renderer holds as metadata, to tell a move from a change (locals: this runs per fix)
+  const kind0 = unit.kind;
+  const name0 = unit.name;
+  const status0 = unit.status;
+  const battery0 = unit.battery;
+  const source0 = unit.source;
+  const gridId0 = unit.gridId;
   unit.lat = fix.lat;
   unit.lon = fix.lon;
   unit.ts = fix.ts;
@@ -339,7 +345,7 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
     if (unit.trail.length > trailLength) unit.trail.shift();
   }
   state.changes.units.add(unit.id);
-  if (unit.kind !== before.kind || unit.name !== before.name || unit.status !== before.status || unit.battery !== before.battery || unit.source !== before.source || unit.gridId !== before.gridId) {
+  if (unit.kind !== kind0 || unit.name !== name0 || unit.status !== status0 || unit.battery !== battery0 || unit.source !== source0 || unit.gridId !== gridId0) {
     state.changes.unitMeta.add(unit.id);
   }
   return true;
