@@ -107,6 +107,7 @@ export const en: Messages = {
   },
   reference: { failed: 'Reference data failed to load: {{error}}', errors: '{{count}} reference data errors: the map may be incomplete', errorsTitle: 'Reference data errors' },
   basemap: { failed: 'Offline basemap failed to load' },
+  render: { software: 'No GPU: software rendering, moving units refresh less often' },
   gridFill: {
     title: 'Grid fill',
     open: 'Open incidents',

@@ -105,6 +105,7 @@ export const zhCN = {
   },
   reference: { failed: '参考数据加载失败：{{error}}', errors: '参考数据有 {{count}} 项错误，地图可能不完整', errorsTitle: '参考数据错误' },
   basemap: { failed: '离线底图加载失败' },
+  render: { software: '无 GPU：软件渲染，移动单位刷新较慢' },
   gridFill: {
     title: '网格着色',
     open: '未结警情',

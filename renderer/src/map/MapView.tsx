@@ -8,7 +8,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { attachBasemap } from './basemap';
-import { BasemapNotice } from './BasemapNotice';
+import { MapNotices } from './MapNotices';
+import { overlayContextAttributes, webglProbe } from './webgl';
 import type { IncidentKind } from '../../../core/domain';
 import { useStore, type WallState } from '../state/store';
 import { buildTrailSegments, type TrailSegments } from '../state/units';
@@ -45,6 +46,7 @@ export function MapView() {
   langRef.current = i18n.language;
   const ready = reference !== null || referenceError !== null;
   const [basemapError, setBasemapError] = useState<string | null>(null);
+  const gpu = webgl === 'ok' ? webglProbe() : null;
 
   useEffect(() => {
     if (!ready || webgl !== 'ok' || !container.current) return;
@@ -116,6 +118,7 @@ export function MapView() {
     const mountOverlay = () => {
       const mine = new MapboxOverlay({
         interleaved: false,
+        deviceProps: { webgl: overlayContextAttributes(webglProbe().software) },
         layers: [],
         getTooltip: (info) => {
           const text = tooltipText(info.layer?.id, info.object, info.index, {
@@ -299,7 +302,7 @@ export function MapView() {
   return (
     <>
       <div ref={container} className="map" data-testid="map" />
-      <BasemapNotice error={basemapError} />
+      <MapNotices basemapError={basemapError} softwareRenderer={gpu?.software ? (gpu.renderer ?? 'software') : null} />
     </>
   );
 }

@@ -237,6 +237,24 @@ describe('the map wall', () => {
     await p.close();
   });
 
+  it('says when the map is drawn without a GPU, and draws the overlay without multisampling then', async () => {
+    // this Chromium renders WebGL in software (SwiftShader), as a wall PC without a working GPU would
+    const renderer = await page.evaluate(() => {
+      const gl = document.createElement('canvas').getContext('webgl2')!;
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    });
+    expect(renderer).toMatch(/swiftshader|llvmpipe/i);
+    const notice = page.locator('[data-testid="software-render-notice"]');
+    await expect(notice.textContent()).resolves.toContain('无 GPU');
+    await expect(notice.getAttribute('title')).resolves.toBe(renderer);
+    const attrs = await page.evaluate(() => {
+      const canvas = (window.__watchfloor!.overlay() as { getCanvas(): HTMLCanvasElement }).getCanvas();
+      return canvas.getContext('webgl2')!.getContextAttributes();
+    });
+    expect(attrs).toMatchObject({ antialias: false, preserveDrawingBuffer: false });
+  });
+
   it('remounts deck.gl after its WebGL context is lost', async () => {
     const before = await page.evaluate(() => {
       const w = window.__watchfloor!;
