@@ -66,8 +66,10 @@ export const configSchema = z.strictObject({
       deltaIntervalMs: z.number().int().min(10).max(5000).default(50),
       rejectsKept: z.number().int().min(1).max(10_000).default(200),
       closedRetentionMs: z.number().int().min(0).default(10 * 60_000),
+      /** how often the situation is checkpointed into the data folder when it changed; 0 = never */
+      checkpointIntervalMs: z.number().int().min(0).default(30_000),
     })
-    .default({ staleAfterMs: 120_000, trailLength: 10, deltaIntervalMs: 50, rejectsKept: 200, closedRetentionMs: 600_000 }),
+    .default({ staleAfterMs: 120_000, trailLength: 10, deltaIntervalMs: 50, rejectsKept: 200, closedRetentionMs: 600_000, checkpointIntervalMs: 30_000 }),
   reference: z
     .strictObject({ cameras: z.string().optional(), kiosks: z.string().optional(), grids: z.string().optional(), basemap: z.string().optional() })
     .default({}),

@@ -13,6 +13,16 @@ export interface BrokerHealth {
   error: string | null;
 }
 
+/** The situation checkpoint in the data folder (--data DIR). */
+export interface CheckpointHealth {
+  path: string;
+  /** what the last start loaded from it, null when there was nothing to load */
+  restored: { incidents: number; units: number; kiosks: number; cameras: number; skipped: number; savedAt: number; at: number } | null;
+  lastSavedAt: number | null;
+  saves: number;
+  error: string | null;
+}
+
 export interface Health {
   ok: boolean;
   version: string;
@@ -23,6 +33,8 @@ export interface Health {
   demo: boolean;
   /** reference files that failed to load, with why; the wall runs without them */
   referenceErrors: string[];
+  /** null when the host runs without a data folder */
+  checkpoint: CheckpointHealth | null;
 }
 
 /** Static map and registry data the renderer needs once. */

@@ -86,9 +86,11 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   const { config, configDir, story } = args.value;
+  // an installed app has no meaningful working directory: its state lives with the user's app data
+  const dataDir = process.argv.includes('--data') ? args.value.dataDir : join(app.getPath('userData'), 'data');
   // Workers load from disk: in a package the file sits in app.asar.unpacked (see electron-builder.yml).
   const ingestWorkerFile = resolve(appRoot, 'dist/workers/mqtt-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
-  host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile });
+  host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile, dataDir });
   // Video and the basemap come from the same loopback server the web shell uses; app:// proxies to it.
   web = await startWebShell({ host, staticDir: rendererDir, videoDir: resolve(appRoot, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
   demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });

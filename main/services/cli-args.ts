@@ -16,7 +16,7 @@ export const USAGE = `flags:
   --config FILE    JSON configuration file (see docs/configuration.md)
   --port N         web shell port (default 5170; 0 = any free port)
   --host ADDR      web shell address (default 127.0.0.1)
-  --data DIR       folder for recordings and state (default ./data)
+  --data DIR       folder for the wall's state: the situation checkpoint (default ./data)
   --no-demo        do not run the built-in Fuzhou demo scenario
   --story NAME     start a scripted demo story (e.g. wanda)`;
 

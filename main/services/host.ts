@@ -13,6 +13,7 @@ import { createIngest } from '../../core/ingest/pipeline.js';
 import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference.js';
 import { createSituation } from '../../core/situation/situation.js';
 import { BridgeHub } from './bridge-hub.js';
+import { type Checkpoints, startCheckpoints } from './checkpoints.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
 import { startIngest, type ThreadedIngest } from './mqtt-threaded.js';
 import { SituationService } from './situation-service.js';
@@ -34,6 +35,8 @@ export interface HostOptions {
   ingestWorkerFile?: string;
   /** test hook: a clock other than Date.now */
   now?: () => number;
+  /** the data folder (--data DIR): the situation checkpoint lives there; none = not kept */
+  dataDir?: string;
 }
 
 export interface Host {
@@ -121,6 +124,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     closedRetentionMs: config.situation.closedRetentionMs,
   });
   const situation = new SituationService(state, { deltaIntervalMs: config.situation.deltaIntervalMs, now: opts.now });
+  // before any message: the checkpoint loads only into an empty situation
+  const checkpoints: Checkpoints | null = opts.dataDir ? startCheckpoints(situation, opts.dataDir, config.situation.checkpointIntervalMs, opts.now) : null;
 
   // ---- broker ----
   let embeddedBroker: EmbeddedBroker | null = null;
@@ -179,6 +184,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       embeddedBroker: embeddedBroker ? { url: embeddedBroker.url } : null,
       demo: config.demo,
       referenceErrors,
+      checkpoint: checkpoints?.health() ?? null,
     };
   };
   const reference = (): ReferencePayload => ({
@@ -205,6 +211,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       hub.close();
       situation.stop();
       await ingest.close();
+      // after the feed stops, so the last messages are in it
+      await checkpoints?.close();
       await embeddedBroker?.close();
     },
   };

@@ -17,6 +17,8 @@ export class SituationService {
   readonly now: () => number;
   /** deltas sent, for the benchmark's "batches per second" */
   deltasSent = 0;
+  /** inputs applied so far: a checkpoint is due when this moved */
+  inputsApplied = 0;
 
   constructor(
     readonly state: SituationState,
@@ -38,6 +40,7 @@ export class SituationService {
 
   apply(input: SituationInput): void {
     apply(this.state, input);
+    this.inputsApplied++;
     for (const l of this.inputListeners) l(input);
   }
 

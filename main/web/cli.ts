@@ -14,8 +14,8 @@ async function main(): Promise<void> {
     console.error(args.error);
     process.exit(2);
   }
-  const { config, configDir, story } = args.value;
-  const host = await startHost({ config, shell: 'web', appRoot, configDir });
+  const { config, configDir, story, dataDir } = args.value;
+  const host = await startHost({ config, shell: 'web', appRoot, configDir, dataDir });
   const web = await startWebShell({
     host,
     staticDir: resolve(appRoot, 'dist/renderer'),
@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   });
   const demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });
   for (const e of host.health().referenceErrors) console.warn(`reference: ${e}`);
+  const checkpoint = host.health().checkpoint;
+  if (checkpoint?.restored) console.log(`  situation restored from ${checkpoint.path}: ${checkpoint.restored.incidents} incidents, ${checkpoint.restored.units} units`);
+  if (checkpoint?.error) console.warn(`  ${checkpoint.error}`);
   console.log(`Watchfloor web shell: ${web.url}`);
   console.log(`  broker: ${host.brokerUrl}${host.embeddedBroker ? ' (embedded)' : ''}${demo ? ' · demo scenario running' : ''}`);
   if (!host.ingest.threaded) console.warn('  ingest runs on the main thread (dist/workers/mqtt-worker.cjs not built: npm run build:main)');

@@ -1,0 +1,199 @@
+// A checkpoint of the situation, so a wall that restarts (an update, a crash, a power cut) comes
+// back with its open incidents, their acknowledgements and where every unit was, instead of an
+// empty board. Pure: the host decides when to save and where the file lives.
+//
+// What is kept: incidents (with the canonical text of their last report, so a QoS 1 message the
+// broker redelivers after the restart is still recognised as a duplicate), units without their
+// trails (trails are minutes long and refill by themselves), and the live status of kiosks and
+// cameras. What is not: statistics and the rejected-message list, which describe "since start".
+// Grid tags are not trusted from the file: they are looked up again against today's grids.
+import { z } from 'zod';
+import { INCIDENT_KINDS, INCIDENT_STATUSES, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import type { SituationState } from './situation.js';
+
+export const CHECKPOINT_FORMAT = 'watchfloor-situation';
+export const CHECKPOINT_VERSION = 1;
+
+const id = z.string().min(1).max(128);
+const epochMs = z.number();
+const lat = z.number().min(-90).max(90);
+const lon = z.number().min(-180).max(180);
+
+const incidentSchema = z.object({
+  id,
+  ts: epochMs,
+  kind: z.enum(INCIDENT_KINDS),
+  priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  lat,
+  lon,
+  title: z.string().max(200),
+  detail: z.string().max(4000).optional(),
+  kioskId: id.optional(),
+  cameraIds: z.array(id).max(32),
+  reporter: z.string().max(200).optional(),
+  media: z.array(z.object({ url: z.string().min(1).max(2048), type: z.string().max(100) })).max(16),
+  status: z.enum(INCIDENT_STATUSES),
+  source: z.string().max(128),
+  firstSeen: epochMs,
+  lastSeen: epochMs,
+  closedAt: epochMs.optional(),
+  updates: z.number().int().min(0),
+  acknowledged: z.boolean(),
+  /** canonical text of the last report (duplicate detection) */
+  key: z.string().max(20_000).optional(),
+});
+
+const unitSchema = z.object({
+  id,
+  kind: z.enum(UNIT_KINDS),
+  name: z.string().max(200).optional(),
+  lat,
+  lon,
+  heading: z.number().optional(),
+  speed: z.number().optional(),
+  accuracy: z.number().optional(),
+  battery: z.number().optional(),
+  status: z.enum(UNIT_STATUSES),
+  ts: epochMs,
+  lastSeen: epochMs,
+  stale: z.boolean(),
+  source: z.string().max(128),
+  outOfOrder: z.number().int().min(0),
+});
+
+/** Live status of a kiosk or camera; name and position matter only for devices the registry lacks. */
+const deviceSchema = z.object({
+  id,
+  name: z.string().max(200),
+  lat,
+  lon,
+  online: z.boolean().nullable(),
+  lastSeen: epochMs.optional(),
+  sos: z.boolean().optional(),
+  sosIncidentId: id.optional(),
+});
+
+type CheckpointIncident = z.infer<typeof incidentSchema>;
+type CheckpointUnit = z.infer<typeof unitSchema>;
+type CheckpointDevice = z.infer<typeof deviceSchema>;
+
+export interface SituationCheckpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  /** the situation's clock when saved (epoch ms) */
+  savedAt: number;
+  incidents: CheckpointIncident[];
+  units: CheckpointUnit[];
+  kiosks: CheckpointDevice[];
+  cameras: CheckpointDevice[];
+}
+
+const envelopeSchema = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  version: z.literal(CHECKPOINT_VERSION),
+  savedAt: epochMs,
+  incidents: z.array(z.unknown()),
+  units: z.array(z.unknown()),
+  kiosks: z.array(z.unknown()),
+  cameras: z.array(z.unknown()),
+});
+
+const definedOnly = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export function checkpointOf(state: SituationState): SituationCheckpoint {
+  const device = (d: Kiosk | Camera): CheckpointDevice =>
+    definedOnly({ id: d.id, name: d.name, lat: d.lat, lon: d.lon, online: d.online, lastSeen: d.lastSeen, sos: 'sos' in d ? d.sos : undefined, sosIncidentId: 'sosIncidentId' in d ? d.sosIncidentId : undefined });
+  return {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    savedAt: state.now,
+    incidents: [...state.incidents.values()].map((i) => {
+      const { grid: _grid, ...rest } = i;
+      return definedOnly({ ...rest, key: state.incidentKeys.get(i.id) });
+    }),
+    units: [...state.units.values()].map((u) => {
+      const { trail: _trail, gridId: _gridId, ...rest } = u;
+      return definedOnly(rest);
+    }),
+    kiosks: [...state.kiosks.values()].map(device),
+    cameras: [...state.cameras.values()].map(device),
+  };
+}
+
+export interface RestoreReport {
+  incidents: number;
+  units: number;
+  kiosks: number;
+  cameras: number;
+  /** entries that failed validation and were left out: which list, where, why (first 20) */
+  skipped: { list: 'incidents' | 'units' | 'kiosks' | 'cameras'; index: number; reason: string }[];
+  skippedCount: number;
+  savedAt: number;
+}
+
+export type RestoreResult = { ok: true; report: RestoreReport } | { ok: false; error: string };
+
+function issueText(error: z.ZodError): string {
+  const first = error.issues[0];
+  return `${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`;
+}
+
+/**
+ * Loads a checkpoint into a situation that has taken no input yet. A file of another format or
+ * version is refused whole; a bad entry is left out and reported, the rest still loads.
+ */
+export function restoreCheckpoint(state: SituationState, json: unknown): RestoreResult {
+  if (state.incidents.size > 0 || state.units.size > 0) return { ok: false, error: 'the situation already holds data; a checkpoint only loads into a fresh one' };
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) return { ok: false, error: `not a Watchfloor situation checkpoint (version ${CHECKPOINT_VERSION}): ${issueText(envelope.error)}` };
+  const cp = envelope.data;
+  const report: RestoreReport = { incidents: 0, units: 0, kiosks: 0, cameras: 0, skipped: [], skippedCount: 0, savedAt: cp.savedAt };
+  const each = <T>(list: RestoreReport['skipped'][number]['list'], items: unknown[], schema: z.ZodType<T>, take: (item: T) => void) => {
+    items.forEach((raw, index) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) take(parsed.data);
+      else {
+        report.skippedCount++;
+        if (report.skipped.length < 20) report.skipped.push({ list, index, reason: issueText(parsed.error) });
+      }
+    });
+  };
+  each('incidents', cp.incidents, incidentSchema, (i) => {
+    const { key, ...fields } = i;
+    const incident: Incident = { ...fields, grid: state.locate(i.lon, i.lat) };
+    state.incidents.set(i.id, incident);
+    if (key !== undefined) state.incidentKeys.set(i.id, key);
+    state.changes.incidents.add(i.id);
+    report.incidents++;
+  });
+  each('units', cp.units, unitSchema, (u) => {
+    const unit: Unit = { ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength > 0 ? [[u.lon, u.lat, u.ts]] : [] };
+    state.units.set(u.id, unit);
+    state.changes.units.add(u.id);
+    state.changes.unitMeta.add(u.id);
+    report.units++;
+  });
+  each('kiosks', cp.kiosks, deviceSchema, (d) => {
+    const known = state.kiosks.get(d.id);
+    // the registry's name and position win: it may have been corrected since
+    const kiosk: Kiosk = known ?? { id: d.id, name: d.name, lat: d.lat, lon: d.lon, online: null, sos: false, gridId: state.locate(d.lon, d.lat)?.id };
+    kiosk.online = d.online;
+    kiosk.lastSeen = d.lastSeen;
+    kiosk.sos = d.sos ?? false;
+    kiosk.sosIncidentId = d.sosIncidentId;
+    state.kiosks.set(d.id, kiosk);
+    state.changes.kiosks.add(d.id);
+    report.kiosks++;
+  });
+  each('cameras', cp.cameras, deviceSchema, (d) => {
+    const known = state.cameras.get(d.id);
+    const camera: Camera = known ?? { id: d.id, name: d.name, lat: d.lat, lon: d.lon, online: null, gridId: state.locate(d.lon, d.lat)?.id };
+    camera.online = d.online;
+    camera.lastSeen = d.lastSeen;
+    state.cameras.set(d.id, camera);
+    state.changes.cameras.add(d.id);
+    report.cameras++;
+  });
+  if (cp.savedAt > state.now) state.now = cp.savedAt;
+  return { ok: true, report };
+}
