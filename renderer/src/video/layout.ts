@@ -194,7 +194,8 @@ function floatPass(wanted: readonly Wanted[], ctx: Ctx, input: LayoutInput, maxF
         const cx = a.x + ux * sAlong;
         const cy = a.y + uy * sAlong;
         const r = { x: Math.round(cx - w / 2), y: Math.round(cy - h / 2), w, h };
-        if (free(ctx, r)) {
+        // whole pixels can push the last ring a fraction past the limit (found by a property run)
+        if (pointRectDistance(a, r) <= maxDistance && free(ctx, r)) {
           found = r;
           break;
         }

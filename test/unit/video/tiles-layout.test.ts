@@ -209,6 +209,20 @@ describe('layoutTiles', () => {
     expect([...layoutTiles(input).placements]).toEqual([...layoutTiles(input).placements]);
   });
 
+  it('keeps whole-pixel tiles within the distance limit (a property run found one 0.4 px past it)', () => {
+    const markers = [{ x: 265, y: 719, r: 5 }];
+    const input: LayoutInput = {
+      viewport: VIEW,
+      tile: { w: 265, h: Math.round((265 * 9) / 16) + 40 },
+      groups: groups([{ x: 10, y: 438 }, { x: 8, y: 614 }], 2),
+      markers,
+      obstacles: [{ x: 8, y: 760, w: 260, h: 230 }],
+      avoid: markers.map((m) => ({ x: m.x - 40, y: m.y - 50, w: 80, h: 24 })),
+      maxFloating: 4,
+    };
+    checkInvariants(input, layoutTiles(input).placements);
+  });
+
   it('holds its invariants for random walls (property)', () => {
     const point = fc.record({ x: fc.integer({ min: -100, max: 1500 }), y: fc.integer({ min: -100, max: 1100 }) });
     fc.assert(
