@@ -14,7 +14,7 @@ export const RENDERER_DIR = resolve(APP_ROOT, process.env.WALL_STATIC ?? process
 
 const generated = (p: string) => (existsSync(join(GENERATED, p)) ? join(GENERATED, p) : undefined);
 
-export async function startWallHost(overrides: Record<string, unknown> = {}): Promise<{ host: Host; web: WebShell }> {
+export async function startWallHost(overrides: Record<string, unknown> = {}, hostOptions: { dataDir?: string } = {}): Promise<{ host: Host; web: WebShell }> {
   const parsed = parseConfig({
     demo: false,
     embeddedBroker: { port: 0 },
@@ -24,7 +24,7 @@ export async function startWallHost(overrides: Record<string, unknown> = {}): Pr
     ...overrides,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  const host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT });
+  const host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT, dataDir: hostOptions.dataDir });
   const web = await startWebShell({ host, staticDir: RENDERER_DIR, videoDir: join(GENERATED, 'video'), listenHost: '127.0.0.1', port: 0 });
   return { host, web };
 }

@@ -106,6 +106,7 @@ export const en: Messages = {
     lost: 'Graphics context lost; restoring the map…',
   },
   reference: { failed: 'Reference data failed to load: {{error}}', errors: '{{count}} reference data errors: the map may be incomplete', errorsTitle: 'Reference data errors' },
+  checkpoint: { problem: 'Situation checkpoint: a restart may not bring back this board' },
   basemap: { failed: 'Offline basemap failed to load' },
   render: { software: 'No GPU: software rendering, moving units refresh less often' },
   gridFill: {

@@ -104,6 +104,7 @@ export const zhCN = {
     lost: '图形上下文丢失，正在恢复地图……',
   },
   reference: { failed: '参考数据加载失败：{{error}}', errors: '参考数据有 {{count}} 项错误，地图可能不完整', errorsTitle: '参考数据错误' },
+  checkpoint: { problem: '态势存档异常：重启后可能无法恢复当前态势' },
   basemap: { failed: '离线底图加载失败' },
   render: { software: '无 GPU：软件渲染，移动单位刷新较慢' },
   gridFill: {

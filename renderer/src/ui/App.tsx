@@ -20,6 +20,7 @@ function Banners() {
   const webgl = useStore((s) => s.webgl);
   const referenceError = useStore((s) => s.referenceError);
   const referenceErrors = useStore((s) => s.health?.referenceErrors);
+  const checkpointError = useStore((s) => s.health?.checkpoint?.error ?? null);
   return (
     <>
       {webgl === 'unavailable' && (
@@ -32,16 +33,27 @@ function Banners() {
           {t('reference.failed', { error: referenceError })}
         </div>
       )}
-      {!referenceError && referenceErrors && referenceErrors.length > 0 && (
-        <div className="banner warn reference-errors" role="status" data-testid="reference-errors" title={t('reference.errorsTitle')}>
-          <div>{t('reference.errors', { count: referenceErrors.length })}</div>
-          <ul>
-            {referenceErrors.slice(0, 3).map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {/* problems an administrator must fix, stacked at the top of the map, never over each other */}
+      <div className="banner-stack">
+        {!referenceError && referenceErrors && referenceErrors.length > 0 && (
+          <div className="banner warn reference-errors" role="status" data-testid="reference-errors" title={t('reference.errorsTitle')}>
+            <div>{t('reference.errors', { count: referenceErrors.length })}</div>
+            <ul>
+              {referenceErrors.slice(0, 3).map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {checkpointError && (
+          <div className="banner warn checkpoint-error" role="status" data-testid="checkpoint-error" title={checkpointError}>
+            <div>{t('checkpoint.problem')}</div>
+            <ul>
+              <li>{checkpointError}</li>
+            </ul>
+          </div>
+        )}
+      </div>
     </>
   );
 }
