@@ -5,22 +5,24 @@
 //    (requestVideoFrameCallback); bare = hls.loadSource() → first decoded frame, default config;
 //  • live latency: wall clock − programme date-time of the displayed frame (hls.playingDate),
 //    after ~6 s of play;
-//  for 1, 4, 9 and 16 simultaneous alarms (one tile each: ?videoPerAlarm=1), and a soak of 1,000
+//  for 1, 4, 9 and 16 simultaneous alarms (one tile each: ?videoPerAlarm=1); the same on the wall
+//  with the cameras' LL-HLS streams (/video/ll/: 0.4 s parts, blocking reloads) in the same run;
+//  and a soak of 1,000
 //  tile open/close cycles driven in the page (window.__watchfloor.video.soak), with JS heap (after
 //  forced GC) and Chromium's memory (PSS of its whole process tree) before and after.
 //
-// Env: BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6
+// Env: BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6  BENCH_LL=0 (no LL-HLS rounds)
 //      WATCHFLOOR_RENDERER_DIR=dist/renderer  CHROMIUM_PATH=/usr/bin/chromium
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, type CDPSession, type Page } from 'playwright-core';
 import { parseConfig } from '../core/config.js';
-import type { Kiosk } from '../core/domain.js';
+import type { Camera, Kiosk } from '../core/domain.js';
 import { startHost, type Host } from '../main/services/host.js';
 import { startWebShell, type WebShell } from '../main/web/server.js';
 import type { SoakResult, VideoDebug } from '../renderer/src/video/debug';
@@ -34,6 +36,9 @@ const TILES = (process.env.BENCH_TILES ?? '1,4,9,16').split(',').map(Number).fil
 const SOAK_CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 1000);
 const SOAK_BATCH = Number(process.env.BENCH_SOAK_BATCH ?? 8);
 const PLAY_MS = Number(process.env.BENCH_PLAY_S ?? 6) * 1000;
+const LL_WANTED = process.env.BENCH_LL !== '0';
+/** an LL twin of each camera: same place, same stream server, its /video/ll/ playlist */
+const LL_SUFFIX = '-ll';
 const PREFIX = 'watchfloor/v1';
 const TAG = `--watchfloor-bench=${randomUUID()}`;
 
@@ -217,12 +222,21 @@ async function main(): Promise<void> {
   if (!existsSync(join(GEN, 'video/manifest.json'))) throw new Error('no demo video: npm run build:video');
   if (!existsSync(join(STATIC, 'index.html'))) throw new Error(`no built renderer in ${STATIC}: npm run build:renderer`);
   const kiosks: (Kiosk & { cameraId: string })[] = JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(GEN, 'video/manifest.json'), 'utf8')) as { ll?: { params?: { partMs?: number } } };
+  const partMs = manifest.ll?.params?.partMs;
+  const LL = LL_WANTED && partMs !== undefined;
+  if (LL_WANTED && !LL) console.warn('no LL-HLS clips in the video build (npm run build:video): LL rounds skipped');
+  // the registry plus an LL twin of every camera; an alarm naming the twin (no kiosk) opens it
+  const cameras: Camera[] = JSON.parse(readFileSync(join(GEN, 'demo/cameras.json'), 'utf8'));
+  const tmp = mkdtempSync(join(tmpdir(), 'wf-bench-video-'));
+  const registry = LL ? [...cameras, ...cameras.map((c) => ({ ...c, id: `${c.id}${LL_SUFFIX}`, name: `${c.name} LL`, hls: `/video/ll/${c.id}.m3u8` }))] : cameras;
+  writeFileSync(join(tmp, 'cameras.json'), JSON.stringify(registry));
   const parsed = parseConfig({
     demo: false,
     embeddedBroker: { port: 0 },
     web: { port: 0 },
     situation: { deltaIntervalMs: 50 },
-    reference: { grids: join(GEN, 'geo/fuzhou-grids.geojson'), kiosks: join(GEN, 'demo/kiosks.json'), cameras: join(GEN, 'demo/cameras.json') },
+    reference: { grids: join(GEN, 'geo/fuzhou-grids.geojson'), kiosks: join(GEN, 'demo/kiosks.json'), cameras: join(tmp, 'cameras.json') },
   });
   if (!parsed.ok) throw new Error(parsed.error);
 
@@ -242,7 +256,7 @@ async function main(): Promise<void> {
     client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
     browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', TAG]);
 
-    console.log(`bench:video — ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Chromium ${browser.version()}; 640×360 H.264 25 fps, 2 s segments`);
+    console.log(`bench:video — ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Chromium ${browser.version()}; 640×360 H.264 25 fps, 2 s segments${LL ? `; LL-HLS: ${partMs} ms parts` : ''}`);
     const barePage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await barePage.goto(bareUrl);
     const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -260,7 +274,69 @@ async function main(): Promise<void> {
     // live segments are new on a real camera; the demo loops its clips, so no HTTP cache
     for (const p of [barePage, wall]) await (await p.context().newCDPSession(p)).send('Network.setCacheDisabled', { cacheDisabled: true });
 
+    const stream = web.video;
+    /**
+     * One round on the wall: an alarm per kiosk over MQTT (regular: at the kiosk, which opens its
+     * camera; LL: at the same spot, naming the camera's LL twin), first frames, PLAY_MS of play,
+     * three latency samples, then the alarms closed and the tiles gone.
+     */
+    const wallRound = async (ks: (Kiosk & { cameraId: string })[], prefix: string, ll: boolean) => {
+      const n = ks.length;
+      const ids = ks.map((_, i) => `${prefix}-${i}`);
+      const cams = ks.map((k) => (ll ? `${k.cameraId}${LL_SUFFIX}` : k.cameraId));
+      const before = ks.map((k) => stream.llStats(k.cameraId));
+      const alarm = (i: number, status: 'open' | 'closed') => {
+        const k = ks[i];
+        const where = ll ? { cameraIds: [cams[i]] } : { kioskId: k.id };
+        return JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, ...where, status });
+      };
+      const published: number[] = [];
+      for (let i = 0; i < n; i++) {
+        published.push(Date.now());
+        await client!.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'open'), { qos: 1 });
+      }
+      await wall
+        .waitForFunction((cams) => cams.every((c) => (window as unknown as Hooked).__watchfloor.video.stats(c)?.firstFrameAt != null), cams, { timeout: 30_000, polling: 50 })
+        .catch(() => console.warn(`  wall${ll ? ' LL' : ''} ${n}: not every tile showed a frame within 30 s`));
+      await wall.waitForTimeout(PLAY_MS);
+      const samples: { latencySec: number | null; firstFrameAt: number | null; firstFrameMs: number | null; lowLatency: boolean }[][] = [];
+      for (let i = 0; i < 3; i++) {
+        samples.push(
+          await wall.evaluate((cams) => {
+            const v = (window as unknown as Hooked).__watchfloor.video;
+            return cams.map((c) => {
+              const s = v.stats(c);
+              return { latencySec: s?.latencySec ?? null, firstFrameAt: s?.firstFrameAt ?? null, firstFrameMs: s?.firstFrameMs ?? null, lowLatency: !!s?.lowLatency?.canBlockReload };
+            });
+          }, cams),
+        );
+        await wall.waitForTimeout(500);
+      }
+      for (let i = 0; i < n; i++) await client!.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'closed'), { qos: 1 });
+      await wall.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: 15_000, polling: 50 });
+      // what the stream server saw for these cameras' LL streams during the round
+      const server = ks.reduce(
+        (acc, k, i) => {
+          const now = stream.llStats(k.cameraId);
+          acc.blocking += now.blocking - before[i].blocking;
+          acc.timedOut += now.timedOut - before[i].timedOut;
+          acc.parts += now.parts - before[i].parts;
+          acc.segments += now.segments - before[i].segments;
+          return acc;
+        },
+        { blocking: 0, timedOut: 0, parts: 0, segments: 0 },
+      );
+      return {
+        ff: samples[0].map((s, i) => (s.firstFrameAt === null ? null : s.firstFrameAt - published[i])),
+        lat: cams.map((_, i) => quantile(samples.map((s) => s[i].latencySec ?? Number.NaN), 0.5)),
+        mountToFrame: samples[0].map((s) => s.firstFrameMs ?? Number.NaN),
+        lowLatencyTiles: samples[samples.length - 1].filter((s) => s.lowLatency).length,
+        server,
+      };
+    };
+
     const wallResults: Figures[] = [];
+    const wallLlResults: Figures[] = [];
     const bareResults: Figures[] = [];
     let round = 0;
     // one uncounted warm-up round at the largest size first: the page's one-off costs (hls.js
@@ -282,60 +358,41 @@ async function main(): Promise<void> {
       const bareLat = bareSamples[0].map((_, i) => quantile(bareSamples.map((s) => s[i].latencySec ?? Number.NaN), 0.5));
       if (counted) bareResults.push(figures(n, bareSamples[0].map((s) => s.firstFrameMs), bareLat));
 
-      // the wall: alarms over MQTT
       await wall.bringToFront();
-      const ids = ks.map((_, i) => `bench-${round}-${i}`);
-      const published: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const k = ks[i];
-        published.push(Date.now());
-        await client.publishAsync(`${PREFIX}/alarms/bench`, JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, kioskId: k.id, status: 'open' }), { qos: 1 });
-      }
-      const cams = ks.map((k) => k.cameraId);
-      await wall
-        .waitForFunction((cams) => cams.every((c) => (window as unknown as Hooked).__watchfloor.video.stats(c)?.firstFrameAt != null), cams, { timeout: 30_000, polling: 50 })
-        .catch(() => console.warn(`  wall ${n}: not every tile showed a frame within 30 s`));
-      await wall.waitForTimeout(PLAY_MS);
-      const wallSamples: { cameraId: string; latencySec: number | null; firstFrameAt: number | null; firstFrameMs: number | null; errors: number }[][] = [];
-      for (let i = 0; i < 3; i++) {
-        wallSamples.push(
-          await wall.evaluate((cams) => {
-            const v = (window as unknown as Hooked).__watchfloor.video;
-            return cams.map((c) => {
-              const s = v.stats(c);
-              return { cameraId: c, latencySec: s?.latencySec ?? null, firstFrameAt: s?.firstFrameAt ?? null, firstFrameMs: s?.firstFrameMs ?? null, errors: s?.errors ?? 0 };
-            });
-          }, cams),
-        );
-        await wall.waitForTimeout(500);
-      }
-      const ff = wallSamples[0].map((s, i) => (s.firstFrameAt === null ? null : s.firstFrameAt - published[i]));
-      const wallLat = cams.map((_, i) => quantile(wallSamples.map((s) => s[i].latencySec ?? Number.NaN), 0.5));
-      const mountToFrame = wallSamples[0].map((s) => s.firstFrameMs ?? Number.NaN);
+      const w = await wallRound(ks, `bench-${round}`, false);
+      const l = LL ? await wallRound(ks, `bench-ll-${round}`, true) : null;
       if (counted) {
-        const f = figures(n, ff, wallLat);
+        const f = figures(n, w.ff, w.lat);
         wallResults.push(f);
         const b = bareResults[bareResults.length - 1];
         console.log(
-          `${String(n).padStart(2)} tile(s)  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(mountToFrame, 0.5))} ms)` +
+          `${String(n).padStart(2)} tile(s)  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(w.mountToFrame, 0.5))} ms)` +
             `, bare hls.js ${b.firstFrameMs.median}/${b.firstFrameMs.p95} ms (loadSource→frame)` +
             ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${b.latencySec.median}/${b.latencySec.p95} s`,
         );
+        if (l) {
+          const g = figures(n, l.ff, l.lat);
+          wallLlResults.push(g);
+          console.log(
+            `${String(n).padStart(2)} tile(s)  LL-HLS on the wall: first frame median/p95 ${g.firstFrameMs.median}/${g.firstFrameMs.p95} ms (publish→frame; mount→frame median ${r1(quantile(l.mountToFrame, 0.5))} ms)` +
+              ` | latency median/p95 ${g.latencySec.median}/${g.latencySec.p95} s (2 s segments: ${f.latencySec.median}/${f.latencySec.p95} s)` +
+              ` | ${l.lowLatencyTiles}/${n} tiles on parts + blocking reloads, server: ${l.server.blocking} blocking reloads (${l.server.timedOut} timed out), ${l.server.parts} parts, ${l.server.segments} whole segments`,
+          );
+        }
       }
-      // close the alarms; the tiles go after the (short) grace period
-      for (let i = 0; i < n; i++) {
-        const k = ks[i];
-        await client.publishAsync(`${PREFIX}/alarms/bench`, JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, kioskId: k.id, status: 'closed' }), { qos: 1 });
-      }
-      await wall.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: 15_000, polling: 100 });
     }
     await barePage.close();
 
     // soak: open/close tiles in the page, memory before and after
     const cdp = await wall.context().newCDPSession(wall);
     await cdp.send('Performance.enable');
+    // the registry's own cameras (2 s segments), not their LL twins: the soak stays comparable run to run
+    const soakCameras = cameras.map((c) => c.id);
     const soak = (cycles: number) =>
-      wall.evaluate(({ cycles, batch }) => (window as unknown as Hooked).__watchfloor.video.soak({ cycles, batch, waitFirstFrame: true, frameTimeoutMs: 8000 }), { cycles, batch: SOAK_BATCH });
+      wall.evaluate(
+        ({ cycles, batch, cameraIds }) => (window as unknown as Hooked).__watchfloor.video.soak({ cycles, batch, cameraIds, waitFirstFrame: true, frameTimeoutMs: 8000 }),
+        { cycles, batch: SOAK_BATCH, cameraIds: soakCameras },
+      );
     await soak(SOAK_BATCH * 2); // warm-up
     const before = await memory(wall, cdp);
     // in two halves: Chromium's media memory climbs to a plateau over the first few hundred
@@ -412,8 +469,13 @@ async function main(): Promise<void> {
         chromium: browser.version(),
         playMs: PLAY_MS,
         wall: wallResults.map(({ samples: _s, ...f }) => f),
+        wallLl: wallLlResults.map(({ samples: _s, ...f }) => f),
         bare: bareResults.map(({ samples: _s, ...f }) => f),
-        samples: { wall: wallResults.map((f) => ({ n: f.n, ...f.samples })), bare: bareResults.map((f) => ({ n: f.n, ...f.samples })) },
+        samples: {
+          wall: wallResults.map((f) => ({ n: f.n, ...f.samples })),
+          wallLl: wallLlResults.map((f) => ({ n: f.n, ...f.samples })),
+          bare: bareResults.map((f) => ({ n: f.n, ...f.samples })),
+        },
         soak: { ...result, seconds: soakS, batch: SOAK_BATCH, before, mid, after, heapRatio, pssRatio, rendererRatio, secondHalf, bareChromiumPssMB: bareSoak },
         goals,
       }),
@@ -425,6 +487,7 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => (bare ? bare.close(() => r()) : r()));
     await web?.close();
     await host?.close();
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

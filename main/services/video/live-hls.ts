@@ -5,9 +5,13 @@
 //   GET /video/live/<cameraId>.m3u8          sliding live playlist (no ENDLIST)
 //   GET /video/vod/<cameraId>.m3u8?start=&end=  "recording" of the same loop (ENDLIST)
 //   GET /video/seg/<variant>/<file>.ts[?cam=<cameraId>]  segment bytes
+//   GET /video/ll/<cameraId>.m3u8[?_HLS_msn=N[&_HLS_part=M]]  the same loop as low-latency HLS:
+//       parts, preload hint, blocking playlist reload
+//   GET /video/ll/seg/<variant>/<file>.ts[?cam=<cameraId>]  LL part or segment bytes
 //
 // Every camera maps to a variant by a stable hash of its id and plays that clip
-// in a loop since `startedAt`; all the maths lives in core/video/live-window.ts.
+// in a loop since `startedAt`; all the maths lives in core/video/live-window.ts
+// and core/video/ll-window.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -17,11 +21,22 @@ import {
   MAX_VOD_WINDOW_MS,
   liveWindow,
   parseMediaPlaylist,
+  targetDurationOf,
   renderPlaylist,
   variantFor,
   vodWindow,
   type LoopSegment,
 } from '../../../core/video/live-window.js';
+import {
+  type LlClip,
+  type LoopPart,
+  blockingReload,
+  llWindow,
+  parseLlPlaylist,
+  parseReloadQuery,
+  renderLlPlaylist,
+  type ReloadRequest,
+} from '../../../core/video/ll-window.js';
 
 export interface LiveHlsOptions {
   /** Folder with one sub-folder per variant (index.m3u8 + segments), e.g. assets/generated/video. */
@@ -41,6 +56,30 @@ export interface LiveHlsOptions {
   startedAt?: number;
   /** Longest a segment request hangs under the `stall` fault, default 10 000 ms. */
   stallCapMs?: number;
+  /** Folder of the low-latency variants (scripts/make-video.ts), default <root>/ll. */
+  llRoot?: string;
+  /**
+   * Longest a blocking playlist reload is held before it is answered with what there is, default
+   * three target durations (the spec's suggestion; hls.js gives up on its own after
+   * max(3 parts, 0.8 target durations) and asks again).
+   */
+  blockingTimeoutMs?: number;
+}
+
+/** What one camera's low-latency stream was asked for: evidence that a player took the LL path. */
+export interface LlCounters {
+  /** LL playlist requests, all kinds */
+  playlists: number;
+  /** with _HLS_msn (blocking reloads) */
+  blocking: number;
+  /** of those, held until their part appeared */
+  held: number;
+  /** answered without it after the timeout */
+  timedOut: number;
+  /** refused with 400 (too far ahead, malformed) */
+  refused: number;
+  parts: number;
+  segments: number;
 }
 
 export type StreamFault = 'none' | 'http404' | 'stall';
@@ -50,15 +89,27 @@ export interface LiveHlsServer {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   setFault(cameraId: string, fault: StreamFault): void;
   variants(): string[];
+  /** The low-latency variants (same names and pictures as variants()). */
+  llVariants(): string[];
+  /** Counters of the camera's /video/ll/ requests since the server started (zeros if none). */
+  llStats(cameraId: string): LlCounters;
   close(): void;
 }
 
-interface Variant {
+interface Variant<C extends Clip = Clip> {
   name: string;
   dir: string;
-  clip: Clip;
+  clip: C;
   /** file name -> ETag */
   files: Map<string, string>;
+}
+
+interface Held {
+  cameraId: string;
+  res: ServerResponse;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** answer now with whatever the playlist holds */
+  retry: () => void;
 }
 
 interface Stalled {
@@ -69,12 +120,17 @@ interface Stalled {
 }
 
 const PREFIX = '/video/';
+// /video/ll/... routes, and the sub-folder of the video root with the LL clips (make-video.ts LL_DIR)
+const LL = 'll';
+const MAX_COUNTED_CAMERAS = 4096;
 const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const FILE_RE = /^[A-Za-z0-9_-]{1,64}\.ts$/;
 const CAMERA_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 const RESCAN_MS = 1000;
 const DEFAULT_BACKFILL_MS = 30 * 60 * 1000;
+
+const noCounters = (): LlCounters => ({ playlists: 0, blocking: 0, held: 0, timedOut: 0, refused: 0, parts: 0, segments: 0 });
 
 export function isValidCameraId(id: string): boolean {
   return CAMERA_RE.test(id) && !id.includes('..');
@@ -87,8 +143,12 @@ export function parseTimeParam(v: string | null): number {
   return Date.parse(v);
 }
 
-function loadVariants(root: string): Map<string, Variant> {
-  const out = new Map<string, Variant>();
+/**
+ * Every <root>/<name>/ with an index.m3u8 that `parse` accepts and whose files (`filesOf`) exist.
+ * `tag` keeps the ETags of variants with the same name in different sets apart.
+ */
+function loadVariants<C extends Clip>(root: string, parse: (text: string) => C | null, filesOf: (clip: C) => string[], tag: string): Map<string, Variant<C>> {
+  const out = new Map<string, Variant<C>>();
   let entries: string[];
   try {
     entries = readdirSync(root, { withFileTypes: true })
@@ -101,12 +161,14 @@ function loadVariants(root: string): Map<string, Variant> {
   for (const name of entries) {
     const dir = join(root, name);
     try {
-      const clip = parseMediaPlaylist(readFileSync(join(dir, 'index.m3u8'), 'utf8'));
-      if (!clip || !clip.segments.every((s) => FILE_RE.test(s.uri))) continue;
+      const clip = parse(readFileSync(join(dir, 'index.m3u8'), 'utf8'));
+      if (!clip) continue;
+      const uris = filesOf(clip);
+      if (!uris.every((u) => FILE_RE.test(u))) continue;
       const files = new Map<string, string>();
-      for (const s of clip.segments) {
-        const st = statSync(join(dir, s.uri));
-        files.set(s.uri, `"${name}-${s.uri}-${st.size}-${Math.floor(st.mtimeMs)}"`);
+      for (const uri of uris) {
+        const st = statSync(join(dir, uri));
+        files.set(uri, `"${tag}${name}-${uri}-${st.size}-${Math.floor(st.mtimeMs)}"`);
       }
       out.set(name, { name, dir, clip, files });
     } catch {
@@ -121,22 +183,46 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
   const now = opts.now ?? Date.now;
   const startedAt = opts.startedAt ?? Math.floor((now() - DEFAULT_BACKFILL_MS) / 1000) * 1000;
   const stallCapMs = opts.stallCapMs ?? 10_000;
+  const llRoot = opts.llRoot ?? join(opts.root, LL);
 
-  let variants = loadVariants(opts.root);
+  const loadRegular = () => loadVariants(opts.root, parseMediaPlaylist, (c) => c.segments.map((s) => s.uri), '');
+  const loadLl = () => loadVariants(llRoot, parseLlPlaylist, (c: LlClip) => c.segments.flatMap((s) => [...s.parts.map((p) => p.uri), s.uri]), 'll-');
+  let variants = loadRegular();
   let names = [...variants.keys()];
+  let llVariants = loadLl();
+  let llNames = [...llVariants.keys()];
   let lastScan = Date.now();
   let closed = false;
   const faults = new Map<string, Exclude<StreamFault, 'none'>>();
   /** cameraId -> clock value at which its playlist froze (stall fault). */
   const frozenAt = new Map<string, number>();
   const stalled = new Set<Stalled>();
+  const held = new Set<Held>();
+  const llCounters = new Map<string, LlCounters>();
   const bytes = new Map<string, Promise<Buffer>>();
 
   function ensureVariants(): void {
-    if (names.length > 0 || Date.now() - lastScan < RESCAN_MS) return;
+    if ((names.length > 0 && llNames.length > 0) || Date.now() - lastScan < RESCAN_MS) return;
     lastScan = Date.now();
-    variants = loadVariants(opts.root);
-    names = [...variants.keys()];
+    if (names.length === 0) {
+      variants = loadRegular();
+      names = [...variants.keys()];
+    }
+    if (llNames.length === 0) {
+      llVariants = loadLl();
+      llNames = [...llVariants.keys()];
+    }
+  }
+
+  function counters(cameraId: string): LlCounters {
+    let c = llCounters.get(cameraId);
+    if (!c) {
+      // any well-formed id can be asked for: keep the newest few thousand, not every one ever seen
+      if (llCounters.size >= MAX_COUNTED_CAMERAS) llCounters.delete(llCounters.keys().next().value as string);
+      c = noCounters();
+      llCounters.set(cameraId, c);
+    }
+    return c;
   }
 
   function send(
@@ -198,7 +284,7 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
   }
 
   function loadBytes(v: Variant, file: string): Promise<Buffer> {
-    const key = `${v.name}/${file}`;
+    const key = join(v.dir, file);
     let p = bytes.get(key);
     if (!p) {
       p = readFile(join(v.dir, file));
@@ -251,6 +337,95 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
     );
   }
 
+  /** The playlist clock of a camera: frozen under the `stall` fault. */
+  const clockOf = (cameraId: string) => frozenAt.get(cameraId) ?? now();
+
+  function llCameraVariant(cameraId: string): Variant<LlClip> | undefined {
+    const v = variantFor(cameraId, llNames);
+    return v === undefined ? undefined : llVariants.get(v);
+  }
+
+  function serveLl(req: IncomingMessage, res: ServerResponse, cameraId: string, query: URLSearchParams): void {
+    if (faults.get(cameraId) === 'http404') return send(req, res, 404, 'camera offline (fault)\n');
+    const v = llCameraVariant(cameraId);
+    if (!v) return send(req, res, 503, 'low-latency video unavailable (run npm run build:video)\n');
+    const c = counters(cameraId);
+    c.playlists++;
+    const directive = parseReloadQuery(query.get('_HLS_msn'), query.get('_HLS_part'));
+    if (directive !== null && 'error' in directive) {
+      c.refused++;
+      return send(req, res, 400, `${directive.error}\n`);
+    }
+    const uri = (file: string) => `seg/${v.name}/${file}?cam=${encodeURIComponent(cameraId)}`;
+    const answer = () => {
+      const win = llWindow(v.clip, startedAt, clockOf(cameraId), windowSize);
+      playlistResponse(req, res, renderLlPlaylist(win, { segmentUri: (s) => uri(s.uri), partUri: (p: LoopPart) => uri(p.uri) }));
+    };
+    if (directive === null) return answer();
+    c.blocking++;
+    holdUntil(req, res, cameraId, v.clip, directive, c, answer);
+  }
+
+  /**
+   * Blocking playlist reload: answer once the asked-for part or segment exists, 400 when it is too
+   * far ahead, and after `blockingTimeoutMs` (real time, whatever the injected clock does) answer
+   * with what there is. The stream is synthetic, so the moment a part appears is known: one timer,
+   * no polling; it re-checks on waking in case the clock moved differently (injected, frozen).
+   */
+  function holdUntil(req: IncomingMessage, res: ServerResponse, cameraId: string, clip: LlClip, request: ReloadRequest, c: LlCounters, answer: () => void): void {
+    const timeoutMs = opts.blockingTimeoutMs ?? 3 * targetDurationOf(clip) * 1000;
+    const deadline = Date.now() + timeoutMs;
+    let entry: Held | null = null;
+    const finish = () => {
+      if (entry) {
+        if (entry.timer !== null) clearTimeout(entry.timer);
+        held.delete(entry);
+        entry = null;
+      }
+    };
+    const attempt = () => {
+      // (also called from setFault, with the timer still armed)
+      if (entry && entry.timer !== null) clearTimeout(entry.timer);
+      if (entry) entry.timer = null;
+      if (closed || res.destroyed) return finish();
+      if (faults.get(cameraId) === 'http404') {
+        finish();
+        return send(req, res, 404, 'camera offline (fault)\n');
+      }
+      const d = blockingReload(clip, startedAt, clockOf(cameraId), request);
+      if (d.kind === 'bad') {
+        finish();
+        c.refused++;
+        return send(req, res, 400, `${d.reason}\n`);
+      }
+      const left = deadline - Date.now();
+      if (d.kind === 'ready' || left <= 0) {
+        finish();
+        if (d.kind !== 'ready') c.timedOut++;
+        return answer();
+      }
+      if (!entry) {
+        c.held++;
+        entry = { cameraId, res, timer: null, retry: attempt };
+        held.add(entry);
+        res.on('close', finish);
+      }
+      entry.timer = setTimeout(attempt, Math.max(1, Math.min(d.untilMs - clockOf(cameraId), left)));
+    };
+    attempt();
+  }
+
+  function serveLlFile(req: IncomingMessage, res: ServerResponse, variant: string, file: string, cam: string | null): void {
+    const v = llVariants.get(variant);
+    if (!v || !v.files.has(file)) return send(req, res, 404, 'no such part or segment\n');
+    if (cam !== null) {
+      const c = counters(cam);
+      if (file.startsWith('part_')) c.parts++;
+      else c.segments++;
+    }
+    serveSegment(req, res, v, file, cam);
+  }
+
   function route(req: IncomingMessage, res: ServerResponse, rawPath: string, rawQuery: string): void {
     if (closed) return send(req, res, 503, 'shutting down\n');
     if (req.method === 'OPTIONS') {
@@ -279,6 +454,19 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
       const id = m ? safeDecode(m[1]) : null;
       if (id === null || !isValidCameraId(id)) return send(req, res, 400, 'bad camera id\n');
       return parts[0] === 'live' ? serveLive(req, res, id) : serveVod(req, res, id, query);
+    }
+    if (parts[0] === LL && parts.length === 2) {
+      const m = /^(.+)\.m3u8$/.exec(parts[1]);
+      const id = m ? safeDecode(m[1]) : null;
+      if (id === null || !isValidCameraId(id)) return send(req, res, 400, 'bad camera id\n');
+      return serveLl(req, res, id, query);
+    }
+    if (parts[0] === LL && parts[1] === 'seg' && parts.length === 4) {
+      const [, , variant, file] = parts;
+      if (!NAME_RE.test(variant) || !FILE_RE.test(file)) return send(req, res, 400, 'bad segment path\n');
+      const cam = query.get('cam');
+      if (cam !== null && !isValidCameraId(cam)) return send(req, res, 400, 'bad camera id\n');
+      return serveLlFile(req, res, variant, file, cam);
     }
     if (parts[0] === 'seg' && parts.length === 3) {
       const [, variant, file] = parts;
@@ -320,11 +508,22 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
       }
       frozenAt.delete(cameraId);
       for (const s of [...stalled]) if (s.cameraId === cameraId) s.release();
+      // held blocking reloads see the new state (thawed clock, 404) at once
+      for (const h of [...held]) if (h.cameraId === cameraId) h.retry();
     },
 
     variants() {
       ensureVariants();
       return [...names];
+    },
+
+    llVariants() {
+      ensureVariants();
+      return [...llNames];
+    },
+
+    llStats(cameraId) {
+      return { ...(llCounters.get(cameraId) ?? noCounters()) };
     },
 
     close() {
@@ -341,6 +540,18 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
           }
         } catch {
           s.res.destroy();
+        }
+      }
+      for (const h of [...held]) {
+        if (h.timer !== null) clearTimeout(h.timer);
+        held.delete(h);
+        try {
+          if (!h.res.headersSent) {
+            h.res.writeHead(503, { 'Access-Control-Allow-Origin': '*', Connection: 'close' });
+            h.res.end();
+          }
+        } catch {
+          h.res.destroy();
         }
       }
       bytes.clear();

@@ -1,6 +1,7 @@
 // Runs the video policy whenever the situation or the operator's choices change (at most every
 // `planIntervalMs`, and once a second so closed alarms let go of their tiles after the grace
-// period) and publishes the plan to the video store. New alarm → tiles open, nobody clicks.
+// period) and publishes the plan to the video store. New alarm → tiles open, nobody clicks: a new
+// alarm is planned for at once, never held back by the throttle (that is for everything else).
 import { planVideoWall, type VideoTile } from '../../../core/video/policy';
 import { useStore } from '../state/store';
 import type { VideoWallConfig } from './config';
@@ -21,6 +22,12 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
   let lastPlanAt = -Infinity;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
+  /** open incidents the last plan saw */
+  let planned = new Set<string>();
+  const hasNewAlarm = () => {
+    for (const [id, inc] of useStore.getState().incidents) if (inc.status === 'open' && !planned.has(id)) return true;
+    return false;
+  };
 
   const plan = () => {
     if (timer !== null) clearTimeout(timer);
@@ -29,6 +36,7 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
     lastPlanAt = performance.now();
     const s = useStore.getState();
     const v = useVideoStore.getState();
+    planned = new Set([...s.incidents.values()].filter((i) => i.status === 'open').map((i) => i.id));
     const tiles = planVideoWall({
       now: Date.now() + skew,
       incidents: s.incidents.values(),
@@ -57,7 +65,8 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
 
   const unsubSituation = useStore.subscribe((s, prev) => {
     if (s.now !== prev.now && s.now > 0) skew = s.now - Date.now();
-    if (s.incidents !== prev.incidents || s.cameras !== prev.cameras || s.kiosks !== prev.kiosks) schedule();
+    if (s.incidents !== prev.incidents && hasNewAlarm()) plan();
+    else if (s.incidents !== prev.incidents || s.cameras !== prev.cameras || s.kiosks !== prev.kiosks) schedule();
   });
   const unsubVideo = useVideoStore.subscribe((v, prev) => {
     if (v.inputsVersion !== prev.inputsVersion) schedule();

@@ -3,7 +3,7 @@
 // shows) and rebuild; media → recoverMediaError(), then swapAudioCodec()+recover, then rebuild;
 // anything else fatal → rebuild. A watchdog rebuilds when the picture stops moving. Closing leaves
 // nothing behind: hls destroyed, the <video> emptied (src removed + load()) and removed.
-import Hls, { ErrorTypes, Events, type ErrorData, type HlsConfig } from 'hls.js';
+import Hls, { ErrorTypes, Events, type ErrorData, type HlsConfig, type LevelDetails } from 'hls.js';
 import hlsWorkerUrl from 'hls.js/dist/hls.worker.js?url';
 import { alignReload, newReloadAlign, type ReloadAlign } from './reload-align';
 import { backoffMs, recoveryFor, type FatalKind, type MediaRecoveryState } from './helpers';
@@ -13,6 +13,9 @@ export const LIVE_TUNING: Partial<HlsConfig> = {
   enableWorker: true,
   // the ESM build cannot inline its worker: one shared worker script for every tile
   workerPath: hlsWorkerUrl,
+  // LL-HLS parts and blocking reloads where the server offers them; the target latency then comes
+  // from the playlist's PART-HOLD-BACK (TilePlayer sets it: liveSyncDurationCount below would
+  // otherwise override it and keep an LL stream as far behind as a segment-based one)
   lowLatencyMode: true,
   // Start and stay just over one segment behind the newest listed one (hls.js default: 3). With
   // reloads aligned to the next segment (reload-align.ts) one segment of buffer is all it takes
@@ -95,6 +98,8 @@ export interface PlayerStats {
   /** live playlist reloads re-scheduled to when the next segment was due, and reloads that came too early */
   alignedReloads: number;
   earlyReloads: number;
+  /** the stream is LL-HLS and hls.js plays it as such: parts listed in its newest playlist, blocking reloads, target latency (s) */
+  lowLatency: { parts: number; partTargetSec: number; canBlockReload: boolean; targetLatencySec: number | null } | null;
 }
 
 export interface PlayerOptions {
@@ -166,6 +171,7 @@ export class TilePlayer {
       recentErrors: [],
       alignedReloads: 0,
       earlyReloads: 0,
+      lowLatency: null,
     };
   }
 
@@ -206,6 +212,7 @@ export class TilePlayer {
     this.s.latencySec = this.latency();
     this.s.alignedReloads = this.align.aligned;
     this.s.earlyReloads = this.align.early;
+    this.s.lowLatency = this.lowLatency();
     return { ...this.s, recentErrors: [...this.s.recentErrors] };
   }
 
@@ -231,6 +238,12 @@ export class TilePlayer {
     if (!this.live || !this.hls || this.s.firstFrameAt === null) return null;
     const d = this.hls.playingDate;
     return d ? (Date.now() - d.getTime()) / 1000 : null;
+  }
+
+  private lowLatency(): PlayerStats['lowLatency'] {
+    const d = this.live ? this.hls?.latestLevelDetails : null;
+    if (!d?.partList?.length || !this.hls) return null;
+    return { parts: d.partList.length, partTargetSec: d.partTarget, canBlockReload: d.canBlockReload, targetLatencySec: this.hls.targetLatency };
   }
 
   private build(): void {
@@ -265,9 +278,20 @@ export class TilePlayer {
     });
     hls.on(Events.ERROR, (_e, data) => this.onError(hls, data));
     if (this.live) {
+      // An LL-HLS stream: aim at the server's PART-HOLD-BACK (our liveSyncDurationCount would win
+      // otherwise). Set before hls.js picks its start position, which it does on the first
+      // LEVEL_LOADED (a multivariant playlist has no details here: the first LEVEL_LOADED sets it
+      // then, and hls.js catches up).
+      const honourPartHoldBack = (d: LevelDetails | undefined) => {
+        if (d?.partList?.length && d.partHoldBack > 0 && hls.config.liveSyncDuration !== d.partHoldBack) hls.targetLatency = d.partHoldBack;
+      };
+      hls.on(Events.MANIFEST_LOADED, (_e, data) => honourPartHoldBack(data.levels[0]?.details));
       // reload the playlist when the next segment is due, not whenever (reload-align.ts)
       hls.on(Events.LEVEL_LOADED, (_e, data) => {
         const d = data.details;
+        honourPartHoldBack(d);
+        // blocking reloads: the server answers when the next part exists, nothing to align
+        if (d.canBlockReload) return;
         const last = d.fragments[d.fragments.length - 1];
         if (!last) return;
         const at = alignReload(
