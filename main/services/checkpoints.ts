@@ -1,15 +1,68 @@
 // Keeps the situation's checkpoint in the data folder (--data DIR): loads it at start, saves it
 // every `intervalMs` when something changed, and once more on a clean shutdown. A file that cannot
 // be read is moved aside (never deleted: it may be evidence) and the wall starts empty; a failed
-// save is reported in health and tried again next time. Nothing here stops the wall.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// save is reported in health and tried again next time. One wall per folder (situation.lock): a
+// second one loads what is there but never saves over it. Nothing here stops the wall.
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { CheckpointHealth } from '../../core/contract.js';
 import { checkpointOf, restoreCheckpoint } from '../../core/situation/checkpoint.js';
 import type { SituationService } from './situation-service.js';
 
 export const CHECKPOINT_FILE = 'situation.json';
+export const LOCK_FILE = 'situation.lock';
+
+/** data folders this process holds (two hosts in one process share a pid) */
+const heldHere = new Set<string>();
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * One wall per data folder: two (an Electron and a web shell, say) would overwrite each other's
+ * checkpoint. The lock names its process; one left by a process that is gone is taken over.
+ * Returns null when taken, else who holds it.
+ */
+function takeLock(dir: string): string | null {
+  const path = join(dir, LOCK_FILE);
+  const key = resolve(dir);
+  if (heldHere.has(key)) return `another wall in this process (pid ${process.pid})`;
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  try {
+    writeFileSync(path, mine, { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    let holder: { pid?: unknown; host?: unknown } = {};
+    try {
+      holder = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      // unreadable lock: treated as left behind
+    }
+    const pid = typeof holder.pid === 'number' ? holder.pid : null;
+    const sameHost = holder.host === undefined || holder.host === hostname();
+    if (pid !== null && pid !== process.pid && (!sameHost || alive(pid))) return `process ${pid}${sameHost ? '' : ` on ${String(holder.host)}`}`;
+    writeFileSync(path, mine);
+  }
+  heldHere.add(key);
+  return null;
+}
+
+function releaseLock(dir: string): void {
+  heldHere.delete(resolve(dir));
+  try {
+    unlinkSync(join(dir, LOCK_FILE));
+  } catch {
+    // already gone
+  }
+}
 
 export interface Checkpoints {
   health(): CheckpointHealth;
@@ -23,26 +76,36 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
   const path = join(dir, CHECKPOINT_FILE);
   const health: CheckpointHealth = { path, restored: null, lastSavedAt: null, saves: 0, error: null };
   let usable = true;
+  let locked = false;
   try {
     mkdirSync(dir, { recursive: true });
+    const holder = takeLock(dir);
+    if (holder === null) locked = true;
+    else {
+      // still load what is there (read-only), never save over the other wall's state
+      usable = false;
+      health.error = `the data folder ${dir} is in use by ${holder}: this wall does not save its state there`;
+    }
   } catch (e) {
     usable = false;
     health.error = `cannot use the data folder ${dir}: ${(e as Error).message}`;
   }
 
-  if (usable && existsSync(path)) {
+  // a wall that does not hold the folder still loads what is there, and never moves it
+  const folderReadable = locked || health.error?.startsWith('the data folder') === true;
+  if (folderReadable && existsSync(path)) {
     let problem: string | null = null;
     try {
       const restored = restoreCheckpoint(situation.state, JSON.parse(readFileSync(path, 'utf8')));
       if (restored.ok) {
         const r = restored.report;
         health.restored = { incidents: r.incidents, units: r.units, kiosks: r.kiosks, cameras: r.cameras, skipped: r.skippedCount, savedAt: r.savedAt, at: now() };
-        if (r.skippedCount) health.error = `checkpoint: left out ${r.skippedCount} bad entries (first: ${r.skipped[0].list}[${r.skipped[0].index}] ${r.skipped[0].reason})`;
+        if (r.skippedCount && locked) health.error = `checkpoint: left out ${r.skippedCount} bad entries (first: ${r.skipped[0].list}[${r.skipped[0].index}] ${r.skipped[0].reason})`;
       } else problem = restored.error;
     } catch (e) {
       problem = (e as Error).message;
     }
-    if (problem !== null) {
+    if (problem !== null && locked) {
       const aside = `${path}.unreadable-${now()}`;
       try {
         renameSync(path, aside);
@@ -88,14 +151,18 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
     async close() {
       if (timer) clearInterval(timer);
       await inFlight;
-      if (!usable || intervalMs <= 0 || situation.inputsApplied === savedVersion) return;
       try {
-        const version = situation.inputsApplied;
-        writeFileSync(tmp, text());
-        renameSync(tmp, path);
-        saved(version);
+        if (usable && intervalMs > 0 && situation.inputsApplied !== savedVersion) {
+          const version = situation.inputsApplied;
+          writeFileSync(tmp, text());
+          renameSync(tmp, path);
+          saved(version);
+        }
       } catch (e) {
         failed(e);
+      } finally {
+        if (locked) releaseLock(dir);
+        locked = false;
       }
     },
   };

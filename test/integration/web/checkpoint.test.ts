@@ -1,7 +1,7 @@
 // A wall that restarts comes back with its board: the situation checkpoint in --data DIR, through
 // the real host, a real broker, the real HTTP API and the operator's acknowledgement over the bridge.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -103,6 +103,41 @@ describe('situation checkpoint in the data folder', () => {
     expect(h.checkpoint?.restored).toBeNull();
     expect(wall.host.situation.state.incidents.size).toBe(0);
     expect(readdirSync(dir).some((f) => /^situation\.json\.unreadable-\d+$/.test(f))).toBe(true);
+    await stopWall(wall);
+  });
+
+  it('lets one wall at a time keep a data folder; a second one reads it but never saves over it', async () => {
+    const dir = tempDir();
+    const first = await startWall(dir);
+    const client = await connectClient(first.host.brokerUrl);
+    await publish(client, `${P}/alarms/110`, { id: 'LK-1', ts: Date.now(), kind: 'fight', lat: 26.08, lon: 119.3, title: '打架' });
+    await waitFor(() => (first.host.health().checkpoint?.saves ?? 0) > 0, 5000, 'first save');
+    const second = await startWall(dir);
+    expect(second.host.health().checkpoint?.error).toMatch(/in use by another wall in this process/);
+    expect(second.host.situation.state.incidents.has('LK-1')).toBe(true); // read, not taken
+    const secondClient = await connectClient(second.host.brokerUrl);
+    await publish(secondClient, `${P}/alarms/110`, { id: 'LK-2', ts: Date.now(), kind: 'theft', lat: 26.04, lon: 119.28, title: '盗窃' });
+    await waitFor(() => second.host.situation.state.incidents.has('LK-2'), 5000, 'second wall got its alarm');
+    await secondClient.endAsync();
+    await stopWall(second);
+    expect(second.host.health().checkpoint?.saves).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'situation.json'), 'utf8')).incidents.map((i: { id: string }) => i.id)).toEqual(['LK-1']);
+    await client.endAsync();
+    await stopWall(first);
+    expect(existsSync(join(dir, 'situation.lock'))).toBe(false);
+    // the folder is free again
+    const third = await startWall(dir);
+    expect(third.host.health().checkpoint).toMatchObject({ error: null, restored: { incidents: 1 } });
+    await stopWall(third);
+  });
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const dir = tempDir();
+    // a pid far above any Linux pid_max: no such process
+    writeFileSync(join(dir, 'situation.lock'), JSON.stringify({ pid: 2 ** 30, host: hostname(), since: '2026-11-26T00:00:00Z' }));
+    const wall = await startWall(dir);
+    expect(wall.host.health().checkpoint?.error).toBeNull();
+    expect(JSON.parse(readFileSync(join(dir, 'situation.lock'), 'utf8')).pid).toBe(process.pid);
     await stopWall(wall);
   });
 
