@@ -5,6 +5,8 @@ import { useStore } from './state/store';
 /** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
 export interface DrawStats {
   redraws: number;
+  /** of which the alarm canvas alone (incidents, SOS kiosks, the search highlight) */
+  alertRedraws?: number;
   /** ms one redraw costs beyond an ordinary frame */
   redrawCost: number;
   /** ms between routine redraws */

@@ -1,4 +1,5 @@
-// The map: maplibre draws the grid basemap, a deck.gl overlay draws the situation on top.
+// The map: maplibre draws the grid basemap, two deck.gl overlays draw the situation on top (alarms
+// on a canvas of their own, above the rest).
 // Layers are rebuilt from the store at most ~10 times a second outside React, so a stream of
 // deltas never re-renders components.
 import { MapboxOverlay } from '@deck.gl/mapbox';
@@ -18,7 +19,7 @@ import { expansionZoom, type Cluster } from './cluster';
 import { gridCatalog, GridMeasures, levelForZoom, maxAtLevel, niceBreaks, type MeasureSources } from './gridStats';
 import { sharedIconAtlas } from './icons';
 import { RedrawBudget } from './redrawBudget';
-import { buildLayers, CLUSTER_RADIUS_PX, type GridLayerInput, type MapViewInfo } from './layers';
+import { buildLayers, CLUSTER_RADIUS_PX, type GridLayerInput, type MapViewInfo, splitLayers } from './layers';
 import { buildStyle, GRID_LAYER_IDS } from './style';
 import { tooltipText } from './tooltip';
 import { setDebugHandles } from '../debug';
@@ -84,7 +85,10 @@ export function MapView() {
       unitsVersion: s.unitsVersion,
       now: Date.now(),
     });
+    // Two overlays, two canvases: `base` (grids, kiosks, units, labels) below, `alerts` (incidents,
+    // SOS kiosks, the search highlight) above, so an alarm or a pulse repaints only the latter.
     let overlay: MapboxOverlay | null = null;
+    let alertOverlay: MapboxOverlay | null = null;
     let disposed = false;
     let trails: TrailSegments | null = null;
     // the unit table version the units layer was last given, and when
@@ -94,6 +98,9 @@ export function MapView() {
     const budget = new RedrawBudget();
     let lastDrawAt = 0;
     let redraws = 0;
+    let alertRedraws = 0;
+    /** the debug hook's view of both decks as one (tests and benchmarks read layers and pick) */
+    let combined: unknown = null;
     let rafId = 0;
     const onRaf = (t: number) => {
       budget.frame(t);
@@ -105,9 +112,23 @@ export function MapView() {
     let trailsShowOffline = false;
     let lastKey = '';
     let lastRefs: unknown[] = [];
+    let lastAlertKey = '';
+    let lastAlertRefs: unknown[] = [];
 
     const onPickIncident = (id: string) => useStore.getState().select(id, false);
-    const onPickGrid = (id: string) => useStore.getState().selectGrid(id);
+    const alertDeck = () => (alertOverlay as unknown as { _deck?: { pickObject(o: { x: number; y: number; radius?: number }): unknown } } | null)?._deck ?? null;
+    /** an alarm marker (on the canvas above) at this pixel: it, not what lies below, was meant */
+    const alertAt = (x: number, y: number) => {
+      try {
+        return alertDeck()?.pickObject({ x, y, radius: 2 }) != null;
+      } catch {
+        return false;
+      }
+    };
+    const onPickGrid = (id: string, at?: { x: number; y: number }) => {
+      if (at && alertAt(at.x, at.y)) return;
+      useStore.getState().selectGrid(id);
+    };
     const onPickCluster = (c: Cluster<Incident>) => {
       // fly to where the cluster opens up (its members no longer all merge)
       const zoom = expansionZoom(c.members, map.getZoom(), CLUSTER_RADIUS_PX * scale) + 0.01;
@@ -115,56 +136,80 @@ export function MapView() {
       map.flyTo({ center: [(w + e) / 2, (s + n) / 2], zoom, speed: 1.8, essential: true });
     };
 
+    const tooltip = (info: { layer?: { id: string } | null; object?: unknown; index: number }) => {
+      const text = tooltipText(info.layer?.id, info.object, info.index, {
+        t: (k, o) => tRef.current(k, o),
+        language: langRef.current,
+        now: Date.now(),
+        unitAt: (i) => useStore.getState().units.units[i],
+        gridFigures: (id) => measures.figures(id, measureSources(useStore.getState()), catalog),
+      });
+      return text ? { text, className: 'map-tooltip' } : null;
+    };
     const mountOverlay = () => {
-      const mine = new MapboxOverlay({
+      const deviceProps = { webgl: overlayContextAttributes(webglProbe().software) };
+      const watchLoss = (mine: MapboxOverlay) => (device: { lost: Promise<unknown> }) => {
+        void device.lost.then(() => {
+          if (overlay === mine || alertOverlay === mine) onContextLost();
+        });
+      };
+      const base: MapboxOverlay = new MapboxOverlay({
         interleaved: false,
-        deviceProps: { webgl: overlayContextAttributes(webglProbe().software) },
+        deviceProps,
         layers: [],
-        getTooltip: (info) => {
-          const text = tooltipText(info.layer?.id, info.object, info.index, {
-            t: (k, o) => tRef.current(k, o),
-            language: langRef.current,
-            now: Date.now(),
-            unitAt: (i) => useStore.getState().units.units[i],
-            gridFigures: (id) => measures.figures(id, measureSources(useStore.getState()), catalog),
-          });
-          return text ? { text, className: 'map-tooltip' } : null;
-        },
+        // the canvas above answers for its own markers
+        getTooltip: (info) => (info.picked && alertAt(info.x, info.y) ? null : tooltip(info)),
         onAfterRender: () => {
           redraws++;
+          // routine redraws (units moving) are what the budget spaces out
           budget.rendered(performance.now());
         },
-        onDeviceInitialized: (device) => {
-          void device.lost.then(() => {
-            if (overlay === mine) onContextLost();
-          });
-        },
+        onDeviceInitialized: (device) => watchLoss(base)(device),
       });
-      overlay = mine;
-      map.addControl(mine);
+      const alerts: MapboxOverlay = new MapboxOverlay({
+        interleaved: false,
+        deviceProps,
+        layers: [],
+        getTooltip: tooltip,
+        onAfterRender: () => {
+          redraws++;
+          alertRedraws++;
+        },
+        onDeviceInitialized: (device) => watchLoss(alerts)(device),
+      });
+      overlay = base;
+      alertOverlay = alerts;
+      // added second: its canvas lies above the base one
+      map.addControl(base);
+      map.addControl(alerts);
       lastKey = '';
       lastRefs = [];
+      lastAlertKey = '';
+      lastAlertRefs = [];
+      combined = null;
     };
     const onContextLost = () => {
-      // luma.gl does not restore a lost context: throw the deck away and make a new one.
-      console.warn('deck.gl WebGL context lost; remounting the overlay');
-      const old = overlay;
+      // luma.gl does not restore a lost context: throw both decks away and make new ones.
+      console.warn('deck.gl WebGL context lost; remounting the overlays');
+      const old = [overlay, alertOverlay];
       overlay = null;
-      if (old) {
+      alertOverlay = null;
+      for (const o of old) {
+        if (!o) continue;
         try {
-          map.removeControl(old);
+          map.removeControl(o);
         } catch {
           /* already gone */
         }
       }
       setTimeout(() => {
-        if (!disposed) mountOverlay();
+        if (!disposed && !overlay) mountOverlay();
       }, 250);
     };
     mountOverlay();
 
     const frame = () => {
-      if (!overlay) return;
+      if (!overlay || !alertOverlay) return;
       const s: WallState = useStore.getState();
       const now = Date.now();
       const time = performance.now();
@@ -218,16 +263,18 @@ export function MapView() {
           useStore.getState().setGridLegend({ fill, level, breaks, max });
         }
       }
-      const key = [unitsShown, trailsVersion, s.selectedId, langRef.current, Math.floor(now / 60_000), view.key, grid?.version, s.selectedGridId].join('|');
-      const refs = [s.incidents, s.kiosks, s.cameras, s.layers, s.highlight];
-      const changed = key !== lastKey || !refs.every((r, i) => r === lastRefs[i]);
+      // what each canvas depends on; one repaints without the other
+      const key = [unitsShown, trailsVersion, langRef.current, view.key, grid?.version, s.selectedGridId].join('|');
+      const refs = [s.kiosks, s.cameras, s.layers, s.highlight];
+      const alertKey = [s.selectedId, langRef.current, Math.floor(now / 60_000), view.key].join('|');
+      const alertRefs = [s.incidents, s.kiosks, s.layers, s.highlight];
+      const baseChanged = key !== lastKey || !refs.every((r, i) => r === lastRefs[i]);
+      const alertsChanged = alertKey !== lastAlertKey || !alertRefs.every((r, i) => r === lastAlertRefs[i]);
       // nothing changed and no animation due: no redraw
-      if (!changed && !(animating && due)) return;
-      lastKey = key;
-      lastRefs = refs;
-      lastDrawAt = time;
-      overlay.setProps({
-        layers: buildLayers({
+      const pulse = animating && due;
+      if (!baseChanged && !alertsChanged && !pulse) return;
+      const { base, alerts } = splitLayers(
+        buildLayers({
           incidents: s.incidents,
           kiosks: s.kiosks,
           cameras: s.cameras,
@@ -250,7 +297,20 @@ export function MapView() {
           onPickCluster,
           onPickGrid,
         }),
-      });
+      );
+      // a new layer list always repaints its canvas: hand each only what changed
+      if (baseChanged) {
+        lastKey = key;
+        lastRefs = refs;
+        lastDrawAt = time;
+        overlay.setProps({ layers: base });
+      }
+      if (alertsChanged || pulse) {
+        lastAlertKey = alertKey;
+        lastAlertRefs = alertRefs;
+        if (!baseChanged) lastDrawAt = time;
+        alertOverlay.setProps({ layers: alerts });
+      }
     };
     const timer = setInterval(frame, FRAME_MS);
     // deltas and selection changes show at once rather than on the next tick
@@ -279,11 +339,31 @@ export function MapView() {
     });
     // a finished move re-chooses labels and clusters at once
     map.on('moveend', () => frame());
+    type DebugDeck = { props: { layers: unknown[] }; pickObject(o: unknown): unknown; redraw(reason?: unknown): void };
+    const deckOf = (o: MapboxOverlay | null) => (o as unknown as { _deck?: DebugDeck } | null)?._deck ?? null;
     setDebugHandles({
       map: () => map,
-      deck: () => (overlay as unknown as { _deck?: unknown } | null)?._deck ?? null,
+      // both decks as one: layers in drawing order, picking from the top canvas down
+      deck: () => {
+        const b = deckOf(overlay);
+        const a = deckOf(alertOverlay);
+        if (!b || !a) return null;
+        combined ??= {
+          get props() {
+            return { layers: [...(deckOf(overlay)?.props.layers ?? []), ...(deckOf(alertOverlay)?.props.layers ?? [])] };
+          },
+          pickObject: (o: unknown) => a.pickObject(o) ?? b.pickObject(o),
+          redraw: (reason?: unknown) => {
+            b.redraw(reason);
+            a.redraw(reason);
+          },
+          base: b,
+          alerts: a,
+        };
+        return combined;
+      },
       overlay: () => overlay,
-      stats: () => ({ redraws, redrawCost: budget.cost(), intervalMs: budget.intervalMs() }),
+      stats: () => ({ redraws, alertRedraws, redrawCost: budget.cost(), intervalMs: budget.intervalMs() }),
     });
     setWallMap(map);
 

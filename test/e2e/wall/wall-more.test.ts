@@ -254,6 +254,71 @@ describe('the map wall, grids, clusters and search', () => {
     await panel.waitFor({ state: 'detached' });
   });
 
+  it('gives a click and a hover on an alarm marker to the alarm, not the grid beneath (two canvases, one answer)', async () => {
+    const viewBefore = await page.evaluate(() => {
+      const map = window.__watchfloor!.map()!;
+      const c = map.getCenter();
+      return { center: [c.lng, c.lat] as [number, number], zoom: map.getZoom() };
+    });
+    await page.evaluate(() => window.__watchfloor!.map()!.jumpTo({ center: [119.2962, 26.0805], zoom: 15 }));
+    // a spot where the lower canvas has a grid and nothing else (no kiosk, no unit)
+    const spot = await page.waitForFunction(
+      () => {
+        const w = window.__watchfloor!;
+        const map = w.map()!;
+        const d = w.deck() as { base: { pickObject(o: object): { layer: { id: string } } | null } } | null;
+        if (!d) return null;
+        for (let i = 0; i < 40; i++) {
+          const x = 300 + (i % 8) * 120;
+          const y = 250 + Math.floor(i / 8) * 110;
+          if (d.base.pickObject({ x, y, radius: 12 })?.layer.id === 'grid-fill') {
+            const ll = map.unproject([x, y]);
+            return [ll.lng, ll.lat];
+          }
+        }
+        return null;
+      },
+      null,
+      { timeout: 15_000, polling: 250 },
+    );
+    const [lon, lat] = (await spot.jsonValue()) as [number, number];
+    await publish(`${PREFIX}/alarms/110`, { id: 'pick-1', ts: Date.now(), kind: 'fight', priority: 1, lat, lon, title: '两层画布点选测试' });
+    // polled until the alarm canvas has drawn it
+    const handle = await page.waitForFunction(
+      ([lon, lat]) => {
+        const w = window.__watchfloor!;
+        const map = w.map()!;
+        const d = w.deck() as { alerts: { pickObject(o: object): { layer: { id: string }; object: { id?: string } } | null }; base: { pickObject(o: object): { layer: { id: string } } | null } } | null;
+        if (!d) return null;
+        const p = map.project([lon, lat]);
+        const top = d.alerts.pickObject({ x: p.x, y: p.y, radius: 2 });
+        const below = d.base.pickObject({ x: p.x, y: p.y, radius: 2 });
+        if (top?.layer.id !== 'incidents' || top.object.id !== 'pick-1' || below?.layer.id !== 'grid-fill') return null;
+        const r = map.getCanvas().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      },
+      [lon, lat],
+      { timeout: 15_000, polling: 250 },
+    );
+    const at = (await handle.jsonValue()) as { x: number; y: number };
+    await page.mouse.move(at.x - 40, at.y - 40);
+    await page.mouse.move(at.x, at.y);
+    // exactly one tooltip, the alarm's
+    await page.waitForFunction(() => [...document.querySelectorAll('.map-tooltip, .deck-tooltip')].some((t) => (t as HTMLElement).style.display !== 'none' && t.textContent?.includes('两层画布点选测试')), null, { timeout: 5_000 });
+    await page.waitForTimeout(300);
+    const shown = await page.evaluate(() => [...document.querySelectorAll('.map-tooltip, .deck-tooltip')].filter((t) => (t as HTMLElement).style.display !== 'none' && (t.textContent ?? '').trim() !== '').map((t) => t.textContent));
+    expect(shown).toHaveLength(1);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction(() => window.__watchfloor!.store().selectedId === 'pick-1', null, { timeout: 3_000 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => window.__watchfloor!.store().selectedGridId)).toBeNull();
+    await expect(page.locator('[data-testid="grid-panel"]').count()).resolves.toBe(0);
+    await page.keyboard.press('Escape');
+    await publish(`${PREFIX}/alarms/110`, { id: 'pick-1', ts: Date.now(), kind: 'fight', priority: 1, lat, lon, title: '两层画布点选测试', status: 'closed' });
+    await page.mouse.move(5, 5);
+    await page.evaluate((v) => window.__watchfloor!.map()!.jumpTo(v), viewBefore);
+  });
+
   it('clusters nearby incidents when zoomed out, coloured by the most urgent, and opens them on click', async () => {
     const [lon, lat] = [119.2826, 26.0425]; // 万达广场
     const kinds = ['fight', 'drugs', 'mental', 'urban', 'traffic'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Kiosk } from '../../../core/domain';
-import { ageFade, areaLabelsAt, buildLayers, chooseLabels, incidentColor, kioskColor, type LayerInput, type MapViewInfo, phaseAt } from '../../../renderer/src/map/layers';
+import { ageFade, ALERT_LAYER_IDS, areaLabelsAt, buildLayers, chooseLabels, incidentColor, kioskColor, type LayerInput, type MapViewInfo, phaseAt, splitLayers } from '../../../renderer/src/map/layers';
 import { gridCatalog, niceBreaks, countOpen } from '../../../renderer/src/map/gridStats';
 import { GRIDS } from './grid-fixture';
 import { DEFAULT_LAYERS } from '../../../renderer/src/state/store';
@@ -42,6 +42,23 @@ describe('buildLayers', () => {
     expect((pulse.props.data as { id: string }[]).map((i) => i.id)).toEqual(['a']);
     const labels = layers.find((l) => l.id === 'incident-labels')!;
     expect((labels.props as unknown as { characterSet: string }).characterSet).toBe('auto');
+  });
+
+  it('puts everything about alarms on the upper canvas and the rest below, each in drawing order', () => {
+    const layers = buildLayers(input());
+    const { base, alerts } = splitLayers(layers);
+    expect([...ids(base), ...ids(alerts)].sort()).toEqual(ids(layers).sort());
+    expect(ids(alerts)).toEqual(ids(layers).filter((id) => ALERT_LAYER_IDS.has(id)));
+    expect(ids(alerts)).toEqual(expect.arrayContaining(['incident-pulse', 'incidents', 'incident-labels']));
+    expect(ids(base)).toEqual(expect.arrayContaining(['units', 'kiosks']));
+    // an animation frame (the pulse) changes only what the upper canvas draws
+    const later = splitLayers(buildLayers({ ...input(), time: 800 }));
+    for (const [i, l] of later.base.entries()) {
+      const a = base[i].props as unknown as Record<string, unknown>;
+      const b = l.props as unknown as Record<string, unknown>;
+      const differs = Object.keys(b).filter((k) => typeof b[k] !== 'function' && JSON.stringify(b[k]) !== JSON.stringify(a[k]));
+      expect(differs, l.id).toEqual([]);
+    }
   });
 
   it('keeps data identities across animation frames, so only uniforms change', () => {
