@@ -74,33 +74,36 @@ export interface Checkpoints {
 
 export function startCheckpoints(situation: SituationService, dir: string, intervalMs: number, now: () => number = Date.now): Checkpoints {
   const path = join(dir, CHECKPOINT_FILE);
-  const health: CheckpointHealth = { path, restored: null, lastSavedAt: null, saves: 0, error: null };
-  let usable = true;
+  const health: Omit<CheckpointHealth, 'error'> = { path, restored: null, lastSavedAt: null, saves: 0 };
+  /** what went wrong at start (kept until a save fails), and with the last save */
+  let startProblem: string | null = null;
+  let saveProblem: string | null = null;
+  /** the folder exists (whoever holds it) */
+  let folderOpen = false;
+  /** this wall holds the folder's lock */
   let locked = false;
+  /** this wall may write its checkpoint */
+  let usable = false;
   try {
     mkdirSync(dir, { recursive: true });
     const holder = takeLock(dir);
-    if (holder === null) locked = true;
-    else {
-      // still load what is there (read-only), never save over the other wall's state
-      usable = false;
-      health.error = `the data folder ${dir} is in use by ${holder}: this wall does not save its state there`;
-    }
+    folderOpen = true;
+    locked = usable = holder === null;
+    // still load what is there (read-only), never save over the other wall's state
+    if (holder !== null) startProblem = `the data folder ${dir} is in use by ${holder}: this wall does not save its state there`;
   } catch (e) {
-    usable = false;
-    health.error = `cannot use the data folder ${dir}: ${(e as Error).message}`;
+    startProblem = `cannot use the data folder ${dir}: ${(e as Error).message}`;
   }
 
   // a wall that does not hold the folder still loads what is there, and never moves it
-  const folderReadable = locked || health.error?.startsWith('the data folder') === true;
-  if (folderReadable && existsSync(path)) {
+  if (folderOpen && existsSync(path)) {
     let problem: string | null = null;
     try {
       const restored = restoreCheckpoint(situation.state, JSON.parse(readFileSync(path, 'utf8')));
       if (restored.ok) {
         const r = restored.report;
         health.restored = { incidents: r.incidents, units: r.units, kiosks: r.kiosks, cameras: r.cameras, skipped: r.skippedCount, savedAt: r.savedAt, at: now() };
-        if (r.skippedCount && locked) health.error = `checkpoint: left out ${r.skippedCount} bad entries (first: ${r.skipped[0].list}[${r.skipped[0].index}] ${r.skipped[0].reason})`;
+        if (r.skippedCount && locked) startProblem = `checkpoint: left out ${r.skippedCount} bad entries (first: ${r.skipped[0].list}[${r.skipped[0].index}] ${r.skipped[0].reason})`;
       } else problem = restored.error;
     } catch (e) {
       problem = (e as Error).message;
@@ -109,10 +112,10 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
       const aside = `${path}.unreadable-${now()}`;
       try {
         renameSync(path, aside);
-        health.error = `checkpoint ${path} could not be loaded (${problem.slice(0, 200)}); moved to ${aside}, starting empty`;
+        startProblem = `checkpoint ${path} could not be loaded (${problem.slice(0, 200)}); moved to ${aside}, starting empty`;
       } catch (e) {
         usable = false;
-        health.error = `checkpoint ${path} could not be loaded (${problem.slice(0, 200)}) nor moved aside (${(e as Error).message}); not saving over it`;
+        startProblem = `checkpoint ${path} could not be loaded (${problem.slice(0, 200)}) nor moved aside (${(e as Error).message}); not saving over it`;
       }
     }
   }
@@ -125,10 +128,11 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
     savedVersion = version;
     health.lastSavedAt = now();
     health.saves++;
-    if (health.error?.startsWith('saving')) health.error = null;
+    saveProblem = null;
   };
   const failed = (e: unknown) => {
-    health.error = `saving ${path} failed: ${(e as Error).message}`;
+    saveProblem = `saving ${path} failed: ${(e as Error).message}`;
+    startProblem = null;
   };
 
   const save = async (): Promise<void> => {
@@ -146,7 +150,7 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
   const timer = usable && intervalMs > 0 ? setInterval(() => void save(), intervalMs) : null;
 
   return {
-    health: () => ({ ...health, restored: health.restored && { ...health.restored } }),
+    health: () => ({ ...health, restored: health.restored && { ...health.restored }, error: saveProblem ?? startProblem }),
     save,
     async close() {
       if (timer) clearInterval(timer);

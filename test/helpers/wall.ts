@@ -48,3 +48,17 @@ export async function openWall(browser: Browser, url: string, viewport: { width:
   await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 40_000 });
   return p;
 }
+
+/**
+ * Opens the wall for the video tests: bridge open, map loaded, the video debug hook installed.
+ * Only uncaught page errors are collected (a camera made to 404 logs console errors on purpose).
+ */
+export async function openVideoWall(browser: Browser, url: string, viewport: { width: number; height: number }, pageErrors: string[], timeouts = { connect: 10_000, map: 20_000 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: timeouts.connect });
+  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: timeouts.map });
+  await page.waitForFunction(() => !!(window as unknown as { __watchfloor?: { video?: unknown } }).__watchfloor?.video, null, { timeout: 5_000 });
+  return page;
+}

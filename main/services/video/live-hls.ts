@@ -528,31 +528,28 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
 
     close() {
       closed = true;
+      // held and stalled requests alike: 503 where nothing was sent yet, else cut
+      const release = (res: ServerResponse) => {
+        try {
+          if (!res.headersSent) {
+            res.writeHead(503, { 'Access-Control-Allow-Origin': '*', Connection: 'close' });
+            res.end();
+          } else {
+            res.destroy();
+          }
+        } catch {
+          res.destroy();
+        }
+      };
       for (const s of [...stalled]) {
         clearTimeout(s.timer);
         stalled.delete(s);
-        try {
-          if (!s.res.headersSent) {
-            s.res.writeHead(503, { 'Access-Control-Allow-Origin': '*', Connection: 'close' });
-            s.res.end();
-          } else {
-            s.res.destroy();
-          }
-        } catch {
-          s.res.destroy();
-        }
+        release(s.res);
       }
       for (const h of [...held]) {
         if (h.timer !== null) clearTimeout(h.timer);
         held.delete(h);
-        try {
-          if (!h.res.headersSent) {
-            h.res.writeHead(503, { 'Access-Control-Allow-Origin': '*', Connection: 'close' });
-            h.res.end();
-          }
-        } catch {
-          h.res.destroy();
-        }
+        release(h.res);
       }
       bytes.clear();
     },

@@ -101,6 +101,9 @@ export function MapView() {
     let alertRedraws = 0;
     /** the debug hook's view of both decks as one (tests and benchmarks read layers and pick) */
     let combined: unknown = null;
+    /** the Deck inside an overlay (MapboxOverlay keeps it private) */
+    type OverlayDeck = { props: { layers: unknown[] }; pickObject(o: { x: number; y: number; radius?: number }): unknown; redraw(reason?: unknown): void };
+    const deckOf = (o: MapboxOverlay | null) => (o as unknown as { _deck?: OverlayDeck } | null)?._deck ?? null;
     let rafId = 0;
     const onRaf = (t: number) => {
       budget.frame(t);
@@ -116,11 +119,10 @@ export function MapView() {
     let lastAlertRefs: unknown[] = [];
 
     const onPickIncident = (id: string) => useStore.getState().select(id, false);
-    const alertDeck = () => (alertOverlay as unknown as { _deck?: { pickObject(o: { x: number; y: number; radius?: number }): unknown } } | null)?._deck ?? null;
     /** an alarm marker (on the canvas above) at this pixel: it, not what lies below, was meant */
     const alertAt = (x: number, y: number) => {
       try {
-        return alertDeck()?.pickObject({ x, y, radius: 2 }) != null;
+        return deckOf(alertOverlay)?.pickObject({ x, y, radius: 2 }) != null;
       } catch {
         return false;
       }
@@ -148,7 +150,7 @@ export function MapView() {
     };
     const mountOverlay = () => {
       const deviceProps = { webgl: overlayContextAttributes(webglProbe().software) };
-      const watchLoss = (mine: MapboxOverlay) => (device: { lost: Promise<unknown> }) => {
+      const watchLoss = (mine: MapboxOverlay, device: { lost: Promise<unknown> }) => {
         void device.lost.then(() => {
           if (overlay === mine || alertOverlay === mine) onContextLost();
         });
@@ -164,7 +166,7 @@ export function MapView() {
           // routine redraws (units moving) are what the budget spaces out
           budget.rendered(performance.now());
         },
-        onDeviceInitialized: (device) => watchLoss(base)(device),
+        onDeviceInitialized: (device) => watchLoss(base, device),
       });
       const alerts: MapboxOverlay = new MapboxOverlay({
         interleaved: false,
@@ -175,7 +177,7 @@ export function MapView() {
           redraws++;
           alertRedraws++;
         },
-        onDeviceInitialized: (device) => watchLoss(alerts)(device),
+        onDeviceInitialized: (device) => watchLoss(alerts, device),
       });
       overlay = base;
       alertOverlay = alerts;
@@ -339,8 +341,6 @@ export function MapView() {
     });
     // a finished move re-chooses labels and clusters at once
     map.on('moveend', () => frame());
-    type DebugDeck = { props: { layers: unknown[] }; pickObject(o: unknown): unknown; redraw(reason?: unknown): void };
-    const deckOf = (o: MapboxOverlay | null) => (o as unknown as { _deck?: DebugDeck } | null)?._deck ?? null;
     setDebugHandles({
       map: () => map,
       // both decks as one: layers in drawing order, picking from the top canvas down
@@ -352,7 +352,7 @@ export function MapView() {
           get props() {
             return { layers: [...(deckOf(overlay)?.props.layers ?? []), ...(deckOf(alertOverlay)?.props.layers ?? [])] };
           },
-          pickObject: (o: unknown) => a.pickObject(o) ?? b.pickObject(o),
+          pickObject: (o: { x: number; y: number; radius?: number }) => a.pickObject(o) ?? b.pickObject(o),
           redraw: (reason?: unknown) => {
             b.redraw(reason);
             a.redraw(reason);

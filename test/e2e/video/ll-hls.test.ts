@@ -16,7 +16,7 @@ import type { WebShell } from '../../../main/web/server.js';
 import type { PlayerStats } from '../../../renderer/src/video/player';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
-import { GENERATED, startWallHost } from '../../helpers/wall.js';
+import { GENERATED, startWallHost, openVideoWall } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -59,12 +59,7 @@ beforeAll(async () => {
   }));
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
-  await page.goto(`${web.url}/?videoPerAlarm=1`);
-  await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
-  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
-  await page.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+  page = await openVideoWall(browser, `${web.url}/?videoPerAlarm=1`, { width: 1600, height: 900 }, pageErrors, { connect: 15_000, map: 30_000 });
 });
 
 afterAll(async () => {

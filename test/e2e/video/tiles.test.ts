@@ -12,7 +12,7 @@ import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
-import { startWallHost } from '../../helpers/wall.js';
+import { startWallHost, openVideoWall } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -70,12 +70,7 @@ beforeAll(async () => {
   ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
-  await page.goto(`${web.url}/?videoGraceMs=${GRACE_MS}`);
-  await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
-  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 20_000 });
-  await page.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+  page = await openVideoWall(browser, `${web.url}/?videoGraceMs=${GRACE_MS}`, { width: 1920, height: 1080 }, pageErrors);
 });
 
 afterAll(async () => {
