@@ -102,6 +102,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
   // PUBACKs are written one packet at a time; corking the socket for the rest of this turn
   // sends all the acknowledgements of one TCP read in a single write (a syscall per read, not
   // per message). They leave on the next turn, well inside any broker's retry interval.
+  let handlerFailures = 0;
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -115,7 +116,13 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     }
     const now = Date.now();
     health.lastMessageAt = now;
-    onMessage(topic, payload, now);
+    // a handler that throws must not take the MQTT client down with it: counted and reported
+    try {
+      onMessage(topic, payload, now);
+    } catch (e) {
+      handlerFailures++;
+      health.error = `message handler failed ${handlerFailures}×, last on ${topic.slice(0, 120)}: ${(e as Error).message}`;
+    }
   });
   client.on('error', (e) => {
     health.error = e.message;

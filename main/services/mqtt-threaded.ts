@@ -30,6 +30,8 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
   const readyWaiters: (() => void)[] = [];
   let closed: (() => void) | undefined;
   let workerError: string | null = null;
+  let handlerFailures = 0;
+  let handlerError: string | null = null;
 
   // Batches are processed in slices of at most SLICE_MS, yielding between slices, so the delta
   // and tick timers keep their cadence even when MQTT delivers faster than we can reduce.
@@ -43,8 +45,14 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
       const bytes = new Uint8Array(m.data);
       for (; queueHead < m.topics.length; queueHead++) {
         const i = queueHead;
-        // A view, not a copy: the pipeline reads it before the next message.
-        onMessage(m.topics[i], Buffer.from(bytes.buffer, m.offsets[i], m.offsets[i + 1] - m.offsets[i]), m.times[i]);
+        // A view, not a copy: the pipeline reads it before the next message. A handler that throws
+        // must not end the drain (nothing would restart it): the message is lost, counted, reported.
+        try {
+          onMessage(m.topics[i], Buffer.from(bytes.buffer, m.offsets[i], m.offsets[i + 1] - m.offsets[i]), m.times[i]);
+        } catch (e) {
+          handlerFailures++;
+          handlerError = `message handler failed ${handlerFailures}×, last on ${m.topics[i].slice(0, 120)}: ${(e as Error).message}`;
+        }
         if ((i & 63) === 63 && performance.now() > until) {
           queueHead++;
           setImmediate(drain);
@@ -89,7 +97,7 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
 
   return {
     threaded: true,
-    health: () => ({ ...health, connected: health.connected && !workerError, error: workerError ?? health.error }),
+    health: () => ({ ...health, connected: health.connected && !workerError, error: workerError ?? handlerError ?? health.error }),
     ready(timeoutMs = 10_000) {
       if (isReady) return Promise.resolve();
       return new Promise((resolve, reject) => {
