@@ -7,6 +7,8 @@
 // 1920×1080 for the empty page and the largest count); frame times come from requestAnimationFrame
 // timestamps in the page over BENCH_SECONDS (10 s). Each figure is printed as a ratio against the
 // empty page (no units) measured in the same run. Goal: 50,000 units at ≥ 90 % of its frame rate.
+// Beside each figure: how busy the page's main thread was (Chromium's TaskDuration) and how many
+// cores Chromium's GPU process used (/proc), which tells the page's own work from rasterizing.
 //
 // Part 2 — alarm → drawn latency while 10,000 location messages a second flow: BENCH_ALARMS (50)
 // alarms are published with mqtt.js; the page notes when each first appears in the deck.gl layer
@@ -22,11 +24,11 @@
 // llvmpipe, about 4× faster than headless SwiftShader) when Xvfb is installed; headless otherwise
 // (printed). The WebGL renderer string is printed with the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { parseConfig } from '../core/config.js';
 import type { UnitKind } from '../core/domain.js';
 import type { SituationInput } from '../core/inputs.js';
@@ -252,11 +254,46 @@ interface FrameStats {
   deckRedraws: number;
   /** the map's own estimate of one redraw's cost, ms */
   redrawCost: number;
+  /** share of the time the page's main thread was busy (all tasks), and in script */
+  mainBusy: number;
+  scriptBusy: number;
+  /** CPU used by the GPU process, in cores (1 = one core all the time) */
+  gpuCpu: number | null;
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
+/** CPU seconds used so far by Chromium's GPU process (where llvmpipe rasterizes), or null when not found. */
+function gpuProcessCpuSeconds(): number | null {
+  let total: number | null = null;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, in clock ticks (100 a second on Linux)
+      total = (total ?? 0) + (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+/** Seconds the page's main thread spent in tasks and in script so far (Chromium's Performance domain). */
+async function mainThreadSeconds(cdp: CDPSession): Promise<{ task: number; script: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0;
+  return { task: m('TaskDuration'), script: m('ScriptDuration') };
+}
+
 async function measureFrames(page: Page, seconds: number): Promise<FrameStats> {
+  // how busy the page's own thread is, so a frame-rate loss can be told apart from the page's work:
+  // what the main thread does not spend is spent by the GPU process (here: llvmpipe rasterizing)
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy0 = await mainThreadSeconds(cdp);
+  const gpu0 = gpuProcessCpuSeconds();
   const r = await page.evaluate(async (ms) => {
     const redrawn0 = window.__watchfloor!.stats()?.redraws ?? 0;
     const ts: number[] = [];
@@ -272,8 +309,22 @@ async function measureFrames(page: Page, seconds: number): Promise<FrameStats> {
     const st = window.__watchfloor!.stats();
     return { deltas, seconds: (ts[ts.length - 1] - ts[0]) / 1000, redrawn: (st?.redraws ?? 0) - redrawn0, redrawCost: st?.redrawCost ?? 0 };
   }, seconds * 1000);
+  const busy1 = await mainThreadSeconds(cdp);
+  const gpu1 = gpuProcessCpuSeconds();
+  await cdp.detach();
   const sorted = r.deltas.slice().sort((a, b) => a - b);
-  return { fps: r.deltas.length / r.seconds, p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), frames: r.deltas.length, deckRedraws: r.redrawn, redrawCost: r.redrawCost };
+  return {
+    fps: r.deltas.length / r.seconds,
+    p50: pct(sorted, 50),
+    p95: pct(sorted, 95),
+    p99: pct(sorted, 99),
+    frames: r.deltas.length,
+    deckRedraws: r.redrawn,
+    redrawCost: r.redrawCost,
+    mainBusy: (busy1.task - busy0.task) / r.seconds,
+    scriptBusy: (busy1.script - busy0.script) / r.seconds,
+    gpuCpu: gpu0 === null || gpu1 === null ? null : (gpu1 - gpu0) / r.seconds,
+  };
 }
 
 // ---------------------------------------------------------------- part 1
@@ -437,7 +488,7 @@ async function main(): Promise<void> {
       const row: FpsRow = { ...r, ratio: base ? r.fps / base.fps : r.units === 0 ? 1 : null };
       rows.push(row);
       console.log(
-        `  ${r.viewport.padEnd(9)} ${String(r.units).padStart(6)} units  ${r.fps.toFixed(1).padStart(5)} fps  (${row.ratio === null ? '   -' : `${(row.ratio * 100).toFixed(0).padStart(3)} %`} of empty)  frame p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms  deck redraws ${r.deckRedraws} (≈${r.redrawCost.toFixed(0)} ms each)  fixes/s ${r.fixesPerSecond}`,
+        `  ${r.viewport.padEnd(9)} ${String(r.units).padStart(6)} units  ${r.fps.toFixed(1).padStart(5)} fps  (${row.ratio === null ? '   -' : `${(row.ratio * 100).toFixed(0).padStart(3)} %`} of empty)  frame p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms  deck redraws ${r.deckRedraws}${r.deckRedraws > 0 ? ` (≈${r.redrawCost.toFixed(0)} ms each)` : ''}  main thread busy ${(r.mainBusy * 100).toFixed(0)} % (script ${(r.scriptBusy * 100).toFixed(0)} %)  GPU process ${r.gpuCpu === null ? '?' : r.gpuCpu.toFixed(2)} cores  fixes/s ${r.fixesPerSecond}`,
       );
     }
     const top = rows.find((r) => r.viewport === `${WIDE.width}x${WIDE.height}` && r.units === Math.max(...COUNTS));
@@ -458,7 +509,7 @@ async function main(): Promise<void> {
         headed: x.display !== null,
         feed: FEED,
         seconds: SECONDS,
-        fps: rows.map((r) => ({ viewport: r.viewport, units: r.units, fps: +r.fps.toFixed(1), ratio: r.ratio === null ? null : +r.ratio.toFixed(3), p50: +r.p50.toFixed(1), p95: +r.p95.toFixed(1), p99: +r.p99.toFixed(1), deckRedraws: r.deckRedraws, redrawCostMs: Math.round(r.redrawCost), fixesPerSecond: r.fixesPerSecond })),
+        fps: rows.map((r) => ({ viewport: r.viewport, units: r.units, fps: +r.fps.toFixed(1), ratio: r.ratio === null ? null : +r.ratio.toFixed(3), p50: +r.p50.toFixed(1), p95: +r.p95.toFixed(1), p99: +r.p99.toFixed(1), deckRedraws: r.deckRedraws, redrawCostMs: Math.round(r.redrawCost), mainBusy: +r.mainBusy.toFixed(3), scriptBusy: +r.scriptBusy.toFixed(3), gpuProcessCores: r.gpuCpu === null ? null : +r.gpuCpu.toFixed(2), fixesPerSecond: r.fixesPerSecond })),
         latency: latencies.map((lat) => ({ ...lat, p50: Math.round(lat.p50), p95: Math.round(lat.p95), p99: Math.round(lat.p99), max: Math.round(lat.max) })),
       }),
     );

@@ -9,7 +9,8 @@
 //  with the cameras' LL-HLS streams (/video/ll/: 0.4 s parts, blocking reloads) in the same run;
 //  and a soak of 1,000
 //  tile open/close cycles driven in the page (window.__watchfloor.video.soak), with JS heap (after
-//  forced GC) and Chromium's memory (PSS of its whole process tree) before and after.
+//  forced GC) and Chromium's memory (PSS of its whole process tree) before and after, and once
+//  more after reloading the page (what the page held on to, given back when it goes).
 //
 // Env: BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6  BENCH_LL=0 (no LL-HLS rounds)
 //      WATCHFLOOR_RENDERER_DIR=dist/renderer  CHROMIUM_PATH=/usr/bin/chromium
@@ -427,6 +428,18 @@ async function main(): Promise<void> {
       `  Chromium PSS ${before.chromiumPssMB} → ${mid.chromiumPssMB} → ${after.chromiumPssMB} MB (×${pssRatio}; second half ×${secondHalf.pssRatio}), ` +
         `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB`,
     );
+    // what the page holds on to is given back when the page goes: reload it (same renderer
+    // process), warm it up as before, and measure again
+    await wall.reload();
+    await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
+    await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+    const cdpAfterReload = await wall.context().newCDPSession(wall);
+    await cdpAfterReload.send('Performance.enable');
+    await soak(SOAK_BATCH * 2);
+    const reloaded = await memory(wall, cdpAfterReload);
+    console.log(
+      `  the same page reloaded and warmed up again: Chromium PSS ${reloaded.chromiumPssMB} MB (×${ratio(reloaded.chromiumPssMB, before.chromiumPssMB)} of before), renderers ${reloaded.rendererPssMB} MB (×${ratio(reloaded.rendererPssMB, before.rendererPssMB)})`,
+    );
     // the same soak with bare hls.js (default config) on a plain page, for comparison
     let bareSoak: { before: number | null; mid: number | null; after: number | null; framed: number } | null = null;
     if (process.env.BENCH_BARE_SOAK !== '0') {
@@ -476,7 +489,7 @@ async function main(): Promise<void> {
           wallLl: wallLlResults.map((f) => ({ n: f.n, ...f.samples })),
           bare: bareResults.map((f) => ({ n: f.n, ...f.samples })),
         },
-        soak: { ...result, seconds: soakS, batch: SOAK_BATCH, before, mid, after, heapRatio, pssRatio, rendererRatio, secondHalf, bareChromiumPssMB: bareSoak },
+        soak: { ...result, seconds: soakS, batch: SOAK_BATCH, before, mid, after, reloaded, heapRatio, pssRatio, rendererRatio, secondHalf, bareChromiumPssMB: bareSoak },
         goals,
       }),
     );

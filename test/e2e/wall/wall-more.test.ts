@@ -117,7 +117,22 @@ beforeAll(async () => {
 
 afterEach(async (ctx) => {
   // what the page looked like when a test failed
-  if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: join(SHOTS, `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+  if (ctx.task.result?.state === 'fail') {
+    await page?.screenshot({ path: join(SHOTS, `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+    // what the host and the page held when it failed (a missing alarm: lost, rejected or late?)
+    const hostIds = [...host.situation.state.incidents.keys()];
+    const pageIds = await page?.evaluate(() => [...window.__watchfloor!.store().incidents.keys()]).catch((e) => String(e));
+    console.log(`[wall-more] failed "${ctx.task.name}": host stats ${JSON.stringify(host.situation.state.stats)}; host incidents ${JSON.stringify(hostIds)}; page incidents ${JSON.stringify(pageIds)}; health ${JSON.stringify(host.health())}`);
+    // a test that failed half-way may leave the map zoomed in or the search open: put the wall
+    // back, so the next test fails (or passes) on its own account
+    for (let i = 0; i < 3; i++) await page?.keyboard.press('Escape').catch(() => undefined);
+    await page
+      ?.evaluate(() => {
+        const v = window.__watchfloor!.store().reference!.view;
+        window.__watchfloor!.map()!.jumpTo({ center: [v.lon, v.lat], zoom: v.zoom });
+      })
+      .catch(() => undefined);
+  }
 });
 
 afterAll(async () => {
