@@ -18,6 +18,8 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
     sourcemap: false,
+    // the wall, and the page a tile's player runs in when it has a frame of its own
+    rollupOptions: { input: { main: resolve(here, 'renderer/index.html'), frame: resolve(here, 'renderer/video-frame.html') } },
   },
   worker: { format: 'es' },
 });

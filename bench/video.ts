@@ -13,6 +13,7 @@
 //  more after reloading the page (what the page held on to, given back when it goes).
 //
 // Env: BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6  BENCH_LL=0 (no LL-HLS rounds)
+//      BENCH_VIDEO_FRAME=off|auto (players in the page, or a frame of their own each; unset: the wall's default)
 //      WATCHFLOOR_RENDERER_DIR=dist/renderer  CHROMIUM_PATH=/usr/bin/chromium
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,8 @@ const SOAK_CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 1000);
 const SOAK_BATCH = Number(process.env.BENCH_SOAK_BATCH ?? 8);
 const PLAY_MS = Number(process.env.BENCH_PLAY_S ?? 6) * 1000;
 const LL_WANTED = process.env.BENCH_LL !== '0';
+/** where the wall's players run: BENCH_VIDEO_FRAME=auto (a frame of their own each) or off (the page); unset: the wall's default */
+const FRAME_MODE = process.env.BENCH_VIDEO_FRAME === 'auto' || process.env.BENCH_VIDEO_FRAME === 'off' ? process.env.BENCH_VIDEO_FRAME : null;
 /** an LL twin of each camera: same place, same stream server, its /video/ll/ playlist */
 const LL_SUFFIX = '-ll';
 const PREFIX = 'watchfloor/v1';
@@ -194,6 +197,8 @@ interface Memory {
   chromiumPssMB: number | null;
   rendererPssMB: number | null;
   gpuPssMB: number | null;
+  /** the rest: the browser process, the network service and other utilities, the zygotes */
+  otherPssMB: number | null;
 }
 
 async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
@@ -214,6 +219,7 @@ async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
     chromiumPssMB: pss ? Math.round(pss.totalKb / 102.4) / 10 : null,
     rendererPssMB: pss ? Math.round((pss.byType.renderer ?? 0) / 102.4) / 10 : null,
     gpuPssMB: pss ? Math.round((pss.byType['gpu-process'] ?? 0) / 102.4) / 10 : null,
+    otherPssMB: pss ? Math.round((pss.totalKb - (pss.byType.renderer ?? 0) - (pss.byType['gpu-process'] ?? 0)) / 102.4) / 10 : null,
   };
 }
 
@@ -257,13 +263,14 @@ async function main(): Promise<void> {
     client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
     browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', TAG]);
 
+    console.log(`players: ${FRAME_MODE === 'off' ? 'in the wall page (BENCH_VIDEO_FRAME=off)' : FRAME_MODE === 'auto' ? 'a frame of their own each (BENCH_VIDEO_FRAME=auto)' : "the wall's default (?videoFrame unset: a frame of their own each on loopback)"}`);
     console.log(`bench:video — ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Chromium ${browser.version()}; 640×360 H.264 25 fps, 2 s segments${LL ? `; LL-HLS: ${partMs} ms parts` : ''}`);
     const barePage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await barePage.goto(bareUrl);
     const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     wall.on('pageerror', (e) => errors.push(e.message));
-    await wall.goto(`${web.url}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300`);
+    await wall.goto(`${web.url}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}`);
     await wall.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
     await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
     await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
@@ -426,7 +433,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `  Chromium PSS ${before.chromiumPssMB} → ${mid.chromiumPssMB} → ${after.chromiumPssMB} MB (×${pssRatio}; second half ×${secondHalf.pssRatio}), ` +
-        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB`,
+        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB, the rest (browser, network, zygotes) ${before.otherPssMB} → ${after.otherPssMB} MB`,
     );
     // what the page holds on to is given back when the page goes: reload it (same renderer
     // process), warm it up as before, and measure again

@@ -43,8 +43,10 @@ const MIME: Record<string, string> = {
   '.pmtiles': 'application/octet-stream',
 };
 
-// Same policy as the Electron window: scripts only from ourselves; workers from blob: for maplibre.
-export const CONTENT_SECURITY_POLICY = [
+/** the web shell under its other loopback name: where tiles' video frames come from (?videoFrame=auto) */
+const LOOPBACK_SOURCES = 'http://127.0.0.1:* http://localhost:*';
+
+const POLICY_BASE = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
@@ -55,8 +57,15 @@ export const CONTENT_SECURITY_POLICY = [
   "font-src 'self' data:",
   "object-src 'none'",
   "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+];
+
+// Same policy as the Electron window: scripts only from ourselves; workers from blob: for maplibre;
+// frames only from the shell itself on loopback (tiles' video frames); framed by nobody.
+export const CONTENT_SECURITY_POLICY = [...POLICY_BASE, `frame-src 'self' ${LOOPBACK_SOURCES}`, "frame-ancestors 'none'"].join('; ');
+
+/** A tile's video frame: framed by the wall, which is the shell under its other loopback name. */
+export const VIDEO_FRAME_POLICY = [...POLICY_BASE, "frame-src 'none'", `frame-ancestors 'self' ${LOOPBACK_SOURCES}`].join('; ');
+const VIDEO_FRAME_FILE = 'video-frame.html';
 
 /** WebSocket frames waiting beyond this mean the client cannot keep up. */
 const CONGESTED_BYTES = 32 * 1024 * 1024;
@@ -163,7 +172,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
     const immutable = file.includes(`${sep}assets${sep}`);
     serveFile(req, res, file, {
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Content-Security-Policy': file === join(staticRoot, VIDEO_FRAME_FILE) ? VIDEO_FRAME_POLICY : CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });

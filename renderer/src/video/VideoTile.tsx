@@ -11,7 +11,8 @@ import { useTimeZone } from '../ui/context';
 import { countdownSec, latencyBadge } from './helpers';
 import { TilePlayer, type PlayerStats } from './player';
 import { recordingUrl, recordingWindow } from './recording';
-import { players } from './registry';
+import { players, type TilePlayerLike } from './registry';
+import { RemoteTilePlayer } from './remote-player';
 import { useVideoStore } from './store';
 
 interface View {
@@ -54,9 +55,11 @@ export interface VideoTileProps {
   enlarged: boolean;
   recording: boolean;
   register: (cameraId: string, el: HTMLElement | null) => void;
+  /** play in a frame from this origin (a process of its own), or in the page (null) */
+  frameOrigin: string | null;
 }
 
-export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register }: VideoTileProps) {
+export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin }: VideoTileProps) {
   const { t, i18n } = useTranslation();
   const timeZone = useTimeZone();
   const camera = useStore((s) => s.cameras.get(tile.cameraId));
@@ -66,7 +69,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
   const enlarge = useVideoStore((s) => s.enlarge);
   const toggleRecording = useVideoStore((s) => s.toggleRecording);
   const hostRef = useRef<HTMLDivElement>(null);
-  const playerRef = useRef<TilePlayer | null>(null);
+  const playerRef = useRef<TilePlayerLike | null>(null);
   const [view, setView] = useState<View>(() => toView(null));
 
   const alarmTs = incident?.ts ?? tile.openedAt;
@@ -85,7 +88,8 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       const next = toView(s);
       setView((prev) => (sameView(prev, next) ? prev : next));
     };
-    const player = new TilePlayer(host, { src: first.src, live: first.live, onChange: update });
+    const opts = { src: first.src, live: first.live, onChange: update };
+    const player: TilePlayerLike = frameOrigin ? new RemoteTilePlayer(host, { ...opts, frameOrigin }) : new TilePlayer(host, opts);
     playerRef.current = player;
     players.set(tile.cameraId, player);
     player.start();
@@ -97,7 +101,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       playerRef.current = null;
     };
     // (the source itself is followed by the effect below, without a new player)
-  }, [tile.cameraId, src === null]);
+  }, [tile.cameraId, src === null, frameOrigin]);
 
   useEffect(() => {
     if (src) playerRef.current?.setSource(src, live);

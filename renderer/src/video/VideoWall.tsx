@@ -34,7 +34,7 @@ function obstacleRects(root: HTMLElement): Rect[] {
 
 export function VideoWall() {
   const { t } = useTranslation();
-  const config = useMemo(() => videoConfigFromSearch(window.location.search), []);
+  const config = useMemo(() => videoConfigFromSearch(window.location.search, window.location), []);
   const tiles = useVideoStore((s) => s.tiles);
   const numbers = useVideoStore((s) => s.numbers);
   const enlarged = useVideoStore((s) => s.enlarged);
@@ -283,6 +283,7 @@ export function VideoWall() {
           enlarged={tile.cameraId === enlarged}
           recording={recording.has(tile.cameraId)}
           register={register}
+          frameOrigin={config.frameOrigin}
         />
       ))}
     </div>

@@ -1,6 +1,8 @@
 // Video wall options. The policy's defaults apply; a URL query can override them for tests,
 // benchmarks and odd walls: ?videoGraceMs=3000&videoPerAlarm=1&videoMaxTiles=16&videoRadiusM=400&videoFloat=8
+// &videoFrame=auto (each tile's player in a frame of its own on the other loopback name)
 import type { VideoPolicyOptions } from '../../../core/video/policy';
+import { frameOriginFor } from './frame-protocol';
 
 export interface VideoWallConfig {
   policy: Partial<VideoPolicyOptions>;
@@ -10,9 +12,11 @@ export interface VideoWallConfig {
   planIntervalMs: number;
   /** false turns the whole video wall off (?video=off) */
   enabled: boolean;
+  /** where tiles' players run: a frame from this origin each (?videoFrame=auto), or the page (null) */
+  frameOrigin: string | null;
 }
 
-export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true };
+export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null };
 
 function int(q: URLSearchParams, key: string, min: number, max: number): number | undefined {
   const v = q.get(key);
@@ -21,7 +25,7 @@ function int(q: URLSearchParams, key: string, min: number, max: number): number 
   return n >= min && n <= max ? n : undefined;
 }
 
-export function videoConfigFromSearch(search: string): VideoWallConfig {
+export function videoConfigFromSearch(search: string, location: { protocol: string; hostname: string; port: string } | null = null): VideoWallConfig {
   const q = new URLSearchParams(search);
   const policy: Partial<VideoPolicyOptions> = {};
   const grace = int(q, 'videoGraceMs', 0, 3_600_000);
@@ -37,5 +41,6 @@ export function videoConfigFromSearch(search: string): VideoWallConfig {
     maxFloating: int(q, 'videoFloat', 0, 64) ?? DEFAULT_VIDEO_WALL.maxFloating,
     planIntervalMs: DEFAULT_VIDEO_WALL.planIntervalMs,
     enabled: q.get('video') !== 'off',
+    frameOrigin: location ? frameOriginFor(location, q.get('videoFrame')) : null,
   };
 }

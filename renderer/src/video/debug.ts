@@ -39,13 +39,16 @@ export interface SoakResult {
   videosLeft: number;
 }
 
+/** a player's surface in the wall page: its <video>, or the frame it plays in */
+const PLAYER_SURFACES = 'video, iframe.video-frame';
+
 export interface VideoDebug {
   tiles(): VideoTileDebug[];
   stats(cameraId: string): PlayerStats | null;
   store(): VideoState;
   /** plan now, ignoring the throttle */
   flush(): void;
-  /** <video> elements in the document */
+  /** players' surfaces in the document: <video> elements, and tiles' video frames (?videoFrame=auto) */
   videoElements(): number;
   soak(opts?: SoakOptions): Promise<SoakResult>;
 }
@@ -86,7 +89,7 @@ export function installVideoDebug(manager: VideoManager, win: Window = window): 
     stats: (cameraId) => players.get(cameraId)?.stats() ?? null,
     store: () => useVideoStore.getState(),
     flush: () => manager.flush(),
-    videoElements: () => document.querySelectorAll('video').length,
+    videoElements: () => document.querySelectorAll(PLAYER_SURFACES).length,
     async soak(opts = {}) {
       const cycles = opts.cycles ?? 1000;
       const batch = Math.max(1, opts.batch ?? 8);
@@ -155,7 +158,7 @@ export function installVideoDebug(manager: VideoManager, win: Window = window): 
         framed,
         timeouts,
         playersLeft: players.size,
-        videosLeft: document.querySelectorAll('video').length,
+        videosLeft: document.querySelectorAll(PLAYER_SURFACES).length,
       };
     },
   };

@@ -70,7 +70,8 @@ beforeAll(async () => {
   ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  page = await openVideoWall(browser, `${web.url}/?videoGraceMs=${GRACE_MS}`, { width: 1920, height: 1080 }, pageErrors);
+  // players in the page itself (?videoFrame=off): frame.test.ts covers the default, a frame each
+  page = await openVideoWall(browser, `${web.url}/?videoGraceMs=${GRACE_MS}&videoFrame=off`, { width: 1920, height: 1080 }, pageErrors);
 });
 
 afterAll(async () => {

@@ -124,5 +124,14 @@ describe('web shell', () => {
     const res = await fetch(`${web.url}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // the wall may frame the shell under its other loopback name (tiles' video frames), nobody may frame the wall
+    expect(res.headers.get('content-security-policy')).toContain("frame-src 'self' http://127.0.0.1:* http://localhost:*");
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    // the video frame itself may be framed by the wall (loopback), and frames nothing
+    const frame = await fetch(`${web.url}/video-frame.html`);
+    expect(frame.status).toBe(200);
+    expect(await frame.text()).toContain('<title>Watchfloor video</title>');
+    expect(frame.headers.get('content-security-policy')).toContain("frame-ancestors 'self' http://127.0.0.1:* http://localhost:*");
+    expect(frame.headers.get('content-security-policy')).toContain("frame-src 'none'");
   });
 });

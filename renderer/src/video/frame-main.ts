@@ -1,0 +1,70 @@
+// The video frame: one tile's player, alone in a document of its own on another site (see
+// frame-protocol.ts). It takes orders only from the wall page that named itself in the URL's
+// #parent= and reports the player's figures back to it.
+import { envelope, type FromFrame, parseToFrame } from './frame-protocol';
+import { TilePlayer } from './player';
+
+const STATS_EVERY_MS = 500;
+
+function parentOrigin(): string | null {
+  const p = new URLSearchParams(location.hash.slice(1)).get('parent');
+  if (!p) return null;
+  try {
+    const u = new URL(p);
+    return u.origin === p ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+const origin = parentOrigin();
+let player: TilePlayer | null = null;
+let ticker: ReturnType<typeof setInterval> | null = null;
+/** messages that were not ours or not understood (for field debugging) */
+let rejected = 0;
+
+const send = (m: FromFrame) => {
+  if (origin) window.parent.postMessage(envelope(m), origin);
+};
+
+function stop(): void {
+  if (ticker !== null) clearInterval(ticker);
+  ticker = null;
+  player?.destroy();
+  player = null;
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  if (e.source !== window.parent || e.origin !== origin) return;
+  const parsed = parseToFrame(e.data);
+  if (!parsed.ok) {
+    rejected++;
+    console.warn(`video frame: ${parsed.error} (${rejected} rejected)`);
+    return;
+  }
+  const m = parsed.value;
+  switch (m.t) {
+    case 'start':
+      if (player) return;
+      player = new TilePlayer(document.body, { src: m.src, live: m.live, onChange: (stats) => send({ t: 'stats', stats }) });
+      player.start();
+      ticker = setInterval(() => {
+        if (player) send({ t: 'stats', stats: player.stats() });
+      }, STATS_EVERY_MS);
+      break;
+    case 'source':
+      player?.setSource(m.src, m.live);
+      break;
+    case 'retry':
+      player?.retryNow();
+      break;
+    case 'stop':
+      stop();
+      break;
+  }
+});
+// the frame going away takes the player with it; this only makes it prompt
+window.addEventListener('pagehide', stop);
+
+if (origin) send({ t: 'ready' });
+else console.error('video frame: no valid #parent= origin; it will not play');

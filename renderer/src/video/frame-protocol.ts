@@ -1,0 +1,96 @@
+// What the wall page and a tile's video frame say to each other over postMessage. The frame runs
+// the tile's player in a renderer process of its own (a cross-site iframe under site isolation):
+// the memory Chromium's media stack holds on to is given back when the last such frame closes,
+// which it never is while it lives in the wall page itself (docs/video.md, "Isolated players").
+// Both sides parse what they receive; anything else is counted and dropped.
+import type { PlayerState, PlayerStats } from './player';
+
+/** wall page → frame */
+export type ToFrame =
+  | { t: 'start'; src: string; live: boolean }
+  | { t: 'source'; src: string; live: boolean }
+  | { t: 'retry' }
+  | { t: 'stop' };
+
+/** frame → wall page */
+export type FromFrame = { t: 'ready' } | { t: 'stats'; stats: PlayerStats };
+
+/** Marks our messages among whatever else a window may receive. */
+export const FRAME_PROTOCOL = 'watchfloor-video-frame/1';
+
+export type Envelope<M> = { p: typeof FRAME_PROTOCOL; m: M };
+
+export type Parsed<M> = { ok: true; value: M } | { ok: false; error: string };
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function unwrap(data: unknown): Parsed<Record<string, unknown>> {
+  if (!isObj(data) || data.p !== FRAME_PROTOCOL) return { ok: false, error: 'not a video-frame message' };
+  if (!isObj(data.m) || typeof data.m.t !== 'string') return { ok: false, error: 'message without a type' };
+  return { ok: true, value: data.m };
+}
+
+const MAX_SRC = 4096;
+const srcOk = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_SRC;
+
+export function parseToFrame(data: unknown): Parsed<ToFrame> {
+  const u = unwrap(data);
+  if (!u.ok) return u;
+  const m = u.value;
+  switch (m.t) {
+    case 'start':
+    case 'source':
+      if (!srcOk(m.src) || typeof m.live !== 'boolean') return { ok: false, error: `${m.t}: src (string) and live (boolean) required` };
+      return { ok: true, value: { t: m.t, src: m.src, live: m.live } };
+    case 'retry':
+    case 'stop':
+      return { ok: true, value: { t: m.t } };
+    default:
+      return { ok: false, error: `unknown message type ${JSON.stringify(String(m.t).slice(0, 40))}` };
+  }
+}
+
+const STATES: readonly PlayerState[] = ['loading', 'playing', 'buffering', 'retrying', 'ended', 'unsupported', 'closed'];
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const numOrNull = (v: unknown): v is number | null => v === null || num(v);
+
+export function parseFromFrame(data: unknown): Parsed<FromFrame> {
+  const u = unwrap(data);
+  if (!u.ok) return u;
+  const m = u.value;
+  if (m.t === 'ready') return { ok: true, value: { t: 'ready' } };
+  if (m.t !== 'stats') return { ok: false, error: `unknown message type ${JSON.stringify(String(m.t).slice(0, 40))}` };
+  const s = m.stats;
+  if (!isObj(s)) return { ok: false, error: 'stats: object required' };
+  if (!srcOk(s.src) || typeof s.live !== 'boolean' || !STATES.includes(s.state as PlayerState) || typeof s.playing !== 'boolean') return { ok: false, error: 'stats: src, live, state or playing malformed' };
+  for (const k of ['currentTime', 'startedAt', 'errors', 'fatalErrors', 'recoveries', 'rebuilds', 'alignedReloads', 'earlyReloads'] as const) if (!num(s[k])) return { ok: false, error: `stats.${k}: number required` };
+  for (const k of ['latencySec', 'firstFrameMs', 'firstFrameAt', 'retryAt'] as const) if (!numOrNull(s[k])) return { ok: false, error: `stats.${k}: number or null required` };
+  if (!(s.lastError === null || typeof s.lastError === 'string')) return { ok: false, error: 'stats.lastError: string or null required' };
+  if (!Array.isArray(s.recentErrors) || !s.recentErrors.every((e) => typeof e === 'string')) return { ok: false, error: 'stats.recentErrors: strings required' };
+  const ll = s.lowLatency;
+  if (!(ll === null || (isObj(ll) && num(ll.parts) && num(ll.partTargetSec) && typeof ll.canBlockReload === 'boolean' && numOrNull(ll.targetLatencySec)))) return { ok: false, error: 'stats.lowLatency malformed' };
+  return { ok: true, value: { t: 'stats', stats: s as unknown as PlayerStats } };
+}
+
+export function envelope<M>(m: M): Envelope<M> {
+  return { p: FRAME_PROTOCOL, m };
+}
+
+/** What a wall does without `?videoFrame=` (or with one it does not know). */
+export const DEFAULT_FRAME_MODE = 'auto';
+
+/**
+ * Where tiles' frames come from: a site other than the wall's own, so Chromium gives them a
+ * process of their own. `param` is the page's `?videoFrame=` ('off' or 'auto'); 'auto' pairs the
+ * two loopback names, 127.0.0.1 ↔ localhost (the web shell answers to both, and its content
+ * policy lets the one frame the other), and gives up — players in the page — anywhere else,
+ * Electron's app:// included.
+ */
+export function frameOriginFor(location: { protocol: string; hostname: string; port: string }, param: string | null): string | null {
+  const mode = param === 'auto' || param === 'off' ? param : DEFAULT_FRAME_MODE;
+  if (mode === 'off') return null;
+  if (location.protocol !== 'http:') return null;
+  const other = location.hostname === '127.0.0.1' ? 'localhost' : location.hostname === 'localhost' ? '127.0.0.1' : null;
+  if (!other) return null;
+  return `http://${other}${location.port ? `:${location.port}` : ''}`;
+}

@@ -1,0 +1,171 @@
+// A tile's player in a frame on another site (frame-main.ts), seen from the wall page: the same
+// face as TilePlayer, so the tile neither knows nor cares. Chromium keeps what its media stack
+// allocates for as long as the document that played it lives; a frame of its own per tile, in a
+// process of its own, gives it all back when the wall's last tile closes (docs/video.md).
+// A frame that stops reporting (its process crashed, the server went away) is rebuilt with backoff.
+import { envelope, parseFromFrame, type ToFrame } from './frame-protocol';
+import { backoffMs } from './helpers';
+import type { PlayerOptions, PlayerStats } from './player';
+
+/** the frame reports every 500 ms; this much silence means it is gone */
+const SILENT_MS = 8000;
+const WATCH_MS = 1000;
+
+export class RemoteTilePlayer {
+  private src: string;
+  private live: boolean;
+  private frame: HTMLIFrameElement | null = null;
+  private s: PlayerStats;
+  private heardAt = 0;
+  private attempt = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** frames rebuilt because they went silent, and messages from them that did not parse */
+  frameRebuilds = 0;
+  rejected = 0;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly opts: PlayerOptions & { frameOrigin: string },
+  ) {
+    this.src = opts.src;
+    this.live = opts.live;
+    this.s = this.fresh();
+  }
+
+  private fresh(): PlayerStats {
+    return {
+      src: this.src,
+      live: this.live,
+      state: 'loading',
+      playing: false,
+      currentTime: 0,
+      latencySec: null,
+      firstFrameMs: null,
+      firstFrameAt: null,
+      startedAt: Date.now(),
+      errors: 0,
+      fatalErrors: 0,
+      recoveries: 0,
+      rebuilds: 0,
+      retryAt: null,
+      lastError: null,
+      recentErrors: [],
+      alignedReloads: 0,
+      earlyReloads: 0,
+      lowLatency: null,
+    };
+  }
+
+  start(): void {
+    if (this.s.state === 'closed' || this.frame) return;
+    window.addEventListener('message', this.onMessage);
+    this.mount();
+    this.watchdog = setInterval(() => this.check(), WATCH_MS);
+  }
+
+  setSource(src: string, live: boolean): void {
+    if (this.s.state === 'closed' || (src === this.src && live === this.live)) return;
+    this.src = src;
+    this.live = live;
+    this.s = this.fresh();
+    this.post({ t: 'source', src, live });
+    this.emit();
+  }
+
+  retryNow(): void {
+    if (this.s.state !== 'retrying') return;
+    if (this.retryTimer !== null) {
+      // waiting to rebuild a silent frame: do it now
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.mount();
+    } else this.post({ t: 'retry' });
+  }
+
+  stats(): PlayerStats {
+    return { ...this.s, recentErrors: [...this.s.recentErrors] };
+  }
+
+  /** The frame, for tests and screenshots. */
+  element(): HTMLIFrameElement | null {
+    return this.frame;
+  }
+
+  destroy(): void {
+    if (this.s.state === 'closed') return;
+    if (this.watchdog !== null) clearInterval(this.watchdog);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.watchdog = this.retryTimer = null;
+    window.removeEventListener('message', this.onMessage);
+    this.post({ t: 'stop' });
+    this.unmount();
+    this.s = { ...this.s, state: 'closed', playing: false };
+    this.emit();
+  }
+
+  // ---- internals ----
+
+  private mount(): void {
+    this.unmount();
+    const f = document.createElement('iframe');
+    f.className = 'video-frame';
+    f.setAttribute('allow', 'autoplay');
+    f.setAttribute('referrerpolicy', 'no-referrer');
+    f.tabIndex = -1;
+    f.title = this.src;
+    const base = location.pathname.replace(/[^/]*$/, '');
+    f.src = `${this.opts.frameOrigin}${base}video-frame.html#parent=${encodeURIComponent(location.origin)}`;
+    this.frame = f;
+    this.heardAt = performance.now();
+    this.container.appendChild(f);
+  }
+
+  private unmount(): void {
+    this.frame?.remove();
+    this.frame = null;
+  }
+
+  private post(m: ToFrame): void {
+    this.frame?.contentWindow?.postMessage(envelope(m), this.opts.frameOrigin);
+  }
+
+  private readonly onMessage = (e: MessageEvent) => {
+    if (!this.frame || e.source !== this.frame.contentWindow || e.origin !== this.opts.frameOrigin) return;
+    const parsed = parseFromFrame(e.data);
+    if (!parsed.ok) {
+      this.rejected++;
+      return;
+    }
+    this.heardAt = performance.now();
+    const m = parsed.value;
+    if (m.t === 'ready') {
+      this.post({ t: 'start', src: this.src, live: this.live });
+      return;
+    }
+    // a report from before a source change is about the old source
+    if (m.stats.src !== this.src) return;
+    this.attempt = 0;
+    this.s = { ...m.stats, rebuilds: m.stats.rebuilds + this.frameRebuilds, errors: m.stats.errors + this.frameRebuilds };
+    this.emit();
+  };
+
+  private check(): void {
+    if (this.retryTimer !== null || !this.frame) return;
+    if (performance.now() - this.heardAt < SILENT_MS) return;
+    // silent: crashed or never loaded; wait (the tile counts down), then a new frame
+    this.frameRebuilds++;
+    const wait = backoffMs(this.attempt++);
+    this.unmount();
+    this.s = { ...this.s, state: 'retrying', playing: false, retryAt: Date.now() + wait, lastError: 'video frame silent', errors: this.s.errors + 1 };
+    this.emit();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.s.state !== 'closed') this.mount();
+    }, wait);
+  }
+
+  private emit(): void {
+    this.opts.onChange?.(this.stats());
+  }
+}

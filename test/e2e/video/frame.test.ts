@@ -1,0 +1,166 @@
+// Tiles whose players run in frames of their own (?videoFrame=auto, the default), in real Debian Chromium
+// against the real host and stream server: the wall at 127.0.0.1 frames the shell at localhost, a
+// site of its own, so Chromium plays the video in another renderer process — whose memory is given
+// back when the last tile closes. Asserted: the tile plays inside the frame (the frame's own
+// <video> advances and decodes frames), figures reach the tile's badge, "signal lost" and recovery
+// cross the frame boundary, closing removes the frame, messages from anyone but the frame are
+// ignored, and the frame's process is not the wall's.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt, { type MqttClient } from 'mqtt';
+import { type Browser, type Frame, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kiosk } from '../../../core/domain.js';
+import type { Host } from '../../../main/services/host.js';
+import type { WebShell } from '../../../main/web/server.js';
+import type { VideoDebug } from '../../../renderer/src/video/debug';
+import { launchChromium } from '../../helpers/chromium.js';
+import { openVideoWall, startWallHost } from '../../helpers/wall.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
+const SHOTS = join(repo, 'test-results', 'video');
+const GEN = join(repo, 'assets/generated');
+const PREFIX = 'watchfloor/v1';
+const GRACE_MS = 1500;
+
+const haveVideo = existsSync(join(GEN, 'video/manifest.json')) && JSON.parse(readFileSync(join(GEN, 'video/manifest.json'), 'utf8')).available === true;
+const kiosks: (Kiosk & { cameraId: string })[] = existsSync(join(GEN, 'demo/kiosks.json')) ? JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8')) : [];
+
+type Hooked = Window & { __watchfloor: { video: VideoDebug } };
+
+let host: Host;
+let web: WebShell;
+let browser: Browser;
+let page: Page;
+let client: MqttClient;
+const pageErrors: string[] = [];
+
+async function publishAlarm(id: string, k: Kiosk, status: 'open' | 'closed' = 'open'): Promise<void> {
+  const alarm = { id, ts: Date.now(), kind: 'sos', priority: 1, lat: k.lat, lon: k.lon, title: `${k.name}一键报警`, kioskId: k.id, status };
+  await client.publishAsync(`${PREFIX}/alarms/e2e`, JSON.stringify(alarm), { qos: 1 });
+}
+
+const tileSel = (cameraId: string) => `[data-testid="video-tile"][data-camera-id="${cameraId}"]`;
+const stats = (cameraId: string) => page.evaluate((cam) => (window as unknown as Hooked).__watchfloor.video.stats(cam), cameraId);
+
+/** The video frame inside a camera's tile (Playwright sees out-of-process frames as frames too). */
+async function frameOf(cameraId: string): Promise<Frame> {
+  const handle = await page.waitForSelector(`${tileSel(cameraId)} iframe.video-frame`, { timeout: 5_000 });
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error('the tile has no frame');
+  return frame;
+}
+
+/** What the frame's own <video> says: time, decoded frames, readiness. */
+async function probe(frame: Frame) {
+  return frame.evaluate(() => {
+    const v = document.querySelector('video');
+    const q = v?.getVideoPlaybackQuality();
+    return { origin: location.origin, currentTime: v?.currentTime ?? -1, decoded: q?.totalVideoFrames ?? 0, readyState: v?.readyState ?? 0, videos: document.querySelectorAll('video').length };
+  });
+}
+
+async function waitPlaying(cameraId: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    (cam) => {
+      const s = (window as unknown as Hooked).__watchfloor.video.stats(cam);
+      return !!s && s.state === 'playing' && s.firstFrameAt !== null && s.currentTime > 0.3;
+    },
+    cameraId,
+    { timeout, polling: 100 },
+  );
+}
+
+beforeAll(async () => {
+  if (!haveVideo) return;
+  mkdirSync(SHOTS, { recursive: true });
+  ({ host, web } = await startWallHost());
+  client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  // web.url is http://127.0.0.1:<port>; 'auto' frames the same shell as http://localhost:<port>
+  page = await openVideoWall(browser, `${web.url}/?videoFrame=auto&videoGraceMs=${GRACE_MS}&videoPerAlarm=1`, { width: 1920, height: 1080 }, pageErrors);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await client?.endAsync();
+  await web?.close();
+  await host?.close();
+});
+
+describe.skipIf(!haveVideo || kiosks.length < 2)('tiles playing in frames of their own', () => {
+  it('plays an alarm’s camera inside a frame from the other loopback name', async () => {
+    const k = kiosks[0];
+    await publishAlarm('vf-1', k);
+    await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
+    const frame = await frameOf(k.cameraId);
+    await waitPlaying(k.cameraId);
+    // the picture is the frame's: no <video> in the wall page, one in the frame, and it moves
+    expect(await page.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
+    const a = await probe(frame);
+    expect(a.origin).toBe(web.url.replace('127.0.0.1', 'localhost'));
+    expect(a.videos).toBe(1);
+    await page.waitForTimeout(1200);
+    const b = await probe(frame);
+    expect(b.currentTime - a.currentTime, 'the frame’s video advances').toBeGreaterThan(0.6);
+    expect(b.decoded).toBeGreaterThan(a.decoded);
+    // its figures reach the tile: a live badge with the measured latency
+    const s = (await stats(k.cameraId))!;
+    expect(s.latencySec).not.toBeNull();
+    expect(s.latencySec!).toBeGreaterThan(0);
+    expect(s.latencySec!).toBeLessThan(6);
+    await expect(page.locator(`${tileSel(k.cameraId)} [data-testid="video-latency"]`).getAttribute('data-badge')).resolves.toMatch(/live|delayed/);
+    await page.locator(tileSel(k.cameraId)).screenshot({ path: join(SHOTS, 'frame-tile.png') });
+  });
+
+  it('runs the frame in a renderer process other than the wall’s', async () => {
+    const k = kiosks[0];
+    const frame = await frameOf(k.cameraId);
+    // Chromium's own answer: an out-of-process frame has a target (and a session) of its own
+    const session = await page.context().newCDPSession(frame);
+    const { targetInfo } = (await session.send('Target.getTargetInfo')) as { targetInfo: { type: string; url: string } };
+    expect(targetInfo.type).toBe('iframe');
+    expect(targetInfo.url).toContain('/video-frame.html');
+    await session.detach();
+  });
+
+  it('ignores messages that do not come from the tile’s frame', async () => {
+    const k = kiosks[0];
+    const before = (await stats(k.cameraId))!;
+    // a forged report posted by the page itself, in the frame's protocol
+    await page.evaluate(() => {
+      const forged = { state: 'retrying', src: 'x', live: true, playing: false, currentTime: 0, latencySec: null, firstFrameMs: null, firstFrameAt: null, startedAt: 0, errors: 99, fatalErrors: 0, recoveries: 0, rebuilds: 0, retryAt: null, lastError: 'forged', recentErrors: [], alignedReloads: 0, earlyReloads: 0, lowLatency: null };
+      window.postMessage({ p: 'watchfloor-video-frame/1', m: { t: 'stats', stats: forged } }, '*');
+    });
+    await page.waitForTimeout(700);
+    const after = (await stats(k.cameraId))!;
+    expect(after.lastError).not.toBe('forged');
+    expect(after.state).toBe('playing');
+    expect(after.errors).toBe(before.errors);
+  });
+
+  it('shows "signal lost" when the stream fails and recovers when it returns, across the frame', async () => {
+    const k = kiosks[0];
+    web.video.setFault(k.cameraId, 'http404');
+    const lost = page.locator(`${tileSel(k.cameraId)} [data-testid="signal-lost"]`);
+    await lost.waitFor({ timeout: 15_000 });
+    await expect(lost.locator('[data-testid="retry-countdown"]').textContent()).resolves.toMatch(/秒后重试|正在重连/);
+    expect((await stats(k.cameraId))!.lastError).toMatch(/networkError/);
+    web.video.setFault(k.cameraId, 'none');
+    await lost.waitFor({ state: 'detached', timeout: 15_000 });
+    await waitPlaying(k.cameraId);
+  });
+
+  it('removes the frame when the alarm’s tiles go, and leaves nothing playing', async () => {
+    const k = kiosks[0];
+    await publishAlarm('vf-1', k, 'closed');
+    await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: GRACE_MS + 5_000 });
+    expect(await page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.videoElements())).toBe(0);
+    expect(page.frames().filter((f) => f.url().includes('/video-frame.html'))).toHaveLength(0);
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

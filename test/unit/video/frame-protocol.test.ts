@@ -1,0 +1,87 @@
+// The wall page ↔ video frame messages: both sides take only well-formed messages of their own
+// protocol; the frame's origin is the wall's other loopback name, or none.
+import { describe, expect, it } from 'vitest';
+import { envelope, frameOriginFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
+import type { PlayerStats } from '../../../renderer/src/video/player';
+
+const stats: PlayerStats = {
+  src: '/video/live/CAM-A.m3u8',
+  live: true,
+  state: 'playing',
+  playing: true,
+  currentTime: 3.2,
+  latencySec: 2.4,
+  firstFrameMs: 180,
+  firstFrameAt: 1_790_000_000_000,
+  startedAt: 1_790_000_000_000,
+  errors: 0,
+  fatalErrors: 0,
+  recoveries: 0,
+  rebuilds: 0,
+  retryAt: null,
+  lastError: null,
+  recentErrors: [],
+  alignedReloads: 2,
+  earlyReloads: 0,
+  lowLatency: { parts: 5, partTargetSec: 0.4, canBlockReload: true, targetLatencySec: 1.2 },
+};
+
+describe('parseToFrame', () => {
+  it('takes start, source, retry and stop', () => {
+    expect(parseToFrame(envelope({ t: 'start', src: '/a.m3u8', live: true }))).toEqual({ ok: true, value: { t: 'start', src: '/a.m3u8', live: true } });
+    expect(parseToFrame(envelope({ t: 'source', src: '/rec.m3u8', live: false, extra: 1 }))).toEqual({ ok: true, value: { t: 'source', src: '/rec.m3u8', live: false } });
+    expect(parseToFrame(envelope({ t: 'retry' }))).toEqual({ ok: true, value: { t: 'retry' } });
+    expect(parseToFrame(envelope({ t: 'stop' }))).toEqual({ ok: true, value: { t: 'stop' } });
+  });
+  it('refuses what is not ours or not whole, saying why', () => {
+    for (const bad of [null, 'start', 42, [], { m: { t: 'start' } }, { p: 'other/1', m: { t: 'stop' } }, envelope(null), envelope({}), envelope({ t: 'start', src: '', live: true }), envelope({ t: 'start', src: '/a', live: 'yes' }), envelope({ t: 'source', src: 'x'.repeat(5000), live: true }), envelope({ t: 'explode' })]) {
+      const r = parseToFrame(bad);
+      expect(r.ok, JSON.stringify(bad)?.slice(0, 80)).toBe(false);
+      if (!r.ok) expect(r.error.length).toBeGreaterThan(5);
+    }
+  });
+});
+
+describe('parseFromFrame', () => {
+  it('takes ready and whole player figures', () => {
+    expect(parseFromFrame(envelope({ t: 'ready' }))).toEqual({ ok: true, value: { t: 'ready' } });
+    expect(parseFromFrame(envelope({ t: 'stats', stats }))).toEqual({ ok: true, value: { t: 'stats', stats } });
+    expect(parseFromFrame(envelope({ t: 'stats', stats: { ...stats, lowLatency: null, latencySec: null } })).ok).toBe(true);
+  });
+  it('refuses figures with a field missing or of the wrong kind', () => {
+    const broken: Partial<Record<keyof PlayerStats, unknown>>[] = [
+      { state: 'dancing' },
+      { currentTime: Number.NaN },
+      { latencySec: '2' },
+      { errors: undefined },
+      { recentErrors: [1] },
+      { lastError: 5 },
+      { lowLatency: { parts: 1 } },
+      { src: 7 },
+      { playing: 'yes' },
+    ];
+    for (const patch of broken) expect(parseFromFrame(envelope({ t: 'stats', stats: { ...stats, ...patch } })).ok, JSON.stringify(patch)).toBe(false);
+    expect(parseFromFrame(envelope({ t: 'stats' })).ok).toBe(false);
+    expect(parseFromFrame(envelope({ t: 'start', src: '/a', live: true })).ok).toBe(false);
+  });
+});
+
+describe('frameOriginFor', () => {
+  const at = (protocol: string, hostname: string, port = '5170') => ({ protocol, hostname, port });
+  it('pairs the loopback names when asked (auto)', () => {
+    expect(frameOriginFor(at('http:', '127.0.0.1'), 'auto')).toBe('http://localhost:5170');
+    expect(frameOriginFor(at('http:', 'localhost'), 'auto')).toBe('http://127.0.0.1:5170');
+    expect(frameOriginFor(at('http:', 'localhost', ''), 'auto')).toBe('http://127.0.0.1');
+  });
+  it('pairs them by default too', () => {
+    expect(frameOriginFor(at('http:', '127.0.0.1'), null)).toBe('http://localhost:5170');
+    expect(frameOriginFor(at('http:', '127.0.0.1'), 'nonsense')).toBe('http://localhost:5170');
+  });
+  it('keeps players in the page elsewhere and when off', () => {
+    expect(frameOriginFor(at('http:', 'wall.example'), 'auto')).toBeNull();
+    expect(frameOriginFor(at('https:', '127.0.0.1'), 'auto')).toBeNull();
+    expect(frameOriginFor(at('app:', 'wall'), 'auto')).toBeNull();
+    expect(frameOriginFor(at('http:', '127.0.0.1'), 'off')).toBeNull();
+    expect(frameOriginFor(at('http:', 'wall.example'), 'http://evil.example')).toBeNull();
+  });
+});
