@@ -5,9 +5,15 @@ import { envelope, type FromFrame, parseToFrame } from './frame-protocol';
 import { TilePlayer } from './player';
 
 const STATS_EVERY_MS = 500;
+// hls.js shares one transmuxer worker among the players of a document; each frame is a document
+// of its own, so a worker each would mean an isolate and a compile of hls.js's worker per tile.
+// Transmuxing a camera's segments is a millisecond or two: the frames' shared thread does it.
+const FRAME_HLS_CONFIG = { enableWorker: false };
+
+const hash = new URLSearchParams(location.hash.slice(1));
 
 function parentOrigin(): string | null {
-  const p = new URLSearchParams(location.hash.slice(1)).get('parent');
+  const p = hash.get('parent');
   if (!p) return null;
   try {
     const u = new URL(p);
@@ -27,6 +33,19 @@ const send = (m: FromFrame) => {
   if (origin) window.parent.postMessage(envelope(m), origin);
 };
 
+/** Plays `src`: a new player, or the running one switched over (a start after the URL's own). */
+function start(src: string, live: boolean): void {
+  if (player) {
+    player.setSource(src, live);
+    return;
+  }
+  player = new TilePlayer(document.body, { src, live, hlsConfig: FRAME_HLS_CONFIG, onChange: (stats) => send({ t: 'stats', stats }) });
+  player.start();
+  ticker = setInterval(() => {
+    if (player) send({ t: 'stats', stats: player.stats() });
+  }, STATS_EVERY_MS);
+}
+
 function stop(): void {
   if (ticker !== null) clearInterval(ticker);
   ticker = null;
@@ -45,12 +64,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   const m = parsed.value;
   switch (m.t) {
     case 'start':
-      if (player) return;
-      player = new TilePlayer(document.body, { src: m.src, live: m.live, onChange: (stats) => send({ t: 'stats', stats }) });
-      player.start();
-      ticker = setInterval(() => {
-        if (player) send({ t: 'stats', stats: player.stats() });
-      }, STATS_EVERY_MS);
+      start(m.src, m.live);
       break;
     case 'source':
       player?.setSource(m.src, m.live);
@@ -66,5 +80,10 @@ window.addEventListener('message', (e: MessageEvent) => {
 // the frame going away takes the player with it; this only makes it prompt
 window.addEventListener('pagehide', stop);
 
-if (origin) send({ t: 'ready' });
-else console.error('video frame: no valid #parent= origin; it will not play');
+if (origin) {
+  // the source comes in the URL too, so the picture does not wait for a busy wall page to answer
+  // 'ready'; the 'start' that answer brings only matters if the source changed meanwhile
+  const first = parseToFrame(envelope({ t: 'start', src: hash.get('src'), live: hash.get('live') === '1' }));
+  if (first.ok && first.value.t === 'start') start(first.value.src, first.value.live);
+  send({ t: 'ready' });
+} else console.error('video frame: no valid #parent= origin; it will not play');

@@ -115,7 +115,8 @@ export class RemoteTilePlayer {
     f.tabIndex = -1;
     f.title = this.src;
     const base = location.pathname.replace(/[^/]*$/, '');
-    f.src = `${this.opts.frameOrigin}${base}video-frame.html#parent=${encodeURIComponent(location.origin)}`;
+    const hash = new URLSearchParams({ parent: location.origin, src: this.src, live: this.live ? '1' : '0' });
+    f.src = `${this.opts.frameOrigin}${base}video-frame.html#${hash}`;
     this.frame = f;
     this.heardAt = performance.now();
     this.container.appendChild(f);
