@@ -113,6 +113,31 @@ export interface PlayerOptions {
   hlsConfig?: Partial<HlsConfig>;
 }
 
+/** A player's figures before anything has happened: loading, nothing counted. */
+export function loadingStats(src: string, live: boolean, startedAt = Date.now()): PlayerStats {
+  return {
+    src,
+    live,
+    state: 'loading',
+    playing: false,
+    currentTime: 0,
+    latencySec: null,
+    firstFrameMs: null,
+    firstFrameAt: null,
+    startedAt,
+    errors: 0,
+    fatalErrors: 0,
+    recoveries: 0,
+    rebuilds: 0,
+    retryAt: null,
+    lastError: null,
+    recentErrors: [],
+    alignedReloads: 0,
+    earlyReloads: 0,
+    lowLatency: null,
+  };
+}
+
 const WATCHDOG_MS = 1000;
 /** skip ahead when this far (s) behind the live target… */
 const SKIP_OVER_SEC = 0.6;
@@ -152,27 +177,7 @@ export class TilePlayer {
 
   private freshStats(): PlayerStats {
     this.perfStart = performance.now();
-    return {
-      src: this.src,
-      live: this.live,
-      state: 'loading',
-      playing: false,
-      currentTime: 0,
-      latencySec: null,
-      firstFrameMs: null,
-      firstFrameAt: null,
-      startedAt: Date.now(),
-      errors: 0,
-      fatalErrors: 0,
-      recoveries: 0,
-      rebuilds: 0,
-      retryAt: null,
-      lastError: null,
-      recentErrors: [],
-      alignedReloads: 0,
-      earlyReloads: 0,
-      lowLatency: null,
-    };
+    return loadingStats(this.src, this.live);
   }
 
   start(): void {

@@ -5,7 +5,7 @@
 // A frame that stops reporting (its process crashed, the server went away) is rebuilt with backoff.
 import { envelope, parseFromFrame, type ToFrame } from './frame-protocol';
 import { backoffMs } from './helpers';
-import type { PlayerOptions, PlayerStats } from './player';
+import { loadingStats, type PlayerOptions, type PlayerStats } from './player';
 
 /** the frame reports every 500 ms; this much silence means it is gone */
 const SILENT_MS = 8000;
@@ -34,27 +34,7 @@ export class RemoteTilePlayer {
   }
 
   private fresh(): PlayerStats {
-    return {
-      src: this.src,
-      live: this.live,
-      state: 'loading',
-      playing: false,
-      currentTime: 0,
-      latencySec: null,
-      firstFrameMs: null,
-      firstFrameAt: null,
-      startedAt: Date.now(),
-      errors: 0,
-      fatalErrors: 0,
-      recoveries: 0,
-      rebuilds: 0,
-      retryAt: null,
-      lastError: null,
-      recentErrors: [],
-      alignedReloads: 0,
-      earlyReloads: 0,
-      lowLatency: null,
-    };
+    return loadingStats(this.src, this.live);
   }
 
   start(): void {

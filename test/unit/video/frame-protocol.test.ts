@@ -2,27 +2,17 @@
 // protocol; the frame's origin is the wall's other loopback name, or none.
 import { describe, expect, it } from 'vitest';
 import { envelope, frameOriginFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
-import type { PlayerStats } from '../../../renderer/src/video/player';
+import { loadingStats, type PlayerStats } from '../../../renderer/src/video/player';
 
 const stats: PlayerStats = {
-  src: '/video/live/CAM-A.m3u8',
-  live: true,
+  ...loadingStats('/video/live/CAM-A.m3u8', true, 1_790_000_000_000),
   state: 'playing',
   playing: true,
   currentTime: 3.2,
   latencySec: 2.4,
   firstFrameMs: 180,
-  firstFrameAt: 1_790_000_000_000,
-  startedAt: 1_790_000_000_000,
-  errors: 0,
-  fatalErrors: 0,
-  recoveries: 0,
-  rebuilds: 0,
-  retryAt: null,
-  lastError: null,
-  recentErrors: [],
+  firstFrameAt: 1_790_000_000_180,
   alignedReloads: 2,
-  earlyReloads: 0,
   lowLatency: { parts: 5, partTargetSec: 0.4, canBlockReload: true, targetLatencySec: 1.2 },
 };
 
