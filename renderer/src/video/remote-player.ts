@@ -116,6 +116,7 @@ export class RemoteTilePlayer {
     const parsed = parseFromFrame(e.data);
     if (!parsed.ok) {
       this.rejected++;
+      console.warn(`video frame ${this.opts.frameOrigin}: ${parsed.error} (${this.rejected} rejected)`);
       return;
     }
     this.heardAt = performance.now();
