@@ -203,7 +203,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimReport>
       maxInflight: qos === 1 ? 1000 : 5000,
     });
     await new Promise<void>((done) => {
-      const timer = setTimeout(done, durationS * 1000);
+      // by the wall clock the windows are cut with: Node's timers run on the loop's cached clock
+      // and may fire a millisecond early, which cost a 3 s run its third full window
+      const end = publisher.stats.startedAt + durationS * 1000;
+      let timer: NodeJS.Timeout;
+      const wait = () => {
+        const left = end - Date.now();
+        if (left <= 0) done();
+        else timer = setTimeout(wait, left);
+      };
+      wait();
       opts.signal?.addEventListener('abort', () => {
         clearTimeout(timer);
         done();
