@@ -147,6 +147,8 @@ describe.skipIf(!haveVideo || kiosks.length < 2)('tiles playing in frames of the
     await lost.waitFor({ timeout: 15_000 });
     await expect(lost.locator('[data-testid="retry-countdown"]').textContent()).resolves.toMatch(/秒后重试|正在重连/);
     expect((await stats(k.cameraId))!.lastError).toMatch(/networkError/);
+    // the wall page's overlay lies over the frame's picture (look at it)
+    await page.locator(tileSel(k.cameraId)).screenshot({ path: join(SHOTS, 'frame-tile-lost.png') });
     web.video.setFault(k.cameraId, 'none');
     await lost.waitFor({ state: 'detached', timeout: 15_000 });
     await waitPlaying(k.cameraId);
