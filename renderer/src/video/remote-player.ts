@@ -30,11 +30,7 @@ export class RemoteTilePlayer {
   ) {
     this.src = opts.src;
     this.live = opts.live;
-    this.s = this.fresh();
-  }
-
-  private fresh(): PlayerStats {
-    return loadingStats(this.src, this.live);
+    this.s = loadingStats(this.src, this.live);
   }
 
   start(): void {
@@ -48,7 +44,7 @@ export class RemoteTilePlayer {
     if (this.s.state === 'closed' || (src === this.src && live === this.live)) return;
     this.src = src;
     this.live = live;
-    this.s = this.fresh();
+    this.s = loadingStats(this.src, this.live);
     this.post({ t: 'source', src, live });
     this.emit();
   }

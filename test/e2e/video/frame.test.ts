@@ -5,7 +5,7 @@
 // <video> advances and decodes frames), figures reach the tile's badge, "signal lost" and recovery
 // cross the frame boundary, closing removes the frame, messages from anyone but the frame are
 // ignored, and the frame's process is not the wall's.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -16,16 +16,15 @@ import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
+import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
 import { openVideoWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
-const GEN = join(repo, 'assets/generated');
-const PREFIX = 'watchfloor/v1';
 const GRACE_MS = 1500;
 
-const haveVideo = existsSync(join(GEN, 'video/manifest.json')) && JSON.parse(readFileSync(join(GEN, 'video/manifest.json'), 'utf8')).available === true;
-const kiosks: (Kiosk & { cameraId: string })[] = existsSync(join(GEN, 'demo/kiosks.json')) ? JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8')) : [];
+const haveVideo = DEMO_VIDEO_AVAILABLE;
+const kiosks = DEMO_KIOSKS;
 
 type Hooked = Window & { __watchfloor: { video: VideoDebug } };
 
@@ -36,12 +35,8 @@ let page: Page;
 let client: MqttClient;
 const pageErrors: string[] = [];
 
-async function publishAlarm(id: string, k: Kiosk, status: 'open' | 'closed' = 'open'): Promise<void> {
-  const alarm = { id, ts: Date.now(), kind: 'sos', priority: 1, lat: k.lat, lon: k.lon, title: `${k.name}一键报警`, kioskId: k.id, status };
-  await client.publishAsync(`${PREFIX}/alarms/e2e`, JSON.stringify(alarm), { qos: 1 });
-}
-
-const tileSel = (cameraId: string) => `[data-testid="video-tile"][data-camera-id="${cameraId}"]`;
+const publishAlarm = (id: string, k: Kiosk, status: 'open' | 'closed' = 'open') => publishKioskAlarm(client, id, k, status);
+const tileSel = tileSelector;
 const stats = (cameraId: string) => page.evaluate((cam) => (window as unknown as Hooked).__watchfloor.video.stats(cam), cameraId);
 
 /** The video frame inside a camera's tile (Playwright sees out-of-process frames as frames too). */
@@ -61,16 +56,7 @@ async function probe(frame: Frame) {
   });
 }
 
-async function waitPlaying(cameraId: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(
-    (cam) => {
-      const s = (window as unknown as Hooked).__watchfloor.video.stats(cam);
-      return !!s && s.state === 'playing' && s.firstFrameAt !== null && s.currentTime > 0.3;
-    },
-    cameraId,
-    { timeout, polling: 100 },
-  );
-}
+const waitPlaying = (cameraId: string) => waitTilePlaying(page, cameraId);
 
 beforeAll(async () => {
   if (!haveVideo) return;

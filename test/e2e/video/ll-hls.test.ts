@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Camera, Kiosk } from '../../../core/domain.js';
+import type { Camera } from '../../../core/domain.js';
 import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import type { PlayerStats } from '../../../renderer/src/video/player';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
+import { DEMO_KIOSKS } from '../../helpers/video-tiles.js';
 import { GENERATED, startWallHost, openVideoWall } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -27,7 +28,7 @@ const SETTLE_MS = 8000;
 const manifestPath = join(GENERATED, 'video/manifest.json');
 const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { available?: boolean; ll?: { variants?: unknown[] } }) : null;
 const haveLl = manifest?.available === true && (manifest.ll?.variants?.length ?? 0) > 0;
-const kiosks: (Kiosk & { cameraId: string })[] = existsSync(join(GENERATED, 'demo/kiosks.json')) ? JSON.parse(readFileSync(join(GENERATED, 'demo/kiosks.json'), 'utf8')) : [];
+const kiosks = DEMO_KIOSKS;
 const cameras: Camera[] = existsSync(join(GENERATED, 'demo/cameras.json')) ? JSON.parse(readFileSync(join(GENERATED, 'demo/cameras.json'), 'utf8')) : [];
 
 type Hooked = Window & { __watchfloor: { video: VideoDebug } };

@@ -1,7 +1,7 @@
 // Video tiles that open by themselves next to new alarms, in real Debian Chromium against the real
 // host and the demo stream server: open → playing beside the alarm, grace period after closing,
 // "signal lost" and recovery, pinning, closing by the operator, enlarging, the recording.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -12,17 +12,15 @@ import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
+import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
 import { startWallHost, openVideoWall } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
-// the built renderer (npm run build:renderer); WATCHFLOOR_RENDERER_DIR points elsewhere for a side build
-const GEN = join(repo, 'assets/generated');
-const PREFIX = 'watchfloor/v1';
 const GRACE_MS = 3000;
 
-const haveVideo = existsSync(join(GEN, 'video/manifest.json')) && JSON.parse(readFileSync(join(GEN, 'video/manifest.json'), 'utf8')).available === true;
-const kiosks: (Kiosk & { cameraId: string })[] = existsSync(join(GEN, 'demo/kiosks.json')) ? JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8')) : [];
+const haveVideo = DEMO_VIDEO_AVAILABLE;
+const kiosks = DEMO_KIOSKS;
 
 type Hooked = Window & { __watchfloor: { video: VideoDebug; map: () => { project: (p: [number, number]) => { x: number; y: number } } | null } };
 
@@ -33,27 +31,15 @@ let page: Page;
 let client: MqttClient;
 const pageErrors: string[] = [];
 
-async function publishAlarm(id: string, k: Kiosk, status: 'open' | 'closed' = 'open', extra: Record<string, unknown> = {}): Promise<number> {
-  const ts = Date.now();
-  const alarm = { id, ts, kind: 'sos', priority: 1, lat: k.lat, lon: k.lon, title: `${k.name}一键报警`, kioskId: k.id, status, ...extra };
-  await client.publishAsync(`${PREFIX}/alarms/e2e`, JSON.stringify(alarm), { qos: 1 });
-  return ts;
-}
+const publishAlarm = (id: string, k: Kiosk, status: 'open' | 'closed' = 'open', extra: Record<string, unknown> = {}) => publishKioskAlarm(client, id, k, status, extra);
 
 const tiles = (): Promise<VideoTileDebug[]> => page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.tiles());
 const tileOf = async (cameraId: string) => (await tiles()).find((t) => t.cameraId === cameraId);
-const tileSel = (cameraId: string) => `[data-testid="video-tile"][data-camera-id="${cameraId}"]`;
+const tileSel = tileSelector;
 
 /** Waits until the camera's tile shows frames and its time advances. */
 async function waitPlaying(cameraId: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(
-    (cam) => {
-      const s = (window as unknown as Hooked).__watchfloor.video.stats(cam);
-      return !!s && s.firstFrameAt !== null && s.state === 'playing' && s.currentTime > 0.3;
-    },
-    cameraId,
-    { timeout, polling: 100 },
-  );
+  await waitTilePlaying(page, cameraId, timeout);
   const a = (await tileOf(cameraId))!.stats!.currentTime;
   await page.waitForTimeout(1200);
   const b = (await tileOf(cameraId))!.stats!.currentTime;
