@@ -14,6 +14,7 @@
 //
 // Env: BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6  BENCH_LL=0 (no LL-HLS rounds)
 //      BENCH_VIDEO_FRAME=off|auto (players in the page, or a frame of their own each; unset: the wall's default)
+//      BENCH_FRAME_POOL=N (warm frames kept for the next tiles; unset: the wall's default)
 //      WATCHFLOOR_RENDERER_DIR=dist/renderer  CHROMIUM_PATH=/usr/bin/chromium
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,8 @@ const PLAY_MS = Number(process.env.BENCH_PLAY_S ?? 6) * 1000;
 const LL_WANTED = process.env.BENCH_LL !== '0';
 /** where the wall's players run: BENCH_VIDEO_FRAME=auto (a frame of their own each) or off (the page); unset: the wall's default */
 const FRAME_MODE = process.env.BENCH_VIDEO_FRAME === 'auto' || process.env.BENCH_VIDEO_FRAME === 'off' ? process.env.BENCH_VIDEO_FRAME : null;
+/** warm frames (?videoFramePool=): BENCH_FRAME_POOL=N; unset: the wall's default */
+const FRAME_POOL = /^\d{1,2}$/.test(process.env.BENCH_FRAME_POOL ?? '') ? Number(process.env.BENCH_FRAME_POOL) : null;
 /** an LL twin of each camera: same place, same stream server, its /video/ll/ playlist */
 const LL_SUFFIX = '-ll';
 const PREFIX = 'watchfloor/v1';
@@ -202,6 +205,11 @@ interface Memory {
 }
 
 async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
+  // the wall measured as it sits between alarms: its warm frames all loaded (the pool refills
+  // only after a quiet spell, which a soak never leaves it)
+  await page
+    .waitForFunction(() => { const p = (window as unknown as Partial<Hooked>).__watchfloor?.video?.framePool(); return !p || p.warm >= p.size; }, null, { timeout: 30_000, polling: 100 })
+    .catch(() => console.warn('  the frame pool did not fill within 30 s'));
   for (let i = 0; i < 3; i++) {
     await cdp.send('HeapProfiler.collectGarbage');
     await page.waitForTimeout(300);
@@ -270,7 +278,7 @@ async function main(): Promise<void> {
     const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     wall.on('pageerror', (e) => errors.push(e.message));
-    await wall.goto(`${web.url}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}`);
+    await wall.goto(`${web.url}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}${FRAME_POOL !== null ? `&videoFramePool=${FRAME_POOL}` : ''}`);
     await wall.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
     await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
     await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
@@ -298,6 +306,12 @@ async function main(): Promise<void> {
         const where = ll ? { cameraIds: [cams[i]] } : { kioskId: k.id };
         return JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, ...where, status });
       };
+      // warm frames refill after a burst; each round starts with a full pool, as on a quiet wall
+      const framePool = () => wall.evaluate(() => (window as unknown as Hooked).__watchfloor.video.framePool());
+      await wall
+        .waitForFunction(() => { const p = (window as unknown as Hooked).__watchfloor.video.framePool(); return !p || p.warm >= p.size; }, null, { timeout: 20_000, polling: 100 })
+        .catch(() => console.warn('  the frame pool did not fill within 20 s'));
+      const pool0 = await framePool();
       const published: number[] = [];
       for (let i = 0; i < n; i++) {
         published.push(Date.now());
@@ -320,6 +334,7 @@ async function main(): Promise<void> {
         );
         await wall.waitForTimeout(500);
       }
+      const pool1 = await framePool();
       for (let i = 0; i < n; i++) await client!.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'closed'), { qos: 1 });
       await wall.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: 15_000, polling: 50 });
       // what the stream server saw for these cameras' LL streams during the round
@@ -340,6 +355,7 @@ async function main(): Promise<void> {
         mountToFrame: samples[0].map((s) => s.firstFrameMs ?? Number.NaN),
         lowLatencyTiles: samples[samples.length - 1].filter((s) => s.lowLatency).length,
         server,
+        poolNote: pool0 && pool1 ? `; ${pool1.taken - pool0.taken} warm frame(s) taken, ${pool1.misses - pool0.misses} loaded for their tile` : '',
       };
     };
 
@@ -376,7 +392,7 @@ async function main(): Promise<void> {
         console.log(
           `${String(n).padStart(2)} tile(s)  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(w.mountToFrame, 0.5))} ms)` +
             `, bare hls.js ${b.firstFrameMs.median}/${b.firstFrameMs.p95} ms (loadSource→frame)` +
-            ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${b.latencySec.median}/${b.latencySec.p95} s`,
+            ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${b.latencySec.median}/${b.latencySec.p95} s${w.poolNote}`,
         );
         if (l) {
           const g = figures(n, l.ff, l.lat);
@@ -384,7 +400,7 @@ async function main(): Promise<void> {
           console.log(
             `${String(n).padStart(2)} tile(s)  LL-HLS on the wall: first frame median/p95 ${g.firstFrameMs.median}/${g.firstFrameMs.p95} ms (publish→frame; mount→frame median ${r1(quantile(l.mountToFrame, 0.5))} ms)` +
               ` | latency median/p95 ${g.latencySec.median}/${g.latencySec.p95} s (2 s segments: ${f.latencySec.median}/${f.latencySec.p95} s)` +
-              ` | ${l.lowLatencyTiles}/${n} tiles on parts + blocking reloads, server: ${l.server.blocking} blocking reloads (${l.server.timedOut} timed out), ${l.server.parts} parts, ${l.server.segments} whole segments`,
+              ` | ${l.lowLatencyTiles}/${n} tiles on parts + blocking reloads, server: ${l.server.blocking} blocking reloads (${l.server.timedOut} timed out), ${l.server.parts} parts, ${l.server.segments} whole segments${l.poolNote}`,
           );
         }
       }

@@ -11,6 +11,7 @@ import { PRIORITY_CSS } from '../state/colors';
 import { useStore } from '../state/store';
 import { videoConfigFromSearch } from './config';
 import { installVideoDebug } from './debug';
+import { FramePool } from './frame-pool';
 import { layoutTiles, nearestPointOnRect, type Circle, type LayoutGroup, type Point, type Rect } from './layout';
 import { startVideoManager } from './manager';
 import { onWallMap } from './map-handle';
@@ -44,17 +45,24 @@ export function VideoWall() {
   const tileEls = useRef(new Map<string, HTMLElement>()).current;
   const relayoutRef = useRef<() => void>(() => undefined);
 
+  // frames loaded ahead for the next tiles' players
+  const framePool = useMemo(() => (config.enabled && config.frameOrigin && config.framePool > 0 ? new FramePool({ origin: config.frameOrigin, size: config.framePool }) : null), [config]);
+  useEffect(() => {
+    framePool?.start();
+    return () => framePool?.dispose();
+  }, [framePool]);
+
   // the planner
   useEffect(() => {
     if (!config.enabled) return;
     const manager = startVideoManager(config);
-    const unhook = installVideoDebug(manager);
+    const unhook = installVideoDebug(manager, framePool);
     return () => {
       unhook();
       manager.stop();
       useVideoStore.getState().reset();
     };
-  }, [config]);
+  }, [config, framePool]);
 
   // Esc restores the enlarged tile (the listener lives only while one is enlarged)
   useEffect(() => {
@@ -284,6 +292,7 @@ export function VideoWall() {
           recording={recording.has(tile.cameraId)}
           register={register}
           frameOrigin={config.frameOrigin}
+          framePool={framePool}
         />
       ))}
     </div>

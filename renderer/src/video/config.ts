@@ -1,7 +1,8 @@
 // Video wall options. The policy's defaults apply; a URL query can override them for tests,
 // benchmarks and odd walls: ?videoGraceMs=3000&videoPerAlarm=1&videoMaxTiles=16&videoRadiusM=400&videoFloat=8
 // &videoFrame=auto (each tile's player in a frame of its own on the other loopback name)
-import type { VideoPolicyOptions } from '../../../core/video/policy';
+// &videoFramePool=4 (frames kept loaded for the next tiles; 0: none; default: as many as the wall may show tiles, ≤ 16)
+import { DEFAULT_VIDEO_POLICY, type VideoPolicyOptions } from '../../../core/video/policy';
 import { frameOriginFor } from './frame-protocol';
 
 export interface VideoWallConfig {
@@ -14,9 +15,14 @@ export interface VideoWallConfig {
   enabled: boolean;
   /** where tiles' players run: a frame from this origin each (?videoFrame=auto), or the page (null) */
   frameOrigin: string | null;
+  /** warm frames kept for the next tiles (frame-pool.ts); only with frameOrigin */
+  framePool: number;
 }
 
-export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null };
+/** a warm frame costs its process ~1.3 MB (docs/video.md); sixteen cover the default wall */
+const MAX_FRAME_POOL = 16;
+
+export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null, framePool: Math.min(MAX_FRAME_POOL, DEFAULT_VIDEO_POLICY.maxTiles) };
 
 function int(q: URLSearchParams, key: string, min: number, max: number): number | undefined {
   const v = q.get(key);
@@ -42,5 +48,6 @@ export function videoConfigFromSearch(search: string, location: { protocol: stri
     planIntervalMs: DEFAULT_VIDEO_WALL.planIntervalMs,
     enabled: q.get('video') !== 'off',
     frameOrigin: location ? frameOriginFor(location, q.get('videoFrame')) : null,
+    framePool: int(q, 'videoFramePool', 0, MAX_FRAME_POOL) ?? Math.min(MAX_FRAME_POOL, policy.maxTiles ?? DEFAULT_VIDEO_POLICY.maxTiles),
   };
 }

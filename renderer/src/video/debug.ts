@@ -4,6 +4,7 @@
 import type { Incident } from '../../../core/domain';
 import type { VideoTile } from '../../../core/video/policy';
 import { useStore } from '../state/store';
+import type { FramePool, FramePoolStats } from './frame-pool';
 import type { VideoManager } from './manager';
 import type { PlayerStats } from './player';
 import { players } from './registry';
@@ -39,8 +40,8 @@ export interface SoakResult {
   videosLeft: number;
 }
 
-/** a player's surface in the wall page: its <video>, or the frame it plays in */
-const PLAYER_SURFACES = 'video, iframe.video-frame';
+/** a player's surface in the wall page: its <video>, or the frame it plays in (not a warm one waiting in the pool) */
+const PLAYER_SURFACES = 'video, iframe.video-frame:not(.video-frame-warm)';
 
 export interface VideoDebug {
   tiles(): VideoTileDebug[];
@@ -50,6 +51,8 @@ export interface VideoDebug {
   flush(): void;
   /** players' surfaces in the document: <video> elements, and tiles' video frames (?videoFrame=auto) */
   videoElements(): number;
+  /** the warm frames waiting for tiles (null: players in the page, or no pool) */
+  framePool(): FramePoolStats | null;
   soak(opts?: SoakOptions): Promise<SoakResult>;
 }
 
@@ -75,7 +78,7 @@ function tileRect(cameraId: string): VideoTileDebug['rect'] {
   return { x: a.left - b.left, y: a.top - b.top, w: a.width, h: a.height };
 }
 
-export function installVideoDebug(manager: VideoManager, win: Window = window): () => void {
+export function installVideoDebug(manager: VideoManager, pool: FramePool | null = null, win: Window = window): () => void {
   const w = win as WithVideo;
   let soakSeq = 0;
   const hook: VideoDebug = {
@@ -90,6 +93,7 @@ export function installVideoDebug(manager: VideoManager, win: Window = window): 
     store: () => useVideoStore.getState(),
     flush: () => manager.flush(),
     videoElements: () => document.querySelectorAll(PLAYER_SURFACES).length,
+    framePool: () => pool?.stats() ?? null,
     async soak(opts = {}) {
       const cycles = opts.cycles ?? 1000;
       const batch = Math.max(1, opts.batch ?? 8);

@@ -4,6 +4,7 @@
 // process of its own, gives it all back when the wall's last tile closes (docs/video.md).
 // A frame that stops reporting (its process crashed, the server went away) is rebuilt with backoff.
 import { envelope, parseFromFrame, type ToFrame } from './frame-protocol';
+import { type FramePool, frameUrl, makeFrame } from './frame-pool';
 import { backoffMs } from './helpers';
 import { loadingStats, type PlayerOptions, type PlayerStats } from './player';
 
@@ -26,7 +27,7 @@ export class RemoteTilePlayer {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly opts: PlayerOptions & { frameOrigin: string },
+    private readonly opts: PlayerOptions & { frameOrigin: string; pool?: FramePool | null },
   ) {
     this.src = opts.src;
     this.live = opts.live;
@@ -84,18 +85,17 @@ export class RemoteTilePlayer {
 
   private mount(): void {
     this.unmount();
-    const f = document.createElement('iframe');
-    f.className = 'video-frame';
-    f.setAttribute('allow', 'autoplay');
-    f.setAttribute('referrerpolicy', 'no-referrer');
-    f.tabIndex = -1;
-    f.title = this.src;
-    const base = location.pathname.replace(/[^/]*$/, '');
-    const hash = new URLSearchParams({ parent: location.origin, src: this.src, live: this.live ? '1' : '0' });
-    f.src = `${this.opts.frameOrigin}${base}video-frame.html#${hash}`;
-    this.frame = f;
     this.heardAt = performance.now();
-    this.container.appendChild(f);
+    // a warm frame has said 'ready' already: it only needs the source
+    const warm = this.opts.pool?.take(this.container) ?? null;
+    if (warm) {
+      warm.title = this.src;
+      this.frame = warm;
+      this.post({ t: 'start', src: this.src, live: this.live });
+      return;
+    }
+    this.frame = makeFrame(frameUrl(this.opts.frameOrigin, { src: this.src, live: this.live }), this.src);
+    this.container.appendChild(this.frame);
   }
 
   private unmount(): void {
@@ -135,6 +135,8 @@ export class RemoteTilePlayer {
     this.frameRebuilds++;
     const wait = backoffMs(this.attempt++);
     this.unmount();
+    // whatever killed this frame's process killed the warm frames in it too
+    this.opts.pool?.flush();
     this.s = { ...this.s, state: 'retrying', playing: false, retryAt: Date.now() + wait, lastError: 'video frame silent', errors: this.s.errors + 1 };
     this.emit();
     this.retryTimer = setTimeout(() => {

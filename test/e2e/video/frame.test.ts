@@ -1,10 +1,12 @@
 // Tiles whose players run in frames of their own (?videoFrame=auto, the default), in real Debian Chromium
 // against the real host and stream server: the wall at 127.0.0.1 frames the shell at localhost, a
 // site of its own, so Chromium plays the video in another renderer process — whose memory is given
-// back when the last tile closes. Asserted: the tile plays inside the frame (the frame's own
-// <video> advances and decodes frames), figures reach the tile's badge, "signal lost" and recovery
-// cross the frame boundary, closing removes the frame, messages from anyone but the frame are
-// ignored, and the frame's process is not the wall's.
+// back when its frame goes. Asserted: the tile plays inside a frame that was loaded before the
+// alarm came (a warm one from the pool, moved, not reloaded), the frame's own <video> advances and
+// decodes frames, figures reach the tile's badge, "signal lost" and recovery cross the frame
+// boundary, closing removes the frame and the pool fills up again, messages from anyone but the
+// frame are ignored, the frame's process is not the wall's, and a crash of that process costs the
+// tile a "signal lost" and a new frame, not the wall.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +58,12 @@ async function probe(frame: Frame) {
   });
 }
 
-const waitPlaying = (cameraId: string) => waitTilePlaying(page, cameraId);
+const waitPlaying = (cameraId: string, timeout?: number) => waitTilePlaying(page, cameraId, timeout);
+const pool = () => page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.framePool());
+/** Waits until the pool holds `size` warm frames. */
+const poolFull = () => page.waitForFunction(() => { const p = (window as unknown as Hooked).__watchfloor.video.framePool(); return !!p && p.size > 0 && p.warm === p.size; }, null, { timeout: 30_000, polling: 100 });
+/** When the frame's document was loaded (epoch ms). */
+const loadedAt = (frame: Frame) => frame.evaluate(() => performance.timeOrigin);
 
 beforeAll(async () => {
   if (!haveVideo) return;
@@ -76,12 +83,21 @@ afterAll(async () => {
 });
 
 describe.skipIf(!haveVideo || kiosks.length < 2)('tiles playing in frames of their own', () => {
-  it('plays an alarm’s camera inside a frame from the other loopback name', async () => {
+  it('plays an alarm’s camera inside a warm frame from the other loopback name', async () => {
     const k = kiosks[0];
+    await poolFull();
+    const before = (await pool())!;
+    const alarmAt = Date.now();
     await publishAlarm('vf-1', k);
     await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
     const frame = await frameOf(k.cameraId);
     await waitPlaying(k.cameraId);
+    // the frame was loaded before the alarm came: taken from the pool and moved, not reloaded
+    expect(await loadedAt(frame)).toBeLessThan(alarmAt);
+    const after = (await pool())!;
+    expect(after.taken).toBe(before.taken + 1);
+    expect(after.misses).toBe(before.misses);
+    expect(await page.locator('[data-testid="video-frame-pool"] iframe').count()).toBe(after.warm + after.loading);
     // the picture is the frame's: no <video> in the wall page, one in the frame, and it moves
     expect(await page.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
     const a = await probe(frame);
@@ -140,15 +156,61 @@ describe.skipIf(!haveVideo || kiosks.length < 2)('tiles playing in frames of the
     await waitPlaying(k.cameraId);
   });
 
-  it('removes the frame when the alarm’s tiles go, and leaves nothing playing', async () => {
+  it('removes the frame when the alarm’s tiles go, leaves nothing playing, and fills the pool again', async () => {
     const k = kiosks[0];
+    const frame = await frameOf(k.cameraId);
     await publishAlarm('vf-1', k, 'closed');
     await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: GRACE_MS + 5_000 });
     expect(await page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.videoElements())).toBe(0);
-    expect(page.frames().filter((f) => f.url().includes('/video-frame.html'))).toHaveLength(0);
+    expect(frame.isDetached()).toBe(true);
+    await poolFull();
+    // what is left are the warm frames, waiting with no player
+    const left = page.frames().filter((f) => f.url().includes('/video-frame.html'));
+    expect(left).toHaveLength((await pool())!.size);
+    for (const f of left) expect((await probe(f)).videos).toBe(0);
   });
 
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
+  });
+
+  // last: Playwright takes a crashed frame for a crashed page, so from here on the page is read
+  // over a CDP session of our own
+  it('survives a crash of the frames’ process: "signal lost", then a new frame, and a new pool', async () => {
+    const k = kiosks[1];
+    await poolFull();
+    await publishAlarm('vf-2', k);
+    const frame = await frameOf(k.cameraId);
+    await waitPlaying(k.cameraId);
+    const before = (await pool())!;
+    const cdp = await page.context().newCDPSession(page);
+    const exceptions: string[] = [];
+    cdp.on('Runtime.exceptionThrown', (e) => exceptions.push(e.exceptionDetails.text));
+    await cdp.send('Runtime.enable');
+    const read = async <T>(expression: string): Promise<T> => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value as T;
+    const until = async (what: string, expression: string, timeoutMs: number) => {
+      const end = Date.now() + timeoutMs;
+      while (!(await read<boolean>(expression))) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const stat = `window.__watchfloor.video.stats(${JSON.stringify(k.cameraId)})`;
+    const frameSession = await page.context().newCDPSession(frame);
+    await frameSession.send('Page.crash').catch(() => undefined); // the session dies with the process
+    // the frame falls silent: the tile says so and counts down, the wall page carries on
+    await until('signal lost', `!!document.querySelector('${tileSel(k.cameraId)} [data-testid="signal-lost"]')`, 15_000);
+    expect(await read<string>(`${stat}.lastError`)).toBe('video frame silent');
+    await until('playing again', `(() => { const s = ${stat}; return !!s && s.state === 'playing' && s.firstFrameAt !== null && s.currentTime > 0.3; })()`, 20_000);
+    // in a frame of its own, loaded after the crash: the warm ones died with the process and were dropped
+    const after = await read<{ misses: number; flushed: number; taken: number }>('window.__watchfloor.video.framePool()');
+    expect(after.flushed).toBe(before.flushed + 1);
+    expect(after.misses).toBe(before.misses + 1);
+    expect(after.taken).toBe(before.taken);
+    expect(await read<string>(`document.querySelector('${tileSel(k.cameraId)} iframe.video-frame').src`)).toContain('src=');
+    // and the pool fills again, in a new process
+    await until('the pool full again', '(() => { const p = window.__watchfloor.video.framePool(); return p.warm === p.size; })()', 30_000);
+    expect(exceptions).toEqual([]);
+    await cdp.detach();
   });
 });

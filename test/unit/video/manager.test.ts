@@ -21,7 +21,7 @@ function setup() {
   apply(state, { t: 'tick', at: now });
   takeDelta(state);
   useStore.getState().receive({ type: 'snapshot', situation: snapshotOf(state), health });
-  manager = startVideoManager({ policy: {}, maxFloating: 8, planIntervalMs: 10_000, enabled: true, frameOrigin: null });
+  manager = startVideoManager({ policy: {}, maxFloating: 8, planIntervalMs: 10_000, enabled: true, frameOrigin: null, framePool: 0 });
   const alarm = (id: string, lat: number, lon: number, title = '测试') => {
     apply(state, { t: 'events', at: Date.now(), topic: 't', events: [{ type: 'incident', source: '110', report: { id, ts: Date.now(), kind: 'theft', priority: 2, lat, lon, title, status: 'open' } }] });
     useStore.getState().receive({ type: 'delta', delta: takeDelta(state) });

@@ -111,4 +111,15 @@ describe('videoConfigFromSearch', () => {
     expect(c.maxFloating).toBe(8);
     expect(c.enabled).toBe(false);
   });
+  it('keeps as many warm frames as the wall may show tiles (at most 16), or what ?videoFramePool says', () => {
+    expect(videoConfigFromSearch('').framePool).toBe(16);
+    expect(videoConfigFromSearch('?videoMaxTiles=6').framePool).toBe(6);
+    expect(videoConfigFromSearch('?videoMaxTiles=40').framePool).toBe(16);
+    expect(videoConfigFromSearch('?videoFramePool=0').framePool).toBe(0);
+    expect(videoConfigFromSearch('?videoMaxTiles=6&videoFramePool=2').framePool).toBe(2);
+    // junk and out-of-range values fall back to the default
+    expect(videoConfigFromSearch('?videoFramePool=17').framePool).toBe(16);
+    expect(videoConfigFromSearch('?videoFramePool=-1').framePool).toBe(16);
+    expect(videoConfigFromSearch('?videoFramePool=x').framePool).toBe(16);
+  });
 });

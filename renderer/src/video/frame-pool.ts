@@ -1,0 +1,188 @@
+// Video frames loaded ahead of need. A tile's frame costs its process a document and an
+// evaluation of hls.js (~35 ms on a 2-core wall PC); sixteen alarms at once queue sixteen of them
+// on one thread before the first picture. A warm frame has done that work while the wall was
+// quiet; taking one is a move, not a load: `moveBefore` carries an iframe to its new parent
+// without reloading it (Chromium 133+; where it is missing the pool stays empty).
+// Each frame serves one tile and goes with it, so the memory a player leaves behind still goes
+// with its document (docs/video.md).
+import { backoffMs } from './helpers';
+import { parseFromFrame } from './frame-protocol';
+
+export interface FramePoolOptions {
+  /** the frames' origin (frameOriginFor) */
+  origin: string;
+  /** warm frames to keep */
+  size: number;
+  /** no refill until this long after the last take: a burst of alarms gets the CPU first */
+  refillDelayMs?: number;
+  /** a frame that has not said 'ready' by then is dropped and tried again later */
+  readyTimeoutMs?: number;
+}
+
+export interface FramePoolStats {
+  size: number;
+  warm: number;
+  loading: number;
+  /** frames handed to tiles */
+  taken: number;
+  /** takes that found the pool empty (the tile loaded a frame of its own) */
+  misses: number;
+  /** frames that never said 'ready' */
+  failed: number;
+  /** times the warm frames were dropped because a tile's frame went silent */
+  flushed: number;
+}
+
+const WARM_CLASS = 'video-frame-warm';
+
+type MovableParent = HTMLElement & { moveBefore(node: Node, child: Node | null): void };
+const canMove = (el: HTMLElement): el is MovableParent => typeof (el as Partial<MovableParent>).moveBefore === 'function';
+
+/** The frame page's URL; `src` (with `live`) rides in the hash so the picture does not wait for a busy wall page. */
+export function frameUrl(origin: string, first?: { src: string; live: boolean }): string {
+  const base = location.pathname.replace(/[^/]*$/, '');
+  const hash = new URLSearchParams({ parent: location.origin });
+  if (first) {
+    hash.set('src', first.src);
+    hash.set('live', first.live ? '1' : '0');
+  }
+  return `${origin}${base}video-frame.html#${hash}`;
+}
+
+/** A frame element as tiles and the pool make them. */
+export function makeFrame(url: string, title: string): HTMLIFrameElement {
+  const f = document.createElement('iframe');
+  f.className = 'video-frame';
+  f.setAttribute('allow', 'autoplay');
+  f.setAttribute('referrerpolicy', 'no-referrer');
+  f.tabIndex = -1;
+  f.title = title;
+  f.src = url;
+  return f;
+}
+
+export class FramePool {
+  private holder: HTMLDivElement | null = null;
+  private readonly warm: HTMLIFrameElement[] = [];
+  private loading: { frame: HTMLIFrameElement; timer: ReturnType<typeof setTimeout> } | null = null;
+  private refillTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastTakeAt = 0;
+  private failuresInRow = 0;
+  private counts = { taken: 0, misses: 0, failed: 0, flushed: 0 };
+
+  constructor(private readonly opts: FramePoolOptions) {}
+
+  /** Starts filling, after `delayMs` (the wall's own start comes first). */
+  start(delayMs = 1000): void {
+    if (this.holder || this.opts.size <= 0) return;
+    const holder = document.createElement('div');
+    // laid out (a frame in display:none would not be), off screen, out of the way of input and assistive tech
+    holder.style.cssText = 'position:fixed;left:-10000px;top:0;width:640px;height:360px;overflow:hidden;pointer-events:none;contain:strict';
+    holder.setAttribute('aria-hidden', 'true');
+    holder.dataset.testid = 'video-frame-pool';
+    if (!canMove(holder)) return; // no state-preserving move here: a pool would only reload
+    document.body.appendChild(holder);
+    this.holder = holder;
+    window.addEventListener('message', this.onMessage);
+    this.schedule(delayMs);
+  }
+
+  /** A warm frame, moved into `into` (its last child), or null: the caller loads one itself. */
+  take(into: HTMLElement): HTMLIFrameElement | null {
+    this.lastTakeAt = performance.now();
+    const frame = this.warm.shift();
+    if (!frame || !canMove(into) || !into.isConnected) {
+      if (frame) this.warm.unshift(frame);
+      this.counts.misses++;
+      this.schedule(this.refillDelay());
+      return null;
+    }
+    try {
+      into.moveBefore(frame, null);
+    } catch {
+      // not movable after all: a plain append would reload it, so it is of no use
+      frame.remove();
+      this.counts.misses++;
+      this.schedule(this.refillDelay());
+      return null;
+    }
+    frame.classList.remove(WARM_CLASS);
+    this.counts.taken++;
+    this.schedule(this.refillDelay());
+    return frame;
+  }
+
+  /**
+   * Drops the warm frames and loads new ones. For a tile whose frame went silent: its process most
+   * likely died, and the warm frames, in the same process, with it.
+   */
+  flush(): void {
+    if (!this.holder) return;
+    for (const f of this.warm.splice(0)) f.remove();
+    this.counts.flushed++;
+    this.schedule(this.refillDelay());
+  }
+
+  stats(): FramePoolStats {
+    return { size: this.holder ? this.opts.size : 0, warm: this.warm.length, loading: this.loading ? 1 : 0, ...this.counts };
+  }
+
+  dispose(): void {
+    window.removeEventListener('message', this.onMessage);
+    if (this.refillTimer !== null) clearTimeout(this.refillTimer);
+    if (this.loading) clearTimeout(this.loading.timer);
+    this.refillTimer = null;
+    this.loading = null;
+    this.warm.length = 0;
+    this.holder?.remove(); // its frames with it
+    this.holder = null;
+  }
+
+  // ---- internals ----
+
+  private refillDelay(): number {
+    return this.opts.refillDelayMs ?? 1500;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.holder || this.refillTimer !== null) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = null;
+      this.fill();
+    }, delayMs);
+  }
+
+  /** Loads one frame, if the pool is short and quiet; the next follows when it is ready. */
+  private fill(): void {
+    if (!this.holder || this.loading || this.warm.length >= this.opts.size) return;
+    const sinceTake = performance.now() - this.lastTakeAt;
+    if (sinceTake < this.refillDelay()) {
+      this.schedule(this.refillDelay() - sinceTake);
+      return;
+    }
+    const frame = makeFrame(frameUrl(this.opts.origin), 'video');
+    frame.classList.add(WARM_CLASS);
+    const timer = setTimeout(() => {
+      // never said 'ready' (the other name does not answer, or the frame crashed): drop it, back off
+      if (this.loading?.frame !== frame) return;
+      this.loading = null;
+      frame.remove();
+      this.counts.failed++;
+      this.schedule(backoffMs(this.failuresInRow++, 2000, 60_000));
+    }, this.opts.readyTimeoutMs ?? 10_000);
+    this.loading = { frame, timer };
+    this.holder.appendChild(frame);
+  }
+
+  private readonly onMessage = (e: MessageEvent) => {
+    const l = this.loading;
+    if (!l || e.source !== l.frame.contentWindow || e.origin !== this.opts.origin) return;
+    const parsed = parseFromFrame(e.data);
+    if (!parsed.ok || parsed.value.t !== 'ready') return;
+    clearTimeout(l.timer);
+    this.loading = null;
+    this.failuresInRow = 0;
+    this.warm.push(l.frame);
+    this.schedule(0);
+  };
+}
