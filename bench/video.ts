@@ -202,6 +202,9 @@ interface Memory {
   gpuPssMB: number | null;
   /** the rest: the browser process, the network service and other utilities, the zygotes */
   otherPssMB: number | null;
+  /** of the rest: the browser process, and the utility processes (network service, storage, audio) */
+  browserPssMB: number | null;
+  utilityPssMB: number | null;
 }
 
 async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
@@ -228,6 +231,8 @@ async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
     rendererPssMB: pss ? Math.round((pss.byType.renderer ?? 0) / 102.4) / 10 : null,
     gpuPssMB: pss ? Math.round((pss.byType['gpu-process'] ?? 0) / 102.4) / 10 : null,
     otherPssMB: pss ? Math.round((pss.totalKb - (pss.byType.renderer ?? 0) - (pss.byType['gpu-process'] ?? 0)) / 102.4) / 10 : null,
+    browserPssMB: pss ? Math.round((pss.byType.browser ?? 0) / 102.4) / 10 : null,
+    utilityPssMB: pss ? Math.round((pss.byType.utility ?? 0) / 102.4) / 10 : null,
   };
 }
 
@@ -449,7 +454,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `  Chromium PSS ${before.chromiumPssMB} → ${mid.chromiumPssMB} → ${after.chromiumPssMB} MB (×${pssRatio}; second half ×${secondHalf.pssRatio}), ` +
-        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB, the rest (browser, network, zygotes) ${before.otherPssMB} → ${after.otherPssMB} MB`,
+        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB, the rest ${before.otherPssMB} → ${after.otherPssMB} MB (browser process ${before.browserPssMB} → ${after.browserPssMB}, utilities incl. the network service ${before.utilityPssMB} → ${after.utilityPssMB}, zygotes)`,
     );
     // what the page holds on to is given back when the page goes: reload it (same renderer
     // process), warm it up as before, and measure again

@@ -138,7 +138,15 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
         <span className="video-cam">{camera?.name ?? tile.cameraId}</span>
         {live ? (
           <span className={`video-latency ${badge}`} data-testid="video-latency" data-badge={badge}>
-            {badge === 'unknown' ? t('video.connecting') : `${t(`video.${badge}`)} ${t('video.seconds', { seconds: view.latency?.toFixed(1) })}`}
+            {badge === 'unknown' ? (
+              t('video.connecting')
+            ) : (
+              <>
+                {/* a narrow tile drops the word (the colour says it) and keeps the seconds: its camera name needs the room */}
+                <span className="video-latency-word">{t(`video.${badge}`)} </span>
+                {t('video.seconds', { seconds: view.latency?.toFixed(1) })}
+              </>
+            )}
           </span>
         ) : (
           <span className="video-latency recording" data-testid="video-latency" data-badge="recording">

@@ -3,7 +3,7 @@
 // shows) and rebuild; media → recoverMediaError(), then swapAudioCodec()+recover, then rebuild;
 // anything else fatal → rebuild. A watchdog rebuilds when the picture stops moving. Closing leaves
 // nothing behind: hls destroyed, the <video> emptied (src removed + load()) and removed.
-import Hls, { ErrorTypes, Events, type ErrorData, type HlsConfig, type LevelDetails } from 'hls.js';
+import Hls, { ErrorTypes, Events, FetchLoader, type ErrorData, type HlsConfig, type LevelDetails } from 'hls.js';
 import hlsWorkerUrl from 'hls.js/dist/hls.worker.js?url';
 import { alignReload, newReloadAlign, type ReloadAlign } from './reload-align';
 import { backoffMs, recoveryFor, type FatalKind, type MediaRecoveryState } from './helpers';
@@ -32,6 +32,12 @@ export const LIVE_TUNING: Partial<HlsConfig> = {
   startFragPrefetch: true,
   initialLiveManifestSize: 1,
   capLevelToPlayerSize: true,
+  // A live segment is seen once. Left to the HTTP cache, every tile's video would be written to
+  // the wall PC's disk cache around the clock, and Chromium's network service held ~40 MB more
+  // after a few hundred tiles (bench:video soak). Fetched with cache: 'no-store', segments and
+  // parts are neither kept nor looked up. (Playlists stay on hls.js's XHR loader.)
+  fLoader: FetchLoader as unknown as HlsConfig['fLoader'],
+  fetchSetup: (context, init: RequestInit) => new Request(context.url, { ...init, cache: 'no-store' }),
   // a camera that answers 4xx/5xx is down: fail fast, our own retry shows a countdown
   manifestLoadPolicy: {
     default: {

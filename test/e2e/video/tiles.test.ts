@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kiosk } from '../../../core/domain.js';
 import type { Host } from '../../../main/services/host.js';
@@ -70,12 +70,22 @@ afterAll(async () => {
 describe.skipIf(!haveVideo || kiosks.length < 2)('video tiles next to alarms', () => {
   it('opens a playing tile beside a new alarm by itself', async () => {
     const k = kiosks[0];
+    const segments: Request[] = [];
+    const onRequest = (r: Request) => {
+      if (new URL(r.url()).pathname.endsWith('.ts')) segments.push(r);
+    };
+    page.on('request', onRequest);
     const t0 = Date.now();
     await publishAlarm('v-alarm-1', k);
     await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
     await waitPlaying(k.cameraId);
     const openedIn = Date.now() - t0;
     expect(openedIn).toBeLessThan(8_000);
+    page.off('request', onRequest);
+    // live segments bypass the HTTP cache (seen once; kept, they would fill the disk cache and the
+    // network service's memory): fetched with cache: 'no-store', which Chromium sends as Pragma: no-cache
+    expect(segments.length).toBeGreaterThan(0);
+    for (const r of segments) expect((await r.allHeaders()).pragma, `${r.url()} bypasses the cache`).toBe('no-cache');
 
     const all = (await tiles()).filter((t) => t.incidentId === 'v-alarm-1');
     const mine = all.find((t) => t.cameraId === k.cameraId)!;
