@@ -184,6 +184,9 @@ function chromiumPssKb(): { totalKb: number; processes: number; byType: Record<s
       totalKb += kb;
       const type = /--type=([a-z-]+)/.exec(cmd.get(pid) ?? '')?.[1] ?? 'browser';
       byType[type] = (byType[type] ?? 0) + kb;
+      // utilities by service: network.mojom.NetworkService, storage.mojom.StorageService, …
+      const sub = /--utility-sub-type=([A-Za-z_.]+)/.exec(cmd.get(pid) ?? '')?.[1];
+      if (type === 'utility' && sub) byType[`utility:${sub.split('.')[0]}`] = (byType[`utility:${sub.split('.')[0]}`] ?? 0) + kb;
     } catch {
       /* gone */
     }
@@ -205,6 +208,10 @@ interface Memory {
   /** of the rest: the browser process, and the utility processes (network service, storage, audio) */
   browserPssMB: number | null;
   utilityPssMB: number | null;
+  /** of the utilities: the network service (sockets, the HTTP cache of an off-the-record context) */
+  networkPssMB: number | null;
+  /** every utility process by its service (network, storage, audio, …) */
+  utilitiesMB: Record<string, number>;
 }
 
 async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
@@ -233,6 +240,8 @@ async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
     otherPssMB: pss ? Math.round((pss.totalKb - (pss.byType.renderer ?? 0) - (pss.byType['gpu-process'] ?? 0)) / 102.4) / 10 : null,
     browserPssMB: pss ? Math.round((pss.byType.browser ?? 0) / 102.4) / 10 : null,
     utilityPssMB: pss ? Math.round((pss.byType.utility ?? 0) / 102.4) / 10 : null,
+    networkPssMB: pss ? Math.round((pss.byType['utility:network'] ?? 0) / 102.4) / 10 : null,
+    utilitiesMB: pss ? Object.fromEntries(Object.entries(pss.byType).filter(([k]) => k.startsWith('utility:')).map(([k, kb]) => [k.slice(8), Math.round(kb / 102.4) / 10])) : {},
   };
 }
 
@@ -454,7 +463,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `  Chromium PSS ${before.chromiumPssMB} → ${mid.chromiumPssMB} → ${after.chromiumPssMB} MB (×${pssRatio}; second half ×${secondHalf.pssRatio}), ` +
-        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB, the rest ${before.otherPssMB} → ${after.otherPssMB} MB (browser process ${before.browserPssMB} → ${after.browserPssMB}, utilities incl. the network service ${before.utilityPssMB} → ${after.utilityPssMB}, zygotes)`,
+        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB, the rest ${before.otherPssMB} → ${after.otherPssMB} MB (browser process ${before.browserPssMB} → ${after.browserPssMB}, utilities ${before.utilityPssMB} → ${after.utilityPssMB}: ${JSON.stringify(before.utilitiesMB)} → ${JSON.stringify(after.utilitiesMB)}, zygotes)`,
     );
     // what the page holds on to is given back when the page goes: reload it (same renderer
     // process), warm it up as before, and measure again

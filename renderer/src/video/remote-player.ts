@@ -10,6 +10,12 @@ import { loadingStats, type PlayerOptions, type PlayerStats } from './player';
 
 /** the frame reports every 500 ms; this much silence means it is gone */
 const SILENT_MS = 8000;
+/**
+ * A warm frame answers 'start' within milliseconds. One that has not within this long died in the
+ * pool (its process went while no tile was open): the tile loads a frame of its own at once,
+ * without a "signal lost" it has no reason to show.
+ */
+const WARM_ANSWER_MS = 3000;
 const WATCH_MS = 1000;
 
 export class RemoteTilePlayer {
@@ -18,12 +24,16 @@ export class RemoteTilePlayer {
   private frame: HTMLIFrameElement | null = null;
   private s: PlayerStats;
   private heardAt = 0;
+  /** set while a frame taken from the pool has not answered yet */
+  private warmSince: number | null = null;
   private attempt = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** frames rebuilt because they went silent, and messages from them that did not parse */
   frameRebuilds = 0;
   rejected = 0;
+  /** warm frames that never answered (replaced at once) */
+  deadWarmFrames = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -91,6 +101,7 @@ export class RemoteTilePlayer {
     if (warm) {
       warm.title = this.src;
       this.frame = warm;
+      this.warmSince = this.heardAt;
       this.post({ t: 'start', src: this.src, live: this.live });
       return;
     }
@@ -101,6 +112,7 @@ export class RemoteTilePlayer {
   private unmount(): void {
     this.frame?.remove();
     this.frame = null;
+    this.warmSince = null;
   }
 
   private post(m: ToFrame): void {
@@ -116,6 +128,7 @@ export class RemoteTilePlayer {
       return;
     }
     this.heardAt = performance.now();
+    this.warmSince = null;
     const m = parsed.value;
     if (m.t === 'ready') {
       this.post({ t: 'start', src: this.src, live: this.live });
@@ -130,6 +143,13 @@ export class RemoteTilePlayer {
 
   private check(): void {
     if (this.retryTimer !== null || !this.frame) return;
+    if (this.warmSince !== null && performance.now() - this.warmSince >= WARM_ANSWER_MS) {
+      // dead on arrival: so are the other warm frames, from the same process
+      this.deadWarmFrames++;
+      this.opts.pool?.flush();
+      this.mount();
+      return;
+    }
     if (performance.now() - this.heardAt < SILENT_MS) return;
     // silent: crashed or never loaded; wait (the tile counts down), then a new frame
     this.frameRebuilds++;

@@ -5,8 +5,9 @@
 // alarm came (a warm one from the pool, moved, not reloaded), the frame's own <video> advances and
 // decodes frames, figures reach the tile's badge, "signal lost" and recovery cross the frame
 // boundary, closing removes the frame and the pool fills up again, messages from anyone but the
-// frame are ignored, the frame's process is not the wall's, and a crash of that process costs the
-// tile a "signal lost" and a new frame, not the wall.
+// frame are ignored, the frame's process is not the wall's, a crash of that process costs the
+// tile a "signal lost" and a new frame, not the wall, and warm frames that died unseen in the pool
+// are replaced at once when an alarm takes one.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +62,43 @@ async function probe(frame: Frame) {
 const waitPlaying = (cameraId: string, timeout?: number) => waitTilePlaying(page, cameraId, timeout);
 const pool = () => page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.framePool());
 /** Waits until the pool holds `size` warm frames. */
-const poolFull = () => page.waitForFunction(() => { const p = (window as unknown as Hooked).__watchfloor.video.framePool(); return !!p && p.size > 0 && p.warm === p.size; }, null, { timeout: 30_000, polling: 100 });
+const poolFull = (p: Page = page) => p.waitForFunction(() => { const p = (window as unknown as Hooked).__watchfloor.video.framePool(); return !!p && p.size > 0 && p.warm === p.size; }, null, { timeout: 30_000, polling: 100 });
+const POOL_FULL = '(() => { const p = window.__watchfloor.video.framePool(); return p.warm === p.size; })()';
+
+/** Kills the renderer process a frame runs in (all the frames of its site with it). */
+async function crashProcessOf(p: Page, frame: Frame): Promise<void> {
+  const session = await p.context().newCDPSession(frame);
+  // the session dies with the process: the call may fail, or never answer
+  await Promise.race([session.send('Page.crash').catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+}
+
+type RawPage = { read: <T>(expression: string) => Promise<T>; until: (what: string, expression: string, timeoutMs: number) => Promise<void>; exceptions: string[] };
+const raws = new Map<Page, RawPage>();
+/**
+ * A page over a CDP session of our own: Playwright takes a crashed out-of-process frame for a
+ * crashed page and will not evaluate in it after that. Open it before the crash. Its exceptions are
+ * collected too.
+ */
+async function rawPage(p: Page): Promise<RawPage> {
+  const known = raws.get(p);
+  if (known) return known;
+  const cdp = await p.context().newCDPSession(p);
+  const exceptions: string[] = [];
+  cdp.on('Runtime.exceptionThrown', (e) => exceptions.push(e.exceptionDetails.text));
+  await cdp.send('Runtime.enable');
+  const read = async <T>(expression: string): Promise<T> => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value as T;
+  const until = async (what: string, expression: string, timeoutMs: number) => {
+    const end = Date.now() + timeoutMs;
+    while (!(await read<boolean>(expression))) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const raw = { read, until, exceptions };
+  raws.set(p, raw);
+  return raw;
+}
+
 /** When the frame's document was loaded (epoch ms). */
 const loadedAt = (frame: Frame) => frame.evaluate(() => performance.timeOrigin);
 
@@ -82,7 +119,7 @@ afterAll(async () => {
   await host?.close();
 });
 
-describe.skipIf(!haveVideo || kiosks.length < 2)('tiles playing in frames of their own', () => {
+describe.skipIf(!haveVideo || kiosks.length < 3)('tiles playing in frames of their own', () => {
   it('plays an alarm’s camera inside a warm frame from the other loopback name', async () => {
     const k = kiosks[0];
     await poolFull();
@@ -183,21 +220,9 @@ describe.skipIf(!haveVideo || kiosks.length < 2)('tiles playing in frames of the
     const frame = await frameOf(k.cameraId);
     await waitPlaying(k.cameraId);
     const before = (await pool())!;
-    const cdp = await page.context().newCDPSession(page);
-    const exceptions: string[] = [];
-    cdp.on('Runtime.exceptionThrown', (e) => exceptions.push(e.exceptionDetails.text));
-    await cdp.send('Runtime.enable');
-    const read = async <T>(expression: string): Promise<T> => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value as T;
-    const until = async (what: string, expression: string, timeoutMs: number) => {
-      const end = Date.now() + timeoutMs;
-      while (!(await read<boolean>(expression))) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const { read, until, exceptions } = await rawPage(page);
     const stat = `window.__watchfloor.video.stats(${JSON.stringify(k.cameraId)})`;
-    const frameSession = await page.context().newCDPSession(frame);
-    await frameSession.send('Page.crash').catch(() => undefined); // the session dies with the process
+    await crashProcessOf(page, frame);
     // the frame falls silent: the tile says so and counts down, the wall page carries on
     await until('signal lost', `!!document.querySelector('${tileSel(k.cameraId)} [data-testid="signal-lost"]')`, 15_000);
     expect(await read<string>(`${stat}.lastError`)).toBe('video frame silent');
@@ -209,8 +234,47 @@ describe.skipIf(!haveVideo || kiosks.length < 2)('tiles playing in frames of the
     expect(after.taken).toBe(before.taken);
     expect(await read<string>(`document.querySelector('${tileSel(k.cameraId)} iframe.video-frame').src`)).toContain('src=');
     // and the pool fills again, in a new process
-    await until('the pool full again', '(() => { const p = window.__watchfloor.video.framePool(); return p.warm === p.size; })()', 30_000);
+    await until('the pool full again', POOL_FULL, 30_000);
+    // the tile goes with its alarm
+    await publishAlarm('vf-2', k, 'closed');
+    await until('the tile gone', `!document.querySelector('${tileSel(k.cameraId)}')`, GRACE_MS + 5_000);
     expect(exceptions).toEqual([]);
-    await cdp.detach();
+  });
+
+  it('replaces a warm frame that died in the pool at once, with no "signal lost"', async () => {
+    const k = kiosks[2];
+    // a wall of its own (Playwright still trusts it): its pool's frames are crashed with no tile open
+    const errors: string[] = [];
+    const wall = await openVideoWall(browser, `${web.url}/?videoFrame=auto&videoGraceMs=${GRACE_MS}&videoPerAlarm=1`, { width: 1920, height: 1080 }, errors);
+    await poolFull(wall);
+    const { read, until, exceptions } = await rawPage(wall);
+    const before = await read<{ misses: number; flushed: number; taken: number }>('window.__watchfloor.video.framePool()');
+    const warm = wall.frames().find((f) => f.url().includes('/video-frame.html'));
+    expect(warm, 'a warm frame').toBeTruthy();
+    await crashProcessOf(wall, warm!);
+    const alarmAt = Date.now();
+    await publishAlarm('vf-3', k);
+    // the tile takes a dead frame, hears nothing, and loads one of its own; it never says "signal lost"
+    const states = new Set<string>();
+    const stat = `window.__watchfloor.video.stats(${JSON.stringify(k.cameraId)})`;
+    for (;;) {
+      const s = await read<{ state: string; firstFrameAt: number | null; currentTime: number } | null>(stat);
+      if (s) states.add(s.state);
+      if (s && s.state === 'playing' && s.firstFrameAt !== null && s.currentTime > 0.3) break;
+      if (Date.now() - alarmAt > 15_000) throw new Error(`not playing 15 s after the alarm (states seen: ${[...states].join(', ')})`);
+      expect(await read<boolean>(`!!document.querySelector('${tileSel(k.cameraId)} [data-testid="signal-lost"]')`)).toBe(false);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(states.has('retrying')).toBe(false);
+    const after = await read<{ misses: number; flushed: number; taken: number }>('window.__watchfloor.video.framePool()');
+    expect(after.taken).toBe(before.taken + 1);
+    expect(after.flushed).toBe(before.flushed + 1);
+    expect(after.misses).toBe(before.misses + 1);
+    console.log(`[frame] a dead warm frame replaced: playing ${Date.now() - alarmAt} ms after the alarm`);
+    await until('the pool full again', POOL_FULL, 30_000);
+    expect(exceptions).toEqual([]);
+    expect(errors).toEqual([]);
+    await publishAlarm('vf-3', k, 'closed');
+    await wall.close();
   });
 });
