@@ -1,7 +1,7 @@
 // What the wall page and a tile's video frame say to each other over postMessage. The frame runs
 // the tile's player in a renderer process of its own (a cross-site iframe under site isolation):
-// the memory Chromium's media stack holds on to is given back when the last such frame closes,
-// which it never is while it lives in the wall page itself (docs/video.md, "Isolated players").
+// the memory Chromium's media stack holds on to is given back when the frame goes, which it never
+// is while the player lives in the wall page itself (docs/video.md, "Players in frames of their own").
 // Both sides parse what they receive; anything else is counted and dropped.
 import type { PlayerState, PlayerStats } from './player';
 

@@ -1,8 +1,9 @@
 // A tile's player in a frame on another site (frame-main.ts), seen from the wall page: the same
 // face as TilePlayer, so the tile neither knows nor cares. Chromium keeps what its media stack
-// allocates for as long as the document that played it lives; a frame of its own per tile, in a
-// process of its own, gives it all back when the wall's last tile closes (docs/video.md).
-// A frame that stops reporting (its process crashed, the server went away) is rebuilt with backoff.
+// allocates for as long as the document that played it lives; a frame of its own per tile, on a
+// site (and so a process) of its own, gives it back when the tile closes (docs/video.md). The frame
+// is a warm one from the pool (frame-pool.ts) where there is one. A frame that stops reporting (its
+// process crashed, the server went away) is rebuilt with backoff.
 import { envelope, parseFromFrame, type ToFrame } from './frame-protocol';
 import { type FramePool, frameUrl, makeFrame } from './frame-pool';
 import { backoffMs } from './helpers';
@@ -32,8 +33,6 @@ export class RemoteTilePlayer {
   /** frames rebuilt because they went silent, and messages from them that did not parse */
   frameRebuilds = 0;
   rejected = 0;
-  /** warm frames that never answered (replaced at once) */
-  deadWarmFrames = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -145,7 +144,6 @@ export class RemoteTilePlayer {
     if (this.retryTimer !== null || !this.frame) return;
     if (this.warmSince !== null && performance.now() - this.warmSince >= WARM_ANSWER_MS) {
       // dead on arrival: so are the other warm frames, from the same process
-      this.deadWarmFrames++;
       this.opts.pool?.flush();
       this.mount();
       return;
