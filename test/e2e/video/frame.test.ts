@@ -3,8 +3,8 @@
 // site of its own, so Chromium plays the video in another renderer process — whose memory is given
 // back when its frame goes. Asserted: the tile plays inside a frame that was loaded before the
 // alarm came (a warm one from the pool, moved, not reloaded), the frame's own <video> advances and
-// decodes frames, figures reach the tile's badge, "signal lost" and recovery cross the frame
-// boundary, closing removes the frame and the pool fills up again, messages from anyone but the
+// decodes frames, figures reach the tile's badge, "signal lost" and recovery (a 404, a stalled
+// stream) cross the frame boundary, closing removes the frame and the pool fills up again, messages from anyone but the
 // frame are ignored, the frame's process is not the wall's, a crash of that process costs the
 // tile a "signal lost" and a new frame, not the wall, and warm frames that died unseen in the pool
 // are replaced at once when an alarm takes one.
@@ -191,6 +191,25 @@ describe.skipIf(!haveVideo || kiosks.length < 3)('tiles playing in frames of the
     web.video.setFault(k.cameraId, 'none');
     await lost.waitFor({ state: 'detached', timeout: 15_000 });
     await waitPlaying(k.cameraId);
+  });
+
+  it('shows "signal lost" when the stream stalls (no answer, a frozen playlist) and recovers when it moves again', async () => {
+    const k = kiosks[0];
+    await waitPlaying(k.cameraId);
+    const before = (await stats(k.cameraId))!;
+    // the server stops: the playlist stops growing and segment requests hang (up to 10 s, then 504)
+    web.video.setFault(k.cameraId, 'stall');
+    const lost = page.locator(`${tileSel(k.cameraId)} [data-testid="signal-lost"]`);
+    // what is buffered plays out, then the player's watchdog (6 s without progress) or hls.js's own timeouts give up
+    await lost.waitFor({ timeout: 20_000 });
+    const during = (await stats(k.cameraId))!;
+    expect(during.state).toBe('retrying');
+    expect(during.errors).toBeGreaterThan(before.errors);
+    expect(during.lastError).toMatch(/stall|timeout/i);
+    console.log(`[frame] stall reported as: ${during.lastError}`);
+    web.video.setFault(k.cameraId, 'none');
+    await lost.waitFor({ state: 'detached', timeout: 20_000 });
+    await waitPlaying(k.cameraId, 20_000);
   });
 
   it('removes the frame when the alarm’s tiles go, leaves nothing playing, and fills the pool again', async () => {
