@@ -4,10 +4,10 @@
 // back when its frame goes. Asserted: the tile plays inside a frame that was loaded before the
 // alarm came (a warm one from the pool, moved, not reloaded), the frame's own <video> advances and
 // decodes frames, figures reach the tile's badge, "signal lost" and recovery (a 404, a stalled
-// stream) cross the frame boundary, closing removes the frame and the pool fills up again, messages from anyone but the
-// frame are ignored, the frame's process is not the wall's, a crash of that process costs the
-// tile a "signal lost" and a new frame, not the wall, and warm frames that died unseen in the pool
-// are replaced at once when an alarm takes one.
+// stream) cross the frame boundary, closing removes the frame and the pool fills up again,
+// messages from anyone but the frame are ignored, the frame's process is not the wall's, a crash
+// of that process costs the tile a "signal lost" and a new frame, not the wall, and warm frames
+// that died unseen in the pool are replaced at once when an alarm takes one.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
