@@ -12,6 +12,7 @@ import { countdownSec, latencyBadge } from './helpers';
 import { TilePlayer, type PlayerStats } from './player';
 import { recordingUrl, recordingWindow } from './recording';
 import { players, type TilePlayerLike } from './registry';
+import type { FrameHealth } from './frame-health';
 import type { FramePool } from './frame-pool';
 import { RemoteTilePlayer } from './remote-player';
 import { useVideoStore } from './store';
@@ -60,9 +61,11 @@ export interface VideoTileProps {
   frameOrigin: string | null;
   /** warm frames to take one from (frame-pool.ts) */
   framePool?: FramePool | null;
+  /** told whether frames load at all (frame-health.ts) */
+  frameHealth?: FrameHealth | null;
 }
 
-export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin, framePool }: VideoTileProps) {
+export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin, framePool, frameHealth }: VideoTileProps) {
   const { t, i18n } = useTranslation();
   const timeZone = useTimeZone();
   const camera = useStore((s) => s.cameras.get(tile.cameraId));
@@ -92,7 +95,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       setView((prev) => (sameView(prev, next) ? prev : next));
     };
     const opts = { src: first.src, live: first.live, onChange: update };
-    const player: TilePlayerLike = frameOrigin ? new RemoteTilePlayer(host, { ...opts, frameOrigin, pool: framePool }) : new TilePlayer(host, opts);
+    const player: TilePlayerLike = frameOrigin ? new RemoteTilePlayer(host, { ...opts, frameOrigin, pool: framePool, health: frameHealth }) : new TilePlayer(host, opts);
     playerRef.current = player;
     players.set(tile.cameraId, player);
     player.start();

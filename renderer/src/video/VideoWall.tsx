@@ -4,13 +4,14 @@
 // is follows the map imperatively (maplibre `move`/`resize` → layoutTiles → transforms), so a pan
 // never re-renders a component.
 import type { Map as MaplibreMap } from 'maplibre-gl';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { uiScale } from '../map/MapView';
 import { PRIORITY_CSS } from '../state/colors';
 import { useStore } from '../state/store';
 import { videoConfigFromSearch } from './config';
 import { installVideoDebug } from './debug';
+import { FrameHealth } from './frame-health';
 import { FramePool } from './frame-pool';
 import { layoutTiles, nearestPointOnRect, type Circle, type LayoutGroup, type Point, type Rect } from './layout';
 import { startVideoManager } from './manager';
@@ -45,24 +46,38 @@ export function VideoWall() {
   const tileEls = useRef(new Map<string, HTMLElement>()).current;
   const relayoutRef = useRef<() => void>(() => undefined);
 
+  // where players run: frames from the other loopback name, until frames prove unavailable
+  const [frameOrigin, setFrameOrigin] = useState(config.frameOrigin);
+  const frameHealth = useMemo(
+    () =>
+      frameOrigin
+        ? new FrameHealth((failures) => {
+            console.error(`video frames from ${frameOrigin} did not load (${failures} tries, none ever did): players run in the page from now on`);
+            setFrameOrigin(null);
+          })
+        : null,
+    [frameOrigin],
+  );
   // frames loaded ahead for the next tiles' players
-  const framePool = useMemo(() => (config.enabled && config.frameOrigin && config.framePool > 0 ? new FramePool({ origin: config.frameOrigin, size: config.framePool }) : null), [config]);
+  const framePool = useMemo(() => (config.enabled && frameOrigin && config.framePool > 0 ? new FramePool({ origin: frameOrigin, size: config.framePool, health: frameHealth }) : null), [config, frameOrigin, frameHealth]);
   useEffect(() => {
     framePool?.start();
     return () => framePool?.dispose();
   }, [framePool]);
+  const framesRef = useRef({ pool: framePool, origin: frameOrigin });
+  framesRef.current = { pool: framePool, origin: frameOrigin };
 
   // the planner
   useEffect(() => {
     if (!config.enabled) return;
     const manager = startVideoManager(config);
-    const unhook = installVideoDebug(manager, framePool);
+    const unhook = installVideoDebug(manager, () => framesRef.current);
     return () => {
       unhook();
       manager.stop();
       useVideoStore.getState().reset();
     };
-  }, [config, framePool]);
+  }, [config]);
 
   // Esc restores the enlarged tile (the listener lives only while one is enlarged)
   useEffect(() => {
@@ -291,8 +306,9 @@ export function VideoWall() {
           enlarged={tile.cameraId === enlarged}
           recording={recording.has(tile.cameraId)}
           register={register}
-          frameOrigin={config.frameOrigin}
+          frameOrigin={frameOrigin}
           framePool={framePool}
+          frameHealth={frameHealth}
         />
       ))}
     </div>

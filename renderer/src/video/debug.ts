@@ -53,6 +53,8 @@ export interface VideoDebug {
   videoElements(): number;
   /** the warm frames waiting for tiles (null: players in the page, or no pool) */
   framePool(): FramePoolStats | null;
+  /** where new players run: 'frame' (a frame of their own each) or 'page' (?videoFrame=off, no loopback name, or frames did not load) */
+  playersIn(): 'frame' | 'page';
   soak(opts?: SoakOptions): Promise<SoakResult>;
 }
 
@@ -78,7 +80,7 @@ function tileRect(cameraId: string): VideoTileDebug['rect'] {
   return { x: a.left - b.left, y: a.top - b.top, w: a.width, h: a.height };
 }
 
-export function installVideoDebug(manager: VideoManager, pool: FramePool | null = null, win: Window = window): () => void {
+export function installVideoDebug(manager: VideoManager, frames: () => { pool: FramePool | null; origin: string | null } = () => ({ pool: null, origin: null }), win: Window = window): () => void {
   const w = win as WithVideo;
   let soakSeq = 0;
   const hook: VideoDebug = {
@@ -93,7 +95,8 @@ export function installVideoDebug(manager: VideoManager, pool: FramePool | null 
     store: () => useVideoStore.getState(),
     flush: () => manager.flush(),
     videoElements: () => document.querySelectorAll(PLAYER_SURFACES).length,
-    framePool: () => pool?.stats() ?? null,
+    framePool: () => frames().pool?.stats() ?? null,
+    playersIn: () => (frames().origin ? 'frame' : 'page'),
     async soak(opts = {}) {
       const cycles = opts.cycles ?? 1000;
       const batch = Math.max(1, opts.batch ?? 8);

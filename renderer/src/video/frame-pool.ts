@@ -5,8 +5,9 @@
 // without reloading it (Chromium 133+; where it is missing the pool stays empty).
 // Each frame serves one tile and goes with it, so the memory a player leaves behind still goes
 // with its document (docs/video.md).
-import { backoffMs } from './helpers';
+import type { FrameHealth } from './frame-health';
 import { parseFromFrame } from './frame-protocol';
+import { backoffMs } from './helpers';
 
 export interface FramePoolOptions {
   /** the frames' origin (frameOriginFor) */
@@ -17,7 +18,15 @@ export interface FramePoolOptions {
   refillDelayMs?: number;
   /** a frame that has not said 'ready' by then is dropped and tried again later */
   readyTimeoutMs?: number;
+  /** told when a frame loads, or fails to */
+  health?: FrameHealth | null;
 }
+
+/**
+ * A frame whose document has loaded says 'ready' while it loads; one that has loaded and not said
+ * it within this long is an error page (the other name did not answer) or not ours.
+ */
+const LOADED_BUT_SILENT_MS = 2000;
 
 export interface FramePoolStats {
   size: number;
@@ -162,15 +171,26 @@ export class FramePool {
     }
     const frame = makeFrame(frameUrl(this.opts.origin), 'video');
     frame.classList.add(WARM_CLASS);
-    const timer = setTimeout(() => {
+    const fail = () => {
       // never said 'ready' (the other name does not answer, or the frame crashed): drop it, back off
       if (this.loading?.frame !== frame) return;
       this.loading = null;
       frame.remove();
       this.counts.failed++;
+      this.opts.health?.failed();
       this.schedule(backoffMs(this.failuresInRow++, 2000, 60_000));
-    }, this.opts.readyTimeoutMs ?? 10_000);
-    this.loading = { frame, timer };
+    };
+    const loading = { frame, timer: setTimeout(fail, this.opts.readyTimeoutMs ?? 10_000) };
+    frame.addEventListener(
+      'load',
+      () => {
+        if (this.loading !== loading) return;
+        clearTimeout(loading.timer);
+        loading.timer = setTimeout(fail, LOADED_BUT_SILENT_MS);
+      },
+      { once: true },
+    );
+    this.loading = loading;
     this.holder.appendChild(frame);
   }
 
@@ -182,6 +202,7 @@ export class FramePool {
     clearTimeout(l.timer);
     this.loading = null;
     this.failuresInRow = 0;
+    this.opts.health?.loaded();
     this.warm.push(l.frame);
     this.schedule(0);
   };

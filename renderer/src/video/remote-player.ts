@@ -5,6 +5,7 @@
 // is a warm one from the pool (frame-pool.ts) where there is one. A frame that stops reporting (its
 // process crashed, the server went away) is rebuilt with backoff.
 import { envelope, parseFromFrame, type ToFrame } from './frame-protocol';
+import type { FrameHealth } from './frame-health';
 import { type FramePool, frameUrl, makeFrame } from './frame-pool';
 import { backoffMs } from './helpers';
 import { loadingStats, type PlayerOptions, type PlayerStats } from './player';
@@ -27,6 +28,8 @@ export class RemoteTilePlayer {
   private heardAt = 0;
   /** set while a frame taken from the pool has not answered yet */
   private warmSince: number | null = null;
+  /** whether the current frame has said anything yet */
+  private heard = false;
   private attempt = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -36,7 +39,7 @@ export class RemoteTilePlayer {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly opts: PlayerOptions & { frameOrigin: string; pool?: FramePool | null },
+    private readonly opts: PlayerOptions & { frameOrigin: string; pool?: FramePool | null; health?: FrameHealth | null },
   ) {
     this.src = opts.src;
     this.live = opts.live;
@@ -95,6 +98,7 @@ export class RemoteTilePlayer {
   private mount(): void {
     this.unmount();
     this.heardAt = performance.now();
+    this.heard = false;
     // a warm frame has said 'ready' already: it only needs the source
     const warm = this.opts.pool?.take(this.container) ?? null;
     if (warm) {
@@ -128,6 +132,8 @@ export class RemoteTilePlayer {
     }
     this.heardAt = performance.now();
     this.warmSince = null;
+    if (!this.heard) this.opts.health?.loaded();
+    this.heard = true;
     const m = parsed.value;
     if (m.t === 'ready') {
       this.post({ t: 'start', src: this.src, live: this.live });
@@ -150,6 +156,7 @@ export class RemoteTilePlayer {
     }
     if (performance.now() - this.heardAt < SILENT_MS) return;
     // silent: crashed or never loaded; wait (the tile counts down), then a new frame
+    if (!this.heard) this.opts.health?.failed();
     this.frameRebuilds++;
     const wait = backoffMs(this.attempt++);
     this.unmount();
