@@ -233,6 +233,10 @@ async function openPage(browser: Browser, url: string, viewport: { width: number
   if ((await page.evaluate(() => document.body.dataset.webgl)) !== 'ok') throw new Error('no WebGL2 in this Chromium');
   await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 20_000 });
   await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
+  // the wall at rest: its warm video frames (docs/video.md) loaded before anything is measured
+  await page
+    .waitForFunction(() => { const p = (window as unknown as { __watchfloor?: { video?: { framePool(): { warm: number; size: number } | null } } }).__watchfloor?.video?.framePool(); return !p || p.warm >= p.size; }, null, { timeout: 30_000, polling: 100 })
+    .catch(() => console.warn('  the video frame pool did not fill within 30 s'));
   return page;
 }
 
