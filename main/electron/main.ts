@@ -7,9 +7,9 @@ import { IPC, type ServerMessage } from '../../core/contract.js';
 import { parseShellArgs } from '../services/cli-args.js';
 import { startHost, type Host } from '../services/host.js';
 import type { PeerHandle } from '../services/bridge-hub.js';
-import { startWebShell, type WebShell, CONTENT_SECURITY_POLICY } from '../web/server.js';
+import { startWebShell, type WebShell } from '../web/server.js';
 import { startDemoIfEnabled, type DemoHandle } from '../sim/demo.js';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, rendererFileFor, wallWebPreferences } from './policy.js';
+import { APP_ORIGIN, APP_SCHEME, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest, wallWebPreferences } from './policy.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
 if (process.argv.includes('--disable-gpu')) app.disableHardwareAcceleration();
@@ -96,17 +96,13 @@ async function main(): Promise<void> {
   demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });
 
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-    if (url.pathname.startsWith('/video/') || url.pathname.startsWith('/media/') || url.pathname === '/basemap.pmtiles') {
-      return net.fetch(`${web!.url}${url.pathname}${url.search}`, { headers: request.headers });
-    }
-    const rel = rendererFileFor(url.pathname);
-    if (!rel) return new Response('bad path', { status: 400 });
-    const response = await net.fetch(pathToFileURL(join(rendererDir, rel)).toString()).catch(() => null);
+    const route = routeAppRequest(new URL(request.url));
+    if (route.kind === 'refuse') return new Response(route.text, { status: route.status });
+    if (route.kind === 'proxy') return net.fetch(`${web!.url}${route.path}`, { headers: request.headers });
+    const response = await net.fetch(pathToFileURL(join(rendererDir, route.rel)).toString()).catch(() => null);
     if (!response || !response.ok) return new Response('not found', { status: 404 });
     const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('Content-Security-Policy', route.policy);
     return new Response(response.body, { status: 200, headers });
   });
 

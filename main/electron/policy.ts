@@ -1,9 +1,45 @@
 // Electron security decisions as plain data and predicates, so they are testable without Electron.
+import { contentSecurityPolicy } from '../web/csp.js';
 
 /** The renderer is served from this origin through a custom protocol, never file://. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'wall';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+/**
+ * Tiles' video frames come from a second host: another site, so Chromium can give them a process
+ * of their own, whose memory goes with each frame (docs/video.md). The renderer pairs the two in
+ * frameOriginFor (renderer/src/video/frame-protocol.ts).
+ */
+export const APP_VIDEO_HOST = 'video';
+export const APP_VIDEO_ORIGIN = `${APP_SCHEME}://${APP_VIDEO_HOST}`;
+
+/** The wall window's content policy: frames only from the video host; framed by nobody. */
+export const APP_WALL_POLICY = contentSecurityPolicy(`'self' ${APP_VIDEO_ORIGIN}`, "'none'");
+/** A video frame's: frames nothing, framed only by the wall. */
+export const APP_VIDEO_FRAME_POLICY = contentSecurityPolicy("'none'", APP_ORIGIN);
+
+/** What an app:// request gets. */
+export type AppRoute =
+  | { kind: 'proxy'; path: string }
+  | { kind: 'file'; rel: string; policy: string }
+  | { kind: 'refuse'; status: 400 | 404; text: string };
+
+const PROXIED = (path: string) => path.startsWith('/video/') || path.startsWith('/media/') || path === '/basemap.pmtiles';
+const VIDEO_FRAME_PAGE = 'video-frame.html';
+
+/**
+ * Routes an app:// request: the loopback server's streams, media and basemap for both hosts; the
+ * renderer build for the wall; for the video host only the frame page and the build's assets.
+ */
+export function routeAppRequest(url: URL): AppRoute {
+  if (url.protocol !== `${APP_SCHEME}:` || (url.host !== APP_HOST && url.host !== APP_VIDEO_HOST)) return { kind: 'refuse', status: 404, text: 'not found' };
+  if (PROXIED(url.pathname)) return { kind: 'proxy', path: `${url.pathname}${url.search}` };
+  const rel = rendererFileFor(url.pathname);
+  if (!rel) return { kind: 'refuse', status: 400, text: 'bad path' };
+  if (url.host === APP_HOST) return { kind: 'file', rel, policy: APP_WALL_POLICY };
+  if (rel === VIDEO_FRAME_PAGE || rel.startsWith('assets/')) return { kind: 'file', rel, policy: APP_VIDEO_FRAME_POLICY };
+  return { kind: 'refuse', status: 404, text: 'not found' };
+}
 
 export function wallWebPreferences(preloadPath: string) {
   return {

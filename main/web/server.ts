@@ -43,28 +43,10 @@ const MIME: Record<string, string> = {
   '.pmtiles': 'application/octet-stream',
 };
 
-/** the web shell under its other loopback name: where tiles' video frames come from (?videoFrame=auto) */
-const LOOPBACK_SOURCES = 'http://127.0.0.1:* http://localhost:*';
+import { CONTENT_SECURITY_POLICY, VIDEO_FRAME_POLICY } from './csp.js';
 
-const POLICY_BASE = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss: blob:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-];
+export { CONTENT_SECURITY_POLICY, VIDEO_FRAME_POLICY, contentSecurityPolicy } from './csp.js';
 
-// Same policy as the Electron window: scripts only from ourselves; workers from blob: for maplibre;
-// frames only from the shell itself on loopback (tiles' video frames); framed by nobody.
-export const CONTENT_SECURITY_POLICY = [...POLICY_BASE, `frame-src 'self' ${LOOPBACK_SOURCES}`, "frame-ancestors 'none'"].join('; ');
-
-/** A tile's video frame: framed by the wall, which is the shell under its other loopback name. */
-export const VIDEO_FRAME_POLICY = [...POLICY_BASE, "frame-src 'none'", `frame-ancestors 'self' ${LOOPBACK_SOURCES}`].join('; ');
 const VIDEO_FRAME_FILE = 'video-frame.html';
 
 /** WebSocket frames waiting beyond this mean the client cannot keep up. */

@@ -83,12 +83,14 @@ export const DEFAULT_FRAME_MODE = 'auto';
  * Where tiles' frames come from: a site other than the wall's own, so Chromium gives them a
  * process of their own. `param` is the page's `?videoFrame=` ('off' or 'auto'); 'auto' pairs the
  * two loopback names, 127.0.0.1 ↔ localhost (the web shell answers to both, and its content
- * policy lets the one frame the other), and gives up — players in the page — anywhere else,
- * Electron's app:// included.
+ * policy lets the one frame the other), and Electron's app://wall with app://video; anywhere else
+ * it gives up: players in the page.
  */
 export function frameOriginFor(location: { protocol: string; hostname: string; port: string }, param: string | null): string | null {
   const mode = param === 'auto' || param === 'off' ? param : DEFAULT_FRAME_MODE;
   if (mode === 'off') return null;
+  // the Electron window (app://wall) frames its second host (main/electron/policy.ts APP_VIDEO_ORIGIN)
+  if (location.protocol === 'app:') return location.hostname === 'wall' ? 'app://video' : null;
   if (location.protocol !== 'http:') return null;
   const other = location.hostname === '127.0.0.1' ? 'localhost' : location.hostname === 'localhost' ? '127.0.0.1' : null;
   if (!other) return null;

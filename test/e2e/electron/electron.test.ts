@@ -34,4 +34,32 @@ describe.skipIf(!binary || !built)('Electron shell', () => {
       await app.close();
     }
   });
+
+  // Not run on this project's CI (no binary): the video frames' Electron path (app://video) is
+  // otherwise untested. Tiles opened through the debug hook's soak, the real players' path.
+  it('plays tiles in frames from app://video, warm ones first, without falling back to the page', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: [APP_ROOT, '--no-demo', '--port', '0'], cwd: APP_ROOT });
+    type Video = { framePool(): { warm: number; size: number; taken: number } | null; playersIn(): string; soak(o: object): Promise<{ framed: number }> };
+    try {
+      const page = await app.firstWindow();
+      await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 60_000 });
+      await page.waitForFunction(() => {
+        const p = (window as unknown as { __watchfloor?: { video?: Video } }).__watchfloor?.video?.framePool();
+        return !!p && p.size > 0 && p.warm === p.size;
+      }, null, { timeout: 30_000 });
+      const video = () => page.evaluate(() => {
+        const v = (window as unknown as { __watchfloor: { video: Video } }).__watchfloor.video;
+        return { playersIn: v.playersIn(), pool: v.framePool(), frames: [...document.querySelectorAll('iframe.video-frame')].map((f) => (f as HTMLIFrameElement).src) };
+      });
+      expect((await video()).playersIn).toBe('frame');
+      const soak = await page.evaluate(() => (window as unknown as { __watchfloor: { video: Video } }).__watchfloor.video.soak({ cycles: 4, batch: 2, waitFirstFrame: true, frameTimeoutMs: 15_000 }));
+      expect(soak.framed).toBe(4);
+      const after = await video();
+      expect(after.playersIn).toBe('frame');
+      expect(after.pool!.taken).toBeGreaterThanOrEqual(2);
+      expect(after.frames.every((src) => src.startsWith('app://video/video-frame.html'))).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrustedUrl, rendererFileFor, wallWebPreferences } from '../../../main/electron/policy.js';
+import { APP_VIDEO_FRAME_POLICY, APP_WALL_POLICY, isTrustedUrl, rendererFileFor, routeAppRequest, wallWebPreferences } from '../../../main/electron/policy.js';
 
 describe('Electron security policy', () => {
   it('wall windows are isolated, sandboxed and without Node', () => {
@@ -30,5 +30,37 @@ describe('Electron security policy', () => {
     ['/a\\..\\b', null],
   ])('maps %s to %s', (path, file) => {
     expect(rendererFileFor(path)).toBe(file);
+  });
+
+  it.each([
+    // both hosts: the loopback server's streams, media and basemap
+    ['app://wall/video/live/C001.m3u8?x=1', { kind: 'proxy', path: '/video/live/C001.m3u8?x=1' }],
+    ['app://video/video/seg/v1/seg_001.ts?cam=C001', { kind: 'proxy', path: '/video/seg/v1/seg_001.ts?cam=C001' }],
+    ['app://wall/basemap.pmtiles', { kind: 'proxy', path: '/basemap.pmtiles' }],
+    // the wall: the renderer build, under the wall's policy
+    ['app://wall/', { kind: 'file', rel: 'index.html', policy: APP_WALL_POLICY }],
+    ['app://wall/assets/main-abc.js', { kind: 'file', rel: 'assets/main-abc.js', policy: APP_WALL_POLICY }],
+    // the video host: only the frame page and the build's assets, under the frame's policy
+    ['app://video/video-frame.html', { kind: 'file', rel: 'video-frame.html', policy: APP_VIDEO_FRAME_POLICY }],
+    ['app://video/assets/player-abc.js', { kind: 'file', rel: 'assets/player-abc.js', policy: APP_VIDEO_FRAME_POLICY }],
+    ['app://video/', { kind: 'refuse', status: 404, text: 'not found' }],
+    ['app://video/index.html', { kind: 'refuse', status: 404, text: 'not found' }],
+    // anything else
+    ['app://evil/index.html', { kind: 'refuse', status: 404, text: 'not found' }],
+    // dot segments are resolved by the URL parser before routing: they stay under the build
+    ['app://wall/../secret', { kind: 'file', rel: 'secret', policy: APP_WALL_POLICY }],
+    ['app://wall/assets/%2e%2e/%2e%2e/etc/passwd', { kind: 'file', rel: 'etc/passwd', policy: APP_WALL_POLICY }],
+    ['app://wall/a%00b', { kind: 'refuse', status: 400, text: 'bad path' }],
+    ['app://video/assets/%E0%A4%A', { kind: 'refuse', status: 400, text: 'bad path' }],
+  ])('routes %s', (url, route) => {
+    expect(routeAppRequest(new URL(url))).toEqual(route);
+  });
+
+  it('lets the wall frame only its video host, and the video host be framed only by the wall', () => {
+    expect(APP_WALL_POLICY).toContain("frame-src 'self' app://video;");
+    expect(APP_WALL_POLICY).toContain("frame-ancestors 'none'");
+    expect(APP_VIDEO_FRAME_POLICY).toContain("frame-src 'none';");
+    expect(APP_VIDEO_FRAME_POLICY).toContain('frame-ancestors app://wall');
+    expect(APP_VIDEO_FRAME_POLICY).toContain("script-src 'self'");
   });
 });

@@ -1,6 +1,7 @@
 // The wall page ↔ video frame messages: both sides take only well-formed messages of their own
 // protocol; the frame's origin is the wall's other loopback name, or none.
 import { describe, expect, it } from 'vitest';
+import { APP_VIDEO_ORIGIN } from '../../../main/electron/policy.js';
 import { envelope, frameOriginFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
 import { loadingStats, type PlayerStats } from '../../../renderer/src/video/player';
 
@@ -67,10 +68,14 @@ describe('frameOriginFor', () => {
     expect(frameOriginFor(at('http:', '127.0.0.1'), null)).toBe('http://localhost:5170');
     expect(frameOriginFor(at('http:', '127.0.0.1'), 'nonsense')).toBe('http://localhost:5170');
   });
+  it('pairs the Electron window with its video host, the one main/electron/policy.ts serves frames from', () => {
+    expect(frameOriginFor(at('app:', 'wall', ''), null)).toBe(APP_VIDEO_ORIGIN);
+    expect(frameOriginFor(at('app:', 'wall', ''), 'off')).toBeNull();
+  });
   it('keeps players in the page elsewhere and when off', () => {
     expect(frameOriginFor(at('http:', 'wall.example'), 'auto')).toBeNull();
     expect(frameOriginFor(at('https:', '127.0.0.1'), 'auto')).toBeNull();
-    expect(frameOriginFor(at('app:', 'wall'), 'auto')).toBeNull();
+    expect(frameOriginFor(at('app:', 'evil'), 'auto')).toBeNull();
     expect(frameOriginFor(at('http:', '127.0.0.1'), 'off')).toBeNull();
     expect(frameOriginFor(at('http:', 'wall.example'), 'http://evil.example')).toBeNull();
   });
