@@ -1,6 +1,6 @@
-// Whether video frames can be had at all. They come from the shell's other loopback name; a PC
-// whose `localhost` does not resolve, a proxy in the way, or a content policy that refuses them
-// means no frame ever loads — and then players in the page beat tiles that never play. Once one
+// Whether video frames can be had at all. They come from another site (the shell's other loopback
+// name; app://video in Electron); a PC whose `localhost` does not resolve, a proxy in the way, or
+// a content policy that refuses them means no frame ever loads — and then players in the page beat tiles that never play. Once one
 // frame has loaded, later failures are crashes or a server going away, which the players' own
 // rebuilds handle: the verdict is only about the start.
 
