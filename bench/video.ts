@@ -208,9 +208,7 @@ interface Memory {
   /** of the rest: the browser process, and the utility processes (network service, storage, audio) */
   browserPssMB: number | null;
   utilityPssMB: number | null;
-  /** of the utilities: the network service (sockets, the HTTP cache of an off-the-record context) */
-  networkPssMB: number | null;
-  /** every utility process by its service (network, storage, audio, …) */
+  /** every utility process by its service (network: sockets and an off-the-record context's HTTP cache; storage; …) */
   utilitiesMB: Record<string, number>;
 }
 
@@ -240,7 +238,6 @@ async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
     otherPssMB: pss ? Math.round((pss.totalKb - (pss.byType.renderer ?? 0) - (pss.byType['gpu-process'] ?? 0)) / 102.4) / 10 : null,
     browserPssMB: pss ? Math.round((pss.byType.browser ?? 0) / 102.4) / 10 : null,
     utilityPssMB: pss ? Math.round((pss.byType.utility ?? 0) / 102.4) / 10 : null,
-    networkPssMB: pss ? Math.round((pss.byType['utility:network'] ?? 0) / 102.4) / 10 : null,
     utilitiesMB: pss ? Object.fromEntries(Object.entries(pss.byType).filter(([k]) => k.startsWith('utility:')).map(([k, kb]) => [k.slice(8), Math.round(kb / 102.4) / 10])) : {},
   };
 }
