@@ -2,6 +2,7 @@
 // generated Fuzhou grids/kiosks/cameras as reference data, the built renderer.
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../core/config.js';
 import { startHost, type Host } from '../../main/services/host.js';
@@ -53,12 +54,28 @@ export async function openWall(browser: Browser, url: string, viewport: { width:
  * Opens the wall for the video tests: bridge open, map loaded, the video debug hook installed.
  * Only uncaught page errors are collected (a camera made to 404 logs console errors on purpose).
  */
-export async function openVideoWall(browser: Browser, url: string, viewport: { width: number; height: number }, pageErrors: string[], timeouts = { connect: 10_000, map: 20_000 }): Promise<Page> {
+export async function openVideoWall(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number },
+  pageErrors: string[],
+  options: { connect?: number; map?: number; prepare?: (page: Page) => Promise<void> } = {},
+): Promise<Page> {
   const page = await browser.newPage({ viewport });
   page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
+  // listeners and request routes the test needs before the page loads
+  await options.prepare?.(page);
   await page.goto(url);
-  await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: timeouts.connect });
-  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: timeouts.map });
+  await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: options.connect ?? 10_000 });
+  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: options.map ?? 20_000 });
   await page.waitForFunction(() => !!(window as unknown as { __watchfloor?: { video?: unknown } }).__watchfloor?.video, null, { timeout: 5_000 });
   return page;
+}
+
+/** Closes what a wall test started: the browser first (it holds connections to the shell), then the MQTT client, the shell, the host. */
+export async function closeWallTest(parts: { browser?: Browser; client?: MqttClient; web?: WebShell; host?: Host }): Promise<void> {
+  await parts.browser?.close();
+  await parts.client?.endAsync();
+  await parts.web?.close();
+  await parts.host?.close();
 }

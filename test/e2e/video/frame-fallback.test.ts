@@ -11,7 +11,7 @@ import type { WebShell } from '../../../main/web/server.js';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
-import { startWallHost } from '../../helpers/wall.js';
+import { closeWallTest, openVideoWall, startWallHost } from '../../helpers/wall.js';
 
 type Hooked = Window & { __watchfloor: { video: VideoDebug } };
 
@@ -29,31 +29,25 @@ beforeAll(async () => {
   ({ host, web } = await startWallHost());
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
   // the frames' origin answers nothing
   const frames = new URL(web.url.replace('//127.0.0.1:', '//localhost:'));
-  await page.route(
-    (u) => u.origin === frames.origin,
-    (route) => {
-      refused++;
-      return route.abort('connectionrefused');
+  page = await openVideoWall(browser, `${web.url}/?videoGraceMs=1500&videoPerAlarm=1`, { width: 1920, height: 1080 }, pageErrors, {
+    prepare: async (p) => {
+      p.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      await p.route(
+        (u) => u.origin === frames.origin,
+        (route) => {
+          refused++;
+          return route.abort('connectionrefused');
+        },
+      );
     },
-  );
-  await page.goto(`${web.url}/?videoGraceMs=1500&videoPerAlarm=1`);
-  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 20_000 });
-  await page.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor?.video, null, { timeout: 5_000 });
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await client?.endAsync();
-  await web?.close();
-  await host?.close();
-});
+afterAll(() => closeWallTest({ browser, client, web, host }));
 
 describe.skipIf(!DEMO_VIDEO_AVAILABLE || DEMO_KIOSKS.length < 2)('video frames that cannot be had', () => {
   it('starts out wanting frames, gives up on them after two that never loaded, and says why; a tile already open moves into the page', async () => {

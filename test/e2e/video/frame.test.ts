@@ -20,7 +20,7 @@ import type { WebShell } from '../../../main/web/server.js';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
-import { openVideoWall, startWallHost } from '../../helpers/wall.js';
+import { closeWallTest, openVideoWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -112,12 +112,7 @@ beforeAll(async () => {
   page = await openVideoWall(browser, `${web.url}/?videoFrame=auto&videoGraceMs=${GRACE_MS}&videoPerAlarm=1`, { width: 1920, height: 1080 }, pageErrors);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await client?.endAsync();
-  await web?.close();
-  await host?.close();
-});
+afterAll(() => closeWallTest({ browser, client, web, host }));
 
 describe.skipIf(!haveVideo || kiosks.length < 3)('tiles playing in frames of their own', () => {
   it('plays an alarm’s camera inside a warm frame from the other loopback name', async () => {

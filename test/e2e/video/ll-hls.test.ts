@@ -17,7 +17,7 @@ import type { PlayerStats } from '../../../renderer/src/video/player';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS } from '../../helpers/video-tiles.js';
-import { GENERATED, startWallHost, openVideoWall } from '../../helpers/wall.js';
+import { closeWallTest, GENERATED, openVideoWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -64,10 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await client?.endAsync();
-  await web?.close();
-  await host?.close();
+  await closeWallTest({ browser, client, web, host });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

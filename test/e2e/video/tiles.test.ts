@@ -13,7 +13,7 @@ import type { WebShell } from '../../../main/web/server.js';
 import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
-import { startWallHost, openVideoWall } from '../../helpers/wall.js';
+import { closeWallTest, openVideoWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -60,12 +60,7 @@ beforeAll(async () => {
   page = await openVideoWall(browser, `${web.url}/?videoGraceMs=${GRACE_MS}&videoFrame=off`, { width: 1920, height: 1080 }, pageErrors);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await client?.endAsync();
-  await web?.close();
-  await host?.close();
-});
+afterAll(() => closeWallTest({ browser, client, web, host }));
 
 describe.skipIf(!haveVideo || kiosks.length < 2)('video tiles next to alarms', () => {
   it('opens a playing tile beside a new alarm by itself', async () => {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { openWall, startWallHost } from '../../helpers/wall.js';
+import { closeWallTest, openWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -135,12 +135,7 @@ afterEach(async (ctx) => {
   }
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await client?.endAsync();
-  await web?.close();
-  await host?.close();
-});
+afterAll(() => closeWallTest({ browser, client, web, host }));
 
 describe('the map wall, grids, clusters and search', () => {
   it('draws a distinct pictogram for each of the ten incident kinds', async () => {

@@ -10,7 +10,7 @@ import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import type { UnitTuple } from '../../../core/situation/unit-wire.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { openWall, startWallHost } from '../../helpers/wall.js';
+import { closeWallTest, openWall, startWallHost } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -60,12 +60,7 @@ beforeAll(async () => {
   page = await openWall(browser, web.url, { width: 1920, height: 1080 }, pageErrors);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await client?.endAsync();
-  await web?.close();
-  await host?.close();
-});
+afterAll(() => closeWallTest({ browser, client, web, host }));
 
 describe('the map wall', () => {
   it('shows a published alarm on the board and as a marker within 5 s', async () => {
