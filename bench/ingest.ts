@@ -140,7 +140,7 @@ async function drainWall(url: string, clientId: string, expected: number, thread
   const done = new Promise<void>((r) => (resolveDone = r));
   const connectedAt = performance.now();
   const handle = startIngest(
-    { urls: [url], clientId, filters: [FILTER], reconnect: { minMs: 500, maxMs: 5000 } },
+    { urls: [url], clientId, filters: [FILTER], reconnect: { minMs: 500, maxMs: 5000 }, maxPayloadBytes: 65536 },
     (topic, payload, at) => {
       if (count === 0) start = performance.now();
       service.apply(ingest(topic, payload, at));

@@ -2,6 +2,7 @@
 // path of every bad field, so a typo in a config file is reported, never half-applied.
 import { z } from 'zod';
 import { DATUMS, UNIT_KINDS } from './domain.js';
+import { brokerConnection } from './broker-url.js';
 import type { Result } from './result.js';
 
 const datum = z.enum(DATUMS);
@@ -21,6 +22,8 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   topicPrefix: z.string().min(1).default('watchfloor/v1'),
+  /** MQTT protocol: 4 = 3.1.1 (every broker, the embedded one included), 5 = MQTT 5 (session expiry, maximum packet size, retain handling) */
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
   /** session expiry (MQTT 5) in seconds: how long the broker keeps QoS 1 messages for us while away */
   sessionExpirySeconds: z.number().int().min(0).default(24 * 3600),
   reconnect: z
@@ -57,8 +60,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxPayloadBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
       maxFutureSkewMs: z.number().int().min(0).default(5 * 60_000),
+      /** incidents held at once (open and recently closed): beyond it new ones are rejected, counted and shown (a flood) */
+      maxIncidents: z.number().int().min(10).max(1_000_000).default(10_000),
+      /**
+       * a retained alarm (the broker's stored last message, sent on subscribing) opens an incident
+       * only when its own time is at most this old; older ones are counted, not raised
+       */
+      retainedAlarmMaxAgeMs: z.number().int().min(0).default(10 * 60_000),
     })
-    .default({ maxPayloadBytes: 64 * 1024, maxFutureSkewMs: 5 * 60_000 }),
+    .default({ maxPayloadBytes: 64 * 1024, maxFutureSkewMs: 5 * 60_000, maxIncidents: 10_000, retainedAlarmMaxAgeMs: 10 * 60_000 }),
   situation: z
     .strictObject({
       staleAfterMs: z.number().int().min(1000).default(120_000),
@@ -73,8 +83,35 @@ export const configSchema = z.strictObject({
   reference: z
     .strictObject({ cameras: z.string().optional(), kiosks: z.string().optional(), grids: z.string().optional(), basemap: z.string().optional() })
     .default({}),
-  web: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(5170) }).default({ host: '127.0.0.1', port: 5170 }),
-  embeddedBroker: z.strictObject({ port: z.number().int().min(0).max(65535).default(1884) }).default({ port: 1884 }),
+  web: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(5170),
+      /**
+       * host names (no port) this wall answers to besides IP addresses and localhost: the names the
+       * room's browsers use for it. Any other name in a Host header is refused (DNS rebinding).
+       */
+      allowedHosts: z.array(z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,252})$/i, 'must be a bare host name (no scheme, port or path)')).default([]),
+      /** bridge clients (wall pages and displays) connected at once */
+      maxClients: z.number().int().min(1).max(1000).default(32),
+      /** HTTP connections open at once (video tiles take up to 6 each per page) */
+      maxConnections: z.number().int().min(8).max(10_000).default(256),
+      /** bridge requests per second per client, on average (bursts of twice that) */
+      requestsPerSecond: z.number().int().min(1).max(10_000).default(20),
+      /**
+       * origins besides the shell's own that pages may fetch images and video from (a media server
+       * in front of the cameras, a clue platform's photos); camera registry URLs add theirs by themselves
+       */
+      mediaOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s'";,]+$/i, 'must be an origin: http(s)://host[:port], nothing after')).default([]),
+    })
+    .default({ host: '127.0.0.1', port: 5170, allowedHosts: [], maxClients: 32, maxConnections: 256, requestsPerSecond: 20, mediaOrigins: [] }),
+  /**
+   * the broker the wall starts when `brokers` is empty: on loopback unless `host` says otherwise;
+   * it asks for `username`/`password` when they are set (and must, to listen beyond loopback)
+   */
+  embeddedBroker: z
+    .strictObject({ port: z.number().int().min(0).max(65535).default(1884), host: z.string().min(1).default('127.0.0.1') })
+    .default({ port: 1884, host: '127.0.0.1' }),
   view: z
     .strictObject({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), zoom: z.number().min(0).max(22) })
     .default({ lon: 119.3, lat: 26.06, zoom: 11.5 }),
@@ -85,9 +122,20 @@ export const configSchema = z.strictObject({
 
 export type WatchfloorConfig = z.infer<typeof configSchema>;
 
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
 export function parseConfig(json: unknown): Result<WatchfloorConfig> {
   const parsed = configSchema.safeParse(json ?? {});
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) {
+    // credentials written into broker URLs must agree with each other and with username/password
+    const connection = brokerConnection(parsed.data.brokers, parsed.data.username, parsed.data.password);
+    if (!connection.ok) return { ok: false, error: `invalid configuration:\n  brokers: ${connection.error}` };
+    const eb = parsed.data.embeddedBroker;
+    if (parsed.data.brokers.length === 0 && !isLoopback(eb.host) && (!parsed.data.username || !parsed.data.password)) {
+      return { ok: false, error: `invalid configuration:\n  embeddedBroker.host: the embedded broker would listen on ${eb.host} with no login: set "username" and "password" (it then asks for them), or keep it on 127.0.0.1` };
+    }
+    return { ok: true, value: parsed.data };
+  }
   const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
   return { ok: false, error: `invalid configuration:\n${lines.join('\n')}` };
 }

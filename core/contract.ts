@@ -23,6 +23,41 @@ export interface CheckpointHealth {
   error: string | null;
 }
 
+/** What the shells refuse, by kind (docs/security.md). */
+export type AccessRefusal =
+  /** Host header not this wall's (DNS rebinding) */
+  | 'host'
+  /** Origin of another site, or `null` */
+  | 'origin'
+  /** unparseable request target or headers */
+  | 'malformed'
+  /** a method the route does not take */
+  | 'method'
+  /** bridge clients beyond web.maxClients */
+  | 'peers'
+  /** HTTP connections beyond web.maxConnections */
+  | 'connections'
+  /** bridge requests beyond a client's rate */
+  | 'rateLimited'
+  /** bridge clients dropped for not reading what they asked for */
+  | 'congested'
+  /** malformed bridge messages */
+  | 'badRequests'
+  /** requests whose headers or body did not arrive in time */
+  | 'timeouts';
+
+export interface AccessHealth {
+  /** bridge clients connected now, and the cap */
+  peers: number;
+  maxPeers: number;
+  /** HTTP connections open now (the Electron shell's loopback server included), and the cap */
+  connections: number;
+  maxConnections: number;
+  refused: Record<AccessRefusal, number>;
+  /** the latest refusal, with why */
+  last: { at: number; kind: AccessRefusal; why: string } | null;
+}
+
 export interface Health {
   ok: boolean;
   version: string;
@@ -35,6 +70,8 @@ export interface Health {
   referenceErrors: string[];
   /** null when the host runs without a data folder */
   checkpoint: CheckpointHealth | null;
+  /** who was refused at the shell's doors */
+  access: AccessHealth;
 }
 
 /** Static map and registry data the renderer needs once. */

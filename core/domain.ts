@@ -51,6 +51,24 @@ export interface IncidentReport {
   reporter?: string;
   media?: MediaRef[];
   status: IncidentStatus;
+  /**
+   * when the position was fixed, where that is well before the alarm (a tracker with no GPS fix at
+   * the time reports the last one it had): the map shows a last-known position, and how old it is
+   */
+  positionAt?: number;
+  /**
+   * the alarm episode this report belongs to: a device that keeps reporting the same alarm (a
+   * tracker's SOS bit stays set on every position) raises one incident for it, not one per message
+   */
+  episode?: AlarmEpisode;
+}
+
+/** One device's one kind of alarm, from when it is first reported until the device stops reporting it. */
+export interface AlarmEpisode {
+  /** the device, as the unit id it reports positions under (e.g. `traccar:8613…`) */
+  device: string;
+  /** the alarm's name as the device reports it (e.g. `sos`) */
+  alarm: string;
 }
 
 export interface UnitFix {
@@ -161,6 +179,8 @@ export const REJECT_REASONS = [
   'unknown_topic',
   'unknown_device',
   'conflict',
+  /** a new incident beyond limits.maxIncidents (a flood) */
+  'incident_limit',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -178,7 +198,26 @@ export interface SituationStats {
   rejected: number;
   rejectedByReason: Partial<Record<RejectReason, number>>;
   outOfOrder: number;
+  /** messages the broker replayed because we subscribed (retained), counted apart from accepted and duplicates */
+  retained: number;
+  /** of those, alarms not raised: too old, or for incidents already closed */
+  retainedIgnored: number;
+  /** positions that carried no new fix (a tracker without GPS): the unit is alive, it did not move */
+  noFix: number;
   /** accepted + rejected messages per second over the last few seconds of receive time */
   messagesPerSecond: number;
   lastMessageAt: number | null;
 }
+
+export const emptyStats = (): SituationStats => ({
+  accepted: 0,
+  duplicates: 0,
+  rejected: 0,
+  rejectedByReason: {},
+  outOfOrder: 0,
+  retained: 0,
+  retainedIgnored: 0,
+  noFix: 0,
+  messagesPerSecond: 0,
+  lastMessageAt: null,
+});

@@ -9,7 +9,13 @@ export type IngestEvent =
   | { type: 'unitFix'; source: string; fix: UnitFix }
   | { type: 'unitOffline'; source: string; id: string; ts: number }
   | { type: 'kioskStatus'; source: string; status: DeviceStatus }
-  | { type: 'cameraStatus'; source: string; status: DeviceStatus };
+  | { type: 'cameraStatus'; source: string; status: DeviceStatus }
+  /** the source says this incident is over (a Frigate review ended, whatever its final severity); nothing if it was never raised */
+  | { type: 'incidentEnd'; source: string; id: string }
+  /** the alarms a device reports as active now: an episode (IncidentReport.episode) it no longer reports has ended */
+  | { type: 'deviceAlarms'; source: string; device: string; alarms: string[] }
+  /** a message from a unit that carries no new position (no GPS fix): alive, not moved */
+  | { type: 'unitNoFix'; source: string; id: string };
 
 export interface Rejection {
   reason: RejectReason;
@@ -18,7 +24,7 @@ export interface Rejection {
 
 export type SituationInput =
   /** One MQTT message turned into zero or more events (a Traccar alarm gives a fix and an incident). */
-  | { t: 'events'; at: number; topic: string; events: IngestEvent[] }
+  | { t: 'events'; at: number; topic: string; events: IngestEvent[]; retained?: boolean }
   | { t: 'reject'; at: number; topic: string; reason: RejectReason; message: string; excerpt: string }
   /** The clock: drives staleness and rates. Emitted by the host about once a second. */
   | { t: 'tick'; at: number }

@@ -36,6 +36,7 @@ export const accept = (...events: IngestEvent[]): AdaptOutcome => ({ ok: true, e
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const EARLIEST_TS = Date.UTC(2000, 0, 1);
+const LATEST_SECONDS_TS = Date.UTC(2100, 0, 1);
 
 /**
  * Reads a timestamp given as ISO-8601 with an offset, epoch milliseconds, or (with `unit: 's'`) epoch seconds.
@@ -59,7 +60,13 @@ export function readTimestamp(
   } else {
     return { ok: false, reason: 'bad_timestamp', message: 'timestamp missing or not a string/number' };
   }
-  if (ts < EARLIEST_TS) return { ok: false, reason: 'bad_timestamp', message: `timestamp ${ts} is before 2000 (seconds sent as milliseconds?)` };
+  if (ts < EARLIEST_TS) {
+    // a number that reads as a date in seconds was likely sent as one; anything else (GPS epoch
+    // 1980-01-06, 1970) is a device that has no time yet
+    const looksLikeSeconds = typeof value === 'number' && unit === 'ms' && value * 1000 >= EARLIEST_TS && value * 1000 <= LATEST_SECONDS_TS;
+    const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : String(value);
+    return { ok: false, reason: 'bad_timestamp', message: `timestamp ${shown} is before 2000${looksLikeSeconds ? ' (seconds sent as milliseconds?)' : ' (a device without a clock or fix yet)'}` };
+  }
   if (ts > ctx.receivedAt + ctx.maxFutureSkewMs) {
     return { ok: false, reason: 'future_timestamp', message: `timestamp is ${Math.round((ts - ctx.receivedAt) / 1000)} s in the future` };
   }

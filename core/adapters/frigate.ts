@@ -26,8 +26,10 @@ const TRAFFIC_LABELS = new Set(['car', 'motorcycle', 'bus', 'truck', 'bicycle'])
 
 const labels = z.array(z.string()).nullish();
 
+// `genai` (Frigate 0.17): a generated summary of a review that has ended, the review again with
+// `data.metadata` filled in (frigate/data_processing/post/review_descriptions.py)
 const envelopeSchema = z.object({
-  type: z.enum(['new', 'update', 'end']),
+  type: z.enum(['new', 'update', 'end', 'genai']),
   before: z.unknown().optional(),
   after: z.unknown().optional(),
 });
@@ -46,6 +48,8 @@ const reviewSchema = z.object({
       audio: labels,
       // strings in current versions; anything else is skipped rather than rejected
       sub_labels: z.array(z.unknown()).nullish(),
+      // the generated summary (genai); read field by field, never a reason to reject
+      metadata: z.unknown().optional(),
     })
     .nullish(),
 });
@@ -69,6 +73,22 @@ export function frigateIncidentKind(labelsSeen: readonly string[]): IncidentKind
   return 'other';
 }
 
+const text = (v: unknown, max: number): string | undefined => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
+
+/**
+ * The generated summary's title, short summary and threat level (0 normal, 1 suspicious, 2
+ * threat), as one line of the incident's detail; undefined when there is none.
+ */
+export function genaiSummary(metadata: unknown): string | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const m = metadata as Record<string, unknown>;
+  const title = text(m.title, 120);
+  const summary = text(m.shortSummary, 300) ?? text(m.scene, 300);
+  const threat = typeof m.potential_threat_level === 'number' && Number.isInteger(m.potential_threat_level) ? m.potential_threat_level : undefined;
+  if (!title && !summary) return undefined;
+  return `AI 摘要: ${[title, summary].filter(Boolean).join(' — ')}${threat !== undefined ? ` (threat level ${threat})` : ''}`;
+}
+
 export function createFrigateAdapter(opts: FrigateAdapterOptions = {}): Adapter {
   const prefix = (opts.topicPrefix ?? 'frigate').replace(/\/+$/, '');
   const reviewsTopic = `${prefix}/reviews`;
@@ -83,12 +103,15 @@ export function createFrigateAdapter(opts: FrigateAdapterOptions = {}): Adapter 
     if (!parsed.success) return schemaRejection(parsed.error, 'review after');
     const r = parsed.data;
 
-    // Below the threshold: a legitimate message we do not raise. (A review can be upgraded from
-    // detection to alert by a later `update`; that update then opens the incident.)
-    if ((SEVERITY_RANK[r.severity] ?? 0) < minRank) return accept();
-
     const id = `${SOURCE}:${r.id}`;
     if (id.length > MAX_ID_LENGTH) return reject('schema', `review id too long for a ${MAX_ID_LENGTH}-char incident id`);
+    const closed = env.data.type === 'end' || env.data.type === 'genai' || (r.end_time !== null && r.end_time !== undefined);
+
+    // Below the threshold: a legitimate message we do not raise. (A review can be upgraded from
+    // detection to alert by a later `update`; that update then opens the incident.) Frigate can also
+    // downgrade one (a plate recognised: alert → detection) before it ends: its end still closes
+    // what it opened, whatever its final severity.
+    if ((SEVERITY_RANK[r.severity] ?? 0) < minRank) return closed ? accept({ type: 'incidentEnd', source: SOURCE, id }) : accept();
 
     const cameraId = ctx.cameraAlias(r.camera);
     if (cameraId === undefined) return reject('unknown_device', `Frigate camera "${r.camera.slice(0, 60)}" has no registry camera (add it or an alias)`);
@@ -101,7 +124,6 @@ export function createFrigateAdapter(opts: FrigateAdapterOptions = {}): Adapter 
     // the situation records when the close arrived (closedAt).
     const ts = readTimestamp(r.start_time, ctx, 's');
     if (!ts.ok) return ts;
-    const closed = env.data.type === 'end' || (r.end_time !== null && r.end_time !== undefined);
 
     const objects = unique((r.data?.objects ?? []).map(baseLabel));
     const audio = unique(r.data?.audio ?? []);
@@ -111,7 +133,9 @@ export function createFrigateAdapter(opts: FrigateAdapterOptions = {}): Adapter 
 
     const word = r.severity === 'alert' ? '告警' : '检测';
     const title = `Frigate ${word}: ${what.length ? what.join(', ') : '未知目标'} @ ${r.camera}${zones.length ? ` [${zones.join(', ')}]` : ''}`;
+    const summary = genaiSummary(r.data?.metadata);
     const detail = [
+      summary,
       `severity: ${r.severity}`,
       subLabels.length ? `sub labels: ${subLabels.join(', ')}` : undefined,
       audio.length ? `audio: ${audio.join(', ')}` : undefined,

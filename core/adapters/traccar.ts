@@ -85,26 +85,21 @@ function alarmsOf(value: unknown): string[] {
   return [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s.length > 0))];
 }
 
-interface ReadPosition {
-  ts: number;
-  lat: number;
-  lon: number;
-  /** set when the fix is usable as a unit position (not `valid: false`) */
-  fix?: UnitFix;
-  invalid: boolean;
-}
+/** A position whose fix is this much older than the message is a last-known position (Traccar's "outdated"). */
+export const LAST_KNOWN_AFTER_MS = 60_000;
 
-function readTraccarPosition(p: TraccarPosition, dev: DeviceIdent, ctx: AdaptContext): ReadPosition | AdaptOutcome {
+type Failure = Extract<AdaptOutcome, { ok: false }>;
+
+/** The unit fix a usable position gives: valid, placed and timed. */
+function unitFixOf(p: TraccarPosition, dev: DeviceIdent, ctx: AdaptContext): UnitFix | Failure {
   // fixTime is the GNSS time; older or odd protocols may leave it out, then the device's / server's time.
   const ts = readTimestamp(p.fixTime ?? p.deviceTime ?? p.serverTime, ctx);
   if (!ts.ok) return ts;
   const pos = readPosition(p.latitude, p.longitude, undefined, SOURCE, ctx);
   if (!pos.ok) return pos;
-  const invalid = p.valid === false;
-  if (invalid) return { ts: ts.ts, lat: pos.lat, lon: pos.lon, invalid };
   const kind = ctx.unitKindFor(SOURCE, dev.category);
   if (!(UNIT_KINDS as readonly string[]).includes(kind)) {
-    return reject('unknown_kind', `unit kind "${String(kind).slice(0, 40)}" configured for Traccar category ${String(dev.category).slice(0, 40)} is not a unit kind`);
+    return reject('unknown_kind', `unit kind "${String(kind).slice(0, 40)}" configured for Traccar category ${String(dev.category).slice(0, 40)} is not a unit kind`) as Failure;
   }
   const fix: UnitFix = { id: dev.unitId, ts: ts.ts, lat: pos.lat, lon: pos.lon, kind, name: dev.name };
   if (p.course != null && p.course >= 0 && p.course <= 360) fix.heading = p.course % 360;
@@ -113,48 +108,77 @@ function readTraccarPosition(p: TraccarPosition, dev: DeviceIdent, ctx: AdaptCon
   if (p.accuracy != null && p.accuracy > 0) fix.accuracy = p.accuracy;
   const battery = p.attributes?.batteryLevel;
   if (typeof battery === 'number' && Number.isFinite(battery) && battery >= 0 && battery <= 100) fix.battery = battery;
-  return { ts: ts.ts, lat: pos.lat, lon: pos.lon, fix, invalid };
+  return fix;
 }
 
-function isOutcome(v: object): v is AdaptOutcome {
-  return 'ok' in v;
-}
+const isFailure = (v: object): v is Failure => 'ok' in v;
 
-function alarmIncident(alarm: string, dev: DeviceIdent, p: ReadPosition, outdated: boolean): IncidentReport | AdaptOutcome {
-  const id = `${SOURCE}:${dev.key}:${alarm}:${p.ts}`;
-  if (id.length > MAX_ID_LENGTH) return reject('schema', `alarm "${alarm.slice(0, 40)}" too long for a ${MAX_ID_LENGTH}-char incident id`);
-  const sos = alarm === 'sos';
-  const notes = [`device ${dev.key}`];
-  if (p.invalid) notes.push('fix marked invalid: position is the last one the device reported');
-  if (outdated) notes.push('position outdated');
-  return {
-    id,
-    ts: p.ts,
-    kind: sos ? 'sos' : 'other',
-    priority: sos ? 1 : 2,
-    lat: p.lat,
-    lon: p.lon,
-    title: `Traccar 报警 ${alarm}: ${dev.name}`,
-    detail: notes.join('; '),
-    reporter: dev.name,
-    status: 'open',
-  };
-}
-
-/** Fix (when valid) plus one incident per alarm. A `valid: false` fix with no alarm is rejected. */
-function positionEvents(p: TraccarPosition, dev: DeviceIdent, alarms: string[], ctx: AdaptContext): AdaptOutcome {
-  const read = readTraccarPosition(p, dev, ctx);
-  if (isOutcome(read)) return read;
-  // An alarm (SOS above all) is raised even on an invalid fix, at the last reported position:
-  // losing an SOS is worse than placing it approximately. The note says so.
-  if (read.invalid && alarms.length === 0) return reject('bad_coordinates', `invalid fix (valid: false) from ${dev.name.slice(0, 60)}`);
+/**
+ * Incidents for the alarms a position carries. The alarm happened at `deviceTime` (when the button
+ * was pressed): a message without a new GPS fix carries the previous fix's `fixTime` and
+ * coordinates (Traccar's outdated-position handling, whose `outdated` flag its JSON leaves out), so
+ * the fix time can be minutes old. The incident is dated by the alarm and says how old its position is.
+ */
+function alarmIncidents(p: TraccarPosition, dev: DeviceIdent, alarms: string[], ctx: AdaptContext): IngestEvent[] | Failure {
+  const at = readTimestamp(p.deviceTime ?? p.fixTime ?? p.serverTime, ctx);
+  if (!at.ok) return at;
+  const pos = readPosition(p.latitude, p.longitude, undefined, SOURCE, ctx);
+  if (!pos.ok) {
+    return reject('bad_coordinates', `alarm ${alarms.join(',').slice(0, 60)} from ${dev.name.slice(0, 60)} cannot be placed: ${pos.message} (a device that has not had a GPS fix yet)`) as Failure;
+  }
+  const fixed = readTimestamp(p.fixTime, ctx);
+  const invalid = p.valid === false;
+  const lastKnown = invalid || (fixed.ok && at.ts - fixed.ts > LAST_KNOWN_AFTER_MS);
   const events: IngestEvent[] = [];
-  if (read.fix) events.push({ type: 'unitFix', source: SOURCE, fix: read.fix });
   for (const alarm of alarms) {
-    const report = alarmIncident(alarm, dev, read, p.outdated === true);
-    if ('ok' in report) return report;
+    const id = `${SOURCE}:${dev.key}:${alarm}:${at.ts}`;
+    if (id.length > MAX_ID_LENGTH) return reject('schema', `alarm "${alarm.slice(0, 40)}" too long for a ${MAX_ID_LENGTH}-char incident id`) as Failure;
+    const sos = alarm === 'sos';
+    const notes = [`device ${dev.key}`];
+    if (lastKnown) {
+      const age = fixed.ok ? `, fixed ${Math.round((at.ts - fixed.ts) / 1000)} s before the alarm` : '';
+      notes.push(`last known position${age} (no GPS fix when the alarm was raised)`);
+    }
+    const report: IncidentReport = {
+      id,
+      ts: at.ts,
+      kind: sos ? 'sos' : 'other',
+      priority: sos ? 1 : 2,
+      lat: pos.lat,
+      lon: pos.lon,
+      title: `Traccar 报警 ${alarm}: ${dev.name}`,
+      detail: notes.join('; '),
+      reporter: dev.name,
+      status: 'open',
+      episode: { device: dev.unitId, alarm },
+    };
+    if (lastKnown && fixed.ok) report.positionAt = fixed.ts;
     events.push({ type: 'incident', source: SOURCE, report });
   }
+  return events;
+}
+
+/**
+ * What one position says: where the unit is (a `valid: false` position is no new fix: the unit is
+ * alive and did not move), its alarms as incidents, and, from the positions topic, which alarms
+ * are active at all, so an episode the device no longer reports ends.
+ */
+function positionEvents(p: TraccarPosition, dev: DeviceIdent, alarms: string[], ctx: AdaptContext, reportsAlarmSet: boolean): AdaptOutcome {
+  const events: IngestEvent[] = [];
+  if (p.valid === false) events.push({ type: 'unitNoFix', source: SOURCE, id: dev.unitId });
+  else {
+    const fix = unitFixOf(p, dev, ctx);
+    // an alarm is raised even when its position cannot move the unit (an SOS is worth more)
+    if (isFailure(fix)) {
+      if (alarms.length === 0) return fix;
+    } else events.push({ type: 'unitFix', source: SOURCE, fix });
+  }
+  if (alarms.length > 0) {
+    const raised = alarmIncidents(p, dev, alarms, ctx);
+    if (isFailure(raised)) return raised;
+    events.push(...raised);
+  }
+  if (reportsAlarmSet) events.push({ type: 'deviceAlarms', source: SOURCE, device: dev.unitId, alarms });
   return accept(...events);
 }
 
@@ -168,7 +192,7 @@ export function createTraccarAdapter(opts: TraccarAdapterOptions = {}): Adapter 
     const { position, device } = parsed.data;
     const dev = identify(device, position.deviceId);
     if ('ok' in dev) return dev;
-    return positionEvents(position, dev, alarmsOf(position.attributes?.alarm), ctx);
+    return positionEvents(position, dev, alarmsOf(position.attributes?.alarm), ctx, true);
   }
 
   function adaptEvent(json: unknown, ctx: AdaptContext): AdaptOutcome {
@@ -185,7 +209,8 @@ export function createTraccarAdapter(opts: TraccarAdapterOptions = {}): Adapter 
         // so the same alarm arriving both ways is one incident.
         const fromEvent = alarmsOf(event.attributes?.alarm);
         const alarms = fromEvent.length ? fromEvent : alarmsOf(position.attributes?.alarm);
-        return positionEvents(position, dev, alarms.length ? alarms : ['unknown'], ctx);
+        // one event per alarm (Traccar already left out repeats): it says nothing of the others
+        return positionEvents(position, dev, alarms.length ? alarms : ['unknown'], ctx, false);
       }
       case 'deviceOffline': {
         const ts = event.eventTime === undefined || event.eventTime === null ? { ok: true as const, ts: ctx.receivedAt } : readTimestamp(event.eventTime, ctx);
@@ -195,10 +220,9 @@ export function createTraccarAdapter(opts: TraccarAdapterOptions = {}): Adapter 
       default: {
         // Other events (geofenceEnter, ignitionOn, …) raise nothing; an attached usable position
         // still moves the unit, an unusable one is simply not used.
-        if (!position) return accept();
-        const read = readTraccarPosition(position, dev, ctx);
-        if (isOutcome(read) || !read.fix) return accept();
-        return accept({ type: 'unitFix', source: SOURCE, fix: read.fix });
+        if (!position || position.valid === false) return accept();
+        const fix = unitFixOf(position, dev, ctx);
+        return isFailure(fix) ? accept() : accept({ type: 'unitFix', source: SOURCE, fix });
       }
     }
   }

@@ -3,6 +3,7 @@
 import type { AdaptContext, Adapter } from '../adapters/common.js';
 import type { RejectReason } from '../domain.js';
 import type { SituationInput } from '../inputs.js';
+import { readOversizeMarker } from './packet-guard.js';
 
 export interface PipelineOptions {
   maxPayloadBytes: number;
@@ -20,7 +21,8 @@ export function excerptOf(payload: Uint8Array, chars: number): string {
 
 /** What one raw message becomes: accepted events or one rejection. */
 export type IngestResult = Extract<SituationInput, { t: 'events' | 'reject' }>;
-export type Ingest = (topic: string, payload: Uint8Array, receivedAt: number) => IngestResult;
+/** `retained`: the broker's stored last message, sent on subscribing (see the situation's retained policy). */
+export type Ingest = (topic: string, payload: Uint8Array, receivedAt: number, retained?: boolean) => IngestResult;
 
 export function createIngest(adapters: readonly Adapter[], ctx: Omit<AdaptContext, 'receivedAt'>, opts: PipelineOptions): Ingest {
   const excerptChars = opts.excerptChars ?? 200;
@@ -36,7 +38,10 @@ export function createIngest(adapters: readonly Adapter[], ctx: Omit<AdaptContex
     excerpt: excerptOf(payload, excerptChars),
   });
 
-  return (topic, payload, receivedAt) => {
+  return (topic, payload, receivedAt, retained = false) => {
+    // cut on arrival (packet-guard.ts): only its size and first bytes came
+    const cut = readOversizeMarker(payload);
+    if (cut) return fail(topic, cut.head, receivedAt, 'oversized', `payload of ${cut.bytes} bytes exceeds the ${opts.maxPayloadBytes}-byte limit (cut on arrival)`);
     if (payload.byteLength > opts.maxPayloadBytes) {
       return fail(topic, payload, receivedAt, 'oversized', `payload of ${payload.byteLength} bytes exceeds the ${opts.maxPayloadBytes}-byte limit`);
     }
@@ -69,6 +74,6 @@ export function createIngest(adapters: readonly Adapter[], ctx: Omit<AdaptContex
       return fail(topic, payload, receivedAt, 'schema', `${adapter.name} adapter failed: ${(e as Error).message.slice(0, 120)}`);
     }
     if (!outcome.ok) return fail(topic, payload, receivedAt, outcome.reason, outcome.message);
-    return { t: 'events', at: receivedAt, topic, events: outcome.events };
+    return retained ? { t: 'events', at: receivedAt, topic, events: outcome.events, retained } : { t: 'events', at: receivedAt, topic, events: outcome.events };
   };
 }

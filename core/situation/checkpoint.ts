@@ -39,9 +39,14 @@ const incidentSchema = z.object({
   closedAt: epochMs.optional(),
   updates: z.number().int().min(0),
   acknowledged: z.boolean(),
+  positionAt: epochMs.optional(),
+  episode: z.object({ device: id, alarm: z.string().min(1).max(128) }).optional(),
   /** canonical text of the last report (duplicate detection) */
   key: z.string().max(20_000).optional(),
 });
+
+/** [id, hash of its last report, closedAt] of a closed incident that left the situation */
+const tombstoneSchema = z.tuple([id, z.number().int().min(0), epochMs]);
 
 const unitSchema = z.object({
   id,
@@ -86,6 +91,8 @@ export interface SituationCheckpoint {
   units: CheckpointUnit[];
   kiosks: CheckpointDevice[];
   cameras: CheckpointDevice[];
+  /** optional: checkpoints written before tombstones were kept lack it */
+  tombstones?: [string, number, number][];
 }
 
 const envelopeSchema = z.object({
@@ -96,6 +103,7 @@ const envelopeSchema = z.object({
   units: z.array(z.unknown()),
   kiosks: z.array(z.unknown()),
   cameras: z.array(z.unknown()),
+  tombstones: z.array(z.unknown()).optional(),
 });
 
 const definedOnly = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -117,6 +125,7 @@ export function checkpointOf(state: SituationState): SituationCheckpoint {
     }),
     kiosks: [...state.kiosks.values()].map(device),
     cameras: [...state.cameras.values()].map(device),
+    tombstones: [...state.tombstones].map(([tid, t]) => [tid, t.keyHash, t.closedAt]),
   };
 }
 
@@ -163,9 +172,20 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
     const incident: Incident = { ...fields, grid: state.locate(i.lon, i.lat) };
     state.incidents.set(i.id, incident);
     if (key !== undefined) state.incidentKeys.set(i.id, key);
+    // the episode goes on where it was: a repeat of its alarm updates this incident (or, closed, raises nothing)
+    if (i.episode) {
+      let eps = state.episodes.get(i.episode.device);
+      if (!eps) state.episodes.set(i.episode.device, (eps = new Map()));
+      const held = eps.get(i.episode.alarm);
+      if (!held || held.lastTs <= i.lastSeen) eps.set(i.episode.alarm, { incidentId: i.id, lastTs: Math.max(i.ts, i.lastSeen) });
+    }
     state.changes.incidents.add(i.id);
     report.incidents++;
   });
+  for (const raw of cp.tombstones ?? []) {
+    const t = tombstoneSchema.safeParse(raw);
+    if (t.success && !state.incidents.has(t.data[0])) state.tombstones.set(t.data[0], { keyHash: t.data[1], closedAt: t.data[2] });
+  }
   each('units', cp.units, unitSchema, (u) => {
     const unit: Unit = { ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength > 0 ? [[u.lon, u.lat, u.ts]] : [] };
     state.units.set(u.id, unit);

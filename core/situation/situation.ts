@@ -5,7 +5,7 @@
 // replay needs, and it holds: apply() reads nothing but its arguments (no clock, no randomness,
 // no I/O), so the same inputs in the same order give the same situation. Every change is also
 // recorded in `changes`, from which batched deltas for the renderer are cut.
-import type { Camera, GridRef, Incident, IncidentReport, Kiosk, RejectReason, RejectRecord, SituationStats, Unit, UnitFix } from '../domain.js';
+import { type Camera, emptyStats, type GridRef, type Incident, type IncidentReport, type Kiosk, type RejectReason, type RejectRecord, type SituationStats, type Unit, type UnitFix } from '../domain.js';
 import type { IngestEvent, SituationInput } from '../inputs.js';
 import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
 
@@ -22,6 +22,16 @@ export interface SituationOptions {
   forgetUnitsAfterMs: number;
   /** window over which messages per second is measured */
   rateWindowSeconds: number;
+  /** incidents held at once; a new one beyond it is rejected (P1 alarms get a tenth more room) */
+  maxIncidents: number;
+  /** a retained alarm older than this (by its own time) is not raised */
+  retainedAlarmMaxAgeMs: number;
+  /** how long a closed incident that left the situation is remembered, so replays of its last message do not raise it again */
+  tombstoneMs: number;
+  /** and how many are remembered at most */
+  maxTombstones: number;
+  /** an alarm episode silent this long is over, even if its device never said so */
+  episodeGapMs: number;
 }
 
 export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
@@ -31,6 +41,11 @@ export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
   closedRetentionMs: 10 * 60_000,
   forgetUnitsAfterMs: 24 * 3600_000,
   rateWindowSeconds: 5,
+  maxIncidents: 10_000,
+  retainedAlarmMaxAgeMs: 10 * 60_000,
+  tombstoneMs: 24 * 3600_000,
+  maxTombstones: 100_000,
+  episodeGapMs: 30 * 60_000,
 };
 
 /** Point → grid; `hintId` is the grid the item was in before (a fast path for moving units). */
@@ -60,6 +75,10 @@ export interface SituationState {
   incidents: Map<string, Incident>;
   /** canonical text of the last report per incident: an exact repeat is a duplicate */
   incidentKeys: Map<string, string>;
+  /** closed incidents that left the situation (oldest first): a hash of their last report and when they closed */
+  tombstones: Map<string, Tombstone>;
+  /** alarm episodes a device is in: device → alarm → its incident */
+  episodes: Map<string, Map<string, EpisodeState>>;
   units: Map<string, Unit>;
   kiosks: Map<string, Kiosk>;
   cameras: Map<string, Camera>;
@@ -69,6 +88,24 @@ export interface SituationState {
   rateSecond: number;
   rateCounts: number[];
   changes: ChangeSet;
+}
+
+export interface Tombstone {
+  keyHash: number;
+  closedAt: number;
+}
+
+export interface EpisodeState {
+  incidentId: string;
+  /** the latest report's time */
+  lastTs: number;
+}
+
+/** What one event did, for the message's accounting. */
+const enum Outcome {
+  Duplicate,
+  Fresh,
+  Rejected,
 }
 
 const emptyChanges = (): ChangeSet => ({
@@ -90,10 +127,12 @@ export function createSituation(reference: ReferenceData, locate: Locate, option
     now: 0,
     incidents: new Map(),
     incidentKeys: new Map(),
+    tombstones: new Map(),
+    episodes: new Map(),
     units: new Map(),
     kiosks: new Map(),
     cameras: new Map(),
-    stats: { accepted: 0, duplicates: 0, rejected: 0, rejectedByReason: {}, outOfOrder: 0, messagesPerSecond: 0, lastMessageAt: null },
+    stats: emptyStats(),
     rejects: [],
     rateSecond: 0,
     rateCounts: new Array<number>(opts.rateWindowSeconds + 1).fill(0),
@@ -115,13 +154,20 @@ export function apply(state: SituationState, input: SituationInput): void {
   switch (input.t) {
     case 'events': {
       countMessage(state, input.at);
+      const retained = input.retained === true;
       let fresh = false;
+      let rejected = 0;
       for (const event of input.events) {
-        if (applyEvent(state, event, input.at, input.topic)) fresh = true;
+        const outcome = applyEvent(state, event, input.at, input.topic, retained);
+        if (outcome === Outcome.Fresh) fresh = true;
+        else if (outcome === Outcome.Rejected) rejected++;
       }
+      // A broker's replay of its retained messages is neither news nor a duplicate: counted apart.
+      if (retained) state.stats.retained++;
       // A message with no events (a legitimate but irrelevant client message) counts as accepted.
-      if (fresh || input.events.length === 0) state.stats.accepted++;
-      else state.stats.duplicates++;
+      else if (fresh || input.events.length === 0) state.stats.accepted++;
+      // all its events refused: counted among the rejected already
+      else if (rejected < input.events.length) state.stats.duplicates++;
       state.stats.lastMessageAt = input.at;
       return;
     }
@@ -185,22 +231,50 @@ function rollRate(state: SituationState, second: number): void {
   state.rateSecond = second;
 }
 
-/** Returns true when the event changed something (false for a duplicate). */
-function applyEvent(state: SituationState, event: IngestEvent, at: number, topic: string): boolean {
+const fresh = (changed: boolean): Outcome => (changed ? Outcome.Fresh : Outcome.Duplicate);
+
+function applyEvent(state: SituationState, event: IngestEvent, at: number, topic: string, retained: boolean): Outcome {
   switch (event.type) {
     case 'incident':
-      return applyIncident(state, event.report, event.source, at);
+      return applyIncident(state, event.report, event.source, at, topic, retained);
     case 'unitFix':
-      return applyFix(state, event.fix, event.source, at);
+      return fresh(applyFix(state, event.fix, event.source, at));
     case 'unitOffline': {
       const unit = state.units.get(event.id);
-      if (!unit) return true; // nothing held about it: accepted, nothing to change
-      if (unit.status === 'offline') return false; // a repeated last will
+      if (!unit) return Outcome.Fresh; // nothing held about it: accepted, nothing to change
+      if (unit.status === 'offline') return Outcome.Duplicate; // a repeated last will
       unit.status = 'offline';
       unit.lastSeen = at;
       state.changes.units.add(unit.id);
       state.changes.unitMeta.add(unit.id);
-      return true;
+      return Outcome.Fresh;
+    }
+    case 'unitNoFix': {
+      state.stats.noFix++;
+      const unit = state.units.get(event.id);
+      if (!unit) return Outcome.Fresh;
+      unit.lastSeen = at;
+      if (unit.stale) {
+        unit.stale = false;
+        state.changes.units.add(unit.id);
+      }
+      return Outcome.Fresh;
+    }
+    case 'incidentEnd': {
+      const inc = state.incidents.get(event.id);
+      if (!inc) return Outcome.Fresh; // never raised (below the source's threshold): accepted, nothing to close
+      if (inc.status === 'closed') return Outcome.Duplicate;
+      closeIncident(state, inc, at);
+      return Outcome.Fresh;
+    }
+    case 'deviceAlarms': {
+      const eps = state.episodes.get(event.device);
+      if (eps) {
+        for (const alarm of [...eps.keys()]) if (!event.alarms.includes(alarm)) eps.delete(alarm);
+        if (eps.size === 0) state.episodes.delete(event.device);
+      }
+      // not news by itself: the position it came with decides
+      return Outcome.Duplicate;
     }
     case 'kioskStatus':
       return applyKioskStatus(state, event.status, at, topic);
@@ -210,29 +284,86 @@ function applyEvent(state: SituationState, event: IngestEvent, at: number, topic
       if (!cam) {
         if (s.lat === undefined || s.lon === undefined) {
           rejectInReducer(state, at, topic, 'unknown_device', `camera ${s.id.slice(0, 60)} is not in the registry and sent no position`);
-          return true;
+          return Outcome.Rejected;
         }
         cam = { id: s.id, name: s.id, lat: s.lat, lon: s.lon, online: null, gridId: state.locate(s.lon, s.lat)?.id };
         state.cameras.set(cam.id, cam);
       }
-      if (cam.online === s.online && cam.lastSeen !== undefined && s.ts <= cam.lastSeen) return false;
+      if (cam.online === s.online && cam.lastSeen !== undefined && s.ts <= cam.lastSeen) return Outcome.Duplicate;
       cam.online = s.online;
       cam.lastSeen = Math.max(cam.lastSeen ?? 0, s.ts);
       state.changes.cameras.add(cam.id);
-      return true;
+      return Outcome.Fresh;
     }
   }
 }
 
 function reportKey(r: IncidentReport, source: string): string {
-  return JSON.stringify([source, r.ts, r.kind, r.priority, r.lat, r.lon, r.title, r.detail, r.kioskId, r.cameraIds, r.reporter, r.media, r.status]);
+  return JSON.stringify([source, r.ts, r.kind, r.priority, r.lat, r.lon, r.title, r.detail, r.kioskId, r.cameraIds, r.reporter, r.media, r.status, r.positionAt]);
 }
 
-function applyIncident(state: SituationState, r: IncidentReport, source: string, at: number): boolean {
+/** FNV-1a over the report's canonical text: what a tombstone keeps of it. */
+export function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** The incident a still-running alarm episode raised, and whether this report continues it. */
+function runningEpisode(state: SituationState, r: IncidentReport): EpisodeState | undefined {
+  if (!r.episode) return undefined;
+  const ep = state.episodes.get(r.episode.device)?.get(r.episode.alarm);
+  return ep && r.ts - ep.lastTs <= state.options.episodeGapMs ? ep : undefined;
+}
+
+function registerEpisode(state: SituationState, r: IncidentReport): void {
+  if (!r.episode) return;
+  let eps = state.episodes.get(r.episode.device);
+  if (!eps) state.episodes.set(r.episode.device, (eps = new Map()));
+  eps.set(r.episode.alarm, { incidentId: r.id, lastTs: r.ts });
+}
+
+function applyIncident(state: SituationState, report: IncidentReport, source: string, at: number, topic: string, retained: boolean): Outcome {
+  let r = report;
+  const episode = runningEpisode(state, r);
+  if (episode) {
+    episode.lastTs = Math.max(episode.lastTs, r.ts);
+    const inc = state.incidents.get(episode.incidentId);
+    // closed (by an operator or its source) while the device still reports the alarm: the same
+    // press, not a new one; a new press comes after the device stops reporting it
+    if (!inc || inc.status === 'closed') return Outcome.Duplicate;
+    // the episode's incident, updated; it keeps the time it started
+    r = { ...r, id: inc.id, ts: inc.ts };
+  }
   const key = reportKey(r, source);
-  if (state.incidentKeys.get(r.id) === key) return false;
-  state.incidentKeys.set(r.id, key);
+  if (state.incidentKeys.get(r.id) === key) return Outcome.Duplicate;
   const existing = state.incidents.get(r.id);
+  if (!existing) {
+    const tomb = state.tombstones.get(r.id);
+    // a replay of the last message of an incident closed and gone (retained, redelivered), or a
+    // late close for it: not raised again
+    if (tomb && (retained || r.status === 'closed' || tomb.keyHash === keyHash(key))) {
+      if (retained) state.stats.retainedIgnored++;
+      return Outcome.Duplicate;
+    }
+    if (retained && at - r.ts > state.options.retainedAlarmMaxAgeMs) {
+      state.stats.retainedIgnored++;
+      return Outcome.Duplicate;
+    }
+    const max = state.options.maxIncidents;
+    if (state.incidents.size >= (r.priority === 1 ? Math.ceil(max * 1.1) : max)) {
+      rejectInReducer(state, at, topic, 'incident_limit', `${state.incidents.size} incidents held (limits.maxIncidents ${max}): ${r.id.slice(0, 80)} not raised`);
+      return Outcome.Rejected;
+    }
+    state.tombstones.delete(r.id);
+  } else if (retained && existing.status === 'closed') {
+    state.stats.retainedIgnored++;
+    return Outcome.Duplicate;
+  }
+  state.incidentKeys.set(r.id, key);
   const grid = state.locate(r.lon, r.lat);
   if (existing) {
     const wasClosed = existing.status === 'closed';
@@ -247,10 +378,7 @@ function applyIncident(state: SituationState, r: IncidentReport, source: string,
       updates: existing.updates + 1,
       grid,
     });
-    if (r.status === 'closed' && !wasClosed) {
-      existing.closedAt = at;
-      releaseKioskSos(state, r.id);
-    }
+    if (r.status === 'closed' && !wasClosed) closeIncident(state, existing, at);
     if (r.status === 'open' && wasClosed) {
       existing.closedAt = undefined;
       existing.acknowledged = false;
@@ -269,13 +397,22 @@ function applyIncident(state: SituationState, r: IncidentReport, source: string,
       grid,
     });
     state.changes.removedIncidents.delete(r.id);
+    registerEpisode(state, r);
   }
   const inc = state.incidents.get(r.id)!;
   // The alarm's kiosk camera belongs with it even when the sender did not list it.
   const kiosk = inc.kioskId ? state.kiosks.get(inc.kioskId) : undefined;
   if (kiosk?.cameraId && !inc.cameraIds.includes(kiosk.cameraId)) inc.cameraIds = [kiosk.cameraId, ...inc.cameraIds];
   state.changes.incidents.add(r.id);
-  return true;
+  return Outcome.Fresh;
+}
+
+/** Closed by its source: when, and the kiosk that raised it is free again. */
+function closeIncident(state: SituationState, inc: Incident, at: number): void {
+  inc.status = 'closed';
+  inc.closedAt = at;
+  state.changes.incidents.add(inc.id);
+  releaseKioskSos(state, inc.id);
 }
 
 function applyFix(state: SituationState, fix: UnitFix, source: string, at: number): boolean {
@@ -360,27 +497,27 @@ function insertTrailPoint(trail: [number, number, number][], point: [number, num
   if (trail.length > max) trail.shift();
 }
 
-function applyKioskStatus(state: SituationState, s: { id: string; ts: number; online: boolean; sos?: boolean; lat?: number; lon?: number }, at: number, topic: string): boolean {
+function applyKioskStatus(state: SituationState, s: { id: string; ts: number; online: boolean; sos?: boolean; lat?: number; lon?: number }, at: number, topic: string): Outcome {
   let kiosk = state.kiosks.get(s.id);
   if (!kiosk) {
     if (s.lat === undefined || s.lon === undefined) {
       rejectInReducer(state, at, topic, 'unknown_device', `kiosk ${s.id.slice(0, 60)} is not in the registry and sent no position`);
-      return true;
+      return Outcome.Rejected;
     }
     kiosk = { id: s.id, name: s.id, lat: s.lat, lon: s.lon, online: null, sos: false, gridId: state.locate(s.lon, s.lat)?.id };
     state.kiosks.set(kiosk.id, kiosk);
   }
   const sos = s.sos ?? false;
-  if (kiosk.online === s.online && kiosk.sos === sos && kiosk.lastSeen !== undefined && s.ts <= kiosk.lastSeen) return false;
+  if (kiosk.online === s.online && kiosk.sos === sos && kiosk.lastSeen !== undefined && s.ts <= kiosk.lastSeen) return Outcome.Duplicate;
   if (kiosk.lastSeen !== undefined && s.ts < kiosk.lastSeen) {
     // A status older than the one held says nothing about now.
-    return false;
+    return Outcome.Duplicate;
   }
   kiosk.online = s.online;
   kiosk.lastSeen = s.ts;
   if (sos && !kiosk.sos) {
     const id = `sos:${kiosk.id}:${s.ts}`;
-    applyIncident(
+    const raised = applyIncident(
       state,
       {
         id,
@@ -396,14 +533,16 @@ function applyKioskStatus(state: SituationState, s: { id: string; ts: number; on
       },
       'kiosk',
       at,
+      topic,
+      false,
     );
-    kiosk.sosIncidentId = id;
+    if (raised !== Outcome.Rejected) kiosk.sosIncidentId = id;
   }
   // Releasing the button clears the kiosk's state; the incident stays open until someone closes it.
   kiosk.sos = sos;
   if (!sos) kiosk.sosIncidentId = undefined;
   state.changes.kiosks.add(kiosk.id);
-  return true;
+  return Outcome.Fresh;
 }
 
 function releaseKioskSos(state: SituationState, incidentId: string): void {
@@ -433,10 +572,17 @@ function tick(state: SituationState, at: number): void {
   for (const inc of state.incidents.values()) {
     if (inc.status === 'closed' && inc.closedAt !== undefined && at - inc.closedAt > closedRetentionMs) {
       state.incidents.delete(inc.id);
+      state.tombstones.delete(inc.id);
+      state.tombstones.set(inc.id, { keyHash: keyHash(state.incidentKeys.get(inc.id) ?? ''), closedAt: inc.closedAt });
       state.incidentKeys.delete(inc.id);
       state.changes.incidents.delete(inc.id);
       state.changes.removedIncidents.add(inc.id);
     }
+  }
+  // oldest first: stop at the first one still young enough (and within the count)
+  for (const [id, t] of state.tombstones) {
+    if (at - t.closedAt <= state.options.tombstoneMs && state.tombstones.size <= state.options.maxTombstones) break;
+    state.tombstones.delete(id);
   }
   const second = Math.floor(at / 1000);
   if (second > state.rateSecond) rollRate(state, second);

@@ -9,7 +9,7 @@ import { startHost, type Host } from '../services/host.js';
 import type { PeerHandle } from '../services/bridge-hub.js';
 import { startWebShell, type WebShell } from '../web/server.js';
 import { startDemoIfEnabled, type DemoHandle } from '../sim/demo.js';
-import { APP_ORIGIN, APP_SCHEME, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest, wallWebPreferences } from './policy.js';
+import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest, wallWebPreferences } from './policy.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
 if (process.argv.includes('--disable-gpu')) app.disableHardwareAcceleration();
@@ -34,6 +34,10 @@ function attachWindow(win: BrowserWindow): void {
     },
     close: () => peers.delete(id),
   });
+  if (!handle) {
+    console.error(`wall window ${id} not attached: the bridge is full (web.maxClients)`);
+    return;
+  }
   peers.set(id, handle);
 }
 
@@ -92,11 +96,13 @@ async function main(): Promise<void> {
   const ingestWorkerFile = resolve(appRoot, 'dist/workers/mqtt-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
   host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile, dataDir });
   // Video and the basemap come from the same loopback server the web shell uses; app:// proxies to it.
-  web = await startWebShell({ host, staticDir: rendererDir, videoDir: resolve(appRoot, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
-  demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });
+  // the app:// pages' requests are proxied there with their own origins
+  web = await startWebShell({ host, staticDir: rendererDir, videoDir: resolve(appRoot, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0, extraOrigins: [APP_ORIGIN, APP_VIDEO_ORIGIN] });
+  const policies = appPolicies(host.mediaOrigins);
+  demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story });
 
   protocol.handle(APP_SCHEME, async (request) => {
-    const route = routeAppRequest(new URL(request.url));
+    const route = routeAppRequest(new URL(request.url), policies);
     if (route.kind === 'refuse') return new Response(route.text, { status: route.status });
     if (route.kind === 'proxy') return net.fetch(`${web!.url}${route.path}`, { headers: request.headers });
     const response = await net.fetch(pathToFileURL(join(rendererDir, route.rel)).toString()).catch(() => null);

@@ -1,5 +1,5 @@
 // Electron security decisions as plain data and predicates, so they are testable without Electron.
-import { contentSecurityPolicy } from '../web/csp.js';
+import { contentSecurityPolicy, type PagePolicies } from '../web/csp.js';
 
 /** The renderer is served from this origin through a custom protocol, never file://. */
 export const APP_SCHEME = 'app';
@@ -13,10 +13,15 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_VIDEO_HOST = 'video';
 export const APP_VIDEO_ORIGIN = `${APP_SCHEME}://${APP_VIDEO_HOST}`;
 
-/** The wall window's content policy: frames only from the video host; framed by nobody. */
-export const APP_WALL_POLICY = contentSecurityPolicy(`'self' ${APP_VIDEO_ORIGIN}`, "'none'");
-/** A video frame's: frames nothing, framed only by the wall. */
-export const APP_VIDEO_FRAME_POLICY = contentSecurityPolicy("'none'", APP_ORIGIN);
+/** The wall window's and its video frames' content policies, given the media origins (web/csp.ts). */
+export function appPolicies(mediaOrigins: readonly string[] = []): PagePolicies {
+  return {
+    // frames only from the video host; framed by nobody
+    wall: contentSecurityPolicy({ frames: [APP_VIDEO_ORIGIN], ancestors: [], media: mediaOrigins }),
+    // frames nothing, framed only by the wall
+    videoFrame: contentSecurityPolicy({ frames: [], ancestors: [APP_ORIGIN], media: mediaOrigins }),
+  };
+}
 
 /** What an app:// request gets. */
 export type AppRoute =
@@ -31,13 +36,13 @@ const VIDEO_FRAME_PAGE = 'video-frame.html';
  * Routes an app:// request: the loopback server's streams, media and basemap for both hosts; the
  * renderer build for the wall; for the video host only the frame page and the build's assets.
  */
-export function routeAppRequest(url: URL): AppRoute {
+export function routeAppRequest(url: URL, policies: PagePolicies = appPolicies()): AppRoute {
   if (url.protocol !== `${APP_SCHEME}:` || (url.host !== APP_HOST && url.host !== APP_VIDEO_HOST)) return { kind: 'refuse', status: 404, text: 'not found' };
   if (PROXIED(url.pathname)) return { kind: 'proxy', path: `${url.pathname}${url.search}` };
   const rel = rendererFileFor(url.pathname);
   if (!rel) return { kind: 'refuse', status: 400, text: 'bad path' };
-  if (url.host === APP_HOST) return { kind: 'file', rel, policy: APP_WALL_POLICY };
-  if (rel === VIDEO_FRAME_PAGE || rel.startsWith('assets/')) return { kind: 'file', rel, policy: APP_VIDEO_FRAME_POLICY };
+  if (url.host === APP_HOST) return { kind: 'file', rel, policy: policies.wall };
+  if (rel === VIDEO_FRAME_PAGE || rel.startsWith('assets/')) return { kind: 'file', rel, policy: policies.videoFrame };
   return { kind: 'refuse', status: 404, text: 'not found' };
 }
 

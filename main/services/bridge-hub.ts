@@ -1,7 +1,11 @@
 // The service side of the Bridge. Transports (WebSocket, Electron IPC) attach peers; the hub
 // speaks the contract in core/contract.ts to all of them, so several windows share one core.
+// Every peer is bounded: how many may attach, how fast each may ask, and how much may wait
+// unread for it (docs/security.md).
 import type { Health, ReferencePayload, Requests, RequestMethod, ServerMessage } from '../../core/contract.js';
 import { parseClientMessage } from '../../core/contract.js';
+import type { AccessLog } from './access-log.js';
+import { TokenBucket } from './rate-limit.js';
 import type { SituationService } from './situation-service.js';
 
 export interface Peer {
@@ -9,7 +13,8 @@ export interface Peer {
   deliver(message: ServerMessage, encode: () => string): void;
   /** true when the peer cannot keep up; the hub then drops it so it reconnects with a fresh snapshot */
   congested?(): boolean;
-  close(reason: string): void;
+  /** `hard`: drop at once, discarding what is queued for it (a congested peer's backlog is the problem) */
+  close(reason: string, hard?: boolean): void;
 }
 
 export interface PeerHandle {
@@ -19,22 +24,46 @@ export interface PeerHandle {
 
 type Handlers = { [M in RequestMethod]: (params: Requests[M]['params']) => Requests[M]['result'] | Promise<Requests[M]['result']> };
 
+export interface BridgeLimits {
+  /** peers attached at once */
+  maxPeers: number;
+  /** requests per second per peer, on average */
+  requestsPerSecond: number;
+  /** requests a peer may make at once */
+  requestBurst: number;
+}
+
+export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSecond: 20, requestBurst: 40 };
+
+/** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
+const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5 };
+
 export interface BridgeHubDeps {
   situation: SituationService;
   health: () => Health;
   reference: () => ReferencePayload;
+  access: AccessLog;
+  limits?: Partial<BridgeLimits>;
   healthIntervalMs?: number;
+  now?: () => number;
+}
+
+interface PeerState {
+  bucket: TokenBucket;
 }
 
 export class BridgeHub {
-  private readonly peers = new Set<Peer>();
+  private readonly peers = new Map<Peer, PeerState>();
   private readonly unsubscribe: () => void;
   private readonly healthTimer: NodeJS.Timeout;
-  /** malformed requests from renderers, counted and kept for the health panel */
-  readonly badRequests = { count: 0, last: null as string | null };
   private readonly handlers: Handlers;
+  private readonly limits: BridgeLimits;
+  private readonly now: () => number;
 
   constructor(private readonly deps: BridgeHubDeps) {
+    this.limits = { ...DEFAULT_BRIDGE_LIMITS, ...deps.limits };
+    this.now = deps.now ?? Date.now;
+    deps.access.maxPeers = this.limits.maxPeers;
     this.unsubscribe = deps.situation.onDelta((delta) => this.broadcast({ type: 'delta', delta }));
     this.healthTimer = setInterval(() => this.broadcast({ type: 'health', health: deps.health() }), deps.healthIntervalMs ?? 2000);
     const { situation } = deps;
@@ -62,50 +91,78 @@ export class BridgeHub {
     return this.peers.size;
   }
 
-  attach(peer: Peer): PeerHandle {
-    this.peers.add(peer);
+  /** Whether one more peer may attach; transports ask before they accept a connection. */
+  hasRoom(): boolean {
+    return this.peers.size < this.limits.maxPeers;
+  }
+
+  /** Attaches a peer and sends it a snapshot; null (counted) when the hub is full. */
+  attach(peer: Peer): PeerHandle | null {
+    if (!this.hasRoom()) {
+      this.deps.access.refuse('peers', `bridge full: ${this.limits.maxPeers} clients (web.maxClients)`);
+      return null;
+    }
+    this.peers.set(peer, { bucket: new TokenBucket(this.limits.requestsPerSecond, this.limits.requestBurst, this.now) });
+    this.deps.access.peers = this.peers.size;
     const snapshot: ServerMessage = { type: 'snapshot', situation: this.deps.situation.snapshot(), health: this.deps.health() };
     peer.deliver(snapshot, () => JSON.stringify(snapshot));
     return {
       receive: (raw) => void this.handle(peer, raw),
-      detach: () => this.peers.delete(peer),
+      detach: () => this.remove(peer),
     };
   }
 
+  private remove(peer: Peer): void {
+    this.peers.delete(peer);
+    this.deps.access.peers = this.peers.size;
+  }
+
   private async handle(peer: Peer, raw: unknown): Promise<void> {
+    const state = this.peers.get(peer);
+    if (!state) return;
     const msg = parseClientMessage(raw);
     if (typeof msg === 'string') {
-      this.badRequests.count++;
-      this.badRequests.last = msg;
+      this.deps.access.refuse('badRequests', msg);
       return;
     }
     let reply: ServerMessage;
-    try {
-      const handler = this.handlers[msg.method] as (p: unknown) => unknown;
-      reply = { type: 'response', id: msg.id, ok: true, result: await handler(msg.params) };
-    } catch (e) {
-      reply = { type: 'response', id: msg.id, ok: false, error: (e as Error).message };
+    if (!state.bucket.take(COST[msg.method] ?? 1)) {
+      this.deps.access.refuse('rateLimited', `${msg.method} beyond ${this.limits.requestsPerSecond}/s`);
+      reply = { type: 'response', id: msg.id, ok: false, error: 'rate limited: too many requests, try again shortly' };
+    } else {
+      try {
+        const handler = this.handlers[msg.method] as (p: unknown) => unknown;
+        reply = { type: 'response', id: msg.id, ok: true, result: await handler(msg.params) };
+      } catch (e) {
+        reply = { type: 'response', id: msg.id, ok: false, error: (e as Error).message };
+      }
     }
-    if (this.peers.has(peer)) peer.deliver(reply, () => JSON.stringify(reply));
+    // A reply is held for the peer like a broadcast is: one that does not read what it asks for
+    // must not make the server keep it all.
+    if (this.peers.has(peer) && !this.dropIfCongested(peer)) peer.deliver(reply, () => JSON.stringify(reply));
+  }
+
+  private dropIfCongested(peer: Peer): boolean {
+    if (!peer.congested?.()) return false;
+    this.remove(peer);
+    this.deps.access.refuse('congested', 'a bridge client stopped reading: dropped, it reconnects for a fresh snapshot');
+    peer.close('congested: reconnect for a fresh snapshot', true);
+    return true;
   }
 
   private broadcast(message: ServerMessage): void {
     let encoded: string | undefined;
     const encode = () => (encoded ??= JSON.stringify(message));
-    for (const peer of this.peers) {
-      if (peer.congested?.()) {
-        this.peers.delete(peer);
-        peer.close('congested: reconnect for a fresh snapshot');
-        continue;
-      }
-      peer.deliver(message, encode);
+    for (const peer of [...this.peers.keys()]) {
+      if (!this.dropIfCongested(peer)) peer.deliver(message, encode);
     }
   }
 
   close(): void {
     this.unsubscribe();
     clearInterval(this.healthTimer);
-    for (const p of this.peers) p.close('shutting down');
+    for (const p of this.peers.keys()) p.close('shutting down');
     this.peers.clear();
+    this.deps.access.peers = 0;
   }
 }

@@ -3,8 +3,8 @@
 // be read is moved aside (never deleted: it may be evidence) and the wall starts empty; a failed
 // save is reported in health and tried again next time. One wall per folder (situation.lock): a
 // second one loads what is there but never saves over it. Nothing here stops the wall.
-import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmod, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CheckpointHealth } from '../../core/contract.js';
@@ -12,6 +12,13 @@ import { checkpointOf, restoreCheckpoint } from '../../core/situation/checkpoint
 import type { SituationService } from './situation-service.js';
 
 export const CHECKPOINT_FILE = 'situation.json';
+/**
+ * What the wall writes holds where every unit is and what every alarm said: readable by the wall's
+ * own user only. A folder the wall creates is 0700, a file 0600 (an existing folder is left as the
+ * operator made it; docs/security.md).
+ */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
 export const LOCK_FILE = 'situation.lock';
 
 /** data folders this process holds (two hosts in one process share a pid) */
@@ -37,7 +44,7 @@ function takeLock(dir: string): string | null {
   if (heldHere.has(key)) return `another wall in this process (pid ${process.pid})`;
   const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
   try {
-    writeFileSync(path, mine, { flag: 'wx' });
+    writeFileSync(path, mine, { flag: 'wx', mode: FILE_MODE });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     let holder: { pid?: unknown; host?: unknown } = {};
@@ -49,7 +56,8 @@ function takeLock(dir: string): string | null {
     const pid = typeof holder.pid === 'number' ? holder.pid : null;
     const sameHost = holder.host === undefined || holder.host === hostname();
     if (pid !== null && pid !== process.pid && (!sameHost || alive(pid))) return `process ${pid}${sameHost ? '' : ` on ${String(holder.host)}`}`;
-    writeFileSync(path, mine);
+    writeFileSync(path, mine, { mode: FILE_MODE });
+    chmodSync(path, FILE_MODE);
   }
   heldHere.add(key);
   return null;
@@ -85,7 +93,7 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
   /** this wall may write its checkpoint */
   let usable = false;
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     const holder = takeLock(dir);
     folderOpen = true;
     locked = usable = holder === null;
@@ -138,8 +146,10 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
   const save = async (): Promise<void> => {
     if (!usable || inFlight || situation.inputsApplied === savedVersion) return inFlight ?? undefined;
     const version = situation.inputsApplied;
-    // write then rename: a crash mid-write leaves the previous checkpoint whole
-    inFlight = writeFile(tmp, text())
+    // write then rename: a crash mid-write leaves the previous checkpoint whole. The mode is set
+    // again after writing: a temporary file left by a crash keeps the mode it was made with.
+    inFlight = writeFile(tmp, text(), { mode: FILE_MODE })
+      .then(() => chmod(tmp, FILE_MODE))
       .then(() => rename(tmp, path))
       .then(() => saved(version), failed)
       .finally(() => {
@@ -158,7 +168,8 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
       try {
         if (usable && intervalMs > 0 && situation.inputsApplied !== savedVersion) {
           const version = situation.inputsApplied;
-          writeFileSync(tmp, text());
+          writeFileSync(tmp, text(), { mode: FILE_MODE });
+          chmodSync(tmp, FILE_MODE);
           renameSync(tmp, path);
           saved(version);
         }

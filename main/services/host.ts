@@ -5,14 +5,18 @@ import { resolve } from 'node:path';
 import { buildAdapters } from '../../core/adapters/index.js';
 import type { AdaptContext } from '../../core/adapters/common.js';
 import type { WatchfloorConfig } from '../../core/config.js';
-import type { Health, ReferencePayload } from '../../core/contract.js';
+import type { CheckpointHealth, Health, ReferencePayload } from '../../core/contract.js';
 import type { Datum } from '../../core/domain.js';
 import { GridIndex } from '../../core/geo/grid-index.js';
 import { type GridFeature, parseGridCollection } from '../../core/geo/grids.js';
 import { createIngest } from '../../core/ingest/pipeline.js';
 import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference.js';
 import { createSituation } from '../../core/situation/situation.js';
+import { brokerConnection } from '../../core/broker-url.js';
+import { AccessLog } from './access-log.js';
 import { BridgeHub } from './bridge-hub.js';
+import { type PathRoots, shownPaths } from './display-path.js';
+import { originsOf } from '../../core/urls.js';
 import { type Checkpoints, startCheckpoints } from './checkpoints.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
 import { startIngest, type ThreadedIngest } from './mqtt-threaded.js';
@@ -43,14 +47,20 @@ export interface Host {
   config: WatchfloorConfig;
   situation: SituationService;
   hub: BridgeHub;
+  /** what the shells refused, for health */
+  access: AccessLog;
   ingest: ThreadedIngest;
   embeddedBroker: EmbeddedBroker | null;
-  /** the URL actually used for the first broker (the embedded one when none was configured) */
+  /** the URL actually used for the first broker (the embedded one when none was configured), without credentials */
   brokerUrl: string;
+  /** the login the wall uses with its broker (from the configuration or the broker URLs): for the demo's publisher, never shown */
+  brokerLogin: { username?: string; password?: string };
   health(): Health;
   reference(): ReferencePayload;
   /** files a shell should serve (basemap) */
   basemapPath: string | null;
+  /** origins other than the shell's own that pages may load images and video from (content policy) */
+  mediaOrigins: string[];
   close(): Promise<void>;
 }
 
@@ -76,6 +86,7 @@ function readJson(path: string): { ok: true; value: unknown } | { ok: false; err
 export async function startHost(opts: HostOptions): Promise<Host> {
   const { config } = opts;
   const startedAt = Date.now();
+  const access = new AccessLog();
   const baseDir = opts.configDir ?? process.cwd();
   const demoPaths = demoAssetPaths(opts.appRoot);
   const pathOf = (configured: string | undefined, demoDefault: string): string | undefined =>
@@ -122,16 +133,28 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     trailLength: config.situation.trailLength,
     rejectsKept: config.situation.rejectsKept,
     closedRetentionMs: config.situation.closedRetentionMs,
+    maxIncidents: config.limits.maxIncidents,
+    retainedAlarmMaxAgeMs: config.limits.retainedAlarmMaxAgeMs,
   });
   const situation = new SituationService(state, { deltaIntervalMs: config.situation.deltaIntervalMs, now: opts.now });
   // before any message: the checkpoint loads only into an empty situation
   const checkpoints: Checkpoints | null = opts.dataDir ? startCheckpoints(situation, opts.dataDir, config.situation.checkpointIntervalMs, opts.now) : null;
+  // what pages see of paths: relative to the folders they belong to
+  const roots: PathRoots = [
+    ...(opts.dataDir ? [[resolve(opts.dataDir), '<data>'] as const] : []),
+    [resolve(baseDir), '<config>'],
+    [resolve(opts.appRoot), '<app>'],
+  ];
 
   // ---- broker ----
+  // credentials leave the URLs here: everything after sees and shows URLs without them
+  const connection = brokerConnection(config.brokers, config.username, config.password);
+  if (!connection.ok) throw new Error(connection.error);
   let embeddedBroker: EmbeddedBroker | null = null;
-  let brokerUrls = config.brokers;
+  let brokerUrls = connection.value.urls;
+  const login = { username: connection.value.username, password: connection.value.password };
   if (brokerUrls.length === 0) {
-    embeddedBroker = await startEmbeddedBroker(config.embeddedBroker.port);
+    embeddedBroker = await startEmbeddedBroker({ ...config.embeddedBroker, ...login, maxPayloadBytes: config.limits.maxPayloadBytes });
     brokerUrls = [embeddedBroker.url];
   }
 
@@ -155,8 +178,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       urls: brokerUrls,
       clientId: opts.clientIdOverride ?? config.clientId,
       filters: adapters.flatMap((a) => [...a.filters]),
-      username: config.username,
-      password: config.password,
+      ...login,
+      // Aedes speaks MQTT 3.1.1 only
+      protocolVersion: embeddedBroker ? 4 : config.protocolVersion,
+      maxPayloadBytes: config.limits.maxPayloadBytes,
       tls: config.tls && {
         ...config.tls,
         ca: config.tls.ca && resolve(baseDir, config.tls.ca),
@@ -166,7 +191,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       reconnect: config.reconnect,
       sessionExpirySeconds: config.sessionExpirySeconds,
     },
-    (topic, payload, receivedAt) => situation.apply(ingestMessage(topic, payload, receivedAt)),
+    (topic, payload, receivedAt, retained) => situation.apply(ingestMessage(topic, payload, receivedAt, retained)),
     opts.inThreadIngest ? null : (opts.ingestWorkerFile ?? resolve(opts.appRoot, 'dist/workers/mqtt-worker.cjs')),
   );
   situation.start();
@@ -183,8 +208,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       broker,
       embeddedBroker: embeddedBroker ? { url: embeddedBroker.url } : null,
       demo: config.demo,
-      referenceErrors,
-      checkpoint: checkpoints?.health() ?? null,
+      referenceErrors: referenceErrors.map((e) => shownPaths(e, roots)),
+      checkpoint: shownCheckpoint(checkpoints?.health() ?? null, roots),
+      access: access.health(),
     };
   };
   const reference = (): ReferencePayload => ({
@@ -195,15 +221,24 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     locale: config.locale,
     timeZone: config.timeZone,
   });
-  const hub = new BridgeHub({ situation, health, reference });
+  const hub = new BridgeHub({
+    situation,
+    health,
+    reference,
+    access,
+    limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 },
+  });
 
   return {
     config,
     situation,
     hub,
+    access,
     ingest,
     embeddedBroker,
     brokerUrl: brokerUrls[0],
+    brokerLogin: login,
+    mediaOrigins: [...new Set([...config.web.mediaOrigins, ...originsOf(cameras.flatMap((c) => [c.hls, c.recording]))])],
     health,
     reference,
     basemapPath,
@@ -216,4 +251,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       await embeddedBroker?.close();
     },
   };
+}
+
+function shownCheckpoint(c: CheckpointHealth | null, roots: PathRoots): CheckpointHealth | null {
+  if (!c) return null;
+  return { ...c, path: shownPaths(c.path, roots), error: c.error === null ? null : shownPaths(c.error, roots) };
 }

@@ -2,7 +2,9 @@
 // across the configured brokers. It hands raw messages on and knows nothing of their meaning.
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
 import type { BrokerHealth } from '../../core/contract.js';
+import { guardIncoming } from './guarded-stream.js';
 
 export interface MqttIngestOptions {
   urls: string[];
@@ -17,9 +19,22 @@ export interface MqttIngestOptions {
   sessionExpirySeconds?: number;
   /** false only for tests that want a throwaway session */
   persistentSession?: boolean;
+  /**
+   * payload bytes a message may have: larger ones are cut on arrival, never buffered whole, and
+   * reach the handler as an oversize marker (core/ingest/packet-guard.ts)
+   */
+  maxPayloadBytes: number;
 }
 
-export type MessageHandler = (topic: string, payload: Buffer, receivedAt: number) => void;
+/** `retained`: the broker's stored last message on the topic, sent because we subscribed, not because it was published now. */
+export type MessageHandler = (topic: string, payload: Buffer, receivedAt: number, retained: boolean) => void;
+
+/**
+ * Under MQTT 5 the broker is asked not to send packets beyond this many times the payload limit at
+ * all (Mosquitto drops them for us and logs it); smaller oversized ones arrive, are cut and counted.
+ */
+export const V5_PACKET_LIMIT_FACTOR = 16;
+const MQTT_MAX_PACKET = 268_435_455;
 
 export interface MqttIngest {
   health(): BrokerHealth;
@@ -72,7 +87,12 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     cert: readPem(opts.tls?.cert),
     key: readPem(opts.tls?.key),
     rejectUnauthorized: opts.tls?.rejectUnauthorized ?? true,
-    properties: protocolVersion === 5 ? { sessionExpiryInterval: opts.sessionExpirySeconds ?? 86_400 } : undefined,
+    properties:
+      protocolVersion === 5
+        ? { sessionExpiryInterval: opts.sessionExpirySeconds ?? 86_400, maximumPacketSize: Math.min(MQTT_MAX_PACKET, Math.max(16 * 1024 * 1024, opts.maxPayloadBytes * V5_PACKET_LIMIT_FACTOR)) }
+        : undefined,
+    // the client is started below, once its byte stream has the oversize guard in front
+    manualConnect: true,
   };
 
   const health: BrokerHealth = { url: servers[0].url, connected: false, lastConnectedAt: null, lastMessageAt: null, reconnects: 0, error: null };
@@ -83,6 +103,12 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
   const readyPromise = new Promise<void>((resolve) => (readyResolve = resolve));
 
   const client: MqttClient = mqtt.connect(options);
+  // mqtt.js builds a fresh byte stream for every (re)connect through this hook (private in its types)
+  const internals = client as unknown as { streamBuilder: (c: MqttClient) => Duplex };
+  const buildStream = internals.streamBuilder;
+  internals.streamBuilder = (c) => guardIncoming(buildStream(c), { maxPayloadBytes: opts.maxPayloadBytes, protocolVersion });
+  client.connect();
+  let subscribed = false;
 
   client.on('connect', () => {
     health.connected = true;
@@ -92,11 +118,18 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     const { hostname, port } = client.options;
     health.url = servers.find((s) => s.host === hostname && s.port === Number(port))?.url ?? health.url;
     attempt = 0;
-    // With a persistent session the broker usually still has our subscriptions; subscribing
-    // again is harmless and covers a broker that lost its state (restart without persistence).
-    client.subscribe(opts.filters, { qos: 1 }, (err) => {
+    // Subscribed once per run (the configured filters may have changed since the broker's session
+    // was made); after that mqtt.js subscribes again only when the broker lost our session. Each
+    // subscription makes the broker send its retained messages again: re-subscribing on every
+    // reconnect replayed all of them every time. Under MQTT 5, retain handling 1 asks for them only
+    // when the subscription is new.
+    if (subscribed) return;
+    client.subscribe(opts.filters, { qos: 1, ...(protocolVersion === 5 ? { rh: 1 } : {}) }, (err) => {
       if (err) health.error = `subscribe failed: ${err.message}`;
-      else readyResolve?.();
+      else {
+        subscribed = true;
+        readyResolve?.();
+      }
     });
   });
   // PUBACKs are written one packet at a time; corking the socket for the rest of this turn
@@ -108,7 +141,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     corked = false;
     client.stream?.uncork();
   };
-  client.on('message', (topic, payload) => {
+  client.on('message', (topic, payload, packet) => {
     if (!corked && client.stream) {
       corked = true;
       client.stream.cork();
@@ -118,7 +151,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     health.lastMessageAt = now;
     // a handler that throws must not take the MQTT client down with it: counted and reported
     try {
-      onMessage(topic, payload, now);
+      onMessage(topic, payload, now, packet.retain === true);
     } catch (e) {
       handlerFailures++;
       health.error = `message handler failed ${handlerFailures}×, last on ${topic.slice(0, 120)}: ${(e as Error).message}`;

@@ -7,7 +7,7 @@ import type { BrokerHealth } from '../../core/contract.js';
 import { type MessageHandler, type MqttIngest, type MqttIngestOptions, startMqttIngest } from './mqtt-ingest.js';
 
 export type WorkerToMain =
-  | { type: 'batch'; topics: string[]; offsets: Uint32Array; times: Float64Array; data: ArrayBuffer }
+  | { type: 'batch'; topics: string[]; offsets: Uint32Array; times: Float64Array; retained: Uint8Array; data: ArrayBuffer }
   | { type: 'health'; health: BrokerHealth }
   | { type: 'ready'; health: BrokerHealth }
   | { type: 'closed'; health: BrokerHealth };
@@ -48,7 +48,7 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
         // A view, not a copy: the pipeline reads it before the next message. A handler that throws
         // must not end the drain (nothing would restart it): the message is lost, counted, reported.
         try {
-          onMessage(m.topics[i], Buffer.from(bytes.buffer, m.offsets[i], m.offsets[i + 1] - m.offsets[i]), m.times[i]);
+          onMessage(m.topics[i], Buffer.from(bytes.buffer, m.offsets[i], m.offsets[i + 1] - m.offsets[i]), m.times[i], m.retained[i] === 1);
         } catch (e) {
           handlerFailures++;
           handlerError = `message handler failed ${handlerFailures}×, last on ${m.topics[i].slice(0, 120)}: ${(e as Error).message}`;

@@ -16,7 +16,8 @@ const MAX_IN_FLIGHT = 16;
 let topics: string[] = [];
 let offsets: number[] = [0];
 let times: number[] = [];
-let chunk = Buffer.allocUnsafe(MAX_BATCH_BYTES);
+let retained: number[] = [];
+const chunk = Buffer.allocUnsafe(MAX_BATCH_BYTES);
 let used = 0;
 let timer: NodeJS.Timeout | undefined;
 let inFlight = 0;
@@ -27,12 +28,13 @@ function flush(): void {
   if (topics.length === 0) return;
   // A copy of just the used bytes travels (transferred, not cloned); the chunk is reused.
   const data = chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + used);
-  const message: WorkerToMain = { type: 'batch', topics, offsets: Uint32Array.from(offsets), times: Float64Array.from(times), data };
+  const message: WorkerToMain = { type: 'batch', topics, offsets: Uint32Array.from(offsets), times: Float64Array.from(times), retained: Uint8Array.from(retained), data };
   port.postMessage(message, [data]);
   inFlight++;
   topics = [];
   offsets = [0];
   times = [];
+  retained = [];
   used = 0;
   if (inFlight > MAX_IN_FLIGHT && !paused) {
     paused = true;
@@ -40,17 +42,26 @@ function flush(): void {
   }
 }
 
-const ingest = startMqttIngest(options, (topic, payload, receivedAt) => {
-  if (used + payload.length > chunk.length) {
-    flush();
-    // An oversized payload still travels whole: the pipeline rejects it on size, with an excerpt.
-    if (payload.length > chunk.length) chunk = Buffer.allocUnsafe(payload.length);
-  }
+/** A message larger than a batch (a payload limit above 1 MB) travels alone in a buffer of its own; the batch buffer never grows. */
+function sendAlone(topic: string, payload: Buffer, receivedAt: number, isRetained: boolean): void {
+  flush();
+  const copy = new Uint8Array(payload.length);
+  copy.set(payload);
+  const data = copy.buffer;
+  const message: WorkerToMain = { type: 'batch', topics: [topic], offsets: Uint32Array.from([0, payload.length]), times: Float64Array.from([receivedAt]), retained: Uint8Array.from([isRetained ? 1 : 0]), data };
+  port.postMessage(message, [data]);
+  inFlight++;
+}
+
+const ingest = startMqttIngest(options, (topic, payload, receivedAt, isRetained) => {
+  if (payload.length > chunk.length) return sendAlone(topic, payload, receivedAt, isRetained);
+  if (used + payload.length > chunk.length) flush();
   payload.copy(chunk, used);
   used += payload.length;
   topics.push(topic);
   offsets.push(used);
   times.push(receivedAt);
+  retained.push(isRetained ? 1 : 0);
   if (used >= MAX_BATCH_BYTES) flush();
   else timer ??= setTimeout(flush, FLUSH_MS);
 });

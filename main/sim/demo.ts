@@ -17,6 +17,8 @@ export interface DemoOptions {
   config: WatchfloorConfig;
   appRoot: string;
   brokerUrl: string;
+  /** the wall's own broker login (from the configuration or its broker URLs): the demo publishes with it */
+  login?: { username?: string; password?: string };
   story?: string;
 }
 
@@ -53,8 +55,8 @@ export async function startDemoIfEnabled(opts: DemoOptions): Promise<DemoHandle 
     reconnectPeriod: 2000,
     connectTimeout: 10_000,
     queueQoSZero: false,
-    username: config.username,
-    password: config.password,
+    username: opts.login ? opts.login.username : config.username,
+    password: opts.login ? opts.login.password : config.password,
   });
   let lastError = '';
   client.on('error', (e) => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createScenario, type ScenarioOptions } from '../../core/sim/scenario.js';
 import type { SimFamily } from '../../core/sim/kernel.js';
+import { redactUrl, redactUrlsIn } from '../../core/broker-url.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../services/embedded-broker.js';
 import { type DemoAssets, loadDemoAssets } from './assets.js';
 import { FAMILIES, startPublisher } from './publisher.js';
@@ -93,7 +94,7 @@ function connect(url: string, opts: { clientId: string; username?: string; passw
     });
     const timer = setTimeout(() => {
       client.end(true);
-      reject(new Error(`could not connect to ${url} within ${timeoutMs} ms`));
+      reject(new Error(`could not connect to ${redactUrl(url)} within ${timeoutMs} ms`));
     }, timeoutMs);
     client.once('connect', () => {
       clearTimeout(timer);
@@ -102,12 +103,12 @@ function connect(url: string, opts: { clientId: string; username?: string; passw
     client.once('error', (e) => {
       clearTimeout(timer);
       client.end(true);
-      reject(new Error(`could not connect to ${url}: ${e.message}`));
+      reject(new Error(`could not connect to ${redactUrl(url)}: ${redactUrlsIn(e.message)}`));
     });
     client.once('close', () => {
       if (!client.connected) {
         clearTimeout(timer);
-        reject(new Error(`could not connect to ${url}: connection closed`));
+        reject(new Error(`could not connect to ${redactUrl(url)}: connection closed`));
       }
     });
   });
@@ -124,7 +125,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimReport>
   const report: SimReport = {
     ok: false,
     error: null,
-    broker: opts.broker,
+    // the report and the log show the broker without the credentials a URL may carry
+    broker: opts.broker === 'embedded' ? opts.broker : redactUrl(opts.broker),
     seed,
     units,
     patrols,
@@ -155,7 +157,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimReport>
   let embedded: EmbeddedBroker | null = null;
   let url = opts.broker;
   if (opts.broker === 'embedded') {
-    embedded = await startEmbeddedBroker(0);
+    embedded = await startEmbeddedBroker({ port: 0, maxPayloadBytes: 64 * 1024 });
     url = embedded.url;
     report.broker = `${url} (embedded Aedes)`;
   }

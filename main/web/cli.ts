@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     listenHost: config.web.host,
     port: config.web.port,
   });
-  const demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, story });
+  const demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story });
   for (const e of host.health().referenceErrors) console.warn(`reference: ${e}`);
   const checkpoint = host.health().checkpoint;
   if (checkpoint?.restored) console.log(`  situation restored from ${checkpoint.path}: ${checkpoint.restored.incidents} incidents, ${checkpoint.restored.units} units`);

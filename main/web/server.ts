@@ -1,11 +1,18 @@
 // The web shell: the same services as Electron's main process, served over HTTP with the
-// bridge on a WebSocket. Debian's Chromium (tests, or a wall without Electron) opens it.
+// bridge on a WebSocket. Debian's Chromium (tests, or a wall without Electron) opens it. The
+// Electron shell runs it too, on loopback, for video and the basemap: everything here assumes a
+// hostile client on the duty-room network (docs/security.md).
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { AccessRefusal } from '../../core/contract.js';
 import type { Host } from '../services/host.js';
 import { createLiveHlsServer, type LiveHlsServer } from '../services/video/live-hls.js';
+import { type AccessPolicy, accessPolicy, checkBridgeOrigin, checkHost, checkOrigin, decodePath, parseRequestTarget } from './access.js';
+import { COMMON_HEADERS, DOCUMENT_HEADERS, type PagePolicies, webShellPolicies } from './csp.js';
 
 export interface WebShellOptions {
   host: Host;
@@ -17,6 +24,10 @@ export interface WebShellOptions {
   mediaDir?: string;
   listenHost: string;
   port: number;
+  /** origins other than http(s) ones allowed to call in: the Electron shell's app:// pages, proxied here */
+  extraOrigins?: readonly string[];
+  /** how long a client may take to send its headers, and its whole request (tests shorten them) */
+  timeouts?: { headersMs?: number; requestMs?: number };
 }
 
 export interface WebShell {
@@ -43,24 +54,25 @@ const MIME: Record<string, string> = {
   '.pmtiles': 'application/octet-stream',
 };
 
-import { CONTENT_SECURITY_POLICY, VIDEO_FRAME_POLICY } from './csp.js';
-
-export { CONTENT_SECURITY_POLICY, VIDEO_FRAME_POLICY, contentSecurityPolicy } from './csp.js';
+export { contentSecurityPolicy, webShellPolicies } from './csp.js';
 
 const VIDEO_FRAME_FILE = 'video-frame.html';
 
-/** WebSocket frames waiting beyond this mean the client cannot keep up. */
-const CONGESTED_BYTES = 32 * 1024 * 1024;
+/**
+ * WebSocket frames waiting beyond this mean the client does not read: it is dropped (it reconnects
+ * for a fresh snapshot). A snapshot of a large city is a few MB; this is several of them.
+ */
+export const CONGESTED_BYTES = 16 * 1024 * 1024;
+
+/** Largest message a client may send on the bridge (requests are tiny). */
+const MAX_CLIENT_MESSAGE = 64 * 1024;
+
+export const DEFAULT_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 };
 
 /** root + URL path, or null when the decoded path is malformed or leaves root. */
 function safeJoin(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
+  const decoded = decodePath(urlPath);
+  if (decoded === null) return null;
   const candidate = normalize(join(root, decoded));
   return candidate === root || candidate.startsWith(root + sep) ? candidate : null;
 }
@@ -74,67 +86,84 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function serveFile(req: IncomingMessage, res: ServerResponse, path: string, extraHeaders: Record<string, string> = {}): void {
   const stat = statSync(path);
   const type = MIME[extname(path)] ?? 'application/octet-stream';
-  const range = req.headers.range && /^bytes=(\d*)-(\d*)$/.exec(req.headers.range);
-  if (range) {
+  const range = req.headers.range && /^bytes=(\d{0,15})-(\d{0,15})$/.exec(req.headers.range);
+  let start = 0;
+  let end = stat.size - 1;
+  if (range && (range[1] || range[2])) {
     // pmtiles reads by byte range
-    const start = range[1] ? Number(range[1]) : Math.max(0, stat.size - Number(range[2]));
-    const end = range[1] && range[2] ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1;
+    start = range[1] ? Number(range[1]) : Math.max(0, stat.size - Number(range[2]));
+    end = range[1] && range[2] ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1;
     if (start > end || start >= stat.size) {
       res.writeHead(416, { 'Content-Range': `bytes */${stat.size}` });
       res.end();
       return;
     }
     res.writeHead(206, { 'Content-Type': type, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${stat.size}`, 'Accept-Ranges': 'bytes', ...extraHeaders });
-    createReadStream(path, { start, end }).pipe(res);
+  } else {
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': stat.size, 'Accept-Ranges': 'bytes', ...extraHeaders });
+  }
+  if (req.method === 'HEAD' || stat.size === 0) {
+    res.end();
     return;
   }
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': stat.size, 'Accept-Ranges': 'bytes', ...extraHeaders });
-  if (req.method === 'HEAD') res.end();
-  else createReadStream(path).pipe(res);
+  // A file that goes away mid-read (a rebuild) cuts this response, never the server.
+  pipeline(createReadStream(path, { start, end }), res).catch(() => res.destroy());
 }
+
+/** The listen address, when it is a name rather than an address, is one of ours too. */
+const isName = (h: string) => /[a-z]/i.test(h) && !h.includes(':');
 
 export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   const { host } = opts;
+  const web = host.config.web;
+  const access = host.access;
   const staticRoot = resolve(opts.staticDir);
   const video = createLiveHlsServer({ root: opts.videoDir });
   const mediaRoot = resolve(opts.mediaDir ?? join(opts.videoDir, '../media'));
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  // set once the port is known, before any connection can arrive
+  let policy: AccessPolicy | null = null;
+  let pages: PagePolicies | null = null;
+
+  /** An error answer that also ends the connection: a client we refuse gets no second request. */
+  const refuse = (res: ServerResponse, status: number, kind: AccessRefusal, why: string) => {
+    access.refuse(kind, why);
+    res.shouldKeepAlive = false;
+    sendJson(res, status, { error: why });
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
+    for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
+    if (!policy || !pages) return refuse(res, 503, 'malformed', 'starting');
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return refuse(res, 400, 'malformed', target.error);
+    const hostOk = checkHost(req.headers.host, policy);
+    if (!hostOk.ok) return refuse(res, 403, 'host', hostOk.error);
+    const originOk = checkOrigin(req.headers.origin, policy);
+    if (!originOk.ok) return refuse(res, 403, 'origin', originOk.error);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: `method ${req.method} not allowed` });
-      return;
+      res.setHeader('Allow', 'GET, HEAD');
+      return refuse(res, 405, 'method', `method ${String(req.method).slice(0, 20)} not allowed`);
     }
-    if (path === '/api/health') {
-      const h = host.health();
-      sendJson(res, 200, { ...h, clients: host.hub.peerCount, badRequests: host.hub.badRequests.count });
-      return;
+    // nothing here takes a body: one that is announced is not waited for
+    if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) {
+      return refuse(res, 400, 'malformed', 'GET and HEAD take no request body');
     }
+    const path = target.value.path;
+    if (path === '/api/health') return sendJson(res, 200, host.health());
     if (path === '/api/situation') {
       const s = host.situation.snapshot();
-      sendJson(res, 200, { incidents: s.incidents, units: s.units, kiosks: s.kiosks, cameras: s.cameras, stats: s.stats, now: s.now });
-      return;
+      return sendJson(res, 200, { incidents: s.incidents, units: s.units, kiosks: s.kiosks, cameras: s.cameras, stats: s.stats, now: s.now });
     }
-    if (path === '/api/rejects') {
-      sendJson(res, 200, host.situation.state.rejects);
-      return;
-    }
-    if (path === '/api/reference') {
-      sendJson(res, 200, host.reference());
-      return;
-    }
-    if (path.startsWith('/api/')) {
-      sendJson(res, 404, { error: `no such endpoint ${path.slice(0, 100)}` });
-      return;
-    }
+    if (path === '/api/rejects') return sendJson(res, 200, host.situation.state.rejects);
+    if (path === '/api/reference') return sendJson(res, 200, host.reference());
+    if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no such endpoint ${path.slice(0, 100)}` });
     if (path.startsWith('/video/') && video.handle(req, res)) return;
     if (path.startsWith('/media/')) {
       const file = safeJoin(mediaRoot, path.slice('/media'.length));
-      if (!file) sendJson(res, 400, { error: 'bad media path' });
-      else if (!existsSync(file) || !statSync(file).isFile()) sendJson(res, 404, { error: 'no such media' });
-      else serveFile(req, res, file, { 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' });
-      return;
+      if (!file) return refuse(res, 400, 'malformed', 'bad media path');
+      if (!existsSync(file) || !statSync(file).isFile()) return sendJson(res, 404, { error: 'no such media' });
+      return serveFile(req, res, file, { 'Cache-Control': 'public, max-age=3600' });
     }
     if (path === '/basemap.pmtiles') {
       if (host.basemapPath && existsSync(host.basemapPath)) serveFile(req, res, host.basemapPath);
@@ -143,64 +172,106 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
     // Static renderer files; unknown paths get the app (client-side routes).
     const candidate = safeJoin(staticRoot, path);
-    if (!candidate) {
-      sendJson(res, 400, { error: 'bad path' });
-      return;
-    }
+    if (!candidate) return refuse(res, 400, 'malformed', 'bad path');
     const file = existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(staticRoot, 'index.html');
-    if (!existsSync(file)) {
-      sendJson(res, 503, { error: 'renderer not built: run `npm run build:renderer`' });
-      return;
-    }
+    if (!existsSync(file)) return sendJson(res, 503, { error: 'renderer not built: run `npm run build:renderer`' });
     const immutable = file.includes(`${sep}assets${sep}`);
+    const isDocument = extname(file) === '.html';
     serveFile(req, res, file, {
-      'Content-Security-Policy': file === join(staticRoot, VIDEO_FRAME_FILE) ? VIDEO_FRAME_POLICY : CONTENT_SECURITY_POLICY,
-      'X-Content-Type-Options': 'nosniff',
+      ...(isDocument ? { ...DOCUMENT_HEADERS, 'Content-Security-Policy': file === join(staticRoot, VIDEO_FRAME_FILE) ? pages.videoFrame : pages.wall } : {}),
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
   };
 
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (e) {
-      if (!res.headersSent) sendJson(res, 500, { error: (e as Error).message });
-      else res.destroy();
-    }
+  const server = createServer(
+    // no Host at all is judged (and counted) with every other bad Host, not answered by Node on its own
+    { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs), keepAliveTimeout: 5000, requireHostHeader: false },
+    (req, res) => {
+      try {
+        handle(req, res);
+      } catch (e) {
+        if (!res.headersSent) {
+          res.shouldKeepAlive = false;
+          sendJson(res, 500, { error: 'internal error' });
+        } else res.destroy();
+        console.error(`web shell: ${req.method} ${String(req.url).slice(0, 200)}: ${(e as Error).stack ?? e}`);
+      }
+    },
+  );
+  server.maxConnections = web.maxConnections;
+  access.maxConnections = web.maxConnections;
+  server.on('connection', (socket) => {
+    access.connections++;
+    socket.once('close', () => access.connections--);
   });
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // Another site in the operator's browser must not be able to open our bridge.
-    const origin = req.headers.origin;
-    if (url.pathname !== '/bridge' || (origin && new URL(origin).host !== req.headers.host)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+  server.on('drop', () => access.refuse('connections', `connection refused: ${web.maxConnections} open (web.maxConnections)`));
+  // Headers that do not parse, or that come too slowly: answered like Node would, counted, closed.
+  // A connection that never sent a byte (a browser's preconnect left unused) is closed without a
+  // word: a 408 written on it would be read as the answer to the request the browser sends next.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timeout && (socket as Duplex & { bytesRead?: number }).bytesRead === 0) {
       socket.destroy();
       return;
     }
+    if (err.code !== 'ECONNRESET') access.refuse(timeout ? 'timeouts' : 'malformed', timeout ? 'request not received in time' : `unparseable request (${err.code ?? err.message})`);
+    if (socket.writable && !(socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      const status = timeout ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE });
+  server.on('upgrade', (req, socket, head) => {
+    // the socket is ours from here: an error on it must not become an uncaught exception
+    socket.on('error', () => socket.destroy());
+    const deny = (status: number, kind: AccessRefusal, why: string) => {
+      access.refuse(kind, why);
+      const answer = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(why)}\r\n\r\n${why}`;
+      if (socket.writable) socket.end(answer, () => socket.destroy());
+      else socket.destroy();
+    };
+    if (!policy) return deny(503, 'malformed', 'starting');
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return deny(400, 'malformed', target.error);
+    if (target.value.path !== '/bridge') return deny(404, 'malformed', 'no WebSocket here: the bridge is /bridge');
+    const hostOk = checkHost(req.headers.host, policy);
+    if (!hostOk.ok) return deny(403, 'host', hostOk.error);
+    // Another site in the operator's browser must not be able to open our bridge.
+    const originOk = checkBridgeOrigin(req.headers.origin, hostOk.value, policy);
+    if (!originOk.ok) return deny(403, 'origin', originOk.error);
+    if (String(req.headers.upgrade).toLowerCase() !== 'websocket') return deny(400, 'malformed', 'only WebSocket upgrades');
+    if (!host.hub.hasRoom()) return deny(503, 'peers', `bridge full: ${web.maxClients} clients (web.maxClients)`);
     wss.handleUpgrade(req, socket, head, (ws) => attachSocket(ws));
   });
 
   function attachSocket(ws: WebSocket): void {
+    ws.on('error', () => ws.terminate());
     const handle = host.hub.attach({
       deliver: (_message, encode) => {
         if (ws.readyState === ws.OPEN) ws.send(encode());
       },
       congested: () => ws.bufferedAmount > CONGESTED_BYTES,
-      close: (reason) => ws.close(1013, reason.slice(0, 100)),
+      // a hard close discards the backlog at once: waiting for a closing handshake behind it would keep it
+      close: (reason, hard) => (hard ? ws.terminate() : ws.close(1013, reason.slice(0, 100))),
     });
-    ws.on('message', (data) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(data.toString());
-      } catch {
-        parsed = null;
+    if (!handle) {
+      ws.close(1013, 'bridge full');
+      return;
+    }
+    ws.on('message', (data, isBinary) => {
+      let parsed: unknown = null;
+      if (!isBinary) {
+        try {
+          parsed = JSON.parse(data.toString());
+        } catch {
+          parsed = null;
+        }
       }
       handle.receive(parsed);
     });
     ws.on('close', () => handle.detach());
-    ws.on('error', () => handle.detach());
   }
 
   await new Promise<void>((resolveListen, reject) => {
@@ -208,8 +279,11 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     server.listen(opts.port, opts.listenHost, () => resolveListen());
   });
   const port = (server.address() as { port: number }).port;
+  policy = accessPolicy(port, [...web.allowedHosts, ...(isName(opts.listenHost) ? [opts.listenHost] : [])], opts.extraOrigins);
+  pages = webShellPolicies(port, host.mediaOrigins);
+  const urlHost = opts.listenHost.includes(':') ? `[${opts.listenHost}]` : opts.listenHost;
   return {
-    url: `http://${opts.listenHost}:${port}`,
+    url: `http://${urlHost}:${port}`,
     port,
     server,
     video,

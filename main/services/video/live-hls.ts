@@ -235,7 +235,6 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
     if (res.headersSent || res.destroyed) return;
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
     res.writeHead(status, {
-      'Access-Control-Allow-Origin': '*',
       'Content-Type': 'text/plain; charset=utf-8',
       'Cache-Control': 'no-store',
       ...headers,
@@ -326,7 +325,7 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
     };
     if (req.headers['if-none-match'] === etag) {
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(304, { 'Access-Control-Allow-Origin': '*', ...headers });
+        res.writeHead(304, headers);
         res.end();
       }
       return;
@@ -428,18 +427,8 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
 
   function route(req: IncomingMessage, res: ServerResponse, rawPath: string, rawQuery: string): void {
     if (closed) return send(req, res, 503, 'shutting down\n');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        'Access-Control-Allow-Origin': '*',
-        'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-        'Access-Control-Allow-Headers': '*',
-        'Access-Control-Max-Age': '86400',
-      });
-      res.end();
-      return;
-    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(req, res, 405, 'method not allowed\n', { Allow: 'GET, HEAD, OPTIONS' });
+      return send(req, res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
     }
     // Anything that could climb out of the tree or smuggle separators: 400.
     if (/\.\.|\\|%2e|%2f|%5c|%00|\/\//i.test(rawPath) || rawPath.includes('\0')) {
@@ -532,7 +521,7 @@ export function createLiveHlsServer(opts: LiveHlsOptions): LiveHlsServer {
       const release = (res: ServerResponse) => {
         try {
           if (!res.headersSent) {
-            res.writeHead(503, { 'Access-Control-Allow-Origin': '*', Connection: 'close' });
+            res.writeHead(503, { Connection: 'close' });
             res.end();
           } else {
             res.destroy();

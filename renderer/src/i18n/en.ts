@@ -18,6 +18,8 @@ export const en: Messages = {
     languageTitle: 'Switch language (L)',
     brokerError: 'error: {{error}}',
     reconnects: 'reconnected {{count}} times',
+    accessRefused: '{{count}} requests refused, latest: {{last}}',
+    accessClients: '{{peers}} of {{max}} clients',
   },
   connection: {
     connecting: 'connecting',
@@ -56,6 +58,7 @@ export const en: Messages = {
     unknown_topic: 'Unknown topic',
     unknown_device: 'Unregistered device',
     conflict: 'Conflicting data',
+    incident_limit: 'Incident limit reached (flood)',
   },
   board: {
     title: 'Incidents',
@@ -67,6 +70,7 @@ export const en: Messages = {
     close: 'Close',
     age: '{{age}}',
     noGrid: 'no grid',
+    lastKnown: 'last known position, fixed {{age}} before the alarm',
     failed: 'Failed: {{error}}',
   },
   rejects: {

@@ -53,3 +53,16 @@ export function formatAge(ageMs: number, locale: string): string {
   if (h < 48) return rtf.format(-h, 'hour');
   return rtf.format(-Math.floor(h / 24), 'day');
 }
+
+/** A length of time, compact and unsigned: "40 分钟" / "40 min". */
+export function formatDuration(ms: number, locale: string): string {
+  const unit = (u: 'second' | 'minute' | 'hour' | 'day', n: number) =>
+    cached(`dur|${locale}|${u}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' })).format(n);
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return unit('second', s);
+  const m = Math.floor(s / 60);
+  if (m < 60) return unit('minute', m);
+  const h = Math.floor(m / 60);
+  if (h < 48) return unit('hour', h);
+  return unit('day', Math.floor(h / 24));
+}

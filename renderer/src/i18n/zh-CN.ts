@@ -16,6 +16,8 @@ export const zhCN = {
     languageTitle: '切换语言（L）',
     brokerError: '错误：{{error}}',
     reconnects: '已重连 {{count}} 次',
+    accessRefused: '已拒绝 {{count}} 次访问，最近一次：{{last}}',
+    accessClients: '{{peers}} / {{max}} 个客户端',
   },
   connection: {
     connecting: '连接中',
@@ -54,6 +56,7 @@ export const zhCN = {
     unknown_topic: '未知主题',
     unknown_device: '未登记设备',
     conflict: '数据冲突',
+    incident_limit: '警情数量超限（疑似洪泛）',
   },
   board: {
     title: '警情列表',
@@ -65,6 +68,7 @@ export const zhCN = {
     close: '结案',
     age: '{{age}}',
     noGrid: '未匹配网格',
+    lastKnown: '位置为报警前 {{age}} 的最后定位',
     failed: '操作失败：{{error}}',
   },
   rejects: {

@@ -1,6 +1,6 @@
 // Hover text for map objects: plain text (never HTML), translated, times in the wall's zone.
 import type { Camera, Incident, Kiosk, Unit } from '../../../core/domain';
-import { formatAge } from '../i18n/format';
+import { formatAge, formatDuration } from '../i18n/format';
 import type { Cluster } from './cluster';
 import type { GridFigures } from './gridStats';
 
@@ -30,7 +30,8 @@ export function tooltipText(layerId: string | undefined, object: unknown, index:
       const i = object as Incident | undefined;
       if (!i) return null;
       const where = i.grid?.names.slice(1).join(' › ');
-      return [`${d.t(`priorityShort.${i.priority}`)} ${d.t(`kinds.${i.kind}`)} · ${formatAge(d.now - i.ts, d.language)}`, i.title, where].filter(Boolean).join('\n');
+      const lastKnown = i.positionAt !== undefined ? d.t('board.lastKnown', { age: formatDuration(i.ts - i.positionAt, d.language) }) : '';
+      return [`${d.t(`priorityShort.${i.priority}`)} ${d.t(`kinds.${i.kind}`)} · ${formatAge(d.now - i.ts, d.language)}`, i.title, where, lastKnown].filter(Boolean).join('\n');
     }
     case 'kiosks': {
       const k = object as Kiosk | undefined;

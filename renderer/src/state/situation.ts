@@ -1,6 +1,8 @@
 // Pure functions over what the wall holds: applying snapshots and deltas, and the derived views
 // the board and header read. The zustand store (store.ts) only wires these together.
-import type { Camera, Incident, Kiosk, Priority, RejectRecord, SituationStats } from '../../../core/domain';
+import { type Camera, emptyStats, type Incident, type Kiosk, type Priority, type RejectRecord, type SituationStats } from '../../../core/domain';
+
+export { emptyStats };
 import type { SituationDelta, SituationSnapshot } from '../../../core/situation/situation';
 import { UnitTable } from './units';
 import { applyMove, decodeUnit, type UnitView } from '../../../core/situation/unit-wire';
@@ -21,16 +23,6 @@ export interface SituationData {
   stats: SituationStats;
   rejects: RejectRecord[];
 }
-
-export const emptyStats = (): SituationStats => ({
-  accepted: 0,
-  duplicates: 0,
-  rejected: 0,
-  rejectedByReason: {},
-  outOfOrder: 0,
-  messagesPerSecond: 0,
-  lastMessageAt: null,
-});
 
 export const emptySituation = (): SituationData => ({
   now: 0,

@@ -70,6 +70,13 @@ export function Header() {
         .join('\n')
     : undefined;
   const lastMessageAt = health?.broker.lastMessageAt ?? stats.lastMessageAt;
+  // who the shell turned away (hostile or broken clients): in the bridge line's tooltip
+  const refused = health?.access ? Object.values(health.access.refused).reduce((a, b) => a + b, 0) : 0;
+  const bridgeTitle = health?.access
+    ? [t('header.accessClients', { peers: health.access.peers, max: health.access.maxPeers }), refused && health.access.last ? t('header.accessRefused', { count: refused, last: `${health.access.last.kind}: ${health.access.last.why}` }) : '']
+        .filter(Boolean)
+        .join('\n')
+    : undefined;
 
   return (
     <header className="header">
@@ -115,7 +122,7 @@ export function Header() {
       </button>
 
       <div className="connection" data-testid="connection" data-state={connection} data-broker={brokerUp ? 'up' : 'down'}>
-        <div className="conn-line">
+        <div className="conn-line" title={bridgeTitle} data-testid="bridge-line" data-refused={refused}>
           <span className={`light ${connection}`} />
           <span>{t('header.bridge')}</span>
           <span className="conn-state">{t(`connection.${connection}`)}</span>

@@ -2,7 +2,7 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../core/domain';
-import { formatAge, formatNumber } from '../i18n/format';
+import { formatAge, formatDuration, formatNumber } from '../i18n/format';
 import { PRIORITY_CSS } from '../state/colors';
 import { boardRows } from '../state/situation';
 import { useStore } from '../state/store';
@@ -62,6 +62,11 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
         </div>
         <div className="row-title">{incident.title}</div>
         <div className="row-path">{path ?? t('board.noGrid')}</div>
+        {incident.positionAt !== undefined && (
+          <div className="row-path row-last-known" data-testid="last-known">
+            {t('board.lastKnown', { age: formatDuration(incident.ts - incident.positionAt, i18n.language) })}
+          </div>
+        )}
       </div>
       <div className="row-actions">
         {!incident.acknowledged ? (

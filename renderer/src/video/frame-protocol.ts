@@ -96,3 +96,14 @@ export function frameOriginFor(location: { protocol: string; hostname: string; p
   if (!other) return null;
   return `http://${other}${location.port ? `:${location.port}` : ''}`;
 }
+
+/**
+ * The one wall page a video frame takes orders from, given where the frame itself is: the other
+ * loopback name on the same port, or Electron's app://wall for app://video; null anywhere else.
+ * A frame never trusts the #parent= its URL names beyond this: any other page on the machine could
+ * frame it and name itself (and the content policy's frame-ancestors says the same).
+ */
+export function parentOriginFor(location: { protocol: string; hostname: string; port: string }): string | null {
+  if (location.protocol === 'app:') return location.hostname === 'video' ? 'app://wall' : null;
+  return frameOriginFor(location, 'auto');
+}

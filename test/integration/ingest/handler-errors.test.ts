@@ -9,7 +9,7 @@ import { APP_ROOT, connectClient, waitFor } from '../../helpers/host.js';
 const WORKER = resolve(APP_ROOT, 'dist/workers/mqtt-worker.cjs');
 let broker: EmbeddedBroker;
 beforeAll(async () => {
-  broker = await startEmbeddedBroker(0);
+  broker = await startEmbeddedBroker({ port: 0, maxPayloadBytes: 64 * 1024 });
 });
 afterAll(async () => {
   await broker?.close();
@@ -22,7 +22,7 @@ describe.each([
   it('keeps delivering after the handler throws, and reports it', async () => {
     const got: string[] = [];
     const ingest = startIngest(
-      { urls: [broker.url], clientId: `wf-throw-${process.pid}-${worker ? 'w' : 't'}`, filters: ['throw/#'], reconnect: { minMs: 100, maxMs: 500 }, persistentSession: false },
+      { urls: [broker.url], clientId: `wf-throw-${process.pid}-${worker ? 'w' : 't'}`, filters: ['throw/#'], reconnect: { minMs: 100, maxMs: 500 }, persistentSession: false, maxPayloadBytes: 64 * 1024 },
       (topic) => {
         if (topic === 'throw/boom') throw new Error('reducer bug');
         got.push(topic);

@@ -17,7 +17,7 @@ let aedes: EmbeddedBroker;
 let mosquitto: Mosquitto;
 
 beforeAll(async () => {
-  aedes = await startEmbeddedBroker(0);
+  aedes = await startEmbeddedBroker({ port: 0, maxPayloadBytes: 64 * 1024 });
   mosquitto = await startMosquitto();
 });
 

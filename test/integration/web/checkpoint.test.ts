@@ -1,6 +1,6 @@
 // A wall that restarts comes back with its board: the situation checkpoint in --data DIR, through
 // the real host, a real broker, the real HTTP API and the operator's acknowledgement over the bridge.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,10 @@ describe('situation checkpoint in the data folder', () => {
     ws.close();
     // saved on its interval…
     await waitFor(() => (first.host.health().checkpoint?.saves ?? 0) > 0 && first.host.situation.inputsApplied > 0, 3000, 'a periodic save');
-    expect((await health(first)).checkpoint).toMatchObject({ path: join(dir, 'situation.json'), error: null });
+    // the page sees where the file is relative to the data folder, never the machine's layout
+    const shown = await health(first);
+    expect(shown.checkpoint).toMatchObject({ path: '<data>/situation.json', error: null });
+    expect(JSON.stringify(shown)).not.toContain(dir);
     await stopWall(first);
     expect(existsSync(join(dir, 'situation.json'))).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -78,6 +81,22 @@ describe('situation checkpoint in the data folder', () => {
     const situation = (await (await fetch(`${second.web.url}/api/situation`)).json()) as { incidents: { id: string; acknowledged: boolean }[] };
     expect(situation.incidents.find((i) => i.id === 'CP-1')?.acknowledged).toBe(true);
     await stopWall(second);
+  });
+
+  it('keeps what it writes to its own user: a new data folder 0700, its files 0600', async () => {
+    const dir = join(tempDir(), 'new', 'data');
+    const wall = await startWall(dir);
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'situation.lock'))).toBe(0o600);
+    wall.host.situation.apply({ t: 'ack', at: Date.now(), incidentId: 'none' });
+    // a temporary file a crash left behind, world-readable, is not what the next save leaves
+    writeFileSync(join(dir, 'situation.json.tmp'), '{}', { mode: 0o644 });
+    wall.host.situation.apply({ t: 'tick', at: Date.now() });
+    await waitFor(() => (wall.host.health().checkpoint?.saves ?? 0) > 0, 3000, 'a save');
+    expect(mode(join(dir, 'situation.json'))).toBe(0o600);
+    await stopWall(wall);
+    expect(mode(join(dir, 'situation.json'))).toBe(0o600);
   });
 
   it('saves on a clean shutdown even between intervals', async () => {

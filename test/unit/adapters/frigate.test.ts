@@ -81,6 +81,24 @@ describe('Frigate adapter: reviews', () => {
     expect(onlyIncident(adapter.adapt(REVIEWS, withAfter(fx.reviewNewAlert, { end_time: 1718987200 }, 'update'), ctx)).status).toBe('closed');
   });
 
+  it('takes Frigate 0.17\'s genai summary: the ended review again, its detail enriched with the summary', () => {
+    const ended = onlyIncident(adapter.adapt(REVIEWS, fx.reviewEnd, ctx));
+    const summarised = onlyIncident(adapter.adapt(REVIEWS, fx.reviewGenai, ctx));
+    expect(summarised).toMatchObject({ id: ended.id, status: 'closed', ts: ended.ts, title: ended.title });
+    expect(summarised.detail).toContain('AI 摘要: Person tries the back yard gate — A person tried the back yard gate twice at night and left without entering. (threat level 1)');
+    // before the summary there is none; a genai message whose metadata is odd is still taken
+    expect(ended.detail).not.toContain('AI');
+    const odd = onlyIncident(adapter.adapt(REVIEWS, withAfter(fx.reviewGenai, { data: { ...fx.reviewGenai.after.data, metadata: { title: 7, shortSummary: null } } }), ctx));
+    expect(odd.detail).not.toContain('AI');
+  });
+
+  it('closes what an alert review opened when it ends downgraded to a detection', () => {
+    // Frigate sets an alert to detection on a license plate event: the end carries the lower severity
+    expect(adapter.adapt(REVIEWS, fx.reviewEndDowngraded, ctx)).toEqual({ ok: true, events: [{ type: 'incidentEnd', source: 'frigate', id: 'frigate:1718987150.101010-abcdef' }] });
+    // an update that downgrades it (not ended) leaves it as it was
+    expect(adapter.adapt(REVIEWS, withAfter(fx.reviewNewAlert, { severity: 'detection' }, 'update'), ctx)).toEqual({ ok: true, events: [] });
+  });
+
   it('ignores a detection below the default alert threshold', () => {
     expect(adapter.adapt(REVIEWS, fx.reviewDetection, ctx)).toEqual({ ok: true, events: [] });
   });

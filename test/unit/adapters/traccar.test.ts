@@ -32,6 +32,8 @@ function withPosition(msg: { position: Record<string, unknown>; device?: unknown
 }
 
 const SOS_TS = Date.parse('2024-06-21T16:29:00.000+00:00');
+/** What Traccar's OutdatedHandler fills in for a device that has never had a fix (6.9+: GPS epoch; 5.x: 1970). */
+const NEVER_FIXED = { fixTime: '1980-01-06T00:00:00.000+00:00', latitude: 0, longitude: 0, valid: false };
 
 describe('Traccar adapter: topics', () => {
   it('subscribes to the positions and events topics', () => {
@@ -71,6 +73,8 @@ describe('Traccar adapter: positions', () => {
           battery: 85,
         },
       },
+      // and which alarms are active (none): an alarm episode the device no longer reports is over
+      { type: 'deviceAlarms', source: 'traccar', device: 'traccar:865123456789012', alarms: [] },
     ]);
   });
 
@@ -118,10 +122,20 @@ describe('Traccar adapter: positions', () => {
     expect(fix.ts).toBe(RECEIVED_AT - 5000);
   });
 
-  it('rejects an invalid fix as bad_coordinates', () => {
-    const out = rejection(adapter.adapt(POSITIONS, fx.positionInvalid, ctx));
-    expect(out.reason).toBe('bad_coordinates');
-    expect(out.message).toContain('invalid fix');
+  it('takes an invalid fix without an alarm as "no new fix": accepted, the unit alive, not moved, not a rejection', () => {
+    expect(events(adapter.adapt(POSITIONS, fx.positionInvalid, ctx))).toEqual([
+      { type: 'unitNoFix', source: 'traccar', id: 'traccar:865123456789012' },
+      { type: 'deviceAlarms', source: 'traccar', device: 'traccar:865123456789012', alarms: [] },
+    ]);
+    // a tracker that never had a fix (Traccar fills in GPS epoch and 0,0) too
+    expect(events(adapter.adapt(POSITIONS, withPosition(fx.positionInvalid, NEVER_FIXED), ctx)).map((e) => e.type)).toEqual(['unitNoFix', 'deviceAlarms']);
+  });
+
+  it('says what a pre-2000 fix time is: a device without a fix, not seconds sent as milliseconds', () => {
+    const out = rejection(adapter.adapt(POSITIONS, withPosition(fx.position, { fixTime: '1980-01-06T00:00:00.000+00:00' }), ctx));
+    expect(out.reason).toBe('bad_timestamp');
+    expect(out.message).not.toContain('seconds');
+    expect(out.message).toContain('without a clock or fix');
   });
 });
 
@@ -142,8 +156,10 @@ describe('Traccar adapter: alarms', () => {
         detail: 'device 4209917',
         reporter: '网格员 张三',
         status: 'open',
+        episode: { device: 'traccar:4209917', alarm: 'sos' },
       },
     ]);
+    expect(evs.at(-1)).toEqual({ type: 'deviceAlarms', source: 'traccar', device: 'traccar:4209917', alarms: ['sos'] });
   });
 
   it('splits comma-joined alarms into one incident each, kind other, priority 2', () => {
@@ -155,17 +171,40 @@ describe('Traccar adapter: alarms', () => {
     expect(new Set(inc.map((i) => i.id)).size).toBe(2);
   });
 
-  it('still raises an SOS on an invalid fix, without moving the unit', () => {
+  it('still raises an SOS on an invalid fix, at the last known position, dated when it was pressed', () => {
     const evs = events(adapter.adapt(POSITIONS, withPosition(fx.positionInvalid, { attributes: { alarm: 'sos' } }), ctx));
     expect(fixes(evs)).toHaveLength(0);
+    expect(evs[0]).toEqual({ type: 'unitNoFix', source: 'traccar', id: 'traccar:865123456789012' });
     const [inc] = incidents(evs);
     expect(inc.kind).toBe('sos');
-    expect(inc.detail).toContain('invalid');
+    const pressed = Date.parse(fx.positionInvalid.position.deviceTime);
+    expect(inc.ts).toBe(pressed);
+    expect(inc.id).toBe(`traccar:865123456789012:sos:${pressed}`);
+    expect(inc.positionAt).toBe(Date.parse(fx.positionInvalid.position.fixTime));
+    expect(inc.detail).toContain('last known position');
   });
 
-  it('notes an outdated position on the incident', () => {
-    const [inc] = incidents(events(adapter.adapt(POSITIONS, withPosition(fx.positionOutdated, { attributes: { alarm: 'fallDown' } }), ctx)));
-    expect(inc.detail).toContain('outdated');
+  it('dates an alarm without a new GPS fix by the press, not by the stale fix it carries, and says how old its position is', () => {
+    // Traccar's outdated handling: the previous fix's fixTime and coordinates, deviceTime = now
+    const [inc] = incidents(events(adapter.adapt(POSITIONS, withPosition(fx.positionOutdated, { attributes: { alarm: 'sos' } }), ctx)));
+    const pressed = Date.parse(fx.positionOutdated.position.deviceTime);
+    const fixed = Date.parse(fx.positionOutdated.position.fixTime);
+    expect(pressed - fixed).toBeGreaterThan(10 * 60_000);
+    expect(inc.ts).toBe(pressed);
+    expect(inc.positionAt).toBe(fixed);
+    expect(inc.detail).toContain(`last known position, fixed ${(pressed - fixed) / 1000} s before the alarm`);
+    // a second press on the same stale fix is a different alarm
+    const again = incidents(events(adapter.adapt(POSITIONS, withPosition(fx.positionOutdated, { attributes: { alarm: 'sos' }, deviceTime: '2024-06-21T16:29:50.000+00:00' }), ctx)));
+    expect(again[0].id).not.toBe(inc.id);
+    // a fresh fix carries no positionAt
+    expect(incidents(events(adapter.adapt(POSITIONS, fx.positionSos, ctx)))[0].positionAt).toBeUndefined();
+  });
+
+  it("rejects the first alarm of a device that never had a fix as bad_coordinates, saying so", () => {
+    const out = rejection(adapter.adapt(POSITIONS, withPosition(fx.positionInvalid, { ...NEVER_FIXED, attributes: { alarm: 'sos' } }), ctx));
+    expect(out.reason).toBe('bad_coordinates');
+    expect(out.message).toContain('cannot be placed');
+    expect(out.message).toContain('GPS fix');
   });
 
   it('an alarm event gives the same incident id as the position topic', () => {

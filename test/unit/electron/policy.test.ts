@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { APP_VIDEO_FRAME_POLICY, APP_WALL_POLICY, isTrustedUrl, rendererFileFor, routeAppRequest, wallWebPreferences } from '../../../main/electron/policy.js';
+import { appPolicies, isTrustedUrl, rendererFileFor, routeAppRequest, wallWebPreferences } from '../../../main/electron/policy.js';
+
+const { wall: APP_WALL_POLICY, videoFrame: APP_VIDEO_FRAME_POLICY } = appPolicies();
 
 describe('Electron security policy', () => {
   it('wall windows are isolated, sandboxed and without Node', () => {
@@ -62,5 +64,15 @@ describe('Electron security policy', () => {
     expect(APP_VIDEO_FRAME_POLICY).toContain("frame-src 'none';");
     expect(APP_VIDEO_FRAME_POLICY).toContain('frame-ancestors app://wall');
     expect(APP_VIDEO_FRAME_POLICY).toContain("script-src 'self'");
+  });
+
+  it('lets pages fetch streams from the media origins it is given, and from nowhere else', () => {
+    const { wall, videoFrame } = appPolicies(['http://10.0.0.5:8080']);
+    for (const p of [wall, videoFrame]) {
+      expect(p).toContain("connect-src 'self' blob: http://10.0.0.5:8080;");
+      expect(p).toContain("media-src 'self' blob: http://10.0.0.5:8080;");
+      expect(p).not.toMatch(/connect-src[^;]*\bwss?:/);
+    }
+    expect(APP_WALL_POLICY).toContain("connect-src 'self' blob:;");
   });
 });

@@ -28,6 +28,12 @@ describe('tooltipText', () => {
     expect(text).toContain('鼓楼区 › 东街街道');
     expect(text).not.toContain('福州市');
   });
+  it('says when an incident sits at a last-known position, and how old it was at the alarm', () => {
+    const inc = incident('sos', { ts: 50 * 60_000, positionAt: 10 * 60_000 });
+    const t = (k: string, o?: Record<string, unknown>) => (k === 'board.lastKnown' ? `last known ${o?.age}` : k);
+    expect(tooltipText('incidents', inc, 0, deps({ t }))).toContain('last known 40 min');
+    expect(tooltipText('incidents', incident('b'), 0, deps({ t }))).not.toContain('last known');
+  });
   it('is silent for other layers', () => {
     expect(tooltipText('incident-labels', {}, 0, deps())).toBeNull();
     expect(tooltipText(undefined, null, -1, deps())).toBeNull();

@@ -1,8 +1,8 @@
 // The wall page ↔ video frame messages: both sides take only well-formed messages of their own
 // protocol; the frame's origin is the wall's other loopback name, or none.
 import { describe, expect, it } from 'vitest';
-import { APP_VIDEO_ORIGIN } from '../../../main/electron/policy.js';
-import { envelope, frameOriginFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
+import { APP_ORIGIN, APP_VIDEO_ORIGIN } from '../../../main/electron/policy.js';
+import { envelope, frameOriginFor, parentOriginFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
 import { loadingStats, type PlayerStats } from '../../../renderer/src/video/player';
 
 const stats: PlayerStats = {
@@ -78,5 +78,24 @@ describe('frameOriginFor', () => {
     expect(frameOriginFor(at('app:', 'evil'), 'auto')).toBeNull();
     expect(frameOriginFor(at('http:', '127.0.0.1'), 'off')).toBeNull();
     expect(frameOriginFor(at('http:', 'wall.example'), 'http://evil.example')).toBeNull();
+  });
+});
+
+describe('parentOriginFor', () => {
+  const at = (protocol: string, hostname: string, port = '5170') => ({ protocol, hostname, port });
+  it('trusts only the wall page that frames it: the other loopback name on its own port, or app://wall', () => {
+    expect(parentOriginFor(at('http:', 'localhost'))).toBe('http://127.0.0.1:5170');
+    expect(parentOriginFor(at('http:', '127.0.0.1'))).toBe('http://localhost:5170');
+    expect(parentOriginFor(at('app:', 'video', ''))).toBe(APP_ORIGIN);
+    // every frame's parent is each wall's frame origin, and the other way round
+    for (const wall of [at('http:', '127.0.0.1'), at('http:', 'localhost', '8080'), at('app:', 'wall', '')]) {
+      const frame = new URL(frameOriginFor(wall, 'auto')!);
+      expect(parentOriginFor({ protocol: frame.protocol, hostname: frame.hostname, port: frame.port })).toBe(wall.protocol === 'app:' ? APP_ORIGIN : `http://${wall.hostname}${wall.port ? `:${wall.port}` : ''}`);
+    }
+  });
+  it('trusts no one where it is not a frame of ours', () => {
+    expect(parentOriginFor(at('http:', 'wall.example'))).toBeNull();
+    expect(parentOriginFor(at('app:', 'wall', ''))).toBeNull();
+    expect(parentOriginFor(at('https:', 'localhost'))).toBeNull();
   });
 });
