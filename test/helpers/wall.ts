@@ -46,7 +46,7 @@ export async function openWall(browser: Browser, url: string, viewport: { width:
   const webgl = await p.evaluate(() => document.body.dataset.webgl);
   if (webgl !== 'ok') throw new Error(`WebGL2 is not available in this Chromium (body[data-webgl]=${webgl}); the wall cannot draw its map`);
   await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 20_000 });
-  await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 40_000 });
+  await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 90_000 });
   return p;
 }
 
