@@ -12,11 +12,11 @@ import { type GridFeature, parseGridCollection } from '../../core/geo/grids.js';
 import { createIngest } from '../../core/ingest/pipeline.js';
 import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference.js';
 import { createSituation } from '../../core/situation/situation.js';
-import { brokerConnection } from '../../core/broker-url.js';
+import { brokerConnection, redactUrlsIn } from '../../core/broker-url.js';
+import { originsOf } from '../../core/urls.js';
 import { AccessLog } from './access-log.js';
 import { BridgeHub } from './bridge-hub.js';
 import { type PathRoots, shownPaths } from './display-path.js';
-import { originsOf } from '../../core/urls.js';
 import { type Checkpoints, startCheckpoints } from './checkpoints.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
 import { startIngest, type ThreadedIngest } from './mqtt-threaded.js';
@@ -205,7 +205,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       version: VERSION,
       shell: opts.shell,
       startedAt,
-      broker,
+      // a client library's error text may quote a URL: never with its userinfo
+      broker: broker.error ? { ...broker, error: redactUrlsIn(broker.error) } : broker,
       embeddedBroker: embeddedBroker ? { url: embeddedBroker.url } : null,
       demo: config.demo,
       referenceErrors: referenceErrors.map((e) => shownPaths(e, roots)),
