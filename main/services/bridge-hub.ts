@@ -107,7 +107,7 @@ export class BridgeHub {
     const snapshot: ServerMessage = { type: 'snapshot', situation: this.deps.situation.snapshot(), health: this.deps.health() };
     peer.deliver(snapshot, () => JSON.stringify(snapshot));
     return {
-      receive: (raw) => void this.handle(peer, raw),
+      receive: (raw) => this.handle(peer, raw),
       detach: () => this.remove(peer),
     };
   }
@@ -117,29 +117,41 @@ export class BridgeHub {
     this.deps.access.peers = this.peers.size;
   }
 
-  private async handle(peer: Peer, raw: unknown): Promise<void> {
+  private handle(peer: Peer, raw: unknown): void {
     const state = this.peers.get(peer);
-    if (!state) return;
+    // a peer that does not read what it asked for gets nothing more built for it
+    if (!state || this.dropIfCongested(peer)) return;
     const msg = parseClientMessage(raw);
     if (typeof msg === 'string') {
       this.deps.access.refuse('badRequests', msg);
       return;
     }
-    let reply: ServerMessage;
     if (!state.bucket.take(COST[msg.method] ?? 1)) {
       this.deps.access.refuse('rateLimited', `${msg.method} beyond ${this.limits.requestsPerSecond}/s`);
-      reply = { type: 'response', id: msg.id, ok: false, error: 'rate limited: too many requests, try again shortly' };
-    } else {
-      try {
-        const handler = this.handlers[msg.method] as (p: unknown) => unknown;
-        reply = { type: 'response', id: msg.id, ok: true, result: await handler(msg.params) };
-      } catch (e) {
-        reply = { type: 'response', id: msg.id, ok: false, error: (e as Error).message };
-      }
+      this.reply(peer, { type: 'response', id: msg.id, ok: false, error: 'rate limited: too many requests, try again shortly' });
+      return;
     }
-    // A reply is held for the peer like a broadcast is: one that does not read what it asks for
-    // must not make the server keep it all.
-    if (this.peers.has(peer) && !this.dropIfCongested(peer)) peer.deliver(reply, () => JSON.stringify(reply));
+    let result: unknown;
+    try {
+      result = (this.handlers[msg.method] as (p: unknown) => unknown)(msg.params);
+    } catch (e) {
+      this.reply(peer, { type: 'response', id: msg.id, ok: false, error: (e as Error).message });
+      return;
+    }
+    // Answered in the same turn when the handler is synchronous (all are today): a burst of
+    // requests is then answered, and congestion seen, one at a time, instead of every answer
+    // being built before the first one is sent.
+    if (result instanceof Promise) {
+      result.then(
+        (value) => this.reply(peer, { type: 'response', id: msg.id, ok: true, result: value }),
+        (e) => this.reply(peer, { type: 'response', id: msg.id, ok: false, error: (e as Error).message }),
+      );
+    } else this.reply(peer, { type: 'response', id: msg.id, ok: true, result });
+  }
+
+  /** A reply is held for the peer like a broadcast is: one that does not read must not make the server keep it all. */
+  private reply(peer: Peer, message: ServerMessage): void {
+    if (this.peers.has(peer) && !this.dropIfCongested(peer)) peer.deliver(message, () => JSON.stringify(message));
   }
 
   private dropIfCongested(peer: Peer): boolean {

@@ -81,11 +81,17 @@ describe('bridge limits', () => {
     });
     const snapshotBytes = JSON.stringify(host.situation.snapshot()).length;
     expect(snapshotBytes * 100).toBeGreaterThan(8 * CONGESTED_BYTES);
+    // counted on the real situation: how many snapshots the server built for this client
+    let built = 0;
+    const snapshot = host.situation.snapshot.bind(host.situation);
+    host.situation.snapshot = () => (built++, snapshot());
     const c = client(web.port, true);
     await c.opened;
     for (let i = 0; i < 100; i++) c.ws.send(JSON.stringify({ type: 'request', id: i, method: 'situation.get', params: {} }));
     await waitFor(() => host.access.count('congested') === 1, 20_000, 'the non-reading client dropped');
     expect(host.hub.peerCount).toBe(0);
+    // answered one at a time: nothing more is built once its backlog passes the limit
+    expect(built).toBeLessThanOrEqual(Math.ceil(CONGESTED_BYTES / snapshotBytes) + 3);
     // what the client finds when it reads again: a connection the server has ended
     (c.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     await c.closed;
