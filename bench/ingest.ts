@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { parseConfig } from '../core/config.js';
 import { buildAdapters } from '../core/adapters/index.js';
+import { adaptContextFor } from '../core/adapters/context.js';
 import { createIngest } from '../core/ingest/pipeline.js';
 import { createSituation, type Locate } from '../core/situation/situation.js';
 import { GridIndex } from '../core/geo/grid-index.js';
@@ -129,18 +130,14 @@ async function drainWall(url: string, clientId: string, expected: number, thread
     JSON.stringify(d);
   });
   const adapters = buildAdapters(config.value);
-  const ingest = createIngest(
-    adapters,
-    { mapDatum: 'WGS84', sourceDatum: () => 'WGS84', maxFutureSkewMs: 300_000, cameraAlias: () => undefined, cameraPosition: () => undefined, unitKindFor: () => 'volunteer' },
-    { maxPayloadBytes: 65536 },
-  );
+  const ingest = createIngest(adapters, adaptContextFor(config.value, () => undefined), { maxPayloadBytes: config.value.limits.maxPayloadBytes });
   let count = 0;
   let start = 0;
   let resolveDone: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const connectedAt = performance.now();
   const handle = startIngest(
-    { urls: [url], clientId, filters: [FILTER], reconnect: { minMs: 500, maxMs: 5000 }, maxPayloadBytes: 65536 },
+    { urls: [url], clientId, filters: [FILTER], reconnect: { minMs: 500, maxMs: 5000 }, maxPayloadBytes: config.value.limits.maxPayloadBytes },
     (topic, payload, at) => {
       if (count === 0) start = performance.now();
       service.apply(ingest(topic, payload, at));
@@ -169,11 +166,7 @@ function pipelineOnly(messages: { topic: string; payload: string }[]) {
   if (!config.ok) throw new Error(config.error);
   const state = createSituation({ cameras: [], kiosks: [] }, locate);
   const service = new SituationService(state, { deltaIntervalMs: 50 });
-  const ingest = createIngest(
-    buildAdapters(config.value),
-    { mapDatum: 'WGS84', sourceDatum: () => 'WGS84', maxFutureSkewMs: 300_000, cameraAlias: () => undefined, cameraPosition: () => undefined, unitKindFor: () => 'volunteer' },
-    { maxPayloadBytes: 65536 },
-  );
+  const ingest = createIngest(buildAdapters(config.value), adaptContextFor(config.value, () => undefined), { maxPayloadBytes: config.value.limits.maxPayloadBytes });
   const buffers = messages.map((m) => Buffer.from(m.payload));
   const t = performance.now();
   const now = Date.now();

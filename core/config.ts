@@ -2,6 +2,7 @@
 // path of every bad field, so a typo in a config file is reported, never half-applied.
 import { z } from 'zod';
 import { DATUMS, UNIT_KINDS } from './domain.js';
+import { DEFAULT_TRACCAR_CATEGORY_KINDS } from './adapters/context.js';
 import { brokerConnection } from './broker-url.js';
 import type { Result } from './result.js';
 
@@ -35,7 +36,15 @@ export const configSchema = z.strictObject({
   defaultDatum: datum.default('WGS84'),
   adapters: z
     .strictObject({
-      owntracks: z.strictObject({ enabled: z.boolean().default(false), topicPrefix: z.string().default('owntracks'), unitKind: z.enum(UNIT_KINDS).default('volunteer') }).optional(),
+      owntracks: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          topicPrefix: z.string().default('owntracks'),
+          unitKind: z.enum(UNIT_KINDS).default('volunteer'),
+          /** OwnTracks user (topic's `<user>`) → unit kind; a key ending in `*` matches users starting with it */
+          userKinds: z.record(z.string().min(1), z.enum(UNIT_KINDS)).default({}),
+        })
+        .optional(),
       frigate: z
         .strictObject({
           enabled: z.boolean().default(false),
@@ -52,6 +61,8 @@ export const configSchema = z.strictObject({
           positionsTopic: z.string().default('positions'),
           eventsTopic: z.string().default('events'),
           unitKind: z.enum(UNIT_KINDS).default('patrol'),
+          /** Traccar `device.category` → unit kind (default: its vehicle categories → vehicle); others are `unitKind` */
+          categoryKinds: z.record(z.string().min(1), z.enum(UNIT_KINDS)).default(DEFAULT_TRACCAR_CATEGORY_KINDS),
         })
         .optional(),
     })

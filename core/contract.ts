@@ -1,6 +1,7 @@
 // The one typed contract for everything that crosses a process boundary between the services
 // and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
 import type { RejectRecord } from './domain.js';
+import type { Result } from './result.js';
 import type { SituationDelta, SituationSnapshot } from './situation/situation.js';
 
 export interface BrokerHealth {
@@ -106,7 +107,7 @@ export type RequestMethod = keyof Requests;
 
 export type ClientMessage = { type: 'request'; id: number; method: RequestMethod; params: unknown };
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+export type { Result } from './result.js';
 
 /** What the renderer sees. It cannot tell which shell is behind it. */
 export interface Bridge {

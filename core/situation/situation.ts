@@ -5,7 +5,7 @@
 // replay needs, and it holds: apply() reads nothing but its arguments (no clock, no randomness,
 // no I/O), so the same inputs in the same order give the same situation. Every change is also
 // recorded in `changes`, from which batched deltas for the renderer are cut.
-import { type Camera, emptyStats, type GridRef, type Incident, type IncidentReport, type Kiosk, type RejectReason, type RejectRecord, type SituationStats, type Unit, type UnitFix } from '../domain.js';
+import { type Camera, emptyStats, type GridRef, type Incident, type IncidentReport, type Kiosk, type RejectReason, type RejectRecord, type SituationStats, type TrailPoint, type Unit, type UnitFix } from '../domain.js';
 import type { IngestEvent, SituationInput } from '../inputs.js';
 import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
 
@@ -66,6 +66,8 @@ export interface ChangeSet {
   kiosks: Set<string>;
   cameras: Set<string>;
   rejects: RejectRecord[];
+  /** points added to units' trails, in order: the renderer rebuilds the same trails from them */
+  trailPoints: Map<string, TrailPoint[]>;
 }
 
 export interface SituationState {
@@ -117,6 +119,7 @@ const emptyChanges = (): ChangeSet => ({
   kiosks: new Set(),
   cameras: new Set(),
   rejects: [],
+  trailPoints: new Map(),
 });
 
 export function createSituation(reference: ReferenceData, locate: Locate, options: Partial<SituationOptions> = {}): SituationState {
@@ -439,7 +442,9 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
       trail: trailLength > 0 ? [[fix.lon, fix.lat, fix.ts]] : [],
       outOfOrder: 0,
     });
-    state.changes.removedUnits.delete(fix.id);
+    recordTrailPoint(state, fix.id, [fix.lon, fix.lat, fix.ts]);
+    // a unit forgotten and back within one delta stays in removedUnits: receivers drop the old one
+    // (and its trail) first, then take the new one
     state.changes.units.add(fix.id);
     state.changes.unitMeta.add(fix.id);
     return true;
@@ -451,6 +456,7 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
     unit.outOfOrder++;
     state.stats.outOfOrder++;
     insertTrailPoint(unit.trail, [fix.lon, fix.lat, fix.ts], trailLength);
+    recordTrailPoint(state, unit.id, [fix.lon, fix.lat, fix.ts]);
     unit.stale = false;
     state.changes.units.add(unit.id);
     state.changes.unitMeta.add(unit.id);
@@ -480,6 +486,7 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
   if (trailLength > 0) {
     unit.trail.push([fix.lon, fix.lat, fix.ts]);
     if (unit.trail.length > trailLength) unit.trail.shift();
+    recordTrailPoint(state, unit.id, [fix.lon, fix.lat, fix.ts]);
   }
   state.changes.units.add(unit.id);
   if (unit.kind !== kind0 || unit.name !== name0 || unit.status !== status0 || unit.battery !== battery0 || unit.source !== source0 || unit.gridId !== gridId0) {
@@ -488,7 +495,20 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
   return true;
 }
 
-function insertTrailPoint(trail: [number, number, number][], point: [number, number, number], max: number): void {
+function recordTrailPoint(state: SituationState, id: string, point: TrailPoint): void {
+  if (state.options.trailLength === 0) return;
+  const list = state.changes.trailPoints.get(id);
+  if (list) list.push(point);
+  else state.changes.trailPoints.set(id, [point]);
+}
+
+/**
+ * Puts a fix into a trail kept in time order: appended when newest, inserted after the points of
+ * its time or before otherwise, dropped when older than everything a full trail keeps; the oldest
+ * point goes when the trail is over `max`. The renderer applies the same function to the points a
+ * delta carries, so the trails it draws are the ones the situation holds.
+ */
+export function insertTrailPoint(trail: TrailPoint[], point: TrailPoint, max: number): void {
   if (max === 0) return;
   let i = trail.length;
   while (i > 0 && trail[i - 1][2] > point[2]) i--;
@@ -561,6 +581,7 @@ function tick(state: SituationState, at: number): void {
       state.units.delete(unit.id);
       state.changes.units.delete(unit.id);
       state.changes.unitMeta.delete(unit.id);
+      state.changes.trailPoints.delete(unit.id);
       state.changes.removedUnits.add(unit.id);
       continue;
     }
@@ -597,8 +618,20 @@ function tick(state: SituationState, at: number): void {
 
 export type { UnitView, UnitTuple, UnitMoveTuple } from './unit-wire.js';
 
+/** The limits a renderer must keep to hold what the situation holds. */
+export interface SituationLimits {
+  /** points kept per unit trail */
+  trailLength: number;
+  /** rejected messages kept */
+  rejectsKept: number;
+}
+
+/** A point a delta adds to a unit's trail: [unit id, lon, lat, ts]. */
+export type TrailPointTuple = [id: string, lon: number, lat: number, ts: number];
+
 export interface SituationSnapshot {
   now: number;
+  limits: SituationLimits;
   incidents: Incident[];
   units: Unit[];
   kiosks: Kiosk[];
@@ -611,11 +644,16 @@ export interface SituationDelta {
   now: number;
   incidents: Incident[];
   removedIncidents: string[];
-  /** new units and units changed beyond moving, without trails (the renderer extends trails itself): see unit-wire.ts */
+  /** new units and units changed beyond moving, without trails (the renderer extends trails itself): see unit-wire.ts; applied after removedUnits */
   units: UnitTuple[];
   /** units that only moved (or went stale): position, time, motion */
   unitMoves: UnitMoveTuple[];
   removedUnits: string[];
+  /**
+   * points added to trails beyond what `units`/`unitMoves` imply (a unit's new position is the
+   * one point they imply): late fixes, and several fixes of one unit within one delta, in order
+   */
+  trailPoints: TrailPointTuple[];
   kiosks: Kiosk[];
   cameras: Camera[];
   stats: SituationStats;
@@ -628,6 +666,7 @@ export function snapshotOf(state: SituationState): SituationSnapshot {
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     now: state.now,
+    limits: { trailLength: state.options.trailLength, rejectsKept: state.options.rejectsKept },
     incidents: [...state.incidents.values()].map(clone).sort(byId),
     units: [...state.units.values()].map((u) => ({ ...u, trail: u.trail.map((p) => [...p] as typeof p) })).sort(byId),
     kiosks: [...state.kiosks.values()].map(clone).sort(byId),
@@ -639,7 +678,7 @@ export function snapshotOf(state: SituationState): SituationSnapshot {
 
 export function hasChanges(state: SituationState): boolean {
   const c = state.changes;
-  return c.incidents.size + c.removedIncidents.size + c.units.size + c.removedUnits.size + c.kiosks.size + c.cameras.size + c.rejects.length > 0;
+  return c.incidents.size + c.removedIncidents.size + c.units.size + c.removedUnits.size + c.kiosks.size + c.cameras.size + c.rejects.length + c.trailPoints.size > 0;
 }
 
 /** Cuts the delta of everything changed since the last call and starts a new change set. */
@@ -654,6 +693,15 @@ export function takeDelta(state: SituationState): SituationDelta {
     if (c.unitMeta.has(id)) units.push(encodeUnit(u));
     else unitMoves.push(encodeMove(u));
   }
+  const trailPoints: TrailPointTuple[] = [];
+  for (const [id, points] of c.trailPoints) {
+    const u = state.units.get(id);
+    if (!u) continue;
+    // the unit's own position is implied by its tuple; only what that does not say travels
+    const [p] = points;
+    if (points.length === 1 && p[0] === u.lon && p[1] === u.lat && p[2] === u.ts) continue;
+    for (const q of points) trailPoints.push([id, q[0], q[1], q[2]]);
+  }
   return {
     now: state.now,
     incidents: [...c.incidents].flatMap((id) => {
@@ -664,6 +712,7 @@ export function takeDelta(state: SituationState): SituationDelta {
     units,
     unitMoves,
     removedUnits: [...c.removedUnits],
+    trailPoints,
     kiosks: [...c.kiosks].flatMap((id) => {
       const k = state.kiosks.get(id);
       return k ? [{ ...k }] : [];

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildAdapters } from '../../core/adapters/index.js';
-import type { AdaptContext } from '../../core/adapters/common.js';
+import { adaptContextFor } from '../../core/adapters/context.js';
 import type { WatchfloorConfig } from '../../core/config.js';
 import type { CheckpointHealth, Health, ReferencePayload } from '../../core/contract.js';
 import type { Datum } from '../../core/domain.js';
@@ -13,6 +13,7 @@ import { createIngest } from '../../core/ingest/pipeline.js';
 import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference.js';
 import { createSituation } from '../../core/situation/situation.js';
 import { brokerConnection, redactUrlsIn } from '../../core/broker-url.js';
+import type { Result } from '../../core/result.js';
 import { originsOf } from '../../core/urls.js';
 import { AccessLog } from './access-log.js';
 import { BridgeHub } from './bridge-hub.js';
@@ -75,7 +76,7 @@ export function demoAssetPaths(appRoot: string) {
   };
 }
 
-function readJson(path: string): { ok: true; value: unknown } | { ok: false; error: string } {
+function readJson(path: string): Result<unknown> {
   try {
     return { ok: true, value: JSON.parse(readFileSync(path, 'utf8')) };
   } catch (e) {
@@ -160,18 +161,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   // ---- ingest ----
   const adapters = buildAdapters(config);
-  const frigateAliases = config.adapters.frigate?.cameras ?? {};
-  const ctx: Omit<AdaptContext, 'receivedAt'> = {
-    mapDatum: config.mapDatum,
-    sourceDatum: (source) => config.sources[source]?.datum ?? config.defaultDatum,
-    maxFutureSkewMs: config.limits.maxFutureSkewMs,
-    cameraAlias: (name) => frigateAliases[name] ?? (state.cameras.has(name) ? name : undefined),
-    cameraPosition: (id) => {
-      const c = state.cameras.get(id);
-      return c ? { lat: c.lat, lon: c.lon } : undefined;
-    },
-    unitKindFor: (source) => (source === 'owntracks' ? (config.adapters.owntracks?.unitKind ?? 'volunteer') : (config.adapters.traccar?.unitKind ?? 'patrol')),
-  };
+  const ctx = adaptContextFor(config, (id) => {
+    const c = state.cameras.get(id);
+    return c ? { lat: c.lat, lon: c.lon } : undefined;
+  });
   const ingestMessage = createIngest(adapters, ctx, { maxPayloadBytes: config.limits.maxPayloadBytes });
   const ingest = startIngest(
     {

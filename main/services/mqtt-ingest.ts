@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Duplex } from 'node:stream';
+import { backoffDelay } from '../../core/backoff.js';
 import type { BrokerHealth } from '../../core/contract.js';
 import { guardIncoming } from './guarded-stream.js';
 
@@ -163,10 +164,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
   client.on('close', () => {
     health.connected = false;
     if (closing || retryTimer) return;
-    const delay = Math.min(opts.reconnect.maxMs, opts.reconnect.minMs * 2 ** Math.min(attempt, 16));
-    // Jitter keeps a room of walls from reconnecting in lock-step after a broker restart.
-    const jittered = Math.round(delay * (0.75 + Math.random() * 0.5));
-    attempt++;
+    const jittered = backoffDelay(attempt++, { ...opts.reconnect, jitter: 0.25 }, Math.random);
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       if (closing) return;

@@ -1,5 +1,6 @@
 // `npm run simulate -- --broker URL [...]`: the demo's actors as a load generator for any MQTT broker.
 // Prints one JSON line (the report) and a human summary; exit code 0 when everything was sent.
+import type { Result } from '../../core/result.js';
 import { pathToFileURL } from 'node:url';
 import { storyNames } from '../../core/sim/stories/index.js';
 import { formatReport, runSimulation, type SimulationOptions } from './run.js';
@@ -18,7 +19,7 @@ export const SIM_USAGE = `usage: npm run simulate -- --broker URL [options]
   --qos 0|1           QoS of unit-location messages (default 0; alarms and status always 1)
   --username U / --password P   broker credentials`;
 
-export function parseSimArgs(argv: string[]): { ok: true; value: SimulationOptions } | { ok: false; error: string } {
+export function parseSimArgs(argv: string[]): Result<SimulationOptions> {
   const o: Partial<SimulationOptions> = {};
   const int = (flag: string, v: string, min: number): number => {
     const n = Number(v);

@@ -1,18 +1,14 @@
-// A realistic adapter context for tests: the same shape the host builds from config.
+// An adapter context for tests, built the way the host builds it (core/adapters/context.ts).
 import type { AdaptContext } from '../../core/adapters/common.js';
+import { adaptContextFor } from '../../core/adapters/context.js';
+import { parseConfig } from '../../core/config.js';
 import type { Datum } from '../../core/domain.js';
 
 export function makeContext(over: Partial<AdaptContext> & { datums?: Record<string, Datum> } = {}): Omit<AdaptContext, 'receivedAt'> {
   const { datums = {}, ...rest } = over;
-  return {
-    mapDatum: 'WGS84',
-    sourceDatum: (s) => datums[s] ?? 'WGS84',
-    maxFutureSkewMs: 300_000,
-    cameraAlias: (n) => n,
-    cameraPosition: () => undefined,
-    unitKindFor: () => 'volunteer',
-    ...rest,
-  };
+  const config = parseConfig({ defaultDatum: 'WGS84', sources: Object.fromEntries(Object.entries(datums).map(([s, datum]) => [s, { datum }])) });
+  if (!config.ok) throw new Error(config.error);
+  return { ...adaptContextFor(config.value, () => undefined), ...rest };
 }
 
 export const T0 = Date.UTC(2026, 10, 26, 8, 0, 0);

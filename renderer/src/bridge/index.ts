@@ -4,7 +4,7 @@ import { createIpcBridge } from './ipc';
 import { createWebSocketBridge } from './websocket';
 
 export { createIpcBridge, type PreloadApi } from './ipc';
-export { createWebSocketBridge, backoffDelay } from './websocket';
+export { createWebSocketBridge } from './websocket';
 
 export function bridgeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/bridge`;

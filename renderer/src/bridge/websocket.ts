@@ -2,6 +2,7 @@
 // backoff; every (re)connect starts with a fresh snapshot from the server, which replaces
 // whatever the renderer held.
 import type { Bridge, RequestMethod, Requests, Result, ServerMessage } from '../../../core/contract';
+import { backoffDelay } from '../../../core/backoff';
 import { type ConnectionState, Listeners, RequestTracker } from './requests';
 
 export interface WebSocketBridgeOptions {
@@ -16,12 +17,6 @@ type Push = Exclude<ServerMessage, { type: 'response' }>;
 
 export interface ClosableBridge extends Bridge {
   close(): void;
-}
-
-/** The backoff after `attempt` consecutive failures: doubling from min to max, with ±20 % jitter. */
-export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const base = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 20));
-  return Math.round(base * (0.8 + 0.4 * random()));
 }
 
 export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions = {}): ClosableBridge {
@@ -88,7 +83,7 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
   function scheduleRetry(): void {
     setState(closed ? 'closed' : 'connecting');
     if (closed || retry) return;
-    const delay = backoffDelay(attempt++, minMs, maxMs);
+    const delay = backoffDelay(attempt++, { minMs, maxMs, jitter: 0.2 }, Math.random);
     retry = setTimeout(() => {
       retry = null;
       connect();

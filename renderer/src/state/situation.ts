@@ -3,20 +3,21 @@
 import { type Camera, emptyStats, type Incident, type Kiosk, type Priority, type RejectRecord, type SituationStats } from '../../../core/domain';
 
 export { emptyStats };
-import type { SituationDelta, SituationSnapshot } from '../../../core/situation/situation';
+import { DEFAULT_SITUATION_OPTIONS, type SituationDelta, type SituationLimits, type SituationSnapshot } from '../../../core/situation/situation';
 import { UnitTable } from './units';
 import { applyMove, decodeUnit, type UnitView } from '../../../core/situation/unit-wire';
 import type { Unit } from '../../../core/domain';
 
 const withoutTrail = ({ trail: _trail, ...view }: Unit): UnitView => view;
 
-export const REJECTS_KEEP = 200;
 /** an unacknowledged incident first seen within this long counts as new even if it predates the page */
 export const NEW_WINDOW_MS = 10 * 60_000;
 
 export interface SituationData {
   /** server time of the latest snapshot or delta */
   now: number;
+  /** what the services keep (each snapshot says): trails and the rejects ring are kept to the same */
+  limits: SituationLimits;
   incidents: Map<string, Incident>;
   kiosks: Map<string, Kiosk>;
   cameras: Map<string, Camera>;
@@ -26,6 +27,7 @@ export interface SituationData {
 
 export const emptySituation = (): SituationData => ({
   now: 0,
+  limits: { trailLength: DEFAULT_SITUATION_OPTIONS.trailLength, rejectsKept: DEFAULT_SITUATION_OPTIONS.rejectsKept },
   incidents: new Map(),
   kiosks: new Map(),
   cameras: new Map(),
@@ -36,7 +38,7 @@ export const emptySituation = (): SituationData => ({
 const byId = <T extends { id: string }>(items: T[]): Map<string, T> => new Map(items.map((x) => [x.id, x]));
 
 /** Keeps the last `keep` records. */
-export function appendRejects(ring: RejectRecord[], added: RejectRecord[], keep = REJECTS_KEEP): RejectRecord[] {
+export function appendRejects(ring: RejectRecord[], added: RejectRecord[], keep: number): RejectRecord[] {
   if (added.length === 0) return ring;
   const all = ring.concat(added);
   return all.length > keep ? all.slice(all.length - keep) : all;
@@ -44,14 +46,15 @@ export function appendRejects(ring: RejectRecord[], added: RejectRecord[], keep 
 
 /** A snapshot replaces everything. Units go to the table (mutated in place). */
 export function applySnapshot(snapshot: SituationSnapshot, units: UnitTable): SituationData {
-  units.load(snapshot.units);
+  units.load(snapshot.units, snapshot.limits.trailLength);
   return {
     now: snapshot.now,
+    limits: snapshot.limits,
     incidents: byId(snapshot.incidents),
     kiosks: byId(snapshot.kiosks),
     cameras: byId(snapshot.cameras),
     stats: snapshot.stats,
-    rejects: appendRejects([], snapshot.rejects),
+    rejects: appendRejects([], snapshot.rejects, snapshot.limits.rejectsKept),
   };
 }
 
@@ -73,20 +76,25 @@ export function applyDelta(data: SituationData, delta: SituationDelta, units: Un
     cameras = new Map(cameras);
     for (const c of delta.cameras) cameras.set(c.id, c);
   }
-  for (const u of delta.units) units.upsert(decodeUnit(u));
+  // removals first: a unit forgotten and back within one delta comes back new, without its old trail
+  for (const id of delta.removedUnits) units.remove(id);
+  // units whose trail points the delta lists itself: their position is not a point of its own
+  const listed = delta.trailPoints.length ? new Set(delta.trailPoints.map((p) => p[0])) : null;
+  for (const u of delta.units) units.upsert(decodeUnit(u), !listed?.has(u[0]));
   for (const m of delta.unitMoves) {
     const prev = units.get(m[0]);
     // a move for a unit we do not hold (joined between snapshot and delta) waits for its next full update
-    if (prev) units.upsert(applyMove(withoutTrail(prev), m));
+    if (prev) units.upsert(applyMove(withoutTrail(prev), m), !listed?.has(m[0]));
   }
-  for (const id of delta.removedUnits) units.remove(id);
+  for (const [id, lon, lat, ts] of delta.trailPoints) units.addTrailPoint(id, [lon, lat, ts]);
   return {
     now: Math.max(data.now, delta.now),
+    limits: data.limits,
     incidents,
     kiosks,
     cameras,
     stats: delta.stats,
-    rejects: appendRejects(data.rejects, delta.rejects),
+    rejects: appendRejects(data.rejects, delta.rejects, data.limits.rejectsKept),
   };
 }
 

@@ -2,10 +2,8 @@
 // headings) updated in place per delta, so deck.gl layers take binary attributes instead of
 // running accessors over tens of thousands of objects on every update.
 import type { TrailPoint, Unit } from '../../../core/domain';
-import type { UnitView } from '../../../core/situation/situation';
+import { insertTrailPoint, type UnitView } from '../../../core/situation/situation';
 import { UNIT_COLORS } from './colors';
-
-export const TRAIL_KEEP = 10;
 
 export interface UnitStyleOptions {
   /** offline units are hidden unless this is set */
@@ -38,24 +36,6 @@ export function unitStyle(u: Pick<Unit, 'kind' | 'stale' | 'status'>, opts: Unit
   };
 }
 
-/** Appends a fix to a trail unless it is not newer than the last point; keeps the last `keep`. */
-export function appendTrail(trail: TrailPoint[], point: TrailPoint, keep = TRAIL_KEEP): TrailPoint[] {
-  const last = trail[trail.length - 1];
-  if (last && (point[2] < last[2] || (point[2] === last[2] && point[0] === last[0] && point[1] === last[1]))) return trail;
-  const next = trail.length >= keep ? trail.slice(trail.length - keep + 1) : trail.slice();
-  next.push(point);
-  return next;
-}
-
-/** appendTrail, in place: the trail array is extended (and trimmed from the front). */
-export function pushTrail(trail: TrailPoint[], point: TrailPoint, keep = TRAIL_KEEP): TrailPoint[] {
-  const last = trail[trail.length - 1];
-  if (last && (point[2] < last[2] || (point[2] === last[2] && point[0] === last[0] && point[1] === last[1]))) return trail;
-  trail.push(point);
-  if (trail.length > keep) trail.splice(0, trail.length - keep);
-  return trail;
-}
-
 export class UnitTable {
   readonly index = new Map<string, number>();
   units: Unit[] = [];
@@ -72,6 +52,8 @@ export class UnitTable {
   arrowSizes = new Float32Array(0);
   /** bumps whenever any column changes: layers compare it */
   version = 0;
+  /** points kept per trail: the situation's own limit, which each snapshot carries */
+  trailLength = 10;
   private style: UnitStyleOptions;
 
   constructor(style: UnitStyleOptions = { showOffline: false }) {
@@ -90,30 +72,45 @@ export class UnitTable {
     this.version++;
   }
 
-  /** Replaces everything with a snapshot's units (trails included). */
-  load(units: Unit[]): void {
+  /** Replaces everything with a snapshot's units (trails included, as the situation holds them). */
+  load(units: Unit[], trailLength = this.trailLength): void {
     this.clear();
+    this.trailLength = trailLength;
     this.reserve(units.length);
-    for (const u of units) this.put({ ...u, trail: u.trail.slice(-TRAIL_KEEP) });
+    for (const u of units) this.put({ ...u, trail: u.trail.map((p) => [...p] as TrailPoint) });
     this.version++;
   }
 
-  /** Applies a delta's unit (no trail): the trail is extended here. */
-  upsert(view: UnitView | Unit): void {
+  /**
+   * Applies a delta's unit (no trail). `ownPoint`: its position is a trail point (the one a
+   * tuple implies); false when the delta lists this unit's trail points itself (addTrailPoint).
+   */
+  upsert(view: UnitView, ownPoint = true): void {
     const i = this.index.get(view.id);
-    const point: TrailPoint = [view.lon, view.lat, view.ts];
     if (i === undefined) {
-      const trail = 'trail' in view && Array.isArray(view.trail) ? view.trail.slice(-TRAIL_KEEP) : [point];
-      this.put({ ...view, trail });
+      this.put({ ...view, trail: [] });
+      if (ownPoint) this.addTrailPoint(view.id, [view.lon, view.lat, view.ts]);
     } else {
       const prev = this.units[i];
       // tens of thousands of these a second: the delta's own object is taken over and the trail
-      // extended in place, rather than copying both (which the garbage collector pays for)
-      const u = ('trail' in view ? { ...view } : view) as Unit;
-      u.trail = pushTrail(prev.trail, point);
+      // kept in place, rather than copying both (which the garbage collector pays for)
+      const u = view as Unit;
+      u.trail = prev.trail;
       this.units[i] = u;
       this.write(i);
+      if (ownPoint) this.addTrailPoint(view.id, [view.lon, view.lat, view.ts]);
     }
+    this.version++;
+  }
+
+  /** A point for a unit's trail, placed as the situation placed it (core's insertTrailPoint). */
+  addTrailPoint(id: string, point: TrailPoint): void {
+    const u = this.get(id);
+    if (!u) return;
+    const last = u.trail[u.trail.length - 1];
+    // a unit re-sent without moving (its status, staleness) says nothing new about where it went
+    if (last && last[0] === point[0] && last[1] === point[1] && last[2] === point[2]) return;
+    insertTrailPoint(u.trail, point, this.trailLength);
     this.version++;
   }
 
@@ -190,48 +187,6 @@ export class UnitTable {
     this.angles[to] = this.angles[from];
     this.arrowSizes[to] = this.arrowSizes[from];
   }
-}
-
-export interface TrailBuffers {
-  length: number;
-  startIndices: Uint32Array;
-  positions: Float32Array;
-  colors: Uint8Array;
-}
-
-/** Flattens the trails of visible units with two or more points into one binary PathLayer input. */
-export function buildTrailBuffers(table: UnitTable, opts: UnitStyleOptions): TrailBuffers {
-  let paths = 0;
-  let points = 0;
-  for (let i = 0; i < table.count; i++) {
-    const u = table.units[i];
-    if (u.trail.length < 2 || !unitStyle(u, opts).visible) continue;
-    paths++;
-    points += u.trail.length;
-  }
-  const startIndices = new Uint32Array(paths + 1);
-  const positions = new Float32Array(points * 2);
-  const colors = new Uint8Array(points * 4);
-  let p = 0;
-  let v = 0;
-  for (let i = 0; i < table.count; i++) {
-    const u = table.units[i];
-    if (u.trail.length < 2) continue;
-    const s = unitStyle(u, opts);
-    if (!s.visible) continue;
-    startIndices[p++] = v;
-    const n = u.trail.length;
-    for (let k = 0; k < n; k++) {
-      const [lon, lat] = u.trail[k];
-      positions[v * 2] = lon;
-      positions[v * 2 + 1] = lat;
-      // older points fade out
-      colors.set([s.fill[0], s.fill[1], s.fill[2], Math.round(s.fill[3] * (0.15 + 0.6 * ((k + 1) / n)))], v * 4);
-      v++;
-    }
-  }
-  startIndices[paths] = v;
-  return { length: paths, startIndices, positions, colors };
 }
 
 /** Trails drawn as separate segments (a LineLayer: one simple quad each, far cheaper to draw than

@@ -8,6 +8,7 @@ import { boardRows } from '../state/situation';
 import { useStore } from '../state/store';
 import { useBridge, useNow } from './context';
 import { VideoRowBadge } from '../video/RowBadge';
+import { incidentAction, type IncidentAction } from './incident-actions';
 
 /** Grid path without the city: district › street › community › grid. */
 export function gridPath(inc: Incident): string | null {
@@ -20,17 +21,15 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
   const { t, i18n } = useTranslation();
   const bridge = useBridge();
   const flyToIncident = useStore((s) => s.flyToIncident);
-  const setError = useStore((s) => s.setError);
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
-  const act = async (method: 'incident.ack' | 'incident.close') => {
+  const act = async (method: IncidentAction) => {
     setBusy(true);
-    const r = await bridge.request(method, { id: incident.id });
+    await incidentAction(bridge, method, incident.id);
     setBusy(false);
-    setError(r.ok ? null : t('board.failed', { error: r.error }));
   };
   const path = gridPath(incident);
   return (

@@ -3,6 +3,7 @@ import type { Bridge } from '../../../core/contract';
 import { toggleLanguage } from '../i18n';
 import { boardRows, stepSelection } from '../state/situation';
 import { LAYER_KEYS, useStore } from '../state/store';
+import { incidentAction } from './incident-actions';
 
 export type ShortcutAction =
   | { type: 'step'; step: 1 | -1 }
@@ -67,7 +68,7 @@ export function installShortcuts(bridge: Bridge, target: Document = document): (
         if (s.selectedId) s.flyToIncident(s.selectedId);
         break;
       case 'ack':
-        if (s.selectedId) void bridge.request('incident.ack', { id: s.selectedId });
+        if (s.selectedId) void incidentAction(bridge, 'incident.ack', s.selectedId);
         break;
       case 'rejects':
         s.setRejectsOpen(!s.rejectsOpen);

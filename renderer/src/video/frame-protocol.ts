@@ -3,6 +3,7 @@
 // the memory Chromium's media stack holds on to is given back when the frame goes, which it never
 // is while the player lives in the wall page itself (docs/video.md, "Players in frames of their own").
 // Both sides parse what they receive; anything else is counted and dropped.
+import type { Result } from '../../../core/result';
 import type { PlayerState, PlayerStats } from './player';
 
 /** wall page → frame */
@@ -20,7 +21,8 @@ export const FRAME_PROTOCOL = 'watchfloor-video-frame/1';
 
 export type Envelope<M> = { p: typeof FRAME_PROTOCOL; m: M };
 
-export type Parsed<M> = { ok: true; value: M } | { ok: false; error: string };
+/** A message parsed, or why not. */
+export type Parsed<M> = Result<M>;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,4 +1,5 @@
 // Small pure helpers of the video wall (numbers, badges, retry timing, error handling decisions).
+import { backoffDelay } from '../../../core/backoff';
 import type { VideoTile } from '../../../core/video/policy';
 
 /**
@@ -42,9 +43,9 @@ export function latencyBadge(latencySec: number | null, thresholdSec = LIVE_THRE
   return latencySec <= thresholdSec ? 'live' : 'delayed';
 }
 
-/** Delay before retry number `attempt` (0-based): 1 s, 2 s, 4 s, then `capMs`. */
+/** Delay before retry number `attempt` (0-based): 1 s, 2 s, 4 s, then `capMs` (no jitter: one wall's tiles). */
 export function backoffMs(attempt: number, baseMs = 1000, capMs = 8000): number {
-  return Math.min(capMs, baseMs * 2 ** Math.max(0, Math.min(attempt, 20)));
+  return backoffDelay(attempt, { minMs: baseMs, maxMs: capMs });
 }
 
 /** Whole seconds left until `at` (never negative). */

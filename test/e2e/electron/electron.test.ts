@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { _electron as electron } from 'playwright-core';
+import { missing } from '../../helpers/assets.js';
 import { APP_ROOT } from '../../helpers/host.js';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +21,7 @@ const binary = electronBinary();
 const built = existsSync(resolve(APP_ROOT, 'dist/main/electron.cjs'));
 if (!binary) console.warn('[electron e2e] skipped: no Electron binary installed (ELECTRON_SKIP_BINARY_DOWNLOAD); the web-shell e2e tests cover the same behaviour');
 
-describe.skipIf(!binary || !built)('Electron shell', () => {
+describe.skipIf(!binary || missing(built, 'dist/main/electron.cjs (npm run build:main)'))('Electron shell', () => {
   it('opens a sandboxed wall window that receives the situation over IPC', async () => {
     const app = await electron.launch({ executablePath: binary!, args: [APP_ROOT, '--no-demo', '--port', '0'], cwd: APP_ROOT });
     try {

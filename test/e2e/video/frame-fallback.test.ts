@@ -12,6 +12,7 @@ import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
 import { closeWallTest, openVideoWall, startWallHost } from '../../helpers/wall.js';
+import { missing } from '../../helpers/assets.js';
 
 type Hooked = Window & { __watchfloor: { video: VideoDebug } };
 
@@ -49,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(() => closeWallTest({ browser, client, web, host }));
 
-describe.skipIf(!DEMO_VIDEO_AVAILABLE || DEMO_KIOSKS.length < 2)('video frames that cannot be had', () => {
+describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 2, 'demo video and kiosks (npm run build:video, build:data)'))('video frames that cannot be had', () => {
   it('starts out wanting frames, gives up on them after two that never loaded, and says why; a tile already open moves into the page', async () => {
     expect(await page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.playersIn())).toBe('frame');
     // an alarm while the wall still wants frames: its tile waits on a frame that never comes

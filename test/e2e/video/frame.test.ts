@@ -21,6 +21,7 @@ import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
 import { closeWallTest, openVideoWall, startWallHost } from '../../helpers/wall.js';
+import { missing } from '../../helpers/assets.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -114,7 +115,7 @@ beforeAll(async () => {
 
 afterAll(() => closeWallTest({ browser, client, web, host }));
 
-describe.skipIf(!haveVideo || kiosks.length < 3)('tiles playing in frames of their own', () => {
+describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks (npm run build:video, build:data)'))('tiles playing in frames of their own', () => {
   it('plays an alarm’s camera inside a warm frame from the other loopback name', async () => {
     const k = kiosks[0];
     await poolFull();

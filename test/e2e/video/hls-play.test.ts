@@ -10,6 +10,7 @@ import { type Clip, cycleMs, parseMediaPlaylist, variantFor } from '../../../cor
 import { createLiveHlsServer, type LiveHlsServer } from '../../../main/services/video/live-hls.js';
 import { launchChromium } from '../../helpers/chromium.js';
 import { startBareHlsPage } from '../../helpers/bare-hls.js';
+import { missing } from '../../helpers/assets.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SHOT = join(repo, 'test-results', 'video', 'hls-play.png');
@@ -81,7 +82,7 @@ type Probe = {
   h264: boolean;
 };
 
-describe.skipIf(!built.available)('hls.js plays the simulated live stream in Chromium', () => {
+describe.skipIf(missing(built.available, 'demo video clips (npm run build:video)'))('hls.js plays the simulated live stream in Chromium', () => {
   let hls: LiveHlsServer;
   let clipFor: (cam: string) => Clip;
   let server: Server;

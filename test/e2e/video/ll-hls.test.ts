@@ -18,6 +18,7 @@ import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS } from '../../helpers/video-tiles.js';
 import { closeWallTest, GENERATED, openVideoWall, startWallHost } from '../../helpers/wall.js';
+import { missing } from '../../helpers/assets.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -68,7 +69,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveLl || !llKiosk || !regularKiosk)('LL-HLS through the wall', () => {
+describe.skipIf(missing(haveLl && !!llKiosk && !!regularKiosk, 'demo LL-HLS clips and kiosks (npm run build:video, build:data)'))('LL-HLS through the wall', () => {
   it('plays an LL-HLS camera through parts and blocking reloads, nearer live than a 2 s-segment one', async () => {
     const llCam = llKiosk.cameraId;
     const regCam = regularKiosk.cameraId;

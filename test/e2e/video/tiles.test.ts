@@ -14,6 +14,7 @@ import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/deb
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
 import { closeWallTest, openVideoWall, startWallHost } from '../../helpers/wall.js';
+import { missing } from '../../helpers/assets.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
@@ -62,7 +63,7 @@ beforeAll(async () => {
 
 afterAll(() => closeWallTest({ browser, client, web, host }));
 
-describe.skipIf(!haveVideo || kiosks.length < 2)('video tiles next to alarms', () => {
+describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks (npm run build:video, build:data)'))('video tiles next to alarms', () => {
   it('opens a playing tile beside a new alarm by itself', async () => {
     const k = kiosks[0];
     const segments: Request[] = [];

@@ -49,7 +49,7 @@ describe.each(['aedes', 'mosquitto'] as const)('ingest through %s', (brokerKind)
 
   it('delivers QoS 1 messages published while the wall was disconnected once it reconnects', async () => {
     const clientId = `wf-durable-${brokerKind}-${process.pid}`;
-    const first = await startTestHost(brokerKind === 'mosquitto' ? { brokers: [brokerUrl] } : { brokers: [brokerUrl] }, clientId);
+    const first = await startTestHost({ brokers: [brokerUrl] }, clientId);
     await first.ingest.ready();
     await first.close();
     const pub = await connectClient(brokerUrl);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../main/services/embedded-broker.js';
 import { parseSimArgs, runSimulation, type SimReport } from '../../../main/sim/cli.js';
 import { FIXTURE, REPO_ROOT, wallModel } from '../../unit/sim/support.js';
-import { type Counter, type Mosquitto, startCounter, startMosquitto } from './brokers.js';
+import { type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
+import { type Counter, startCounter } from './counter.js';
 
 interface Broker {
   name: string;

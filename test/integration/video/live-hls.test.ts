@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVideos, UNAVAILABLE_FILE } from '../../../scripts/make-video.js';
 import { createLiveHlsServer, type LiveHlsServer } from '../../../main/services/video/live-hls.js';
+import { missing } from '../../helpers/assets.js';
 
 const built = await buildVideos();
 const root = built.root;
@@ -88,7 +89,7 @@ function expectMpegTs(buf: Uint8Array): void {
   }
 }
 
-describe.skipIf(!built.available)('live HLS server (real clock)', () => {
+describe.skipIf(missing(built.available, 'demo video clips (npm run build:video)'))('live HLS server (real clock)', () => {
   let r: Running;
   beforeAll(async () => {
     r = await start({ root });
@@ -206,7 +207,7 @@ describe.skipIf(!built.available)('live HLS server (real clock)', () => {
   });
 });
 
-describe.skipIf(!built.available)('live HLS faults (injected clock)', () => {
+describe.skipIf(missing(built.available, 'demo video clips (npm run build:video)'))('live HLS faults (injected clock)', () => {
   let r: Running;
   let clock = Date.parse('2025-03-01T08:00:00Z');
   beforeAll(async () => {

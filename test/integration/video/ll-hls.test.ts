@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVideos } from '../../../scripts/make-video.js';
 import { createLiveHlsServer, type LiveHlsServer } from '../../../main/services/video/live-hls.js';
+import { missing } from '../../helpers/assets.js';
 
 const built = await buildVideos();
 
@@ -97,7 +98,7 @@ const get = async (url: string) => {
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text(), at: Date.now() };
 };
 
-describe.skipIf(!built.available)('LL-HLS over HTTP (real clock)', () => {
+describe.skipIf(missing(built.available, 'demo LL-HLS clips (npm run build:video)'))('LL-HLS over HTTP (real clock)', () => {
   let r: Running;
   const ll = (cam: string, q = '') => `${r.base}/video/ll/${cam}.m3u8${q}`;
   beforeAll(async () => {
@@ -205,7 +206,7 @@ describe.skipIf(!built.available)('LL-HLS over HTTP (real clock)', () => {
   });
 });
 
-describe.skipIf(!built.available)('LL-HLS blocking reload under faults', () => {
+describe.skipIf(missing(built.available, 'demo LL-HLS clips (npm run build:video)'))('LL-HLS blocking reload under faults', () => {
   it('answers with the frozen playlist after the timeout when the camera stalls, and at once when it recovers', async () => {
     const r = await start({ blockingTimeoutMs: 700 });
     try {

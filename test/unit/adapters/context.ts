@@ -1,8 +1,11 @@
-// A fixed AdaptContext for adapter tests: one receive time, a tiny camera registry, simple unit kinds.
+// The adapter tests' context: one receive time, a tiny camera registry, and a configuration
+// turned into a context by the same builder the host uses (so unit kinds are what users get).
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { AdaptContext, AdaptOutcome } from '../../../core/adapters/common.js';
 import { MAX_ID_LENGTH } from '../../../core/adapters/common.js';
+import { adaptContextFor } from '../../../core/adapters/context.js';
+import { parseConfig } from '../../../core/config.js';
 import { type Datum, INCIDENT_KINDS, INCIDENT_STATUSES, REJECT_REASONS, UNIT_KINDS } from '../../../core/domain.js';
 
 /** 2024-06-21T16:30:00Z: a few minutes after every fixture's timestamp. */
@@ -22,22 +25,24 @@ export interface TestContextOptions extends Partial<AdaptContext> {
   datums?: Record<string, Datum>;
 }
 
+/**
+ * The adapter tests' configuration: Traccar with its default category kinds (car, truck… →
+ * vehicle), OwnTracks users `police*` as police, the Frigate alias above, a 60 s future skew.
+ */
+export const TEST_CONFIG = {
+  limits: { maxFutureSkewMs: 60_000 },
+  adapters: {
+    owntracks: { enabled: true, userKinds: { 'police*': 'police' } },
+    traccar: { enabled: true },
+    frigate: { enabled: true, cameras: CAMERA_ALIASES },
+  },
+};
+
 export function makeContext(opts: TestContextOptions = {}): AdaptContext {
   const { datums = {}, ...overrides } = opts;
-  return {
-    receivedAt: RECEIVED_AT,
-    mapDatum: 'WGS84',
-    sourceDatum: (source) => datums[source] ?? 'WGS84',
-    maxFutureSkewMs: 60_000,
-    cameraAlias: (name) => CAMERA_ALIASES[name] ?? name,
-    cameraPosition: (id) => CAMERAS[id],
-    unitKindFor: (source, hint) => {
-      if (source === 'traccar') return hint === 'car' || hint === 'truck' ? 'vehicle' : 'patrol';
-      if (source === 'owntracks' && hint?.startsWith('police')) return 'police';
-      return 'volunteer';
-    },
-    ...overrides,
-  };
+  const config = parseConfig({ ...TEST_CONFIG, sources: Object.fromEntries(Object.entries(datums).map(([s, datum]) => [s, { datum }])) });
+  if (!config.ok) throw new Error(config.error);
+  return { ...adaptContextFor(config.value, (id) => (Object.hasOwn(CAMERAS, id) ? CAMERAS[id] : undefined)), receivedAt: RECEIVED_AT, ...overrides };
 }
 
 /** Topic / payload pairs where the payload is arbitrary JSON. */

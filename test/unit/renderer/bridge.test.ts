@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../../../core/contract';
-import { backoffDelay, bridgeUrl, createIpcBridge, createWebSocketBridge, type PreloadApi } from '../../../renderer/src/bridge';
+import { bridgeUrl, createIpcBridge, createWebSocketBridge, type PreloadApi } from '../../../renderer/src/bridge';
 import { emptyStats } from '../../../renderer/src/state/situation';
 
 const snapshot = (now: number): ServerMessage => ({
   type: 'snapshot',
-  situation: { now, incidents: [], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] },
+  situation: { now, limits: { trailLength: 10, rejectsKept: 200 }, incidents: [], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] },
   health: null as never,
 });
 
@@ -46,16 +46,7 @@ class FakeSocket {
   }
 }
 
-describe('backoffDelay', () => {
-  it('doubles from the minimum up to the cap, with jitter', () => {
-    const mid = () => 0.5;
-    expect(backoffDelay(0, 500, 10_000, mid)).toBe(500);
-    expect(backoffDelay(1, 500, 10_000, mid)).toBe(1000);
-    expect(backoffDelay(3, 500, 10_000, mid)).toBe(4000);
-    expect(backoffDelay(30, 500, 10_000, mid)).toBe(10_000);
-    expect(backoffDelay(0, 500, 10_000, () => 0)).toBe(400);
-    expect(backoffDelay(0, 500, 10_000, () => 1)).toBe(600);
-  });
+describe('bridgeUrl', () => {
   it('builds the bridge URL from the page', () => {
     expect(bridgeUrl({ protocol: 'http:', host: '127.0.0.1:5170' })).toBe('ws://127.0.0.1:5170/bridge');
     expect(bridgeUrl({ protocol: 'https:', host: 'wall.example' })).toBe('wss://wall.example/bridge');

@@ -49,6 +49,7 @@ export function delta(over: Partial<SituationDelta> = {}): SituationDelta {
     units: [],
     unitMoves: [],
     removedUnits: [],
+    trailPoints: [],
     kiosks: [],
     cameras: [],
     stats: emptyStats(),

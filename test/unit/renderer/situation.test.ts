@@ -15,6 +15,7 @@ import { delta, incident, unit } from './fixtures';
 import { emptyStats } from '../../../renderer/src/state/situation';
 import { encodeUnit } from '../../../core/situation/unit-wire';
 
+const LIMITS = { trailLength: 10, rejectsKept: 200 };
 const reject = (at: number): RejectRecord => ({ at, topic: 't', reason: 'invalid_json', message: 'm', excerpt: 'x' });
 
 describe('snapshot and delta', () => {
@@ -22,7 +23,7 @@ describe('snapshot and delta', () => {
     const units = new UnitTable();
     units.load([unit('old')]);
     const data = applySnapshot(
-      { now: 5, incidents: [incident('a')], units: [unit('u1'), unit('u2')], kiosks: [], cameras: [], stats: emptyStats(), rejects: [reject(1)] },
+      { now: 5, limits: LIMITS, incidents: [incident('a')], units: [unit('u1'), unit('u2')], kiosks: [], cameras: [], stats: emptyStats(), rejects: [reject(1)] },
       units,
     );
     expect([...data.incidents.keys()]).toEqual(['a']);
@@ -33,7 +34,7 @@ describe('snapshot and delta', () => {
 
   it('a delta changes only what it names and keeps untouched maps', () => {
     const units = new UnitTable();
-    const s0 = applySnapshot({ now: 1, incidents: [incident('a'), incident('b')], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] }, units);
+    const s0 = applySnapshot({ now: 1, limits: LIMITS, incidents: [incident('a'), incident('b')], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] }, units);
     const s1 = applyDelta(s0, delta({ incidents: [incident('a', { acknowledged: true })], removedIncidents: ['b'] }), units);
     expect(s1.incidents).not.toBe(s0.incidents);
     expect(s1.incidents.get('a')!.acknowledged).toBe(true);
@@ -47,7 +48,7 @@ describe('snapshot and delta', () => {
 
   it('a delta moves units and extends their trails', () => {
     const units = new UnitTable();
-    const s0 = applySnapshot({ now: 1, incidents: [], units: [unit('u')], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] }, units);
+    const s0 = applySnapshot({ now: 1, limits: LIMITS, incidents: [], units: [unit('u')], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] }, units);
     const { trail: _t, ...moved } = unit('u', { lon: 119.31, ts: 2_000 });
     applyDelta(s0, delta({ units: [encodeUnit(moved)], removedUnits: [] }), units);
     expect(units.get('u')!.trail).toEqual([
@@ -62,13 +63,17 @@ describe('snapshot and delta', () => {
     expect(units.count).toBe(0);
   });
 
-  it('keeps the last 200 rejects', () => {
+  it('keeps as many rejects as the services do', () => {
     let ring: RejectRecord[] = [];
-    for (let i = 0; i < 25; i++) ring = appendRejects(ring, Array.from({ length: 10 }, (_, k) => reject(i * 10 + k)));
+    for (let i = 0; i < 25; i++) ring = appendRejects(ring, Array.from({ length: 10 }, (_, k) => reject(i * 10 + k)), 200);
     expect(ring).toHaveLength(200);
     expect(ring[0].at).toBe(50);
     expect(ring[199].at).toBe(249);
-    expect(appendRejects(ring, [])).toBe(ring);
+    expect(appendRejects(ring, [], 200)).toBe(ring);
+    // the snapshot says how many
+    const units = new UnitTable();
+    const s0 = applySnapshot({ now: 1, limits: { trailLength: 10, rejectsKept: 3 }, incidents: [], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [reject(1), reject(2)] }, units);
+    expect(applyDelta(s0, delta({ rejects: [reject(3), reject(4)] }), units).rejects.map((r) => r.at)).toEqual([2, 3, 4]);
   });
 });
 

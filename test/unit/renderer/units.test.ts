@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appendTrail, buildTrailBuffers, buildTrailSegments, UnitTable, unitStyle } from '../../../renderer/src/state/units';
+import { buildTrailSegments, UnitTable, unitStyle } from '../../../renderer/src/state/units';
 import { unit } from './fixtures';
 
 const view = (u: ReturnType<typeof unit>) => {
   const { trail: _t, ...v } = u;
   return v;
 };
-
-describe('appendTrail', () => {
-  it('appends newer fixes and keeps the last N', () => {
-    let trail: [number, number, number][] = [];
-    for (let i = 0; i < 15; i++) trail = appendTrail(trail, [i, i, i], 10);
-    expect(trail).toHaveLength(10);
-    expect(trail[0][2]).toBe(5);
-    expect(trail[9][2]).toBe(14);
-  });
-  it('ignores an older fix and an exact repeat', () => {
-    const trail: [number, number, number][] = [[1, 1, 10]];
-    expect(appendTrail(trail, [2, 2, 5])).toBe(trail);
-    expect(appendTrail(trail, [1, 1, 10])).toBe(trail);
-    expect(appendTrail(trail, [2, 2, 10])).toHaveLength(2);
-  });
-});
 
 describe('unitStyle', () => {
   it('tells volunteers from patrols and hides offline units unless asked', () => {
@@ -104,25 +88,6 @@ describe('UnitTable', () => {
     expect(t.fillColors[3]).toBe(0);
     t.setStyle({ showOffline: true });
     expect(t.fillColors[3]).toBeGreaterThan(0);
-  });
-});
-
-describe('buildTrailBuffers', () => {
-  it('packs visible trails with two or more points', () => {
-    const t = new UnitTable();
-    t.load([
-      unit('a', { trail: [[1, 1, 1], [2, 2, 2], [3, 3, 3]] }),
-      unit('b', { trail: [[5, 5, 5]] }),
-      unit('c', { status: 'offline', trail: [[1, 1, 1], [2, 2, 2]] }),
-      unit('d', { trail: [[7, 7, 7], [8, 8, 8]] }),
-    ]);
-    const b = buildTrailBuffers(t, { showOffline: false });
-    expect(b.length).toBe(2);
-    expect([...b.startIndices]).toEqual([0, 3, 5]);
-    expect([...b.positions]).toEqual([1, 1, 2, 2, 3, 3, 7, 7, 8, 8]);
-    expect(b.colors).toHaveLength(20);
-    // the newest point is the most opaque
-    expect(b.colors[11]).toBeGreaterThan(b.colors[3]);
   });
 });
 

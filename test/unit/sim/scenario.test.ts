@@ -6,6 +6,7 @@ import { createScenario, type ScenarioInput } from '../../../core/sim/scenario.j
 import type { SimMessage } from '../../../core/sim/kernel.js';
 import { Rng } from '../../../core/sim/rng.js';
 import { FIXTURE, T0, feed, realAssets, wallModel } from './support.js';
+import { missing } from '../../helpers/assets.js';
 
 const P = 'watchfloor/v1';
 
@@ -282,7 +283,7 @@ describe('generated payloads pass the wall ingest with zero rejections', () => {
   });
 
   const assets = realAssets();
-  it.skipIf(!assets)('on the generated Fuzhou demo assets, with a crs when the datums differ', () => {
+  it.skipIf(missing(!!assets, 'Fuzhou demo assets (npm run build:data)'))('on the generated Fuzhou demo assets, with a crs when the datums differ', () => {
     const a = assets!;
     const wall = wallModel(a);
     const s = createScenario({ seed: 3, units: 2000, patrols: 100, ...a, startAt: T0, options: { story: 'wanda' } });

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAdapters } from '../../../core/adapters/index.js';
-import type { AdaptContext } from '../../../core/adapters/common.js';
+import { adaptContextFor } from '../../../core/adapters/context.js';
 import { parseConfig, type WatchfloorConfig } from '../../../core/config.js';
 import { GridIndex } from '../../../core/geo/grid-index.js';
 import type { GridFeature } from '../../../core/geo/grids.js';
@@ -110,17 +110,10 @@ export function wallModel(assets: DemoAssets, configJson: unknown = {}): WallMod
       closedRetentionMs: config.situation.closedRetentionMs,
     },
   );
-  const ctx: Omit<AdaptContext, 'receivedAt'> = {
-    mapDatum: config.mapDatum,
-    sourceDatum: (source) => config.sources[source]?.datum ?? config.defaultDatum,
-    maxFutureSkewMs: config.limits.maxFutureSkewMs,
-    cameraAlias: (name) => (state.cameras.has(name) ? name : undefined),
-    cameraPosition: (id) => {
-      const c = state.cameras.get(id);
-      return c ? { lat: c.lat, lon: c.lon } : undefined;
-    },
-    unitKindFor: (source) => (source === 'owntracks' ? 'volunteer' : 'patrol'),
-  };
+  const ctx = adaptContextFor(config, (id) => {
+    const c = state.cameras.get(id);
+    return c ? { lat: c.lat, lon: c.lon } : undefined;
+  });
   const ingest = createIngest(buildAdapters(config), ctx, { maxPayloadBytes: config.limits.maxPayloadBytes });
   const enc = new TextEncoder();
   return {

@@ -6,6 +6,7 @@ import type { SimMessage } from '../../../core/sim/kernel.js';
 import { WANDA_CLOSING, WANDA_TIMELINE, WANDA_TITLE } from '../../../core/sim/stories/wanda.js';
 import { FIXTURE, T0, feed, realAssets, wallModel } from './support.js';
 import type { DemoAssets } from '../../../main/sim/assets.js';
+import { missing } from '../../helpers/assets.js';
 
 const STORY_AT = 3000;
 const t0 = T0 + STORY_AT;
@@ -113,7 +114,7 @@ describe('story "wanda"', () => {
   });
 
   const assets = realAssets();
-  it.skipIf(!assets)('plays on the generated Fuzhou assets, deterministically', () => {
+  it.skipIf(missing(!!assets, 'Fuzhou demo assets (npm run build:data)'))('plays on the generated Fuzhou assets, deterministically', () => {
     const a = runStory(assets!, 20261126, 500, 240_000, 2000).msgs;
     checkStory(assets!, a);
     const b = runStory(assets!, 20261126, 1000, 240_000, 2000).msgs;
