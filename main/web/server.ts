@@ -69,10 +69,11 @@ const MAX_CLIENT_MESSAGE = 64 * 1024;
 
 export const DEFAULT_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 };
 
-/** root + URL path, or null when the decoded path is malformed or leaves root. */
+/** root + URL path, or null when the decoded path is malformed, holds a backslash, or leaves root. */
 function safeJoin(root: string, urlPath: string): string | null {
   const decoded = decodePath(urlPath);
-  if (decoded === null) return null;
+  // no file of ours has a backslash in its name; on Windows it would be a separator
+  if (decoded === null || decoded.includes('\\')) return null;
   const candidate = normalize(join(root, decoded));
   return candidate === root || candidate.startsWith(root + sep) ? candidate : null;
 }

@@ -45,7 +45,7 @@ export async function openWall(browser: Browser, url: string, viewport: { width:
   await p.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 20_000 });
   const webgl = await p.evaluate(() => document.body.dataset.webgl);
   if (webgl !== 'ok') throw new Error(`WebGL2 is not available in this Chromium (body[data-webgl]=${webgl}); the wall cannot draw its map`);
-  await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 20_000 });
+  await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 60_000 });
   await p.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 90_000 });
   return p;
 }

@@ -26,20 +26,22 @@ describe('messages', () => {
     }
   });
 
-  it('uses the agreed Chinese terms', () => {
-    expect(zhCN.kinds).toEqual({
-      theft: '盗窃',
-      fight: '打架斗殴',
-      drugs: '涉毒',
-      mental: '精神异常',
-      terror: '涉恐',
-      urban: '城市管理',
-      sos: '一键报警',
-      fire: '火情',
-      traffic: '交通',
-      other: '其他',
-    });
-    expect(zhCN.unitKinds).toEqual({ volunteer: '志愿者', patrol: '巡逻', police: '民警', vehicle: '车辆' });
+  it('names every kind, unit kind, priority and reason distinctly, in Chinese in the Chinese table', () => {
+    const cjk = /[\u4e00-\u9fff]/;
+    for (const group of ['kinds', 'unitKinds', 'unitStatus', 'priority', 'rejectReason'] as const) {
+      for (const m of [zhCN, en]) {
+        const labels = Object.values(m[group] as Record<string, string>);
+        // two kinds with one name would be one kind on the wall
+        expect(new Set(labels).size, `${group} labels are distinct`).toBe(labels.length);
+      }
+      for (const label of Object.values(zhCN[group] as Record<string, string>)) expect(label, `${group}: ${label}`).toMatch(cjk);
+    }
+  });
+
+  it('uses the same placeholders in both languages', () => {
+    const at = (m: object, k: string) => k.split('.').reduce((o: never, p) => o[p], m as never) as unknown as string;
+    const names = (text: string) => [...text.matchAll(/\{\{\s*(\w+)/g)].map((x) => x[1]).sort();
+    for (const k of keys(en)) expect(names(at(en, k)), k).toEqual(names(at(zhCN, k)));
   });
 });
 
