@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'net', 'child_process', 'crypto', 'url', 'worker_threads'];
 
@@ -35,5 +36,25 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', 'mqtt', 'aedes', 'ws', '**/main/**', '**/preload/**'] }] },
+  },
+  // The renderer's own layers: model ← state ← map | video | ui. The model is framework-free and
+  // knows nothing of how it is drawn; the store knows only the model.
+  {
+    files: ['renderer/src/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...nodeBuiltins, 'electron', 'mqtt', 'aedes', 'ws', 'react', 'react-dom', 'react-i18next', 'zustand', 'zustand/*', 'maplibre-gl', '@deck.gl/*', 'hls.js', '**/main/**', '**/preload/**', '../map', '../map/*', '../video', '../video/*', '../ui', '../ui/*', '../state', '../state/*', '../i18n', '../i18n/*', '../debug'] },
+      ],
+    },
+  },
+  {
+    files: ['renderer/src/state/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'react', 'react-dom', 'maplibre-gl', '@deck.gl/*', 'hls.js', '**/main/**', '../map', '../map/*', '../video', '../video/*', '../ui', '../ui/*'] }] },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );

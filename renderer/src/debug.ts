@@ -1,6 +1,9 @@
-// A small read-only hook for end-to-end tests and field debugging: window.__watchfloor.
+// A small hook for end-to-end tests and field debugging: window.__watchfloor, reading one wall
+// page's runtime (its store, map and decks).
 import type { Map as MaplibreMap } from 'maplibre-gl';
-import { useStore } from './state/store';
+import type { PushMessage } from './model/wall';
+import type { WallState } from './state/store';
+import type { WallRuntime } from './ui/context';
 
 /** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
 export interface DrawStats {
@@ -13,31 +16,30 @@ export interface DrawStats {
   intervalMs: number;
 }
 
-interface Handles {
+/** What MapView lends the hook while it is mounted. */
+export interface DebugHandles {
   map: () => MaplibreMap | null;
   deck: () => unknown;
   overlay: () => unknown;
-  stats?: () => DrawStats | null;
+  stats: () => DrawStats | null;
 }
 
-const handles: Handles = { map: () => null, deck: () => null, overlay: () => null, stats: () => null };
-
-export function setDebugHandles(h: Handles): void {
-  Object.assign(handles, h);
-}
+/** The model, plus `receive` to feed it a message as the bridge would (tests). */
+export type DebugStore = WallState & { receive(m: PushMessage): void };
 
 declare global {
   interface Window {
-    __watchfloor?: { store: typeof useStore.getState; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null };
+    __watchfloor?: { store: () => DebugStore; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null };
   }
 }
 
-export function installDebugHook(win: Window = window): void {
+export function installDebugHook(runtime: WallRuntime, win: Window = window): void {
+  const { store, debug } = runtime;
   win.__watchfloor = {
-    store: useStore.getState,
-    map: () => handles.map(),
-    deck: () => handles.deck(),
-    overlay: () => handles.overlay(),
-    stats: () => handles.stats?.() ?? null,
+    store: () => ({ ...store.getState(), receive: (message) => store.getState().dispatch({ type: 'server', message, at: Date.now() }) }),
+    map: () => debug.map(),
+    deck: () => debug.deck(),
+    overlay: () => debug.overlay(),
+    stats: () => debug.stats(),
   };
 }

@@ -1,34 +1,39 @@
-// Entry: language, WebGL check, the bridge, reference data, then React.
+// Entry: language, WebGL check, the bridge, the wall's store, reference data, then React.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
 import { pickBridge } from './bridge';
 import { installDebugHook } from './debug';
 import { initI18n, initialLanguage, normaliseLanguage, setLanguage } from './i18n';
-import { I18nextProvider } from 'react-i18next';
 import { hasWebGL2 } from './map/webgl';
-import { useStore } from './state/store';
+import { createWallStore } from './state/store';
 import { App } from './ui/App';
+import { createRuntime, WallContext } from './ui/context';
 import './ui/styles.css';
 
 const search = window.location.search;
 const explicitLang = new URLSearchParams(search).has('lang');
 const i18n = initI18n(initialLanguage(search));
 
+const bridge = pickBridge();
+const store = createWallStore(Date.now());
+const runtime = createRuntime(bridge, store);
+const { dispatch } = store.getState();
+
 const webgl = hasWebGL2() ? 'ok' : 'unavailable';
 document.body.dataset.webgl = webgl;
-useStore.getState().setWebgl(webgl);
+dispatch({ type: 'webgl', state: webgl });
 
-installDebugHook();
+installDebugHook(runtime);
 
-const bridge = pickBridge();
-const store = useStore.getState();
-bridge.onConnection((c) => useStore.getState().setConnection(c));
-bridge.subscribe((m) => useStore.getState().receive(m));
+// what arrives is stamped with the local time it arrived: the model never reads a clock
+bridge.onConnection((state) => dispatch({ type: 'connection', state }));
+bridge.subscribe((message) => dispatch({ type: 'server', message, at: Date.now() }));
 
 async function loadReference(attempt = 0): Promise<void> {
   const r = await bridge.request('reference.get', {});
   if (r.ok) {
-    store.setReference(r.value);
+    dispatch({ type: 'reference', reference: r.value });
     const configured = normaliseLanguage(r.value.locale);
     if (!explicitLang && configured && configured !== i18n.language) setLanguage(configured);
     return;
@@ -37,14 +42,16 @@ async function loadReference(attempt = 0): Promise<void> {
     await new Promise((res) => setTimeout(res, 1000 * (attempt + 1)));
     return loadReference(attempt + 1);
   }
-  store.setReference(null, r.error);
+  dispatch({ type: 'reference', reference: null, error: r.error });
 }
 void loadReference();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
-      <App bridge={bridge} />
+      <WallContext.Provider value={runtime}>
+        <App />
+      </WallContext.Provider>
     </I18nextProvider>
   </StrictMode>,
 );

@@ -1,8 +1,8 @@
 // Hover text for map objects: plain text (never HTML), translated, times in the wall's zone.
 import type { Camera, Incident, Kiosk, Unit } from '../../../core/domain';
 import { formatAge, formatDuration } from '../i18n/format';
-import type { Cluster } from './cluster';
-import type { GridFigures } from './gridStats';
+import type { Cluster } from '../model/cluster';
+import type { GridFigures } from '../model/grids';
 
 export interface TooltipDeps {
   t: (key: string, opts?: Record<string, unknown>) => string;

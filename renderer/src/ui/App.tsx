@@ -2,10 +2,8 @@
 // layers and legend bottom-left, the rejects panel over the map when asked for.
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Bridge } from '../../../core/contract';
 import { MapView } from '../map/MapView';
-import { useStore } from '../state/store';
-import { BridgeContext } from './context';
+import { useRuntime, useWall } from './context';
 import { GridPanel } from './GridPanel';
 import { Header } from './Header';
 import { IncidentBoard } from './IncidentBoard';
@@ -17,10 +15,10 @@ import { VideoWall } from '../video/VideoWall';
 
 function Banners() {
   const { t } = useTranslation();
-  const webgl = useStore((s) => s.webgl);
-  const referenceError = useStore((s) => s.referenceError);
-  const referenceErrors = useStore((s) => s.health?.referenceErrors);
-  const checkpointError = useStore((s) => s.health?.checkpoint?.error ?? null);
+  const webgl = useWall((s) => s.webgl);
+  const referenceError = useWall((s) => s.referenceError);
+  const referenceErrors = useWall((s) => s.health?.referenceErrors);
+  const checkpointError = useWall((s) => s.health?.checkpoint?.error ?? null);
   return (
     <>
       {webgl === 'unavailable' && (
@@ -58,30 +56,29 @@ function Banners() {
   );
 }
 
-export function App({ bridge }: { bridge: Bridge }) {
+export function App() {
   const { t, i18n } = useTranslation();
-  useEffect(() => installShortcuts(bridge), [bridge]);
+  const runtime = useRuntime();
+  useEffect(() => installShortcuts(runtime), [runtime]);
   useEffect(() => {
     document.documentElement.lang = i18n.language;
     document.title = t('app.short');
   }, [i18n.language, t]);
   return (
-    <BridgeContext.Provider value={bridge}>
-      <div className="wall">
-        <Header />
-        <main className="body">
-          <div className="map-area">
-            <MapView />
-            <VideoWall />
-            <SearchBox />
-            <GridPanel />
-            <LayerPanel />
-            <RejectsPanel />
-            <Banners />
-          </div>
-          <IncidentBoard />
-        </main>
-      </div>
-    </BridgeContext.Provider>
+    <div className="wall">
+      <Header />
+      <main className="body">
+        <div className="map-area">
+          <MapView />
+          <VideoWall />
+          <SearchBox />
+          <GridPanel />
+          <LayerPanel />
+          <RejectsPanel />
+          <Banners />
+        </div>
+        <IncidentBoard />
+      </main>
+    </div>
   );
 }

@@ -3,25 +3,22 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../i18n/format';
-import { gridCatalog, GridMeasures, GRID_MEASURES } from '../map/gridStats';
-import { useStore } from '../state/store';
-import { useNow } from './context';
-
-const measures = new GridMeasures();
+import { gridCatalog, GRID_MEASURES } from '../model/grids';
+import { gridFigures } from '../model/selectors';
+import { useDispatch, useNow, useRuntime, useWall } from './context';
 
 export function GridPanel() {
   const { t, i18n } = useTranslation();
-  const id = useStore((s) => s.selectedGridId);
-  const grids = useStore((s) => s.reference?.grids ?? null);
-  const selectGrid = useStore((s) => s.selectGrid);
-  const setHighlight = useStore((s) => s.setHighlight);
+  const id = useWall((s) => s.selectedGridId);
+  const grids = useWall((s) => s.reference?.grids ?? null);
+  const { store } = useRuntime();
+  const dispatch = useDispatch();
   const catalog = useMemo(() => gridCatalog(grids), [grids]);
   const now = useNow(2000);
   if (!id) return null;
   const entry = catalog.byId.get(id);
   if (!entry) return null;
-  const s = useStore.getState();
-  const figures = measures.figures(id, { incidents: s.incidents, history: s.history, historyVersion: s.historyVersion, units: s.units, unitsVersion: s.unitsVersion, now }, catalog);
+  const figures = gridFigures(store.getState(), id, now);
   const path = entry.names.slice(1, -1).join(' › ');
   return (
     <section className="grid-panel" data-testid="grid-panel" data-grid-id={id}>
@@ -32,8 +29,8 @@ export function GridPanel() {
           type="button"
           className="btn"
           onClick={() => {
-            selectGrid(null);
-            if (useStore.getState().highlight?.kind === 'grid') setHighlight(null);
+            dispatch({ type: 'selectGrid', id: null });
+            if (store.getState().highlight?.kind === 'grid') dispatch({ type: 'highlight', highlight: null });
           }}
         >
           {t('gridInfo.close')}

@@ -3,11 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { Priority } from '../../../core/domain';
 import { formatAge, formatClock, formatDate, formatNumber } from '../i18n/format';
 import { toggleLanguage } from '../i18n';
-import { PRIORITY_CSS } from '../state/colors';
-import { feedsOf, feedState } from '../state/feeds';
-import { availableUnits, openCountsByPriority } from '../state/situation';
-import { useStore } from '../state/store';
-import { useNow, useTimeZone } from './context';
+import { PRIORITY_CSS } from '../model/colors';
+import { feedsOf, feedState } from '../model/feeds';
+import { availableUnits, openCountsByPriority } from '../model/situation';
+import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
 
 const PRIORITIES: Priority[] = [1, 2, 3, 4];
 /** feeds listed in the header; the rest are counted and named in the tooltip */
@@ -17,7 +16,7 @@ const FEEDS_SHOWN = 3;
 function Feeds({ now }: { now: number }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const s = useStore.getState();
+  const s = useRuntime().store.getState();
   const feeds = feedsOf(s);
   const name = (kind: string, source: string) => {
     const k = t(`feeds.kinds.${kind}`);
@@ -51,14 +50,15 @@ export function Header() {
   const lang = i18n.language;
   const now = useNow(1000);
   const tz = useTimeZone();
-  const connection = useStore((s) => s.connection);
-  const health = useStore((s) => s.health);
-  const incidents = useStore((s) => s.incidents);
+  const connection = useWall((s) => s.connection);
+  const health = useWall((s) => s.health);
+  const incidents = useWall((s) => s.incidents);
   // Stats and units change with every delta (20 a second); the header re-reads them with the clock.
-  const { units, stats } = useStore.getState();
-  useStore((s) => s.stats.rejected);
-  const rejectsOpen = useStore((s) => s.rejectsOpen);
-  const setRejectsOpen = useStore((s) => s.setRejectsOpen);
+  const { units, stats } = useRuntime().store.getState();
+  useWall((s) => s.stats.rejected);
+  const rejectsOpen = useWall((s) => s.rejectsOpen);
+  const dispatch = useDispatch();
+  const setRejectsOpen = (open: boolean) => dispatch({ type: 'rejectsOpen', open });
 
   const counts = openCountsByPriority(incidents);
   const openTotal = counts[1] + counts[2] + counts[3] + counts[4];

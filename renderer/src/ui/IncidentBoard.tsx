@@ -3,10 +3,9 @@ import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../core/domain';
 import { formatAge, formatDuration, formatNumber } from '../i18n/format';
-import { PRIORITY_CSS } from '../state/colors';
-import { boardRows } from '../state/situation';
-import { useStore } from '../state/store';
-import { useBridge, useNow } from './context';
+import { PRIORITY_CSS } from '../model/colors';
+import { boardRows } from '../model/situation';
+import { useDispatch, useNow, useRuntime, useWall } from './context';
 import { VideoRowBadge } from '../video/RowBadge';
 import { incidentAction, type IncidentAction } from './incident-actions';
 
@@ -19,8 +18,9 @@ export function gridPath(inc: Incident): string | null {
 
 const Row = memo(function Row({ incident, isNew, selected, now }: { incident: Incident; isNew: boolean; selected: boolean; now: number }) {
   const { t, i18n } = useTranslation();
-  const bridge = useBridge();
-  const flyToIncident = useStore((s) => s.flyToIncident);
+  const runtime = useRuntime();
+  const dispatch = useDispatch();
+  const flyToIncident = (id: string) => dispatch({ type: 'flyToIncident', id });
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
@@ -28,7 +28,7 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
   }, [selected]);
   const act = async (method: IncidentAction) => {
     setBusy(true);
-    await incidentAction(bridge, method, incident.id);
+    await incidentAction(runtime, method, incident.id);
     setBusy(false);
   };
   const path = gridPath(incident);
@@ -103,10 +103,10 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
 
 export function IncidentBoard() {
   const { t, i18n } = useTranslation();
-  const incidents = useStore((s) => s.incidents);
-  const pageLoadedAt = useStore((s) => s.pageLoadedAt);
-  const selectedId = useStore((s) => s.selectedId);
-  const lastError = useStore((s) => s.lastError);
+  const incidents = useWall((s) => s.incidents);
+  const pageLoadedAt = useWall((s) => s.pageLoadedAt);
+  const selectedId = useWall((s) => s.selectedId);
+  const lastError = useWall((s) => s.lastError);
   const now = useNow(5000);
   const rows = boardRows(incidents, pageLoadedAt, now);
   return (

@@ -3,19 +3,25 @@
 import { useTranslation } from 'react-i18next';
 import { INCIDENT_KINDS, UNIT_KINDS, type Priority } from '../../../core/domain';
 import { formatNumber } from '../i18n/format';
-import { binLabels, GRID_FILLS, rampFor } from '../map/gridStats';
+import { binLabels, GRID_FILLS, rampFor } from '../model/grids';
 import { iconDataUrl, kindIcon, sharedIconAtlas } from '../map/icons';
-import { KIOSK_COLORS, PRIORITY_CSS, UNIT_CSS } from '../state/colors';
-import { LAYER_KEYS, type LayerToggles, useStore } from '../state/store';
+import { KIOSK_COLORS, PRIORITY_CSS, UNIT_CSS } from '../model/colors';
+import { gridFillOf } from '../model/selectors';
+import { LAYER_KEYS, type LayerToggles } from '../model/wall';
+import { useDispatch, useNow, useRuntime, useWall } from './context';
 
 const css = (c: readonly number[]) => `rgb(${c[0]},${c[1]},${c[2]})`;
 const EXTRA: (keyof LayerToggles)[] = ['offlineUnits', 'grids'];
 
 function GridFillChoice() {
   const { t, i18n } = useTranslation();
-  const fill = useStore((s) => s.gridFill);
-  const setFill = useStore((s) => s.setGridFill);
-  const legend = useStore((s) => s.gridLegend);
+  const fill = useWall((s) => s.gridFill);
+  const dispatch = useDispatch();
+  const setFill = (f: (typeof GRID_FILLS)[number]) => dispatch({ type: 'gridFill', fill: f });
+  // the legend follows the counts once a second, and the measure and zoom at once
+  useWall((s) => s.zoom);
+  const now = useNow(1000);
+  const legend = gridFillOf(useRuntime().store.getState(), now);
   const colors = legend ? rampFor(legend.breaks.length) : [];
   const labels = legend ? binLabels(legend.breaks, legend.max) : [];
   return (
@@ -78,8 +84,9 @@ function HeadingItem() {
 
 export function LayerPanel() {
   const { t } = useTranslation();
-  const layers = useStore((s) => s.layers);
-  const toggle = useStore((s) => s.toggleLayer);
+  const layers = useWall((s) => s.layers);
+  const dispatch = useDispatch();
+  const toggle = (key: keyof LayerToggles) => dispatch({ type: 'toggleLayer', key });
   return (
     <section className="layer-panel" data-testid="layer-panel">
       <h3>{t('layers.title')}</h3>

@@ -1,14 +1,14 @@
 // The last rejected messages: when, which topic, why (translated), and a raw excerpt.
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../i18n/format';
-import { useStore } from '../state/store';
-import { useTimeZone } from './context';
+import { useDispatch, useTimeZone, useWall } from './context';
 
 export function RejectsPanel() {
   const { t, i18n } = useTranslation();
-  const open = useStore((s) => s.rejectsOpen);
-  const rejects = useStore((s) => s.rejects);
-  const setOpen = useStore((s) => s.setRejectsOpen);
+  const open = useWall((s) => s.rejectsOpen);
+  const rejects = useWall((s) => s.rejects);
+  const dispatch = useDispatch();
+  const setOpen = (o: boolean) => dispatch({ type: 'rejectsOpen', open: o });
   const tz = useTimeZone();
   if (!open) return null;
   const list = rejects.slice().reverse();

@@ -3,30 +3,11 @@
 // grids an outline.
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { gridCatalog } from '../map/gridStats';
-import { useStore } from '../state/store';
+import { gridCatalog } from '../model/grids';
+import { useDispatch, useRuntime, useWall } from './context';
 import { search, type SearchResult } from './search';
 
 const LIMIT = 12;
-
-export function chooseResult(r: SearchResult): void {
-  const s = useStore.getState();
-  switch (r.kind) {
-    case 'incident':
-      s.setHighlight(null);
-      s.selectGrid(null);
-      s.select(r.id, true);
-      return;
-    case 'grid':
-      s.setHighlight({ kind: 'grid', id: r.id, lon: r.lon, lat: r.lat });
-      s.selectGrid(r.id);
-      s.flyToPlace({ lon: r.lon, lat: r.lat, bounds: r.bounds });
-      return;
-    default:
-      s.setHighlight({ kind: r.kind, id: r.id, lon: r.lon, lat: r.lat });
-      s.flyToPlace({ lon: r.lon, lat: r.lat, zoom: 15.5 });
-  }
-}
 
 export function SearchBox() {
   const { t } = useTranslation();
@@ -34,18 +15,20 @@ export function SearchBox() {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  const grids = useStore((s) => s.reference?.grids ?? null);
+  const { store } = useRuntime();
+  const dispatch = useDispatch();
+  const grids = useWall((s) => s.reference?.grids ?? null);
   const catalog = useMemo(() => gridCatalog(grids), [grids]);
   // results are computed when the query changes, from what the wall holds at that moment
   const results = useMemo(() => {
     if (!query.trim()) return [];
-    const s = useStore.getState();
+    const s = store.getState();
     return search(query, { incidents: s.incidents.values(), units: s.units, kiosks: s.kiosks.values(), grids: catalog.entries }, LIMIT);
-  }, [query, catalog]);
+  }, [query, catalog, store]);
 
   const choose = (r: SearchResult | undefined) => {
     if (!r) return;
-    chooseResult(r);
+    dispatch({ type: 'searchChoice', choice: { kind: r.kind, id: r.id, lon: r.lon, lat: r.lat, bounds: r.bounds } });
     setOpen(false);
     input.current?.blur();
   };

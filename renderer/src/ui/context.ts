@@ -1,15 +1,75 @@
-// The bridge and the time zone, for components.
+// What a wall page's components share: its bridge, its store, the map (for the video overlay),
+// the live tile players and the debug hook's handles — one runtime per page, handed down by
+// context, so nothing of a wall lives in a module of its own.
+import type { Map as MaplibreMap } from 'maplibre-gl';
 import { createContext, useContext, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { Bridge } from '../../../core/contract';
+import type { DebugHandles } from '../debug';
 import { DEFAULT_TIME_ZONE } from '../i18n/format';
-import { useStore } from '../state/store';
+import type { WallAction } from '../model/wall';
+import type { WallState, WallStore } from '../state/store';
+import type { TilePlayerLike } from '../video/registry';
 
-export const BridgeContext = createContext<Bridge | null>(null);
+/** A value that changes, and who wants to hear of it. */
+export interface Observable<T> {
+  get(): T;
+  set(value: T): void;
+  /** calls `fn` now and on every change; returns the unsubscribe */
+  watch(fn: (value: T) => void): () => void;
+}
 
-export function useBridge(): Bridge {
-  const b = useContext(BridgeContext);
-  if (!b) throw new Error('no bridge');
-  return b;
+export function observable<T>(initial: T): Observable<T> {
+  let value = initial;
+  const listeners = new Set<(v: T) => void>();
+  return {
+    get: () => value,
+    set(v) {
+      value = v;
+      for (const l of [...listeners]) l(v);
+    },
+    watch(fn) {
+      listeners.add(fn);
+      fn(value);
+      return () => {
+        listeners.delete(fn);
+      };
+    },
+  };
+}
+
+export interface WallRuntime {
+  bridge: Bridge;
+  store: WallStore;
+  /** the maplibre map once MapView made it (the video overlay follows it) */
+  map: Observable<MaplibreMap | null>;
+  /** live tile players by camera id (tiles register while mounted), for the debug hook */
+  players: Map<string, TilePlayerLike>;
+  /** what the map gives the debug hook */
+  debug: DebugHandles;
+}
+
+export function createRuntime(bridge: Bridge, store: WallStore): WallRuntime {
+  return { bridge, store, map: observable<MaplibreMap | null>(null), players: new Map(), debug: { map: () => null, deck: () => null, overlay: () => null, stats: () => null } };
+}
+
+export const WallContext = createContext<WallRuntime | null>(null);
+
+export function useRuntime(): WallRuntime {
+  const r = useContext(WallContext);
+  if (!r) throw new Error('no wall runtime: render inside <WallContext.Provider>');
+  return r;
+}
+
+export const useBridge = (): Bridge => useRuntime().bridge;
+
+/** Selects from the wall's model; re-renders when the selected value changes (by identity). */
+export function useWall<T>(selector: (s: WallState) => T): T {
+  return useStore(useRuntime().store, selector);
+}
+
+export function useDispatch(): (action: WallAction) => void {
+  return useRuntime().store.getState().dispatch;
 }
 
 /** Local wall-clock time, re-rendering every `everyMs`. */
@@ -23,5 +83,5 @@ export function useNow(everyMs = 1000): number {
 }
 
 export function useTimeZone(): string {
-  return useStore((s) => s.reference?.timeZone) ?? DEFAULT_TIME_ZONE;
+  return useWall((s) => s.reference?.timeZone) ?? DEFAULT_TIME_ZONE;
 }

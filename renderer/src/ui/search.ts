@@ -1,7 +1,7 @@
 // Search over what the wall holds: incidents (id, title), units (name, id), kiosks (name, id)
 // and grids (name at any level). Pure; the search box renders and translates the results.
 import type { Incident, Kiosk, Unit } from '../../../core/domain';
-import type { GridEntry } from '../map/gridStats';
+import type { GridEntry } from '../model/grids';
 
 export const SEARCH_KINDS = ['incident', 'unit', 'kiosk', 'grid'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];

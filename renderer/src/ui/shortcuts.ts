@@ -1,8 +1,8 @@
 // Keyboard shortcuts for the operator's desk (documented in docs/wall.md).
-import type { Bridge } from '../../../core/contract';
 import { toggleLanguage } from '../i18n';
-import { boardRows, stepSelection } from '../state/situation';
-import { LAYER_KEYS, useStore } from '../state/store';
+import { boardRows, stepSelection } from '../model/situation';
+import { LAYER_KEYS } from '../model/wall';
+import type { WallRuntime } from './context';
 import { incidentAction } from './incident-actions';
 
 export type ShortcutAction =
@@ -51,46 +51,47 @@ export function shortcutFor(key: string, mods: { ctrl: boolean; alt: boolean; me
   return null;
 }
 
-export function installShortcuts(bridge: Bridge, target: Document = document): () => void {
+export function installShortcuts(runtime: WallRuntime, target: Document = document): () => void {
   const onKey = (e: KeyboardEvent) => {
     const el = e.target as HTMLElement | null;
     if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable)) return;
     const action = shortcutFor(e.key, { ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey });
     if (!action) return;
-    const s = useStore.getState();
+    const s = runtime.store.getState();
+    const dispatch = s.dispatch;
     switch (action.type) {
       case 'step': {
         const rows = boardRows(s.incidents, s.pageLoadedAt, Date.now());
-        s.select(stepSelection(rows, s.selectedId, action.step));
+        dispatch({ type: 'select', id: stepSelection(rows, s.selectedId, action.step) });
         break;
       }
       case 'fly':
-        if (s.selectedId) s.flyToIncident(s.selectedId);
+        if (s.selectedId) dispatch({ type: 'flyToIncident', id: s.selectedId });
         break;
       case 'ack':
-        if (s.selectedId) void incidentAction(bridge, 'incident.ack', s.selectedId);
+        if (s.selectedId) void incidentAction(runtime, 'incident.ack', s.selectedId);
         break;
       case 'rejects':
-        s.setRejectsOpen(!s.rejectsOpen);
+        dispatch({ type: 'rejectsOpen', open: !s.rejectsOpen });
         break;
       case 'language':
         toggleLanguage();
         break;
       case 'layer':
-        s.toggleLayer(LAYER_KEYS[action.index]);
+        dispatch({ type: 'toggleLayer', key: LAYER_KEYS[action.index] });
         break;
       case 'search':
         target.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.focus();
         break;
       case 'measure':
-        s.cycleGridFill();
+        dispatch({ type: 'cycleGridFill' });
         break;
       case 'escape':
-        if (s.rejectsOpen) s.setRejectsOpen(false);
+        if (s.rejectsOpen) dispatch({ type: 'rejectsOpen', open: false });
         else if (s.selectedGridId || s.highlight) {
-          s.selectGrid(null);
-          s.setHighlight(null);
-        } else s.select(null);
+          dispatch({ type: 'selectGrid', id: null });
+          dispatch({ type: 'highlight', highlight: null });
+        } else dispatch({ type: 'select', id: null });
         break;
     }
     e.preventDefault();

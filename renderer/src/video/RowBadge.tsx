@@ -1,10 +1,10 @@
 // The alarm's video number on its incident board row (same number as beside the marker and on its tiles).
 import { useTranslation } from 'react-i18next';
-import { useVideoStore } from './store';
+import { useWall } from '../ui/context';
 
 export function VideoRowBadge({ incidentId }: { incidentId: string }) {
   const { t } = useTranslation();
-  const n = useVideoStore((s) => s.numbers.get(incidentId));
+  const n = useWall((s) => s.video.numbers.get(incidentId));
   if (n === undefined) return null;
   return (
     <span className="video-row-badge" data-testid="video-row-badge" title={t('video.alarmNumber', { n })}>

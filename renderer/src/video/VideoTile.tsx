@@ -5,17 +5,15 @@ import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VideoTile } from '../../../core/video/policy';
 import { formatClock } from '../i18n/format';
-import { PRIORITY_CSS } from '../state/colors';
-import { useStore } from '../state/store';
-import { useTimeZone } from '../ui/context';
+import { PRIORITY_CSS } from '../model/colors';
+import { useDispatch, useRuntime, useTimeZone, useWall } from '../ui/context';
 import { countdownSec, latencyBadge } from './helpers';
 import { TilePlayer, type PlayerStats } from './player';
 import { recordingUrl, recordingWindow } from './recording';
-import { players, type TilePlayerLike } from './registry';
+import type { TilePlayerLike } from './registry';
 import type { FrameHealth } from './frame-health';
 import type { FramePool } from './frame-pool';
 import { RemoteTilePlayer } from './remote-player';
-import { useVideoStore } from './store';
 
 interface View {
   state: PlayerStats['state'] | 'none';
@@ -68,12 +66,14 @@ export interface VideoTileProps {
 export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin, framePool, frameHealth }: VideoTileProps) {
   const { t, i18n } = useTranslation();
   const timeZone = useTimeZone();
-  const camera = useStore((s) => s.cameras.get(tile.cameraId));
-  const incident = useStore((s) => s.incidents.get(tile.incidentId));
-  const togglePin = useVideoStore((s) => s.togglePin);
-  const close = useVideoStore((s) => s.close);
-  const enlarge = useVideoStore((s) => s.enlarge);
-  const toggleRecording = useVideoStore((s) => s.toggleRecording);
+  const camera = useWall((s) => s.cameras.get(tile.cameraId));
+  const incident = useWall((s) => s.incidents.get(tile.incidentId));
+  const { players } = useRuntime();
+  const dispatch = useDispatch();
+  const togglePin = (cameraId: string) => dispatch({ type: 'video.togglePin', cameraId });
+  const close = (cameraId: string) => dispatch({ type: 'video.close', cameraId });
+  const enlarge = (cameraId: string | null) => dispatch({ type: 'video.enlarge', cameraId });
+  const toggleRecording = (cameraId: string) => dispatch({ type: 'video.toggleRecording', cameraId });
   const hostRef = useRef<HTMLDivElement>(null);
   const playerRef = useRef<TilePlayerLike | null>(null);
   const [view, setView] = useState<View>(() => toView(null));
@@ -84,6 +84,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
   const src = live ? (camera?.hls ?? null) : recUrl;
   const srcRef = useRef({ src, live });
   srcRef.current = { src, live };
+  const hasSource = src !== null;
 
   // one player for the tile's life; the source may change (live ↔ recording)
   useEffect(() => {
@@ -106,8 +107,9 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       if (players.get(tile.cameraId) === player) players.delete(tile.cameraId);
       playerRef.current = null;
     };
-    // (the source itself is followed by the effect below, without a new player)
-  }, [tile.cameraId, src === null, frameOrigin]);
+    // (the source itself is followed by the effect below, without a new player; the pool and
+    // frame health come and go with the frame origin)
+  }, [tile.cameraId, hasSource, frameOrigin, framePool, frameHealth, players]);
 
   useEffect(() => {
     if (src) playerRef.current?.setSource(src, live);

@@ -7,16 +7,14 @@ import type { Map as MaplibreMap } from 'maplibre-gl';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { uiScale } from '../map/MapView';
-import { PRIORITY_CSS } from '../state/colors';
-import { useStore } from '../state/store';
+import { PRIORITY_CSS } from '../model/colors';
+import { useDispatch, useRuntime, useWall } from '../ui/context';
 import { videoConfigFromSearch } from './config';
 import { installVideoDebug } from './debug';
 import { FrameHealth } from './frame-health';
 import { FramePool } from './frame-pool';
 import { layoutTiles, nearestPointOnRect, type Circle, type LayoutGroup, type Point, type Rect } from './layout';
 import { startVideoManager } from './manager';
-import { onWallMap } from './map-handle';
-import { useVideoStore } from './store';
 import { VideoTileView } from './VideoTile';
 import './video.css';
 
@@ -37,11 +35,14 @@ function obstacleRects(root: HTMLElement): Rect[] {
 export function VideoWall() {
   const { t } = useTranslation();
   const config = useMemo(() => videoConfigFromSearch(window.location.search, window.location), []);
-  const tiles = useVideoStore((s) => s.tiles);
-  const numbers = useVideoStore((s) => s.numbers);
-  const enlarged = useVideoStore((s) => s.enlarged);
-  const recording = useVideoStore((s) => s.recording);
-  const enlarge = useVideoStore((s) => s.enlarge);
+  const runtime = useRuntime();
+  const { store } = runtime;
+  const tiles = useWall((s) => s.video.tiles);
+  const numbers = useWall((s) => s.video.numbers);
+  const enlarged = useWall((s) => s.video.enlarged);
+  const recording = useWall((s) => s.video.recording);
+  const dispatch = useDispatch();
+  const enlarge = useMemo(() => (cameraId: string | null) => dispatch({ type: 'video.enlarge', cameraId }), [dispatch]);
   const rootRef = useRef<HTMLDivElement>(null);
   const tileEls = useRef(new Map<string, HTMLElement>()).current;
   const relayoutRef = useRef<() => void>(() => undefined);
@@ -70,14 +71,14 @@ export function VideoWall() {
   // the planner
   useEffect(() => {
     if (!config.enabled) return;
-    const manager = startVideoManager(config);
-    const unhook = installVideoDebug(manager, () => framesRef.current);
+    const manager = startVideoManager(config, store);
+    const unhook = installVideoDebug(manager, runtime, () => framesRef.current);
     return () => {
       unhook();
       manager.stop();
-      useVideoStore.getState().reset();
+      store.getState().dispatch({ type: 'video.reset' });
     };
-  }, [config]);
+  }, [config, store, runtime]);
 
   // Esc restores the enlarged tile (the listener lives only while one is enlarged)
   useEffect(() => {
@@ -101,8 +102,8 @@ export function VideoWall() {
 
     const relayout = () => {
       raf = 0;
-      const v = useVideoStore.getState();
-      const s = useStore.getState();
+      const s = store.getState();
+      const v = s.video;
       const W = root.clientWidth;
       const H = root.clientHeight;
       const svg = root.querySelector<SVGSVGElement>('svg.video-leaders');
@@ -239,8 +240,8 @@ export function VideoWall() {
       }
       schedule();
     };
-    const unMap = onWallMap(attach);
-    const unStore = useStore.subscribe((s, p) => {
+    const unMap = runtime.map.watch(attach);
+    const unStore = store.subscribe((s, p) => {
       if (s.incidents !== p.incidents || s.layers !== p.layers) schedule();
     });
     const ro = new ResizeObserver(() => {
@@ -257,7 +258,7 @@ export function VideoWall() {
       unStore();
       ro.disconnect();
     };
-  }, [config, tileEls]);
+  }, [config, tileEls, store, runtime]);
 
   // after React put tiles in or took them out: place them before the browser paints
   useLayoutEffect(() => {
@@ -272,7 +273,7 @@ export function VideoWall() {
     [tileEls],
   );
 
-  const incidents = useStore((s) => s.incidents);
+  const incidents = useWall((s) => s.incidents);
   const alarmColor = (id: string) => {
     const inc = incidents.get(id);
     return inc ? PRIORITY_CSS[inc.priority] : 'rgb(140,150,160)';

@@ -1,14 +1,13 @@
 // window.__watchfloor.video: what the video wall holds and how each player is doing, for the
 // end-to-end tests, the benchmark and field debugging. `soak` opens and closes tiles in the page
-// (synthetic alarms straight into the store, no broker) to look for leaks.
+// (synthetic alarms fed to the model as the bridge would, no broker) to look for leaks.
 import type { Incident } from '../../../core/domain';
 import type { VideoTile } from '../../../core/video/policy';
-import { useStore } from '../state/store';
+import type { VideoUiState } from '../model/video';
+import type { WallRuntime } from '../ui/context';
 import type { FramePool, FramePoolStats } from './frame-pool';
 import type { VideoManager } from './manager';
 import type { PlayerStats } from './player';
-import { players } from './registry';
-import { useVideoStore, type VideoState } from './store';
 
 export interface VideoTileDebug extends VideoTile {
   number: number | undefined;
@@ -46,7 +45,7 @@ const PLAYER_SURFACES = 'video, iframe.video-frame:not(.video-frame-warm)';
 export interface VideoDebug {
   tiles(): VideoTileDebug[];
   stats(cameraId: string): PlayerStats | null;
-  store(): VideoState;
+  store(): VideoUiState;
   /** plan now, ignoring the throttle */
   flush(): void;
   /** players' surfaces in the document: <video> elements, and tiles' video frames (?videoFrame=auto) */
@@ -80,19 +79,34 @@ function tileRect(cameraId: string): VideoTileDebug['rect'] {
   return { x: a.left - b.left, y: a.top - b.top, w: a.width, h: a.height };
 }
 
-export function installVideoDebug(manager: VideoManager, frames: () => { pool: FramePool | null; origin: string | null } = () => ({ pool: null, origin: null }), win: Window = window): () => void {
+export function installVideoDebug(
+  manager: VideoManager,
+  runtime: Pick<WallRuntime, 'store' | 'players'>,
+  frames: () => { pool: FramePool | null; origin: string | null } = () => ({ pool: null, origin: null }),
+  win: Window = window,
+): () => void {
   const w = win as WithVideo;
+  const { store, players } = runtime;
   let soakSeq = 0;
+  /** synthetic alarms in and out, as a delta would bring them */
+  const feed = (incidents: Incident[], removedIncidents: string[]) => {
+    const s = store.getState();
+    s.dispatch({
+      type: 'server',
+      at: Date.now(),
+      message: { type: 'delta', delta: { now: s.now, incidents, removedIncidents, units: [], unitMoves: [], removedUnits: [], trailPoints: [], kiosks: [], cameras: [], stats: s.stats, rejects: [] } },
+    });
+  };
   const hook: VideoDebug = {
     tiles() {
-      const v = useVideoStore.getState();
+      const v = store.getState().video;
       return v.tiles.map((t) => {
         const el = document.querySelector<HTMLElement>(`.video-tile[data-camera-id="${CSS.escape(t.cameraId)}"]`);
         return { ...t, number: v.numbers.get(t.incidentId), layout: el?.dataset.layout, rect: tileRect(t.cameraId), stats: players.get(t.cameraId)?.stats() ?? null };
       });
     },
     stats: (cameraId) => players.get(cameraId)?.stats() ?? null,
-    store: () => useVideoStore.getState(),
+    store: () => store.getState().video,
     flush: () => manager.flush(),
     videoElements: () => document.querySelectorAll(PLAYER_SURFACES).length,
     framePool: () => frames().pool?.stats() ?? null,
@@ -102,7 +116,7 @@ export function installVideoDebug(manager: VideoManager, frames: () => { pool: F
       const batch = Math.max(1, opts.batch ?? 8);
       const waitFrame = opts.waitFirstFrame ?? true;
       const frameTimeoutMs = opts.frameTimeoutMs ?? 5000;
-      const s0 = useStore.getState();
+      const s0 = store.getState();
       const cams = (opts.cameraIds ?? [...s0.cameras.values()].filter((c) => c.hls && c.online !== false).map((c) => c.id)).filter((id) => s0.cameras.has(id));
       if (cams.length === 0) throw new Error('no cameras to soak with');
       const t0 = performance.now();
@@ -118,7 +132,7 @@ export function installVideoDebug(manager: VideoManager, frames: () => { pool: F
         next = (next + n) % cams.length;
         const now = Date.now();
         const ids: string[] = [];
-        const incidents = new Map(useStore.getState().incidents);
+        const incidents: Incident[] = [];
         for (const cam of picks) {
           const c = s0.cameras.get(cam)!;
           const id = `soak-${++soakSeq}`;
@@ -140,9 +154,9 @@ export function installVideoDebug(manager: VideoManager, frames: () => { pool: F
             updates: 1,
             acknowledged: true,
           };
-          incidents.set(id, inc);
+          incidents.push(inc);
         }
-        useStore.setState({ incidents });
+        feed(incidents, []);
         manager.flush();
         await until(() => picks.every((cam) => players.has(cam)), 2000);
         if (waitFrame) {
@@ -150,9 +164,7 @@ export function installVideoDebug(manager: VideoManager, frames: () => { pool: F
           if (!ok) timeouts++;
         }
         framed += picks.filter((cam) => players.get(cam)?.stats().firstFrameAt != null).length;
-        const after = new Map(useStore.getState().incidents);
-        for (const id of ids) after.delete(id);
-        useStore.setState({ incidents: after });
+        feed([], ids);
         manager.flush();
         await until(() => picks.every((cam) => !players.has(cam)), 2000);
         done += n;

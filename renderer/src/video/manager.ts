@@ -1,12 +1,11 @@
 // Runs the video policy whenever the situation or the operator's choices change (at most every
 // `planIntervalMs`, and once a second so closed alarms let go of their tiles after the grace
-// period) and publishes the plan to the video store. New alarm → tiles open, nobody clicks: a new
+// period) and publishes the plan to the wall's model. New alarm → tiles open, nobody clicks: a new
 // alarm is planned for at once, never held back by the throttle (that is for everything else).
 import { planVideoWall, type VideoTile } from '../../../core/video/policy';
-import { useStore } from '../state/store';
+import type { WallStore } from '../state/store';
 import type { VideoWallConfig } from './config';
 import { assignNumbers, planSignature } from './helpers';
-import { useVideoStore } from './store';
 
 export interface VideoManager {
   /** plan now, ignoring the throttle */
@@ -14,7 +13,7 @@ export interface VideoManager {
   stop(): void;
 }
 
-export function startVideoManager(config: VideoWallConfig): VideoManager {
+export function startVideoManager(config: VideoWallConfig, store: WallStore): VideoManager {
   let previous: VideoTile[] = [];
   let signature = '';
   /** server clock − local clock, from the latest snapshot/delta */
@@ -25,7 +24,7 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
   /** open incidents the last plan saw */
   let planned = new Set<string>();
   const hasNewAlarm = () => {
-    for (const [id, inc] of useStore.getState().incidents) if (inc.status === 'open' && !planned.has(id)) return true;
+    for (const [id, inc] of store.getState().incidents) if (inc.status === 'open' && !planned.has(id)) return true;
     return false;
   };
 
@@ -34,8 +33,8 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
     timer = null;
     if (stopped) return;
     lastPlanAt = performance.now();
-    const s = useStore.getState();
-    const v = useVideoStore.getState();
+    const s = store.getState();
+    const v = s.video;
     planned = new Set([...s.incidents.values()].filter((i) => i.status === 'open').map((i) => i.id));
     const tiles = planVideoWall({
       now: Date.now() + skew,
@@ -51,9 +50,9 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
     const sig = planSignature(tiles);
     if (sig !== signature || sig !== planSignature(v.tiles)) {
       signature = sig;
-      v.setPlan(tiles, assignNumbers(v.numbers, tiles));
+      s.dispatch({ type: 'video.plan', tiles, numbers: assignNumbers(v.numbers, tiles) });
     }
-    if (v.dismissed.size > 0) v.pruneDismissed(new Set(s.incidents.keys()));
+    if (v.dismissed.size > 0) s.dispatch({ type: 'video.pruneDismissed', live: new Set(s.incidents.keys()) });
   };
 
   const schedule = () => {
@@ -63,13 +62,10 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
     else timer = setTimeout(plan, wait);
   };
 
-  const unsubSituation = useStore.subscribe((s, prev) => {
+  const unsubscribe = store.subscribe((s, prev) => {
     if (s.now !== prev.now && s.now > 0) skew = s.now - Date.now();
     if (s.incidents !== prev.incidents && hasNewAlarm()) plan();
-    else if (s.incidents !== prev.incidents || s.cameras !== prev.cameras || s.kiosks !== prev.kiosks) schedule();
-  });
-  const unsubVideo = useVideoStore.subscribe((v, prev) => {
-    if (v.inputsVersion !== prev.inputsVersion) schedule();
+    else if (s.incidents !== prev.incidents || s.cameras !== prev.cameras || s.kiosks !== prev.kiosks || s.video.inputsVersion !== prev.video.inputsVersion) schedule();
   });
   const tick = setInterval(schedule, 1000);
   schedule();
@@ -80,8 +76,7 @@ export function startVideoManager(config: VideoWallConfig): VideoManager {
       stopped = true;
       if (timer !== null) clearTimeout(timer);
       clearInterval(tick);
-      unsubSituation();
-      unsubVideo();
+      unsubscribe();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../../../core/contract';
 import { bridgeUrl, createIpcBridge, createWebSocketBridge, type PreloadApi } from '../../../renderer/src/bridge';
-import { emptyStats } from '../../../renderer/src/state/situation';
+import { emptyStats } from '../../../renderer/src/model/situation';
 
 const snapshot = (now: number): ServerMessage => ({
   type: 'snapshot',

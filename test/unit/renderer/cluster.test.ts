@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CLUSTER_MAX_ZOOM, clusterPoints, expansionZoom, mercatorPx, unmercator, type ClusterPoint } from '../../../renderer/src/map/cluster';
+import { CLUSTER_MAX_ZOOM, clusterPoints, expansionZoom, mercatorPx, unmercator, type ClusterPoint } from '../../../renderer/src/model/cluster';
 
 const pt = (id: string, lon: number, lat: number, priority: 1 | 2 | 3 | 4 = 3): ClusterPoint => ({ id, lon, lat, priority });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { circleBox, declutter, labelBox, textWidth, type Box } from '../../../renderer/src/map/declutter';
+import { circleBox, declutter, labelBox, textWidth, type Box } from '../../../renderer/src/model/declutter';
 
 const box = (x: number, y: number, w = 40, h = 20): Box => ({ x, y, w, h });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { feedsOf, feedState } from '../../../renderer/src/state/feeds';
-import { UnitTable } from '../../../renderer/src/state/units';
+import { feedsOf, feedState } from '../../../renderer/src/model/feeds';
+import { UnitTable } from '../../../renderer/src/model/units';
 import { incident, unit } from './fixtures';
 
 describe('feeds', () => {

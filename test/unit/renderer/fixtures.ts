@@ -1,7 +1,7 @@
 // Small builders for renderer unit tests.
 import type { Incident, Unit } from '../../../core/domain';
 import type { SituationDelta } from '../../../core/situation/situation';
-import { emptyStats } from '../../../renderer/src/state/situation';
+import { emptyStats } from '../../../renderer/src/model/situation';
 
 export function incident(id: string, over: Partial<Incident> = {}): Incident {
   return {

@@ -14,9 +14,9 @@ import {
   niceBreaks,
   rampFor,
   UNIT_COUNTS_EVERY_MS,
-} from '../../../renderer/src/map/gridStats';
-import { IncidentLog } from '../../../renderer/src/state/history';
-import { UnitTable } from '../../../renderer/src/state/units';
+} from '../../../renderer/src/model/grids';
+import { IncidentLog } from '../../../renderer/src/model/history';
+import { UnitTable } from '../../../renderer/src/model/units';
 import { incident, unit } from './fixtures';
 import { GRIDS } from './grid-fixture';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pointInPolygon, type Position } from '../../../core/geo/polygon';
-import { labelPointOf, labelPoints } from '../../../renderer/src/map/labels';
+import { labelPointOf, labelPoints } from '../../../renderer/src/model/label-points';
 import { buildStyle } from '../../../renderer/src/map/style';
 
 const square = (x: number, y: number, s: number): Position[] => [

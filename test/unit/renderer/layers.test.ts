@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Kiosk } from '../../../core/domain';
-import { ageFade, ALERT_LAYER_IDS, areaLabelsAt, buildLayers, chooseLabels, incidentColor, kioskColor, type LayerInput, type MapViewInfo, phaseAt, splitLayers } from '../../../renderer/src/map/layers';
-import { gridCatalog, niceBreaks, countOpen } from '../../../renderer/src/map/gridStats';
+import type { Layer } from '@deck.gl/core';
+import { ageFade, areaLabelsAt, buildLayers as buildCanvases, chooseLabels, incidentColor, kioskColor, type LayerInput, LayerMemo, type MapViewInfo, phaseAt } from '../../../renderer/src/map/layers';
+import { KIOSK_COLORS, PRIORITY_COLORS } from '../../../renderer/src/model/colors';
+import { gridCatalog, niceBreaks, countOpen } from '../../../renderer/src/model/grids';
 import { GRIDS } from './grid-fixture';
-import { DEFAULT_LAYERS } from '../../../renderer/src/state/store';
-import { UnitTable } from '../../../renderer/src/state/units';
+import { DEFAULT_LAYERS } from '../../../renderer/src/model/wall';
+import { UnitTable } from '../../../renderer/src/model/units';
 import { incident, unit } from './fixtures';
 
 function input(over: Partial<LayerInput> = {}): LayerInput {
@@ -19,7 +21,6 @@ function input(over: Partial<LayerInput> = {}): LayerInput {
     trails: null,
     layers: { ...DEFAULT_LAYERS },
     selectedId: null,
-    pageLoadedAt: 0,
     now: 60_000,
     time: 0,
     scale: 1,
@@ -31,6 +32,11 @@ function input(over: Partial<LayerInput> = {}): LayerInput {
 }
 
 const ids = (ls: { id: string }[]) => ls.map((l) => l.id);
+/** Both canvases' layers in drawing order, the one below first (a fresh memo unless one is given). */
+const buildLayers = (s: LayerInput, memo = new LayerMemo()): Layer[] => {
+  const { base, alerts } = buildCanvases(s, memo);
+  return [...base, ...alerts];
+};
 
 describe('buildLayers', () => {
   it('draws open incidents, pulses the unacknowledged ones, and labels them', () => {
@@ -44,15 +50,15 @@ describe('buildLayers', () => {
     expect((labels.props as unknown as { characterSet: string }).characterSet).toBe('auto');
   });
 
-  it('puts everything about alarms on the upper canvas and the rest below, each in drawing order', () => {
-    const layers = buildLayers(input());
-    const { base, alerts } = splitLayers(layers);
-    expect([...ids(base), ...ids(alerts)].sort()).toEqual(ids(layers).sort());
-    expect(ids(alerts)).toEqual(ids(layers).filter((id) => ALERT_LAYER_IDS.has(id)));
-    expect(ids(alerts)).toEqual(expect.arrayContaining(['incident-pulse', 'incidents', 'incident-labels']));
-    expect(ids(base)).toEqual(expect.arrayContaining(['units', 'kiosks']));
-    // an animation frame (the pulse) changes only what the upper canvas draws
-    const later = splitLayers(buildLayers({ ...input(), time: 800 }));
+  it('puts everything about alarms on the upper canvas and the rest below', () => {
+    const trails = { length: 1, sources: new Float32Array(2), targets: new Float32Array(2), colors: new Uint8Array(4), units: 1 };
+    const sos: Kiosk = { id: 'k', name: 'k', lat: 26.08, lon: 119.3, online: true, sos: true };
+    const memo = new LayerMemo();
+    const { base, alerts } = buildCanvases(input({ trails, selectedId: 'a', kiosks: new Map([['k', sos]]), highlight: { kind: 'unit', id: 'u2', lon: 0, lat: 0 } }), memo);
+    expect(ids(alerts)).toEqual(['kiosks-sos', 'search-highlight', 'incident-pulse', 'incident-selected', 'incidents', 'incident-labels']);
+    expect(ids(base)).toEqual(['kiosks', 'unit-trails', 'units']);
+    // an animation frame (the pulse, the flashing kiosk) changes only what the upper canvas draws
+    const later = buildCanvases(input({ trails, selectedId: 'a', kiosks: new Map([['k', sos]]), highlight: { kind: 'unit', id: 'u2', lon: 0, lat: 0 }, time: 800 }), memo);
     for (const [i, l] of later.base.entries()) {
       const a = base[i].props as unknown as Record<string, unknown>;
       const b = l.props as unknown as Record<string, unknown>;
@@ -63,8 +69,9 @@ describe('buildLayers', () => {
 
   it('keeps data identities across animation frames, so only uniforms change', () => {
     const s = input();
-    const a = buildLayers(s);
-    const b = buildLayers({ ...s, time: 800 });
+    const memo = new LayerMemo();
+    const a = buildLayers(s, memo);
+    const b = buildLayers({ ...s, time: 800 }, memo);
     for (const id of ['incidents', 'units', 'incident-pulse']) {
       expect(b.find((l) => l.id === id)!.props.data).toBe(a.find((l) => l.id === id)!.props.data);
     }
@@ -101,7 +108,7 @@ function view(zoom = 12): MapViewInfo {
 describe('buildLayers, second part', () => {
   it('stops the pulse once the incident is acknowledged (any age)', () => {
     const old = incident('old', { firstSeen: 0, ts: 0 });
-    const s = input({ incidents: new Map([['old', old]]), now: 5 * 3600_000, pageLoadedAt: 3600_000 });
+    const s = input({ incidents: new Map([['old', old]]), now: 5 * 3600_000 });
     const pulse = buildLayers(s).find((l) => l.id === 'incident-pulse')!;
     expect((pulse.props.data as { id: string }[]).map((p) => p.id)).toEqual(['old']);
     const acked = buildLayers({ ...s, incidents: new Map([['old', { ...old, acknowledged: true }]]) });
@@ -169,16 +176,22 @@ describe('labels', () => {
 });
 
 describe('styling helpers', () => {
-  it('fades incidents with age', () => {
+  it('fades incidents with age, keeping their priority colour', () => {
     expect(ageFade(0)).toBe(1);
     expect(ageFade(60 * 60_000)).toBeLessThan(1);
     expect(ageFade(10 * 3600_000)).toBe(0.55);
-    const fresh = incidentColor(incident("a", { ts: 0, firstSeen: 0, priority: 1 }), 0);
-    expect(fresh).toEqual([235, 64, 52, 255]);
+    for (const p of [1, 2, 3, 4] as const) {
+      const fresh = incidentColor(incident('a', { ts: 0, firstSeen: 0, priority: p }), 0);
+      const old = incidentColor(incident('a', { ts: 0, firstSeen: 0, priority: p }), 3 * 3600_000);
+      expect(fresh).toEqual(PRIORITY_COLORS[p]);
+      expect(old.slice(0, 3)).toEqual(PRIORITY_COLORS[p].slice(0, 3));
+      expect(old[3]).toBeLessThan(fresh[3]);
+    }
   });
   it('colours kiosks by status, SOS first', () => {
     const k = (o: Partial<Kiosk>): Kiosk => ({ id: 'k', name: 'k', lat: 0, lon: 0, online: true, sos: false, ...o });
-    expect(kioskColor(k({ sos: true, online: false }))[0]).toBe(255);
+    expect(kioskColor(k({ sos: true, online: false }))).toEqual(KIOSK_COLORS.sos);
+    expect(kioskColor(k({ online: null }))).toEqual(KIOSK_COLORS.unknown);
     expect(kioskColor(k({ online: false }))).not.toEqual(kioskColor(k({ online: true })));
   });
   it('phaseAt wraps', () => {

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { IncidentReport, UnitFix } from '../../../core/domain';
 import type { SituationInput } from '../../../core/inputs';
 import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation';
-import { applyDelta, applySnapshot, type SituationData } from '../../../renderer/src/state/situation';
-import { UnitTable } from '../../../renderer/src/state/units';
+import { applyDelta, applySnapshot, type SituationData } from '../../../renderer/src/model/situation';
+import { UnitTable } from '../../../renderer/src/model/units';
 
 const T0 = Date.UTC(2026, 11, 2, 8);
 const reference = { cameras: [{ id: 'C1', name: '北门', lat: 26.05, lon: 119.3 }], kiosks: [{ id: 'K1', name: '南门', lat: 26.06, lon: 119.31, cameraId: 'C1' }] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gridCatalog } from '../../../renderer/src/map/gridStats';
-import { UnitTable } from '../../../renderer/src/state/units';
+import { gridCatalog } from '../../../renderer/src/model/grids';
+import { UnitTable } from '../../../renderer/src/model/units';
 import { matchScore, normalise, search, type SearchSources } from '../../../renderer/src/ui/search';
 import { incident, unit } from './fixtures';
 import { GRIDS } from './grid-fixture';

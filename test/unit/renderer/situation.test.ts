@@ -9,10 +9,10 @@ import {
   isNew,
   openCountsByPriority,
   stepSelection,
-} from '../../../renderer/src/state/situation';
-import { UnitTable } from '../../../renderer/src/state/units';
+} from '../../../renderer/src/model/situation';
+import { UnitTable } from '../../../renderer/src/model/units';
 import { delta, incident, unit } from './fixtures';
-import { emptyStats } from '../../../renderer/src/state/situation';
+import { emptyStats } from '../../../renderer/src/model/situation';
 import { encodeUnit } from '../../../core/situation/unit-wire';
 
 const LIMITS = { trailLength: 10, rejectsKept: 200 };

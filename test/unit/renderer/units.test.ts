@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrailSegments, UnitTable, unitStyle } from '../../../renderer/src/state/units';
+import { buildTrailSegments, UnitTable, unitStyle } from '../../../renderer/src/model/units';
 import { unit } from './fixtures';
 
 const view = (u: ReturnType<typeof unit>) => {

@@ -1,11 +1,10 @@
 // The planner behind the video wall: a new alarm gets its tiles at once, never held back by the
-// throttle that spaces out replanning for everything else. Real situation reducer → real store.
+// throttle that spaces out replanning for everything else. Real situation reducer → a real wall store.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Health } from '../../../core/contract.js';
 import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation.js';
 import { startVideoManager, type VideoManager } from '../../../renderer/src/video/manager';
-import { useStore } from '../../../renderer/src/state/store';
-import { useVideoStore } from '../../../renderer/src/video/store';
+import { createWallStore, type WallStore } from '../../../renderer/src/state/store';
 
 const health = { ok: true } as Health;
 const cameras = [
@@ -13,6 +12,7 @@ const cameras = [
   { id: 'C2', name: '五一广场', lat: 26.08, lon: 119.3, hls: '/video/live/C2.m3u8' },
 ];
 let manager: VideoManager | null = null;
+let store: WallStore;
 afterEach(() => manager?.stop());
 
 function setup() {
@@ -20,15 +20,16 @@ function setup() {
   const now = Date.now();
   apply(state, { t: 'tick', at: now });
   takeDelta(state);
-  useStore.getState().receive({ type: 'snapshot', situation: snapshotOf(state), health });
-  manager = startVideoManager({ policy: {}, maxFloating: 8, planIntervalMs: 10_000, enabled: true, frameOrigin: null, framePool: 0 });
+  store = createWallStore(now);
+  store.getState().dispatch({ type: 'server', message: { type: 'snapshot', situation: snapshotOf(state), health }, at: now });
+  manager = startVideoManager({ policy: {}, maxFloating: 8, planIntervalMs: 10_000, enabled: true, frameOrigin: null, framePool: 0 }, store);
   const alarm = (id: string, lat: number, lon: number, title = '测试') => {
     apply(state, { t: 'events', at: Date.now(), topic: 't', events: [{ type: 'incident', source: '110', report: { id, ts: Date.now(), kind: 'theft', priority: 2, lat, lon, title, status: 'open' } }] });
-    useStore.getState().receive({ type: 'delta', delta: takeDelta(state) });
+    store.getState().dispatch({ type: 'server', message: { type: 'delta', delta: takeDelta(state) }, at: Date.now() });
   };
   return { alarm };
 }
-const tileCameras = () => useVideoStore.getState().tiles.map((t) => `${t.incidentId}:${t.cameraId}`).sort();
+const tileCameras = () => store.getState().video.tiles.map((t) => `${t.incidentId}:${t.cameraId}`).sort();
 
 describe('video manager', () => {
   it('plans for a new alarm at once, even inside the throttle window', () => {

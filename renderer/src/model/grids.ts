@@ -3,9 +3,9 @@
 // Pure: the catalog is built once per grid collection, counts once per change.
 import type { GridLevel, Incident } from '../../../core/domain';
 import { geometryBBox, type AreaGeometry, type BBox, type Position } from '../../../core/geo/polygon';
-import type { RGBA } from '../state/colors';
-import type { UnitTable } from '../state/units';
-import { labelPointOf } from './labels';
+import type { RGBA } from './colors';
+import type { UnitTable } from './units';
+import { labelPointOf } from './label-points';
 
 export const GRID_MEASURES = ['open', 'day', 'units'] as const;
 export type GridMeasure = (typeof GRID_MEASURES)[number];

@@ -1,7 +1,7 @@
 // Incidents the wall has seen (from snapshots and deltas, closed ones included), kept for a day,
 // so "incidents in the last 24 h" can be counted per grid even after the situation drops them.
 import type { Incident } from '../../../core/domain';
-import type { LoggedIncident } from '../map/gridStats';
+import type { LoggedIncident } from './grids';
 
 export const HISTORY_KEEP_MS = 24 * 3600_000;
 

@@ -1,0 +1,173 @@
+// Incidents on the alarm canvas: open ones by priority and kind (clustered when zoomed out, never
+// merging into one marker what is further apart than CLUSTER_RADIUS_PX), a pulse on what is not yet
+// acknowledged, a ring on the selected one.
+import type { PickingInfo } from '@deck.gl/core';
+import { IconLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import type { Incident, Priority } from '../../../../core/domain';
+import { clusterPoints, type Cluster, type Clustering } from '../../model/cluster';
+import { PRIORITY_COLORS, type RGBA } from '../../model/colors';
+import { kindIcon } from '../icons';
+import type { LayerMemo } from './memo';
+import { CLUSTER_RADIUS_PX, clusterRadius, FONT, incidentColor, incidentRadius, type LayerInput, type LayerModule, phaseAt } from './shared';
+
+const DARK_GLYPH: RGBA = [10, 14, 20, 235];
+const AGE_STEP_MS = 60_000;
+
+/** Markers that pulse: open incidents not yet acknowledged, and clusters holding one. */
+export interface PulseTarget {
+  /** the incident's id, or the cluster's */
+  id: string;
+  lon: number;
+  lat: number;
+  priority: Priority;
+  /** pixels before the UI scale */
+  radius: number;
+}
+
+/** Open incidents, most urgent drawn last (on top). */
+export const openIncidents = (memo: LayerMemo, m: Map<string, Incident>): Incident[] =>
+  memo.of('open-incidents', m, () => [...m.values()].filter((i) => i.status === 'open').sort((a, b) => b.priority - a.priority || a.firstSeen - b.firstSeen));
+
+/** The clustering for the view: quarter-zoom steps, stable while panning, and cheap. */
+export function incidentClusters(s: LayerInput, memo: LayerMemo): Clustering<Incident> {
+  const open = s.layers.incidents ? openIncidents(memo, s.incidents) : [];
+  if (!s.view) return memo.of('unclustered', open, () => ({ singles: open, clusters: [] }));
+  const key = `${Math.floor(s.view.zoom * 4) / 4}|${CLUSTER_RADIUS_PX * s.scale}`;
+  const held = memo.get<{ open: Incident[]; key: string; c: Clustering<Incident> }>('clusters');
+  if (held && held.open === open && held.key === key) return held.c;
+  return memo.set('clusters', { open, key, c: clusterPoints(open, Math.floor(s.view.zoom * 4) / 4, CLUSTER_RADIUS_PX * s.scale) }).c;
+}
+
+function pulseTargets(memo: LayerMemo, c: Clustering<Incident>): PulseTarget[] {
+  return memo.of('pulse', c, () => {
+    const list: PulseTarget[] = [];
+    for (const i of c.singles) if (!i.acknowledged) list.push({ id: i.id, lon: i.lon, lat: i.lat, priority: i.priority, radius: incidentRadius(i.priority) });
+    for (const cl of c.clusters) {
+      const un = cl.members.filter((m) => !m.acknowledged);
+      if (un.length === 0) continue;
+      const p = un.reduce((a, m) => (m.priority < a ? m.priority : a), 4 as Priority);
+      list.push({ id: cl.id, lon: cl.lon, lat: cl.lat, priority: p, radius: clusterRadius(cl.count) });
+    }
+    return list;
+  });
+}
+
+export const incidentLayers: LayerModule = (s, memo) => {
+  if (!s.layers.incidents) return {};
+  const k = s.scale;
+  const clusters = incidentClusters(s, memo);
+  const alerts = [];
+  const pulsing = pulseTargets(memo, clusters);
+  if (pulsing.length) {
+    const p = phaseAt(s.time, 1600);
+    alerts.push(
+      new ScatterplotLayer<PulseTarget>({
+        id: 'incident-pulse',
+        data: pulsing,
+        getPosition: (i) => [i.lon, i.lat],
+        filled: false,
+        stroked: true,
+        getLineColor: (i) => PRIORITY_COLORS[i.priority],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3 * k,
+        radiusUnits: 'pixels',
+        getRadius: (i) => (i.radius + 2) * k,
+        radiusScale: 1 + 1.4 * p,
+        opacity: 0.9 * (1 - p),
+        updateTriggers: { getRadius: k },
+      }),
+    );
+  }
+  const selected = s.selectedId ? s.incidents.get(s.selectedId) : undefined;
+  if (selected && selected.status === 'open') {
+    alerts.push(
+      new ScatterplotLayer<Incident>({
+        id: 'incident-selected',
+        data: [selected],
+        getPosition: (i) => [i.lon, i.lat],
+        filled: false,
+        stroked: true,
+        getLineColor: [255, 255, 255, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 2.5 * k,
+        radiusUnits: 'pixels',
+        getRadius: (incidentRadius(selected.priority) + 6) * k,
+      }),
+    );
+  }
+  const singles = clusters.singles;
+  alerts.push(
+    new ScatterplotLayer<Incident>({
+      id: 'incidents',
+      data: singles,
+      pickable: true,
+      getPosition: (i) => [i.lon, i.lat],
+      getFillColor: (i) => incidentColor(i, s.now),
+      getLineColor: [12, 16, 22, 255],
+      stroked: true,
+      radiusUnits: 'pixels',
+      getRadius: (i) => incidentRadius(i.priority) * k,
+      lineWidthUnits: 'pixels',
+      getLineWidth: 2 * k,
+      updateTriggers: { getFillColor: Math.floor(s.now / AGE_STEP_MS), getRadius: k },
+      onClick: (info: PickingInfo<Incident>) => {
+        if (info.object) s.onPickIncident?.(info.object.id);
+        return true;
+      },
+    }),
+  );
+  if (s.icons) {
+    alerts.push(
+      new IconLayer<Incident>({
+        id: 'incident-icons',
+        data: singles,
+        iconAtlas: s.icons.atlas as never,
+        iconMapping: s.icons.mapping,
+        getIcon: (i) => kindIcon(i.kind),
+        getPosition: (i) => [i.lon, i.lat],
+        getSize: (i) => incidentRadius(i.priority) * 1.3 * k,
+        sizeUnits: 'pixels',
+        getColor: DARK_GLYPH,
+        updateTriggers: { getSize: k },
+      }),
+    );
+  }
+  if (clusters.clusters.length) {
+    alerts.push(
+      new ScatterplotLayer<Cluster<Incident>>({
+        id: 'incident-clusters',
+        data: clusters.clusters,
+        pickable: true,
+        getPosition: (c) => [c.lon, c.lat],
+        getFillColor: (c) => PRIORITY_COLORS[c.priority],
+        getLineColor: [245, 248, 252, 235],
+        stroked: true,
+        radiusUnits: 'pixels',
+        getRadius: (c) => clusterRadius(c.count) * k,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 2.5 * k,
+        updateTriggers: { getRadius: k },
+        onClick: (info: PickingInfo<Cluster<Incident>>) => {
+          if (info.object) s.onPickCluster?.(info.object);
+          return true;
+        },
+      }),
+      new TextLayer<Cluster<Incident>>({
+        id: 'incident-cluster-counts',
+        data: clusters.clusters,
+        characterSet: '0123456789+',
+        fontFamily: FONT,
+        fontWeight: 700,
+        getPosition: (c) => [c.lon, c.lat],
+        getText: (c) => (c.count > 999 ? '999+' : String(c.count)),
+        getSize: (c) => Math.min(22, 14 + 2 * Math.log2(c.count)) * k,
+        sizeUnits: 'pixels',
+        getColor: [10, 14, 20, 255],
+        getTextAnchor: 'middle',
+        getAlignmentBaseline: 'center',
+        updateTriggers: { getSize: k },
+      }),
+    );
+  }
+  return { alerts };
+};

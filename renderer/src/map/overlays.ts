@@ -1,0 +1,145 @@
+// deck.gl on the map: two overlays, two canvases — `base` (grids, kiosks, units, area names)
+// below and `alerts` (incidents, SOS kiosks, the search ring) above, so an alarm or a pulse
+// repaints only the upper one. luma.gl does not restore a lost WebGL context: on a loss both
+// overlays are thrown away and made anew.
+import type { Layer } from '@deck.gl/core';
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import type { Map as MaplibreMap } from 'maplibre-gl';
+import type { RedrawBudget } from './redrawBudget';
+import { overlayContextAttributes, webglProbe } from './webgl';
+
+/** The Deck inside an overlay (MapboxOverlay keeps it private). */
+export type OverlayDeck = { props: { layers: unknown[] }; pickObject(o: { x: number; y: number; radius?: number }): unknown; redraw(reason?: unknown): void };
+
+type Tooltip = (info: { layer?: { id: string } | null; object?: unknown; index: number; picked?: boolean; x: number; y: number }) => { text: string; className: string } | null;
+
+export interface Overlays {
+  /** both mounted (none while a lost context is being replaced) */
+  ready(): boolean;
+  setBase(layers: Layer[]): void;
+  setAlerts(layers: Layer[]): void;
+  /** an alarm marker (on the canvas above) at this pixel */
+  alertAt(x: number, y: number): boolean;
+  /** both decks as one: layers in drawing order, picking from the top canvas down (tests, benchmarks) */
+  deck(): unknown;
+  /** the base overlay (its canvas: tests read its context attributes) */
+  overlay(): MapboxOverlay | null;
+  stats(): { redraws: number; alertRedraws: number };
+  destroy(): void;
+}
+
+export interface OverlayOptions {
+  tooltip: Tooltip;
+  /** routine redraws (units moving) are what the budget spaces out */
+  budget: RedrawBudget;
+  /** both overlays were made anew (after a lost context): everything must be handed over again */
+  onRemount(): void;
+}
+
+const deckOf = (o: MapboxOverlay | null) => (o as unknown as { _deck?: OverlayDeck } | null)?._deck ?? null;
+
+export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays {
+  let base: MapboxOverlay | null = null;
+  let alerts: MapboxOverlay | null = null;
+  let disposed = false;
+  let redraws = 0;
+  let alertRedraws = 0;
+  let combined: unknown = null;
+
+  const alertAt = (x: number, y: number) => {
+    try {
+      return deckOf(alerts)?.pickObject({ x, y, radius: 2 }) != null;
+    } catch {
+      return false;
+    }
+  };
+
+  const mount = () => {
+    const deviceProps = { webgl: overlayContextAttributes(webglProbe().software) };
+    const watchLoss = (mine: MapboxOverlay, device: { lost: Promise<unknown> }) => {
+      void device.lost.then(() => {
+        if (base === mine || alerts === mine) onLost();
+      });
+    };
+    const below: MapboxOverlay = new MapboxOverlay({
+      interleaved: false,
+      deviceProps,
+      layers: [],
+      // the canvas above answers for its own markers
+      getTooltip: (info) => (info.picked && alertAt(info.x, info.y) ? null : opts.tooltip(info)),
+      onAfterRender: () => {
+        redraws++;
+        opts.budget.rendered(performance.now());
+      },
+      onDeviceInitialized: (device) => watchLoss(below, device),
+    });
+    const above: MapboxOverlay = new MapboxOverlay({
+      interleaved: false,
+      deviceProps,
+      layers: [],
+      getTooltip: opts.tooltip,
+      onAfterRender: () => {
+        redraws++;
+        alertRedraws++;
+      },
+      onDeviceInitialized: (device) => watchLoss(above, device),
+    });
+    base = below;
+    alerts = above;
+    // added second: its canvas lies above the base one
+    map.addControl(below);
+    map.addControl(above);
+    combined = null;
+  };
+
+  const onLost = () => {
+    console.warn('deck.gl WebGL context lost; remounting the overlays');
+    const old = [base, alerts];
+    base = null;
+    alerts = null;
+    for (const o of old) {
+      if (!o) continue;
+      try {
+        map.removeControl(o);
+      } catch {
+        /* already gone */
+      }
+    }
+    setTimeout(() => {
+      if (disposed || base) return;
+      mount();
+      opts.onRemount();
+    }, 250);
+  };
+
+  mount();
+  return {
+    ready: () => base !== null && alerts !== null,
+    setBase: (layers) => base?.setProps({ layers }),
+    setAlerts: (layers) => alerts?.setProps({ layers }),
+    alertAt,
+    deck() {
+      const b = deckOf(base);
+      const a = deckOf(alerts);
+      if (!b || !a) return null;
+      combined ??= {
+        get props() {
+          return { layers: [...(deckOf(base)?.props.layers ?? []), ...(deckOf(alerts)?.props.layers ?? [])] };
+        },
+        pickObject: (o: { x: number; y: number; radius?: number }) => a.pickObject(o) ?? b.pickObject(o),
+        redraw: (reason?: unknown) => {
+          b.redraw(reason);
+          a.redraw(reason);
+        },
+        base: b,
+        alerts: a,
+      };
+      return combined;
+    },
+    overlay: () => base,
+    stats: () => ({ redraws, alertRedraws }),
+    destroy() {
+      disposed = true;
+    },
+  };
+}

@@ -1,0 +1,241 @@
+// The wall's model: everything a wall page holds, and one reducer over everything that can happen
+// to it — what the services push over the bridge (snapshot, delta, health), the transport's state,
+// the reference data, and the operator's own actions. Framework-free: zustand wraps it
+// (store.ts), React and deck.gl read from it, nothing else writes to it.
+//
+// Like the core's situation reducer, it keeps two mutable containers for speed (the unit table
+// with its binary columns, the incident log) and says so with version numbers; every other field
+// is replaced, never mutated, so a selector sees a change by identity. Time comes in with each
+// action (`at`): the reducer never reads a clock.
+import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
+import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
+import { HISTORY_KEEP_MS, IncidentLog } from './history';
+import { applyDelta, applySnapshot, emptySituation, type SituationData } from './situation';
+import { UnitTable } from './units';
+import { initialVideo, reduceVideo, type VideoAction, type VideoUiState } from './video';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export const LAYER_KEYS = ['incidents', 'units', 'trails', 'kiosks', 'cameras'] as const;
+export type LayerKey = (typeof LAYER_KEYS)[number];
+
+export interface LayerToggles {
+  incidents: boolean;
+  units: boolean;
+  trails: boolean;
+  kiosks: boolean;
+  cameras: boolean;
+  offlineUnits: boolean;
+  grids: boolean;
+}
+
+export const DEFAULT_LAYERS: LayerToggles = {
+  incidents: true,
+  units: true,
+  trails: true,
+  kiosks: true,
+  cameras: false,
+  offlineUnits: false,
+  grids: true,
+};
+
+export interface FlyRequest {
+  lon: number;
+  lat: number;
+  /** bumps on each request so the same place can be flown to twice */
+  seq: number;
+  /** zoom to fly to (default: at least 14.5) */
+  zoom?: number;
+  /** [minLon, minLat, maxLon, maxLat]: fit the map to an area instead */
+  bounds?: [number, number, number, number];
+}
+
+/** Something found by search, outlined on the map until cleared. */
+export interface Highlight {
+  kind: 'incident' | 'unit' | 'kiosk' | 'grid';
+  id: string;
+  lon: number;
+  lat: number;
+}
+
+export type PushMessage = Exclude<ServerMessage, { type: 'response' }>;
+
+export interface WallModel extends SituationData {
+  connection: ConnectionState;
+  /** local time the bridge last delivered anything */
+  lastHeardAt: number | null;
+  health: Health | null;
+  reference: ReferencePayload | null;
+  referenceError: string | null;
+  units: UnitTable;
+  /** bumps when the unit table changed */
+  unitsVersion: number;
+  /** local time this page loaded: incidents first seen after it are "new" */
+  pageLoadedAt: number;
+  snapshots: number;
+  /** incidents seen in the last day (snapshots and deltas), for the 24 h measure */
+  history: IncidentLog;
+  historyVersion: number;
+  /** the minute the history was last pruned in */
+  historyPrunedMinute: number;
+  webgl: 'pending' | 'ok' | 'unavailable';
+  // ---- the operator's ----
+  selectedId: string | null;
+  layers: LayerToggles;
+  rejectsOpen: boolean;
+  flyTo: FlyRequest | null;
+  /** last failed request, for the status line */
+  lastError: string | null;
+  /** what fills the grids */
+  gridFill: GridFill;
+  /** grid clicked on the map: its figures are shown in a panel */
+  selectedGridId: string | null;
+  highlight: Highlight | null;
+  /** the map's zoom, as the map last reported it: which grid level is filled and counted */
+  zoom: number | null;
+  video: VideoUiState;
+  /** counts per grid measure, kept per model (derived: see selectors.ts) */
+  readonly measures: GridMeasures;
+}
+
+export type WallAction =
+  | { type: 'server'; message: PushMessage; at: number }
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'reference'; reference: ReferencePayload | null; error?: string | null }
+  | { type: 'webgl'; state: 'ok' | 'unavailable' }
+  | { type: 'select'; id: string | null }
+  | { type: 'flyToIncident'; id: string }
+  | { type: 'flyToPlace'; place: Omit<FlyRequest, 'seq'> }
+  | { type: 'toggleLayer'; key: keyof LayerToggles }
+  | { type: 'rejectsOpen'; open: boolean }
+  | { type: 'error'; message: string | null }
+  | { type: 'gridFill'; fill: GridFill }
+  | { type: 'cycleGridFill' }
+  | { type: 'selectGrid'; id: string | null }
+  | { type: 'highlight'; highlight: Highlight | null }
+  | { type: 'view'; zoom: number }
+  /** a search result chosen: select or ring it, and fly there */
+  | { type: 'searchChoice'; choice: SearchChoice }
+  | VideoAction;
+
+export interface SearchChoice {
+  kind: Highlight['kind'];
+  id: string;
+  lon: number;
+  lat: number;
+  /** areas: fit the map to these */
+  bounds?: [number, number, number, number];
+}
+
+export function initialModel(pageLoadedAt: number): WallModel {
+  return {
+    ...emptySituation(),
+    connection: 'connecting',
+    lastHeardAt: null,
+    health: null,
+    reference: null,
+    referenceError: null,
+    units: new UnitTable({ showOffline: DEFAULT_LAYERS.offlineUnits }),
+    unitsVersion: 0,
+    pageLoadedAt,
+    snapshots: 0,
+    history: new IncidentLog(),
+    historyVersion: 0,
+    historyPrunedMinute: 0,
+    webgl: 'pending',
+    selectedId: null,
+    layers: { ...DEFAULT_LAYERS },
+    rejectsOpen: false,
+    flyTo: null,
+    lastError: null,
+    gridFill: 'open',
+    selectedGridId: null,
+    highlight: null,
+    zoom: null,
+    video: initialVideo(),
+    measures: new GridMeasures(),
+  };
+}
+
+function receive(m: WallModel, message: PushMessage, at: number): WallModel {
+  switch (message.type) {
+    case 'snapshot': {
+      const data = applySnapshot(message.situation, m.units);
+      m.history.record(message.situation.incidents);
+      return { ...m, ...data, lastHeardAt: at, health: message.health, unitsVersion: m.units.version, snapshots: m.snapshots + 1, historyVersion: m.history.version };
+    }
+    case 'delta': {
+      const data = applyDelta(m, message.delta, m.units);
+      if (message.delta.incidents.length) m.history.record(message.delta.incidents);
+      // forget what fell out of the day, once a minute
+      const minute = Math.floor(at / 60_000);
+      if (minute !== m.historyPrunedMinute) m.history.prune(at - HISTORY_KEEP_MS);
+      return { ...m, ...data, lastHeardAt: at, unitsVersion: m.units.version, historyVersion: m.history.version, historyPrunedMinute: minute };
+    }
+    case 'health':
+      return { ...m, health: message.health, lastHeardAt: at };
+  }
+}
+
+function chooseSearchResult(m: WallModel, r: SearchChoice): WallModel {
+  const seq = (m.flyTo?.seq ?? 0) + 1;
+  switch (r.kind) {
+    case 'incident': {
+      const inc = m.incidents.get(r.id);
+      return { ...m, highlight: null, selectedGridId: null, selectedId: r.id, flyTo: inc ? { lon: inc.lon, lat: inc.lat, seq } : m.flyTo };
+    }
+    case 'grid':
+      return { ...m, highlight: { kind: 'grid', id: r.id, lon: r.lon, lat: r.lat }, selectedGridId: r.id, flyTo: { lon: r.lon, lat: r.lat, bounds: r.bounds, seq } };
+    default:
+      return { ...m, highlight: { kind: r.kind, id: r.id, lon: r.lon, lat: r.lat }, flyTo: { lon: r.lon, lat: r.lat, zoom: 15.5, seq } };
+  }
+}
+
+export function reduce<M extends WallModel>(m: M, a: WallAction): M;
+export function reduce(m: WallModel, a: WallAction): WallModel {
+  switch (a.type) {
+    case 'server':
+      return receive(m, a.message, a.at);
+    case 'connection':
+      return { ...m, connection: a.state };
+    case 'reference':
+      return { ...m, reference: a.reference, referenceError: a.error ?? null };
+    case 'webgl':
+      return { ...m, webgl: a.state };
+    case 'select':
+      return { ...m, selectedId: a.id };
+    case 'flyToIncident': {
+      const inc = m.incidents.get(a.id);
+      if (!inc) return m;
+      return { ...m, selectedId: a.id, flyTo: { lon: inc.lon, lat: inc.lat, seq: (m.flyTo?.seq ?? 0) + 1 } };
+    }
+    case 'flyToPlace':
+      return { ...m, flyTo: { ...a.place, seq: (m.flyTo?.seq ?? 0) + 1 } };
+    case 'toggleLayer': {
+      const layers = { ...m.layers, [a.key]: !m.layers[a.key] };
+      if (a.key !== 'offlineUnits') return { ...m, layers };
+      m.units.setStyle({ showOffline: layers.offlineUnits });
+      return { ...m, layers, unitsVersion: m.units.version };
+    }
+    case 'rejectsOpen':
+      return { ...m, rejectsOpen: a.open };
+    case 'error':
+      return { ...m, lastError: a.message };
+    case 'gridFill':
+      return { ...m, gridFill: a.fill };
+    case 'cycleGridFill':
+      return { ...m, gridFill: GRID_FILLS[(GRID_FILLS.indexOf(m.gridFill) + 1) % GRID_FILLS.length] };
+    case 'selectGrid':
+      return { ...m, selectedGridId: a.id };
+    case 'highlight':
+      return { ...m, highlight: a.highlight };
+    case 'view':
+      return a.zoom === m.zoom ? m : { ...m, zoom: a.zoom };
+    case 'searchChoice':
+      return chooseSearchResult(m, a.choice);
+    default: {
+      const video = reduceVideo(m.video, a);
+      return video === m.video ? m : { ...m, video };
+    }
+  }
+}
