@@ -34,6 +34,7 @@ import type { UnitKind } from '../core/domain.js';
 import type { SituationInput } from '../core/inputs.js';
 import { startHost, type Host } from '../main/services/host.js';
 import { startWebShell, type WebShell } from '../main/web/server.js';
+import { demoWebRoutes } from '../main/demo/routes.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
@@ -213,7 +214,7 @@ async function startWall(): Promise<Wall> {
   });
   if (!parsed.ok) throw new Error(parsed.error);
   const host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
-  const web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  const web = await startWebShell({ host, staticDir: STATIC, ...demoWebRoutes(GEN), listenHost: '127.0.0.1', port: 0 });
   return {
     host,
     web,

@@ -31,6 +31,8 @@ import { startWebShell, type WebShell } from '../main/web/server.js';
 import type { SoakResult, VideoDebug } from '../renderer/src/video/debug';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { startBareHlsPage } from '../test/helpers/bare-hls.js';
+import type { LiveHlsServer } from '../main/demo/live-hls.js';
+import { demoWebRoutes } from '../main/demo/routes.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
@@ -267,13 +269,13 @@ async function main(): Promise<void> {
   if (!parsed.ok) throw new Error(parsed.error);
 
   let host: Host | undefined;
-  let web: WebShell | undefined;
+  let web: (WebShell<LiveHlsServer> & { video: LiveHlsServer }) | undefined;
   let bare: Server | undefined;
   let browser: Browser | undefined;
   let client: MqttClient | undefined;
   try {
     host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
-    web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+    web = (await startWebShell({ host, staticDir: STATIC, ...demoWebRoutes(GEN), listenHost: '127.0.0.1', port: 0 })) as WebShell<LiveHlsServer> & { video: LiveHlsServer };
     const video = web.video;
     // the bare page: its own origin, the very same stream server
     const bareServer = await startBareHlsPage(video, BARE_PAGE);

@@ -15,8 +15,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseMediaPlaylist } from '../core/video/live-window.js';
-import { groupParts, renderLlVod, type LlClip } from '../core/video/ll-window.js';
+import { parseMediaPlaylist } from '../core/demo/video/live-window.js';
+import { groupParts, renderLlVod, type LlClip } from '../core/demo/video/ll-window.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_VIDEO_ROOT = resolve(here, '..', 'assets', 'generated', 'video');

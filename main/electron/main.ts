@@ -8,8 +8,9 @@ import { parseShellArgs } from '../services/cli-args.js';
 import { startHost, type Host } from '../services/host.js';
 import type { PeerHandle } from '../services/bridge-hub.js';
 import { startWebShell, type WebShell } from '../web/server.js';
-import { startDemoIfEnabled, type DemoHandle } from '../sim/demo.js';
+import { startDemoIfEnabled, type DemoHandle } from '../demo/demo.js';
 import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest, wallWebPreferences } from './policy.js';
+import { demoWebRoutes } from '../demo/routes.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
 if (process.argv.includes('--disable-gpu')) app.disableHardwareAcceleration();
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile, dataDir });
   // Video and the basemap come from the same loopback server the web shell uses; app:// proxies to it.
   // the app:// pages' requests are proxied there with their own origins
-  web = await startWebShell({ host, staticDir: rendererDir, videoDir: resolve(appRoot, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0, extraOrigins: [APP_ORIGIN, APP_VIDEO_ORIGIN] });
+  web = await startWebShell({ host, staticDir: rendererDir, ...demoWebRoutes(resolve(appRoot, 'assets/generated')), listenHost: '127.0.0.1', port: 0, extraOrigins: [APP_ORIGIN, APP_VIDEO_ORIGIN] });
   const policies = appPolicies(host.mediaOrigins);
   demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story });
 

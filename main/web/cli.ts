@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseShellArgs } from '../services/cli-args.js';
 import { startHost } from '../services/host.js';
 import { startWebShell } from './server.js';
-import { startDemoIfEnabled } from '../sim/demo.js';
+import { startDemoIfEnabled } from '../demo/demo.js';
+import { demoWebRoutes } from '../demo/routes.js';
 
 const appRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const web = await startWebShell({
     host,
     staticDir: resolve(appRoot, 'dist/renderer'),
-    videoDir: resolve(appRoot, 'assets/generated/video'),
+    ...demoWebRoutes(resolve(appRoot, 'assets/generated')),
     listenHost: config.web.host,
     port: config.web.port,
   });

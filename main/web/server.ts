@@ -10,17 +10,23 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AccessRefusal } from '../../core/contract.js';
 import type { Host } from '../services/host.js';
-import { createLiveHlsServer, type LiveHlsServer } from '../services/video/live-hls.js';
 import { type AccessPolicy, accessPolicy, checkBridgeOrigin, checkHost, checkOrigin, decodePath, parseRequestTarget } from './access.js';
 import { COMMON_HEADERS, DOCUMENT_HEADERS, type PagePolicies, webShellPolicies } from './csp.js';
 
-export interface WebShellOptions {
+/** Routes an entry point mounts under /video/: the demo's stream server (main/demo/live-hls.ts). */
+export interface VideoRoutes {
+  /** answers a /video/… request, or false when it is not one of its own */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  close(): void;
+}
+
+export interface WebShellOptions<V extends VideoRoutes = VideoRoutes> {
   host: Host;
   /** built renderer (vite build output) */
   staticDir: string;
-  /** generated demo video clips */
-  videoDir: string;
-  /** demo media (clue photos) served under /media/; default: assets/generated/media beside videoDir */
+  /** what answers /video/…: none in a deployment whose cameras come from a media server */
+  video?: V | null;
+  /** media (clue photos) served under /media/; none = no /media/ route */
   mediaDir?: string;
   listenHost: string;
   port: number;
@@ -30,11 +36,11 @@ export interface WebShellOptions {
   timeouts?: { headersMs?: number; requestMs?: number };
 }
 
-export interface WebShell {
+export interface WebShell<V extends VideoRoutes = VideoRoutes> {
   url: string;
   port: number;
   server: Server;
-  video: LiveHlsServer;
+  video: V | null;
   close(): Promise<void>;
 }
 
@@ -114,13 +120,13 @@ function serveFile(req: IncomingMessage, res: ServerResponse, path: string, extr
 /** The listen address, when it is a name rather than an address, is one of ours too. */
 const isName = (h: string) => /[a-z]/i.test(h) && !h.includes(':');
 
-export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
+export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions<V>): Promise<WebShell<V>> {
   const { host } = opts;
   const web = host.config.web;
   const access = host.access;
   const staticRoot = resolve(opts.staticDir);
-  const video = createLiveHlsServer({ root: opts.videoDir });
-  const mediaRoot = resolve(opts.mediaDir ?? join(opts.videoDir, '../media'));
+  const video = opts.video ?? null;
+  const mediaRoot = opts.mediaDir ? resolve(opts.mediaDir) : null;
   const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   // set once the port is known, before any connection can arrive
   let policy: AccessPolicy | null = null;
@@ -159,8 +165,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     if (path === '/api/rejects') return sendJson(res, 200, host.situation.state.rejects);
     if (path === '/api/reference') return sendJson(res, 200, host.reference());
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no such endpoint ${path.slice(0, 100)}` });
-    if (path.startsWith('/video/') && video.handle(req, res)) return;
-    if (path.startsWith('/media/')) {
+    if (path.startsWith('/video/') && video?.handle(req, res)) return;
+    if (path.startsWith('/media/') && mediaRoot) {
       const file = safeJoin(mediaRoot, path.slice('/media'.length));
       if (!file) return refuse(res, 400, 'malformed', 'bad media path');
       if (!existsSync(file) || !statSync(file).isFile()) return sendJson(res, 404, { error: 'no such media' });
@@ -291,7 +297,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     async close() {
       for (const c of wss.clients) c.terminate();
       wss.close();
-      video.close();
+      video?.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { LiveHlsServer } from '../../main/services/video/live-hls.js';
+import type { LiveHlsServer } from '../../main/demo/live-hls.js';
 import { APP_ROOT } from './host.js';
 
 export async function startBareHlsPage(video: Pick<LiveHlsServer, 'handle'>, page: string): Promise<{ server: Server; url: string }> {

@@ -8,6 +8,8 @@ import { parseConfig } from '../../core/config.js';
 import { startHost, type Host } from '../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../main/web/server.js';
 import { APP_ROOT } from './host.js';
+import type { LiveHlsServer } from '../../main/demo/live-hls.js';
+import { demoWebRoutes } from '../../main/demo/routes.js';
 
 export const GENERATED = join(APP_ROOT, 'assets/generated');
 /** The renderer build under test (WALL_STATIC / WATCHFLOOR_RENDERER_DIR point at a side build). */
@@ -15,7 +17,10 @@ export const RENDERER_DIR = resolve(APP_ROOT, process.env.WALL_STATIC ?? process
 
 const generated = (p: string) => (existsSync(join(GENERATED, p)) ? join(GENERATED, p) : undefined);
 
-export async function startWallHost(overrides: Record<string, unknown> = {}, hostOptions: { dataDir?: string } = {}): Promise<{ host: Host; web: WebShell }> {
+/** The web shell as the wall tests run it: with the demo's camera streams mounted. */
+export type WallShell = WebShell<LiveHlsServer> & { video: LiveHlsServer };
+
+export async function startWallHost(overrides: Record<string, unknown> = {}, hostOptions: { dataDir?: string } = {}): Promise<{ host: Host; web: WallShell }> {
   const parsed = parseConfig({
     demo: false,
     embeddedBroker: { port: 0 },
@@ -26,7 +31,7 @@ export async function startWallHost(overrides: Record<string, unknown> = {}, hos
   });
   if (!parsed.ok) throw new Error(parsed.error);
   const host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT, dataDir: hostOptions.dataDir });
-  const web = await startWebShell({ host, staticDir: RENDERER_DIR, videoDir: join(GENERATED, 'video'), listenHost: '127.0.0.1', port: 0 });
+  const web = (await startWebShell({ host, staticDir: RENDERER_DIR, ...demoWebRoutes(GENERATED), listenHost: '127.0.0.1', port: 0 })) as WallShell;
   return { host, web };
 }
 

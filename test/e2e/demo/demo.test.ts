@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config.js';
 import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
-import { startDemoIfEnabled, type DemoHandle } from '../../../main/sim/demo.js';
+import { startDemoIfEnabled, type DemoHandle } from '../../../main/demo/demo.js';
 import { APP_ROOT } from '../../helpers/host.js';
 import { launchChromium } from '../../helpers/chromium.js';
+import { demoWebRoutes } from '../../../main/demo/routes.js';
 
 const SHOTS = join(APP_ROOT, 'test-results', 'demo');
 let host: Host;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   startedAt = Date.now();
   host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT });
-  web = await startWebShell({ host, staticDir: join(APP_ROOT, 'dist/renderer'), videoDir: join(APP_ROOT, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
+  web = await startWebShell({ host, staticDir: join(APP_ROOT, 'dist/renderer'), ...demoWebRoutes(join(APP_ROOT, 'assets/generated')), listenHost: '127.0.0.1', port: 0 });
   demo = await startDemoIfEnabled({ config: parsed.value, appRoot: APP_ROOT, brokerUrl: host.brokerUrl });
 });
 

@@ -7,7 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/services/host.js';
-import type { WebShell } from '../../../main/web/server.js';
+import type { WallShell } from '../../helpers/wall.js';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
@@ -17,7 +17,7 @@ import { missing } from '../../helpers/assets.js';
 type Hooked = Window & { __watchfloor: { video: VideoDebug } };
 
 let host: Host;
-let web: WebShell;
+let web: WallShell;
 let browser: Browser;
 let page: Page;
 let client: MqttClient;

@@ -12,7 +12,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera } from '../../../core/domain.js';
 import type { Host } from '../../../main/services/host.js';
-import type { WebShell } from '../../../main/web/server.js';
+import type { WallShell } from '../../helpers/wall.js';
 import type { PlayerStats } from '../../../renderer/src/video/player';
 import type { VideoDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
@@ -40,7 +40,7 @@ const llKiosk = withCamera[0];
 const regularKiosk = withCamera[Math.floor(withCamera.length / 2)];
 
 let host: Host;
-let web: WebShell;
+let web: WallShell;
 let browser: Browser;
 let page: Page;
 let client: MqttClient;

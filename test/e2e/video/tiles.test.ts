@@ -9,7 +9,7 @@ import { type Browser, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kiosk } from '../../../core/domain.js';
 import type { Host } from '../../../main/services/host.js';
-import type { WebShell } from '../../../main/web/server.js';
+import type { WallShell } from '../../helpers/wall.js';
 import type { VideoDebug, VideoTileDebug } from '../../../renderer/src/video/debug';
 import { launchChromium } from '../../helpers/chromium.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector, waitTilePlaying } from '../../helpers/video-tiles.js';
@@ -26,7 +26,7 @@ const kiosks = DEMO_KIOSKS;
 type Hooked = Window & { __watchfloor: { video: VideoDebug; map: () => { project: (p: [number, number]) => { x: number; y: number } } | null } };
 
 let host: Host;
-let web: WebShell;
+let web: WallShell;
 let browser: Browser;
 let page: Page;
 let client: MqttClient;

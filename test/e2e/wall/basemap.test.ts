@@ -14,6 +14,7 @@ import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import { fuzhouRasterArchive, fuzhouVectorArchive } from '../../helpers/pmtiles-writer.js';
 import { launchChromium } from '../../helpers/chromium.js';
+import { demoWebRoutes } from '../../../main/demo/routes.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -44,7 +45,7 @@ async function openWall(basemap: string): Promise<Wall> {
   });
   if (!parsed.ok) throw new Error(parsed.error);
   const host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
-  const web = await startWebShell({ host, staticDir: STATIC, videoDir: join(GEN, 'video'), listenHost: '127.0.0.1', port: 0 });
+  const web = await startWebShell({ host, staticDir: STATIC, ...demoWebRoutes(GEN), listenHost: '127.0.0.1', port: 0 });
   const ranges: string[] = [];
   web.server.prependListener('request', (req: IncomingMessage) => {
     if (req.url?.split('?')[0] === '/basemap.pmtiles') ranges.push(req.headers.range ?? '(none)');

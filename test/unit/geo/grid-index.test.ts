@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { GRID_LEVELS, type GridLevel } from '../../../core/domain.js';
-import { buildFuzhou } from '../../../core/geo/fuzhou-build.js';
+import { buildFuzhou } from '../../../core/demo/geo/fuzhou-build.js';
 import { GridIndex } from '../../../core/geo/grid-index.js';
 import type { GridFeature } from '../../../core/geo/grids.js';
 import { pointInGeometry, type Ring } from '../../../core/geo/polygon.js';
