@@ -681,6 +681,49 @@ export function hasChanges(state: SituationState): boolean {
   return c.incidents.size + c.removedIncidents.size + c.units.size + c.removedUnits.size + c.kiosks.size + c.cameras.size + c.rejects.length + c.trailPoints.size > 0;
 }
 
+/** Whether alarms changed since the last delta: incidents, or kiosks (an SOS button is an alarm). */
+export function hasAlertChanges(state: SituationState): boolean {
+  const c = state.changes;
+  return c.incidents.size + c.removedIncidents.size + c.kiosks.size > 0;
+}
+
+/**
+ * Cuts a delta of the alarms alone — incidents and kiosks changed since the last delta — and
+ * leaves everything else (units, cameras, rejects) for the next full one. The alarm lane: an
+ * alarm goes out at once instead of waiting for the cadence behind unit moves. Null when no alarm
+ * changed. Deltas stay ordered, so applying this one and then the next full one gives what one
+ * delta of both would have.
+ */
+export function takeAlertDelta(state: SituationState): SituationDelta | null {
+  if (!hasAlertChanges(state)) return null;
+  const c = state.changes;
+  const incidents = c.incidents;
+  const removedIncidents = c.removedIncidents;
+  const kiosks = c.kiosks;
+  c.incidents = new Set();
+  c.removedIncidents = new Set();
+  c.kiosks = new Set();
+  return {
+    now: state.now,
+    incidents: [...incidents].flatMap((id) => {
+      const inc = state.incidents.get(id);
+      return inc ? [clone(inc)] : [];
+    }),
+    removedIncidents: [...removedIncidents],
+    units: [],
+    unitMoves: [],
+    removedUnits: [],
+    trailPoints: [],
+    kiosks: [...kiosks].flatMap((id) => {
+      const k = state.kiosks.get(id);
+      return k ? [{ ...k }] : [];
+    }),
+    cameras: [],
+    stats: clone(state.stats),
+    rejects: [],
+  };
+}
+
 /** Cuts the delta of everything changed since the last call and starts a new change set. */
 export function takeDelta(state: SituationState): SituationDelta {
   const c = state.changes;

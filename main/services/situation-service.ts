@@ -1,7 +1,10 @@
 // Owns the live situation: applies inputs as they come, drives the clock, and cuts batched
-// deltas at a fixed cadence so renderers never see one message per MQTT message.
+// deltas at a fixed cadence so renderers never see one message per MQTT message. Alarms do not
+// wait for the cadence: an input that changes an incident or a kiosk sends a delta of the alarms
+// alone as soon as the current I/O turn is over (the alarm lane), so an alarm never queues behind
+// a batch of unit moves, and a burst of alarms in one turn still goes out as one delta.
 import type { SituationInput } from '../../core/inputs.js';
-import { apply, hasChanges, type SituationDelta, type SituationSnapshot, type SituationState, snapshotOf, takeDelta } from '../../core/situation/situation.js';
+import { apply, hasAlertChanges, hasChanges, type SituationDelta, type SituationSnapshot, type SituationState, snapshotOf, takeAlertDelta, takeDelta } from '../../core/situation/situation.js';
 
 export interface SituationServiceOptions {
   deltaIntervalMs: number;
@@ -13,10 +16,13 @@ export class SituationService {
   private readonly deltaListeners = new Set<(d: SituationDelta) => void>();
   private readonly inputListeners = new Set<(i: SituationInput) => void>();
   private timers: NodeJS.Timeout[] = [];
+  private alertFlush: NodeJS.Immediate | null = null;
   private lastStatsKey = '';
   readonly now: () => number;
-  /** deltas sent, for the benchmark's "batches per second" */
+  /** deltas sent, for the benchmark's "batches per second" (the alarm lane's included) */
   deltasSent = 0;
+  /** of those, deltas of the alarms alone */
+  alertDeltasSent = 0;
   /** inputs applied so far: a checkpoint is due when this moved */
   inputsApplied = 0;
 
@@ -36,12 +42,16 @@ export class SituationService {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    if (this.alertFlush) clearImmediate(this.alertFlush);
+    this.alertFlush = null;
   }
 
   apply(input: SituationInput): void {
     apply(this.state, input);
     this.inputsApplied++;
     for (const l of this.inputListeners) l(input);
+    // only while running: a stopped service (tests, a replay being built) sends nothing by itself
+    if (this.timers.length && !this.alertFlush && hasAlertChanges(this.state)) this.alertFlush = setImmediate(() => this.flushAlerts());
   }
 
   snapshot(): SituationSnapshot {
@@ -57,6 +67,16 @@ export class SituationService {
   onDelta(listener: (d: SituationDelta) => void): () => void {
     this.deltaListeners.add(listener);
     return () => this.deltaListeners.delete(listener);
+  }
+
+  /** The alarm lane: sends the alarms changed since the last delta, if any, ahead of the rest. */
+  flushAlerts(): void {
+    this.alertFlush = null;
+    const delta = takeAlertDelta(this.state);
+    if (!delta) return;
+    this.deltasSent++;
+    this.alertDeltasSent++;
+    for (const l of this.deltaListeners) l(delta);
   }
 
   /** Sends what changed since the last flush, if anything did (stats count as a change). */

@@ -1,23 +1,26 @@
 // Numbers, times and ages through Intl, in the configured time zone (Asia/Shanghai by default).
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
-const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>();
-function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
+const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat | string>();
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat | string>(key: string, make: () => T): T {
   let f = cache.get(key) as T | undefined;
-  if (!f) {
+  if (f === undefined) {
     f = make();
     cache.set(key, f);
   }
   return f;
 }
 
+/** The zone if Intl knows it, else the default (asked once per zone: building a formatter to find out is not cheap). */
 function safeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return DEFAULT_TIME_ZONE;
-  }
+  return cached(`zone|${timeZone}`, () => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      return timeZone;
+    } catch {
+      return DEFAULT_TIME_ZONE;
+    }
+  });
 }
 
 /** HH:MM:SS, 24-hour. */

@@ -16,11 +16,11 @@ import { gridFigures } from '../model/selectors';
 import type { WallState } from '../state/store';
 import { useRuntime, useWall, type WallRuntime } from '../ui/context';
 import { attachBasemap } from './basemap';
-import { createFrameLoop, FRAME_MS } from './frame-loop';
+import { createFrameLoop, FRAME_MS, trackMapSize } from './frame-loop';
 import { sharedIconAtlas } from './icons';
 import { CLUSTER_RADIUS_PX, LayerMemo } from './layers';
 import { MapNotices } from './MapNotices';
-import { mountOverlays } from './overlays';
+import { mountOverlays, type Overlays } from './overlays';
 import { RedrawBudget } from './redrawBudget';
 import { buildStyle, GRID_LAYER_IDS } from './style';
 import { tooltipText } from './tooltip';
@@ -73,6 +73,30 @@ interface Words {
   language: string;
 }
 
+/** The map's tooltips, in the operator's language, from what the model holds now. */
+function tooltipOf(store: WallRuntime['store'], words: { current: Words }) {
+  return (info: { layer?: { id: string } | null; object?: unknown; index: number }) => {
+    const text = tooltipText(info.layer?.id, info.object, info.index, {
+      t: (k, o) => words.current.t(k, o),
+      language: words.current.language,
+      now: Date.now(),
+      unitAt: (i) => store.getState().units.units[i],
+      gridFigures: (id) => gridFigures(store.getState(), id, Date.now()),
+    });
+    return text ? { text, className: 'map-tooltip' } : null;
+  };
+}
+
+/** The debug hook's map handles: the map, both decks as one, the redraw figures. */
+function debugHandles(map: MaplibreMap, overlays: Overlays, budget: RedrawBudget) {
+  return {
+    map: () => map,
+    deck: () => overlays.deck(),
+    overlay: () => overlays.overlay(),
+    stats: () => ({ ...overlays.stats(), redrawCost: budget.cost(), intervalMs: budget.intervalMs() }),
+  };
+}
+
 /**
  * The situation on the map: two overlays fed by the frame loop, the model followed and told the
  * zoom, the debug hook given the map and decks. Returns what undoes it.
@@ -88,24 +112,17 @@ function drawModel(map: MaplibreMap, el: HTMLElement, runtime: WallRuntime, word
   });
   const overlays = mountOverlays(map, {
     budget,
-    tooltip: (info) => {
-      const text = tooltipText(info.layer?.id, info.object, info.index, {
-        t: (k, o) => words.current.t(k, o),
-        language: words.current.language,
-        now: Date.now(),
-        unitAt: (i) => store.getState().units.units[i],
-        gridFigures: (id) => gridFigures(store.getState(), id, Date.now()),
-      });
-      return text ? { text, className: 'map-tooltip' } : null;
-    },
+    tooltip: tooltipOf(store, words),
     onRemount: () => {
       loop.reset();
       loop.frame();
     },
   });
+  const sized = trackMapSize(map);
   const loop = createFrameLoop({
     store,
     map,
+    size: sized.size,
     overlays,
     budget,
     memo: new LayerMemo(),
@@ -142,15 +159,11 @@ function drawModel(map: MaplibreMap, el: HTMLElement, runtime: WallRuntime, word
     reportView();
     loop.frame();
   });
-  Object.assign(runtime.debug, {
-    map: () => map,
-    deck: () => overlays.deck(),
-    overlay: () => overlays.overlay(),
-    stats: () => ({ ...overlays.stats(), redrawCost: budget.cost(), intervalMs: budget.intervalMs() }),
-  });
+  Object.assign(runtime.debug, debugHandles(map, overlays, budget));
   runtime.map.set(map);
   return () => {
     overlays.destroy();
+    sized.stop();
     clearInterval(timer);
     cancelAnimationFrame(rafId);
     unsubscribe();

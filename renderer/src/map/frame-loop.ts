@@ -1,7 +1,10 @@
 // From the model to the two canvases, outside React: at most every FRAME_MS (and at once when
 // alarms or the operator's choices change), decide what each canvas depends on, and hand new
 // layers only to a canvas whose inputs changed or that animates. Units move at the pace the redraw
-// budget allows; everything about alarms is drawn when it happens.
+// budget allows; everything about alarms is drawn when it happens. The alarm lane: when alarms
+// changed, the alert canvas draws alone first and what the base canvas owes (the grid fill that
+// now counts the alarm, units due) follows once it has drawn — on a software renderer a 4K base
+// redraw can cost most of a second, and the new marker must not wait for it.
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import type { Incident, IncidentKind } from '../../../core/domain';
 import type { Cluster } from '../model/cluster';
@@ -15,10 +18,13 @@ import type { RedrawBudget } from './redrawBudget';
 
 export const FRAME_MS = 100;
 const TRAIL_REBUILD_MS = 500;
+/** the base canvas waits for an alarm's drawing at most this long (a lost frame must not stall it) */
+export const ALERT_FIRST_MS = 1000;
 
 export interface FrameLoopDeps {
   store: WallStore;
   map: MaplibreMap;
+  size: MapSize;
   overlays: Overlays;
   budget: RedrawBudget;
   memo: LayerMemo;
@@ -39,20 +45,37 @@ export interface FrameLoop {
   reset(): void;
 }
 
+/** The map's size in CSS pixels, kept from its resize events: reading it from the DOM each frame would force a layout. */
+export interface MapSize {
+  width: number;
+  height: number;
+}
+
+export function trackMapSize(map: MaplibreMap): { size: MapSize; stop(): void } {
+  const read = () => {
+    const canvas = map.getCanvas();
+    size.width = canvas.clientWidth;
+    size.height = canvas.clientHeight;
+  };
+  const size: MapSize = { width: 0, height: 0 };
+  read();
+  map.on('resize', read);
+  return { size, stop: () => map.off('resize', read) };
+}
+
 /** The map's view as the layers need it: zoom, size, projection and a key that changes with it. */
-export function viewOf(map: MaplibreMap): MapViewInfo {
-  const canvas = map.getCanvas();
+export function viewOf(map: MaplibreMap, size: MapSize): MapViewInfo {
   const center = map.getCenter();
   const zoom = map.getZoom();
   return {
     zoom,
-    width: canvas.clientWidth,
-    height: canvas.clientHeight,
+    width: size.width,
+    height: size.height,
     project: (lon, lat) => {
       const p = map.project([lon, lat]);
       return [p.x, p.y];
     },
-    key: `${center.lng.toFixed(6)},${center.lat.toFixed(6)},${zoom.toFixed(4)},${canvas.clientWidth}x${canvas.clientHeight}`,
+    key: `${center.lng.toFixed(6)},${center.lat.toFixed(6)},${zoom.toFixed(4)},${size.width}x${size.height}`,
   };
 }
 
@@ -63,40 +86,98 @@ function animating(s: WallState): boolean {
   return !!s.highlight && s.highlight.kind !== 'grid' && s.highlight.kind !== 'incident';
 }
 
-export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
+/** What one canvas last drew from: a key of plain values and the model parts it holds by identity. */
+class DrawnFrom {
+  private key = '';
+  private refs: unknown[] = [];
+  differs(key: string, refs: unknown[]): boolean {
+    return key !== this.key || !refs.every((r, i) => r === this.refs[i]);
+  }
+  take(key: string, refs: unknown[]): void {
+    this.key = key;
+    this.refs = refs;
+  }
+  forget(): void {
+    this.take('', []);
+  }
+}
+
+/** The units and trails the base canvas shows: new positions when a routine redraw is due, at once when units came or went. */
+function createUnitFeed() {
   let trails: TrailSegments | null = null;
   // the unit table version the units layer was last given
-  let unitsShown = -1;
+  let shown = -1;
   let shownCount = -1;
-  let lastDrawAt = 0;
   let trailsBuiltAt = 0;
   let trailsVersion = -1;
   let trailsShowOffline = false;
-  let lastKey = '';
-  let lastRefs: unknown[] = [];
-  let lastAlertKey = '';
-  let lastAlertRefs: unknown[] = [];
-
-  /** units: new positions when a routine redraw is due, at once when units came or went */
-  const takeUnits = (s: WallState, due: boolean) => {
-    const countChanged = s.units.count !== shownCount;
-    if (unitsShown !== s.unitsVersion && (due || countChanged)) {
-      unitsShown = s.unitsVersion;
-      shownCount = s.units.count;
-    }
-    return countChanged;
+  return {
+    /** moves what is shown forward; says whether units came or went */
+    take(s: WallState, due: boolean, now: number, interval: number): boolean {
+      const countChanged = s.units.count !== shownCount;
+      if (shown !== s.unitsVersion && (due || countChanged)) {
+        shown = s.unitsVersion;
+        shownCount = s.units.count;
+      }
+      if (!s.layers.units || !s.layers.trails) return countChanged;
+      const stale = trailsVersion !== shown || trailsShowOffline !== s.layers.offlineUnits;
+      if (stale && (trails === null || countChanged || now - trailsBuiltAt >= Math.max(TRAIL_REBUILD_MS, 2 * interval))) {
+        trails = buildTrailSegments(s.units, { showOffline: s.layers.offlineUnits });
+        trailsVersion = shown;
+        trailsShowOffline = s.layers.offlineUnits;
+        trailsBuiltAt = now;
+      }
+      return countChanged;
+    },
+    shown: () => ({ unitsVersion: shown, trails, trailsVersion }),
   };
+}
 
-  const takeTrails = (s: WallState, now: number, interval: number, countChanged: boolean) => {
-    if (!s.layers.units || !s.layers.trails) return;
-    const stale = trailsVersion !== unitsShown || trailsShowOffline !== s.layers.offlineUnits;
-    if (stale && (trails === null || countChanged || now - trailsBuiltAt >= Math.max(TRAIL_REBUILD_MS, 2 * interval))) {
-      trails = buildTrailSegments(s.units, { showOffline: s.layers.offlineUnits });
-      trailsVersion = unitsShown;
-      trailsShowOffline = s.layers.offlineUnits;
-      trailsBuiltAt = now;
-    }
+/**
+ * The alarm lane: when alarms and the base canvas change in the same frame, the base canvas waits
+ * until the alert canvas has drawn (its redraw count moved past the one at the hold), at most
+ * ALERT_FIRST_MS. A moved map moves both canvases together.
+ */
+function createAlarmLane(alertRedraws: () => number) {
+  // held since (-1: nothing held)
+  let heldSince = -1;
+  let heldAt = 0;
+  return {
+    holdBase(alertsChanged: boolean, viewMoved: boolean, time: number): boolean {
+      const drawn = alertRedraws();
+      if (heldSince >= 0) {
+        if (drawn <= heldAt && time - heldSince < ALERT_FIRST_MS) return true;
+        heldSince = -1;
+        return false;
+      }
+      if (!alertsChanged || viewMoved) return false;
+      heldSince = time;
+      heldAt = drawn;
+      return true;
+    },
+    forget(): void {
+      heldSince = -1;
+    },
   };
+}
+
+/** The grid fill: the level that fits the zoom, its figures and classes (the model's, the legend's). */
+function gridInputOf(s: WallState, now: number): GridLayerInput | null {
+  const filled = gridFillOf(s, now);
+  return filled ? { catalog: filled.catalog, level: filled.level, values: filled.counts, breaks: filled.breaks, version: filled.version, selectedId: s.selectedGridId } : null;
+}
+
+export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
+  const units = createUnitFeed();
+  const lane = createAlarmLane(() => d.overlays.stats().alertRedraws);
+  const baseDrawn = new DrawnFrom();
+  const alertsDrawn = new DrawnFrom();
+  // routine redraws are spaced per canvas: a stream of alarms must not starve the units
+  let baseDrawnAt = 0;
+  let alertsDrawnAt = 0;
+  let lastBaseView = '';
+  // the grid fill version the base canvas last drew
+  let gridShown: GridLayerInput['version'] | undefined;
 
   const frame = () => {
     if (!d.overlays.ready()) return;
@@ -104,59 +185,41 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     const now = Date.now();
     const time = performance.now();
     const interval = d.budget.intervalMs();
-    const due = time - lastDrawAt >= interval;
-    takeTrails(s, now, interval, takeUnits(s, due));
-    const view = viewOf(d.map);
-    // the grid fill: the level that fits the zoom, its figures and classes (the model's, the legend's)
-    const filled = gridFillOf(s, now);
-    const grid: GridLayerInput | null = filled ? { catalog: filled.catalog, level: filled.level, values: filled.counts, breaks: filled.breaks, version: filled.version, selectedId: s.selectedGridId } : null;
+    const due = time - baseDrawnAt >= interval;
+    units.take(s, due, now, interval);
+    const shown = units.shown();
+    const view = viewOf(d.map, d.size);
+    const grid = gridInputOf(s, now);
     const language = d.language();
-    // what each canvas depends on; one repaints without the other
-    const key = [unitsShown, trailsVersion, language, view.key, grid?.version, s.selectedGridId].join('|');
+    // what each canvas depends on; one repaints without the other. The grid fill's figures (alarms
+    // counted per grid) are routine: they wait for a due redraw, so a stream of alarms does not
+    // become a stream of base redraws
+    const gridVersion = due || gridShown === undefined ? grid?.version : gridShown;
+    const key = [shown.unitsVersion, shown.trailsVersion, language, view.key, gridVersion, s.selectedGridId].join('|');
     const refs = [s.kiosks, s.cameras, s.layers, s.highlight];
     const alertKey = [s.selectedId, language, Math.floor(now / 60_000), view.key].join('|');
     const alertRefs = [s.incidents, s.kiosks, s.layers, s.highlight];
-    const baseChanged = key !== lastKey || !refs.every((r, i) => r === lastRefs[i]);
-    const alertsChanged = alertKey !== lastAlertKey || !alertRefs.every((r, i) => r === lastAlertRefs[i]);
-    // nothing changed and no animation due: no redraw
-    const pulse = due && animating(s);
+    const alertsChanged = alertsDrawn.differs(alertKey, alertRefs);
+    const baseChanged = baseDrawn.differs(key, refs) && !lane.holdBase(alertsChanged, view.key !== lastBaseView, time);
+    // nothing changed and no animation due: no redraw. A pulse goes with a routine base redraw
+    // when it can, so the two canvases are composited once
+    const pulse = (due || time - alertsDrawnAt >= interval) && animating(s);
     if (!baseChanged && !alertsChanged && !pulse) return;
     const { base, alerts } = buildLayers(
-      {
-        incidents: s.incidents,
-        kiosks: s.kiosks,
-        cameras: s.cameras,
-        units: s.units,
-        unitsVersion: unitsShown,
-        trails,
-        layers: s.layers,
-        selectedId: s.selectedId,
-        now,
-        time,
-        scale: d.scale,
-        kindLabel: d.kindLabel,
-        language,
-        icons: d.icons,
-        onPickIncident: d.onPickIncident,
-        view,
-        grid,
-        highlight: s.highlight,
-        onPickCluster: d.onPickCluster,
-        onPickGrid: d.onPickGrid,
-      },
+      { ...pick(s), unitsVersion: shown.unitsVersion, trails: shown.trails, now, time, scale: d.scale, kindLabel: d.kindLabel, language, icons: d.icons, onPickIncident: d.onPickIncident, view, grid, onPickCluster: d.onPickCluster, onPickGrid: d.onPickGrid },
       d.memo,
     );
     // a new layer list always repaints its canvas: hand each only what changed
     if (baseChanged) {
-      lastKey = key;
-      lastRefs = refs;
-      lastDrawAt = time;
+      baseDrawn.take(key, refs);
+      lastBaseView = view.key;
+      gridShown = grid?.version;
+      baseDrawnAt = time;
       d.overlays.setBase(base);
     }
     if (alertsChanged || pulse) {
-      lastAlertKey = alertKey;
-      lastAlertRefs = alertRefs;
-      if (!baseChanged) lastDrawAt = time;
+      alertsDrawn.take(alertKey, alertRefs);
+      alertsDrawnAt = time;
       d.overlays.setAlerts(alerts);
     }
   };
@@ -164,10 +227,14 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
   return {
     frame,
     reset() {
-      lastKey = '';
-      lastRefs = [];
-      lastAlertKey = '';
-      lastAlertRefs = [];
+      baseDrawn.forget();
+      alertsDrawn.forget();
+      lastBaseView = '';
+      gridShown = undefined;
+      lane.forget();
     },
   };
 }
+
+/** What the layers take from the model as it is. */
+const pick = (s: WallState) => ({ incidents: s.incidents, kiosks: s.kiosks, cameras: s.cameras, units: s.units, layers: s.layers, selectedId: s.selectedId, highlight: s.highlight });

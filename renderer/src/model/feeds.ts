@@ -28,23 +28,34 @@ export function feedState(lastHeard: number, now: number): FeedState {
 
 const KIND_ORDER: Record<FeedKind, number> = { alarms: 0, units: 1, kiosks: 2, cameras: 3 };
 
-export function feedsOf(s: { incidents: Map<string, Incident>; units: UnitTable; kiosks: Map<string, Kiosk>; cameras: Map<string, Camera> }): Feed[] {
-  const feeds = new Map<string, Feed>();
-  const see = (kind: FeedKind, source: string, at: number | undefined) => {
-    if (typeof at !== 'number') return;
-    const key = `${kind}:${source}`;
-    const f = feeds.get(key);
-    if (f) {
-      f.count++;
-      if (at > f.lastHeard) f.lastHeard = at;
-    } else feeds.set(key, { key, kind, source, lastHeard: at, count: 1 });
-  };
-  for (const inc of s.incidents.values()) see('alarms', inc.source, inc.lastSeen);
-  for (let i = 0; i < s.units.count; i++) {
-    const u = s.units.units[i];
-    see('units', u.source, u.lastSeen);
+type Seen = Map<string, Feed>;
+
+function see(feeds: Seen, kind: FeedKind, source: string, at: number | undefined): void {
+  if (typeof at !== 'number') return;
+  const key = `${kind}:${source}`;
+  const f = feeds.get(key);
+  if (f) {
+    f.count++;
+    if (at > f.lastHeard) f.lastHeard = at;
+  } else feeds.set(key, { key, kind, source, lastHeard: at, count: 1 });
+}
+
+/** The unit location feeds alone: the walk over every unit, which callers may keep a while. */
+export function unitFeeds(units: UnitTable): Feed[] {
+  const feeds: Seen = new Map();
+  for (let i = 0; i < units.count; i++) {
+    const u = units.units[i];
+    see(feeds, 'units', u.source, u.lastSeen);
   }
-  for (const k of s.kiosks.values()) see('kiosks', 'kiosks', k.lastSeen);
-  for (const c of s.cameras.values()) see('cameras', 'cameras', c.lastSeen);
+  return [...feeds.values()];
+}
+
+/** Every feed, in a stable order; `units` are the unit feeds when the caller has them already. */
+export function feedsOf(s: { incidents: Map<string, Incident>; units: UnitTable; kiosks: Map<string, Kiosk>; cameras: Map<string, Camera> }, units: Feed[] = unitFeeds(s.units)): Feed[] {
+  const feeds: Seen = new Map();
+  for (const inc of s.incidents.values()) see(feeds, 'alarms', inc.source, inc.lastSeen);
+  for (const f of units) feeds.set(f.key, { ...f });
+  for (const k of s.kiosks.values()) see(feeds, 'kiosks', 'kiosks', k.lastSeen);
+  for (const c of s.cameras.values()) see(feeds, 'cameras', 'cameras', c.lastSeen);
   return [...feeds.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }

@@ -1,6 +1,9 @@
 // What the wall derives from its model: pure functions of the model (and the clock, the map's view
 // where they depend on them), memoised on the identities they read. Components, the map and the
 // video wall read these; none of them stores what it derived back into the model.
+import { type Feed, feedsOf, unitFeeds } from './feeds';
+import { availableUnits } from './situation';
+import type { UnitTable } from './units';
 import { gridCatalog, type GridCatalog, type GridFigures, type Counts, levelForZoom, type FillLevel, maxAtLevel, type MeasureSources, niceBreaks, type GridFill } from './grids';
 import type { WallModel } from './wall';
 
@@ -46,3 +49,31 @@ export function gridFillOf(m: WallModel, now: number): GridFillState | null {
   const breaks = niceBreaks(max);
   return { fill: m.gridFill, catalog, level, counts: counted?.counts ?? null, breaks, max, version: `${counted?.key}|${level}|${breaks.join(',')}` };
 }
+
+/** How long the header's unit figures may lag the unit table: walking 50,000 units on every alarm and clock tick is not free. */
+export const UNIT_FIGURES_MS = 1000;
+
+export interface UnitFigures {
+  available: number;
+  total: number;
+  /** the unit location feeds (feedsOf merges them with the rest) */
+  feeds: Feed[];
+}
+
+const unitFiguresMemo = new WeakMap<UnitTable, { version: number; at: number; value: UnitFigures }>();
+
+/**
+ * Units available and held, and the unit feeds with when each was last heard: walked over the whole
+ * unit table when it changed, but at most once per UNIT_FIGURES_MS, so a header that re-renders
+ * with every alarm and every second does not walk every unit each time.
+ */
+export function unitFigures(m: WallModel, now: number): UnitFigures {
+  const memo = unitFiguresMemo.get(m.units);
+  if (memo && (memo.version === m.unitsVersion || (now >= memo.at && now - memo.at < UNIT_FIGURES_MS))) return memo.value;
+  const value = { ...availableUnits(m.units), feeds: unitFeeds(m.units) };
+  unitFiguresMemo.set(m.units, { version: m.unitsVersion, at: now, value });
+  return value;
+}
+
+/** Every feed the wall hears from, the unit feeds as unitFigures last counted them. */
+export const feedsNow = (m: WallModel, now: number): Feed[] => feedsOf(m, unitFigures(m, now).feeds);

@@ -4,8 +4,9 @@ import type { Priority } from '../../../core/domain';
 import { formatAge, formatClock, formatDate, formatNumber } from '../i18n/format';
 import { toggleLanguage } from '../i18n';
 import { PRIORITY_CSS } from '../model/colors';
-import { feedsOf, feedState } from '../model/feeds';
-import { availableUnits, openCountsByPriority } from '../model/situation';
+import { feedState } from '../model/feeds';
+import { feedsNow, unitFigures } from '../model/selectors';
+import { openCountsByPriority } from '../model/situation';
 import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
 
 const PRIORITIES: Priority[] = [1, 2, 3, 4];
@@ -16,8 +17,7 @@ const FEEDS_SHOWN = 3;
 function Feeds({ now }: { now: number }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const s = useRuntime().store.getState();
-  const feeds = feedsOf(s);
+  const feeds = feedsNow(useRuntime().store.getState(), now);
   const name = (kind: string, source: string) => {
     const k = t(`feeds.kinds.${kind}`);
     // the wall's own topics need no source name: kiosks, cameras, and native unit locations
@@ -54,7 +54,8 @@ export function Header() {
   const health = useWall((s) => s.health);
   const incidents = useWall((s) => s.incidents);
   // Stats and units change with every delta (20 a second); the header re-reads them with the clock.
-  const { units, stats } = useRuntime().store.getState();
+  const model = useRuntime().store.getState();
+  const { stats } = model;
   useWall((s) => s.stats.rejected);
   const rejectsOpen = useWall((s) => s.rejectsOpen);
   const dispatch = useDispatch();
@@ -62,7 +63,7 @@ export function Header() {
 
   const counts = openCountsByPriority(incidents);
   const openTotal = counts[1] + counts[2] + counts[3] + counts[4];
-  const { available, total } = availableUnits(units);
+  const { available, total } = unitFigures(model, now);
   const brokerUp = connection === 'open' && health?.broker.connected === true;
   const brokerTitle = health
     ? [health.broker.url, health.broker.error ? t('header.brokerError', { error: health.broker.error }) : '', health.broker.reconnects ? t('header.reconnects', { count: health.broker.reconnects }) : '']

@@ -5,7 +5,8 @@ import type { Health } from '../../../core/contract';
 import type { IncidentReport } from '../../../core/domain';
 import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation';
 import type { VideoTile } from '../../../core/video/policy';
-import { gridFillOf } from '../../../renderer/src/model/selectors';
+import { feedsNow, gridFillOf, UNIT_FIGURES_MS, unitFigures } from '../../../renderer/src/model/selectors';
+import { feedsOf } from '../../../renderer/src/model/feeds';
 import { initialModel, reduce, type WallAction, type WallModel } from '../../../renderer/src/model/wall';
 
 const health = { ok: true } as Health;
@@ -108,4 +109,24 @@ describe('the wall model', () => {
     w.act({ type: 'video.pruneDismissed', live: new Set() });
     expect(w.model().video.dismissed.size).toBe(0);
   });
+
+  it('counts units for the header at most once a second, and at once when that second has passed', () => {
+    const core = createSituation({ cameras: [], kiosks: [] }, locate);
+    let m: WallModel = initialModel(T);
+    const fix = (id: string, status: 'available' | 'busy', at: number) => {
+      apply(core, { t: 'events', at, topic: 't', events: [{ type: 'unitFix', source: 'owntracks', fix: { id, ts: at, lat: 26.04, lon: 119.28, kind: 'volunteer', status } }] });
+      m = reduce(m, { type: 'server', message: { type: 'delta', delta: takeDelta(core) }, at });
+    };
+    m = reduce(m, { type: 'server', message: { type: 'snapshot', situation: snapshotOf(core), health }, at: T });
+    fix('v1', 'available', T);
+    expect(unitFigures(m, T)).toMatchObject({ available: 1, total: 1 });
+    fix('v2', 'available', T + 10);
+    // within the second: the figures it counted, even though the table changed
+    expect(unitFigures(m, T + 500)).toMatchObject({ available: 1, total: 1 });
+    expect(unitFigures(m, T + UNIT_FIGURES_MS)).toMatchObject({ available: 2, total: 2 });
+    // the feeds agree with counting everything afresh
+    expect(feedsNow(m, T + UNIT_FIGURES_MS)).toEqual(feedsOf(m));
+    expect(feedsOf(m).find((f) => f.key === 'units:owntracks')).toMatchObject({ count: 2, lastHeard: T + 10 });
+  });
 });
+

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IncidentReport, UnitFix } from '../../../core/domain';
 import type { SituationInput } from '../../../core/inputs';
-import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation';
+import { apply, createSituation, snapshotOf, takeAlertDelta, takeDelta } from '../../../core/situation/situation';
 import { applyDelta, applySnapshot, type SituationData } from '../../../renderer/src/model/situation';
 import { UnitTable } from '../../../renderer/src/model/units';
 
@@ -15,13 +15,14 @@ const T0 = Date.UTC(2026, 11, 2, 8);
 const reference = { cameras: [{ id: 'C1', name: '北门', lat: 26.05, lon: 119.3 }], kiosks: [{ id: 'K1', name: '南门', lat: 26.06, lon: 119.31, cameraId: 'C1' }] };
 const locate = (lon: number) => ({ id: lon < 119.3 ? 'W' : 'E', ids: ['city'], names: ['福州市'] });
 
-/** One step of the world: an input at an offset from the previous step, or a delta cut. */
-type Step = { cut: true } | { cut: false; dt: number; make: (at: number) => SituationInput };
+/** One step of the world: an input at an offset from the previous step, or a delta cut (all, or the alarm lane's). */
+type Step = { cut: 'all' | 'alerts' } | { cut: false; dt: number; make: (at: number) => SituationInput };
 
 const unitId = fc.constantFrom('U0', 'U1', 'U2', 'U3');
 const fixStep = fc.record({ id: unitId, back: fc.oneof(fc.constant(0), fc.integer({ min: -30_000, max: 5_000 })), dLon: fc.integer({ min: -50, max: 50 }), kind: fc.constantFrom('volunteer', 'patrol') as fc.Arbitrary<UnitFix['kind']> });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 2, arbitrary: fc.constant<Step>({ cut: true }) },
+  { weight: 2, arbitrary: fc.constant<Step>({ cut: 'all' }) },
+  { weight: 2, arbitrary: fc.constant<Step>({ cut: 'alerts' }) },
   {
     weight: 8,
     arbitrary: fc.tuple(fc.integer({ min: 0, max: 3_000 }), fixStep).map(([dt, f]): Step => ({
@@ -76,7 +77,12 @@ describe('renderer round trip', () => {
         const live = new UnitTable();
         let data = applySnapshot(snapshotOf(state), live);
         let at = T0;
-        for (const s of [...steps, { cut: true } as Step]) {
+        for (const s of [...steps, { cut: 'all' } as Step]) {
+          if (s.cut === 'alerts') {
+            const alerts = takeAlertDelta(state);
+            if (alerts) data = applyDelta(data, alerts, live);
+            continue;
+          }
           if (s.cut) {
             data = applyDelta(data, takeDelta(state), live);
             continue;
