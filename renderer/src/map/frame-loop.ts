@@ -20,6 +20,11 @@ export const FRAME_MS = 100;
 const TRAIL_REBUILD_MS = 500;
 /** the base canvas waits for an alarm's drawing at most this long (a lost frame must not stall it) */
 export const ALERT_FIRST_MS = 1000;
+/**
+ * After an alarm was drawn, routine base redraws (units moving) wait this long — the next alarm of
+ * a burst should not find the renderer busy with units — but never beyond twice their interval.
+ */
+export const ALARM_QUIET_MS = 1000;
 
 export interface FrameLoopDeps {
   store: WallStore;
@@ -175,6 +180,8 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
   // routine redraws are spaced per canvas: a stream of alarms must not starve the units
   let baseDrawnAt = 0;
   let alertsDrawnAt = 0;
+  // when alarms (not a pulse) last changed the alert canvas
+  let alarmDrawnAt = -Infinity;
   let lastBaseView = '';
   // the grid fill version the base canvas last drew
   let gridShown: GridLayerInput['version'] | undefined;
@@ -185,7 +192,8 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     const now = Date.now();
     const time = performance.now();
     const interval = d.budget.intervalMs();
-    const due = time - baseDrawnAt >= interval;
+    const sinceBase = time - baseDrawnAt;
+    const due = sinceBase >= interval && (time - alarmDrawnAt >= ALARM_QUIET_MS || sinceBase >= 2 * interval);
     units.take(s, due, now, interval);
     const shown = units.shown();
     const view = viewOf(d.map, d.size);
@@ -218,6 +226,7 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
       d.overlays.setBase(base);
     }
     if (alertsChanged || pulse) {
+      if (alertsChanged) alarmDrawnAt = time;
       alertsDrawn.take(alertKey, alertRefs);
       alertsDrawnAt = time;
       d.overlays.setAlerts(alerts);

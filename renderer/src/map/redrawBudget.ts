@@ -14,7 +14,10 @@ export interface RedrawBudgetOptions {
   maxMs: number;
 }
 
-export const DEFAULT_REDRAW_BUDGET: RedrawBudgetOptions = { share: 0.08, minMs: 100, maxMs: 2000 };
+// maxMs: units refresh at least this often however dear a redraw is (on a 2-core VM's software
+// renderer a 4K base redraw cost 1–1.5 s: every 2 s kept the renderer busy most of the time and
+// alarms queued behind it)
+export const DEFAULT_REDRAW_BUDGET: RedrawBudgetOptions = { share: 0.08, minMs: 100, maxMs: 4000 };
 
 /** frames kept to find the display's own frame interval (the shortest recent one) */
 const VSYNC_FRAMES = 120;

@@ -1,7 +1,7 @@
 // One video tile: camera and alarm, live/delayed badge with the measured latency, "signal lost"
 // with a retry countdown, and the operator's actions (pin, recording at the alarm time, enlarge,
 // close). Where the tile sits is not React's business: VideoWall moves it with transforms.
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VideoTile } from '../../../core/video/policy';
 import { formatClock } from '../i18n/format';
@@ -63,25 +63,12 @@ export interface VideoTileProps {
   frameHealth?: FrameHealth | null;
 }
 
-export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin, framePool, frameHealth }: VideoTileProps) {
-  const { t, i18n } = useTranslation();
-  const timeZone = useTimeZone();
-  const camera = useWall((s) => s.cameras.get(tile.cameraId));
-  const incident = useWall((s) => s.incidents.get(tile.incidentId));
+/** One player for the tile's life, in a frame of its own or in the page; the source may change (live ↔ recording) without a new one. */
+function useTilePlayer(cameraId: string, src: string | null, live: boolean, { frameOrigin, framePool, frameHealth }: Pick<VideoTileProps, 'frameOrigin' | 'framePool' | 'frameHealth'>) {
   const { players } = useRuntime();
-  const dispatch = useDispatch();
-  const togglePin = (cameraId: string) => dispatch({ type: 'video.togglePin', cameraId });
-  const close = (cameraId: string) => dispatch({ type: 'video.close', cameraId });
-  const enlarge = (cameraId: string | null) => dispatch({ type: 'video.enlarge', cameraId });
-  const toggleRecording = (cameraId: string) => dispatch({ type: 'video.toggleRecording', cameraId });
   const hostRef = useRef<HTMLDivElement>(null);
   const playerRef = useRef<TilePlayerLike | null>(null);
   const [view, setView] = useState<View>(() => toView(null));
-
-  const alarmTs = incident?.ts ?? tile.openedAt;
-  const recUrl = recordingUrl(camera?.recording, alarmTs);
-  const live = !(recording && recUrl);
-  const src = live ? (camera?.hls ?? null) : recUrl;
   const srcRef = useRef({ src, live });
   srcRef.current = { src, live };
   const hasSource = src !== null;
@@ -98,28 +85,138 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
     const opts = { src: first.src, live: first.live, onChange: update };
     const player: TilePlayerLike = frameOrigin ? new RemoteTilePlayer(host, { ...opts, frameOrigin, pool: framePool, health: frameHealth }) : new TilePlayer(host, opts);
     playerRef.current = player;
-    players.set(tile.cameraId, player);
+    players.set(cameraId, player);
     player.start();
     const tick = setInterval(() => update(player.stats()), 500);
     return () => {
       clearInterval(tick);
       player.destroy();
-      if (players.get(tile.cameraId) === player) players.delete(tile.cameraId);
+      if (players.get(cameraId) === player) players.delete(cameraId);
       playerRef.current = null;
     };
     // (the source itself is followed by the effect below, without a new player; the pool and
     // frame health come and go with the frame origin)
-  }, [tile.cameraId, hasSource, frameOrigin, framePool, frameHealth, players]);
+  }, [cameraId, hasSource, frameOrigin, framePool, frameHealth, players]);
 
   useEffect(() => {
     if (src) playerRef.current?.setSource(src, live);
   }, [src, live]);
 
+  return { hostRef, playerRef, view };
+}
+
+/** The tile's number, camera, and how live it is (or the alarm time the recording starts at). */
+function TileHead({ number, cameraName, live, latency, alarmTs }: { number: number | undefined; cameraName: string; live: boolean; latency: number | null; alarmTs: number }) {
+  const { t, i18n } = useTranslation();
+  const timeZone = useTimeZone();
+  const badge = latencyBadge(latency);
+  const win = recordingWindow(alarmTs);
+  return (
+    <div className="video-tile-head">
+      {number !== undefined && (
+        <span className="video-num" data-testid="video-tile-number">
+          {number}
+        </span>
+      )}
+      <span className="video-cam">{cameraName}</span>
+      {live ? (
+        <span className={`video-latency ${badge}`} data-testid="video-latency" data-badge={badge}>
+          {badge === 'unknown' ? (
+            t('video.connecting')
+          ) : (
+            <>
+              {/* a narrow tile drops the word (the colour says it) and keeps the seconds: its camera name needs the room */}
+              <span className="video-latency-word">{t(`video.${badge}`)} </span>
+              {t('video.seconds', { seconds: latency?.toFixed(1) })}
+            </>
+          )}
+        </span>
+      ) : (
+        <span className="video-latency recording" data-testid="video-latency" data-badge="recording">
+          {t('video.recordingAt', { time: formatClock(win.start, i18n.language, timeZone) })}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Where the player puts its picture, under what the tile has to say about it (no stream, lost signal…). */
+function TileBody({ hostRef, noStream, view, onRetryNow }: { hostRef: RefObject<HTMLDivElement | null>; noStream: boolean; view: View; onRetryNow: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="video-body" ref={hostRef}>
+      {noStream && <div className="video-overlay">{t('video.noStream')}</div>}
+      {view.state === 'unsupported' && <div className="video-overlay">{t('video.unsupported')}</div>}
+      {view.state === 'ended' && <div className="video-overlay soft">{t('video.ended')}</div>}
+      {view.state === 'retrying' && (
+        <div className="video-overlay lost" data-testid="signal-lost" role="status">
+          <div className="video-lost-title">{t('video.signalLost')}</div>
+          <div className="video-lost-retry" data-testid="retry-countdown" data-seconds={view.countdown}>
+            {view.countdown > 0 ? t('video.retryIn', { seconds: view.countdown }) : t('video.retrying')}
+          </div>
+          <button type="button" className="video-retry-now" onClick={onRetryNow}>
+            {t('video.retryNow')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The operator's actions: pin, recording at the alarm time, enlarge, close. */
+function TileActions({ tile, enlarged, live, hasRecording }: { tile: VideoTile; enlarged: boolean; live: boolean; hasRecording: boolean }) {
+  const { t } = useTranslation();
+  const dispatch = useDispatch();
+  const togglePin = (cameraId: string) => dispatch({ type: 'video.togglePin', cameraId });
+  const close = (cameraId: string) => dispatch({ type: 'video.close', cameraId });
+  const enlarge = (cameraId: string | null) => dispatch({ type: 'video.enlarge', cameraId });
+  const toggleRecording = (cameraId: string) => dispatch({ type: 'video.toggleRecording', cameraId });
+  const recordingLabel = !hasRecording ? t('video.noRecording') : live ? t('video.openRecording') : t('video.backToLive');
+  return (
+    <span className="video-actions">
+      <button
+        type="button"
+        data-testid="video-pin"
+        aria-pressed={tile.pinned}
+        aria-label={tile.pinned ? t('video.unpin') : t('video.pin')}
+        title={tile.pinned ? t('video.unpin') : t('video.pin')}
+        onClick={() => togglePin(tile.cameraId)}
+      >
+        <Icon name={tile.pinned ? 'unpin' : 'pin'} />
+      </button>
+      <button type="button" data-testid="video-recording" disabled={!hasRecording} aria-pressed={!live} aria-label={recordingLabel} title={recordingLabel} onClick={() => toggleRecording(tile.cameraId)}>
+        <Icon name={live ? 'record' : 'live'} />
+      </button>
+      <button
+        type="button"
+        data-testid="video-enlarge"
+        aria-label={enlarged ? t('video.restore') : t('video.enlarge')}
+        title={enlarged ? t('video.restore') : t('video.enlarge')}
+        onClick={() => enlarge(enlarged ? null : tile.cameraId)}
+      >
+        <Icon name={enlarged ? 'restore' : 'enlarge'} />
+      </button>
+      <button type="button" data-testid="video-close" aria-label={t('video.close')} title={t('video.close')} onClick={() => close(tile.cameraId)}>
+        <Icon name="close" />
+      </button>
+    </span>
+  );
+}
+
+export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin, framePool, frameHealth }: VideoTileProps) {
+  const { t } = useTranslation();
+  const camera = useWall((s) => s.cameras.get(tile.cameraId));
+  const incident = useWall((s) => s.incidents.get(tile.incidentId));
+
+  const alarmTs = incident?.ts ?? tile.openedAt;
+  const recUrl = recordingUrl(camera?.recording, alarmTs);
+  const live = !(recording && recUrl);
+  const src = live ? (camera?.hls ?? null) : recUrl;
+  const { hostRef, playerRef, view } = useTilePlayer(tile.cameraId, src, live, { frameOrigin, framePool, frameHealth });
+
   const color = incident ? PRIORITY_CSS[incident.priority] : 'rgb(140,150,160)';
-  const badge = latencyBadge(view.latency);
   const lost = view.state === 'retrying';
   const title = incident ? `${t(`kinds.${incident.kind}`)} · ${incident.title}` : tile.incidentId;
-  const win = recordingWindow(alarmTs);
 
   return (
     <div
@@ -134,86 +231,13 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       data-mode={live ? 'live' : 'recording'}
       title={`${camera?.name ?? tile.cameraId} — ${t(`video.reason.${tile.reason}`)} · ${t('video.distance', { distance: tile.distanceM })}`}
     >
-      <div className="video-tile-head">
-        {number !== undefined && (
-          <span className="video-num" data-testid="video-tile-number">
-            {number}
-          </span>
-        )}
-        <span className="video-cam">{camera?.name ?? tile.cameraId}</span>
-        {live ? (
-          <span className={`video-latency ${badge}`} data-testid="video-latency" data-badge={badge}>
-            {badge === 'unknown' ? (
-              t('video.connecting')
-            ) : (
-              <>
-                {/* a narrow tile drops the word (the colour says it) and keeps the seconds: its camera name needs the room */}
-                <span className="video-latency-word">{t(`video.${badge}`)} </span>
-                {t('video.seconds', { seconds: view.latency?.toFixed(1) })}
-              </>
-            )}
-          </span>
-        ) : (
-          <span className="video-latency recording" data-testid="video-latency" data-badge="recording">
-            {t('video.recordingAt', { time: formatClock(win.start, i18n.language, timeZone) })}
-          </span>
-        )}
-      </div>
-      <div className="video-body" ref={hostRef}>
-        {!src && <div className="video-overlay">{t('video.noStream')}</div>}
-        {view.state === 'unsupported' && <div className="video-overlay">{t('video.unsupported')}</div>}
-        {view.state === 'ended' && <div className="video-overlay soft">{t('video.ended')}</div>}
-        {lost && (
-          <div className="video-overlay lost" data-testid="signal-lost" role="status">
-            <div className="video-lost-title">{t('video.signalLost')}</div>
-            <div className="video-lost-retry" data-testid="retry-countdown" data-seconds={view.countdown}>
-              {view.countdown > 0 ? t('video.retryIn', { seconds: view.countdown }) : t('video.retrying')}
-            </div>
-            <button type="button" className="video-retry-now" onClick={() => playerRef.current?.retryNow()}>
-              {t('video.retryNow')}
-            </button>
-          </div>
-        )}
-      </div>
+      <TileHead number={number} cameraName={camera?.name ?? tile.cameraId} live={live} latency={view.latency} alarmTs={alarmTs} />
+      <TileBody hostRef={hostRef} noStream={!src} view={view} onRetryNow={() => playerRef.current?.retryNow()} />
       <div className="video-tile-foot">
         <span className="video-alarm" title={title}>
           <span className="video-alarm-id">{tile.incidentId}</span> {incident?.title ?? ''}
         </span>
-        <span className="video-actions">
-          <button
-            type="button"
-            data-testid="video-pin"
-            aria-pressed={tile.pinned}
-            aria-label={tile.pinned ? t('video.unpin') : t('video.pin')}
-            title={tile.pinned ? t('video.unpin') : t('video.pin')}
-            onClick={() => togglePin(tile.cameraId)}
-          >
-            <Icon name={tile.pinned ? 'unpin' : 'pin'} />
-          </button>
-          <button
-            type="button"
-            data-testid="video-recording"
-            disabled={!recUrl}
-            aria-pressed={!live}
-            aria-label={!recUrl ? t('video.noRecording') : live ? t('video.openRecording') : t('video.backToLive')}
-            title={!recUrl ? t('video.noRecording') : live ? t('video.openRecording') : t('video.backToLive')}
-            onClick={() => toggleRecording(tile.cameraId)}
-          >
-            <Icon name={live ? 'record' : 'live'} />
-          </button>
-          <button
-            type="button"
-            data-testid="video-enlarge"
-            aria-label={enlarged ? t('video.restore') : t('video.enlarge')}
-            title={enlarged ? t('video.restore') : t('video.enlarge')}
-            onClick={() => enlarge(enlarged ? null : tile.cameraId)}
-          >
-            <Icon name={enlarged ? 'restore' : 'enlarge'} />
-          </button>
-          <button type="button" data-testid="video-close" aria-label={t('video.close')} title={t('video.close')} onClick={() => close(tile.cameraId)}>
-            <Icon name="close" />
-          </button>
-        </span>
+        <TileActions tile={tile} enlarged={enlarged} live={live} hasRecording={!!recUrl} />
       </div>
     </div>
   );

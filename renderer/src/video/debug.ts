@@ -4,6 +4,7 @@
 import type { Incident } from '../../../core/domain';
 import type { VideoTile } from '../../../core/video/policy';
 import type { VideoUiState } from '../model/video';
+import type { WallState, WallStore } from '../state/store';
 import type { WallRuntime } from '../ui/context';
 import type { FramePool, FramePoolStats } from './frame-pool';
 import type { VideoManager } from './manager';
@@ -79,107 +80,136 @@ function tileRect(cameraId: string): VideoTileDebug['rect'] {
   return { x: a.left - b.left, y: a.top - b.top, w: a.width, h: a.height };
 }
 
+type DebugRuntime = Pick<WallRuntime, 'store' | 'players'>;
+
+/** The wall's tiles with their numbers, where they are and how their players are doing. */
+function tilesDebug({ store, players }: DebugRuntime): VideoTileDebug[] {
+  const v = store.getState().video;
+  return v.tiles.map((t) => {
+    const el = document.querySelector<HTMLElement>(`.video-tile[data-camera-id="${CSS.escape(t.cameraId)}"]`);
+    return { ...t, number: v.numbers.get(t.incidentId), layout: el?.dataset.layout, rect: tileRect(t.cameraId), stats: players.get(t.cameraId)?.stats() ?? null };
+  });
+}
+
+/** synthetic alarms in and out, as a delta would bring them */
+function feed(store: WallStore, incidents: Incident[], removedIncidents: string[]): void {
+  const s = store.getState();
+  s.dispatch({
+    type: 'server',
+    at: Date.now(),
+    message: { type: 'delta', delta: { now: s.now, incidents, removedIncidents, units: [], unitMoves: [], removedUnits: [], trailPoints: [], kiosks: [], cameras: [], stats: s.stats, rejects: [] } },
+  });
+}
+
+/** A synthetic alarm at camera `cam` (lowest priority, already acknowledged). */
+function soakIncident(id: string, cam: string, at: { lat: number; lon: number }, now: number): Incident {
+  return {
+    id,
+    ts: now,
+    kind: 'other',
+    priority: 4,
+    lat: at.lat,
+    lon: at.lon,
+    title: id,
+    status: 'open',
+    cameraIds: [cam],
+    media: [],
+    source: 'soak',
+    firstSeen: now,
+    lastSeen: now,
+    updates: 1,
+    acknowledged: true,
+  };
+}
+
+/** The cameras to soak with: those asked for, or every online camera with a stream; only ones the model knows. */
+function soakCameras(s: WallState, cameraIds: string[] | undefined): string[] {
+  return (cameraIds ?? [...s.cameras.values()].filter((c) => c.hls && c.online !== false).map((c) => c.id)).filter((id) => s.cameras.has(id));
+}
+
+interface SoakWait {
+  waitFrame: boolean;
+  frameTimeoutMs: number;
+}
+
+/** One round: an alarm at each of `picks` in, their players up (and, if asked, a frame shown), the alarms out, the players gone. */
+async function soakRound(manager: VideoManager, { store, players }: DebugRuntime, cameras: WallState['cameras'], picks: string[], nextId: () => string, wait: SoakWait): Promise<{ framed: number; timedOut: boolean }> {
+  const now = Date.now();
+  const ids: string[] = [];
+  const incidents: Incident[] = [];
+  for (const cam of picks) {
+    const id = nextId();
+    ids.push(id);
+    incidents.push(soakIncident(id, cam, cameras.get(cam)!, now));
+  }
+  feed(store, incidents, []);
+  manager.flush();
+  await until(() => picks.every((cam) => players.has(cam)), 2000);
+  let timedOut = false;
+  if (wait.waitFrame) {
+    const ok = await until(() => picks.every((cam) => players.get(cam)?.stats().firstFrameAt != null), wait.frameTimeoutMs, 25);
+    if (!ok) timedOut = true;
+  }
+  const framed = picks.filter((cam) => players.get(cam)?.stats().firstFrameAt != null).length;
+  feed(store, [], ids);
+  manager.flush();
+  await until(() => picks.every((cam) => !players.has(cam)), 2000);
+  return { framed, timedOut };
+}
+
+async function runSoak(manager: VideoManager, runtime: DebugRuntime, opts: SoakOptions, nextId: () => string): Promise<SoakResult> {
+  const cycles = opts.cycles ?? 1000;
+  const batch = Math.max(1, opts.batch ?? 8);
+  const wait: SoakWait = { waitFrame: opts.waitFirstFrame ?? true, frameTimeoutMs: opts.frameTimeoutMs ?? 5000 };
+  const s0 = runtime.store.getState();
+  const cams = soakCameras(s0, opts.cameraIds);
+  if (cams.length === 0) throw new Error('no cameras to soak with');
+  const t0 = performance.now();
+  let done = 0;
+  let rounds = 0;
+  let framed = 0;
+  let timeouts = 0;
+  let next = 0;
+  while (done < cycles) {
+    const n = Math.min(batch, cycles - done, cams.length);
+    const picks: string[] = [];
+    for (let i = 0; i < n; i++) picks.push(cams[(next + i) % cams.length]);
+    next = (next + n) % cams.length;
+    const round = await soakRound(manager, runtime, s0.cameras, picks, nextId, wait);
+    if (round.timedOut) timeouts++;
+    framed += round.framed;
+    done += n;
+    rounds++;
+  }
+  return {
+    cycles: done,
+    rounds,
+    ms: Math.round(performance.now() - t0),
+    framed,
+    timeouts,
+    playersLeft: runtime.players.size,
+    videosLeft: document.querySelectorAll(PLAYER_SURFACES).length,
+  };
+}
+
 export function installVideoDebug(
   manager: VideoManager,
-  runtime: Pick<WallRuntime, 'store' | 'players'>,
+  runtime: DebugRuntime,
   frames: () => { pool: FramePool | null; origin: string | null } = () => ({ pool: null, origin: null }),
   win: Window = window,
 ): () => void {
   const w = win as WithVideo;
   const { store, players } = runtime;
   let soakSeq = 0;
-  /** synthetic alarms in and out, as a delta would bring them */
-  const feed = (incidents: Incident[], removedIncidents: string[]) => {
-    const s = store.getState();
-    s.dispatch({
-      type: 'server',
-      at: Date.now(),
-      message: { type: 'delta', delta: { now: s.now, incidents, removedIncidents, units: [], unitMoves: [], removedUnits: [], trailPoints: [], kiosks: [], cameras: [], stats: s.stats, rejects: [] } },
-    });
-  };
   const hook: VideoDebug = {
-    tiles() {
-      const v = store.getState().video;
-      return v.tiles.map((t) => {
-        const el = document.querySelector<HTMLElement>(`.video-tile[data-camera-id="${CSS.escape(t.cameraId)}"]`);
-        return { ...t, number: v.numbers.get(t.incidentId), layout: el?.dataset.layout, rect: tileRect(t.cameraId), stats: players.get(t.cameraId)?.stats() ?? null };
-      });
-    },
+    tiles: () => tilesDebug(runtime),
     stats: (cameraId) => players.get(cameraId)?.stats() ?? null,
     store: () => store.getState().video,
     flush: () => manager.flush(),
     videoElements: () => document.querySelectorAll(PLAYER_SURFACES).length,
     framePool: () => frames().pool?.stats() ?? null,
     playersIn: () => (frames().origin ? 'frame' : 'page'),
-    async soak(opts = {}) {
-      const cycles = opts.cycles ?? 1000;
-      const batch = Math.max(1, opts.batch ?? 8);
-      const waitFrame = opts.waitFirstFrame ?? true;
-      const frameTimeoutMs = opts.frameTimeoutMs ?? 5000;
-      const s0 = store.getState();
-      const cams = (opts.cameraIds ?? [...s0.cameras.values()].filter((c) => c.hls && c.online !== false).map((c) => c.id)).filter((id) => s0.cameras.has(id));
-      if (cams.length === 0) throw new Error('no cameras to soak with');
-      const t0 = performance.now();
-      let done = 0;
-      let rounds = 0;
-      let framed = 0;
-      let timeouts = 0;
-      let next = 0;
-      while (done < cycles) {
-        const n = Math.min(batch, cycles - done, cams.length);
-        const picks: string[] = [];
-        for (let i = 0; i < n; i++) picks.push(cams[(next + i) % cams.length]);
-        next = (next + n) % cams.length;
-        const now = Date.now();
-        const ids: string[] = [];
-        const incidents: Incident[] = [];
-        for (const cam of picks) {
-          const c = s0.cameras.get(cam)!;
-          const id = `soak-${++soakSeq}`;
-          ids.push(id);
-          const inc: Incident = {
-            id,
-            ts: now,
-            kind: 'other',
-            priority: 4,
-            lat: c.lat,
-            lon: c.lon,
-            title: id,
-            status: 'open',
-            cameraIds: [cam],
-            media: [],
-            source: 'soak',
-            firstSeen: now,
-            lastSeen: now,
-            updates: 1,
-            acknowledged: true,
-          };
-          incidents.push(inc);
-        }
-        feed(incidents, []);
-        manager.flush();
-        await until(() => picks.every((cam) => players.has(cam)), 2000);
-        if (waitFrame) {
-          const ok = await until(() => picks.every((cam) => players.get(cam)?.stats().firstFrameAt != null), frameTimeoutMs, 25);
-          if (!ok) timeouts++;
-        }
-        framed += picks.filter((cam) => players.get(cam)?.stats().firstFrameAt != null).length;
-        feed([], ids);
-        manager.flush();
-        await until(() => picks.every((cam) => !players.has(cam)), 2000);
-        done += n;
-        rounds++;
-      }
-      return {
-        cycles: done,
-        rounds,
-        ms: Math.round(performance.now() - t0),
-        framed,
-        timeouts,
-        playersLeft: players.size,
-        videosLeft: document.querySelectorAll(PLAYER_SURFACES).length,
-      };
-    },
+    soak: async (opts = {}) => runSoak(manager, runtime, opts, () => `soak-${++soakSeq}`),
   };
   if (!w.__watchfloor) (w as unknown as { __watchfloor: object }).__watchfloor = {};
   w.__watchfloor!.video = hook;

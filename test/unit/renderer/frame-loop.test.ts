@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Health } from '../../../core/contract';
 import type { IncidentReport } from '../../../core/domain';
 import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation';
-import { ALERT_FIRST_MS, createFrameLoop } from '../../../renderer/src/map/frame-loop';
+import { ALARM_QUIET_MS, ALERT_FIRST_MS, createFrameLoop } from '../../../renderer/src/map/frame-loop';
 import { LayerMemo } from '../../../renderer/src/map/layers';
 import type { Overlays } from '../../../renderer/src/map/overlays';
 import { DEFAULT_REDRAW_BUDGET, RedrawBudget } from '../../../renderer/src/map/redrawBudget';
@@ -102,7 +102,11 @@ describe('the frame loop', () => {
     w.loop.frame();
     expect(w.handed.base).toHaveLength(1);
 
-    // a routine redraw is due (the budget's shortest interval on a machine that redraws for free)
+    // a routine redraw is due (the budget's shortest interval on a machine that redraws for free),
+    // but waits for a quiet moment after the alarm — at most twice its interval
+    now += DEFAULT_REDRAW_BUDGET.minMs;
+    w.loop.frame();
+    expect(w.handed.base).toHaveLength(1);
     now += DEFAULT_REDRAW_BUDGET.minMs;
     w.loop.frame();
     expect(w.handed.base).toHaveLength(2);
@@ -155,7 +159,27 @@ describe('the frame loop', () => {
       w.handed.alertRedraws++;
     }
     expect(w.handed.alerts.length).toBeGreaterThanOrEqual(21);
-    // the budget's shortest interval is 100 ms: several routine base redraws in that second
-    expect(w.handed.base.length - drawn).toBeGreaterThanOrEqual(5);
+    // the budget's shortest interval is 100 ms, held off by the alarms to at most twice that
+    expect(w.handed.base.length - drawn).toBeGreaterThanOrEqual(1000 / (2 * DEFAULT_REDRAW_BUDGET.minMs) - 1);
+  });
+
+  it('after an alarm, routine unit redraws wait for a quiet moment', () => {
+    const w = wall();
+    w.move(0.1);
+    w.loop.frame();
+    now += 10;
+    w.alarm(report('A1'));
+    w.loop.frame();
+    w.handed.alertRedraws++;
+    const drawn = w.handed.base.length;
+    // units move; a routine redraw is due but the alarm was just drawn
+    now += DEFAULT_REDRAW_BUDGET.minMs + 1;
+    w.move(0.2);
+    w.loop.frame();
+    expect(w.handed.base).toHaveLength(drawn);
+    // quiet since the alarm: the units follow
+    now = 10_010 + ALARM_QUIET_MS;
+    w.loop.frame();
+    expect(w.handed.base).toHaveLength(drawn + 1);
   });
 });
