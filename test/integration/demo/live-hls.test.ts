@@ -127,8 +127,12 @@ describe.skipIf(missing(built.available, 'demo video clips (npm run build:video)
     const last = p1.segments[3];
     expect(t1 - (last.pdt + last.duration * 1000)).toBeLessThan(2100);
 
-    await sleep(2100);
-    const p2 = parse(await (await fetch(`${r.base}/video/live/C001.m3u8`)).text());
+    // wait for the window to move on (one segment is 2 s), polling, for at most 10 s
+    let p2 = p1;
+    for (let i = 0; i < 100 && p2.mediaSequence <= p1.mediaSequence; i++) {
+      await sleep(100);
+      p2 = parse(await (await fetch(`${r.base}/video/live/C001.m3u8`)).text());
+    }
     expect(p2.mediaSequence).toBeGreaterThan(p1.mediaSequence);
     expect(p2.discontinuitySequence).toBeGreaterThanOrEqual(p1.discontinuitySequence);
     // the same camera always plays the same variant
