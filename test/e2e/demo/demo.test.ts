@@ -96,7 +96,8 @@ describe('the built-in demo', () => {
     );
     // and nothing the demo sent was rejected
     expect(host.situation.state.stats.rejected).toBe(0);
-    await page.waitForTimeout(1500);
+    // the overlays have drawn what the page holds before the screenshot
+    await page.waitForFunction(() => (window.__watchfloor!.stats()?.redraws ?? 0) > 0, null, { timeout: 15_000 });
     await page.screenshot({ path: join(SHOTS, 'demo-1920.png') });
     expect(errors).toEqual([]);
   });

@@ -126,7 +126,11 @@ describe.skipIf(missing(built.available, 'demo video clips (npm run build:video)
       timeout: 20_000,
     });
     const a = await probe();
-    await page.waitForTimeout(2000);
+    // playback advances: wait for 1.2 s of media and 10 more frames (a stuck player fails here)
+    await page.waitForFunction(([t, n]) => {
+      const p = (window as unknown as { probe: () => Probe }).probe();
+      return p.currentTime - t > 1.2 && p.frames > n + 10;
+    }, [a.currentTime, a.frames] as const, { timeout: 10_000 });
     const b = await probe();
     expect(b.currentTime - a.currentTime).toBeGreaterThan(1.2);
     expect(b.frames).toBeGreaterThan(a.frames + 10);
@@ -137,7 +141,7 @@ describe.skipIf(missing(built.available, 'demo video clips (npm run build:video)
     expect(b.latencyMs as number).toBeLessThan(15_000);
     console.log(
       `[hls-play] first frame ${Math.round(a.firstFrameMs ?? -1)} ms, PDT latency ${b.latencyMs} ms, ` +
-        `hls.latency ${b.hlsLatency?.toFixed(2)} s, frames/2s ${b.frames - a.frames}`,
+        `hls.latency ${b.hlsLatency?.toFixed(2)} s, frames while advancing ${b.frames - a.frames}`,
     );
 
     mkdirSync(dirname(SHOT), { recursive: true });
@@ -160,7 +164,7 @@ describe.skipIf(missing(built.available, 'demo video clips (npm run build:video)
       timeout: 20_000,
     });
     const c = await probe();
-    await page.waitForTimeout(1500);
+    await page.waitForFunction((t) => (window as unknown as { probe: () => Probe }).probe().currentTime > t + 0.8, c.currentTime, { timeout: 10_000 });
     const d = await probe();
     expect(d.currentTime).toBeGreaterThan(c.currentTime + 0.8);
     expect(d.fatal).toBeNull();
