@@ -19,30 +19,29 @@ export interface ClosableBridge extends Bridge {
   close(): void;
 }
 
-export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions = {}): ClosableBridge {
+/** What the socket link tells its owner. */
+interface LinkEvents {
+  state(s: ConnectionState): void;
+  message(data: unknown): void;
+  /** the socket closed (it will reconnect unless closed for good) */
+  lost(): void;
+}
+
+/** One WebSocket kept open: connects on demand, reconnects with capped backoff, queues sends until open. */
+function createSocketLink(url: string, opts: WebSocketBridgeOptions, on: LinkEvents) {
   const WS = opts.WebSocketImpl ?? WebSocket;
-  const minMs = opts.minBackoffMs ?? 500;
-  const maxMs = opts.maxBackoffMs ?? 10_000;
-  const requests = new RequestTracker(opts.requestTimeoutMs ?? 10_000);
-  const subscribers = new Listeners<Push>();
-  const connection = new Listeners<ConnectionState>();
-  let state: ConnectionState = 'closed';
+  const backoff = { minMs: opts.minBackoffMs ?? 500, maxMs: opts.maxBackoffMs ?? 10_000, jitter: 0.2 };
   let socket: WebSocket | null = null;
+  let open = false;
   let attempt = 0;
   let retry: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
-  /** requests made while not connected wait here until the socket opens (or they time out) */
+  /** sends made while not connected wait here until the socket opens */
   let queue: string[] = [];
-
-  const setState = (s: ConnectionState) => {
-    if (s === state) return;
-    state = s;
-    connection.emit(s);
-  };
 
   function connect(): void {
     if (closed || socket) return;
-    setState('connecting');
+    on.state('connecting');
     let ws: WebSocket;
     try {
       ws = new WS(url);
@@ -53,26 +52,18 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
-      setState('open');
+      open = true;
+      on.state('open');
       const waiting = queue;
       queue = [];
       for (const text of waiting) ws.send(text);
     };
-    ws.onmessage = (ev) => {
-      let m: ServerMessage;
-      try {
-        m = JSON.parse(typeof ev.data === 'string' ? ev.data : '') as ServerMessage;
-      } catch {
-        return;
-      }
-      if (!m || typeof m !== 'object') return;
-      if (m.type === 'response') requests.receive(m);
-      else if (m.type === 'snapshot' || m.type === 'delta' || m.type === 'health') subscribers.emit(m);
-    };
+    ws.onmessage = (ev) => on.message(ev.data);
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
-      requests.failAll('connection closed');
+      open = false;
+      on.lost();
       scheduleRetry();
     };
     ws.onerror = () => {
@@ -81,34 +72,80 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
   }
 
   function scheduleRetry(): void {
-    setState(closed ? 'closed' : 'connecting');
+    on.state(closed ? 'closed' : 'connecting');
     if (closed || retry) return;
-    const delay = backoffDelay(attempt++, { minMs, maxMs, jitter: 0.2 }, Math.random);
     retry = setTimeout(() => {
       retry = null;
       connect();
-    }, delay);
+    }, backoffDelay(attempt++, backoff, Math.random));
   }
 
-  function send(text: string): void {
-    if (socket && socket.readyState === 1) socket.send(text);
-    else {
-      queue.push(text);
-      connect();
-    }
+  return {
+    connect,
+    isOpen: () => open,
+    send(text: string): void {
+      if (socket && socket.readyState === 1) socket.send(text);
+      else {
+        queue.push(text);
+        connect();
+      }
+    },
+    /** drops the connection; the link reconnects (and the server sends a fresh snapshot) */
+    reconnect: () => socket?.close(),
+    close(): void {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      retry = null;
+      queue = [];
+      const s = socket;
+      socket = null;
+      open = false;
+      s?.close();
+    },
+  };
+}
+
+/** A server message from a frame's text, or null for anything else. */
+function parseServerMessage(data: unknown): ServerMessage | null {
+  try {
+    const m = JSON.parse(typeof data === 'string' ? data : '') as ServerMessage;
+    return m && typeof m === 'object' ? m : null;
+  } catch {
+    return null;
   }
+}
+
+export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions = {}): ClosableBridge {
+  const requests = new RequestTracker(opts.requestTimeoutMs ?? 10_000);
+  const subscribers = new Listeners<Push>();
+  const connection = new Listeners<ConnectionState>();
+  let state: ConnectionState = 'closed';
+  const setState = (s: ConnectionState) => {
+    if (s === state) return;
+    state = s;
+    connection.emit(s);
+  };
+  const link = createSocketLink(url, opts, {
+    state: setState,
+    message(data) {
+      const m = parseServerMessage(data);
+      if (!m) return;
+      if (m.type === 'response') requests.receive(m);
+      else if (m.type === 'snapshot' || m.type === 'delta' || m.type === 'health') subscribers.emit(m);
+    },
+    lost: () => requests.failAll('connection closed'),
+  });
 
   return {
     subscribe(onMessage) {
       const off = subscribers.add(onMessage);
-      if (socket && state === 'open') {
-        // A late subscriber needs a snapshot too: reconnecting is the one way the contract offers.
-        socket.close();
-      } else connect();
+      // A late subscriber needs a snapshot too: reconnecting is the one way the contract offers.
+      if (link.isOpen() && state === 'open') link.reconnect();
+      else link.connect();
       return off;
     },
     request<M extends RequestMethod>(method: M, params: Requests[M]['params']): Promise<Result<Requests[M]['result']>> {
-      return requests.start(method, params, (m) => send(JSON.stringify(m)));
+      return requests.start(method, params, (m) => link.send(JSON.stringify(m)));
     },
     onConnection(listener) {
       const off = connection.add(listener);
@@ -116,13 +153,7 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
       return off;
     },
     close() {
-      closed = true;
-      if (retry) clearTimeout(retry);
-      retry = null;
-      queue = [];
-      const s = socket;
-      socket = null;
-      s?.close();
+      link.close();
       requests.failAll('bridge closed');
       setState('closed');
     },

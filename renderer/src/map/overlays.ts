@@ -38,6 +38,45 @@ export interface OverlayOptions {
 
 const deckOf = (o: MapboxOverlay | null) => (o as unknown as { _deck?: OverlayDeck } | null)?._deck ?? null;
 
+/** One overlay on its own canvas, drawn without multisampling on a software renderer. */
+function makeOverlay(o: { getTooltip: Tooltip; onAfterRender(): void; watchLoss(device: { lost: Promise<unknown> }): void }): MapboxOverlay {
+  return new MapboxOverlay({
+    interleaved: false,
+    deviceProps: { webgl: overlayContextAttributes(webglProbe().software) },
+    layers: [],
+    getTooltip: o.getTooltip,
+    onAfterRender: o.onAfterRender,
+    onDeviceInitialized: o.watchLoss,
+  });
+}
+
+/** Both decks as one (tests, benchmarks): layers in drawing order, picking from the top canvas down. */
+function bothAsOne(base: () => OverlayDeck | null, alerts: () => OverlayDeck | null, b: OverlayDeck, a: OverlayDeck) {
+  return {
+    get props() {
+      return { layers: [...(base()?.props.layers ?? []), ...(alerts()?.props.layers ?? [])] };
+    },
+    pickObject: (o: { x: number; y: number; radius?: number }) => a.pickObject(o) ?? b.pickObject(o),
+    redraw: (reason?: unknown) => {
+      b.redraw(reason);
+      a.redraw(reason);
+    },
+    base: b,
+    alerts: a,
+  };
+}
+
+function removeAll(map: MaplibreMap, overlays: (MapboxOverlay | null)[]): void {
+  for (const o of overlays) {
+    if (!o) continue;
+    try {
+      map.removeControl(o);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays {
   let base: MapboxOverlay | null = null;
   let alerts: MapboxOverlay | null = null;
@@ -55,34 +94,27 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
   };
 
   const mount = () => {
-    const deviceProps = { webgl: overlayContextAttributes(webglProbe().software) };
-    const watchLoss = (mine: MapboxOverlay, device: { lost: Promise<unknown> }) => {
+    // a loss of either canvas (a stale one's no longer counts) remounts both
+    const watch = (mine: MapboxOverlay) => (device: { lost: Promise<unknown> }) =>
       void device.lost.then(() => {
         if (base === mine || alerts === mine) onLost();
       });
-    };
-    const below: MapboxOverlay = new MapboxOverlay({
-      interleaved: false,
-      deviceProps,
-      layers: [],
+    const below = makeOverlay({
       // the canvas above answers for its own markers
       getTooltip: (info) => (info.picked && alertAt(info.x, info.y) ? null : opts.tooltip(info)),
       onAfterRender: () => {
         redraws++;
         opts.budget.rendered(performance.now());
       },
-      onDeviceInitialized: (device) => watchLoss(below, device),
+      watchLoss: (device) => watch(below)(device),
     });
-    const above: MapboxOverlay = new MapboxOverlay({
-      interleaved: false,
-      deviceProps,
-      layers: [],
+    const above = makeOverlay({
       getTooltip: opts.tooltip,
       onAfterRender: () => {
         redraws++;
         alertRedraws++;
       },
-      onDeviceInitialized: (device) => watchLoss(above, device),
+      watchLoss: (device) => watch(above)(device),
     });
     base = below;
     alerts = above;
@@ -94,17 +126,9 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
 
   const onLost = () => {
     console.warn('deck.gl WebGL context lost; remounting the overlays');
-    const old = [base, alerts];
+    removeAll(map, [base, alerts]);
     base = null;
     alerts = null;
-    for (const o of old) {
-      if (!o) continue;
-      try {
-        map.removeControl(o);
-      } catch {
-        /* already gone */
-      }
-    }
     setTimeout(() => {
       if (disposed || base) return;
       mount();
@@ -122,18 +146,7 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
       const b = deckOf(base);
       const a = deckOf(alerts);
       if (!b || !a) return null;
-      combined ??= {
-        get props() {
-          return { layers: [...(deckOf(base)?.props.layers ?? []), ...(deckOf(alerts)?.props.layers ?? [])] };
-        },
-        pickObject: (o: { x: number; y: number; radius?: number }) => a.pickObject(o) ?? b.pickObject(o),
-        redraw: (reason?: unknown) => {
-          b.redraw(reason);
-          a.redraw(reason);
-        },
-        base: b,
-        alerts: a,
-      };
+      combined ??= bothAsOne(() => deckOf(base), () => deckOf(alerts), b, a);
       return combined;
     },
     overlay: () => base,

@@ -7,6 +7,7 @@ import { PRIORITY_CSS } from '../model/colors';
 import { feedState } from '../model/feeds';
 import { feedsNow, unitFigures } from '../model/selectors';
 import { openCountsByPriority } from '../model/situation';
+import type { WallState } from '../state/store';
 import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
 
 const PRIORITIES: Priority[] = [1, 2, 3, 4];
@@ -45,13 +46,74 @@ function Feeds({ now }: { now: number }) {
   );
 }
 
+/** The open incidents by priority. */
+function OpenCounts({ incidents, lang }: { incidents: WallState['incidents']; lang: string }) {
+  const { t } = useTranslation();
+  const counts = openCountsByPriority(incidents);
+  const openTotal = counts[1] + counts[2] + counts[3] + counts[4];
+  return (
+    <div className="stat" data-testid="stat-open" data-count={openTotal}>
+      <div className="stat-label">{t('header.open')}</div>
+      <div className="stat-value">
+        <span className="stat-total">{formatNumber(openTotal, lang)}</span>
+        {PRIORITIES.map((p) => (
+          <span key={p} className={`prio-chip${counts[p] === 0 ? ' zero' : ''}`} style={{ borderColor: PRIORITY_CSS[p], color: counts[p] ? PRIORITY_CSS[p] : undefined }} title={t(`priority.${p}`)}>
+            {t(`priorityShort.${p}`)} {formatNumber(counts[p], lang)}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+type T = (key: string, o?: Record<string, unknown>) => string;
+
+/** The broker line's tooltip: where, the last error, reconnects. */
+const brokerTitleOf = (health: WallState['health'], t: T) =>
+  health
+    ? [health.broker.url, health.broker.error ? t('header.brokerError', { error: health.broker.error }) : '', health.broker.reconnects ? t('header.reconnects', { count: health.broker.reconnects }) : ''].filter(Boolean).join('\n')
+    : undefined;
+
+/** Who the shell turned away (hostile or broken clients): in the bridge line's tooltip. */
+function bridgeAccess(health: WallState['health'], t: T): { refused: number; title: string | undefined } {
+  const access = health?.access;
+  if (!access) return { refused: 0, title: undefined };
+  const refused = Object.values(access.refused).reduce((a, b) => a + b, 0);
+  const title = [t('header.accessClients', { peers: access.peers, max: access.maxPeers }), refused && access.last ? t('header.accessRefused', { count: refused, last: `${access.last.kind}: ${access.last.why}` }) : ''].filter(Boolean).join('\n');
+  return { refused, title };
+}
+
+/** The page's link to the services, theirs to the broker, and when a message last came. */
+function ConnectionLines({ now, lang }: { now: number; lang: string }) {
+  const { t } = useTranslation();
+  const connection = useWall((s) => s.connection);
+  const health = useWall((s) => s.health);
+  const runtime = useRuntime();
+  const brokerUp = connection === 'open' && health?.broker.connected === true;
+  const lastMessageAt = health?.broker.lastMessageAt ?? runtime.store.getState().stats.lastMessageAt;
+  const access = bridgeAccess(health, t);
+  return (
+    <div className="connection" data-testid="connection" data-state={connection} data-broker={brokerUp ? 'up' : 'down'}>
+      <div className="conn-line" title={access.title} data-testid="bridge-line" data-refused={access.refused}>
+        <span className={`light ${connection}`} />
+        <span>{t('header.bridge')}</span>
+        <span className="conn-state">{t(`connection.${connection}`)}</span>
+      </div>
+      <div className="conn-line" title={brokerTitleOf(health, t)} data-testid="broker-line">
+        <span className={`light ${brokerUp ? 'open' : 'closed'}`} />
+        <span>{t('header.broker')}</span>
+        <span className="conn-state">{t(brokerUp ? 'connection.brokerUp' : 'connection.brokerDown')}</span>
+      </div>
+      <div className="conn-heard">{lastMessageAt ? t('header.lastHeard', { time: formatAge(now - lastMessageAt, lang) }) : t('header.neverHeard')}</div>
+    </div>
+  );
+}
+
 export function Header() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const now = useNow(1000);
   const tz = useTimeZone();
-  const connection = useWall((s) => s.connection);
-  const health = useWall((s) => s.health);
   const incidents = useWall((s) => s.incidents);
   // Stats and units change with every delta (20 a second); the header re-reads them with the clock.
   const model = useRuntime().store.getState();
@@ -59,25 +121,7 @@ export function Header() {
   useWall((s) => s.stats.rejected);
   const rejectsOpen = useWall((s) => s.rejectsOpen);
   const dispatch = useDispatch();
-  const setRejectsOpen = (open: boolean) => dispatch({ type: 'rejectsOpen', open });
-
-  const counts = openCountsByPriority(incidents);
-  const openTotal = counts[1] + counts[2] + counts[3] + counts[4];
   const { available, total } = unitFigures(model, now);
-  const brokerUp = connection === 'open' && health?.broker.connected === true;
-  const brokerTitle = health
-    ? [health.broker.url, health.broker.error ? t('header.brokerError', { error: health.broker.error }) : '', health.broker.reconnects ? t('header.reconnects', { count: health.broker.reconnects }) : '']
-        .filter(Boolean)
-        .join('\n')
-    : undefined;
-  const lastMessageAt = health?.broker.lastMessageAt ?? stats.lastMessageAt;
-  // who the shell turned away (hostile or broken clients): in the bridge line's tooltip
-  const refused = health?.access ? Object.values(health.access.refused).reduce((a, b) => a + b, 0) : 0;
-  const bridgeTitle = health?.access
-    ? [t('header.accessClients', { peers: health.access.peers, max: health.access.maxPeers }), refused && health.access.last ? t('header.accessRefused', { count: refused, last: `${health.access.last.kind}: ${health.access.last.why}` }) : '']
-        .filter(Boolean)
-        .join('\n')
-    : undefined;
 
   return (
     <header className="header">
@@ -89,17 +133,7 @@ export function Header() {
         {formatClock(now, lang, tz)}
       </div>
 
-      <div className="stat" data-testid="stat-open" data-count={openTotal}>
-        <div className="stat-label">{t('header.open')}</div>
-        <div className="stat-value">
-          <span className="stat-total">{formatNumber(openTotal, lang)}</span>
-          {PRIORITIES.map((p) => (
-            <span key={p} className={`prio-chip${counts[p] === 0 ? ' zero' : ''}`} style={{ borderColor: PRIORITY_CSS[p], color: counts[p] ? PRIORITY_CSS[p] : undefined }} title={t(`priority.${p}`)}>
-              {t(`priorityShort.${p}`)} {formatNumber(counts[p], lang)}
-            </span>
-          ))}
-        </div>
-      </div>
+      <OpenCounts incidents={incidents} lang={lang} />
 
       <div className="stat" data-testid="stat-units" data-available={available}>
         <div className="stat-label">{t('header.unitsAvailable')}</div>
@@ -116,25 +150,13 @@ export function Header() {
         className={`stat stat-button${stats.rejected > 0 ? ' warn' : ''}${rejectsOpen ? ' active' : ''}`}
         data-testid="rejects-button"
         data-count={stats.rejected}
-        onClick={() => setRejectsOpen(!rejectsOpen)}
+        onClick={() => dispatch({ type: 'rejectsOpen', open: !rejectsOpen })}
       >
         <div className="stat-label">{t('header.rejected')}</div>
         <div className="stat-value">{formatNumber(stats.rejected, lang)}</div>
       </button>
 
-      <div className="connection" data-testid="connection" data-state={connection} data-broker={brokerUp ? 'up' : 'down'}>
-        <div className="conn-line" title={bridgeTitle} data-testid="bridge-line" data-refused={refused}>
-          <span className={`light ${connection}`} />
-          <span>{t('header.bridge')}</span>
-          <span className="conn-state">{t(`connection.${connection}`)}</span>
-        </div>
-        <div className="conn-line" title={brokerTitle} data-testid="broker-line">
-          <span className={`light ${brokerUp ? 'open' : 'closed'}`} />
-          <span>{t('header.broker')}</span>
-          <span className="conn-state">{t(brokerUp ? 'connection.brokerUp' : 'connection.brokerDown')}</span>
-        </div>
-        <div className="conn-heard">{lastMessageAt ? t('header.lastHeard', { time: formatAge(now - lastMessageAt, lang) }) : t('header.neverHeard')}</div>
-      </div>
+      <ConnectionLines now={now} lang={lang} />
 
       <Feeds now={now} />
 

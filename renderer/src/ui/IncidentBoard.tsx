@@ -16,6 +16,31 @@ export function gridPath(inc: Incident): string | null {
   return (names.length > 1 ? names.slice(1) : names).join(' › ');
 }
 
+/** 签收 (while not acknowledged) and 结案; a click acts on this row only, not the row's fly-to. */
+function RowActions({ acknowledged, busy, act }: { acknowledged: boolean; busy: boolean; act(method: IncidentAction): void }) {
+  const { t } = useTranslation();
+  const button = (method: IncidentAction, className: string, testId: string, label: string) => (
+    <button
+      type="button"
+      className={`btn ${className}`}
+      data-testid={testId}
+      disabled={busy}
+      onClick={(e) => {
+        e.stopPropagation();
+        act(method);
+      }}
+    >
+      {t(label)}
+    </button>
+  );
+  return (
+    <div className="row-actions">
+      {!acknowledged ? button('incident.ack', 'ack', 'ack-button', 'board.ack') : <span className="acked">{t('board.acked')}</span>}
+      {button('incident.close', 'close', 'close-button', 'board.close')}
+    </div>
+  );
+}
+
 const Row = memo(function Row({ incident, isNew, selected, now }: { incident: Incident; isNew: boolean; selected: boolean; now: number }) {
   const { t, i18n } = useTranslation();
   const runtime = useRuntime();
@@ -67,36 +92,7 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
           </div>
         )}
       </div>
-      <div className="row-actions">
-        {!incident.acknowledged ? (
-          <button
-            type="button"
-            className="btn ack"
-            data-testid="ack-button"
-            disabled={busy}
-            onClick={(e) => {
-              e.stopPropagation();
-              void act('incident.ack');
-            }}
-          >
-            {t('board.ack')}
-          </button>
-        ) : (
-          <span className="acked">{t('board.acked')}</span>
-        )}
-        <button
-          type="button"
-          className="btn close"
-          data-testid="close-button"
-          disabled={busy}
-          onClick={(e) => {
-            e.stopPropagation();
-            void act('incident.close');
-          }}
-        >
-          {t('board.close')}
-        </button>
-      </div>
+      <RowActions acknowledged={incident.acknowledged} busy={busy} act={(m) => void act(m)} />
     </li>
   );
 });

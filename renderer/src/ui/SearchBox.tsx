@@ -9,6 +9,48 @@ import { search, type SearchResult } from './search';
 
 const LIMIT = 12;
 
+/** What a result's second line says: its kind in words, and the detail the search gave. */
+function detailOf(r: SearchResult, t: (key: string) => string): string | undefined {
+  const kindKey = r.kind === 'incident' ? 'kinds' : r.kind === 'unit' ? 'unitKinds' : r.kind === 'grid' ? 'gridLevel' : null;
+  if (!kindKey) return r.detail;
+  return [r.sub ? t(`${kindKey}.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
+}
+
+function SearchResults({ results, active, onChoose, onHover }: { results: SearchResult[]; active: number; onChoose(r: SearchResult): void; onHover(i: number): void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="search-results" data-testid="search-results">
+      {results.length === 0 ? (
+        <div className="search-empty">{t('search.empty')}</div>
+      ) : (
+        <ul>
+          {results.map((r, i) => (
+            <li
+              key={`${r.kind}:${r.id}`}
+              className={i === active ? 'active' : ''}
+              data-testid="search-result"
+              data-kind={r.kind}
+              data-id={r.id}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                onChoose(r);
+              }}
+              onMouseEnter={() => onHover(i)}
+            >
+              <span className={`search-kind ${r.kind}`}>{t(`search.kinds.${r.kind}`)}</span>
+              <span className="search-text">
+                <span className="search-title">{r.title}</span>
+                <span className="search-detail">{detailOf(r, t)}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="search-hint">{t('search.hint')}</div>
+    </div>
+  );
+}
+
 export function SearchBox() {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
@@ -43,12 +85,6 @@ export function SearchBox() {
     } else return;
     e.preventDefault();
   };
-  const detail = (r: SearchResult) => {
-    if (r.kind === 'incident') return [r.sub ? t(`kinds.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
-    if (r.kind === 'unit') return [r.sub ? t(`unitKinds.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
-    if (r.kind === 'grid') return [r.sub ? t(`gridLevel.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
-    return r.detail;
-  };
 
   return (
     <div className="search" data-testid="search">
@@ -74,37 +110,7 @@ export function SearchBox() {
         />
         <kbd>/</kbd>
       </div>
-      {open && query.trim() && (
-        <div className="search-results" data-testid="search-results">
-          {results.length === 0 ? (
-            <div className="search-empty">{t('search.empty')}</div>
-          ) : (
-            <ul>
-              {results.map((r, i) => (
-                <li
-                  key={`${r.kind}:${r.id}`}
-                  className={i === active ? 'active' : ''}
-                  data-testid="search-result"
-                  data-kind={r.kind}
-                  data-id={r.id}
-                  onMouseDown={(e) => {
-                    e.preventDefault();
-                    choose(r);
-                  }}
-                  onMouseEnter={() => setActive(i)}
-                >
-                  <span className={`search-kind ${r.kind}`}>{t(`search.kinds.${r.kind}`)}</span>
-                  <span className="search-text">
-                    <span className="search-title">{r.title}</span>
-                    <span className="search-detail">{detail(r)}</span>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-          <div className="search-hint">{t('search.hint')}</div>
-        </div>
-      )}
+      {open && query.trim() && <SearchResults results={results} active={active} onChoose={choose} onHover={setActive} />}
     </div>
   );
 }

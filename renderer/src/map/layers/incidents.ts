@@ -54,120 +54,134 @@ function pulseTargets(memo: LayerMemo, c: Clustering<Incident>): PulseTarget[] {
 
 export const incidentLayers: LayerModule = (s, memo) => {
   if (!s.layers.incidents) return {};
-  const k = s.scale;
   const clusters = incidentClusters(s, memo);
-  const alerts = [];
   const pulsing = pulseTargets(memo, clusters);
-  if (pulsing.length) {
-    const p = phaseAt(s.time, 1600);
-    alerts.push(
-      new ScatterplotLayer<PulseTarget>({
-        id: 'incident-pulse',
-        data: pulsing,
-        getPosition: (i) => [i.lon, i.lat],
-        filled: false,
-        stroked: true,
-        getLineColor: (i) => PRIORITY_COLORS[i.priority],
-        lineWidthUnits: 'pixels',
-        getLineWidth: 3 * k,
-        radiusUnits: 'pixels',
-        getRadius: (i) => (i.radius + 2) * k,
-        radiusScale: 1 + 1.4 * p,
-        opacity: 0.9 * (1 - p),
-        updateTriggers: { getRadius: k },
-      }),
-    );
-  }
   const selected = s.selectedId ? s.incidents.get(s.selectedId) : undefined;
-  if (selected && selected.status === 'open') {
-    alerts.push(
-      new ScatterplotLayer<Incident>({
-        id: 'incident-selected',
-        data: [selected],
-        getPosition: (i) => [i.lon, i.lat],
-        filled: false,
-        stroked: true,
-        getLineColor: [255, 255, 255, 255],
-        lineWidthUnits: 'pixels',
-        getLineWidth: 2.5 * k,
-        radiusUnits: 'pixels',
-        getRadius: (incidentRadius(selected.priority) + 6) * k,
-      }),
-    );
-  }
-  const singles = clusters.singles;
-  alerts.push(
-    new ScatterplotLayer<Incident>({
-      id: 'incidents',
-      data: singles,
+  // drawing order: pulses below, the selection ring, the discs, their pictograms, clusters on top
+  const alerts = [
+    ...(pulsing.length ? [pulseLayer(s, pulsing)] : []),
+    ...(selected && selected.status === 'open' ? [selectedRing(s, selected)] : []),
+    incidentDiscs(s, clusters.singles),
+    ...(s.icons ? [incidentIcons(s, clusters.singles)] : []),
+    ...(clusters.clusters.length ? clusterLayers(s, clusters.clusters) : []),
+  ];
+  return { alerts };
+};
+
+/** A ring growing and fading once every 1.6 s around each marker not yet acknowledged. */
+function pulseLayer(s: LayerInput, pulsing: PulseTarget[]) {
+  const k = s.scale;
+  const p = phaseAt(s.time, 1600);
+  return new ScatterplotLayer<PulseTarget>({
+    id: 'incident-pulse',
+    data: pulsing,
+    getPosition: (i) => [i.lon, i.lat],
+    filled: false,
+    stroked: true,
+    getLineColor: (i) => PRIORITY_COLORS[i.priority],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 3 * k,
+    radiusUnits: 'pixels',
+    getRadius: (i) => (i.radius + 2) * k,
+    radiusScale: 1 + 1.4 * p,
+    opacity: 0.9 * (1 - p),
+    updateTriggers: { getRadius: k },
+  });
+}
+
+function selectedRing(s: LayerInput, selected: Incident) {
+  const k = s.scale;
+  return new ScatterplotLayer<Incident>({
+    id: 'incident-selected',
+    data: [selected],
+    getPosition: (i) => [i.lon, i.lat],
+    filled: false,
+    stroked: true,
+    getLineColor: [255, 255, 255, 255],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2.5 * k,
+    radiusUnits: 'pixels',
+    getRadius: (incidentRadius(selected.priority) + 6) * k,
+  });
+}
+
+/** One disc per incident not in a cluster, coloured by priority and fading with age. */
+function incidentDiscs(s: LayerInput, singles: Incident[]) {
+  const k = s.scale;
+  return new ScatterplotLayer<Incident>({
+    id: 'incidents',
+    data: singles,
+    pickable: true,
+    getPosition: (i) => [i.lon, i.lat],
+    getFillColor: (i) => incidentColor(i, s.now),
+    getLineColor: [12, 16, 22, 255],
+    stroked: true,
+    radiusUnits: 'pixels',
+    getRadius: (i) => incidentRadius(i.priority) * k,
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2 * k,
+    updateTriggers: { getFillColor: Math.floor(s.now / AGE_STEP_MS), getRadius: k },
+    onClick: (info: PickingInfo<Incident>) => {
+      if (info.object) s.onPickIncident?.(info.object.id);
+      return true;
+    },
+  });
+}
+
+/** The kind's pictogram on each disc. */
+function incidentIcons(s: LayerInput, singles: Incident[]) {
+  const k = s.scale;
+  const icons = s.icons!;
+  return new IconLayer<Incident>({
+    id: 'incident-icons',
+    data: singles,
+    iconAtlas: icons.atlas as never,
+    iconMapping: icons.mapping,
+    getIcon: (i) => kindIcon(i.kind),
+    getPosition: (i) => [i.lon, i.lat],
+    getSize: (i) => incidentRadius(i.priority) * 1.3 * k,
+    sizeUnits: 'pixels',
+    getColor: DARK_GLYPH,
+    updateTriggers: { getSize: k },
+  });
+}
+
+/** Clusters: a disc in the most urgent member's colour, sized by count, with the count on it. */
+function clusterLayers(s: LayerInput, clusters: Cluster<Incident>[]) {
+  const k = s.scale;
+  return [
+    new ScatterplotLayer<Cluster<Incident>>({
+      id: 'incident-clusters',
+      data: clusters,
       pickable: true,
-      getPosition: (i) => [i.lon, i.lat],
-      getFillColor: (i) => incidentColor(i, s.now),
-      getLineColor: [12, 16, 22, 255],
+      getPosition: (c) => [c.lon, c.lat],
+      getFillColor: (c) => PRIORITY_COLORS[c.priority],
+      getLineColor: [245, 248, 252, 235],
       stroked: true,
       radiusUnits: 'pixels',
-      getRadius: (i) => incidentRadius(i.priority) * k,
+      getRadius: (c) => clusterRadius(c.count) * k,
       lineWidthUnits: 'pixels',
-      getLineWidth: 2 * k,
-      updateTriggers: { getFillColor: Math.floor(s.now / AGE_STEP_MS), getRadius: k },
-      onClick: (info: PickingInfo<Incident>) => {
-        if (info.object) s.onPickIncident?.(info.object.id);
+      getLineWidth: 2.5 * k,
+      updateTriggers: { getRadius: k },
+      onClick: (info: PickingInfo<Cluster<Incident>>) => {
+        if (info.object) s.onPickCluster?.(info.object);
         return true;
       },
     }),
-  );
-  if (s.icons) {
-    alerts.push(
-      new IconLayer<Incident>({
-        id: 'incident-icons',
-        data: singles,
-        iconAtlas: s.icons.atlas as never,
-        iconMapping: s.icons.mapping,
-        getIcon: (i) => kindIcon(i.kind),
-        getPosition: (i) => [i.lon, i.lat],
-        getSize: (i) => incidentRadius(i.priority) * 1.3 * k,
-        sizeUnits: 'pixels',
-        getColor: DARK_GLYPH,
-        updateTriggers: { getSize: k },
-      }),
-    );
-  }
-  if (clusters.clusters.length) {
-    alerts.push(
-      new ScatterplotLayer<Cluster<Incident>>({
-        id: 'incident-clusters',
-        data: clusters.clusters,
-        pickable: true,
-        getPosition: (c) => [c.lon, c.lat],
-        getFillColor: (c) => PRIORITY_COLORS[c.priority],
-        getLineColor: [245, 248, 252, 235],
-        stroked: true,
-        radiusUnits: 'pixels',
-        getRadius: (c) => clusterRadius(c.count) * k,
-        lineWidthUnits: 'pixels',
-        getLineWidth: 2.5 * k,
-        updateTriggers: { getRadius: k },
-        onClick: (info: PickingInfo<Cluster<Incident>>) => {
-          if (info.object) s.onPickCluster?.(info.object);
-          return true;
-        },
-      }),
-      new TextLayer<Cluster<Incident>>({
-        id: 'incident-cluster-counts',
-        data: clusters.clusters,
-        characterSet: '0123456789+',
-        fontFamily: FONT,
-        fontWeight: 700,
-        getPosition: (c) => [c.lon, c.lat],
-        getText: (c) => (c.count > 999 ? '999+' : String(c.count)),
-        getSize: (c) => Math.min(22, 14 + 2 * Math.log2(c.count)) * k,
-        sizeUnits: 'pixels',
-        getColor: [10, 14, 20, 255],
-        getTextAnchor: 'middle',
-        getAlignmentBaseline: 'center',
-        updateTriggers: { getSize: k },
-      }),
-    );
-  }
-  return { alerts };
-};
+    new TextLayer<Cluster<Incident>>({
+      id: 'incident-cluster-counts',
+      data: clusters,
+      characterSet: '0123456789+',
+      fontFamily: FONT,
+      fontWeight: 700,
+      getPosition: (c) => [c.lon, c.lat],
+      getText: (c) => (c.count > 999 ? '999+' : String(c.count)),
+      getSize: (c) => Math.min(22, 14 + 2 * Math.log2(c.count)) * k,
+      sizeUnits: 'pixels',
+      getColor: [10, 14, 20, 255],
+      getTextAnchor: 'middle',
+      getAlignmentBaseline: 'center',
+      updateTriggers: { getSize: k },
+    }),
+  ];
+}
