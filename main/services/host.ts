@@ -84,52 +84,98 @@ function readJson(path: string): Result<unknown> {
   }
 }
 
+/** Registry loader: a parse of one reference file's JSON in the map datum. */
+type RegistryParse<T> = (json: unknown, datum: Datum) => { ok: true; items: T[]; skipped: { index: number; reason: string }[] } | { ok: false; error: string };
+
+/** What a registry parse gives for one entry. */
+type RegistryItems<P extends (...a: never[]) => unknown> = Extract<ReturnType<P>, { ok: true }> extends { items: infer I } ? I : never;
+
+interface Reference {
+  /** problems with the files: listed in health, never fatal */
+  errors: string[];
+  gridFeatures: GridFeature[];
+  gridJson: unknown;
+  cameras: RegistryItems<typeof parseCameras>;
+  kiosks: RegistryItems<typeof parseKiosks>;
+}
+
+/** Reference data: grids, cameras, kiosks. Each file is optional; a broken one is reported and skipped. */
+function loadReference(config: WatchfloorConfig, baseDir: string, appRoot: string): Reference {
+  const demoPaths = demoAssetPaths(appRoot);
+  const pathOf = (configured: string | undefined, demoDefault: string): string | undefined =>
+    configured ? resolve(baseDir, configured) : config.demo && existsSync(demoDefault) ? demoDefault : undefined;
+  const errors: string[] = [];
+  const skippedNote = (path: string, skipped: { index: number; reason: string }[], what: string) =>
+    skipped.length ? errors.push(`${path}: skipped ${skipped.length} ${what} (first: #${skipped[0].index} ${skipped[0].reason})`) : 0;
+  let gridFeatures: GridFeature[] = [];
+  let gridJson: unknown = null;
+  const gridsPath = pathOf(config.reference.grids, demoPaths.grids);
+  const gridsRead = gridsPath ? readJson(gridsPath) : null;
+  if (gridsRead && !gridsRead.ok) errors.push(gridsRead.error);
+  else if (gridsRead?.ok) {
+    const parsed = parseGridCollection(gridsRead.value);
+    if (!parsed.ok) errors.push(`${gridsPath}: ${parsed.error}`);
+    else {
+      gridFeatures = parsed.features;
+      gridJson = { type: 'FeatureCollection', features: parsed.features };
+      skippedNote(gridsPath!, parsed.skipped, 'features');
+    }
+  }
+  const loadRegistry = <T>(path: string | undefined, parse: RegistryParse<T>): T[] => {
+    if (!path) return [];
+    const read = readJson(path);
+    const parsed = read.ok ? parse(read.value, config.mapDatum) : null;
+    if (!read.ok) errors.push(read.error);
+    else if (parsed && !parsed.ok) errors.push(`${path}: ${parsed.error}`);
+    if (!parsed?.ok) return [];
+    skippedNote(path, parsed.skipped, 'entries');
+    return parsed.items;
+  };
+  const cameras = loadRegistry(pathOf(config.reference.cameras, demoPaths.cameras), parseCameras);
+  const kiosks = loadRegistry(pathOf(config.reference.kiosks, demoPaths.kiosks), parseKiosks);
+  return { errors, gridFeatures, gridJson, cameras, kiosks };
+}
+
+/** The brokers to use: the configured ones (credentials taken out of their URLs), else an embedded one. */
+async function connectBroker(config: WatchfloorConfig) {
+  // credentials leave the URLs here: everything after sees and shows URLs without them
+  const connection = brokerConnection(config.brokers, config.username, config.password);
+  if (!connection.ok) throw new Error(connection.error);
+  const login = { username: connection.value.username, password: connection.value.password };
+  if (connection.value.urls.length > 0) return { embeddedBroker: null, urls: connection.value.urls, login };
+  const embeddedBroker = await startEmbeddedBroker({ ...config.embeddedBroker, ...login, maxPayloadBytes: config.limits.maxPayloadBytes });
+  return { embeddedBroker, urls: [embeddedBroker.url], login };
+}
+
+/** The MQTT client's settings: the brokers, every adapter's filters, limits, TLS files from the config's folder. */
+function ingestSettings(config: WatchfloorConfig, opts: HostOptions, baseDir: string, broker: Awaited<ReturnType<typeof connectBroker>>, filters: string[]) {
+  return {
+    urls: broker.urls,
+    clientId: opts.clientIdOverride ?? config.clientId,
+    filters,
+    ...broker.login,
+    // Aedes speaks MQTT 3.1.1 only
+    protocolVersion: broker.embeddedBroker ? (4 as const) : config.protocolVersion,
+    maxPayloadBytes: config.limits.maxPayloadBytes,
+    tls: config.tls && {
+      ...config.tls,
+      ca: config.tls.ca && resolve(baseDir, config.tls.ca),
+      cert: config.tls.cert && resolve(baseDir, config.tls.cert),
+      key: config.tls.key && resolve(baseDir, config.tls.key),
+    },
+    reconnect: config.reconnect,
+    sessionExpirySeconds: config.sessionExpirySeconds,
+  };
+}
+
 export async function startHost(opts: HostOptions): Promise<Host> {
   const { config } = opts;
   const startedAt = Date.now();
   const access = new AccessLog();
   const baseDir = opts.configDir ?? process.cwd();
-  const demoPaths = demoAssetPaths(opts.appRoot);
-  const pathOf = (configured: string | undefined, demoDefault: string): string | undefined =>
-    configured ? resolve(baseDir, configured) : config.demo && existsSync(demoDefault) ? demoDefault : undefined;
-
-  // ---- reference data: each file is optional; a broken one is reported and skipped ----
-  const referenceErrors: string[] = [];
-  const gridsPath = pathOf(config.reference.grids, demoPaths.grids);
-  let gridJson: unknown = null;
-  let gridFeatures: GridFeature[] = [];
-  if (gridsPath) {
-    const read = readJson(gridsPath);
-    if (!read.ok) referenceErrors.push(read.error);
-    else {
-      const parsed = parseGridCollection(read.value);
-      if (!parsed.ok) referenceErrors.push(`${gridsPath}: ${parsed.error}`);
-      else {
-        gridFeatures = parsed.features;
-        gridJson = { type: 'FeatureCollection', features: parsed.features };
-        if (parsed.skipped.length) referenceErrors.push(`${gridsPath}: skipped ${parsed.skipped.length} features (first: #${parsed.skipped[0].index} ${parsed.skipped[0].reason})`);
-      }
-    }
-  }
-  const loadRegistry = <T>(path: string | undefined, parse: (json: unknown, datum: Datum) => { ok: true; items: T[]; skipped: { index: number; reason: string }[] } | { ok: false; error: string }): T[] => {
-    if (!path) return [];
-    const read = readJson(path);
-    if (!read.ok) {
-      referenceErrors.push(read.error);
-      return [];
-    }
-    const parsed = parse(read.value, config.mapDatum);
-    if (!parsed.ok) {
-      referenceErrors.push(`${path}: ${parsed.error}`);
-      return [];
-    }
-    if (parsed.skipped.length) referenceErrors.push(`${path}: skipped ${parsed.skipped.length} entries (first: #${parsed.skipped[0].index} ${parsed.skipped[0].reason})`);
-    return parsed.items;
-  };
-  const cameras = loadRegistry(pathOf(config.reference.cameras, demoPaths.cameras), parseCameras);
-  const kiosks = loadRegistry(pathOf(config.reference.kiosks, demoPaths.kiosks), parseKiosks);
-  const gridIndex = new GridIndex(gridFeatures);
-  const state = createSituation(toReferenceData(cameras, kiosks), (lon, lat, hint) => gridIndex.locate(lon, lat, hint), {
+  const ref = loadReference(config, baseDir, opts.appRoot);
+  const gridIndex = new GridIndex(ref.gridFeatures);
+  const state = createSituation(toReferenceData(ref.cameras, ref.kiosks), (lon, lat, hint) => gridIndex.locate(lon, lat, hint), {
     staleAfterMs: config.situation.staleAfterMs,
     trailLength: config.situation.trailLength,
     rejectsKept: config.situation.rejectsKept,
@@ -141,25 +187,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   // before any message: the checkpoint loads only into an empty situation
   const checkpoints: Checkpoints | null = opts.dataDir ? startCheckpoints(situation, opts.dataDir, config.situation.checkpointIntervalMs, opts.now) : null;
   // what pages see of paths: relative to the folders they belong to
-  const roots: PathRoots = [
-    ...(opts.dataDir ? [[resolve(opts.dataDir), '<data>'] as const] : []),
-    [resolve(baseDir), '<config>'],
-    [resolve(opts.appRoot), '<app>'],
-  ];
+  const roots: PathRoots = [...(opts.dataDir ? [[resolve(opts.dataDir), '<data>'] as const] : []), [resolve(baseDir), '<config>'], [resolve(opts.appRoot), '<app>']];
 
-  // ---- broker ----
-  // credentials leave the URLs here: everything after sees and shows URLs without them
-  const connection = brokerConnection(config.brokers, config.username, config.password);
-  if (!connection.ok) throw new Error(connection.error);
-  let embeddedBroker: EmbeddedBroker | null = null;
-  let brokerUrls = connection.value.urls;
-  const login = { username: connection.value.username, password: connection.value.password };
-  if (brokerUrls.length === 0) {
-    embeddedBroker = await startEmbeddedBroker({ ...config.embeddedBroker, ...login, maxPayloadBytes: config.limits.maxPayloadBytes });
-    brokerUrls = [embeddedBroker.url];
-  }
-
-  // ---- ingest ----
+  const broker = await connectBroker(config);
+  const { embeddedBroker } = broker;
   const adapters = buildAdapters(config);
   const ctx = adaptContextFor(config, (id) => {
     const c = state.cameras.get(id);
@@ -167,23 +198,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   });
   const ingestMessage = createIngest(adapters, ctx, { maxPayloadBytes: config.limits.maxPayloadBytes });
   const ingest = startIngest(
-    {
-      urls: brokerUrls,
-      clientId: opts.clientIdOverride ?? config.clientId,
-      filters: adapters.flatMap((a) => [...a.filters]),
-      ...login,
-      // Aedes speaks MQTT 3.1.1 only
-      protocolVersion: embeddedBroker ? 4 : config.protocolVersion,
-      maxPayloadBytes: config.limits.maxPayloadBytes,
-      tls: config.tls && {
-        ...config.tls,
-        ca: config.tls.ca && resolve(baseDir, config.tls.ca),
-        cert: config.tls.cert && resolve(baseDir, config.tls.cert),
-        key: config.tls.key && resolve(baseDir, config.tls.key),
-      },
-      reconnect: config.reconnect,
-      sessionExpirySeconds: config.sessionExpirySeconds,
-    },
+    ingestSettings(config, opts, baseDir, broker, adapters.flatMap((a) => [...a.filters])),
     (topic, payload, receivedAt, retained) => situation.apply(ingestMessage(topic, payload, receivedAt, retained)),
     opts.inThreadIngest ? null : (opts.ingestWorkerFile ?? resolve(opts.appRoot, 'dist/workers/mqtt-worker.cjs')),
   );
@@ -191,37 +206,31 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   const basemapPath = config.reference.basemap ? resolve(baseDir, config.reference.basemap) : null;
   const health = (): Health => {
-    const broker = ingest.health();
+    const b = ingest.health();
     return {
       // ok = the feed is flowing; reference problems are listed, not fatal
-      ok: broker.connected,
+      ok: b.connected,
       version: VERSION,
       shell: opts.shell,
       startedAt,
       // a client library's error text may quote a URL: never with its userinfo
-      broker: broker.error ? { ...broker, error: redactUrlsIn(broker.error) } : broker,
+      broker: b.error ? { ...b, error: redactUrlsIn(b.error) } : b,
       embeddedBroker: embeddedBroker ? { url: embeddedBroker.url } : null,
       demo: config.demo,
-      referenceErrors: referenceErrors.map((e) => shownPaths(e, roots)),
+      referenceErrors: ref.errors.map((e) => shownPaths(e, roots)),
       checkpoint: shownCheckpoint(checkpoints?.health() ?? null, roots),
       access: access.health(),
     };
   };
   const reference = (): ReferencePayload => ({
-    grids: gridJson,
+    grids: ref.gridJson,
     basemapUrl: basemapPath ? '/basemap.pmtiles' : null,
     mapDatum: config.mapDatum,
     view: config.view,
     locale: config.locale,
     timeZone: config.timeZone,
   });
-  const hub = new BridgeHub({
-    situation,
-    health,
-    reference,
-    access,
-    limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 },
-  });
+  const hub = new BridgeHub({ situation, health, reference, access, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 
   return {
     config,
@@ -230,9 +239,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     access,
     ingest,
     embeddedBroker,
-    brokerUrl: brokerUrls[0],
-    brokerLogin: login,
-    mediaOrigins: [...new Set([...config.web.mediaOrigins, ...originsOf(cameras.flatMap((c) => [c.hls, c.recording]))])],
+    brokerUrl: broker.urls[0],
+    brokerLogin: broker.login,
+    mediaOrigins: [...new Set([...config.web.mediaOrigins, ...originsOf(ref.cameras.flatMap((c) => [c.hls, c.recording]))])],
     health,
     reference,
     basemapPath,
