@@ -394,6 +394,69 @@ interface LatencyResult {
   redraws: { base: number; alerts: number; costMs: number; intervalMs: number };
 }
 
+/**
+ * The watcher: each frame, look for new alarm ids (lat-*) in the incident layers; the frame after
+ * the one that first holds an id has drawn it. Also notes when the page's store first held each.
+ */
+async function installAlarmWatcher(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __seen: Record<string, number>; __held: Record<string, number> };
+    w.__seen = {};
+    w.__held = {};
+    // when the page first holds each alarm (between frames, so not delayed by slow ones)
+    setInterval(() => {
+      const now = performance.timeOrigin + performance.now();
+      for (const id of window.__watchfloor!.store().incidents.keys()) if (id.startsWith('lat-') && w.__held[id] === undefined) w.__held[id] = now;
+    }, 4);
+    const pending = new Set<string>();
+    const tick = () => {
+      const now = performance.timeOrigin + performance.now();
+      for (const id of pending) w.__seen[id] = now;
+      pending.clear();
+      const deck = window.__watchfloor!.deck() as { props: { layers: { id: string; props: { data: unknown } }[] } } | null;
+      for (const l of deck?.props.layers ?? []) {
+        if (l.id !== 'incidents' && l.id !== 'incident-clusters') continue;
+        for (const d of l.props.data as { id: string; members?: { id: string }[] }[]) {
+          const ids = d.members ? d.members.map((m) => m.id) : [d.id];
+          for (const id of ids) if (id.startsWith('lat-') && w.__seen[id] === undefined) pending.add(id);
+        }
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** publish → drawn per alarm, and its two parts: publish → held by the page, held → drawn. */
+function latencySplit(sentAt: Record<string, number>, seen: Record<string, number>, held: Record<string, number>) {
+  const lat = Object.keys(sentAt)
+    .filter((id) => seen[id] !== undefined)
+    .map((id) => seen[id] - sentAt[id])
+    .sort((a, b) => a - b);
+  // split: publish → held by the page (broker, ingest, delta, WebSocket), held → drawn (the map)
+  const toPage = Object.keys(sentAt)
+    .filter((id) => held[id] !== undefined)
+    .map((id) => held[id] - sentAt[id])
+    .sort((a, b) => a - b);
+  const toScreen = Object.keys(sentAt)
+    .filter((id) => held[id] !== undefined && seen[id] !== undefined)
+    .map((id) => seen[id] - held[id])
+    .sort((a, b) => a - b);
+  return {
+    figures: {
+      toPageP50: Math.round(pct(toPage, 50)),
+      toPageP99: Math.round(pct(toPage, 99)),
+      toScreenP50: Math.round(pct(toScreen, 50)),
+      toScreenP99: Math.round(pct(toScreen, 99)),
+      seen: lat.length,
+      p50: pct(lat, 50),
+      p95: pct(lat, 95),
+      p99: pct(lat, 99),
+      max: lat[lat.length - 1],
+    },
+  };
+}
+
 async function latencyRun(browser: Browser, viewport: { width: number; height: number }, moving: boolean): Promise<LatencyResult> {
   const wall = await startWall();
   let feeder: Feeder | null = null;
@@ -404,34 +467,7 @@ async function latencyRun(browser: Browser, viewport: { width: number; height: n
     const page = await openPage(browser, wall.web.url, viewport);
     await page.waitForFunction((n) => window.__watchfloor!.store().units.count >= n, LATENCY_UNITS, { timeout: 60_000 });
     if (moving) feeder = LATENCY_FEED === 'mqtt' ? mqttFeeder(wall.host.brokerUrl, LATENCY_UNITS, PUBLISHERS) : directFeeder(wall.host, LATENCY_UNITS);
-    // the watcher: each frame, look for new alarm ids in the incident layers; the frame after
-    // the one that first holds an id has drawn it
-    await page.evaluate(() => {
-      const w = window as unknown as { __seen: Record<string, number>; __held: Record<string, number> };
-      w.__seen = {};
-      w.__held = {};
-      // when the page first holds each alarm (between frames, so not delayed by slow ones)
-      setInterval(() => {
-        const now = performance.timeOrigin + performance.now();
-        for (const id of window.__watchfloor!.store().incidents.keys()) if (id.startsWith('lat-') && w.__held[id] === undefined) w.__held[id] = now;
-      }, 4);
-      const pending = new Set<string>();
-      const tick = () => {
-        const now = performance.timeOrigin + performance.now();
-        for (const id of pending) w.__seen[id] = now;
-        pending.clear();
-        const deck = window.__watchfloor!.deck() as { props: { layers: { id: string; props: { data: unknown } }[] } } | null;
-        for (const l of deck?.props.layers ?? []) {
-          if (l.id !== 'incidents' && l.id !== 'incident-clusters') continue;
-          for (const d of l.props.data as { id: string; members?: { id: string }[] }[]) {
-            const ids = d.members ? d.members.map((m) => m.id) : [d.id];
-            for (const id of ids) if (id.startsWith('lat-') && w.__seen[id] === undefined) pending.add(id);
-          }
-        }
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    await installAlarmWatcher(page);
     await page.waitForTimeout(3000);
     // one alarm before measuring: the first one also compiles the incident layers' shaders, which a
     // wall on shift did long ago
@@ -474,28 +510,13 @@ async function latencyRun(browser: Browser, viewport: { width: number; height: n
       const w = window as unknown as { __seen: Record<string, number>; __held: Record<string, number> };
       return { seen: w.__seen, held: w.__held };
     });
-    const lat = Object.keys(sentAt)
-      .filter((id) => seen[id] !== undefined)
-      .map((id) => seen[id] - sentAt[id])
-      .sort((a, b) => a - b);
-    // split: publish → held by the page (broker, ingest, delta, WebSocket), held → drawn (the map)
-    const toPage = Object.keys(sentAt)
-      .filter((id) => held[id] !== undefined)
-      .map((id) => held[id] - sentAt[id])
-      .sort((a, b) => a - b);
-    const toScreen = Object.keys(sentAt)
-      .filter((id) => held[id] !== undefined && seen[id] !== undefined)
-      .map((id) => seen[id] - held[id])
-      .sort((a, b) => a - b);
+    const split = latencySplit(sentAt, seen, held);
     await page.close();
     return {
-      toPageP50: Math.round(pct(toPage, 50)),
-      toPageP99: Math.round(pct(toPage, 99)),
-      toScreenP50: Math.round(pct(toScreen, 50)),
-      toScreenP99: Math.round(pct(toScreen, 99)),
+      ...split.figures,
       viewport: `${viewport.width}x${viewport.height}`,
       alarms: ALARMS,
-      seen: lat.length, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), max: lat[lat.length - 1], locationRate: Math.round(locationRate), feed: moving ? LATENCY_FEED : 'none', moving, redraws };
+      locationRate: Math.round(locationRate), feed: moving ? LATENCY_FEED : 'none', moving, redraws };
   } finally {
     await client.endAsync();
     await feeder?.stop();

@@ -246,10 +246,28 @@ async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
 
 // ---- main ----
 
-async function main(): Promise<void> {
+type KioskCam = Kiosk & { cameraId: string };
+
+/** What the benchmark runs against: the wall page and the bare page in one browser, the broker client, the stream server. */
+interface Bench {
+  wall: Page;
+  barePage: Page;
+  bareUrl: string;
+  browser: Browser;
+  client: MqttClient;
+  stream: LiveHlsServer;
+  cameras: Camera[];
+  /** kiosks with distinct cameras */
+  distinct: KioskCam[];
+  ll: boolean;
+  errors: string[];
+}
+
+/** The generated inputs: kiosks, cameras (plus an LL twin of each when the video build has LL clips), the host's config. */
+function benchInputs() {
   if (!existsSync(join(GEN, 'video/manifest.json'))) throw new Error('no demo video: npm run build:video');
   if (!existsSync(join(STATIC, 'index.html'))) throw new Error(`no built renderer in ${STATIC}: npm run build:renderer`);
-  const kiosks: (Kiosk & { cameraId: string })[] = JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8'));
+  const kiosks: KioskCam[] = JSON.parse(readFileSync(join(GEN, 'demo/kiosks.json'), 'utf8'));
   const manifest = JSON.parse(readFileSync(join(GEN, 'video/manifest.json'), 'utf8')) as { ll?: { params?: { partMs?: number } } };
   const partMs = manifest.ll?.params?.partMs;
   const LL = LL_WANTED && partMs !== undefined;
@@ -267,239 +285,262 @@ async function main(): Promise<void> {
     reference: { grids: join(GEN, 'geo/fuzhou-grids.geojson'), kiosks: join(GEN, 'demo/kiosks.json'), cameras: join(tmp, 'cameras.json') },
   });
   if (!parsed.ok) throw new Error(parsed.error);
+  return { kiosks, cameras, partMs, LL, tmp, config: parsed.value };
+}
 
+/** The wall page (video debug hook ready) and the bare hls.js page, both without an HTTP cache. */
+async function openPages(browser: Browser, wallUrl: string, bareUrl: string) {
+  const barePage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await barePage.goto(bareUrl);
+  const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const errors: string[] = [];
+  wall.on('pageerror', (e) => errors.push(e.message));
+  await wall.goto(`${wallUrl}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}${FRAME_POOL !== null ? `&videoFramePool=${FRAME_POOL}` : ''}`);
+  await wall.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+  await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
+  await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+  // live segments are new on a real camera; the demo loops its clips, so no HTTP cache
+  for (const p of [barePage, wall]) await (await p.context().newCDPSession(p)).send('Network.setCacheDisabled', { cacheDisabled: true });
+  return { wall, barePage, errors };
+}
+
+/**
+ * One round on the wall: an alarm per kiosk over MQTT (regular: at the kiosk, which opens its
+ * camera; LL: at the same spot, naming the camera's LL twin), first frames, PLAY_MS of play,
+ * three latency samples, then the alarms closed and the tiles gone.
+ */
+async function wallRound(b: Bench, ks: KioskCam[], prefix: string, ll: boolean) {
+  const n = ks.length;
+  const ids = ks.map((_, i) => `${prefix}-${i}`);
+  const cams = ks.map((k) => (ll ? `${k.cameraId}${LL_SUFFIX}` : k.cameraId));
+  const before = ks.map((k) => b.stream.llStats(k.cameraId));
+  const alarm = (i: number, status: 'open' | 'closed') => {
+    const k = ks[i];
+    const where = ll ? { cameraIds: [cams[i]] } : { kioskId: k.id };
+    return JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, ...where, status });
+  };
+  // warm frames refill after a burst; each round starts with a full pool, as on a quiet wall
+  const framePool = () => b.wall.evaluate(() => (window as unknown as Hooked).__watchfloor.video.framePool());
+  await b.wall
+    .waitForFunction(() => { const p = (window as unknown as Hooked).__watchfloor.video.framePool(); return !p || p.warm >= p.size; }, null, { timeout: 20_000, polling: 100 })
+    .catch(() => console.warn('  the frame pool did not fill within 20 s'));
+  const pool0 = await framePool();
+  const published: number[] = [];
+  for (let i = 0; i < n; i++) {
+    published.push(Date.now());
+    await b.client.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'open'), { qos: 1 });
+  }
+  await b.wall
+    .waitForFunction((cams) => cams.every((c) => (window as unknown as Hooked).__watchfloor.video.stats(c)?.firstFrameAt != null), cams, { timeout: 30_000, polling: 50 })
+    .catch(() => console.warn(`  wall${ll ? ' LL' : ''} ${n}: not every tile showed a frame within 30 s`));
+  await b.wall.waitForTimeout(PLAY_MS);
+  const samples: { latencySec: number | null; firstFrameAt: number | null; firstFrameMs: number | null; lowLatency: boolean }[][] = [];
+  for (let i = 0; i < 3; i++) {
+    samples.push(
+      await b.wall.evaluate((cams) => {
+        const v = (window as unknown as Hooked).__watchfloor.video;
+        return cams.map((c) => {
+          const s = v.stats(c);
+          return { latencySec: s?.latencySec ?? null, firstFrameAt: s?.firstFrameAt ?? null, firstFrameMs: s?.firstFrameMs ?? null, lowLatency: !!s?.lowLatency?.canBlockReload };
+        });
+      }, cams),
+    );
+    await b.wall.waitForTimeout(500);
+  }
+  const pool1 = await framePool();
+  for (let i = 0; i < n; i++) await b.client.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'closed'), { qos: 1 });
+  await b.wall.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: 15_000, polling: 50 });
+  // what the stream server saw for these cameras' LL streams during the round
+  const server = ks.reduce(
+    (acc, k, i) => {
+      const now = b.stream.llStats(k.cameraId);
+      acc.blocking += now.blocking - before[i].blocking;
+      acc.timedOut += now.timedOut - before[i].timedOut;
+      acc.parts += now.parts - before[i].parts;
+      acc.segments += now.segments - before[i].segments;
+      return acc;
+    },
+    { blocking: 0, timedOut: 0, parts: 0, segments: 0 },
+  );
+  return {
+    ff: samples[0].map((s, i) => (s.firstFrameAt === null ? null : s.firstFrameAt - published[i])),
+    lat: cams.map((_, i) => quantile(samples.map((s) => s[i].latencySec ?? Number.NaN), 0.5)),
+    mountToFrame: samples[0].map((s) => s.firstFrameMs ?? Number.NaN),
+    lowLatencyTiles: samples[samples.length - 1].filter((s) => s.lowLatency).length,
+    server,
+    poolNote: pool0 && pool1 ? `; ${pool1.taken - pool0.taken} warm frame(s) taken, ${pool1.misses - pool0.misses} loaded for their tile` : '',
+  };
+}
+
+/** The same streams in bare hls.js on its own page: loadSource → frame, PLAY_MS of play, three latency samples. */
+async function bareRound(barePage: Page, ks: KioskCam[], n: number): Promise<Figures> {
+  await barePage.bringToFront();
+  await barePage.evaluate(({ srcs, ms }) => (window as unknown as { run: (s: string[], t: number) => Promise<boolean> }).run(srcs, ms), { srcs: ks.map((k) => `/video/live/${k.cameraId}.m3u8`), ms: 30_000 });
+  await barePage.waitForTimeout(PLAY_MS);
+  const bareSamples: { firstFrameMs: number | null; latencySec: number | null }[][] = [];
+  for (let i = 0; i < 3; i++) {
+    bareSamples.push(await barePage.evaluate(() => (window as unknown as { measure: () => { firstFrameMs: number | null; latencySec: number | null }[] }).measure()));
+    await barePage.waitForTimeout(500);
+  }
+  await barePage.evaluate(() => (window as unknown as { stop: () => void }).stop());
+  const bareLat = bareSamples[0].map((_, i) => quantile(bareSamples.map((s) => s[i].latencySec ?? Number.NaN), 0.5));
+  return figures(n, bareSamples[0].map((s) => s.firstFrameMs), bareLat);
+}
+
+/** Every tile count: bare hls.js, then the wall (and the wall on LL-HLS), each figure printed. */
+async function tileRounds(b: Bench) {
+  const pick = (n: number) => Array.from({ length: n }, (_, i) => b.distinct[Math.floor((i * b.distinct.length) / n)]);
+  const wallResults: Figures[] = [];
+  const wallLlResults: Figures[] = [];
+  const bareResults: Figures[] = [];
+  let round = 0;
+  // one uncounted warm-up round at the largest size first: the page's one-off costs (hls.js
+  // worker, decoders, the map's first alarm layers and their shaders) are not the tiles' doing
+  const rounds = [{ n: Math.max(...TILES), counted: false }, ...TILES.map((n) => ({ n, counted: true }))];
+  for (const { n, counted } of rounds) {
+    round++;
+    const ks = pick(n);
+    const bareFigures = await bareRound(b.barePage, ks, n);
+    if (counted) bareResults.push(bareFigures);
+    await b.wall.bringToFront();
+    const w = await wallRound(b, ks, `bench-${round}`, false);
+    const l = b.ll ? await wallRound(b, ks, `bench-ll-${round}`, true) : null;
+    if (!counted) continue;
+    const f = figures(n, w.ff, w.lat);
+    wallResults.push(f);
+    const bf = bareResults[bareResults.length - 1];
+    console.log(
+      `${String(n).padStart(2)} tile(s)  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(w.mountToFrame, 0.5))} ms)` +
+        `, bare hls.js ${bf.firstFrameMs.median}/${bf.firstFrameMs.p95} ms (loadSource→frame)` +
+        ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${bf.latencySec.median}/${bf.latencySec.p95} s${w.poolNote}`,
+    );
+    if (!l) continue;
+    const g = figures(n, l.ff, l.lat);
+    wallLlResults.push(g);
+    console.log(
+      `${String(n).padStart(2)} tile(s)  LL-HLS on the wall: first frame median/p95 ${g.firstFrameMs.median}/${g.firstFrameMs.p95} ms (publish→frame; mount→frame median ${r1(quantile(l.mountToFrame, 0.5))} ms)` +
+        ` | latency median/p95 ${g.latencySec.median}/${g.latencySec.p95} s (2 s segments: ${f.latencySec.median}/${f.latencySec.p95} s)` +
+        ` | ${l.lowLatencyTiles}/${n} tiles on parts + blocking reloads, server: ${l.server.blocking} blocking reloads (${l.server.timedOut} timed out), ${l.server.parts} parts, ${l.server.segments} whole segments${l.poolNote}`,
+    );
+  }
+  return { wallResults, wallLlResults, bareResults };
+}
+
+const ratioOf = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+
+/** The soak: tiles opened and closed in the page, memory before, halfway and after; then the page reloaded. */
+async function wallSoak(b: Bench) {
+  const { wall } = b;
+  const cdp = await wall.context().newCDPSession(wall);
+  await cdp.send('Performance.enable');
+  // the registry's own cameras (2 s segments), not their LL twins: the soak stays comparable run to run
+  const soakCameras = b.cameras.map((c) => c.id);
+  const soak = (cycles: number) =>
+    wall.evaluate(
+      ({ cycles, batch, cameraIds }) => (window as unknown as Hooked).__watchfloor.video.soak({ cycles, batch, cameraIds, waitFirstFrame: true, frameTimeoutMs: 8000 }),
+      { cycles, batch: SOAK_BATCH, cameraIds: soakCameras },
+    );
+  await soak(SOAK_BATCH * 2); // warm-up
+  const before = await memory(wall, cdp);
+  // in two halves: Chromium's media memory climbs to a plateau over the first few hundred
+  // players (bare hls.js does the same); the second half shows whether it keeps climbing
+  const half = Math.floor(SOAK_CYCLES / 2);
+  const t0 = Date.now();
+  const first: SoakResult = await soak(half);
+  const mid = await memory(wall, cdp);
+  const second: SoakResult = await soak(SOAK_CYCLES - half);
+  const soakS = Math.round((Date.now() - t0) / 100) / 10;
+  const after = await memory(wall, cdp);
+  const result = {
+    cycles: first.cycles + second.cycles,
+    rounds: first.rounds + second.rounds,
+    framed: first.framed + second.framed,
+    timeouts: first.timeouts + second.timeouts,
+    playersLeft: second.playersLeft,
+    videosLeft: second.videosLeft,
+  };
+  const ratio = ratioOf;
+  const heapRatio = ratio(after.jsHeapUsedMB, before.jsHeapUsedMB);
+  const pssRatio = ratio(after.chromiumPssMB, before.chromiumPssMB);
+  const rendererRatio = ratio(after.rendererPssMB, before.rendererPssMB);
+  const secondHalf = { heapRatio: ratio(after.jsHeapUsedMB, mid.jsHeapUsedMB), pssRatio: ratio(after.chromiumPssMB, mid.chromiumPssMB), rendererRatio: ratio(after.rendererPssMB, mid.rendererPssMB) };
+  console.log(
+    `soak: ${result.cycles} tile open/close cycles in ${soakS} s (${result.rounds} rounds of ${SOAK_BATCH}; ${result.framed} showed a frame, ${result.timeouts} round(s) timed out); left: ${result.playersLeft} players, ${result.videosLeft} <video>`,
+  );
+  console.log(
+    `  JS heap ${before.jsHeapUsedMB} → ${mid.jsHeapUsedMB} → ${after.jsHeapUsedMB} MB (×${heapRatio}; second half ×${secondHalf.heapRatio}); DOM nodes ${before.nodes} → ${after.nodes}; listeners ${before.jsEventListeners} → ${after.jsEventListeners}`,
+  );
+  console.log(
+    `  Chromium PSS ${before.chromiumPssMB} → ${mid.chromiumPssMB} → ${after.chromiumPssMB} MB (×${pssRatio}; second half ×${secondHalf.pssRatio}), ` +
+      `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB, the rest ${before.otherPssMB} → ${after.otherPssMB} MB (browser process ${before.browserPssMB} → ${after.browserPssMB}, utilities ${before.utilityPssMB} → ${after.utilityPssMB}: ${JSON.stringify(before.utilitiesMB)} → ${JSON.stringify(after.utilitiesMB)}, zygotes)`,
+  );
+  // what the page holds on to is given back when the page goes: reload it (same renderer
+  // process), warm it up as before, and measure again
+  await wall.reload();
+  await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
+  await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+  const cdpAfterReload = await wall.context().newCDPSession(wall);
+  await cdpAfterReload.send('Performance.enable');
+  await soak(SOAK_BATCH * 2);
+  const reloaded = await memory(wall, cdpAfterReload);
+  console.log(
+    `  the same page reloaded and warmed up again: Chromium PSS ${reloaded.chromiumPssMB} MB (×${ratio(reloaded.chromiumPssMB, before.chromiumPssMB)} of before), renderers ${reloaded.rendererPssMB} MB (×${ratio(reloaded.rendererPssMB, before.rendererPssMB)})`,
+  );
+  return { result, soakS, before, mid, after, reloaded, heapRatio, pssRatio, rendererRatio, secondHalf, half };
+}
+
+/** The same soak with bare hls.js (default config) on a plain page, for comparison. */
+async function bareSoak(b: Bench, half: number, wallPss: { before: number | null; mid: number | null; after: number | null }) {
+  const bp = await b.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await bp.goto(b.bareUrl);
+  await (await bp.context().newCDPSession(bp)).send('Network.setCacheDisabled', { cacheDisabled: true });
+  const bcdp = await bp.context().newCDPSession(bp);
+  await bcdp.send('Performance.enable');
+  const srcs = b.distinct.map((k) => `/video/live/${k.cameraId}.m3u8`);
+  const run = (cycles: number) => bp.evaluate(({ cycles, batch, srcs }) => (window as unknown as { soak: (c: number, b: number, s: string[]) => Promise<number> }).soak(cycles, batch, srcs), { cycles, batch: SOAK_BATCH, srcs });
+  await run(SOAK_BATCH * 2);
+  const b0 = await memory(bp, bcdp);
+  let framed = await run(half);
+  const b1 = await memory(bp, bcdp);
+  framed += await run(SOAK_CYCLES - half);
+  const b2 = await memory(bp, bcdp);
+  const result = { before: b0.chromiumPssMB, mid: b1.chromiumPssMB, after: b2.chromiumPssMB, framed };
+  await bp.close();
+  const d = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
+  console.log(
+    `  bare hls.js, same soak on a plain page: Chromium PSS ${b0.chromiumPssMB} → ${b1.chromiumPssMB} → ${b2.chromiumPssMB} MB ` +
+      `(+${d(b2.chromiumPssMB, b0.chromiumPssMB)} MB; second half +${d(b2.chromiumPssMB, b1.chromiumPssMB)} MB) vs the wall +${d(wallPss.after, wallPss.before)} MB (second half +${d(wallPss.after, wallPss.mid)} MB)`,
+  );
+  return result;
+}
+
+async function main(): Promise<void> {
+  const inputs = benchInputs();
   let host: Host | undefined;
   let web: (WebShell<LiveHlsServer> & { video: LiveHlsServer }) | undefined;
   let bare: Server | undefined;
   let browser: Browser | undefined;
   let client: MqttClient | undefined;
   try {
-    host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
+    host = await startHost({ config: inputs.config, shell: 'web', appRoot: repo, configDir: repo });
     web = (await startWebShell({ host, staticDir: STATIC, ...demoWebRoutes(GEN), listenHost: '127.0.0.1', port: 0 })) as WebShell<LiveHlsServer> & { video: LiveHlsServer };
-    const video = web.video;
     // the bare page: its own origin, the very same stream server
-    const bareServer = await startBareHlsPage(video, BARE_PAGE);
+    const bareServer = await startBareHlsPage(web.video, BARE_PAGE);
     bare = bareServer.server;
-    const bareUrl = bareServer.url;
     client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
     browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', TAG]);
 
     console.log(`players: ${FRAME_MODE === 'off' ? 'in the wall page (BENCH_VIDEO_FRAME=off)' : FRAME_MODE === 'auto' ? 'a frame of their own each (BENCH_VIDEO_FRAME=auto)' : "the wall's default (?videoFrame unset: a frame of their own each on loopback)"}`);
-    console.log(`bench:video — ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Chromium ${browser.version()}; 640×360 H.264 25 fps, 2 s segments${LL ? `; LL-HLS: ${partMs} ms parts` : ''}`);
-    const barePage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await barePage.goto(bareUrl);
-    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    const errors: string[] = [];
-    wall.on('pageerror', (e) => errors.push(e.message));
-    await wall.goto(`${web.url}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}${FRAME_POOL !== null ? `&videoFramePool=${FRAME_POOL}` : ''}`);
-    await wall.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
-    await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
-    await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
+    console.log(`bench:video — ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Chromium ${browser.version()}; 640×360 H.264 25 fps, 2 s segments${inputs.LL ? `; LL-HLS: ${inputs.partMs} ms parts` : ''}`);
+    const pages = await openPages(browser, web.url, bareServer.url);
+    const distinct = inputs.kiosks.filter((k, i) => k.cameraId && inputs.kiosks.findIndex((x) => x.cameraId === k.cameraId) === i);
+    const b: Bench = { ...pages, bareUrl: bareServer.url, browser, client, stream: web.video, cameras: inputs.cameras, distinct, ll: inputs.LL };
 
-    // kiosks with distinct cameras, spread over the list
-    const distinct = kiosks.filter((k, i) => k.cameraId && kiosks.findIndex((x) => x.cameraId === k.cameraId) === i);
-    const pick = (n: number) => Array.from({ length: n }, (_, i) => distinct[Math.floor((i * distinct.length) / n)]);
-
-    // live segments are new on a real camera; the demo loops its clips, so no HTTP cache
-    for (const p of [barePage, wall]) await (await p.context().newCDPSession(p)).send('Network.setCacheDisabled', { cacheDisabled: true });
-
-    const stream = web.video;
-    /**
-     * One round on the wall: an alarm per kiosk over MQTT (regular: at the kiosk, which opens its
-     * camera; LL: at the same spot, naming the camera's LL twin), first frames, PLAY_MS of play,
-     * three latency samples, then the alarms closed and the tiles gone.
-     */
-    const wallRound = async (ks: (Kiosk & { cameraId: string })[], prefix: string, ll: boolean) => {
-      const n = ks.length;
-      const ids = ks.map((_, i) => `${prefix}-${i}`);
-      const cams = ks.map((k) => (ll ? `${k.cameraId}${LL_SUFFIX}` : k.cameraId));
-      const before = ks.map((k) => stream.llStats(k.cameraId));
-      const alarm = (i: number, status: 'open' | 'closed') => {
-        const k = ks[i];
-        const where = ll ? { cameraIds: [cams[i]] } : { kioskId: k.id };
-        return JSON.stringify({ id: ids[i], ts: Date.now(), kind: 'fight', priority: 2, lat: k.lat, lon: k.lon, title: `bench ${k.name}`, ...where, status });
-      };
-      // warm frames refill after a burst; each round starts with a full pool, as on a quiet wall
-      const framePool = () => wall.evaluate(() => (window as unknown as Hooked).__watchfloor.video.framePool());
-      await wall
-        .waitForFunction(() => { const p = (window as unknown as Hooked).__watchfloor.video.framePool(); return !p || p.warm >= p.size; }, null, { timeout: 20_000, polling: 100 })
-        .catch(() => console.warn('  the frame pool did not fill within 20 s'));
-      const pool0 = await framePool();
-      const published: number[] = [];
-      for (let i = 0; i < n; i++) {
-        published.push(Date.now());
-        await client!.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'open'), { qos: 1 });
-      }
-      await wall
-        .waitForFunction((cams) => cams.every((c) => (window as unknown as Hooked).__watchfloor.video.stats(c)?.firstFrameAt != null), cams, { timeout: 30_000, polling: 50 })
-        .catch(() => console.warn(`  wall${ll ? ' LL' : ''} ${n}: not every tile showed a frame within 30 s`));
-      await wall.waitForTimeout(PLAY_MS);
-      const samples: { latencySec: number | null; firstFrameAt: number | null; firstFrameMs: number | null; lowLatency: boolean }[][] = [];
-      for (let i = 0; i < 3; i++) {
-        samples.push(
-          await wall.evaluate((cams) => {
-            const v = (window as unknown as Hooked).__watchfloor.video;
-            return cams.map((c) => {
-              const s = v.stats(c);
-              return { latencySec: s?.latencySec ?? null, firstFrameAt: s?.firstFrameAt ?? null, firstFrameMs: s?.firstFrameMs ?? null, lowLatency: !!s?.lowLatency?.canBlockReload };
-            });
-          }, cams),
-        );
-        await wall.waitForTimeout(500);
-      }
-      const pool1 = await framePool();
-      for (let i = 0; i < n; i++) await client!.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'closed'), { qos: 1 });
-      await wall.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: 15_000, polling: 50 });
-      // what the stream server saw for these cameras' LL streams during the round
-      const server = ks.reduce(
-        (acc, k, i) => {
-          const now = stream.llStats(k.cameraId);
-          acc.blocking += now.blocking - before[i].blocking;
-          acc.timedOut += now.timedOut - before[i].timedOut;
-          acc.parts += now.parts - before[i].parts;
-          acc.segments += now.segments - before[i].segments;
-          return acc;
-        },
-        { blocking: 0, timedOut: 0, parts: 0, segments: 0 },
-      );
-      return {
-        ff: samples[0].map((s, i) => (s.firstFrameAt === null ? null : s.firstFrameAt - published[i])),
-        lat: cams.map((_, i) => quantile(samples.map((s) => s[i].latencySec ?? Number.NaN), 0.5)),
-        mountToFrame: samples[0].map((s) => s.firstFrameMs ?? Number.NaN),
-        lowLatencyTiles: samples[samples.length - 1].filter((s) => s.lowLatency).length,
-        server,
-        poolNote: pool0 && pool1 ? `; ${pool1.taken - pool0.taken} warm frame(s) taken, ${pool1.misses - pool0.misses} loaded for their tile` : '',
-      };
-    };
-
-    const wallResults: Figures[] = [];
-    const wallLlResults: Figures[] = [];
-    const bareResults: Figures[] = [];
-    let round = 0;
-    // one uncounted warm-up round at the largest size first: the page's one-off costs (hls.js
-    // worker, decoders, the map's first alarm layers and their shaders) are not the tiles' doing
-    const rounds = [{ n: Math.max(...TILES), counted: false }, ...TILES.map((n) => ({ n, counted: true }))];
-    for (const { n, counted } of rounds) {
-      round++;
-      const ks = pick(n);
-      // bare hls.js
-      await barePage.bringToFront();
-      await barePage.evaluate(({ srcs, ms }) => (window as unknown as { run: (s: string[], t: number) => Promise<boolean> }).run(srcs, ms), { srcs: ks.map((k) => `/video/live/${k.cameraId}.m3u8`), ms: 30_000 });
-      await barePage.waitForTimeout(PLAY_MS);
-      const bareSamples: { firstFrameMs: number | null; latencySec: number | null }[][] = [];
-      for (let i = 0; i < 3; i++) {
-        bareSamples.push(await barePage.evaluate(() => (window as unknown as { measure: () => { firstFrameMs: number | null; latencySec: number | null }[] }).measure()));
-        await barePage.waitForTimeout(500);
-      }
-      await barePage.evaluate(() => (window as unknown as { stop: () => void }).stop());
-      const bareLat = bareSamples[0].map((_, i) => quantile(bareSamples.map((s) => s[i].latencySec ?? Number.NaN), 0.5));
-      if (counted) bareResults.push(figures(n, bareSamples[0].map((s) => s.firstFrameMs), bareLat));
-
-      await wall.bringToFront();
-      const w = await wallRound(ks, `bench-${round}`, false);
-      const l = LL ? await wallRound(ks, `bench-ll-${round}`, true) : null;
-      if (counted) {
-        const f = figures(n, w.ff, w.lat);
-        wallResults.push(f);
-        const b = bareResults[bareResults.length - 1];
-        console.log(
-          `${String(n).padStart(2)} tile(s)  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(w.mountToFrame, 0.5))} ms)` +
-            `, bare hls.js ${b.firstFrameMs.median}/${b.firstFrameMs.p95} ms (loadSource→frame)` +
-            ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${b.latencySec.median}/${b.latencySec.p95} s${w.poolNote}`,
-        );
-        if (l) {
-          const g = figures(n, l.ff, l.lat);
-          wallLlResults.push(g);
-          console.log(
-            `${String(n).padStart(2)} tile(s)  LL-HLS on the wall: first frame median/p95 ${g.firstFrameMs.median}/${g.firstFrameMs.p95} ms (publish→frame; mount→frame median ${r1(quantile(l.mountToFrame, 0.5))} ms)` +
-              ` | latency median/p95 ${g.latencySec.median}/${g.latencySec.p95} s (2 s segments: ${f.latencySec.median}/${f.latencySec.p95} s)` +
-              ` | ${l.lowLatencyTiles}/${n} tiles on parts + blocking reloads, server: ${l.server.blocking} blocking reloads (${l.server.timedOut} timed out), ${l.server.parts} parts, ${l.server.segments} whole segments${l.poolNote}`,
-          );
-        }
-      }
-    }
-    await barePage.close();
-
-    // soak: open/close tiles in the page, memory before and after
-    const cdp = await wall.context().newCDPSession(wall);
-    await cdp.send('Performance.enable');
-    // the registry's own cameras (2 s segments), not their LL twins: the soak stays comparable run to run
-    const soakCameras = cameras.map((c) => c.id);
-    const soak = (cycles: number) =>
-      wall.evaluate(
-        ({ cycles, batch, cameraIds }) => (window as unknown as Hooked).__watchfloor.video.soak({ cycles, batch, cameraIds, waitFirstFrame: true, frameTimeoutMs: 8000 }),
-        { cycles, batch: SOAK_BATCH, cameraIds: soakCameras },
-      );
-    await soak(SOAK_BATCH * 2); // warm-up
-    const before = await memory(wall, cdp);
-    // in two halves: Chromium's media memory climbs to a plateau over the first few hundred
-    // players (bare hls.js does the same); the second half shows whether it keeps climbing
-    const half = Math.floor(SOAK_CYCLES / 2);
-    const t0 = Date.now();
-    const first: SoakResult = await soak(half);
-    const mid = await memory(wall, cdp);
-    const second: SoakResult = await soak(SOAK_CYCLES - half);
-    const soakS = Math.round((Date.now() - t0) / 100) / 10;
-    const after = await memory(wall, cdp);
-    const result = {
-      cycles: first.cycles + second.cycles,
-      rounds: first.rounds + second.rounds,
-      framed: first.framed + second.framed,
-      timeouts: first.timeouts + second.timeouts,
-      playersLeft: second.playersLeft,
-      videosLeft: second.videosLeft,
-    };
-    const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000);
-    const heapRatio = ratio(after.jsHeapUsedMB, before.jsHeapUsedMB);
-    const pssRatio = ratio(after.chromiumPssMB, before.chromiumPssMB);
-    const rendererRatio = ratio(after.rendererPssMB, before.rendererPssMB);
-    const secondHalf = { heapRatio: ratio(after.jsHeapUsedMB, mid.jsHeapUsedMB), pssRatio: ratio(after.chromiumPssMB, mid.chromiumPssMB), rendererRatio: ratio(after.rendererPssMB, mid.rendererPssMB) };
-    console.log(
-      `soak: ${result.cycles} tile open/close cycles in ${soakS} s (${result.rounds} rounds of ${SOAK_BATCH}; ${result.framed} showed a frame, ${result.timeouts} round(s) timed out); left: ${result.playersLeft} players, ${result.videosLeft} <video>`,
-    );
-    console.log(
-      `  JS heap ${before.jsHeapUsedMB} → ${mid.jsHeapUsedMB} → ${after.jsHeapUsedMB} MB (×${heapRatio}; second half ×${secondHalf.heapRatio}); DOM nodes ${before.nodes} → ${after.nodes}; listeners ${before.jsEventListeners} → ${after.jsEventListeners}`,
-    );
-    console.log(
-      `  Chromium PSS ${before.chromiumPssMB} → ${mid.chromiumPssMB} → ${after.chromiumPssMB} MB (×${pssRatio}; second half ×${secondHalf.pssRatio}), ` +
-        `renderers ${before.rendererPssMB} → ${mid.rendererPssMB} → ${after.rendererPssMB} MB (×${rendererRatio}; second half ×${secondHalf.rendererRatio}), GPU process ${before.gpuPssMB} → ${after.gpuPssMB} MB, the rest ${before.otherPssMB} → ${after.otherPssMB} MB (browser process ${before.browserPssMB} → ${after.browserPssMB}, utilities ${before.utilityPssMB} → ${after.utilityPssMB}: ${JSON.stringify(before.utilitiesMB)} → ${JSON.stringify(after.utilitiesMB)}, zygotes)`,
-    );
-    // what the page holds on to is given back when the page goes: reload it (same renderer
-    // process), warm it up as before, and measure again
-    await wall.reload();
-    await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
-    await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
-    const cdpAfterReload = await wall.context().newCDPSession(wall);
-    await cdpAfterReload.send('Performance.enable');
-    await soak(SOAK_BATCH * 2);
-    const reloaded = await memory(wall, cdpAfterReload);
-    console.log(
-      `  the same page reloaded and warmed up again: Chromium PSS ${reloaded.chromiumPssMB} MB (×${ratio(reloaded.chromiumPssMB, before.chromiumPssMB)} of before), renderers ${reloaded.rendererPssMB} MB (×${ratio(reloaded.rendererPssMB, before.rendererPssMB)})`,
-    );
-    // the same soak with bare hls.js (default config) on a plain page, for comparison
-    let bareSoak: { before: number | null; mid: number | null; after: number | null; framed: number } | null = null;
-    if (process.env.BENCH_BARE_SOAK !== '0') {
-      const bp = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-      await bp.goto(bareUrl);
-      await (await bp.context().newCDPSession(bp)).send('Network.setCacheDisabled', { cacheDisabled: true });
-      const bcdp = await bp.context().newCDPSession(bp);
-      await bcdp.send('Performance.enable');
-      const srcs = distinct.map((k) => `/video/live/${k.cameraId}.m3u8`);
-      const run = (cycles: number) => bp.evaluate(({ cycles, batch, srcs }) => (window as unknown as { soak: (c: number, b: number, s: string[]) => Promise<number> }).soak(cycles, batch, srcs), { cycles, batch: SOAK_BATCH, srcs });
-      await run(SOAK_BATCH * 2);
-      const b0 = await memory(bp, bcdp);
-      let framed = await run(half);
-      const b1 = await memory(bp, bcdp);
-      framed += await run(SOAK_CYCLES - half);
-      const b2 = await memory(bp, bcdp);
-      bareSoak = { before: b0.chromiumPssMB, mid: b1.chromiumPssMB, after: b2.chromiumPssMB, framed };
-      await bp.close();
-      const d = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
-      console.log(
-        `  bare hls.js, same soak on a plain page: Chromium PSS ${b0.chromiumPssMB} → ${b1.chromiumPssMB} → ${b2.chromiumPssMB} MB ` +
-          `(+${d(b2.chromiumPssMB, b0.chromiumPssMB)} MB; second half +${d(b2.chromiumPssMB, b1.chromiumPssMB)} MB) vs the wall +${d(after.chromiumPssMB, before.chromiumPssMB)} MB (second half +${d(after.chromiumPssMB, mid.chromiumPssMB)} MB)`,
-      );
-    }
+    const { wallResults, wallLlResults, bareResults } = await tileRounds(b);
+    await b.barePage.close();
+    const soak = await wallSoak(b);
+    const bareChromiumPssMB = process.env.BENCH_BARE_SOAK !== '0' ? await bareSoak(b, soak.half, { before: soak.before.chromiumPssMB, mid: soak.mid.chromiumPssMB, after: soak.after.chromiumPssMB }) : null;
+    const { result, soakS, before, mid, after, reloaded, heapRatio, pssRatio, rendererRatio, secondHalf } = soak;
     const goals = {
       firstFrame1Median: (wallResults.find((f) => f.n === 1)?.firstFrameMs.median ?? Infinity) <= 500,
       firstFrame16Median: (wallResults.find((f) => f.n === 16)?.firstFrameMs.median ?? Infinity) <= 1000,
@@ -509,7 +550,7 @@ async function main(): Promise<void> {
       processSecondHalfWithin10pct: secondHalf.pssRatio !== null && secondHalf.pssRatio <= 1.1,
     };
     console.log(`goals: ${JSON.stringify(goals)}`);
-    if (errors.length) console.log(`page errors: ${errors.slice(0, 5).join(' | ')}`);
+    if (b.errors.length) console.log(`page errors: ${b.errors.slice(0, 5).join(' | ')}`);
     console.log(
       JSON.stringify({
         bench: 'video',
@@ -525,7 +566,7 @@ async function main(): Promise<void> {
           wallLl: wallLlResults.map((f) => ({ n: f.n, ...f.samples })),
           bare: bareResults.map((f) => ({ n: f.n, ...f.samples })),
         },
-        soak: { ...result, seconds: soakS, batch: SOAK_BATCH, before, mid, after, reloaded, heapRatio, pssRatio, rendererRatio, secondHalf, bareChromiumPssMB: bareSoak },
+        soak: { ...result, seconds: soakS, batch: SOAK_BATCH, before, mid, after, reloaded, heapRatio, pssRatio, rendererRatio, secondHalf, bareChromiumPssMB },
         goals,
       }),
     );
@@ -536,7 +577,7 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => (bare ? bare.close(() => r()) : r()));
     await web?.close();
     await host?.close();
-    rmSync(tmp, { recursive: true, force: true });
+    rmSync(inputs.tmp, { recursive: true, force: true });
   }
 }
 

@@ -201,9 +201,9 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     const language = d.language();
     // what each canvas depends on; one repaints without the other. The grid fill's figures (alarms
     // counted per grid) are routine: they wait for a due redraw, so a stream of alarms does not
-    // become a stream of base redraws
+    // become a stream of base redraws; the operator's measure and grid show at once
     const gridVersion = due || gridShown === undefined ? grid?.version : gridShown;
-    const key = [shown.unitsVersion, shown.trailsVersion, language, view.key, gridVersion, s.selectedGridId].join('|');
+    const key = [shown.unitsVersion, shown.trailsVersion, language, view.key, gridVersion, s.gridFill, s.selectedGridId].join('|');
     const refs = [s.kiosks, s.cameras, s.layers, s.highlight];
     const alertKey = [s.selectedId, language, Math.floor(now / 60_000), view.key].join('|');
     const alertRefs = [s.incidents, s.kiosks, s.layers, s.highlight];

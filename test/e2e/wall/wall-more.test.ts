@@ -193,6 +193,18 @@ describe('the map wall, grids, clusters and search', () => {
         const f = data.features.find((x) => x.properties.id === id);
         return f ? { color: (layer.props.getFillColor as (f: unknown) => number[])(f), level: f.properties.level, n: data.features.length } : null;
       }, id);
+    // the figures reach the map with the next routine redraw (at once on a GPU, within seconds on a software renderer)
+    const filledOn = (id: string) =>
+      page.waitForFunction(
+        (id) => {
+          const layer = (window.__watchfloor!.deck() as { props: { layers: DeckLayer[] } } | null)?.props.layers.find((l) => l.id === 'grid-fill');
+          const f = (layer?.props.data as { features: { properties: { id: string } }[] } | undefined)?.features.find((x) => x.properties.id === id);
+          return !!f && (layer!.props.getFillColor as (f: unknown) => number[])(f)[3] > 0;
+        },
+        id,
+        { timeout: 20_000 },
+      );
+    await filledOn(street.properties.id);
     const filled = await fill(street.properties.id);
     expect(filled?.level).toBe('street');
     expect(filled!.color[3]).toBeGreaterThan(0);
@@ -207,6 +219,7 @@ describe('the map wall, grids, clusters and search', () => {
     await page.keyboard.press('m');
     await page.waitForSelector('[data-testid="grid-fill-units"][aria-checked="true"]');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="grid-legend"]')?.getAttribute('data-max')) >= 1, null, { timeout: 5_000 });
+    await filledOn(street.properties.id);
     expect((await fill(street.properties.id))!.color[3]).toBeGreaterThan(0);
     await page.keyboard.press('m');
     await page.waitForSelector('[data-testid="grid-fill-none"][aria-checked="true"]');

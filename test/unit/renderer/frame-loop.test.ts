@@ -68,7 +68,7 @@ function wall() {
     onPickCluster: () => undefined,
     onPickGrid: () => undefined,
   });
-  return { alarm, move, sos, handed, loop };
+  return { alarm, move, sos, handed, loop, dispatch };
 }
 
 const ids = (ls: Layer[] | undefined) => (ls ?? []).map((l) => l.id);
@@ -181,5 +181,16 @@ describe('the frame loop', () => {
     now = 10_010 + ALARM_QUIET_MS;
     w.loop.frame();
     expect(w.handed.base).toHaveLength(drawn + 1);
+  });
+
+  it("the operator's measure shows at once, though its figures are routine", () => {
+    const w = wall();
+    w.loop.frame();
+    const before = gridFill(w.handed.base[0]);
+    now += 10;
+    w.dispatch({ type: 'cycleGridFill' });
+    w.loop.frame();
+    expect(w.handed.base).toHaveLength(2);
+    expect(gridFill(w.handed.base[1])).not.toBe(before);
   });
 });
