@@ -2,9 +2,10 @@
 // alarms or the operator's choices change), decide what each canvas depends on, and hand new
 // layers only to a canvas whose inputs changed or that animates. Units move at the pace the redraw
 // budget allows; everything about alarms is drawn when it happens. The alarm lane: when alarms
-// changed, the alert canvas draws alone first and what the base canvas owes (the grid fill that
-// now counts the alarm, units due) follows once it has drawn — on a software renderer a 4K base
-// redraw can cost most of a second, and the new marker must not wait for it.
+// changed, the alert canvas draws alone first and what the base canvas owes at once (an SOS
+// kiosk's new state) follows once it has drawn; the grid fill's figures and the units follow with
+// routine redraws, held back for a quiet moment after an alarm — on a software renderer a 4K base
+// redraw can cost most of a second, and the next marker must not wait for it.
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import type { Incident, IncidentKind } from '../../../core/domain';
 import type { Cluster } from '../model/cluster';
