@@ -291,21 +291,50 @@ interface HomeChoice {
   feature?: GridFeature;
 }
 
-export function createScenario(input: ScenarioInput): Scenario {
+/** What the parts of a scenario share: its options, clock and queue, and how its messages are made. */
+interface World {
+  o: ScenarioOptions;
+  input: ScenarioInput;
+  prefix: string;
+  startAt: number;
+  seed: number;
+  runTag: string;
+  queue: EventQueue;
+  /** the time of the event being run: nothing is scheduled before it */
+  clock: { current: number };
+  withCrs<P extends Record<string, unknown>>(p: P): P;
+  /** a report interval with the configured jitter */
+  jitter(rng: Rng, ms: number): number;
+  at(t: number, fn: SimAction): void;
+  alarm(out: SimMessage[], source: string, payload: Record<string, unknown>): void;
+}
+
+function makeWorld(input: ScenarioInput): World {
   const o: ScenarioOptions = { ...DEFAULT_SCENARIO_OPTIONS, ...input.options };
   const prefix = o.topicPrefix.replace(/\/+$/, '');
   const startAt = Math.round(input.startAt);
-  const seed = input.seed >>> 0;
-  const runTag = o.runTag ?? startAt.toString(36);
   const queue = new EventQueue();
-  let current = startAt;
+  const clock = { current: startAt };
   const crs = o.crs;
   const withCrs = <P extends Record<string, unknown>>(p: P): P => (crs ? { ...p, crs } : p);
+  return {
+    o,
+    input,
+    prefix,
+    startAt,
+    seed: input.seed >>> 0,
+    runTag: o.runTag ?? startAt.toString(36),
+    queue,
+    clock,
+    withCrs,
+    jitter: (rng, ms) => Math.max(1, Math.round(ms * (1 + o.intervalJitter * (2 * rng.next() - 1)))),
+    at: (t, fn) => queue.push(Math.max(clock.current, Math.round(t)), null, fn),
+    alarm: (out, source, payload) => out.push({ topic: `${prefix}/alarms/${source}`, payload: withCrs(payload), qos: 1, family: 'alarm' }),
+  };
+}
 
-  const story: Story | undefined = o.story ? getStory(o.story) : undefined;
-  if (o.story && !story) throw new Error(`unknown story "${o.story}"`);
-
-  // ---- areas ----
+/** Where people live and alarms happen: grid cells and streets weighted by district, areas made once. */
+function makeGeography(input: ScenarioInput) {
   const areaCache = new Map<string, Area>();
   const areaOf = (f: GridFeature): Area => {
     let a = areaCache.get(f.properties.id);
@@ -321,9 +350,6 @@ export function createScenario(input: ScenarioInput): Scenario {
   let streets = byLevel('street');
   if (streets.length === 0) streets = gridCells;
   const districtWeight = (f: GridFeature) => (CORE_DISTRICTS.has(f.properties.names[1] ?? '') ? 1 : 0.35);
-  const cellTable = new WeightedTable(gridCells, districtWeight);
-  const goldenCells = gridCells.filter((f) => f.properties.names[2] === GOLDEN_HILL);
-  const streetTable = new WeightedTable(streets, districtWeight);
   const fallbackArea = (rng: Rng, halfSizeM: number): Area => {
     const placeList = Object.values(input.places);
     const anchor = placeList.length ? rng.pick(placeList) : undefined;
@@ -331,428 +357,455 @@ export function createScenario(input: ScenarioInput): Scenario {
     const [x, y] = offsetPoint(lon, lat, rng.range(0, 360), rng.range(0, 3000));
     return boxArea(`box-${x.toFixed(4)},${y.toFixed(4)}`, x, y, halfSizeM);
   };
-
-  // ---- movers ----
-  const movers: Mover[] = [];
-  const unitInfos: SimUnitInfo[] = [];
-  const streetCounters = new Map<string, number>();
-  let goldenCounter = 0;
-
-  const makeMover = (
-    index: number,
-    kind: 'volunteer' | 'patrol',
-    home: HomeChoice,
-    rng: Rng,
-    storyCast: boolean,
-  ): Mover => {
-    const names = home.feature?.properties.names ?? ['福州市', '鼓楼区', '东街街道'];
-    const district = districtShort(names[1] ?? '福州');
-    const street = names[2] ?? names[1] ?? '福州';
-    let id: string;
-    let name: string;
-    if (kind === 'volunteer') {
-      id = `vol-${pad(index + 1, 5)}`;
-      if (street === GOLDEN_HILL) name = `${GOLDEN_HILL}平安志愿队-${pad(++goldenCounter, 2)}`;
-      else if (rng.chance(0.3)) {
-        const k = (streetCounters.get(street) ?? 0) + 1;
-        streetCounters.set(street, k);
-        name = `${street}平安志愿队-${pad(k, 2)}`;
-      } else name = `志愿者-${district}-${pad(index + 1, 4)}`;
-    } else {
-      id = `pat-${pad(index + 1, 4)}`;
-      name = `${district}巡逻车-${pad(index + 1, 3)}`;
-    }
-    const start = randomPointIn(home.area, () => rng.next()) ?? [home.area.bbox[0], home.area.bbox[1]];
-    const isVol = kind === 'volunteer';
-    const baseInterval = o.locationIntervalMs ?? (isVol ? o.volunteerIntervalMs : o.patrolIntervalMs);
-    const info: SimUnitInfo = { id, kind, name, homeId: home.area.id, home: home.area, storyCast };
-    const [pMin, pMax] = isVol ? o.volunteerPauseMs : o.patrolPauseMs;
-    const m: Mover = {
-      id,
-      name,
-      kind,
-      status: 'available',
-      topic: `${prefix}/units/${id}/location`,
-      home: home.area,
-      rng,
-      speedMin: (isVol ? o.volunteerSpeed : o.patrolSpeed)[0],
-      speedMax: (isVol ? o.volunteerSpeed : o.patrolSpeed)[1],
-      pauseMin: pMin,
-      pauseMax: pMax,
-      ax: start[0],
-      ay: start[1],
-      bx: start[0],
-      by: start[1],
-      t0: startAt,
-      t1: startAt,
-      tNext: startAt + Math.round(rng.range(0, pMax)),
-      legSpeed: 0,
-      heading: rng.int(0, 359),
-      pinned: false,
-      held: false,
-      busyUntil: 0,
-      baseIntervalMs: baseInterval,
-      intervalMs: baseInterval,
-      battery0: isVol ? rng.range(45, 100) : rng.range(70, 100),
-      drainPerMs: (isVol ? rng.range(4, 12) : rng.range(1, 3)) / 3_600_000,
-      info,
-    };
-    const busyShare = isVol ? o.volunteerBusyShare : o.patrolBusyShare;
-    if (rng.chance(busyShare)) {
-      m.status = 'busy';
-      m.busyUntil = startAt + Math.round(rng.range(o.busyMs[0], o.busyMs[1]) * rng.next());
-    }
-    unitInfos.push(info);
-    return m;
+  return {
+    areaOf,
+    gridCells,
+    streets,
+    cellTable: new WeightedTable(gridCells, districtWeight),
+    goldenCells: gridCells.filter((f) => f.properties.names[2] === GOLDEN_HILL),
+    streetTable: new WeightedTable(streets, districtWeight),
+    fallbackArea,
   };
+}
 
-  const homeRng = new Rng(hashSeed(seed, 'homes'));
-  // story cast first: volunteers homed near the story's places
-  const anchors = story?.volunteersNear?.(input.places) ?? [];
-  let volIndex = 0;
-  for (const anchor of anchors) {
-    const near = gridCells.filter((f) => {
-      const a = areaOf(f);
-      const cx = Math.min(Math.max(anchor.lon, a.bbox[0]), a.bbox[2]);
-      const cy = Math.min(Math.max(anchor.lat, a.bbox[1]), a.bbox[3]);
-      return distanceM(anchor.lon, anchor.lat, cx, cy) <= anchor.radiusM;
-    });
-    for (let k = 0; k < anchor.count && volIndex < input.units; k++, volIndex++) {
-      const id = `vol-${pad(volIndex + 1, 5)}`;
-      const rng = new Rng(hashSeed(seed, 'unit', id));
-      const feature = near.length ? near[k % near.length] : undefined;
-      const home: HomeChoice = feature ? { area: areaOf(feature), feature } : { area: boxArea(`box-${anchor.lon},${anchor.lat}`, anchor.lon, anchor.lat, anchor.radiusM / 2) };
-      const m = makeMover(volIndex, 'volunteer', home, rng, true);
-      // start them within the radius so the story finds them
-      const p = pointNear(home.area, anchor.lon, anchor.lat, anchor.radiusM * 0.8, rng);
-      if (p) {
-        m.ax = m.bx = p[0];
-        m.ay = m.by = p[1];
-      }
-      movers.push(m);
-    }
+type Geography = ReturnType<typeof makeGeography>;
+
+/** Volunteer team names handed out so far: numbered per street. */
+interface Naming {
+  golden: number;
+  streets: Map<string, number>;
+}
+
+function makeMover(w: World, naming: Naming, index: number, kind: 'volunteer' | 'patrol', home: HomeChoice, rng: Rng, storyCast: boolean): Mover {
+  const names = home.feature?.properties.names ?? ['福州市', '鼓楼区', '东街街道'];
+  const district = districtShort(names[1] ?? '福州');
+  const street = names[2] ?? names[1] ?? '福州';
+  let id: string;
+  let name: string;
+  if (kind === 'volunteer') {
+    id = `vol-${pad(index + 1, 5)}`;
+    if (street === GOLDEN_HILL) name = `${GOLDEN_HILL}平安志愿队-${pad(++naming.golden, 2)}`;
+    else if (rng.chance(0.3)) {
+      const k = (naming.streets.get(street) ?? 0) + 1;
+      naming.streets.set(street, k);
+      name = `${street}平安志愿队-${pad(k, 2)}`;
+    } else name = `志愿者-${district}-${pad(index + 1, 4)}`;
+  } else {
+    id = `pat-${pad(index + 1, 4)}`;
+    name = `${district}巡逻车-${pad(index + 1, 3)}`;
   }
-  for (; volIndex < input.units; volIndex++) {
+  const start = randomPointIn(home.area, () => rng.next()) ?? [home.area.bbox[0], home.area.bbox[1]];
+  const isVol = kind === 'volunteer';
+  const baseInterval = w.o.locationIntervalMs ?? (isVol ? w.o.volunteerIntervalMs : w.o.patrolIntervalMs);
+  const info: SimUnitInfo = { id, kind, name, homeId: home.area.id, home: home.area, storyCast };
+  const [pMin, pMax] = isVol ? w.o.volunteerPauseMs : w.o.patrolPauseMs;
+  const m: Mover = {
+    id,
+    name,
+    kind,
+    status: 'available',
+    topic: `${w.prefix}/units/${id}/location`,
+    home: home.area,
+    rng,
+    speedMin: (isVol ? w.o.volunteerSpeed : w.o.patrolSpeed)[0],
+    speedMax: (isVol ? w.o.volunteerSpeed : w.o.patrolSpeed)[1],
+    pauseMin: pMin,
+    pauseMax: pMax,
+    ax: start[0],
+    ay: start[1],
+    bx: start[0],
+    by: start[1],
+    t0: w.startAt,
+    t1: w.startAt,
+    tNext: w.startAt + Math.round(rng.range(0, pMax)),
+    legSpeed: 0,
+    heading: rng.int(0, 359),
+    pinned: false,
+    held: false,
+    busyUntil: 0,
+    baseIntervalMs: baseInterval,
+    intervalMs: baseInterval,
+    battery0: isVol ? rng.range(45, 100) : rng.range(70, 100),
+    drainPerMs: (isVol ? rng.range(4, 12) : rng.range(1, 3)) / 3_600_000,
+    info,
+  };
+  const busyShare = isVol ? w.o.volunteerBusyShare : w.o.patrolBusyShare;
+  if (rng.chance(busyShare)) {
+    m.status = 'busy';
+    m.busyUntil = w.startAt + Math.round(rng.range(w.o.busyMs[0], w.o.busyMs[1]) * rng.next());
+  }
+  return m;
+}
+
+/** Everyone on patrol: the story's cast homed near its places first, then volunteers by district, then patrol cars by street. */
+function castUnits(w: World, g: Geography, story: Story | undefined): Mover[] {
+  const movers: Mover[] = [];
+  const naming: Naming = { golden: 0, streets: new Map() };
+const homeRng = new Rng(hashSeed(w.seed, 'homes'));
+// story cast first: volunteers homed near the story's places
+const anchors = story?.volunteersNear?.(w.input.places) ?? [];
+let volIndex = 0;
+for (const anchor of anchors) {
+  const near = g.gridCells.filter((f) => {
+    const a = g.areaOf(f);
+    const cx = Math.min(Math.max(anchor.lon, a.bbox[0]), a.bbox[2]);
+    const cy = Math.min(Math.max(anchor.lat, a.bbox[1]), a.bbox[3]);
+    return distanceM(anchor.lon, anchor.lat, cx, cy) <= anchor.radiusM;
+  });
+  for (let k = 0; k < anchor.count && volIndex < w.input.units; k++, volIndex++) {
     const id = `vol-${pad(volIndex + 1, 5)}`;
-    const rng = new Rng(hashSeed(seed, 'unit', id));
-    let home: HomeChoice;
-    if (goldenCells.length && homeRng.chance(o.goldenHillShare)) {
-      const f = homeRng.pick(goldenCells);
-      home = { area: areaOf(f), feature: f };
-    } else if (gridCells.length) {
-      const f = cellTable.pick(homeRng);
-      home = { area: areaOf(f), feature: f };
-    } else home = { area: fallbackArea(homeRng, 200) };
-    movers.push(makeMover(volIndex, 'volunteer', home, rng, false));
-  }
-  for (let i = 0; i < input.patrols; i++) {
-    const rng = new Rng(hashSeed(seed, 'unit', `pat-${i}`));
-    let home: HomeChoice;
-    if (streets.length) {
-      const f = streetTable.pick(homeRng);
-      home = { area: areaOf(f), feature: f };
-    } else home = { area: fallbackArea(homeRng, 1500) };
-    movers.push(makeMover(i, 'patrol', home, rng, false));
-  }
-
-  // ---- motion ----
-  function newLeg(m: Mover): void {
-    const sx = m.bx;
-    const sy = m.by;
-    const fromInside = insideWithMargin(m.home, sx, sy);
-    let tx = sx;
-    let ty = sy;
-    for (let i = 0; i < 12; i++) {
-      const p = randomPointIn(m.home, () => m.rng.next(), 30);
-      if (!p) break;
-      if (distanceM(sx, sy, p[0], p[1]) < 10) continue;
-      if (fromInside && !segmentInside(m.home, sx, sy, p[0], p[1])) continue;
-      tx = p[0];
-      ty = p[1];
-      break;
+    const rng = new Rng(hashSeed(w.seed, 'unit', id));
+    const feature = near.length ? near[k % near.length] : undefined;
+    const home: HomeChoice = feature ? { area: g.areaOf(feature), feature } : { area: boxArea(`box-${anchor.lon},${anchor.lat}`, anchor.lon, anchor.lat, anchor.radiusM / 2) };
+    const m = makeMover(w, naming, volIndex, 'volunteer', home, rng, true);
+    // start them within the radius so the story finds them
+    const p = pointNear(home.area, anchor.lon, anchor.lat, anchor.radiusM * 0.8, rng);
+    if (p) {
+      m.ax = m.bx = p[0];
+      m.ay = m.by = p[1];
     }
-    const dist = distanceM(sx, sy, tx, ty);
-    const speed = m.rng.range(m.speedMin, m.speedMax);
-    m.ax = sx;
-    m.ay = sy;
-    m.bx = tx;
-    m.by = ty;
-    m.t0 = m.tNext;
-    m.t1 = m.t0 + Math.round((dist / speed) * 1000);
-    m.tNext = m.t1 + Math.max(1000, Math.round(m.rng.range(m.pauseMin, m.pauseMax)));
-    m.legSpeed = dist > 0 ? speed : 0;
-    if (dist > 0) m.heading = bearingDeg(sx, sy, tx, ty);
+    movers.push(m);
   }
+}
+for (; volIndex < w.input.units; volIndex++) {
+  const id = `vol-${pad(volIndex + 1, 5)}`;
+  const rng = new Rng(hashSeed(w.seed, 'unit', id));
+  let home: HomeChoice;
+  if (g.goldenCells.length && homeRng.chance(w.o.goldenHillShare)) {
+    const f = homeRng.pick(g.goldenCells);
+    home = { area: g.areaOf(f), feature: f };
+  } else if (g.gridCells.length) {
+    const f = g.cellTable.pick(homeRng);
+    home = { area: g.areaOf(f), feature: f };
+  } else home = { area: g.fallbackArea(homeRng, 200) };
+  movers.push(makeMover(w, naming, volIndex, 'volunteer', home, rng, false));
+}
+for (let i = 0; i < w.input.patrols; i++) {
+  const rng = new Rng(hashSeed(w.seed, 'unit', `pat-${i}`));
+  let home: HomeChoice;
+  if (g.streets.length) {
+    const f = g.streetTable.pick(homeRng);
+    home = { area: g.areaOf(f), feature: f };
+  } else home = { area: g.fallbackArea(homeRng, 1500) };
+  movers.push(makeMover(w, naming, i, 'patrol', home, rng, false));
+}
+  return movers;
+}
 
-  function advance(m: Mover, t: number): void {
-    while (!m.pinned && t >= m.tNext) newLeg(m);
+// ---- motion: each unit walks legs between random points of its home area, pausing between them ----
+
+function newLeg(m: Mover): void {
+  const sx = m.bx;
+  const sy = m.by;
+  const fromInside = insideWithMargin(m.home, sx, sy);
+  let tx = sx;
+  let ty = sy;
+  for (let i = 0; i < 12; i++) {
+    const p = randomPointIn(m.home, () => m.rng.next(), 30);
+    if (!p) break;
+    if (distanceM(sx, sy, p[0], p[1]) < 10) continue;
+    if (fromInside && !segmentInside(m.home, sx, sy, p[0], p[1])) continue;
+    tx = p[0];
+    ty = p[1];
+    break;
   }
+  const dist = distanceM(sx, sy, tx, ty);
+  const speed = m.rng.range(m.speedMin, m.speedMax);
+  m.ax = sx;
+  m.ay = sy;
+  m.bx = tx;
+  m.by = ty;
+  m.t0 = m.tNext;
+  m.t1 = m.t0 + Math.round((dist / speed) * 1000);
+  m.tNext = m.t1 + Math.max(1000, Math.round(m.rng.range(m.pauseMin, m.pauseMax)));
+  m.legSpeed = dist > 0 ? speed : 0;
+  if (dist > 0) m.heading = bearingDeg(sx, sy, tx, ty);
+}
 
-  function positionAt(m: Mover, t: number): [number, number] {
-    advance(m, t);
-    if (t >= m.t1 || m.t1 <= m.t0) return [m.bx, m.by];
-    if (t <= m.t0) return [m.ax, m.ay];
-    const f = (t - m.t0) / (m.t1 - m.t0);
-    return [m.ax + (m.bx - m.ax) * f, m.ay + (m.by - m.ay) * f];
-  }
+function advance(m: Mover, t: number): void {
+  while (!m.pinned && t >= m.tNext) newLeg(m);
+}
 
-  const jitter = (rng: Rng, ms: number): number => Math.max(1, Math.round(ms * (1 + o.intervalJitter * (2 * rng.next() - 1))));
+function positionAt(m: Mover, t: number): [number, number] {
+  advance(m, t);
+  if (t >= m.t1 || m.t1 <= m.t0) return [m.bx, m.by];
+  if (t <= m.t0) return [m.ax, m.ay];
+  const f = (t - m.t0) / (m.t1 - m.t0);
+  return [m.ax + (m.bx - m.ax) * f, m.ay + (m.by - m.ay) * f];
+}
+
+// ---- reports ----
+
+function fix(w: World, m: Mover, t: number, status: UnitStatus): Record<string, unknown> {
+  const [x, y] = positionAt(m, t);
+  const moving = t > m.t0 && t < m.t1 && m.legSpeed > 0;
+  const speed = moving && status !== 'offline' ? round1(Math.min(200, m.legSpeed * m.rng.range(0.92, 1.08))) : 0;
+  const battery = Math.max(5, Math.round(m.battery0 - m.drainPerMs * (t - w.startAt)));
+  const accuracy = m.kind === 'volunteer' ? Math.round(m.rng.range(4, 18)) : Math.round(m.rng.range(2, 6));
+  return w.withCrs({
+    id: m.id,
+    ts: t,
+    lat: round6(y),
+    lon: round6(x),
+    kind: m.kind,
+    name: m.name,
+    heading: Math.round(m.heading) % 360,
+    speed,
+    accuracy,
+    status,
+    battery,
+  });
+}
+
+function report(w: World, m: Mover, t: number, out: SimMessage[]): void {
+  const { o, queue } = w;
   const meanOffline = (o.offlineMs[0] + o.offlineMs[1]) / 2;
   const meanBusy = (o.busyMs[0] + o.busyMs[1]) / 2;
-
-  function fix(m: Mover, t: number, status: UnitStatus): Record<string, unknown> {
-    const [x, y] = positionAt(m, t);
-    const moving = t > m.t0 && t < m.t1 && m.legSpeed > 0;
-    const speed = moving && status !== 'offline' ? round1(Math.min(200, m.legSpeed * m.rng.range(0.92, 1.08))) : 0;
-    const battery = Math.max(5, Math.round(m.battery0 - m.drainPerMs * (t - startAt)));
-    const accuracy = m.kind === 'volunteer' ? Math.round(m.rng.range(4, 18)) : Math.round(m.rng.range(2, 6));
-    return withCrs({
-      id: m.id,
-      ts: t,
-      lat: round6(y),
-      lon: round6(x),
-      kind: m.kind,
-      name: m.name,
-      heading: Math.round(m.heading) % 360,
-      speed,
-      accuracy,
-      status,
-      battery,
-    });
+  const rng = m.rng;
+  if (m.status === 'offline') {
+    // back online
+    m.status = !m.held && t < m.busyUntil ? 'busy' : 'available';
+  } else if (!m.held && o.offlineShare > 0 && rng.chance((o.offlineShare * m.intervalMs) / meanOffline)) {
+    m.status = 'offline';
+    out.push({ topic: m.topic, payload: fix(w, m, t, 'offline'), qos: 0, family: 'location' });
+    queue.push(t + Math.round(rng.range(o.offlineMs[0], o.offlineMs[1])), m, null);
+    return;
   }
-
-  function report(m: Mover, t: number, out: SimMessage[]): void {
-    const rng = m.rng;
-    if (m.status === 'offline') {
-      // back online
-      m.status = !m.held && t < m.busyUntil ? 'busy' : 'available';
-    } else if (!m.held && o.offlineShare > 0 && rng.chance((o.offlineShare * m.intervalMs) / meanOffline)) {
-      m.status = 'offline';
-      out.push({ topic: m.topic, payload: fix(m, t, 'offline'), qos: 0, family: 'location' });
-      queue.push(t + Math.round(rng.range(o.offlineMs[0], o.offlineMs[1])), m, null);
-      return;
-    }
-    if (!m.held) {
-      const share = m.kind === 'volunteer' ? o.volunteerBusyShare : o.patrolBusyShare;
-      if (m.status === 'busy' && t >= m.busyUntil) m.status = 'available';
-      else if (m.status === 'available' && share > 0 && rng.chance((share * m.intervalMs) / meanBusy)) {
-        m.status = 'busy';
-        m.busyUntil = t + Math.round(rng.range(o.busyMs[0], o.busyMs[1]));
-      }
-    }
-    out.push({ topic: m.topic, payload: fix(m, t, m.status), qos: 0, family: 'location' });
-    queue.push(t + jitter(rng, m.intervalMs), m, null);
-  }
-
-  // first reports, staggered over the first few seconds
-  {
-    for (const m of movers) {
-      const window = Math.max(1, Math.min(o.firstReportWindowMs, m.intervalMs));
-      queue.push(startAt + o.firstReportDelayMs + Math.floor(m.rng.next() * window), m, null);
+  if (!m.held) {
+    const share = m.kind === 'volunteer' ? o.volunteerBusyShare : o.patrolBusyShare;
+    if (m.status === 'busy' && t >= m.busyUntil) m.status = 'available';
+    else if (m.status === 'available' && share > 0 && rng.chance((share * m.intervalMs) / meanBusy)) {
+      m.status = 'busy';
+      m.busyUntil = t + Math.round(rng.range(o.busyMs[0], o.busyMs[1]));
     }
   }
+  out.push({ topic: m.topic, payload: fix(w, m, t, m.status), qos: 0, family: 'location' });
+  queue.push(t + w.jitter(rng, m.intervalMs), m, null);
+}
 
-  // ---- kernel (what events and stories use) ----
-  const at = (t: number, fn: SimAction) => queue.push(Math.max(current, Math.round(t)), null, fn);
-  const alarm = (out: SimMessage[], source: string, payload: Record<string, unknown>) =>
-    out.push({ topic: `${prefix}/alarms/${source}`, payload: withCrs(payload), qos: 1, family: 'alarm' });
+/** What stories may do with the world: schedule, raise alarms, and hold, steer and release volunteers. */
+function storyKernel(w: World, movers: Mover[]): SimKernel {
   const volunteers = movers.filter((m) => m.kind === 'volunteer');
   const asMover = (m: SimMover) => m as Mover;
-  const kernel: SimKernel = {
-    startAt,
-    topicPrefix: prefix,
-    runTag,
-    rng: new Rng(hashSeed(seed, 'story')),
-    cameras: input.cameras,
-    places: input.places,
-    at,
-    alarm,
-    volunteers: () => volunteers,
-    positionAt: (m, t) => positionAt(asMover(m), t),
-    hold(sm, status) {
-      const m = asMover(sm);
-      m.held = true;
-      if (m.status !== 'offline') m.status = status;
-    },
-    steer(sm, t, lon, lat, arriveAt) {
-      const m = asMover(sm);
-      const [x, y] = positionAt(m, t);
-      m.ax = x;
-      m.ay = y;
-      m.bx = lon;
-      m.by = lat;
-      m.t0 = t;
-      m.t1 = Math.max(t + 1, Math.round(arriveAt));
-      m.tNext = Number.POSITIVE_INFINITY;
-      m.pinned = true;
-      m.legSpeed = distanceM(x, y, lon, lat) / ((m.t1 - t) / 1000);
-      if (m.legSpeed > 0) m.heading = bearingDeg(x, y, lon, lat);
-    },
-    reportEvery(sm, ms) {
-      const m = asMover(sm);
-      m.intervalMs = ms ?? m.baseIntervalMs;
-    },
-    release(sm, t) {
-      const m = asMover(sm);
-      const [x, y] = positionAt(m, t);
-      m.pinned = false;
-      m.held = false;
-      m.ax = m.bx = x;
-      m.ay = m.by = y;
-      m.t0 = m.t1 = t;
-      m.tNext = t + Math.round(m.rng.range(m.pauseMin, m.pauseMax));
-      m.legSpeed = 0;
-      if (m.status !== 'offline') m.status = 'available';
-      m.busyUntil = 0;
-    },
+return {
+  startAt: w.startAt,
+  topicPrefix: w.prefix,
+  runTag: w.runTag,
+  rng: new Rng(hashSeed(w.seed, 'story')),
+  cameras: w.input.cameras,
+  places: w.input.places,
+  at: w.at,
+  alarm: w.alarm,
+  volunteers: () => volunteers,
+  positionAt: (m, t) => positionAt(asMover(m), t),
+  hold(sm, status) {
+    const m = asMover(sm);
+    m.held = true;
+    if (m.status !== 'offline') m.status = status;
+  },
+  steer(sm, t, lon, lat, arriveAt) {
+    const m = asMover(sm);
+    const [x, y] = positionAt(m, t);
+    m.ax = x;
+    m.ay = y;
+    m.bx = lon;
+    m.by = lat;
+    m.t0 = t;
+    m.t1 = Math.max(t + 1, Math.round(arriveAt));
+    m.tNext = Number.POSITIVE_INFINITY;
+    m.pinned = true;
+    m.legSpeed = distanceM(x, y, lon, lat) / ((m.t1 - t) / 1000);
+    if (m.legSpeed > 0) m.heading = bearingDeg(x, y, lon, lat);
+  },
+  reportEvery(sm, ms) {
+    const m = asMover(sm);
+    m.intervalMs = ms ?? m.baseIntervalMs;
+  },
+  release(sm, t) {
+    const m = asMover(sm);
+    const [x, y] = positionAt(m, t);
+    m.pinned = false;
+    m.held = false;
+    m.ax = m.bx = x;
+    m.ay = m.by = y;
+    m.t0 = m.t1 = t;
+    m.tNext = t + Math.round(m.rng.range(m.pauseMin, m.pauseMax));
+    m.legSpeed = 0;
+    if (m.status !== 'offline') m.status = 'available';
+    m.busyUntil = 0;
+  },
+};
+}
+
+/** Kiosks report their status on a cadence; now and then one's SOS button is pressed, held, and its incident closed. */
+function scheduleKiosks(w: World, devRng: Rng): void {
+  const { o, at, alarm, startAt } = w;
+const kioskState = w.input.kiosks.map((k) => ({ ...k, topic: `${w.prefix}/kiosks/${k.id}/status`, sos: false }));
+const kioskStatus = (k: (typeof kioskState)[number], t: number, sosField?: boolean): SimMessage => ({
+  topic: k.topic,
+  payload: w.withCrs(sosField === undefined && !k.sos ? { online: true, ts: t } : { online: true, ts: t, sos: k.sos }),
+  qos: 1,
+  family: 'kiosk',
+});
+for (const k of kioskState) {
+  const tick: SimAction = (t, out) => {
+    out.push(kioskStatus(k, t));
+    at(t + w.jitter(devRng, o.kioskIntervalMs), tick);
   };
+  at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
+}
+if (o.sos && kioskState.length) {
+  const press: SimAction = (t, out) => {
+    const free = kioskState.filter((k) => !k.sos);
+    if (free.length) {
+      const k = devRng.pick(free);
+      k.sos = true;
+      out.push(kioskStatus(k, t, true));
+      const pressedAt = t;
+      at(t + Math.round(devRng.range(o.sosHoldMs[0], o.sosHoldMs[1])), (t2, out2) => {
+        k.sos = false;
+        out2.push(kioskStatus(k, t2, false));
+      });
+      // the dispatcher resolves the kiosk's SOS incident (the wall names it sos:{kiosk}:{ts})
+      const note = devRng.pick(['学校保安到场核实：学生误触报警按钮，已解除', '民警到场：学生与同学发生纠纷求助，已妥善处置', '家长接送时与人发生口角求助，民警已调解', '一名学生身体不适求助，已联系家长送医']);
+      at(t + Math.round(devRng.range(o.sosCloseMs[0], o.sosCloseMs[1])), (t2, out2) =>
+        alarm(out2, 'kiosk', {
+          id: `sos:${k.id}:${pressedAt}`,
+          ts: t2,
+          kind: 'sos',
+          priority: 1,
+          lat: k.lat,
+          lon: k.lon,
+          title: k.name,
+          detail: `【结果】${note}。`,
+          kioskId: k.id,
+          ...(k.cameraId ? { cameraIds: [k.cameraId] } : {}),
+          status: 'closed',
+        }),
+      );
+    }
+    at(t + Math.round(devRng.range(o.sosIntervalMs[0], o.sosIntervalMs[1])), press);
+  };
+  at(startAt + o.firstSosAtMs, press);
+}
+}
 
-  // ---- kiosks ----
-  const devRng = new Rng(hashSeed(seed, 'devices'));
-  const kioskState = input.kiosks.map((k) => ({ ...k, topic: `${prefix}/kiosks/${k.id}/status`, sos: false }));
-  const kioskStatus = (k: (typeof kioskState)[number], t: number, sosField?: boolean): SimMessage => ({
-    topic: k.topic,
-    payload: withCrs(sosField === undefined && !k.sos ? { online: true, ts: t } : { online: true, ts: t, sos: k.sos }),
-    qos: 1,
-    family: 'kiosk',
-  });
-  for (const k of kioskState) {
-    const tick: SimAction = (t, out) => {
-      out.push(kioskStatus(k, t));
-      at(t + jitter(devRng, o.kioskIntervalMs), tick);
-    };
-    at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
+/** Cameras report their status on a cadence, and now and then go offline for a while. */
+function scheduleCameras(w: World, devRng: Rng): void {
+  const { o, at, startAt } = w;
+for (const c of w.input.cameras) {
+  const topic = `${w.prefix}/cameras/${c.id}/status`;
+  let offlineUntil = 0;
+  const tick: SimAction = (t, out) => {
+    let online = t >= offlineUntil;
+    if (online && devRng.chance(o.cameraOfflineChance)) {
+      offlineUntil = t + Math.round(devRng.range(o.cameraOfflineMs[0], o.cameraOfflineMs[1]));
+      online = false;
+    }
+    out.push({ topic, payload: w.withCrs({ online, ts: t }), qos: 1, family: 'camera' });
+    // an offline camera reports again when it comes back
+    const next = online ? t + w.jitter(devRng, o.cameraIntervalMs) : Math.min(offlineUntil, t + w.jitter(devRng, o.cameraIntervalMs));
+    at(next, tick);
+  };
+  at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
+}
+}
+
+/** Alarms from every source, at random places weighted by district, each updated and later closed. */
+function scheduleAlarms(w: World, g: Geography): void {
+  const { o, at, alarm } = w;
+const arng = new Rng(hashSeed(w.seed, 'alarms'));
+const kinds = INCIDENT_KINDS.filter((k) => KIND_WEIGHTS[k] > 0);
+const kindWeights = kinds.map((k) => KIND_WEIGHTS[k]);
+const placeList = Object.values(w.input.places);
+let serial = 0;
+const nearestCameras = (lon: number, lat: number, maxM: number, n: number): string[] =>
+  w.input.cameras
+    .map((c) => ({ id: c.id, d: distanceM(lon, lat, c.lon, c.lat) }))
+    .filter((c) => c.d <= maxM)
+    .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1))
+    .slice(0, n)
+    .map((c) => c.id);
+
+const spawn: SimAction = (t, out) => {
+  const kind: IncidentKind = arng.weighted(kinds, kindWeights);
+  const source: AlarmSource = sourceFor(arng, kind, w.input.cameras.length > 0);
+  let lon: number;
+  let lat: number;
+  let text: { title: string; detail: string } | undefined;
+  let cameraIds: string[];
+  if (source === 'analytics') {
+    const cam = arng.pick(w.input.cameras);
+    [lon, lat] = offsetPoint(cam.lon, cam.lat, arng.range(0, 360), arng.range(5, 30));
+    text = composeAnalyticsText(arng, kind, cam.name);
+    cameraIds = [cam.id, ...nearestCameras(cam.lon, cam.lat, 400, 3).filter((id) => id !== cam.id)].slice(0, 2);
+    if (!text) text = composeAlarmText(arng, kind, cam.name.replace(/(球机|枪机|摄像机|摄像头)$/, ''), source);
+  } else {
+    let place: string;
+    let named = false;
+    if (placeList.length && arng.chance(0.4)) {
+      const p = arng.pick(placeList);
+      [lon, lat] = offsetPoint(p.lon, p.lat, arng.range(0, 360), arng.range(0, 250));
+      place = p.name;
+      named = true;
+    } else if (g.gridCells.length) {
+      const f = g.cellTable.pick(arng);
+      [lon, lat] = randomPointIn(g.areaOf(f), () => arng.next()) ?? [g.areaOf(f).bbox[0], g.areaOf(f).bbox[1]];
+      const names = f.properties.names;
+      place = `${names[3] ?? names[names.length - 1]}${arng.pick(LANDMARKS)}`;
+    } else {
+      [lon, lat] = offsetPoint(FUZHOU_CENTRE[0], FUZHOU_CENTRE[1], arng.range(0, 360), arng.range(0, 4000));
+      place = `${arng.pick(['东街口', '五一广场', '台江步行街'])}${arng.pick(LANDMARKS)}`;
+    }
+    text = composeAlarmText(arng, kind, place, source, named);
+    cameraIds = nearestCameras(lon, lat, 500, 3);
   }
-  if (o.sos && kioskState.length) {
-    const press: SimAction = (t, out) => {
-      const free = kioskState.filter((k) => !k.sos);
-      if (free.length) {
-        const k = devRng.pick(free);
-        k.sos = true;
-        out.push(kioskStatus(k, t, true));
-        const pressedAt = t;
-        at(t + Math.round(devRng.range(o.sosHoldMs[0], o.sosHoldMs[1])), (t2, out2) => {
-          k.sos = false;
-          out2.push(kioskStatus(k, t2, false));
-        });
-        // the dispatcher resolves the kiosk's SOS incident (the wall names it sos:{kiosk}:{ts})
-        const note = devRng.pick(['学校保安到场核实：学生误触报警按钮，已解除', '民警到场：学生与同学发生纠纷求助，已妥善处置', '家长接送时与人发生口角求助，民警已调解', '一名学生身体不适求助，已联系家长送医']);
-        at(t + Math.round(devRng.range(o.sosCloseMs[0], o.sosCloseMs[1])), (t2, out2) =>
-          alarm(out2, 'kiosk', {
-            id: `sos:${k.id}:${pressedAt}`,
-            ts: t2,
-            kind: 'sos',
-            priority: 1,
-            lat: k.lat,
-            lon: k.lon,
-            title: k.name,
-            detail: `【结果】${note}。`,
-            kioskId: k.id,
-            ...(k.cameraId ? { cameraIds: [k.cameraId] } : {}),
-            status: 'closed',
-          }),
-        );
-      }
-      at(t + Math.round(devRng.range(o.sosIntervalMs[0], o.sosIntervalMs[1])), press);
-    };
-    at(startAt + o.firstSosAtMs, press);
+  serial++;
+  const id = `${source}-${w.runTag}-${pad(serial, 4)}`;
+  const base: Record<string, unknown> = {
+    id,
+    ts: t,
+    kind,
+    priority: priorityFor(arng, kind),
+    lat: round6(lat),
+    lon: round6(lon),
+    title: text.title,
+    detail: text.detail,
+  };
+  if (cameraIds.length) base.cameraIds = cameraIds;
+  const reporter = reporterFor(arng, source);
+  if (reporter) base.reporter = reporter;
+  if (source === 'clue') base.media = clueMedia(arng, arng.chance(0.3) ? 2 : 1);
+  base.status = 'open';
+  alarm(out, source, base);
+  const progress = progressNote(arng, kind, source);
+  const closing = closingNote(arng, kind);
+  const updateAt = t + Math.round(arng.range(o.alarmUpdateMs[0], o.alarmUpdateMs[1]));
+  const closeAt = Math.max(updateAt + 10_000, t + Math.round(arng.range(o.alarmCloseMs[0], o.alarmCloseMs[1])));
+  at(updateAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}` }));
+  at(closeAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}\n${closing}`, status: 'closed' }));
+  at(t + Math.round(arng.range(o.alarmIntervalMs[0], o.alarmIntervalMs[1])), spawn);
+};
+at(w.startAt + o.firstAlarmAtMs, spawn);
+}
+
+export function createScenario(input: ScenarioInput): Scenario {
+  const w = makeWorld(input);
+  const { o, startAt, queue } = w;
+  const story: Story | undefined = o.story ? getStory(o.story) : undefined;
+  if (o.story && !story) throw new Error(`unknown story "${o.story}"`);
+  const g = makeGeography(input);
+  const movers = castUnits(w, g, story);
+  // first reports, staggered over the first few seconds
+  for (const m of movers) {
+    const window = Math.max(1, Math.min(o.firstReportWindowMs, m.intervalMs));
+    queue.push(startAt + o.firstReportDelayMs + Math.floor(m.rng.next() * window), m, null);
   }
-
-  // ---- cameras ----
-  for (const c of input.cameras) {
-    const topic = `${prefix}/cameras/${c.id}/status`;
-    let offlineUntil = 0;
-    const tick: SimAction = (t, out) => {
-      let online = t >= offlineUntil;
-      if (online && devRng.chance(o.cameraOfflineChance)) {
-        offlineUntil = t + Math.round(devRng.range(o.cameraOfflineMs[0], o.cameraOfflineMs[1]));
-        online = false;
-      }
-      out.push({ topic, payload: withCrs({ online, ts: t }), qos: 1, family: 'camera' });
-      // an offline camera reports again when it comes back
-      const next = online ? t + jitter(devRng, o.cameraIntervalMs) : Math.min(offlineUntil, t + jitter(devRng, o.cameraIntervalMs));
-      at(next, tick);
-    };
-    at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
-  }
-
-  // ---- alarms ----
-  if (o.alarms) {
-    const arng = new Rng(hashSeed(seed, 'alarms'));
-    const kinds = INCIDENT_KINDS.filter((k) => KIND_WEIGHTS[k] > 0);
-    const kindWeights = kinds.map((k) => KIND_WEIGHTS[k]);
-    const placeList = Object.values(input.places);
-    let serial = 0;
-    const nearestCameras = (lon: number, lat: number, maxM: number, n: number): string[] =>
-      input.cameras
-        .map((c) => ({ id: c.id, d: distanceM(lon, lat, c.lon, c.lat) }))
-        .filter((c) => c.d <= maxM)
-        .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1))
-        .slice(0, n)
-        .map((c) => c.id);
-
-    const spawn: SimAction = (t, out) => {
-      const kind: IncidentKind = arng.weighted(kinds, kindWeights);
-      const source: AlarmSource = sourceFor(arng, kind, input.cameras.length > 0);
-      let lon: number;
-      let lat: number;
-      let text: { title: string; detail: string } | undefined;
-      let cameraIds: string[];
-      if (source === 'analytics') {
-        const cam = arng.pick(input.cameras);
-        [lon, lat] = offsetPoint(cam.lon, cam.lat, arng.range(0, 360), arng.range(5, 30));
-        text = composeAnalyticsText(arng, kind, cam.name);
-        cameraIds = [cam.id, ...nearestCameras(cam.lon, cam.lat, 400, 3).filter((id) => id !== cam.id)].slice(0, 2);
-        if (!text) text = composeAlarmText(arng, kind, cam.name.replace(/(球机|枪机|摄像机|摄像头)$/, ''), source);
-      } else {
-        let place: string;
-        let named = false;
-        if (placeList.length && arng.chance(0.4)) {
-          const p = arng.pick(placeList);
-          [lon, lat] = offsetPoint(p.lon, p.lat, arng.range(0, 360), arng.range(0, 250));
-          place = p.name;
-          named = true;
-        } else if (gridCells.length) {
-          const f = cellTable.pick(arng);
-          [lon, lat] = randomPointIn(areaOf(f), () => arng.next()) ?? [areaOf(f).bbox[0], areaOf(f).bbox[1]];
-          const names = f.properties.names;
-          place = `${names[3] ?? names[names.length - 1]}${arng.pick(LANDMARKS)}`;
-        } else {
-          [lon, lat] = offsetPoint(FUZHOU_CENTRE[0], FUZHOU_CENTRE[1], arng.range(0, 360), arng.range(0, 4000));
-          place = `${arng.pick(['东街口', '五一广场', '台江步行街'])}${arng.pick(LANDMARKS)}`;
-        }
-        text = composeAlarmText(arng, kind, place, source, named);
-        cameraIds = nearestCameras(lon, lat, 500, 3);
-      }
-      serial++;
-      const id = `${source}-${runTag}-${pad(serial, 4)}`;
-      const base: Record<string, unknown> = {
-        id,
-        ts: t,
-        kind,
-        priority: priorityFor(arng, kind),
-        lat: round6(lat),
-        lon: round6(lon),
-        title: text.title,
-        detail: text.detail,
-      };
-      if (cameraIds.length) base.cameraIds = cameraIds;
-      const reporter = reporterFor(arng, source);
-      if (reporter) base.reporter = reporter;
-      if (source === 'clue') base.media = clueMedia(arng, arng.chance(0.3) ? 2 : 1);
-      base.status = 'open';
-      alarm(out, source, base);
-      const progress = progressNote(arng, kind, source);
-      const closing = closingNote(arng, kind);
-      const updateAt = t + Math.round(arng.range(o.alarmUpdateMs[0], o.alarmUpdateMs[1]));
-      const closeAt = Math.max(updateAt + 10_000, t + Math.round(arng.range(o.alarmCloseMs[0], o.alarmCloseMs[1])));
-      at(updateAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}` }));
-      at(closeAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}\n${closing}`, status: 'closed' }));
-      at(t + Math.round(arng.range(o.alarmIntervalMs[0], o.alarmIntervalMs[1])), spawn);
-    };
-    at(startAt + o.firstAlarmAtMs, spawn);
-  }
-
+  const kernel = storyKernel(w, movers);
+  const devRng = new Rng(hashSeed(w.seed, 'devices'));
+  scheduleKiosks(w, devRng);
+  scheduleCameras(w, devRng);
+  if (o.alarms) scheduleAlarms(w, g);
   story?.install(kernel, startAt + o.storyAtMs);
 
   function stepInto(nowMs: number, out: SimMessage[]): number {
@@ -761,8 +814,8 @@ export function createScenario(input: ScenarioInput): Scenario {
       const top = queue.peek();
       if (!top || top.t > nowMs) break;
       queue.pop();
-      current = top.t;
-      if (top.m) report(top.m, top.t, out);
+      w.clock.current = top.t;
+      if (top.m) report(w, top.m, top.t, out);
       else top.fn!(top.t, out);
     }
     return out.length - before;
@@ -771,7 +824,7 @@ export function createScenario(input: ScenarioInput): Scenario {
   return {
     startAt,
     options: o,
-    units: unitInfos,
+    units: movers.map((m) => m.info),
     story: story?.name,
     step(nowMs) {
       const out: SimMessage[] = [];
