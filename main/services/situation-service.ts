@@ -1,8 +1,8 @@
 // Owns the live situation: applies inputs as they come, drives the clock, and cuts batched
 // deltas at a fixed cadence so renderers never see one message per MQTT message. Alarms do not
 // wait for the cadence: an input that changes an incident or a kiosk sends a delta of the alarms
-// alone as soon as the current I/O turn is over (the alarm lane), so an alarm never queues behind
-// a batch of unit moves, and a burst of alarms in one turn still goes out as one delta.
+// alone at the end of this turn of the event loop (the alarm lane; should the cadence's timer come
+// first, the alarm simply goes with that delta), and a burst of alarms in one turn is one delta.
 import type { SituationInput } from '../../core/inputs.js';
 import { apply, hasAlertChanges, hasChanges, type SituationDelta, type SituationSnapshot, type SituationState, snapshotOf, takeAlertDelta, takeDelta } from '../../core/situation/situation.js';
 
