@@ -1,7 +1,7 @@
 // Search (key /): incidents by id or title, units by name or id, kiosks, grids by name. Choosing
 // a result flies the map there and marks it: incidents are selected, units and kiosks get a ring,
 // grids an outline.
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { gridCatalog } from '../model/grids';
 import { useDispatch, useRuntime, useWall } from './context';
@@ -57,6 +57,14 @@ export function SearchBox() {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  // the close after a blur waits so a click on a result lands first; focusing again within that
+  // wait (/ pressed right after choosing) must cancel it, or the new results vanish under the typing
+  const closing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancelClose = () => {
+    if (closing.current) clearTimeout(closing.current);
+    closing.current = null;
+  };
+  useEffect(() => cancelClose, []);
   const { store } = useRuntime();
   const dispatch = useDispatch();
   const grids = useWall((s) => s.reference?.grids ?? null);
@@ -100,12 +108,22 @@ export function SearchBox() {
           spellCheck={false}
           autoComplete="off"
           onChange={(e) => {
+            cancelClose();
             setQuery(e.target.value);
             setActive(0);
             setOpen(true);
           }}
-          onFocus={() => setOpen(true)}
-          onBlur={() => setTimeout(() => setOpen(false), 150)}
+          onFocus={() => {
+            cancelClose();
+            setOpen(true);
+          }}
+          onBlur={() => {
+            cancelClose();
+            closing.current = setTimeout(() => {
+              closing.current = null;
+              setOpen(false);
+            }, 150);
+          }}
           onKeyDown={onKey}
         />
         <kbd>/</kbd>
