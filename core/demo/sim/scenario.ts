@@ -441,54 +441,54 @@ function makeMover(w: World, naming: Naming, index: number, kind: 'volunteer' | 
 function castUnits(w: World, g: Geography, story: Story | undefined): Mover[] {
   const movers: Mover[] = [];
   const naming: Naming = { golden: 0, streets: new Map() };
-const homeRng = new Rng(hashSeed(w.seed, 'homes'));
-// story cast first: volunteers homed near the story's places
-const anchors = story?.volunteersNear?.(w.input.places) ?? [];
-let volIndex = 0;
-for (const anchor of anchors) {
-  const near = g.gridCells.filter((f) => {
-    const a = g.areaOf(f);
-    const cx = Math.min(Math.max(anchor.lon, a.bbox[0]), a.bbox[2]);
-    const cy = Math.min(Math.max(anchor.lat, a.bbox[1]), a.bbox[3]);
-    return distanceM(anchor.lon, anchor.lat, cx, cy) <= anchor.radiusM;
-  });
-  for (let k = 0; k < anchor.count && volIndex < w.input.units; k++, volIndex++) {
+  const homeRng = new Rng(hashSeed(w.seed, 'homes'));
+  // story cast first: volunteers homed near the story's places
+  const anchors = story?.volunteersNear?.(w.input.places) ?? [];
+  let volIndex = 0;
+  for (const anchor of anchors) {
+    const near = g.gridCells.filter((f) => {
+      const a = g.areaOf(f);
+      const cx = Math.min(Math.max(anchor.lon, a.bbox[0]), a.bbox[2]);
+      const cy = Math.min(Math.max(anchor.lat, a.bbox[1]), a.bbox[3]);
+      return distanceM(anchor.lon, anchor.lat, cx, cy) <= anchor.radiusM;
+    });
+    for (let k = 0; k < anchor.count && volIndex < w.input.units; k++, volIndex++) {
+      const id = `vol-${pad(volIndex + 1, 5)}`;
+      const rng = new Rng(hashSeed(w.seed, 'unit', id));
+      const feature = near.length ? near[k % near.length] : undefined;
+      const home: HomeChoice = feature ? { area: g.areaOf(feature), feature } : { area: boxArea(`box-${anchor.lon},${anchor.lat}`, anchor.lon, anchor.lat, anchor.radiusM / 2) };
+      const m = makeMover(w, naming, volIndex, 'volunteer', home, rng, true);
+      // start them within the radius so the story finds them
+      const p = pointNear(home.area, anchor.lon, anchor.lat, anchor.radiusM * 0.8, rng);
+      if (p) {
+        m.ax = m.bx = p[0];
+        m.ay = m.by = p[1];
+      }
+      movers.push(m);
+    }
+  }
+  for (; volIndex < w.input.units; volIndex++) {
     const id = `vol-${pad(volIndex + 1, 5)}`;
     const rng = new Rng(hashSeed(w.seed, 'unit', id));
-    const feature = near.length ? near[k % near.length] : undefined;
-    const home: HomeChoice = feature ? { area: g.areaOf(feature), feature } : { area: boxArea(`box-${anchor.lon},${anchor.lat}`, anchor.lon, anchor.lat, anchor.radiusM / 2) };
-    const m = makeMover(w, naming, volIndex, 'volunteer', home, rng, true);
-    // start them within the radius so the story finds them
-    const p = pointNear(home.area, anchor.lon, anchor.lat, anchor.radiusM * 0.8, rng);
-    if (p) {
-      m.ax = m.bx = p[0];
-      m.ay = m.by = p[1];
-    }
-    movers.push(m);
+    let home: HomeChoice;
+    if (g.goldenCells.length && homeRng.chance(w.o.goldenHillShare)) {
+      const f = homeRng.pick(g.goldenCells);
+      home = { area: g.areaOf(f), feature: f };
+    } else if (g.gridCells.length) {
+      const f = g.cellTable.pick(homeRng);
+      home = { area: g.areaOf(f), feature: f };
+    } else home = { area: g.fallbackArea(homeRng, 200) };
+    movers.push(makeMover(w, naming, volIndex, 'volunteer', home, rng, false));
   }
-}
-for (; volIndex < w.input.units; volIndex++) {
-  const id = `vol-${pad(volIndex + 1, 5)}`;
-  const rng = new Rng(hashSeed(w.seed, 'unit', id));
-  let home: HomeChoice;
-  if (g.goldenCells.length && homeRng.chance(w.o.goldenHillShare)) {
-    const f = homeRng.pick(g.goldenCells);
-    home = { area: g.areaOf(f), feature: f };
-  } else if (g.gridCells.length) {
-    const f = g.cellTable.pick(homeRng);
-    home = { area: g.areaOf(f), feature: f };
-  } else home = { area: g.fallbackArea(homeRng, 200) };
-  movers.push(makeMover(w, naming, volIndex, 'volunteer', home, rng, false));
-}
-for (let i = 0; i < w.input.patrols; i++) {
-  const rng = new Rng(hashSeed(w.seed, 'unit', `pat-${i}`));
-  let home: HomeChoice;
-  if (g.streets.length) {
-    const f = g.streetTable.pick(homeRng);
-    home = { area: g.areaOf(f), feature: f };
-  } else home = { area: g.fallbackArea(homeRng, 1500) };
-  movers.push(makeMover(w, naming, i, 'patrol', home, rng, false));
-}
+  for (let i = 0; i < w.input.patrols; i++) {
+    const rng = new Rng(hashSeed(w.seed, 'unit', `pat-${i}`));
+    let home: HomeChoice;
+    if (g.streets.length) {
+      const f = g.streetTable.pick(homeRng);
+      home = { area: g.areaOf(f), feature: f };
+    } else home = { area: g.fallbackArea(homeRng, 1500) };
+    movers.push(makeMover(w, naming, i, 'patrol', home, rng, false));
+  }
   return movers;
 }
 
@@ -587,206 +587,206 @@ function report(w: World, m: Mover, t: number, out: SimMessage[]): void {
 function storyKernel(w: World, movers: Mover[]): SimKernel {
   const volunteers = movers.filter((m) => m.kind === 'volunteer');
   const asMover = (m: SimMover) => m as Mover;
-return {
-  startAt: w.startAt,
-  topicPrefix: w.prefix,
-  runTag: w.runTag,
-  rng: new Rng(hashSeed(w.seed, 'story')),
-  cameras: w.input.cameras,
-  places: w.input.places,
-  at: w.at,
-  alarm: w.alarm,
-  volunteers: () => volunteers,
-  positionAt: (m, t) => positionAt(asMover(m), t),
-  hold(sm, status) {
-    const m = asMover(sm);
-    m.held = true;
-    if (m.status !== 'offline') m.status = status;
-  },
-  steer(sm, t, lon, lat, arriveAt) {
-    const m = asMover(sm);
-    const [x, y] = positionAt(m, t);
-    m.ax = x;
-    m.ay = y;
-    m.bx = lon;
-    m.by = lat;
-    m.t0 = t;
-    m.t1 = Math.max(t + 1, Math.round(arriveAt));
-    m.tNext = Number.POSITIVE_INFINITY;
-    m.pinned = true;
-    m.legSpeed = distanceM(x, y, lon, lat) / ((m.t1 - t) / 1000);
-    if (m.legSpeed > 0) m.heading = bearingDeg(x, y, lon, lat);
-  },
-  reportEvery(sm, ms) {
-    const m = asMover(sm);
-    m.intervalMs = ms ?? m.baseIntervalMs;
-  },
-  release(sm, t) {
-    const m = asMover(sm);
-    const [x, y] = positionAt(m, t);
-    m.pinned = false;
-    m.held = false;
-    m.ax = m.bx = x;
-    m.ay = m.by = y;
-    m.t0 = m.t1 = t;
-    m.tNext = t + Math.round(m.rng.range(m.pauseMin, m.pauseMax));
-    m.legSpeed = 0;
-    if (m.status !== 'offline') m.status = 'available';
-    m.busyUntil = 0;
-  },
-};
+  return {
+    startAt: w.startAt,
+    topicPrefix: w.prefix,
+    runTag: w.runTag,
+    rng: new Rng(hashSeed(w.seed, 'story')),
+    cameras: w.input.cameras,
+    places: w.input.places,
+    at: w.at,
+    alarm: w.alarm,
+    volunteers: () => volunteers,
+    positionAt: (m, t) => positionAt(asMover(m), t),
+    hold(sm, status) {
+      const m = asMover(sm);
+      m.held = true;
+      if (m.status !== 'offline') m.status = status;
+    },
+    steer(sm, t, lon, lat, arriveAt) {
+      const m = asMover(sm);
+      const [x, y] = positionAt(m, t);
+      m.ax = x;
+      m.ay = y;
+      m.bx = lon;
+      m.by = lat;
+      m.t0 = t;
+      m.t1 = Math.max(t + 1, Math.round(arriveAt));
+      m.tNext = Number.POSITIVE_INFINITY;
+      m.pinned = true;
+      m.legSpeed = distanceM(x, y, lon, lat) / ((m.t1 - t) / 1000);
+      if (m.legSpeed > 0) m.heading = bearingDeg(x, y, lon, lat);
+    },
+    reportEvery(sm, ms) {
+      const m = asMover(sm);
+      m.intervalMs = ms ?? m.baseIntervalMs;
+    },
+    release(sm, t) {
+      const m = asMover(sm);
+      const [x, y] = positionAt(m, t);
+      m.pinned = false;
+      m.held = false;
+      m.ax = m.bx = x;
+      m.ay = m.by = y;
+      m.t0 = m.t1 = t;
+      m.tNext = t + Math.round(m.rng.range(m.pauseMin, m.pauseMax));
+      m.legSpeed = 0;
+      if (m.status !== 'offline') m.status = 'available';
+      m.busyUntil = 0;
+    },
+  };
 }
 
 /** Kiosks report their status on a cadence; now and then one's SOS button is pressed, held, and its incident closed. */
 function scheduleKiosks(w: World, devRng: Rng): void {
   const { o, at, alarm, startAt } = w;
-const kioskState = w.input.kiosks.map((k) => ({ ...k, topic: `${w.prefix}/kiosks/${k.id}/status`, sos: false }));
-const kioskStatus = (k: (typeof kioskState)[number], t: number, sosField?: boolean): SimMessage => ({
-  topic: k.topic,
-  payload: w.withCrs(sosField === undefined && !k.sos ? { online: true, ts: t } : { online: true, ts: t, sos: k.sos }),
-  qos: 1,
-  family: 'kiosk',
-});
-for (const k of kioskState) {
-  const tick: SimAction = (t, out) => {
-    out.push(kioskStatus(k, t));
-    at(t + w.jitter(devRng, o.kioskIntervalMs), tick);
-  };
-  at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
-}
-if (o.sos && kioskState.length) {
-  const press: SimAction = (t, out) => {
-    const free = kioskState.filter((k) => !k.sos);
-    if (free.length) {
-      const k = devRng.pick(free);
-      k.sos = true;
-      out.push(kioskStatus(k, t, true));
-      const pressedAt = t;
-      at(t + Math.round(devRng.range(o.sosHoldMs[0], o.sosHoldMs[1])), (t2, out2) => {
-        k.sos = false;
-        out2.push(kioskStatus(k, t2, false));
-      });
-      // the dispatcher resolves the kiosk's SOS incident (the wall names it sos:{kiosk}:{ts})
-      const note = devRng.pick(['学校保安到场核实：学生误触报警按钮，已解除', '民警到场：学生与同学发生纠纷求助，已妥善处置', '家长接送时与人发生口角求助，民警已调解', '一名学生身体不适求助，已联系家长送医']);
-      at(t + Math.round(devRng.range(o.sosCloseMs[0], o.sosCloseMs[1])), (t2, out2) =>
-        alarm(out2, 'kiosk', {
-          id: `sos:${k.id}:${pressedAt}`,
-          ts: t2,
-          kind: 'sos',
-          priority: 1,
-          lat: k.lat,
-          lon: k.lon,
-          title: k.name,
-          detail: `【结果】${note}。`,
-          kioskId: k.id,
-          ...(k.cameraId ? { cameraIds: [k.cameraId] } : {}),
-          status: 'closed',
-        }),
-      );
-    }
-    at(t + Math.round(devRng.range(o.sosIntervalMs[0], o.sosIntervalMs[1])), press);
-  };
-  at(startAt + o.firstSosAtMs, press);
-}
+  const kioskState = w.input.kiosks.map((k) => ({ ...k, topic: `${w.prefix}/kiosks/${k.id}/status`, sos: false }));
+  const kioskStatus = (k: (typeof kioskState)[number], t: number, sosField?: boolean): SimMessage => ({
+    topic: k.topic,
+    payload: w.withCrs(sosField === undefined && !k.sos ? { online: true, ts: t } : { online: true, ts: t, sos: k.sos }),
+    qos: 1,
+    family: 'kiosk',
+  });
+  for (const k of kioskState) {
+    const tick: SimAction = (t, out) => {
+      out.push(kioskStatus(k, t));
+      at(t + w.jitter(devRng, o.kioskIntervalMs), tick);
+    };
+    at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
+  }
+  if (o.sos && kioskState.length) {
+    const press: SimAction = (t, out) => {
+      const free = kioskState.filter((k) => !k.sos);
+      if (free.length) {
+        const k = devRng.pick(free);
+        k.sos = true;
+        out.push(kioskStatus(k, t, true));
+        const pressedAt = t;
+        at(t + Math.round(devRng.range(o.sosHoldMs[0], o.sosHoldMs[1])), (t2, out2) => {
+          k.sos = false;
+          out2.push(kioskStatus(k, t2, false));
+        });
+        // the dispatcher resolves the kiosk's SOS incident (the wall names it sos:{kiosk}:{ts})
+        const note = devRng.pick(['学校保安到场核实：学生误触报警按钮，已解除', '民警到场：学生与同学发生纠纷求助，已妥善处置', '家长接送时与人发生口角求助，民警已调解', '一名学生身体不适求助，已联系家长送医']);
+        at(t + Math.round(devRng.range(o.sosCloseMs[0], o.sosCloseMs[1])), (t2, out2) =>
+          alarm(out2, 'kiosk', {
+            id: `sos:${k.id}:${pressedAt}`,
+            ts: t2,
+            kind: 'sos',
+            priority: 1,
+            lat: k.lat,
+            lon: k.lon,
+            title: k.name,
+            detail: `【结果】${note}。`,
+            kioskId: k.id,
+            ...(k.cameraId ? { cameraIds: [k.cameraId] } : {}),
+            status: 'closed',
+          }),
+        );
+      }
+      at(t + Math.round(devRng.range(o.sosIntervalMs[0], o.sosIntervalMs[1])), press);
+    };
+    at(startAt + o.firstSosAtMs, press);
+  }
 }
 
 /** Cameras report their status on a cadence, and now and then go offline for a while. */
 function scheduleCameras(w: World, devRng: Rng): void {
   const { o, at, startAt } = w;
-for (const c of w.input.cameras) {
-  const topic = `${w.prefix}/cameras/${c.id}/status`;
-  let offlineUntil = 0;
-  const tick: SimAction = (t, out) => {
-    let online = t >= offlineUntil;
-    if (online && devRng.chance(o.cameraOfflineChance)) {
-      offlineUntil = t + Math.round(devRng.range(o.cameraOfflineMs[0], o.cameraOfflineMs[1]));
-      online = false;
-    }
-    out.push({ topic, payload: w.withCrs({ online, ts: t }), qos: 1, family: 'camera' });
-    // an offline camera reports again when it comes back
-    const next = online ? t + w.jitter(devRng, o.cameraIntervalMs) : Math.min(offlineUntil, t + w.jitter(devRng, o.cameraIntervalMs));
-    at(next, tick);
-  };
-  at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
-}
+  for (const c of w.input.cameras) {
+    const topic = `${w.prefix}/cameras/${c.id}/status`;
+    let offlineUntil = 0;
+    const tick: SimAction = (t, out) => {
+      let online = t >= offlineUntil;
+      if (online && devRng.chance(o.cameraOfflineChance)) {
+        offlineUntil = t + Math.round(devRng.range(o.cameraOfflineMs[0], o.cameraOfflineMs[1]));
+        online = false;
+      }
+      out.push({ topic, payload: w.withCrs({ online, ts: t }), qos: 1, family: 'camera' });
+      // an offline camera reports again when it comes back
+      const next = online ? t + w.jitter(devRng, o.cameraIntervalMs) : Math.min(offlineUntil, t + w.jitter(devRng, o.cameraIntervalMs));
+      at(next, tick);
+    };
+    at(startAt + o.firstReportDelayMs + Math.floor(devRng.next() * o.firstStatusWindowMs), tick);
+  }
 }
 
 /** Alarms from every source, at random places weighted by district, each updated and later closed. */
 function scheduleAlarms(w: World, g: Geography): void {
   const { o, at, alarm } = w;
-const arng = new Rng(hashSeed(w.seed, 'alarms'));
-const kinds = INCIDENT_KINDS.filter((k) => KIND_WEIGHTS[k] > 0);
-const kindWeights = kinds.map((k) => KIND_WEIGHTS[k]);
-const placeList = Object.values(w.input.places);
-let serial = 0;
-const nearestCameras = (lon: number, lat: number, maxM: number, n: number): string[] =>
-  w.input.cameras
-    .map((c) => ({ id: c.id, d: distanceM(lon, lat, c.lon, c.lat) }))
-    .filter((c) => c.d <= maxM)
-    .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1))
-    .slice(0, n)
-    .map((c) => c.id);
+  const arng = new Rng(hashSeed(w.seed, 'alarms'));
+  const kinds = INCIDENT_KINDS.filter((k) => KIND_WEIGHTS[k] > 0);
+  const kindWeights = kinds.map((k) => KIND_WEIGHTS[k]);
+  const placeList = Object.values(w.input.places);
+  let serial = 0;
+  const nearestCameras = (lon: number, lat: number, maxM: number, n: number): string[] =>
+    w.input.cameras
+      .map((c) => ({ id: c.id, d: distanceM(lon, lat, c.lon, c.lat) }))
+      .filter((c) => c.d <= maxM)
+      .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1))
+      .slice(0, n)
+      .map((c) => c.id);
 
-const spawn: SimAction = (t, out) => {
-  const kind: IncidentKind = arng.weighted(kinds, kindWeights);
-  const source: AlarmSource = sourceFor(arng, kind, w.input.cameras.length > 0);
-  let lon: number;
-  let lat: number;
-  let text: { title: string; detail: string } | undefined;
-  let cameraIds: string[];
-  if (source === 'analytics') {
-    const cam = arng.pick(w.input.cameras);
-    [lon, lat] = offsetPoint(cam.lon, cam.lat, arng.range(0, 360), arng.range(5, 30));
-    text = composeAnalyticsText(arng, kind, cam.name);
-    cameraIds = [cam.id, ...nearestCameras(cam.lon, cam.lat, 400, 3).filter((id) => id !== cam.id)].slice(0, 2);
-    if (!text) text = composeAlarmText(arng, kind, cam.name.replace(/(球机|枪机|摄像机|摄像头)$/, ''), source);
-  } else {
-    let place: string;
-    let named = false;
-    if (placeList.length && arng.chance(0.4)) {
-      const p = arng.pick(placeList);
-      [lon, lat] = offsetPoint(p.lon, p.lat, arng.range(0, 360), arng.range(0, 250));
-      place = p.name;
-      named = true;
-    } else if (g.gridCells.length) {
-      const f = g.cellTable.pick(arng);
-      [lon, lat] = randomPointIn(g.areaOf(f), () => arng.next()) ?? [g.areaOf(f).bbox[0], g.areaOf(f).bbox[1]];
-      const names = f.properties.names;
-      place = `${names[3] ?? names[names.length - 1]}${arng.pick(LANDMARKS)}`;
+  const spawn: SimAction = (t, out) => {
+    const kind: IncidentKind = arng.weighted(kinds, kindWeights);
+    const source: AlarmSource = sourceFor(arng, kind, w.input.cameras.length > 0);
+    let lon: number;
+    let lat: number;
+    let text: { title: string; detail: string } | undefined;
+    let cameraIds: string[];
+    if (source === 'analytics') {
+      const cam = arng.pick(w.input.cameras);
+      [lon, lat] = offsetPoint(cam.lon, cam.lat, arng.range(0, 360), arng.range(5, 30));
+      text = composeAnalyticsText(arng, kind, cam.name);
+      cameraIds = [cam.id, ...nearestCameras(cam.lon, cam.lat, 400, 3).filter((id) => id !== cam.id)].slice(0, 2);
+      if (!text) text = composeAlarmText(arng, kind, cam.name.replace(/(球机|枪机|摄像机|摄像头)$/, ''), source);
     } else {
-      [lon, lat] = offsetPoint(FUZHOU_CENTRE[0], FUZHOU_CENTRE[1], arng.range(0, 360), arng.range(0, 4000));
-      place = `${arng.pick(['东街口', '五一广场', '台江步行街'])}${arng.pick(LANDMARKS)}`;
+      let place: string;
+      let named = false;
+      if (placeList.length && arng.chance(0.4)) {
+        const p = arng.pick(placeList);
+        [lon, lat] = offsetPoint(p.lon, p.lat, arng.range(0, 360), arng.range(0, 250));
+        place = p.name;
+        named = true;
+      } else if (g.gridCells.length) {
+        const f = g.cellTable.pick(arng);
+        [lon, lat] = randomPointIn(g.areaOf(f), () => arng.next()) ?? [g.areaOf(f).bbox[0], g.areaOf(f).bbox[1]];
+        const names = f.properties.names;
+        place = `${names[3] ?? names[names.length - 1]}${arng.pick(LANDMARKS)}`;
+      } else {
+        [lon, lat] = offsetPoint(FUZHOU_CENTRE[0], FUZHOU_CENTRE[1], arng.range(0, 360), arng.range(0, 4000));
+        place = `${arng.pick(['东街口', '五一广场', '台江步行街'])}${arng.pick(LANDMARKS)}`;
+      }
+      text = composeAlarmText(arng, kind, place, source, named);
+      cameraIds = nearestCameras(lon, lat, 500, 3);
     }
-    text = composeAlarmText(arng, kind, place, source, named);
-    cameraIds = nearestCameras(lon, lat, 500, 3);
-  }
-  serial++;
-  const id = `${source}-${w.runTag}-${pad(serial, 4)}`;
-  const base: Record<string, unknown> = {
-    id,
-    ts: t,
-    kind,
-    priority: priorityFor(arng, kind),
-    lat: round6(lat),
-    lon: round6(lon),
-    title: text.title,
-    detail: text.detail,
+    serial++;
+    const id = `${source}-${w.runTag}-${pad(serial, 4)}`;
+    const base: Record<string, unknown> = {
+      id,
+      ts: t,
+      kind,
+      priority: priorityFor(arng, kind),
+      lat: round6(lat),
+      lon: round6(lon),
+      title: text.title,
+      detail: text.detail,
+    };
+    if (cameraIds.length) base.cameraIds = cameraIds;
+    const reporter = reporterFor(arng, source);
+    if (reporter) base.reporter = reporter;
+    if (source === 'clue') base.media = clueMedia(arng, arng.chance(0.3) ? 2 : 1);
+    base.status = 'open';
+    alarm(out, source, base);
+    const progress = progressNote(arng, kind, source);
+    const closing = closingNote(arng, kind);
+    const updateAt = t + Math.round(arng.range(o.alarmUpdateMs[0], o.alarmUpdateMs[1]));
+    const closeAt = Math.max(updateAt + 10_000, t + Math.round(arng.range(o.alarmCloseMs[0], o.alarmCloseMs[1])));
+    at(updateAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}` }));
+    at(closeAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}\n${closing}`, status: 'closed' }));
+    at(t + Math.round(arng.range(o.alarmIntervalMs[0], o.alarmIntervalMs[1])), spawn);
   };
-  if (cameraIds.length) base.cameraIds = cameraIds;
-  const reporter = reporterFor(arng, source);
-  if (reporter) base.reporter = reporter;
-  if (source === 'clue') base.media = clueMedia(arng, arng.chance(0.3) ? 2 : 1);
-  base.status = 'open';
-  alarm(out, source, base);
-  const progress = progressNote(arng, kind, source);
-  const closing = closingNote(arng, kind);
-  const updateAt = t + Math.round(arng.range(o.alarmUpdateMs[0], o.alarmUpdateMs[1]));
-  const closeAt = Math.max(updateAt + 10_000, t + Math.round(arng.range(o.alarmCloseMs[0], o.alarmCloseMs[1])));
-  at(updateAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}` }));
-  at(closeAt, (t2, out2) => alarm(out2, source, { ...base, ts: t2, detail: `${base.detail}\n${progress}\n${closing}`, status: 'closed' }));
-  at(t + Math.round(arng.range(o.alarmIntervalMs[0], o.alarmIntervalMs[1])), spawn);
-};
-at(w.startAt + o.firstAlarmAtMs, spawn);
+  at(w.startAt + o.firstAlarmAtMs, spawn);
 }
 
 export function createScenario(input: ScenarioInput): Scenario {
