@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, type Page, type Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Kiosk } from '../../../core/domain.js';
 import type { Host } from '../../../main/services/host.js';
 import type { WallShell } from '../../helpers/wall.js';
@@ -32,7 +32,13 @@ let page: Page;
 let client: MqttClient;
 const pageErrors: string[] = [];
 
-const publishAlarm = (id: string, k: Kiosk, status: 'open' | 'closed' = 'open', extra: Record<string, unknown> = {}) => publishKioskAlarm(client, id, k, status, extra);
+/** alarms a test left open: closed after it, so each test starts from a wall without tiles */
+const openAlarms = new Map<string, Kiosk>();
+const publishAlarm = (id: string, k: Kiosk, status: 'open' | 'closed' = 'open', extra: Record<string, unknown> = {}) => {
+  if (status === 'open') openAlarms.set(id, k);
+  else openAlarms.delete(id);
+  return publishKioskAlarm(client, id, k, status, extra);
+};
 
 const tiles = (): Promise<VideoTileDebug[]> => page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.tiles());
 const tileOf = async (cameraId: string) => (await tiles()).find((t) => t.cameraId === cameraId);
@@ -65,6 +71,23 @@ beforeAll(async () => {
 });
 
 afterAll(() => closeWallTest({ browser, client, web, host }));
+
+// Each test sets up the alarms it needs; what it leaves is cleared here: its alarms closed, pins
+// and enlargement let go, and every tile gone after the grace period.
+afterEach(async () => {
+  if (!haveVideo) return;
+  await page.keyboard.press('Escape');
+  for (const [id, k] of [...openAlarms]) await publishAlarm(id, k, 'closed');
+  for (const pin of await page.locator('[data-testid="video-tile"][data-pinned="true"] [data-testid="video-pin"]').all()) await pin.click();
+  await page.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: GRACE_MS + 8_000 });
+});
+
+/** A new alarm at a kiosk, and its camera's tile playing. */
+async function alarmPlaying(id: string, k: Kiosk): Promise<void> {
+  await publishAlarm(id, k);
+  await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
+  await waitPlaying(k.cameraId);
+}
 
 describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks (npm run build:video, build:data)'))('video tiles next to alarms', () => {
   it('opens a playing tile beside a new alarm by itself', async () => {
@@ -132,6 +155,7 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
 
   it('enlarges a tile and restores it with Esc; shows the recording at the alarm time', async () => {
     const cam = kiosks[0].cameraId;
+    await alarmPlaying('v-enlarge', kiosks[0]);
     await page.click(`${tileSel(cam)} [data-testid="video-enlarge"]`);
     await page.waitForSelector(`${tileSel(cam)}[data-layout="enlarged"]`, { timeout: 2_000 });
     expect((await tileOf(cam))!.rect!.w).toBeGreaterThan(900);
@@ -158,9 +182,11 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
 
   it('keeps a closed alarm\'s tiles for the grace period, then closes them', async () => {
     const k = kiosks[0];
-    await publishAlarm('v-alarm-1', k, 'closed');
+    await publishAlarm('v-grace', k);
+    await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
+    await publishAlarm('v-grace', k, 'closed');
     const closedAt = Date.now();
-    await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('v-alarm-1')?.status === 'closed', null, { timeout: 5_000 });
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('v-grace')?.status === 'closed', null, { timeout: 5_000 });
     await page.waitForTimeout(1000);
     expect(await page.locator(tileSel(k.cameraId)).count(), 'still there during the grace period').toBe(1);
     await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: GRACE_MS + 4_000 });
@@ -173,9 +199,7 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
 
   it('shows "signal lost" with a countdown when the stream fails, and recovers', async () => {
     const k = kiosks[1];
-    await publishAlarm('v-alarm-2', k);
-    await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
-    await waitPlaying(k.cameraId);
+    await alarmPlaying('v-alarm-2', k);
 
     web.video.setFault(k.cameraId, 'http404');
     const lost = page.locator(`${tileSel(k.cameraId)} [data-testid="signal-lost"]`);
@@ -198,11 +222,12 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
 
   it('keeps a pinned tile after its alarm closes, and lets it go when unpinned', async () => {
     const k = kiosks[1];
+    await alarmPlaying('v-pin', k);
     await page.click(`${tileSel(k.cameraId)} [data-testid="video-pin"]`);
     await page.waitForSelector(`${tileSel(k.cameraId)}[data-pinned="true"]`, { timeout: 2_000 });
-    const others = (await tiles()).filter((t) => t.incidentId === 'v-alarm-2' && t.cameraId !== k.cameraId).map((t) => t.cameraId);
+    const others = (await tiles()).filter((t) => t.incidentId === 'v-pin' && t.cameraId !== k.cameraId).map((t) => t.cameraId);
 
-    await publishAlarm('v-alarm-2', k, 'closed');
+    await publishAlarm('v-pin', k, 'closed');
     // what is tested is a duration: the pinned tile outlasts the grace period (the alarm's other
     // tiles, if it has any, are gone by then)
     await page.waitForTimeout(GRACE_MS + 1500);
