@@ -91,6 +91,10 @@ export const configSchema = z.strictObject({
       checkpointIntervalMs: z.number().int().min(0).default(30_000),
     })
     .default({ staleAfterMs: 120_000, trailLength: 10, deltaIntervalMs: 50, rejectsKept: 200, closedRetentionMs: 600_000, checkpointIntervalMs: 30_000 }),
+  /** when the wall says its feed has stalled: silent for `stallFactor` × the longest silence of the last hour, and at least `stallAfterMs` */
+  feed: z
+    .strictObject({ stallAfterMs: z.number().int().min(1000).default(60_000), stallFactor: z.number().min(1).max(100).default(3) })
+    .default({ stallAfterMs: 60_000, stallFactor: 3 }),
   reference: z
     .strictObject({ cameras: z.string().optional(), kiosks: z.string().optional(), grids: z.string().optional(), basemap: z.string().optional() })
     .default({}),
@@ -109,13 +113,15 @@ export const configSchema = z.strictObject({
       maxConnections: z.number().int().min(8).max(10_000).default(256),
       /** bridge requests per second per client, on average (bursts of twice that) */
       requestsPerSecond: z.number().int().min(1).max(10_000).default(20),
+      /** health is sent to every page this often (ms); a page that hears nothing for three of these says it is cut off */
+      heartbeatMs: z.number().int().min(250).max(30_000).default(2000),
       /**
        * origins besides the shell's own that pages may fetch images and video from (a media server
        * in front of the cameras, a clue platform's photos); camera registry URLs add theirs by themselves
        */
       mediaOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s'";,]+$/i, 'must be an origin: http(s)://host[:port], nothing after')).default([]),
     })
-    .default({ host: '127.0.0.1', port: 5170, allowedHosts: [], maxClients: 32, maxConnections: 256, requestsPerSecond: 20, mediaOrigins: [] }),
+    .default({ host: '127.0.0.1', port: 5170, allowedHosts: [], maxClients: 32, maxConnections: 256, requestsPerSecond: 20, heartbeatMs: 2000, mediaOrigins: [] }),
   /**
    * the broker the wall starts when `brokers` is empty: on loopback unless `host` says otherwise;
    * it asks for `username`/`password` when they are set (and must, to listen beyond loopback)

@@ -1,6 +1,7 @@
 // The one typed contract for everything that crosses a process boundary between the services
 // and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
 import type { RejectRecord } from './domain.js';
+import type { FeedPulseHealth } from './ingest/feed-pulse.js';
 import type { Result } from './result.js';
 import type { SituationDelta, SituationSnapshot } from './situation/situation.js';
 
@@ -9,6 +10,8 @@ export interface BrokerHealth {
   connected: boolean;
   /** epoch ms of the last successful connect, null if never */
   lastConnectedAt: number | null;
+  /** epoch ms the current outage began (the start, when never connected); null while connected */
+  disconnectedAt: number | null;
   lastMessageAt: number | null;
   reconnects: number;
   error: string | null;
@@ -73,6 +76,12 @@ export interface Health {
   checkpoint: CheckpointHealth | null;
   /** who was refused at the shell's doors */
   access: AccessHealth;
+  /** whether live messages still come through the broker, and what "usually" means for this feed */
+  feed: FeedPulseHealth;
+  /** the services' clock when this was made (epoch ms): pages compare the services' times with it */
+  at: number;
+  /** how often health is sent to every page: a page that hears nothing for a few of these is cut off */
+  heartbeatMs: number;
 }
 
 /** Static map and registry data the renderer needs once. */
@@ -116,6 +125,8 @@ export interface Bridge {
   request<M extends RequestMethod>(method: M, params: Requests[M]['params']): Promise<Result<Requests[M]['result']>>;
   /** Transport state, for the header's connection light. */
   onConnection(listener: (state: 'connecting' | 'open' | 'closed') => void): () => void;
+  /** Starts over with a fresh snapshot: what a page does when its link went silent without closing. */
+  resync(): void;
 }
 
 export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'rejects.list', 'reference.get', 'situation.get'];

@@ -104,6 +104,11 @@ export interface Incident extends IncidentReport {
   media: MediaRef[];
   /** where it came from: the topic's {source} segment or the adapter name */
   source: string;
+  /**
+   * when it started, epoch ms: the earliest time its reports gave (never after it was first
+   * received). Its age and its recording window count from here, not from the latest update.
+   */
+  startedAt: number;
   /** receive time of the first and latest message, epoch ms */
   firstSeen: number;
   lastSeen: number;

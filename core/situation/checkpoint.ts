@@ -34,6 +34,8 @@ const incidentSchema = z.object({
   media: z.array(z.object({ url: z.string().min(1).max(2048), type: z.string().max(100) })).max(16),
   status: z.enum(INCIDENT_STATUSES),
   source: z.string().max(256),
+  /** absent in checkpoints written before it existed: the first report's time is then unknown */
+  startedAt: epochMs.optional(),
   firstSeen: epochMs,
   lastSeen: epochMs,
   closedAt: epochMs.optional(),
@@ -169,7 +171,7 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
   };
   each('incidents', cp.incidents, incidentSchema, (i) => {
     const { key, ...fields } = i;
-    const incident: Incident = { ...fields, grid: state.locate(i.lon, i.lat) };
+    const incident: Incident = { ...fields, startedAt: i.startedAt ?? Math.min(i.ts, i.firstSeen), grid: state.locate(i.lon, i.lat) };
     state.incidents.set(i.id, incident);
     if (key !== undefined) state.incidentKeys.set(i.id, key);
     // the episode goes on where it was: a repeat of its alarm updates this incident (or, closed, raises nothing)

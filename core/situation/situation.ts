@@ -372,6 +372,8 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
     const wasClosed = existing.status === 'closed';
     Object.assign(existing, {
       ...r,
+      // an update may say it began earlier (a corrected time), never that it began later
+      startedAt: Math.min(existing.startedAt, r.ts),
       cameraIds: r.cameraIds ?? existing.cameraIds,
       media: r.media ?? existing.media,
       detail: r.detail ?? existing.detail,
@@ -392,6 +394,7 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
       cameraIds: r.cameraIds ?? [],
       media: r.media ?? [],
       source,
+      startedAt: Math.min(r.ts, at),
       firstSeen: at,
       lastSeen: at,
       closedAt: r.status === 'closed' ? at : undefined,
@@ -624,6 +627,8 @@ export interface SituationLimits {
   trailLength: number;
   /** rejected messages kept */
   rejectsKept: number;
+  /** a unit silent this long is stale: a page cut off from the services dims units by it itself */
+  staleAfterMs: number;
 }
 
 /** A point a delta adds to a unit's trail: [unit id, lon, lat, ts]. */
@@ -666,7 +671,7 @@ export function snapshotOf(state: SituationState): SituationSnapshot {
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     now: state.now,
-    limits: { trailLength: state.options.trailLength, rejectsKept: state.options.rejectsKept },
+    limits: { trailLength: state.options.trailLength, rejectsKept: state.options.rejectsKept, staleAfterMs: state.options.staleAfterMs },
     incidents: [...state.incidents.values()].map(clone).sort(byId),
     units: [...state.units.values()].map((u) => ({ ...u, trail: u.trail.map((p) => [...p] as typeof p) })).sort(byId),
     kiosks: [...state.kiosks.values()].map(clone).sort(byId),

@@ -9,6 +9,7 @@ import type { CheckpointHealth, Health, ReferencePayload } from '../../core/cont
 import type { Datum } from '../../core/domain.js';
 import { GridIndex } from '../../core/geo/grid-index.js';
 import { type GridFeature, parseGridCollection } from '../../core/geo/grids.js';
+import { DEFAULT_FEED_PULSE, FeedPulse } from '../../core/ingest/feed-pulse.js';
 import { createIngest } from '../../core/ingest/pipeline.js';
 import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference.js';
 import { createSituation } from '../../core/situation/situation.js';
@@ -196,32 +197,21 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     const c = state.cameras.get(id);
     return c ? { lat: c.lat, lon: c.lon } : undefined;
   });
+  const pulse = new FeedPulse(startedAt, { ...DEFAULT_FEED_PULSE, minSilenceMs: config.feed.stallAfterMs, factor: config.feed.stallFactor });
   const ingestMessage = createIngest(adapters, ctx, { maxPayloadBytes: config.limits.maxPayloadBytes });
   const ingest = startIngest(
     ingestSettings(config, opts, baseDir, broker, adapters.flatMap((a) => [...a.filters])),
-    (topic, payload, receivedAt, retained) => situation.apply(ingestMessage(topic, payload, receivedAt, retained)),
+    (topic, payload, receivedAt, retained) => {
+      // retained messages are the broker's memory, not the feed flowing now
+      if (!retained) pulse.record(receivedAt);
+      situation.apply(ingestMessage(topic, payload, receivedAt, retained));
+    },
     opts.inThreadIngest ? null : (opts.ingestWorkerFile ?? resolve(opts.appRoot, 'dist/workers/mqtt-worker.cjs')),
   );
   situation.start();
 
   const basemapPath = config.reference.basemap ? resolve(baseDir, config.reference.basemap) : null;
-  const health = (): Health => {
-    const b = ingest.health();
-    return {
-      // ok = the feed is flowing; reference problems are listed, not fatal
-      ok: b.connected,
-      version: VERSION,
-      shell: opts.shell,
-      startedAt,
-      // a client library's error text may quote a URL: never with its userinfo
-      broker: b.error ? { ...b, error: redactUrlsIn(b.error) } : b,
-      embeddedBroker: embeddedBroker ? { url: embeddedBroker.url } : null,
-      demo: config.demo,
-      referenceErrors: ref.errors.map((e) => shownPaths(e, roots)),
-      checkpoint: shownCheckpoint(checkpoints?.health() ?? null, roots),
-      access: access.health(),
-    };
-  };
+  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access });
   const reference = (): ReferencePayload => ({
     grids: ref.gridJson,
     basemapUrl: basemapPath ? '/basemap.pmtiles' : null,
@@ -230,7 +220,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     locale: config.locale,
     timeZone: config.timeZone,
   });
-  const hub = new BridgeHub({ situation, health, reference, access, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
+  const hub = new BridgeHub({ situation, health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 
   return {
     config,
@@ -253,6 +243,44 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       await checkpoints?.close();
       await embeddedBroker?.close();
     },
+  };
+}
+
+interface HealthParts {
+  opts: HostOptions;
+  startedAt: number;
+  ingest: ThreadedIngest;
+  pulse: FeedPulse;
+  embeddedBroker: EmbeddedBroker | null;
+  ref: { errors: string[] };
+  roots: PathRoots;
+  checkpoints: Checkpoints | null;
+  access: AccessLog;
+}
+
+/** The wall's health as pages and /api/health see it, made fresh on each call. */
+function healthReader(p: HealthParts): () => Health {
+  const { config } = p.opts;
+  return () => {
+    const b = p.ingest.health();
+    const at = Date.now();
+    return {
+      // ok = the feed is flowing; reference problems are listed, not fatal
+      ok: b.connected,
+      version: VERSION,
+      shell: p.opts.shell,
+      startedAt: p.startedAt,
+      // a client library's error text may quote a URL: never with its userinfo
+      broker: b.error ? { ...b, error: redactUrlsIn(b.error) } : b,
+      embeddedBroker: p.embeddedBroker ? { url: p.embeddedBroker.url } : null,
+      demo: config.demo,
+      referenceErrors: p.ref.errors.map((e) => shownPaths(e, p.roots)),
+      checkpoint: shownCheckpoint(p.checkpoints?.health() ?? null, p.roots),
+      access: p.access.health(),
+      feed: p.pulse.health(at),
+      at,
+      heartbeatMs: config.web.heartbeatMs,
+    };
   };
 }
 

@@ -96,7 +96,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     manualConnect: true,
   };
 
-  const health: BrokerHealth = { url: servers[0].url, connected: false, lastConnectedAt: null, lastMessageAt: null, reconnects: 0, error: null };
+  const health: BrokerHealth = { url: servers[0].url, connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null };
   let attempt = 0;
   let closing = false;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -114,6 +114,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
   client.on('connect', () => {
     health.connected = true;
     health.lastConnectedAt = Date.now();
+    health.disconnectedAt = null;
     health.error = null;
     // mqtt.js rotates through `servers` on each (re)connect and writes the one in use here.
     const { hostname, port } = client.options;
@@ -163,6 +164,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
   });
   client.on('close', () => {
     health.connected = false;
+    health.disconnectedAt ??= Date.now();
     if (closing || retryTimer) return;
     const jittered = backoffDelay(attempt++, { ...opts.reconnect, jitter: 0.25 }, Math.random);
     retryTimer = setTimeout(() => {

@@ -25,7 +25,7 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
     return Object.assign(startMqttIngest(opts, onMessage), { threaded: false });
   }
   const worker = new Worker(workerFile, { workerData: opts });
-  let health: BrokerHealth = { url: opts.urls[0], connected: false, lastConnectedAt: null, lastMessageAt: null, reconnects: 0, error: null };
+  let health: BrokerHealth = { url: opts.urls[0], connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null };
   let isReady = false;
   const readyWaiters: (() => void)[] = [];
   let closed: (() => void) | undefined;

@@ -6,6 +6,7 @@ import { pickBridge } from './bridge';
 import { installDebugHook } from './debug';
 import { initI18n, initialLanguage, normaliseLanguage, setLanguage } from './i18n';
 import { hasWebGL2 } from './map/webgl';
+import { startLivenessClock } from './state/liveness-clock';
 import { createWallStore } from './state/store';
 import { App } from './ui/App';
 import { createRuntime, WallContext } from './ui/context';
@@ -16,7 +17,9 @@ const explicitLang = new URLSearchParams(search).has('lang');
 const i18n = initI18n(initialLanguage(search));
 
 const bridge = pickBridge();
-const store = createWallStore(Date.now());
+// ?newFreshMs= (tests, odd walls): how long an arrival stays new to an operator at the keys
+const freshParam = Number(new URLSearchParams(search).get('newFreshMs') ?? NaN);
+const store = createWallStore(Date.now(), Number.isFinite(freshParam) && freshParam >= 0 && freshParam <= 600_000 ? { newFreshMs: freshParam } : {});
 const runtime = createRuntime(bridge, store);
 const { dispatch } = store.getState();
 
@@ -27,8 +30,9 @@ dispatch({ type: 'webgl', state: webgl });
 installDebugHook(runtime);
 
 // what arrives is stamped with the local time it arrived: the model never reads a clock
-bridge.onConnection((state) => dispatch({ type: 'connection', state }));
+bridge.onConnection((state) => dispatch({ type: 'connection', state, at: Date.now() }));
 bridge.subscribe((message) => dispatch({ type: 'server', message, at: Date.now() }));
+startLivenessClock(runtime);
 
 async function loadReference(attempt = 0): Promise<void> {
   const r = await bridge.request('reference.get', {});

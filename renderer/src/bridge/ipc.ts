@@ -65,5 +65,6 @@ export function createIpcBridge(api: PreloadApi, opts: { requestTimeoutMs?: numb
       listener(state);
       return remove;
     },
+    resync: () => api.hello(),
   };
 }

@@ -92,6 +92,24 @@ function createSocketLink(url: string, opts: WebSocketBridgeOptions, on: LinkEve
     },
     /** drops the connection; the link reconnects (and the server sends a fresh snapshot) */
     reconnect: () => socket?.close(),
+    /**
+     * Gives up on the socket at once and dials again. A close handshake with a server that no
+     * longer answers would wait for Chromium's closing timeout (a minute) before onclose.
+     */
+    abandon(): void {
+      const s = socket;
+      if (!s || closed) return;
+      socket = null;
+      open = false;
+      s.onopen = s.onmessage = s.onclose = s.onerror = null;
+      try {
+        s.close();
+      } catch {
+        // already closing
+      }
+      on.lost();
+      connect();
+    },
     close(): void {
       closed = true;
       if (retry) clearTimeout(retry);
@@ -152,6 +170,9 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
       listener(state);
       return off;
     },
+    // a socket that stopped delivering without closing (a hung server, a route that drops
+    // packets) is only noticed by the heartbeats it no longer brings: drop it and dial again
+    resync: () => link.abandon(),
     close() {
       link.close();
       requests.failAll('bridge closed');

@@ -27,7 +27,7 @@ export interface SituationData {
 
 export const emptySituation = (): SituationData => ({
   now: 0,
-  limits: { trailLength: DEFAULT_SITUATION_OPTIONS.trailLength, rejectsKept: DEFAULT_SITUATION_OPTIONS.rejectsKept },
+  limits: { trailLength: DEFAULT_SITUATION_OPTIONS.trailLength, rejectsKept: DEFAULT_SITUATION_OPTIONS.rejectsKept, staleAfterMs: DEFAULT_SITUATION_OPTIONS.staleAfterMs },
   incidents: new Map(),
   kiosks: new Map(),
   cameras: new Map(),
@@ -98,9 +98,28 @@ export function applyDelta(data: SituationData, delta: SituationDelta, units: Un
   };
 }
 
-/** New: open, unacknowledged, and first seen since the page loaded or within the window. */
-export function isNew(inc: Incident, pageLoadedAt: number, now: number, windowMs = NEW_WINDOW_MS): boolean {
-  return inc.status === 'open' && !inc.acknowledged && (inc.firstSeen >= pageLoadedAt || now - inc.firstSeen <= windowMs);
+/** An arrival this recent is new even to an operator who has just touched the wall. */
+export const NEW_FRESH_MS = 30_000;
+/** The newest arrival stands out on the board this long. */
+export const NEWEST_MS = 8_000;
+
+/**
+ * New: open, unacknowledged, first seen within the window, and either arrived since the operator
+ * last touched the wall (`lookedAt`: a key, a click, a wheel) or within the last NEW_FRESH_MS. An
+ * incident the operator has had in front of them while working is no longer news: its age and
+ * its place on the board say how long it has waited.
+ */
+export function isNew(inc: Incident, lookedAt: number, now: number, windowMs = NEW_WINDOW_MS, freshMs = NEW_FRESH_MS): boolean {
+  if (inc.status !== 'open' || inc.acknowledged) return false;
+  const age = now - inc.firstSeen;
+  return age <= windowMs && (inc.firstSeen > lookedAt || age <= freshMs);
+}
+
+/** The most recent arrival among open incidents, while it is under NEWEST_MS old; else null. */
+export function newestArrival(incidents: Iterable<Incident>, now: number): string | null {
+  let best: Incident | null = null;
+  for (const inc of incidents) if (inc.status === 'open' && (!best || inc.firstSeen > best.firstSeen)) best = inc;
+  return best && now - best.firstSeen <= NEWEST_MS ? best.id : null;
 }
 
 export interface BoardRow {
@@ -109,22 +128,21 @@ export interface BoardRow {
 }
 
 /**
- * Open incidents for the board: new ones first (most urgent, then newest, on top), then the
- * rest by priority and then by age, longest waiting first.
+ * Open incidents for the board: unacknowledged ones first, each group by priority and then
+ * longest waiting first (from when each started). Whether a row is new marks it, but never moves
+ * it: touching the wall (which ends newness) must not reshuffle the rows under the pointer.
  */
-export function boardRows(incidents: Map<string, Incident>, pageLoadedAt: number, now: number): BoardRow[] {
+export function boardRows(incidents: Map<string, Incident>, lookedAt: number, now: number, freshMs = NEW_FRESH_MS): BoardRow[] {
   const rows: BoardRow[] = [];
   for (const inc of incidents.values()) {
     if (inc.status !== 'open') continue;
-    rows.push({ incident: inc, isNew: isNew(inc, pageLoadedAt, now) });
+    rows.push({ incident: inc, isNew: isNew(inc, lookedAt, now, NEW_WINDOW_MS, freshMs) });
   }
   rows.sort((a, b) => {
-    if (a.isNew !== b.isNew) return a.isNew ? -1 : 1;
-    const p = a.incident.priority - b.incident.priority;
-    if (p !== 0) return p;
-    const age = a.isNew ? b.incident.firstSeen - a.incident.firstSeen : a.incident.firstSeen - b.incident.firstSeen;
-    if (age !== 0) return age;
-    return a.incident.id < b.incident.id ? -1 : a.incident.id > b.incident.id ? 1 : 0;
+    const x = a.incident;
+    const y = b.incident;
+    if (x.acknowledged !== y.acknowledged) return x.acknowledged ? 1 : -1;
+    return x.priority - y.priority || x.startedAt - y.startedAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
   });
   return rows;
 }

@@ -131,6 +131,20 @@ export class UnitTable {
     this.version++;
   }
 
+  /** Marks stale the units last seen before `cutoff` (the services' clock); how many changed. */
+  markStaleBefore(cutoff: number): number {
+    let changed = 0;
+    for (let i = 0; i < this.count; i++) {
+      const u = this.units[i];
+      if (u.stale || u.lastSeen >= cutoff) continue;
+      u.stale = true;
+      this.write(i);
+      changed++;
+    }
+    if (changed) this.version++;
+    return changed;
+  }
+
   setStyle(style: UnitStyleOptions): void {
     this.style = style;
     for (let i = 0; i < this.count; i++) this.write(i);

@@ -10,7 +10,8 @@
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
 import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
 import { HISTORY_KEEP_MS, IncidentLog } from './history';
-import { applyDelta, applySnapshot, emptySituation, type SituationData } from './situation';
+import { isCutOff, liveness, type Liveness, sameLiveness, silentAfterMs } from './liveness';
+import { applyDelta, applySnapshot, emptySituation, NEW_FRESH_MS, type SituationData } from './situation';
 import { UnitTable } from './units';
 import { initialVideo, reduceVideo, type VideoAction, type VideoUiState } from './video';
 
@@ -62,16 +63,29 @@ export type PushMessage = Exclude<ServerMessage, { type: 'response' }>;
 
 export interface WallModel extends SituationData {
   connection: ConnectionState;
+  /** local time the link last opened, and last stopped being open (null while open) */
+  linkOpenedAt: number | null;
+  linkLostAt: number | null;
+  /** the link was dropped by the page for going silent (a hung server), not closed by the other end */
+  linkLostSilently: boolean;
   /** local time the bridge last delivered anything */
   lastHeardAt: number | null;
+  /** the services' clock minus the page's, from the last health: their times onto the page's clock */
+  clockOffsetMs: number;
+  /** whether what the wall shows is live, as of the last tick or change of link (liveness.ts) */
+  liveness: Liveness;
   health: Health | null;
   reference: ReferencePayload | null;
   referenceError: string | null;
   units: UnitTable;
   /** bumps when the unit table changed */
   unitsVersion: number;
-  /** local time this page loaded: incidents first seen after it are "new" */
+  /** local time this page loaded */
   pageLoadedAt: number;
+  /** local time the operator last touched the wall (key, click, wheel): what came after is "new" */
+  lookedAt: number;
+  /** an arrival this recent is new even to an operator who just touched the wall (NEW_FRESH_MS; ?newFreshMs=) */
+  newFreshMs: number;
   snapshots: number;
   /** incidents seen in the last day (snapshots and deltas), for the 24 h measure */
   history: IncidentLog;
@@ -100,7 +114,11 @@ export interface WallModel extends SituationData {
 
 export type WallAction =
   | { type: 'server'; message: PushMessage; at: number }
-  | { type: 'connection'; state: ConnectionState }
+  | { type: 'connection'; state: ConnectionState; at: number }
+  /** the clock: a page cut off from the services ages what it holds by itself */
+  | { type: 'tick'; at: number }
+  /** the operator touched the wall (a key, a click, a wheel) */
+  | { type: 'looked'; at: number }
   | { type: 'reference'; reference: ReferencePayload | null; error?: string | null }
   | { type: 'webgl'; state: 'ok' | 'unavailable' }
   | { type: 'select'; id: string | null }
@@ -127,17 +145,24 @@ export interface SearchChoice {
   bounds?: [number, number, number, number];
 }
 
-export function initialModel(pageLoadedAt: number): WallModel {
+export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number } = {}): WallModel {
   return {
     ...emptySituation(),
     connection: 'connecting',
+    linkOpenedAt: null,
+    linkLostAt: null,
+    linkLostSilently: false,
     lastHeardAt: null,
+    clockOffsetMs: 0,
+    liveness: { live: true },
     health: null,
     reference: null,
     referenceError: null,
     units: new UnitTable({ showOffline: DEFAULT_LAYERS.offlineUnits }),
     unitsVersion: 0,
     pageLoadedAt,
+    lookedAt: pageLoadedAt,
+    newFreshMs: opts.newFreshMs ?? NEW_FRESH_MS,
     snapshots: 0,
     history: new IncidentLog(),
     historyVersion: 0,
@@ -162,7 +187,16 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
     case 'snapshot': {
       const data = applySnapshot(message.situation, m.units);
       m.history.record(message.situation.incidents);
-      return { ...m, ...data, lastHeardAt: at, health: message.health, unitsVersion: m.units.version, snapshots: m.snapshots + 1, historyVersion: m.history.version };
+      return {
+        ...m,
+        ...data,
+        lastHeardAt: at,
+        health: message.health,
+        clockOffsetMs: clockOffset(message.health, at, m.clockOffsetMs),
+        unitsVersion: m.units.version,
+        snapshots: m.snapshots + 1,
+        historyVersion: m.history.version,
+      };
     }
     case 'delta': {
       const data = applyDelta(m, message.delta, m.units);
@@ -173,8 +207,34 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
       return { ...m, ...data, lastHeardAt: at, unitsVersion: m.units.version, historyVersion: m.history.version, historyPrunedMinute: minute };
     }
     case 'health':
-      return { ...m, health: message.health, lastHeardAt: at };
+      return { ...m, health: message.health, lastHeardAt: at, clockOffsetMs: clockOffset(message.health, at, m.clockOffsetMs) };
   }
+}
+
+const clockOffset = (h: Health, receivedAt: number, before: number): number => (typeof h.at === 'number' && Number.isFinite(h.at) ? h.at - receivedAt : before);
+
+function connectionChanged(m: WallModel, state: ConnectionState, at: number): WallModel {
+  if (state === m.connection) return m;
+  if (state === 'open') return { ...m, connection: state, linkOpenedAt: at, linkLostAt: null, linkLostSilently: false };
+  if (m.connection !== 'open') return { ...m, connection: state };
+  // a link dropped after going silent was lost when it went silent
+  const heardAt = Math.max(m.lastHeardAt ?? 0, m.linkOpenedAt ?? 0);
+  const silently = at - heardAt > silentAfterMs(m.health?.heartbeatMs);
+  return { ...m, connection: state, linkLostAt: silently ? heardAt : at, linkLostSilently: silently };
+}
+
+/** The model with its liveness as of `at`: replaced only when it changed, so selectors stay still. */
+function withLiveness(m: WallModel, at: number): WallModel {
+  const l = liveness(m, at);
+  return sameLiveness(l, m.liveness) ? m : { ...m, liveness: l };
+}
+
+/** A page cut off from the services dims the units it holds as they go stale, as the services would. */
+function tick(m: WallModel, at: number): WallModel {
+  const next = withLiveness(m, at);
+  if (!isCutOff(next.liveness)) return next;
+  const changed = next.units.markStaleBefore(at + next.clockOffsetMs - next.limits.staleAfterMs);
+  return changed ? { ...next, unitsVersion: next.units.version } : next;
 }
 
 function chooseSearchResult(m: WallModel, r: SearchChoice): WallModel {
@@ -194,10 +254,17 @@ function chooseSearchResult(m: WallModel, r: SearchChoice): WallModel {
 export function reduce<M extends WallModel>(m: M, a: WallAction): M;
 export function reduce(m: WallModel, a: WallAction): WallModel {
   switch (a.type) {
-    case 'server':
-      return receive(m, a.message, a.at);
+    case 'server': {
+      const next = receive(m, a.message, a.at);
+      // deltas come twenty times a second: their liveness waits for the next tick
+      return a.message.type === 'delta' ? next : withLiveness(next, a.at);
+    }
     case 'connection':
-      return { ...m, connection: a.state };
+      return withLiveness(connectionChanged(m, a.state, a.at), a.at);
+    case 'tick':
+      return tick(m, a.at);
+    case 'looked':
+      return a.at > m.lookedAt ? { ...m, lookedAt: a.at } : m;
     case 'reference':
       return { ...m, reference: a.reference, referenceError: a.error ?? null };
     case 'webgl':

@@ -10,9 +10,9 @@ export interface WallState extends WallModel {
 
 export type WallStore = StoreApi<WallState>;
 
-export function createWallStore(pageLoadedAt: number): WallStore {
+export function createWallStore(pageLoadedAt: number, opts: Parameters<typeof initialModel>[1] = {}): WallStore {
   return createStore<WallState>()((set, get) => ({
-    ...initialModel(pageLoadedAt),
+    ...initialModel(pageLoadedAt, opts),
     dispatch(action) {
       const before = get();
       const after = reduce(before, action);

@@ -10,6 +10,8 @@ import { IncidentBoard } from './IncidentBoard';
 import { LayerPanel } from './LayerPanel';
 import { RejectsPanel } from './RejectsPanel';
 import { SearchBox } from './SearchBox';
+import { StaleBanner } from './StaleBanner';
+import { installOperatorPresence } from './operator-presence';
 import { installShortcuts } from './shortcuts';
 import { VideoWall } from '../video/VideoWall';
 
@@ -60,13 +62,16 @@ export function App() {
   const { t, i18n } = useTranslation();
   const runtime = useRuntime();
   useEffect(() => installShortcuts(runtime), [runtime]);
+  useEffect(() => installOperatorPresence(runtime.store.getState().dispatch), [runtime]);
   useEffect(() => {
     document.documentElement.lang = i18n.language;
     document.title = t('app.short');
   }, [i18n.language, t]);
+  const live = useWall((s) => s.liveness.live);
   return (
-    <div className="wall">
+    <div className={`wall${live ? '' : ' not-live'}`} data-live={live}>
       <Header />
+      <StaleBanner />
       <main className="body">
         <div className="map-area">
           <MapView />

@@ -5,6 +5,7 @@ import { formatAge, formatClock, formatDate, formatNumber } from '../i18n/format
 import { toggleLanguage } from '../i18n';
 import { PRIORITY_CSS } from '../model/colors';
 import { feedState } from '../model/feeds';
+import { isCutOff } from '../model/liveness';
 import { feedsNow, unitFigures } from '../model/selectors';
 import { openCountsByPriority } from '../model/situation';
 import type { WallState } from '../state/store';
@@ -87,17 +88,18 @@ function bridgeAccess(health: WallState['health'], t: T): { refused: number; tit
 function ConnectionLines({ now, lang }: { now: number; lang: string }) {
   const { t } = useTranslation();
   const connection = useWall((s) => s.connection);
+  const silent = useWall((s) => !s.liveness.live && s.liveness.reason === 'silent');
   const health = useWall((s) => s.health);
   const runtime = useRuntime();
-  const brokerUp = connection === 'open' && health?.broker.connected === true;
+  const brokerUp = connection === 'open' && !silent && health?.broker.connected === true;
   const lastMessageAt = health?.broker.lastMessageAt ?? runtime.store.getState().stats.lastMessageAt;
   const access = bridgeAccess(health, t);
   return (
     <div className="connection" data-testid="connection" data-state={connection} data-broker={brokerUp ? 'up' : 'down'}>
       <div className="conn-line" title={access.title} data-testid="bridge-line" data-refused={access.refused}>
-        <span className={`light ${connection}`} />
+        <span className={`light ${silent ? 'closed' : connection}`} />
         <span>{t('header.bridge')}</span>
-        <span className="conn-state">{t(`connection.${connection}`)}</span>
+        <span className="conn-state">{t(silent ? 'connection.silent' : `connection.${connection}`)}</span>
       </div>
       <div className="conn-line" title={brokerTitleOf(health, t)} data-testid="broker-line">
         <span className={`light ${brokerUp ? 'open' : 'closed'}`} />
@@ -122,9 +124,12 @@ export function Header() {
   const rejectsOpen = useWall((s) => s.rejectsOpen);
   const dispatch = useDispatch();
   const { available, total } = unitFigures(model, now);
+  // figures the page can no longer update are greyed (styles.css); a rate would only be a frozen number
+  const liveness = useWall((s) => s.liveness);
+  const cutOff = isCutOff(liveness);
 
   return (
-    <header className="header">
+    <header className="header" data-testid="header" data-old={!liveness.live}>
       <div className="brand">
         <div className="brand-title">{t('app.title')}</div>
         <div className="brand-date">{formatDate(now, lang, tz)}</div>
@@ -142,7 +147,7 @@ export function Header() {
 
       <div className="stat" data-testid="stat-rate">
         <div className="stat-label">{t('header.rate')}</div>
-        <div className="stat-value">{formatNumber(stats.messagesPerSecond, lang, 1)}</div>
+        <div className="stat-value">{cutOff ? '—' : formatNumber(stats.messagesPerSecond, lang, 1)}</div>
       </div>
 
       <button

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../core/domain';
 import { formatAge, formatDuration, formatNumber } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
-import { boardRows } from '../model/situation';
+import { boardRows, newestArrival } from '../model/situation';
 import { useDispatch, useNow, useRuntime, useWall } from './context';
 import { VideoRowBadge } from '../video/RowBadge';
 import { incidentAction, type IncidentAction } from './incident-actions';
@@ -41,7 +41,7 @@ function RowActions({ acknowledged, busy, act }: { acknowledged: boolean; busy: 
   );
 }
 
-const Row = memo(function Row({ incident, isNew, selected, now }: { incident: Incident; isNew: boolean; selected: boolean; now: number }) {
+const Row = memo(function Row({ incident, isNew, newest, selected, now }: { incident: Incident; isNew: boolean; newest: boolean; selected: boolean; now: number }) {
   const { t, i18n } = useTranslation();
   const runtime = useRuntime();
   const dispatch = useDispatch();
@@ -60,10 +60,11 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
   return (
     <li
       ref={ref}
-      className={`row${isNew ? ' new' : ''}${selected ? ' selected' : ''}`}
+      className={`row${isNew ? ' new' : ''}${newest ? ' newest' : ''}${selected ? ' selected' : ''}`}
       data-testid="incident-row"
       data-incident-id={incident.id}
       data-new={isNew ? 'true' : 'false'}
+      data-newest={newest ? 'true' : undefined}
       style={{ ['--prio' as string]: PRIORITY_CSS[incident.priority] }}
       onClick={() => flyToIncident(incident.id)}
     >
@@ -82,7 +83,10 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
           <span className="kind" data-testid="incident-kind">
             {t(`kinds.${incident.kind}`)}
           </span>
-          <span className="age">{formatAge(now - incident.ts, i18n.language)}</span>
+          {/* from when it started: an update does not make it younger */}
+          <span className="age" data-testid="incident-age" data-started-at={incident.startedAt}>
+            {formatAge(now - incident.startedAt, i18n.language)}
+          </span>
         </div>
         <div className="row-title">{incident.title}</div>
         <div className="row-path">{path ?? t('board.noGrid')}</div>
@@ -100,11 +104,14 @@ const Row = memo(function Row({ incident, isNew, selected, now }: { incident: In
 export function IncidentBoard() {
   const { t, i18n } = useTranslation();
   const incidents = useWall((s) => s.incidents);
-  const pageLoadedAt = useWall((s) => s.pageLoadedAt);
+  const lookedAt = useWall((s) => s.lookedAt);
   const selectedId = useWall((s) => s.selectedId);
   const lastError = useWall((s) => s.lastError);
-  const now = useNow(5000);
-  const rows = boardRows(incidents, pageLoadedAt, now);
+  const live = useWall((s) => s.liveness.live);
+  const now = useNow(1000);
+  const newFreshMs = useWall((s) => s.newFreshMs);
+  const rows = boardRows(incidents, lookedAt, now, newFreshMs);
+  const newest = newestArrival(incidents.values(), now);
   return (
     <aside className="board" data-testid="incident-board">
       <div className="board-head">
@@ -113,11 +120,14 @@ export function IncidentBoard() {
       </div>
       {lastError && <div className="board-error">{lastError}</div>}
       {rows.length === 0 ? (
-        <div className="board-empty">{t('board.empty')}</div>
+        // "none open" is only true of a live wall; a cut-off one cannot know
+        <div className={`board-empty${live ? '' : ' not-live'}`} data-testid="board-empty">
+          {t(live ? 'board.empty' : 'board.emptyNotLive')}
+        </div>
       ) : (
-        <ul className="rows">
+        <ul className="rows board-list">
           {rows.map((r) => (
-            <Row key={r.incident.id} incident={r.incident} isNew={r.isNew} selected={r.incident.id === selectedId} now={now} />
+            <Row key={r.incident.id} incident={r.incident} isNew={r.isNew} newest={r.incident.id === newest} selected={r.incident.id === selectedId} now={now} />
           ))}
         </ul>
       )}

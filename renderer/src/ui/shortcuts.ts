@@ -61,7 +61,7 @@ export function installShortcuts(runtime: WallRuntime, target: Document = docume
     const dispatch = s.dispatch;
     switch (action.type) {
       case 'step': {
-        const rows = boardRows(s.incidents, s.pageLoadedAt, Date.now());
+        const rows = boardRows(s.incidents, s.lookedAt, Date.now(), s.newFreshMs);
         dispatch({ type: 'select', id: stepSelection(rows, s.selectedId, action.step) });
         break;
       }

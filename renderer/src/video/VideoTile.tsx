@@ -208,7 +208,8 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
   const camera = useWall((s) => s.cameras.get(tile.cameraId));
   const incident = useWall((s) => s.incidents.get(tile.incidentId));
 
-  const alarmTs = incident?.ts ?? tile.openedAt;
+  // the recording around when the alarm started, not its latest update
+  const alarmTs = incident?.startedAt ?? tile.openedAt;
   const recUrl = recordingUrl(camera?.recording, alarmTs);
   const live = !(recording && recUrl);
   const src = live ? (camera?.hls ?? null) : recUrl;

@@ -85,8 +85,8 @@ afterEach(async () => {
 /** A new alarm at a kiosk, and its camera's tile playing. */
 async function alarmPlaying(id: string, k: Kiosk): Promise<void> {
   await publishAlarm(id, k);
-  await page.waitForSelector(tileSel(k.cameraId), { timeout: 5_000 });
-  await waitPlaying(k.cameraId);
+  await page.waitForSelector(tileSel(k.cameraId!), { timeout: 5_000 });
+  await waitPlaying(k.cameraId!);
 }
 
 describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks (npm run build:video, build:data)'))('video tiles next to alarms', () => {

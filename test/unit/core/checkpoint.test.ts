@@ -53,6 +53,19 @@ describe('situation checkpoint', () => {
     expect(d.units).toHaveLength(2);
   });
 
+  it('brings back when each incident started; one written before it was kept starts at its first report or arrival', () => {
+    const s = make();
+    apply(s, ev(T0 + 9000, inc({ id: 'A1', ts: T0 })));
+    apply(s, ev(T0 + 20_000, inc({ id: 'A1', ts: T0 + 19_000, detail: '更新' })));
+    const cp = JSON.parse(JSON.stringify(checkpointOf(s)));
+    expect(roundTrip(s).fresh.incidents.get('A1')!.startedAt).toBe(T0);
+    // an older checkpoint: no startedAt, the last report's ts and the first arrival
+    delete cp.incidents[0].startedAt;
+    const fresh = make();
+    expect(restoreCheckpoint(fresh, cp).ok).toBe(true);
+    expect(fresh.incidents.get('A1')!.startedAt).toBe(T0 + 9000);
+  });
+
   it('still knows a redelivered message as a duplicate after the restore', () => {
     const s = make();
     const alarm = ev(T0, inc({ id: 'A1' }));

@@ -32,6 +32,20 @@ describe('situation reducer', () => {
     expect(s.stats.accepted).toBe(3);
   });
 
+  it('knows when an incident started: its earliest reported time, never after it arrived; updates do not move it later', () => {
+    const s = make();
+    apply(s, ev(T0 + 5000, inc(report({ ts: T0 }))));
+    expect(s.incidents.get('A1')!.startedAt).toBe(T0);
+    apply(s, ev(T0 + 60_000, inc(report({ ts: T0 + 59_000, detail: '更新' }))));
+    expect(s.incidents.get('A1')!.startedAt).toBe(T0);
+    // a correction that says it began earlier is taken
+    apply(s, ev(T0 + 61_000, inc(report({ ts: T0 - 30_000, detail: '更正' }))));
+    expect(s.incidents.get('A1')!.startedAt).toBe(T0 - 30_000);
+    // a sender's clock ahead of ours (within the skew allowed) does not start it in the future
+    apply(s, ev(T0, inc(report({ id: 'A2', ts: T0 + 90_000 }))));
+    expect(s.incidents.get('A2')!.startedAt).toBe(T0);
+  });
+
   it('counts an exact repeat as a duplicate, not a new incident or update', () => {
     const s = make();
     apply(s, ev(T0, inc(report())));

@@ -5,7 +5,7 @@ import { emptyStats } from '../../../renderer/src/model/situation';
 
 const snapshot = (now: number): ServerMessage => ({
   type: 'snapshot',
-  situation: { now, limits: { trailLength: 10, rejectsKept: 200 }, incidents: [], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] },
+  situation: { now, limits: { trailLength: 10, rejectsKept: 200, staleAfterMs: 120_000 }, incidents: [], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [] },
   health: null as never,
 });
 
@@ -93,6 +93,33 @@ describe('createWebSocketBridge', () => {
     ws.push({ type: 'response', id: r1.id, ok: true, result: { ok: true } });
     await expect(p1).resolves.toEqual({ ok: true, value: { ok: true } });
     await expect(p2).resolves.toEqual({ ok: false, error: 'no incident b' });
+    b.close();
+  });
+
+  it('resync gives up on a silent socket at once (no close handshake with a server that no longer answers) and dials again', async () => {
+    const b = make();
+    const snaps: number[] = [];
+    b.subscribe((m) => m.type === 'snapshot' && snaps.push(m.situation.now));
+    const silent = FakeSocket.all[0];
+    silent.open();
+    silent.push(snapshot(1));
+    // a server that hangs never completes the close handshake: close() here does not call onclose
+    silent.close = () => {
+      silent.readyState = 2;
+    };
+    const p = b.request('rejects.list', {});
+    const states: string[] = [];
+    b.onConnection((s) => states.push(s));
+    b.resync();
+    expect((await p).ok).toBe(false);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(states).toEqual(['open', 'connecting']);
+    // whatever the old socket still says is not heard
+    silent.push(snapshot(99));
+    const fresh = FakeSocket.all[1];
+    fresh.open();
+    fresh.push(snapshot(2));
+    expect(snaps).toEqual([1, 2]);
     b.close();
   });
 

@@ -16,6 +16,7 @@ export function incident(id: string, over: Partial<Incident> = {}): Incident {
     cameraIds: [],
     media: [],
     source: 'test',
+    startedAt: 1_000,
     firstSeen: 1_000,
     lastSeen: 1_000,
     updates: 0,

@@ -7,6 +7,8 @@ import {
   availableUnits,
   boardRows,
   isNew,
+  NEWEST_MS,
+  newestArrival,
   openCountsByPriority,
   stepSelection,
 } from '../../../renderer/src/model/situation';
@@ -15,7 +17,7 @@ import { delta, incident, unit } from './fixtures';
 import { emptyStats } from '../../../renderer/src/model/situation';
 import { encodeUnit } from '../../../core/situation/unit-wire';
 
-const LIMITS = { trailLength: 10, rejectsKept: 200 };
+const LIMITS = { trailLength: 10, rejectsKept: 200, staleAfterMs: 120_000 };
 const reject = (at: number): RejectRecord => ({ at, topic: 't', reason: 'invalid_json', message: 'm', excerpt: 'x' });
 
 describe('snapshot and delta', () => {
@@ -72,37 +74,54 @@ describe('snapshot and delta', () => {
     expect(appendRejects(ring, [], 200)).toBe(ring);
     // the snapshot says how many
     const units = new UnitTable();
-    const s0 = applySnapshot({ now: 1, limits: { trailLength: 10, rejectsKept: 3 }, incidents: [], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [reject(1), reject(2)] }, units);
+    const s0 = applySnapshot({ now: 1, limits: { trailLength: 10, rejectsKept: 3, staleAfterMs: 120_000 }, incidents: [], units: [], kiosks: [], cameras: [], stats: emptyStats(), rejects: [reject(1), reject(2)] }, units);
     expect(applyDelta(s0, delta({ rejects: [reject(3), reject(4)] }), units).rejects.map((r) => r.at)).toEqual([2, 3, 4]);
   });
 });
 
 describe('new incidents and the board', () => {
-  const loaded = 10_000;
-  it('new = open, unacknowledged, first seen since load or within the window', () => {
-    expect(isNew(incident('a', { firstSeen: 11_000 }), loaded, 12_000)).toBe(true);
-    expect(isNew(incident('a', { firstSeen: 11_000, acknowledged: true }), loaded, 12_000)).toBe(false);
-    expect(isNew(incident('a', { firstSeen: 11_000, status: 'closed' }), loaded, 12_000)).toBe(false);
-    expect(isNew(incident('a', { firstSeen: 5_000 }), loaded, 12_000, 60_000)).toBe(true);
-    expect(isNew(incident('a', { firstSeen: 5_000 }), loaded, 10_000_000, 60_000)).toBe(false);
+  const looked = 100_000;
+  it('new = open, unacknowledged, recent, and arrived since the operator last touched the wall (or just now)', () => {
+    expect(isNew(incident('a', { firstSeen: 110_000 }), looked, 120_000)).toBe(true);
+    expect(isNew(incident('a', { firstSeen: 110_000, acknowledged: true }), looked, 120_000)).toBe(false);
+    expect(isNew(incident('a', { firstSeen: 110_000, status: 'closed' }), looked, 120_000)).toBe(false);
+    // before the operator's last touch: new only while it is fresh (30 s)
+    expect(isNew(incident('a', { firstSeen: 95_000 }), looked, 120_000)).toBe(true);
+    expect(isNew(incident('a', { firstSeen: 85_000 }), looked, 120_000)).toBe(false);
+    // nobody touched the wall: new for the window, then only waiting
+    expect(isNew(incident('a', { firstSeen: 110_000 }), looked, 110_000 + 60_000, 60_000)).toBe(true);
+    expect(isNew(incident('a', { firstSeen: 110_000 }), looked, 110_000 + 60_001, 60_000)).toBe(false);
   });
 
-  it('sorts new first, then by priority, then by age; closed ones are left out', () => {
+  it('the newest arrival stands out for a few seconds', () => {
+    const m = [incident('a', { firstSeen: 1_000 }), incident('b', { firstSeen: 5_000 }), incident('c', { firstSeen: 9_000, status: 'closed' })];
+    expect(newestArrival(m, 5_000 + NEWEST_MS)).toBe('b');
+    expect(newestArrival(m, 5_001 + NEWEST_MS)).toBe(null);
+  });
+
+  it('sorts unacknowledged first, then by priority, then longest waiting from the start; newness moves nothing; closed ones are left out', () => {
     const now = 10 * 3600_000;
     const m = new Map(
       [
-        incident('old-p1', { priority: 1, firstSeen: 1_000, acknowledged: true }),
-        incident('old-p3-older', { priority: 3, firstSeen: 2_000, acknowledged: true }),
-        incident('old-p3-newer', { priority: 3, firstSeen: 3_000, acknowledged: true }),
-        incident('new-p2', { priority: 2, firstSeen: now - 1000 }),
-        incident('new-p1-older', { priority: 1, firstSeen: now - 5000 }),
-        incident('new-p1-newer', { priority: 1, firstSeen: now - 2000 }),
+        incident('acked-p1', { priority: 1, startedAt: 1_000, firstSeen: 1_000, acknowledged: true }),
+        incident('acked-p3-older', { priority: 3, startedAt: 2_000, firstSeen: 2_000, acknowledged: true }),
+        incident('acked-p3-newer', { priority: 3, startedAt: 3_000, firstSeen: 3_000, acknowledged: true }),
+        incident('new-p2', { priority: 2, startedAt: now - 1000, firstSeen: now - 1000 }),
+        // seen just now, but it started long ago (its updates do not make it younger)
+        incident('p1-started-early', { priority: 1, startedAt: now - 400_000, firstSeen: now - 2000 }),
+        incident('new-p1', { priority: 1, startedAt: now - 5000, firstSeen: now - 5000 }),
+        incident('waiting-p1', { priority: 1, startedAt: now - 300_000, firstSeen: now - 300_000 }),
         incident('closed', { status: 'closed', firstSeen: now }),
       ].map((i) => [i.id, i]),
     );
+    const order = ['p1-started-early', 'waiting-p1', 'new-p1', 'new-p2', 'acked-p1', 'acked-p3-older', 'acked-p3-newer'];
     const rows = boardRows(m, now - 60_000, now);
-    expect(rows.map((r) => r.incident.id)).toEqual(['new-p1-newer', 'new-p1-older', 'new-p2', 'old-p1', 'old-p3-older', 'old-p3-newer']);
-    expect(rows.filter((r) => r.isNew)).toHaveLength(3);
+    expect(rows.map((r) => r.incident.id)).toEqual(order);
+    expect(rows.filter((r) => r.isNew).map((r) => r.incident.id)).toEqual(['p1-started-early', 'new-p1', 'new-p2']);
+    // the operator touches the wall: fewer rows are new, none moves
+    const later = boardRows(m, now, now + 40_000);
+    expect(later.map((r) => r.incident.id)).toEqual(order);
+    expect(later.filter((r) => r.isNew)).toHaveLength(0);
   });
 
   it('counts open incidents by priority and available units', () => {
