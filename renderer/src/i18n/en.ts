@@ -88,6 +88,8 @@ export const en: Messages = {
   },
   layers: {
     title: 'Layers',
+    collapse: 'Collapse layers and legend',
+    collapsedForUrgent: 'collapsed: an urgent alarm lies beneath',
     incidents: 'Incidents',
     units: 'Units',
     trails: 'Trails',
@@ -113,6 +115,8 @@ export const en: Messages = {
   },
   reference: { failed: 'Reference data failed to load: {{error}}', errors: '{{count}} reference data errors: the map may be incomplete', errorsTitle: 'Reference data errors' },
   checkpoint: { problem: 'Situation checkpoint: a restart may not bring back this board' },
+  edge: { km: '{{distance}} km' },
+  overview: { label: 'City', title: 'Back to the city overview (O)' },
   stale: {
     starting: 'Cannot reach the wall services',
     link: 'Link to the wall services lost',

@@ -86,6 +86,8 @@ export const zhCN = {
   },
   layers: {
     title: '图层',
+    collapse: '收起图层与图例',
+    collapsedForUrgent: '下方有紧急警情，已自动收起',
     incidents: '警情',
     units: '力量',
     trails: '轨迹',
@@ -111,6 +113,8 @@ export const zhCN = {
   },
   reference: { failed: '参考数据加载失败：{{error}}', errors: '参考数据有 {{count}} 项错误，地图可能不完整', errorsTitle: '参考数据错误' },
   checkpoint: { problem: '态势存档异常：重启后可能无法恢复当前态势' },
+  edge: { km: '{{distance}} 公里' },
+  overview: { label: '全市', title: '回到全市总览（O）' },
   stale: {
     starting: '无法连接指挥平台服务',
     link: '与指挥平台服务的连接已中断',

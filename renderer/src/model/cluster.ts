@@ -49,9 +49,24 @@ export function unmercator(x: number, y: number, zoom: number): [number, number]
 /**
  * Groups points closer than `radiusPx` (screen pixels at `zoom`) to a seed. Seeds are taken most
  * urgent first, then by id, so the result does not depend on input order. At or beyond `maxZoom`
- * nothing is clustered.
+ * nothing is clustered. Points `apart` says are never clustered (an urgent alarm nobody has
+ * acknowledged must be seen as itself, with its pictogram): they come back as singles.
  */
-export function clusterPoints<T extends ClusterPoint>(points: readonly T[], zoom: number, radiusPx: number, maxZoom = CLUSTER_MAX_ZOOM): Clustering<T> {
+export function clusterPoints<T extends ClusterPoint>(
+  all: readonly T[],
+  zoom: number,
+  radiusPx: number,
+  maxZoom = CLUSTER_MAX_ZOOM,
+  apart?: (p: T) => boolean,
+): Clustering<T> {
+  const kept = apart ? all.filter(apart) : [];
+  const points = kept.length ? all.filter((p) => !apart!(p)) : all;
+  const result = clusterRest(points, zoom, radiusPx, maxZoom);
+  if (kept.length) result.singles.push(...kept);
+  return result;
+}
+
+function clusterRest<T extends ClusterPoint>(points: readonly T[], zoom: number, radiusPx: number, maxZoom: number): Clustering<T> {
   if (zoom >= maxZoom || points.length < 2 || radiusPx <= 0) return { singles: points.slice(), clusters: [] };
   const n = points.length;
   const xs = new Float64Array(n);

@@ -97,6 +97,8 @@ export interface WallModel extends SituationData {
   selectedId: string | null;
   layers: LayerToggles;
   rejectsOpen: boolean;
+  /** the layers and legend panel, open or collapsed to its title */
+  layerPanelOpen: boolean;
   flyTo: FlyRequest | null;
   /** last failed request, for the status line */
   lastError: string | null;
@@ -119,6 +121,9 @@ export type WallAction =
   | { type: 'tick'; at: number }
   /** the operator touched the wall (a key, a click, a wheel) */
   | { type: 'looked'; at: number }
+  /** back to the whole city: the configured view */
+  | { type: 'overview' }
+  | { type: 'layerPanel'; open: boolean }
   | { type: 'reference'; reference: ReferencePayload | null; error?: string | null }
   | { type: 'webgl'; state: 'ok' | 'unavailable' }
   | { type: 'select'; id: string | null }
@@ -171,6 +176,7 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number }
     selectedId: null,
     layers: { ...DEFAULT_LAYERS },
     rejectsOpen: false,
+    layerPanelOpen: true,
     flyTo: null,
     lastError: null,
     gridFill: 'open',
@@ -265,6 +271,12 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
       return tick(m, a.at);
     case 'looked':
       return a.at > m.lookedAt ? { ...m, lookedAt: a.at } : m;
+    case 'layerPanel':
+      return a.open === m.layerPanelOpen ? m : { ...m, layerPanelOpen: a.open };
+    case 'overview': {
+      const v = m.reference?.view;
+      return v ? { ...m, flyTo: { lon: v.lon, lat: v.lat, zoom: v.zoom, seq: (m.flyTo?.seq ?? 0) + 1 } } : m;
+    }
     case 'reference':
       return { ...m, reference: a.reference, referenceError: a.error ?? null };
     case 'webgl':

@@ -2,12 +2,14 @@
 // layers and legend bottom-left, the rejects panel over the map when asked for.
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EdgeCues } from '../map/EdgeCues';
 import { MapView } from '../map/MapView';
 import { useRuntime, useWall } from './context';
 import { GridPanel } from './GridPanel';
 import { Header } from './Header';
 import { IncidentBoard } from './IncidentBoard';
 import { LayerPanel } from './LayerPanel';
+import { MapControls } from './MapControls';
 import { RejectsPanel } from './RejectsPanel';
 import { SearchBox } from './SearchBox';
 import { StaleBanner } from './StaleBanner';
@@ -75,7 +77,9 @@ export function App() {
       <main className="body">
         <div className="map-area">
           <MapView />
+          <EdgeCues />
           <VideoWall />
+          <MapControls />
           <SearchBox />
           <GridPanel />
           <LayerPanel />

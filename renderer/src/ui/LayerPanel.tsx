@@ -1,5 +1,6 @@
 // Layer toggles (keys 1–5), the grid fill measure (M) with its classes, and the legend,
 // bottom-left over the map.
+import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { INCIDENT_KINDS, UNIT_KINDS, type Priority } from '../../../core/domain';
 import { formatNumber } from '../i18n/format';
@@ -9,6 +10,7 @@ import { KIOSK_COLORS, PRIORITY_CSS, UNIT_CSS } from '../model/colors';
 import { gridFillOf } from '../model/selectors';
 import { LAYER_KEYS, type LayerToggles } from '../model/wall';
 import { useDispatch, useNow, useRuntime, useWall } from './context';
+import { useUrgentUnder } from './useUrgentUnder';
 
 const css = (c: readonly number[]) => `rgb(${c[0]},${c[1]},${c[2]})`;
 const EXTRA: (keyof LayerToggles)[] = ['offlineUnits', 'grids'];
@@ -82,14 +84,57 @@ function HeadingItem() {
   );
 }
 
+/**
+ * Open, or collapsed to its title: by the operator's choice, or by itself while an urgent alarm
+ * lies under it (until the operator opens it again; it collapses anew for the next one).
+ */
+function usePanelState(ref: RefObject<HTMLElement | null>) {
+  const open = useWall((s) => s.layerPanelOpen);
+  const openRect = useRef<DOMRect | null>(null);
+  const under = useUrgentUnder(ref, openRect);
+  const [keptOpen, setKeptOpen] = useState(false);
+  useEffect(() => {
+    if (!under) setKeptOpen(false);
+  }, [under]);
+  const collapsed = !open || (under && !keptOpen);
+  useLayoutEffect(() => {
+    if (!collapsed && ref.current) openRect.current = ref.current.getBoundingClientRect();
+  });
+  return { collapsed, auto: open && under && !keptOpen, keepOpen: () => setKeptOpen(true) };
+}
+
 export function LayerPanel() {
   const { t } = useTranslation();
   const layers = useWall((s) => s.layers);
   const dispatch = useDispatch();
   const toggle = (key: keyof LayerToggles) => dispatch({ type: 'toggleLayer', key });
+  const ref = useRef<HTMLElement>(null);
+  const panel = usePanelState(ref);
+  if (panel.collapsed) {
+    return (
+      <section className={`layer-panel collapsed${panel.auto ? ' auto' : ''}`} data-testid="layer-panel" data-collapsed={panel.auto ? 'auto' : 'true'}>
+        <button
+          type="button"
+          className="panel-toggle"
+          data-testid="layer-panel-toggle"
+          onClick={() => {
+            if (panel.auto) panel.keepOpen();
+            else dispatch({ type: 'layerPanel', open: true });
+          }}
+        >
+          {t('layers.title')} ▸{panel.auto && <span className="panel-note">{t('layers.collapsedForUrgent')}</span>}
+        </button>
+      </section>
+    );
+  }
   return (
-    <section className="layer-panel" data-testid="layer-panel">
-      <h3>{t('layers.title')}</h3>
+    <section ref={ref} className="layer-panel" data-testid="layer-panel" data-collapsed="false">
+      <h3>
+        {t('layers.title')}
+        <button type="button" className="panel-toggle inline" data-testid="layer-panel-toggle" title={t('layers.collapse')} onClick={() => dispatch({ type: 'layerPanel', open: false })}>
+          ▾
+        </button>
+      </h3>
       <ul className="toggles">
         {[...LAYER_KEYS, ...EXTRA].map((key, i) => (
           <li key={key}>

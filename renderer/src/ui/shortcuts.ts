@@ -14,6 +14,7 @@ export type ShortcutAction =
   | { type: 'layer'; index: number }
   | { type: 'search' }
   | { type: 'measure' }
+  | { type: 'overview' }
   | { type: 'escape' };
 
 /** Maps a key to an action; null for keys the wall does not use. */
@@ -44,6 +45,10 @@ export function shortcutFor(key: string, mods: { ctrl: boolean; alt: boolean; me
     case 'm':
     case 'M':
       return { type: 'measure' };
+    case 'o':
+    case 'O':
+    case 'Home':
+      return { type: 'overview' };
     case 'Escape':
       return { type: 'escape' };
   }
@@ -85,6 +90,9 @@ export function installShortcuts(runtime: WallRuntime, target: Document = docume
         break;
       case 'measure':
         dispatch({ type: 'cycleGridFill' });
+        break;
+      case 'overview':
+        dispatch({ type: 'overview' });
         break;
       case 'escape':
         if (s.rejectsOpen) dispatch({ type: 'rejectsOpen', open: false });

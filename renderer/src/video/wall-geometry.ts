@@ -50,7 +50,23 @@ export function alarmMarkers(incidents: Iterable<Incident>, project: Project, vi
 }
 
 /** The tiles (all but the enlarged one) by alarm, in the order the plan lists them, each alarm anchored where it projects. */
+/**
+ * The tiles by alarm, in the order they get to choose a place beside their alarm (the layout
+ * floats them in this order until it runs out of room, then docks the rest): unacknowledged
+ * alarms first, the most urgent first, so a P1's camera never goes to the strip while a P3's
+ * floats; otherwise in the video plan's order.
+ */
 export function groupTilesByAlarm(tiles: readonly VideoTile[], enlarged: string | null, incidents: ReadonlyMap<string, Incident>, project: Project): LayoutGroup[] {
+  const groups = groupsInPlanOrder(tiles, enlarged, incidents, project);
+  const rank = (g: LayoutGroup) => {
+    const inc = incidents.get(g.id);
+    return inc ? (inc.acknowledged ? 10 : 0) + inc.priority : 99;
+  };
+  const order = new Map(groups.map((g, i) => [g, i]));
+  return groups.sort((a, b) => rank(a) - rank(b) || order.get(a)! - order.get(b)!);
+}
+
+function groupsInPlanOrder(tiles: readonly VideoTile[], enlarged: string | null, incidents: ReadonlyMap<string, Incident>, project: Project): LayoutGroup[] {
   const groups: LayoutGroup[] = [];
   for (const tile of tiles) {
     if (tile.cameraId === enlarged) continue;

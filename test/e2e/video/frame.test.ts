@@ -214,7 +214,9 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
     await publishAlarm('vf-1', k, 'closed');
     await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: GRACE_MS + 5_000 });
     expect(await page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.videoElements())).toBe(0);
-    expect(frame.isDetached()).toBe(true);
+    // Playwright hears of the frame's removal by an event of its own, which may come a little after
+    // the tile left the DOM: wait for it
+    await expect.poll(() => frame.isDetached(), { timeout: 5_000, interval: 50 }).toBe(true);
     await poolFull();
     // what is left are the warm frames, waiting with no player
     const left = page.frames().filter((f) => f.url().includes('/video-frame.html'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Kiosk } from '../../../core/domain';
+import type { Incident, Kiosk } from '../../../core/domain';
 import type { Layer } from '@deck.gl/core';
 import { ageFade, areaLabelsAt, buildLayers as buildCanvases, chooseLabels, incidentColor, kioskColor, type LayerInput, LayerMemo, type MapViewInfo, phaseAt } from '../../../renderer/src/map/layers';
 import { KIOSK_COLORS, PRIORITY_COLORS } from '../../../renderer/src/model/colors';
@@ -116,7 +116,7 @@ describe('buildLayers, second part', () => {
   });
 
   it('clusters close incidents when a view is given, and draws a kind icon per single incident', () => {
-    const near = [incident('p1', { priority: 1, lon: 119.3, lat: 26.08 }), incident('p3', { lon: 119.3001, lat: 26.0801 }), incident('far', { kind: 'fire', lon: 119.4, lat: 26.08 })];
+    const near = [incident('p1', { priority: 1, acknowledged: true, lon: 119.3, lat: 26.08 }), incident('p3', { lon: 119.3001, lat: 26.0801 }), incident('far', { kind: 'fire', lon: 119.4, lat: 26.08 })];
     const icons = { atlas: {} as HTMLCanvasElement, mapping: {} };
     const layers = buildLayers(input({ incidents: new Map(near.map((i) => [i.id, i])), view: view(12), icons }));
     const clusters = layers.find((l) => l.id === 'incident-clusters')!.props.data as { count: number; priority: number }[];
@@ -129,6 +129,21 @@ describe('buildLayers, second part', () => {
     // the cluster holds an unacknowledged incident, so it pulses
     const pulse = layers.find((l) => l.id === 'incident-pulse')!.props.data as { id: string }[];
     expect(pulse.map((p) => p.id).sort()).toEqual(['cluster:p1', 'far']);
+  });
+
+  it('never clusters an unacknowledged P1 or P2: among P3s it is its own marker with its pictogram, drawn above the clusters', () => {
+    const at = (id: string, d: number, o: Partial<Incident> = {}) => incident(id, { lon: 119.3 + d, lat: 26.08 + d, ...o });
+    const many = [at('p3-a', 0), at('p3-b', 0.0001), at('p3-c', 0.0002), at('p1-new', 0.00015, { priority: 1, kind: 'sos' }), at('p2-new', 0.00005, { priority: 2 }), at('p1-acked', 0.00012, { priority: 1, acknowledged: true })];
+    const icons = { atlas: {} as HTMLCanvasElement, mapping: {} };
+    const layers = buildLayers(input({ incidents: new Map(many.map((i) => [i.id, i])), view: view(10), icons }));
+    const clusters = layers.find((l) => l.id === 'incident-clusters')!.props.data as { count: number; members: { id: string }[] }[];
+    expect(clusters.flatMap((c) => c.members.map((m) => m.id)).sort()).toEqual(['p1-acked', 'p3-a', 'p3-b', 'p3-c']);
+    const singles = (layers.find((l) => l.id === 'incidents')!.props.data as { id: string }[]).map((i) => i.id);
+    expect(singles.sort()).toEqual(['p1-new', 'p2-new']);
+    expect((layers.find((l) => l.id === 'incident-icons')!.props.data as { id: string }[]).map((i) => i.id).sort()).toEqual(['p1-new', 'p2-new']);
+    const ids = layers.map((l) => l.id);
+    expect(ids.indexOf('incidents')).toBeGreaterThan(ids.indexOf('incident-clusters'));
+    expect(ids.indexOf('incident-icons')).toBeGreaterThan(ids.indexOf('incident-cluster-counts'));
   });
 
   it('fills grids at the given level by the given counts, and outlines the selected one', () => {

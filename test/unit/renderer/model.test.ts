@@ -81,6 +81,20 @@ describe('the wall model', () => {
     expect(gridFillOf(w.model(), T)).toMatchObject({ counts: null, max: 0 });
   });
 
+  it('goes back to the configured overview, and folds the layer panel away and back', () => {
+    const w = wall();
+    w.act({ type: 'flyToPlace', place: { lon: 119.5, lat: 26.2, zoom: 16 } });
+    const seq = w.model().flyTo!.seq;
+    w.act({ type: 'overview' });
+    expect(w.model().flyTo).toEqual({ lon: 119.3, lat: 26.05, zoom: 10, seq: seq + 1 });
+    expect(w.model().layerPanelOpen).toBe(true);
+    w.act({ type: 'layerPanel', open: false });
+    expect(w.model().layerPanelOpen).toBe(false);
+    const m = w.model();
+    w.act({ type: 'layerPanel', open: false });
+    expect(w.model()).toBe(m);
+  });
+
   it('a chosen search result selects an incident, or rings a unit, or outlines a grid, and flies there', () => {
     const w = wall();
     w.alarm(report('A1'));

@@ -17,6 +17,8 @@ describe('shortcutFor', () => {
     expect(shortcutFor('/', none)).toEqual({ type: 'search' });
     expect(shortcutFor('m', none)).toEqual({ type: 'measure' });
     expect(shortcutFor('M', none)).toEqual({ type: 'measure' });
+    expect(shortcutFor('o', none)).toEqual({ type: 'overview' });
+    expect(shortcutFor('Home', none)).toEqual({ type: 'overview' });
   });
   it('leaves other keys and modified keys to the browser', () => {
     expect(shortcutFor('6', none)).toBeNull();

@@ -16,6 +16,9 @@ import {
   type Point,
   type Rect,
 } from '../../../renderer/src/video/layout';
+import { groupTilesByAlarm } from '../../../renderer/src/video/wall-geometry';
+import type { VideoTile } from '../../../core/video/policy';
+import { incident } from '../renderer/fixtures';
 
 const VIEW = { w: 1400, h: 1000 };
 const TILE = { w: 280, h: 200 };
@@ -275,5 +278,23 @@ describe('the strip', () => {
     checkInvariants(input, placements);
     expect(dock!.y).toBeGreaterThanOrEqual(1000 - 8 - 0.45 * 984 - 1);
     for (const p of placements.values()) for (const o of obstacles) expect(rectsOverlap(p.rect, o)).toBe(false);
+  });
+});
+
+describe('which alarm chooses first', () => {
+  it('an unacknowledged P1 floats beside its alarm while lower priorities go to the strip, whatever the plan order', () => {
+    const inc = (id: string, priority: 1 | 3 | 4, lon: number, acknowledged = false) => incident(id, { priority, lon, lat: 26.06, acknowledged });
+    // five alarms close together: room beside them for only a few tiles
+    const incidents = new Map(
+      [inc('p4', 4, 119.3), inc('p3', 3, 119.3001), inc('p1-acked', 1, 119.3002, true), inc('p3b', 3, 119.3003), inc('p1', 1, 119.3004)].map((i) => [i.id, i]),
+    );
+    const project = (lon: number, lat: number): Point => ({ x: 700 + (lon - 119.3) * 1e5, y: 500 - (lat - 26.06) * 1e5 });
+    // the plan lists the P1 last
+    const tiles = ['p4', 'p3', 'p1-acked', 'p3b', 'p1'].map((id) => ({ incidentId: id, cameraId: `cam-${id}` }) as VideoTile);
+    const g = groupTilesByAlarm(tiles, null, incidents, project);
+    expect(g.map((x) => x.id)).toEqual(['p1', 'p3', 'p3b', 'p4', 'p1-acked']);
+    const { placements } = layoutTiles({ viewport: VIEW, tile: TILE, groups: g, markers: [], maxFloating: 2 });
+    expect(placements.get('cam-p1')!.kind).toBe('float');
+    expect(placements.get('cam-p4')!.kind).toBe('dock');
   });
 });

@@ -35,8 +35,11 @@ export function incidentClusters(s: LayerInput, memo: LayerMemo): Clustering<Inc
   const key = `${Math.floor(s.view.zoom * 4) / 4}|${CLUSTER_RADIUS_PX * s.scale}`;
   const held = memo.get<{ open: Incident[]; key: string; c: Clustering<Incident> }>('clusters');
   if (held && held.open === open && held.key === key) return held.c;
-  return memo.set('clusters', { open, key, c: clusterPoints(open, Math.floor(s.view.zoom * 4) / 4, CLUSTER_RADIUS_PX * s.scale) }).c;
+  return memo.set('clusters', { open, key, c: clusterPoints(open, Math.floor(s.view.zoom * 4) / 4, CLUSTER_RADIUS_PX * s.scale, undefined, keptApart) }).c;
 }
+
+/** An unacknowledged P1 or P2 is never swallowed into a cluster: it keeps its own marker and pictogram. */
+export const keptApart = (i: Incident): boolean => !i.acknowledged && i.priority <= 2;
 
 function pulseTargets(memo: LayerMemo, c: Clustering<Incident>): PulseTarget[] {
   return memo.of('pulse', c, () => {
@@ -57,13 +60,14 @@ export const incidentLayers: LayerModule = (s, memo) => {
   const clusters = incidentClusters(s, memo);
   const pulsing = pulseTargets(memo, clusters);
   const selected = s.selectedId ? s.incidents.get(s.selectedId) : undefined;
-  // drawing order: pulses below, the selection ring, the discs, their pictograms, clusters on top
+  // drawing order: pulses below, the selection ring, clusters, then single markers with their
+  // pictograms on top: an urgent alarm kept out of the clusters is never drawn under one
   const alerts = [
     ...(pulsing.length ? [pulseLayer(s, pulsing)] : []),
     ...(selected && selected.status === 'open' ? [selectedRing(s, selected)] : []),
+    ...(clusters.clusters.length ? clusterLayers(s, clusters.clusters) : []),
     incidentDiscs(s, clusters.singles),
     ...(s.icons ? [incidentIcons(s, clusters.singles)] : []),
-    ...(clusters.clusters.length ? clusterLayers(s, clusters.clusters) : []),
   ];
   return { alerts };
 };
