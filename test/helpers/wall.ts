@@ -26,6 +26,9 @@ export async function startWallHost(overrides: Record<string, unknown> = {}, hos
     embeddedBroker: { port: 0 },
     web: { port: 0 },
     situation: { deltaIntervalMs: 50 },
+    // these walls are fed in bursts with minutes of quiet between tests: a stalled-feed banner
+    // (stale.test.ts covers it) would change the layout under tests about other things
+    feed: { stallAfterMs: 600_000 },
     reference: { grids: generated('geo/fuzhou-grids.geojson'), kiosks: generated('demo/kiosks.json'), cameras: generated('demo/cameras.json') },
     ...overrides,
   });

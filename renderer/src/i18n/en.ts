@@ -70,10 +70,12 @@ export const en: Messages = {
     ack: 'Acknowledge',
     acked: 'Acknowledged',
     close: 'Close',
+    undo: 'Undo',
+    closingIn: 'Closing in {{seconds}} s',
     age: '{{age}}',
     noGrid: 'no grid',
     lastKnown: 'last known position, fixed {{age}} before the alarm',
-    failed: 'Failed: {{error}}',
+    failed: '{{action}} “{{title}}” did not go through: {{error}}',
   },
   rejects: {
     title: 'Rejected messages',
@@ -117,6 +119,12 @@ export const en: Messages = {
   checkpoint: { problem: 'Situation checkpoint: a restart may not bring back this board' },
   edge: { km: '{{distance}} km' },
   overview: { label: 'City', title: 'Back to the city overview (O)' },
+  errors: {
+    timeout: 'no answer from the services within 10 s and no sign it took effect; try again',
+    connection: 'the link to the services dropped; the action did not reach them',
+    rateLimited: 'too many actions at once; try again shortly',
+    noIncident: 'the incident is no longer held',
+  },
   stale: {
     starting: 'Cannot reach the wall services',
     link: 'Link to the wall services lost',
@@ -157,6 +165,7 @@ export const en: Messages = {
     kinds: { alarms: 'Alarms', units: 'Locations', kiosks: 'Kiosks', cameras: 'Cameras' },
     state: { live: 'live', quiet: 'quiet', silent: 'silent' },
     item: '{{kind}} · {{source}}',
+    sources: { '110': '110', clue: 'citizen clues', analytics: 'video analytics', kiosk: 'kiosks', sos: 'SOS', owntracks: 'OwnTracks', traccar: 'Traccar', frigate: 'Frigate', units: 'locations' },
   },
   video: {
     live: 'LIVE',

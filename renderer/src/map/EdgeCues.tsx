@@ -67,7 +67,8 @@ export function EdgeCues() {
   }, [runtime]);
   const lang = i18n.language;
   return (
-    <div className="edge-cues" data-testid="edge-cues">
+    // a full-size layer over the map: not a panel for the video tiles to keep clear of
+    <div className="edge-cues" data-testid="edge-cues" data-video-ignore="">
       {cues.map((c) => {
         const km = c.distanceM / 1000;
         const distance = km >= 10 ? formatNumber(km, lang, 0) : formatNumber(km, lang, 1);

@@ -98,6 +98,14 @@ export function applyDelta(data: SituationData, delta: SituationDelta, units: Un
   };
 }
 
+export type IncidentAction = 'incident.ack' | 'incident.close';
+
+/** Whether the wall can see that an operator's action took effect. */
+export function actionTookEffect(method: IncidentAction, inc: Incident | undefined): boolean {
+  if (method === 'incident.ack') return inc?.acknowledged === true;
+  return !inc || inc.status === 'closed';
+}
+
 /** An arrival this recent is new even to an operator who has just touched the wall. */
 export const NEW_FRESH_MS = 30_000;
 /** The newest arrival stands out on the board this long. */
@@ -163,6 +171,16 @@ export function availableUnits(units: UnitTable): { available: number; total: nu
     if (u.status === 'available' && !u.stale) available++;
   }
   return { available, total };
+}
+
+/** The first unacknowledged row after `id` (wrapping round), other than it; null when none. */
+export function nextWaiting(rows: readonly BoardRow[], id: string): string | null {
+  const at = rows.findIndex((r) => r.incident.id === id);
+  for (let k = 1; k <= rows.length; k++) {
+    const r = rows[(Math.max(at, -1) + k) % rows.length];
+    if (r.incident.id !== id && !r.incident.acknowledged) return r.incident.id;
+  }
+  return null;
 }
 
 /** Moves the selection through the board: +1 next, -1 previous, wrapping; starts at the top. */

@@ -9,9 +9,10 @@
 // action (`at`): the reducer never reads a clock.
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
 import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
+import type { BoardHold } from './board';
 import { HISTORY_KEEP_MS, IncidentLog } from './history';
 import { isCutOff, liveness, type Liveness, sameLiveness, silentAfterMs } from './liveness';
-import { applyDelta, applySnapshot, emptySituation, NEW_FRESH_MS, type SituationData } from './situation';
+import { actionTookEffect, applyDelta, applySnapshot, emptySituation, type IncidentAction, NEW_FRESH_MS, type SituationData } from './situation';
 import { UnitTable } from './units';
 import { initialVideo, reduceVideo, type VideoAction, type VideoUiState } from './video';
 
@@ -99,9 +100,16 @@ export interface WallModel extends SituationData {
   rejectsOpen: boolean;
   /** the layers and legend panel, open or collapsed to its title */
   layerPanelOpen: boolean;
+  /** closes asked for and still in their undo window: incident id → when the close is sent */
+  closing: Readonly<Record<string, number>>;
+  /** the board's order held still after a click on a row's button (board.ts applyHold) */
+  boardHold: BoardHold | null;
   flyTo: FlyRequest | null;
-  /** last failed request, for the status line */
+  /** last failed request, for the status line, and when (it expires: ERROR_SHOWN_MS) */
   lastError: string | null;
+  lastErrorAt: number;
+  /** the action the error is about: it is withdrawn if the action shows up as done after all */
+  lastErrorAbout: { method: IncidentAction; id: string } | null;
   /** what fills the grids */
   gridFill: GridFill;
   /** grid clicked on the map: its figures are shown in a panel */
@@ -124,6 +132,12 @@ export type WallAction =
   /** back to the whole city: the configured view */
   | { type: 'overview' }
   | { type: 'layerPanel'; open: boolean }
+  /** 办结 pressed: sent at `due` unless undone before */
+  | { type: 'closePending'; id: string; due: number }
+  | { type: 'closeUndo'; id: string }
+  /** the undo window ended: the close goes to the services */
+  | { type: 'closeSent'; id: string }
+  | { type: 'holdBoard'; hold: BoardHold | null }
   | { type: 'reference'; reference: ReferencePayload | null; error?: string | null }
   | { type: 'webgl'; state: 'ok' | 'unavailable' }
   | { type: 'select'; id: string | null }
@@ -131,7 +145,7 @@ export type WallAction =
   | { type: 'flyToPlace'; place: Omit<FlyRequest, 'seq'> }
   | { type: 'toggleLayer'; key: keyof LayerToggles }
   | { type: 'rejectsOpen'; open: boolean }
-  | { type: 'error'; message: string | null }
+  | { type: 'error'; message: string | null; at: number; about?: { method: IncidentAction; id: string } }
   | { type: 'gridFill'; fill: GridFill }
   | { type: 'cycleGridFill' }
   | { type: 'selectGrid'; id: string | null }
@@ -177,8 +191,12 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number }
     layers: { ...DEFAULT_LAYERS },
     rejectsOpen: false,
     layerPanelOpen: true,
+    closing: {},
+    boardHold: null,
     flyTo: null,
     lastError: null,
+    lastErrorAt: 0,
+    lastErrorAbout: null,
     gridFill: 'open',
     selectedGridId: null,
     highlight: null,
@@ -210,7 +228,9 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
       // forget what fell out of the day, once a minute
       const minute = Math.floor(at / 60_000);
       if (minute !== m.historyPrunedMinute) m.history.prune(at - HISTORY_KEEP_MS);
-      return { ...m, ...data, lastHeardAt: at, unitsVersion: m.units.version, historyVersion: m.history.version, historyPrunedMinute: minute };
+      const next = { ...m, ...data, lastHeardAt: at, unitsVersion: m.units.version, historyVersion: m.history.version, historyPrunedMinute: minute };
+      const about = m.lastErrorAbout;
+      return about && actionTookEffect(about.method, next.incidents.get(about.id)) ? { ...next, lastError: null, lastErrorAbout: null } : next;
     }
     case 'health':
       return { ...m, health: message.health, lastHeardAt: at, clockOffsetMs: clockOffset(message.health, at, m.clockOffsetMs) };
@@ -235,9 +255,16 @@ function withLiveness(m: WallModel, at: number): WallModel {
   return sameLiveness(l, m.liveness) ? m : { ...m, liveness: l };
 }
 
-/** A page cut off from the services dims the units it holds as they go stale, as the services would. */
+/** A failed action is reported this long, then the status line clears. */
+export const ERROR_SHOWN_MS = 20_000;
+
+/**
+ * The clock's work: liveness, an old error message let go, and a page cut off from the services
+ * dimming the units it holds as they go stale, as the services would.
+ */
 function tick(m: WallModel, at: number): WallModel {
-  const next = withLiveness(m, at);
+  let next = withLiveness(m, at);
+  if (next.lastError && at - next.lastErrorAt > ERROR_SHOWN_MS) next = { ...next, lastError: null };
   if (!isCutOff(next.liveness)) return next;
   const changed = next.units.markStaleBefore(at + next.clockOffsetMs - next.limits.staleAfterMs);
   return changed ? { ...next, unitsVersion: next.units.version } : next;
@@ -271,6 +298,16 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
       return tick(m, a.at);
     case 'looked':
       return a.at > m.lookedAt ? { ...m, lookedAt: a.at } : m;
+    case 'closePending':
+      return { ...m, closing: { ...m.closing, [a.id]: a.due } };
+    case 'closeUndo':
+    case 'closeSent': {
+      if (!(a.id in m.closing)) return m;
+      const { [a.id]: _gone, ...closing } = m.closing;
+      return { ...m, closing };
+    }
+    case 'holdBoard':
+      return { ...m, boardHold: a.hold };
     case 'layerPanel':
       return a.open === m.layerPanelOpen ? m : { ...m, layerPanelOpen: a.open };
     case 'overview': {
@@ -299,7 +336,7 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
     case 'rejectsOpen':
       return { ...m, rejectsOpen: a.open };
     case 'error':
-      return { ...m, lastError: a.message };
+      return { ...m, lastError: a.message, lastErrorAt: a.at, lastErrorAbout: a.about ?? null };
     case 'gridFill':
       return { ...m, gridFill: a.fill };
     case 'cycleGridFill':

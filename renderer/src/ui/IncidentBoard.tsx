@@ -7,7 +7,8 @@ import { PRIORITY_CSS } from '../model/colors';
 import { boardRows, newestArrival } from '../model/situation';
 import { useDispatch, useNow, useRuntime, useWall } from './context';
 import { VideoRowBadge } from '../video/RowBadge';
-import { incidentAction, type IncidentAction } from './incident-actions';
+import { incidentAction, type IncidentAction, requestClose } from './incident-actions';
+import { applyHold, CLOSE_UNDO_MS, holdOf } from '../model/board';
 
 /** Grid path without the city: district › street › community › grid. */
 export function gridPath(inc: Incident): string | null {
@@ -16,7 +17,28 @@ export function gridPath(inc: Incident): string | null {
   return (names.length > 1 ? names.slice(1) : names).join(' › ');
 }
 
-/** 签收 (while not acknowledged) and 结案; a click acts on this row only, not the row's fly-to. */
+/** A close in its undo window: when it goes, and 撤销. */
+function Closing({ due, now, undo }: { due: number; now: number; undo(): void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="row-actions closing" data-testid="closing">
+      <span className="closing-note">{t('board.closingIn', { seconds: Math.min(Math.ceil(CLOSE_UNDO_MS / 1000), Math.max(0, Math.ceil((due - now) / 1000))) })}</span>
+      <button
+        type="button"
+        className="btn undo"
+        data-testid="undo-close"
+        onClick={(e) => {
+          e.stopPropagation();
+          undo();
+        }}
+      >
+        {t('board.undo')}
+      </button>
+    </div>
+  );
+}
+
+/** 签收 (while not acknowledged) and 办结; a click acts on this row only, not the row's fly-to. */
 function RowActions({ acknowledged, busy, act }: { acknowledged: boolean; busy: boolean; act(method: IncidentAction): void }) {
   const { t } = useTranslation();
   const button = (method: IncidentAction, className: string, testId: string, label: string) => (
@@ -41,7 +63,19 @@ function RowActions({ acknowledged, busy, act }: { acknowledged: boolean; busy: 
   );
 }
 
-const Row = memo(function Row({ incident, isNew, newest, selected, now }: { incident: Incident; isNew: boolean; newest: boolean; selected: boolean; now: number }) {
+interface RowProps {
+  incident: Incident;
+  isNew: boolean;
+  newest: boolean;
+  selected: boolean;
+  now: number;
+  /** when a pending close is sent, if one is */
+  closingDue: number | undefined;
+  /** before a button acts: hold the board still */
+  onAct(): void;
+}
+
+const Row = memo(function Row({ incident, isNew, newest, selected, now, closingDue, onAct }: RowProps) {
   const { t, i18n } = useTranslation();
   const runtime = useRuntime();
   const dispatch = useDispatch();
@@ -52,6 +86,8 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now }: { inci
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
   const act = async (method: IncidentAction) => {
+    onAct();
+    if (method === 'incident.close') return requestClose(runtime, incident.id);
     setBusy(true);
     await incidentAction(runtime, method, incident.id);
     setBusy(false);
@@ -60,7 +96,7 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now }: { inci
   return (
     <li
       ref={ref}
-      className={`row${isNew ? ' new' : ''}${newest ? ' newest' : ''}${selected ? ' selected' : ''}`}
+      className={`row${isNew ? ' new' : ''}${newest ? ' newest' : ''}${selected ? ' selected' : ''}${closingDue !== undefined ? ' closing' : ''}`}
       data-testid="incident-row"
       data-incident-id={incident.id}
       data-new={isNew ? 'true' : 'false'}
@@ -96,7 +132,11 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now }: { inci
           </div>
         )}
       </div>
-      <RowActions acknowledged={incident.acknowledged} busy={busy} act={(m) => void act(m)} />
+      {closingDue !== undefined ? (
+        <Closing due={closingDue} now={now} undo={() => dispatch({ type: 'closeUndo', id: incident.id })} />
+      ) : (
+        <RowActions acknowledged={incident.acknowledged} busy={busy} act={(m) => void act(m)} />
+      )}
     </li>
   );
 });
@@ -110,7 +150,11 @@ export function IncidentBoard() {
   const live = useWall((s) => s.liveness.live);
   const now = useNow(1000);
   const newFreshMs = useWall((s) => s.newFreshMs);
-  const rows = boardRows(incidents, lookedAt, now, newFreshMs);
+  const closing = useWall((s) => s.closing);
+  const hold = useWall((s) => s.boardHold);
+  const dispatch = useDispatch();
+  const rows = applyHold(boardRows(incidents, lookedAt, now, newFreshMs), hold, now);
+  const holdStill = () => dispatch({ type: 'holdBoard', hold: holdOf(rows, Date.now()) });
   const newest = newestArrival(incidents.values(), now);
   return (
     <aside className="board" data-testid="incident-board">
@@ -127,7 +171,16 @@ export function IncidentBoard() {
       ) : (
         <ul className="rows board-list">
           {rows.map((r) => (
-            <Row key={r.incident.id} incident={r.incident} isNew={r.isNew} newest={r.incident.id === newest} selected={r.incident.id === selectedId} now={now} />
+            <Row
+              key={r.incident.id}
+              incident={r.incident}
+              isNew={r.isNew}
+              newest={r.incident.id === newest}
+              selected={r.incident.id === selectedId}
+              now={now}
+              closingDue={closing[r.incident.id]}
+              onAct={holdStill}
+            />
           ))}
         </ul>
       )}

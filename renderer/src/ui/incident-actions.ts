@@ -1,13 +1,50 @@
 // What an operator does to an incident, from any control (a board button, a shortcut): one path,
-// so a refusal is reported the same way whatever was pressed.
+// so a refusal is reported the same way whatever was pressed — and truthfully: a request whose
+// answer was lost (a timeout, a dropped link) but whose effect the wall can see counts as done.
 import { i18n } from '../i18n';
+import { CLOSE_UNDO_MS } from '../model/board';
+import { actionTookEffect, type IncidentAction } from '../model/situation';
 import type { WallRuntime } from './context';
 
-export type IncidentAction = 'incident.ack' | 'incident.close';
+export type { IncidentAction };
 
-/** Asks the services; on refusal the wall's status line says why. Resolves to whether it was done. */
+/** The bridge's and the services' error texts, said in the operator's language where they are known. */
+export function explainError(error: string, t: (key: string, o?: Record<string, unknown>) => string): string {
+  if (/timed out/.test(error)) return t('errors.timeout');
+  if (/connection closed|bridge closed|not connected/.test(error)) return t('errors.connection');
+  if (/rate limited/.test(error)) return t('errors.rateLimited');
+  if (/^no incident /.test(error)) return t('errors.noIncident');
+  return error;
+}
+
+/** Asks the services; on refusal the board's status line says why. Resolves to whether it was done. */
 export async function incidentAction(runtime: Pick<WallRuntime, 'bridge' | 'store'>, method: IncidentAction, id: string): Promise<boolean> {
+  const title = runtime.store.getState().incidents.get(id)?.title ?? id;
   const r = await runtime.bridge.request(method, { id });
-  runtime.store.getState().dispatch({ type: 'error', message: r.ok ? null : i18n.t('board.failed', { error: r.error }) });
-  return r.ok;
+  const s = runtime.store.getState();
+  const done = r.ok || actionTookEffect(method, s.incidents.get(id));
+  const t = i18n.t.bind(i18n) as (key: string, o?: Record<string, unknown>) => string;
+  s.dispatch({
+    type: 'error',
+    message: done ? null : t('board.failed', { action: t(method === 'incident.ack' ? 'board.ack' : 'board.close'), title, error: explainError(r.ok ? '' : r.error, t) }),
+    at: Date.now(),
+    // should the effect show up after all (the answer lost, the change not), the message goes
+    about: done ? undefined : { method, id },
+  });
+  return done;
+}
+
+/**
+ * 办结 with an undo window: the row says it will close and offers 撤销 for CLOSE_UNDO_MS; then, if
+ * not undone, the close goes to the services.
+ */
+export function requestClose(runtime: Pick<WallRuntime, 'bridge' | 'store'>, id: string, undoMs = CLOSE_UNDO_MS): void {
+  const { dispatch } = runtime.store.getState();
+  dispatch({ type: 'closePending', id, due: Date.now() + undoMs });
+  setTimeout(() => {
+    const s = runtime.store.getState();
+    if (!(id in s.closing)) return;
+    s.dispatch({ type: 'closeSent', id });
+    void incidentAction(runtime, 'incident.close', id);
+  }, undoMs);
 }

@@ -1,6 +1,6 @@
 // Keyboard shortcuts for the operator's desk (documented in docs/wall.md).
 import { toggleLanguage } from '../i18n';
-import { boardRows, stepSelection } from '../model/situation';
+import { boardRows, nextWaiting, stepSelection } from '../model/situation';
 import { LAYER_KEYS } from '../model/wall';
 import type { WallRuntime } from './context';
 import { incidentAction } from './incident-actions';
@@ -74,7 +74,14 @@ export function installShortcuts(runtime: WallRuntime, target: Document = docume
         if (s.selectedId) dispatch({ type: 'flyToIncident', id: s.selectedId });
         break;
       case 'ack':
-        if (s.selectedId) void incidentAction(runtime, 'incident.ack', s.selectedId);
+        if (s.selectedId) {
+          // the acknowledged row moves down among the acknowledged: the selection goes on to the
+          // next row still waiting, so the next J or A acts where the operator expects
+          const rows = boardRows(s.incidents, s.lookedAt, Date.now(), s.newFreshMs);
+          const next = nextWaiting(rows, s.selectedId);
+          void incidentAction(runtime, 'incident.ack', s.selectedId);
+          if (next) dispatch({ type: 'select', id: next });
+        }
         break;
       case 'rejects':
         dispatch({ type: 'rejectsOpen', open: !s.rejectsOpen });

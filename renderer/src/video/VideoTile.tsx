@@ -217,7 +217,8 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
 
   const color = incident ? PRIORITY_CSS[incident.priority] : 'rgb(140,150,160)';
   const lost = view.state === 'retrying';
-  const title = incident ? `${t(`kinds.${incident.kind}`)} · ${incident.title}` : tile.incidentId;
+  // the incident's id is for machines: on the tile, its kind and title; the id only in the tooltip
+  const title = incident ? `${t(`kinds.${incident.kind}`)} · ${incident.title} (${tile.incidentId})` : tile.incidentId;
 
   return (
     <div
@@ -236,7 +237,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       <TileBody hostRef={hostRef} noStream={!src} view={view} onRetryNow={() => playerRef.current?.retryNow()} />
       <div className="video-tile-foot">
         <span className="video-alarm" title={title}>
-          <span className="video-alarm-id">{tile.incidentId}</span> {incident?.title ?? ''}
+          {incident && <span className="video-alarm-id">{`${t(`priorityShort.${incident.priority}`)} ${t(`kinds.${incident.kind}`)}`}</span>} {incident?.title ?? ''}
         </span>
         <TileActions tile={tile} enlarged={enlarged} live={live} hasRecording={!!recUrl} />
       </div>

@@ -135,12 +135,16 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
     await expect(page.locator(`${tileSel(k.cameraId)} [data-testid="video-tile-number"]`).textContent()).resolves.toBe('1');
     await expect(page.locator('[data-testid="video-alarm-badge"][data-incident-id="v-alarm-1"]').textContent()).resolves.toBe('1');
     await expect(page.locator('[data-testid="incident-row"][data-incident-id="v-alarm-1"] [data-testid="video-row-badge"]').textContent()).resolves.toBe('1');
+    // the footer speaks of the alarm in words: its priority, kind and title, never its raw id
+    const foot = (await page.locator(`${tileSel(k.cameraId)} .video-tile-foot`).textContent()) ?? '';
+    expect(foot).not.toContain('v-alarm-1');
+    expect(foot).toContain('P1 一键报警');
     // live badge with a measured latency
     const s = (await tileOf(k.cameraId))!.stats!;
     expect(s.latencySec).not.toBeNull();
     expect(s.latencySec!).toBeGreaterThan(0);
     expect(s.latencySec!).toBeLessThan(8);
-    await expect(page.locator(`${tileSel(k.cameraId)} [data-testid="video-latency"]`).textContent()).resolves.toMatch(/^(直播|延迟) \d+\.\d 秒$/);
+    await expect(page.locator(`${tileSel(k.cameraId)} [data-testid="video-latency"]`).textContent()).resolves.toMatch(/^(实时|延迟) \d+\.\d 秒$/);
     console.log(`[tiles] ${all.length} tile(s) for the alarm, playing ${openedIn} ms after publish; first frame ${Math.round(s.firstFrameMs ?? -1)} ms after mount; latency ${s.latencySec?.toFixed(2)} s; gap to marker ${Math.round(gap)} px`);
     await page.screenshot({ path: join(SHOTS, 'tiles-open.png') });
 

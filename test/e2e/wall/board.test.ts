@@ -83,6 +83,55 @@ describe('the incident board', () => {
     // it stands out for a few seconds (8 s), then it is a row like the others, still new
     await page.waitForSelector('[data-testid="incident-row"][data-incident-id="nw-2"]:not([data-newest])', { timeout: 12_000 });
     await expect(row('nw-2').getAttribute('data-new')).resolves.toBe('true');
+  });
+
+  it('办结 waits out an undo window: 撤销 keeps the incident open; otherwise it closes', async () => {
+    await alarm('cl-undo', { priority: 4, title: '台江路占道经营' });
+    await row('cl-undo').waitFor({ timeout: 5_000 });
+    await row('cl-undo').locator('[data-testid="close-button"]').click();
+    const closing = row('cl-undo').locator('[data-testid="closing"]');
+    await closing.waitFor({ timeout: 2_000 });
+    await expect(closing.textContent()).resolves.toMatch(/[1-5] 秒后办结撤销/);
+    expect(host.situation.state.incidents.get('cl-undo')!.status).toBe('open');
+    const due = await page.evaluate(() => window.__watchfloor!.store().closing['cl-undo']);
+    await row('cl-undo').locator('[data-testid="undo-close"]').click();
+    await closing.waitFor({ state: 'detached', timeout: 2_000 });
+    // past the moment it would have gone: still open, here and in the services
+    await page.waitForFunction((due) => Date.now() > due + 500, due, { timeout: 8_000 });
+    expect(host.situation.state.incidents.get('cl-undo')!.status).toBe('open');
+    await expect(row('cl-undo').locator('[data-testid="close-button"]').count()).resolves.toBe(1);
+    // closed for real this time
+    await row('cl-undo').locator('[data-testid="close-button"]').click();
+    await row('cl-undo').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(host.situation.state.incidents.get('cl-undo')!.status).toBe('closed');
+  });
+
+  it('after 签收 the row under the pointer stays where it was for a moment; A moves the selection on to the next waiting row', async () => {
+    const t0 = Date.now();
+    await alarm('st-1', { priority: 1, ts: t0 - 60_000, title: '南门兜盗窃' });
+    await alarm('st-2', { priority: 1, ts: t0 - 30_000, title: '东街口盗窃' });
+    await alarm('st-3', { priority: 1, ts: t0 - 20_000, title: '茶亭盗窃' });
+    await row('st-3').waitFor({ timeout: 5_000 });
+    const ids = await order();
+    expect(ids.indexOf('st-1')).toBeLessThan(ids.indexOf('st-2'));
+    const ack = row('st-1').locator('[data-testid="ack-button"]');
+    const box = (await ack.boundingBox())!;
+    await ack.click();
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('st-1')?.acknowledged === true, null, { timeout: 5_000 });
+    // acknowledged, and still under the pointer: what is there now is st-1's row, not the next one's 签收
+    const under = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-testid="incident-row"]')?.getAttribute('data-incident-id'), [box.x + box.width / 2, box.y + box.height / 2] as const);
+    expect(under).toBe('st-1');
+    // then the board sorts it among the acknowledged
+    await page.waitForFunction(() => {
+      const ids = [...document.querySelectorAll('[data-testid="incident-row"]')].map((e) => e.getAttribute('data-incident-id'));
+      return ids.indexOf('st-1') > ids.indexOf('st-3');
+    }, null, { timeout: 6_000 });
+    // the keyboard: select st-2, A acknowledges it and the selection goes on to st-3
+    await page.evaluate(() => window.__watchfloor!.store().dispatch({ type: 'select', id: 'st-2' }));
+    await page.keyboard.press('a');
+    await page.waitForFunction(() => window.__watchfloor!.store().selectedId === 'st-3', null, { timeout: 3_000 });
+    await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('st-2')?.acknowledged === true, null, { timeout: 5_000 });
+    await page.screenshot({ path: join(SHOTS, 'after-ack-1080p.png') });
     expect(pageErrors).toEqual([]);
   });
 });
