@@ -2,7 +2,7 @@
 // distance; a click flies there. Follows the map on every move, outside React's render cycle for
 // the geometry (edge-cues.ts), re-rendering only when the cues change.
 import type { Map as MaplibreMap } from 'maplibre-gl';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../core/domain';
 import { formatNumber } from '../i18n/format';
@@ -10,6 +10,7 @@ import { PRIORITY_CSS } from '../model/colors';
 import { useDispatch, useRuntime } from '../ui/context';
 import { type EdgeCue, edgeCues } from './edge-cues';
 import { keptApart } from './layers/incidents';
+import { useFollowMap } from './useFollowMap';
 
 const urgentOffscreenCandidates = (incidents: Map<string, Incident>): Incident[] => [...incidents.values()].filter((i) => i.status === 'open' && keptApart(i));
 
@@ -35,36 +36,10 @@ export function EdgeCues() {
   const runtime = useRuntime();
   const dispatch = useDispatch();
   const [cues, setCues] = useState<EdgeCue<Incident>[]>([]);
-  useEffect(() => {
-    let map: MaplibreMap | null = null;
-    let raf = 0;
-    const update = () => {
-      raf = 0;
-      const next = map ? cuesFor(map, runtime.store.getState().incidents) : [];
-      setCues((prev) => (sameCues(prev, next) ? prev : next));
-    };
-    const schedule = () => {
-      if (raf === 0) raf = requestAnimationFrame(update);
-    };
-    const attach = (m: MaplibreMap | null) => {
-      map?.off('move', schedule);
-      map?.off('resize', schedule);
-      map = m;
-      map?.on('move', schedule);
-      map?.on('resize', schedule);
-      schedule();
-    };
-    const unMap = runtime.map.watch(attach);
-    const unStore = runtime.store.subscribe((s, p) => {
-      if (s.incidents !== p.incidents) schedule();
-    });
-    return () => {
-      if (raf !== 0) cancelAnimationFrame(raf);
-      unMap();
-      attach(null);
-      unStore();
-    };
-  }, [runtime]);
+  useFollowMap(runtime, (map) => {
+    const next = map ? cuesFor(map, runtime.store.getState().incidents) : [];
+    setCues((prev) => (sameCues(prev, next) ? prev : next));
+  });
   const lang = i18n.language;
   return (
     // a full-size layer over the map: not a panel for the video tiles to keep clear of

@@ -73,9 +73,11 @@ interface RowProps {
   closingDue: number | undefined;
   /** before a button acts: hold the board still */
   onAct(): void;
+  /** the operator's pointer is not on the board: an urgent newest arrival may scroll into view */
+  mayScroll: boolean;
 }
 
-const Row = memo(function Row({ incident, isNew, newest, selected, now, closingDue, onAct }: RowProps) {
+const Row = memo(function Row({ incident, isNew, newest, selected, now, closingDue, onAct, mayScroll }: RowProps) {
   const { t, i18n } = useTranslation();
   const runtime = useRuntime();
   const dispatch = useDispatch();
@@ -85,6 +87,11 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now, closingD
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
+  // a new P1/P2 out of sight in a scrolled board comes into view, unless the operator is working the board
+  const urgentArrival = newest && incident.priority <= 2 && !incident.acknowledged;
+  useEffect(() => {
+    if (urgentArrival && mayScroll) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [urgentArrival, mayScroll]);
   const act = async (method: IncidentAction) => {
     onAct();
     if (method === 'incident.close') return requestClose(runtime, incident.id);
@@ -155,6 +162,7 @@ export function IncidentBoard() {
   const dispatch = useDispatch();
   const rows = applyHold(boardRows(incidents, lookedAt, now, newFreshMs), hold, now);
   const holdStill = () => dispatch({ type: 'holdBoard', hold: holdOf(rows, Date.now()) });
+  const [pointerOn, setPointerOn] = useState(false);
   const newest = newestArrival(incidents.values(), now);
   return (
     <aside className="board" data-testid="incident-board">
@@ -169,7 +177,7 @@ export function IncidentBoard() {
           {t(live ? 'board.empty' : 'board.emptyNotLive')}
         </div>
       ) : (
-        <ul className="rows board-list">
+        <ul className="rows board-list" onPointerEnter={() => setPointerOn(true)} onPointerLeave={() => setPointerOn(false)}>
           {rows.map((r) => (
             <Row
               key={r.incident.id}
@@ -180,6 +188,7 @@ export function IncidentBoard() {
               now={now}
               closingDue={closing[r.incident.id]}
               onAct={holdStill}
+              mayScroll={!pointerOn}
             />
           ))}
         </ul>

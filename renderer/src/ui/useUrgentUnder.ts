@@ -2,9 +2,9 @@
 // gets out of its way. Checked on every map move and change of incidents, once per frame, against
 // the panel's rectangle as it is when open (measured whenever it is open: `panel` is then mounted),
 // so a collapsed panel knows when it may open again.
-import type { Map as MaplibreMap } from 'maplibre-gl';
-import { type MutableRefObject, type RefObject, useEffect, useState } from 'react';
+import { type MutableRefObject, type RefObject, useState } from 'react';
 import { keptApart } from '../map/layers/incidents';
+import { useFollowMap } from '../map/useFollowMap';
 import { useRuntime } from './context';
 
 const MARGIN_PX = 16;
@@ -12,49 +12,23 @@ const MARGIN_PX = 16;
 export function useUrgentUnder(panel: RefObject<HTMLElement | null>, openRect: MutableRefObject<DOMRect | null>): boolean {
   const runtime = useRuntime();
   const [under, setUnder] = useState(false);
-  useEffect(() => {
-    let map: MaplibreMap | null = null;
-    let raf = 0;
-    const check = () => {
-      raf = 0;
-      if (panel.current) openRect.current = panel.current.getBoundingClientRect();
-      const r = openRect.current;
-      if (!map || !r) return setUnder(false);
-      const c = map.getCanvas().getBoundingClientRect();
-      let hit = false;
-      for (const i of runtime.store.getState().incidents.values()) {
-        if (i.status !== 'open' || !keptApart(i)) continue;
-        const p = map.project([i.lon, i.lat]);
-        const x = c.left + p.x;
-        const y = c.top + p.y;
-        if (x >= r.left - MARGIN_PX && x <= r.right + MARGIN_PX && y >= r.top - MARGIN_PX && y <= r.bottom + MARGIN_PX) {
-          hit = true;
-          break;
-        }
+  useFollowMap(runtime, (map) => {
+    if (panel.current) openRect.current = panel.current.getBoundingClientRect();
+    const r = openRect.current;
+    if (!map || !r) return setUnder(false);
+    const c = map.getCanvas().getBoundingClientRect();
+    let hit = false;
+    for (const i of runtime.store.getState().incidents.values()) {
+      if (i.status !== 'open' || !keptApart(i)) continue;
+      const p = map.project([i.lon, i.lat]);
+      const x = c.left + p.x;
+      const y = c.top + p.y;
+      if (x >= r.left - MARGIN_PX && x <= r.right + MARGIN_PX && y >= r.top - MARGIN_PX && y <= r.bottom + MARGIN_PX) {
+        hit = true;
+        break;
       }
-      setUnder(hit);
-    };
-    const schedule = () => {
-      if (raf === 0) raf = requestAnimationFrame(check);
-    };
-    const attach = (m: MaplibreMap | null) => {
-      map?.off('move', schedule);
-      map?.off('resize', schedule);
-      map = m;
-      map?.on('move', schedule);
-      map?.on('resize', schedule);
-      schedule();
-    };
-    const unMap = runtime.map.watch(attach);
-    const unStore = runtime.store.subscribe((s, p) => {
-      if (s.incidents !== p.incidents) schedule();
-    });
-    return () => {
-      if (raf !== 0) cancelAnimationFrame(raf);
-      unMap();
-      attach(null);
-      unStore();
-    };
-  }, [runtime, panel, openRect]);
+    }
+    setUnder(hit);
+  });
   return under;
 }

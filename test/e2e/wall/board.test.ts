@@ -132,6 +132,33 @@ describe('the incident board', () => {
     await page.waitForFunction(() => window.__watchfloor!.store().selectedId === 'st-3', null, { timeout: 3_000 });
     await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('st-2')?.acknowledged === true, null, { timeout: 5_000 });
     await page.screenshot({ path: join(SHOTS, 'after-ack-1080p.png') });
+  });
+
+  it('brings a new P1 into view when the board was scrolled away from it', async () => {
+    for (let i = 0; i < 24; i++) await alarm(`fill-${i}`, { priority: 4, title: `低优先级 ${i}` });
+    await row('fill-23').waitFor({ timeout: 8_000 });
+    await page.mouse.move(400, 500); // the pointer on the map, not on the board
+    await page.evaluate(() => {
+      const list = document.querySelector('[data-testid="incident-board"] .rows')!;
+      list.scrollTo(0, list.scrollHeight);
+    });
+    const visible = (id: string) =>
+      page.evaluate((id) => {
+        const list = document.querySelector('[data-testid="incident-board"] .rows')!.getBoundingClientRect();
+        const r = document.querySelector(`[data-testid="incident-row"][data-incident-id="${id}"]`)?.getBoundingClientRect();
+        return !!r && r.top >= list.top - 1 && r.bottom <= list.bottom + 1;
+      }, id);
+    expect(await visible('st-3')).toBe(false);
+    await alarm('far-p1', { priority: 1, kind: 'fire', title: '仓山居民楼起火' });
+    await page.waitForFunction(
+      () => {
+        const list = document.querySelector('[data-testid="incident-board"] .rows')!.getBoundingClientRect();
+        const r = document.querySelector('[data-testid="incident-row"][data-incident-id="far-p1"]')?.getBoundingClientRect();
+        return !!r && r.top >= list.top - 1 && r.bottom <= list.bottom + 1;
+      },
+      null,
+      { timeout: 5_000 },
+    );
     expect(pageErrors).toEqual([]);
   });
 });

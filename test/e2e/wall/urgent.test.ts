@@ -138,26 +138,32 @@ describe('urgent alarms are always seen', () => {
     await overview();
     const panel = page.locator('[data-testid="layer-panel"]');
     await expect(panel.getAttribute('data-collapsed')).resolves.toBe('false');
-    // a place on the map under the middle of the panel
-    const spot = await page.evaluate(() => {
-      const r = document.querySelector('[data-testid="layer-panel"]')!.getBoundingClientRect();
-      const map = window.__watchfloor!.map()!;
-      const c = map.getCanvas().getBoundingClientRect();
-      const p = map.unproject([r.left + r.width / 2 - c.left, r.top + r.height / 2 - c.top]);
-      return { lon: p.lng, lat: p.lat };
-    });
-    await alarm('under-p1', { priority: 1, kind: 'sos', ...spot, title: '一键报警：台江第三中心小学' });
+    // a place on the map under the middle of the panel (measured while it is open)
+    const spotUnderPanel = () =>
+      page.evaluate(() => {
+        const r = document.querySelector('[data-testid="layer-panel"]')!.getBoundingClientRect();
+        const map = window.__watchfloor!.map()!;
+        const c = map.getCanvas().getBoundingClientRect();
+        const p = map.unproject([r.left + r.width / 2 - c.left, r.top + r.height / 2 - c.top]);
+        return { lon: p.lng, lat: p.lat };
+      });
+    const ack = (id: string) => page.locator(`[data-testid="incident-row"][data-incident-id="${id}"] [data-testid="ack-button"]`).click();
+    await alarm('under-p1', { priority: 1, kind: 'sos', ...(await spotUnderPanel()), title: '一键报警：台江第三中心小学' });
     await page.waitForSelector('[data-testid="layer-panel"][data-collapsed="auto"]', { timeout: 8_000 });
     await expect(panel.textContent()).resolves.toContain('下方有紧急警情');
     await page.screenshot({ path: join(SHOTS, 'panel-collapsed-1080p.png') });
+    await ack('under-p1');
+    await page.waitForSelector('[data-testid="layer-panel"][data-collapsed="false"]', { timeout: 8_000 });
+    // the same at 4K, with a P1 under the panel as it is there
     await page.setViewportSize({ width: 3840, height: 2160 });
     await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 60_000 });
-    // at 4K the panel (in rem) and the city (in pixels) scale differently: the P1 still lies under it here
+    await page.waitForSelector('[data-testid="layer-panel"][data-collapsed="false"]', { timeout: 8_000 });
+    await alarm('under-p1-4k', { priority: 1, kind: 'fire', ...(await spotUnderPanel()), title: '台江区居民楼起火' });
     await page.waitForSelector('[data-testid="layer-panel"][data-collapsed="auto"]', { timeout: 8_000 });
     await page.screenshot({ path: join(SHOTS, 'panel-collapsed-4k.png') });
-    await page.setViewportSize({ width: 1920, height: 1080 });
-    await page.locator('[data-testid="incident-row"][data-incident-id="under-p1"] [data-testid="ack-button"]').click();
+    await ack('under-p1-4k');
     await page.waitForSelector('[data-testid="layer-panel"][data-collapsed="false"]', { timeout: 8_000 });
+    await page.setViewportSize({ width: 1920, height: 1080 });
     // the operator may also fold it away, and open it again
     await page.click('[data-testid="layer-panel-toggle"]');
     await page.waitForSelector('[data-testid="layer-panel"][data-collapsed="true"]', { timeout: 2_000 });
