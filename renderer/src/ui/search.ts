@@ -20,6 +20,8 @@ export interface SearchResult {
   /** for units: the unit kind; for incidents: the incident kind */
   sub?: string;
   score: number;
+  /** an open incident: ranked first */
+  open?: boolean;
 }
 
 export interface SearchSources {
@@ -54,7 +56,11 @@ export function matchScore(tokens: readonly string[], fields: readonly (string |
 
 const KIND_ORDER: Record<SearchKind, number> = { incident: 0, unit: 1, kiosk: 2, grid: 3 };
 
-/** Results best first: exact before prefix before substring, then incidents, units, kiosks, grids, then shorter titles. */
+/**
+ * Results best first: open incidents that match at all (what the operator is most likely after:
+ * "万达" finds the alarm at 万达 before the grid of that name), then exact before prefix before
+ * substring, then incidents, units, kiosks, grids, then shorter titles.
+ */
 export function search(query: string, src: SearchSources, limit = 20): SearchResult[] {
   const q = normalise(query);
   if (!q) return [];
@@ -64,7 +70,7 @@ export function search(query: string, src: SearchSources, limit = 20): SearchRes
     if (inc.status !== 'open') continue;
     const score = matchScore(tokens, [inc.id, inc.title]);
     if (score === null) continue;
-    out.push({ kind: 'incident', id: inc.id, title: inc.title, detail: inc.grid ? inc.grid.names.slice(1).join(' › ') : inc.id, sub: inc.kind, lon: inc.lon, lat: inc.lat, score });
+    out.push({ kind: 'incident', id: inc.id, title: inc.title, detail: inc.grid ? inc.grid.names.slice(1).join(' › ') : inc.id, sub: inc.kind, lon: inc.lon, lat: inc.lat, score, open: inc.status === 'open' });
   }
   for (let i = 0; i < src.units.count; i++) {
     const u = src.units.units[i];
@@ -83,6 +89,6 @@ export function search(query: string, src: SearchSources, limit = 20): SearchRes
     if (score === null) continue;
     out.push({ kind: 'grid', id: g.id, title: g.name, detail: g.names.slice(1, -1).join(' › '), sub: g.level, lon: g.center[0], lat: g.center[1], bounds: g.bounds, score });
   }
-  out.sort((a, b) => a.score - b.score || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.title.length - b.title.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  out.sort((a, b) => Number(!!b.open) - Number(!!a.open) || a.score - b.score || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.title.length - b.title.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out.slice(0, limit);
 }

@@ -38,10 +38,11 @@ describe('search', () => {
     expect(search('市', sources()).some((x) => x.kind === 'grid' && x.id === 'C')).toBe(false);
   });
 
-  it('ranks exact before prefix before substring, then incidents, units, kiosks, grids', () => {
+  it('ranks an open incident that matches first, then exact before prefix before substring, then units, kiosks, grids', () => {
     const r = search('甲街道', sources());
-    // the street (exact) first, then the unit named 甲街道巡逻 (prefix), then the incident (substring)
-    expect(r.map((x) => `${x.kind}:${x.id}`)).toEqual(['grid:S1', 'unit:甲街道巡逻', 'incident:110-0043']);
+    // the open incident (a substring match) first: it is what the operator is after; then the
+    // street (exact), then the unit named 甲街道巡逻 (prefix)
+    expect(r.map((x) => `${x.kind}:${x.id}`)).toEqual(['incident:110-0043', 'grid:S1', 'unit:甲街道巡逻']);
   });
 
   it('needs every word of the query; ignores case, width and spacing; honours the limit', () => {
