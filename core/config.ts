@@ -96,7 +96,7 @@ export const configSchema = z.strictObject({
     .strictObject({ stallAfterMs: z.number().int().min(1000).default(60_000), stallFactor: z.number().min(1).max(100).default(3) })
     .default({ stallAfterMs: 60_000, stallFactor: 3 }),
   reference: z
-    .strictObject({ cameras: z.string().optional(), kiosks: z.string().optional(), grids: z.string().optional(), basemap: z.string().optional() })
+    .strictObject({ cameras: z.string().optional(), kiosks: z.string().optional(), places: z.string().optional(), grids: z.string().optional(), basemap: z.string().optional() })
     .default({}),
   web: z
     .strictObject({

@@ -2,6 +2,7 @@
 // and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
 import type { RejectRecord } from './domain.js';
 import type { FeedPulseHealth } from './ingest/feed-pulse.js';
+import type { Place } from './places.js';
 import type { Result } from './result.js';
 import type { SituationDelta, SituationSnapshot } from './situation/situation.js';
 
@@ -95,6 +96,8 @@ export interface ReferencePayload {
   view: { lon: number; lat: number; zoom: number };
   locale: string;
   timeZone: string;
+  /** named landmarks from the places registry, for search (absent: none) */
+  places?: Place[];
 }
 
 export type ServerMessage =

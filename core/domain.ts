@@ -99,6 +99,26 @@ export interface DeviceStatus {
 
 // ---- Situation (what the wall shows) ----
 
+export const TIMELINE_KINDS = ['reported', 'updated', 'acknowledged', 'closed', 'reopened'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+/** What an update changed, as the timeline names it. */
+export const TIMELINE_CHANGES = ['priority', 'kind', 'title', 'detail', 'position', 'media', 'reporter'] as const;
+export type TimelineChange = (typeof TIMELINE_CHANGES)[number];
+
+/** One moment in an incident's life: its reports that changed something, and what operators did. */
+export interface TimelineEntry {
+  /** the services' time it happened (receive time for reports), epoch ms */
+  at: number;
+  kind: TimelineKind;
+  /** who did it, for operator actions, when the services know (sign-in comes with dispatch) */
+  by?: string;
+  /** for `updated`: what this report changed */
+  changed?: TimelineChange[];
+  /** the priority after this entry, where it changed (or on the first report) */
+  priority?: Priority;
+}
+
 export interface Incident extends IncidentReport {
   cameraIds: string[];
   media: MediaRef[];
@@ -115,6 +135,12 @@ export interface Incident extends IncidentReport {
   closedAt?: number;
   updates: number;
   acknowledged: boolean;
+  /** when it was acknowledged (services' clock), and by whom where known */
+  acknowledgedAt?: number;
+  acknowledgedBy?: string;
+  closedBy?: string;
+  /** its reports that changed something and what operators did, oldest first (bounded: timeline.ts) */
+  timeline: TimelineEntry[];
   grid?: GridRef;
 }
 

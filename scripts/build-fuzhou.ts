@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFuzhou } from '../core/demo/geo/fuzhou-build.js';
+import { buildFuzhou, placeRegistry } from '../core/demo/geo/fuzhou-build.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -31,7 +31,7 @@ function main(): void {
   writeJson(join(out, 'geo', 'fuzhou-grids.geojson'), build.grids, false);
   writeJson(join(out, 'demo', 'kiosks.json'), build.kiosks, true);
   writeJson(join(out, 'demo', 'cameras.json'), build.cameras, true);
-  writeJson(join(out, 'demo', 'places.json'), build.places, true);
+  writeJson(join(out, 'demo', 'places.json'), placeRegistry(build.places), true);
   const s = build.stats;
   console.log(
     `build-fuzhou: ${s.districts} districts, ${s.streets} streets, ${s.communities} communities, ${s.grids} grids, ` +

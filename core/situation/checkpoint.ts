@@ -8,7 +8,8 @@
 // cameras. What is not: statistics and the rejected-message list, which describe "since start".
 // Grid tags are not trusted from the file: they are looked up again against today's grids.
 import { z } from 'zod';
-import { INCIDENT_KINDS, INCIDENT_STATUSES, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { INCIDENT_KINDS, INCIDENT_STATUSES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { TIMELINE_MAX } from './timeline.js';
 import type { SituationState } from './situation.js';
 
 export const CHECKPOINT_FORMAT = 'watchfloor-situation';
@@ -42,6 +43,22 @@ const incidentSchema = z.object({
   updates: z.number().int().min(0),
   acknowledged: z.boolean(),
   positionAt: epochMs.optional(),
+  acknowledgedAt: epochMs.optional(),
+  acknowledgedBy: z.string().max(200).optional(),
+  closedBy: z.string().max(200).optional(),
+  /** absent in checkpoints written before it existed */
+  timeline: z
+    .array(
+      z.object({
+        at: epochMs,
+        kind: z.enum(TIMELINE_KINDS),
+        by: z.string().max(200).optional(),
+        changed: z.array(z.enum(TIMELINE_CHANGES)).max(TIMELINE_CHANGES.length).optional(),
+        priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
+      }),
+    )
+    .max(TIMELINE_MAX)
+    .optional(),
   episode: z.object({ device: id, alarm: z.string().min(1).max(128) }).optional(),
   /** canonical text of the last report (duplicate detection) */
   key: z.string().max(20_000).optional(),
@@ -171,7 +188,9 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
   };
   each('incidents', cp.incidents, incidentSchema, (i) => {
     const { key, ...fields } = i;
-    const incident: Incident = { ...fields, startedAt: i.startedAt ?? Math.min(i.ts, i.firstSeen), grid: state.locate(i.lon, i.lat) };
+    const startedAt = i.startedAt ?? Math.min(i.ts, i.firstSeen);
+    const timeline = i.timeline ?? [{ at: i.firstSeen, kind: 'reported' as const, priority: i.priority }];
+    const incident: Incident = { ...fields, startedAt, timeline, grid: state.locate(i.lon, i.lat) };
     state.incidents.set(i.id, incident);
     if (key !== undefined) state.incidentKeys.set(i.id, key);
     // the episode goes on where it was: a repeat of its alarm updates this incident (or, closed, raises nothing)

@@ -7,6 +7,7 @@
 // recorded in `changes`, from which batched deltas for the renderer are cut.
 import { type Camera, emptyStats, type GridRef, type Incident, type IncidentReport, type Kiosk, type RejectReason, type RejectRecord, type SituationStats, type TrailPoint, type Unit, type UnitFix } from '../domain.js';
 import type { IngestEvent, SituationInput } from '../inputs.js';
+import { appendTimeline, reportChanges } from './timeline.js';
 import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
 
 export interface SituationOptions {
@@ -186,6 +187,9 @@ export function apply(state: SituationState, input: SituationInput): void {
       const inc = state.incidents.get(input.incidentId);
       if (inc && !inc.acknowledged) {
         inc.acknowledged = true;
+        inc.acknowledgedAt = input.at;
+        if (input.by) inc.acknowledgedBy = input.by;
+        inc.timeline = appendTimeline(inc.timeline, { at: input.at, kind: 'acknowledged', ...(input.by ? { by: input.by } : {}) });
         state.changes.incidents.add(inc.id);
       }
       return;
@@ -193,11 +197,13 @@ export function apply(state: SituationState, input: SituationInput): void {
     case 'close': {
       const inc = state.incidents.get(input.incidentId);
       if (inc && inc.status !== 'closed') {
-        inc.status = 'closed';
-        inc.closedAt = input.at;
-        inc.acknowledged = true;
-        state.changes.incidents.add(inc.id);
-        releaseKioskSos(state, inc.id);
+        if (!inc.acknowledged) {
+          inc.acknowledged = true;
+          inc.acknowledgedAt = input.at;
+          if (input.by) inc.acknowledgedBy = input.by;
+        }
+        if (input.by) inc.closedBy = input.by;
+        closeIncident(state, inc, input.at, input.by);
       }
       return;
     }
@@ -370,6 +376,7 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
   const grid = state.locate(r.lon, r.lat);
   if (existing) {
     const wasClosed = existing.status === 'closed';
+    const changed = reportChanges(existing, r);
     Object.assign(existing, {
       ...r,
       // an update may say it began earlier (a corrected time), never that it began later
@@ -383,10 +390,15 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
       updates: existing.updates + 1,
       grid,
     });
+    if (changed.length > 0) existing.timeline = appendTimeline(existing.timeline, { at, kind: 'updated', changed, ...(changed.includes('priority') ? { priority: r.priority } : {}) });
     if (r.status === 'closed' && !wasClosed) closeIncident(state, existing, at);
     if (r.status === 'open' && wasClosed) {
       existing.closedAt = undefined;
+      existing.closedBy = undefined;
       existing.acknowledged = false;
+      existing.acknowledgedAt = undefined;
+      existing.acknowledgedBy = undefined;
+      existing.timeline = appendTimeline(existing.timeline, { at, kind: 'reopened' });
     }
   } else {
     state.incidents.set(r.id, {
@@ -400,6 +412,7 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
       closedAt: r.status === 'closed' ? at : undefined,
       updates: 0,
       acknowledged: false,
+      timeline: [{ at, kind: 'reported', priority: r.priority }, ...(r.status === 'closed' ? [{ at, kind: 'closed' as const }] : [])],
       grid,
     });
     state.changes.removedIncidents.delete(r.id);
@@ -413,10 +426,11 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
   return Outcome.Fresh;
 }
 
-/** Closed by its source: when, and the kiosk that raised it is free again. */
-function closeIncident(state: SituationState, inc: Incident, at: number): void {
+/** Closed (by its source, or by an operator: `by`): when, and the kiosk that raised it is free again. */
+function closeIncident(state: SituationState, inc: Incident, at: number, by?: string): void {
   inc.status = 'closed';
   inc.closedAt = at;
+  inc.timeline = appendTimeline(inc.timeline, { at, kind: 'closed', ...(by ? { by } : {}) });
   state.changes.incidents.add(inc.id);
   releaseKioskSos(state, inc.id);
 }

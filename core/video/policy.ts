@@ -19,7 +19,15 @@ export interface VideoPolicyOptions {
 
 export const DEFAULT_VIDEO_POLICY: VideoPolicyOptions = { radiusM: 400, perAlarm: 3, maxTiles: 16, closeGraceMs: 30_000, facingMarginDeg: 10 };
 
-export type TileReason = 'named' | 'kiosk' | 'nearest' | 'pinned';
+export type TileReason = 'named' | 'kiosk' | 'nearest' | 'pinned' | 'manual';
+
+/**
+ * The alarm id a camera opened by hand from the map with no alarm chosen is filed under: the
+ * tile stands by the camera itself, with no number badge.
+ */
+export const MANUAL_PREFIX = 'camera:';
+export const manualGroupId = (cameraId: string): string => `${MANUAL_PREFIX}${cameraId}`;
+export const isManualGroup = (id: string): boolean => id.startsWith(MANUAL_PREFIX);
 
 export interface VideoTile {
   cameraId: string;
@@ -45,6 +53,12 @@ export interface VideoPolicyInput {
   pinned: ReadonlySet<string>;
   /** camera ids the operator closed for a given alarm: not reopened for it */
   dismissed: ReadonlySet<string>;
+  /**
+   * cameras the operator opened by hand: camera id → the alarm it was opened for (or
+   * manualGroupId(camera) for none). They come before what the policy chooses, and stay until
+   * closed or their alarm is gone.
+   */
+  requested?: ReadonlyMap<string, string>;
   options?: Partial<VideoPolicyOptions>;
 }
 
@@ -156,6 +170,17 @@ export function planVideoWall(input: VideoPolicyInput): VideoTile[] {
     place(cameraId, prev.incidentId, prev.reason, prev.distanceM, true, prev.relevantAt);
   }
 
+  // 1b. What the operator asked for by hand, while its alarm (if any) is still there.
+  const liveById = new Map(live.map((i) => [i.id, i]));
+  for (const [cameraId, incidentId] of input.requested ?? []) {
+    const camera = input.cameras.get(cameraId);
+    if (!camera || chosen.has(cameraId)) continue;
+    const inc = liveById.get(incidentId);
+    if (!inc && !isManualGroup(incidentId)) continue;
+    const distanceM = inc ? Math.round(distanceMeters(camera.lon, camera.lat, inc.lon, inc.lat)) : 0;
+    place(cameraId, incidentId, 'manual', distanceM, false, inc?.lastSeen ?? now);
+  }
+
   // 2. Everything the alarms want, best alarm first; a camera goes to the best alarm wanting it.
   const wants: Want[] = [];
   for (const inc of live) {
@@ -189,4 +214,22 @@ export function planVideoWall(input: VideoPolicyInput): VideoTile[] {
   const order = new Map(live.map((i, n) => [i.id, n]));
   tiles.sort((a, b) => (order.get(a.incidentId) ?? -1) - (order.get(b.incidentId) ?? -1) || a.slot - b.slot);
   return tiles;
+}
+
+export interface CameraNear {
+  camera: Camera;
+  distanceM: number;
+  /** the alarm's spot is in its field of view (domes face everywhere) */
+  facing: boolean;
+}
+
+/** Every camera within `radiusM` of a spot, nearest first (at most `limit`): what an operator may open by hand. */
+export function camerasNear(lon: number, lat: number, cameras: ReadonlyMap<string, Camera>, radiusM: number, limit: number, marginDeg = DEFAULT_VIDEO_POLICY.facingMarginDeg): CameraNear[] {
+  const out: CameraNear[] = [];
+  for (const camera of cameras.values()) {
+    const d = distanceMeters(camera.lon, camera.lat, lon, lat);
+    if (d <= radiusM) out.push({ camera, distanceM: Math.round(d), facing: facesSpot(camera, lon, lat, marginDeg) });
+  }
+  out.sort((a, b) => a.distanceM - b.distanceM || (a.camera.id < b.camera.id ? -1 : 1));
+  return out.slice(0, Math.max(0, limit));
 }

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Datum } from '../../core/domain.js';
 import { type GridFeature, parseGridCollection } from '../../core/geo/grids.js';
-import { parseCameras, parseKiosks } from '../../core/reference.js';
+import { parseCameras, parseKiosks, parsePlaces } from '../../core/reference.js';
 import type { SimCamera, SimKiosk, SimPlace } from '../../core/demo/sim/kernel.js';
 import { demoAssetPaths } from '../services/host.js';
 
@@ -16,11 +16,6 @@ export interface DemoAssets {
 }
 
 export type LoadResult = { ok: true; assets: DemoAssets } | { ok: false; error: string; missing: string[] };
-
-const isPlace = (v: unknown): v is SimPlace => {
-  const p = v as Partial<SimPlace> | null;
-  return !!p && typeof p.name === 'string' && typeof p.lat === 'number' && typeof p.lon === 'number' && Number.isFinite(p.lat) && Number.isFinite(p.lon);
-};
 
 /**
  * Reads grids, kiosks, cameras and places from `assets/generated` under `appRoot`. Coordinates come
@@ -40,15 +35,14 @@ export function loadDemoAssets(appRoot: string, mapDatum: Datum = 'WGS84'): Load
     if (!kiosks.ok) return { ok: false, missing: [], error: `${paths.kiosks}: ${kiosks.error}` };
     const cameras = parseCameras(JSON.parse(readFileSync(paths.cameras, 'utf8')), mapDatum);
     if (!cameras.ok) return { ok: false, missing: [], error: `${paths.cameras}: ${cameras.error}` };
-    for (const [name, r] of [['kiosks', kiosks], ['cameras', cameras]] as const) {
+    // the wall's places registry: stories find their spots in it by id (`wanda`)
+    const placeList = parsePlaces(JSON.parse(readFileSync(paths.places, 'utf8')), mapDatum);
+    if (!placeList.ok) return { ok: false, missing: [], error: `${paths.places}: ${placeList.error}` };
+    for (const [name, r] of [['kiosks', kiosks], ['cameras', cameras], ['places', placeList]] as const) {
       if (r.skipped.length) warnings.push(`${name}: skipped ${r.skipped.length} entries`);
     }
-    const placesJson = JSON.parse(readFileSync(paths.places, 'utf8')) as Record<string, unknown>;
     const places: Record<string, SimPlace> = {};
-    for (const [key, v] of Object.entries(placesJson ?? {})) {
-      if (isPlace(v)) places[key] = { name: v.name, lat: v.lat, lon: v.lon };
-      else warnings.push(`places: skipped ${key}`);
-    }
+    for (const { id, name, lat, lon } of placeList.items) places[id] = { name, lat, lon };
     return {
       ok: true,
       assets: {

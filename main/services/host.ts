@@ -1,30 +1,30 @@
 // Composes the services both shells run: reference data, the situation, MQTT ingest (with an
 // embedded broker when none is configured) and the bridge hub. No Electron in here.
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildAdapters } from '../../core/adapters/index.js';
 import { adaptContextFor } from '../../core/adapters/context.js';
 import type { WatchfloorConfig } from '../../core/config.js';
 import type { CheckpointHealth, Health, ReferencePayload } from '../../core/contract.js';
-import type { Datum } from '../../core/domain.js';
 import { GridIndex } from '../../core/geo/grid-index.js';
-import { type GridFeature, parseGridCollection } from '../../core/geo/grids.js';
 import { DEFAULT_FEED_PULSE, FeedPulse } from '../../core/ingest/feed-pulse.js';
 import { createIngest } from '../../core/ingest/pipeline.js';
-import { parseCameras, parseKiosks, toReferenceData } from '../../core/reference.js';
+import type { Place } from '../../core/places.js';
+import { toReferenceData } from '../../core/reference.js';
 import { createSituation } from '../../core/situation/situation.js';
 import { brokerConnection, redactUrlsIn } from '../../core/broker-url.js';
-import type { Result } from '../../core/result.js';
 import { originsOf } from '../../core/urls.js';
 import { AccessLog } from './access-log.js';
 import { BridgeHub } from './bridge-hub.js';
 import { type PathRoots, shownPaths } from './display-path.js';
+import { loadReference } from './reference-files.js';
 import { type Checkpoints, startCheckpoints } from './checkpoints.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
 import { startIngest, type ThreadedIngest } from './mqtt-threaded.js';
 import { SituationService } from './situation-service.js';
 
 export const VERSION = '0.1.0';
+
+export { demoAssetPaths } from './reference-files.js';
 
 export interface HostOptions {
   config: WatchfloorConfig;
@@ -64,77 +64,6 @@ export interface Host {
   /** origins other than the shell's own that pages may load images and video from (content policy) */
   mediaOrigins: string[];
   close(): Promise<void>;
-}
-
-/** Where the demo's generated registry and geography live (npm run build:data writes them). */
-export function demoAssetPaths(appRoot: string) {
-  const gen = resolve(appRoot, 'assets/generated');
-  return {
-    grids: resolve(gen, 'geo/fuzhou-grids.geojson'),
-    cameras: resolve(gen, 'demo/cameras.json'),
-    kiosks: resolve(gen, 'demo/kiosks.json'),
-    places: resolve(gen, 'demo/places.json'),
-  };
-}
-
-function readJson(path: string): Result<unknown> {
-  try {
-    return { ok: true, value: JSON.parse(readFileSync(path, 'utf8')) };
-  } catch (e) {
-    return { ok: false, error: `${path}: ${(e as Error).message}` };
-  }
-}
-
-/** Registry loader: a parse of one reference file's JSON in the map datum. */
-type RegistryParse<T> = (json: unknown, datum: Datum) => { ok: true; items: T[]; skipped: { index: number; reason: string }[] } | { ok: false; error: string };
-
-/** What a registry parse gives for one entry. */
-type RegistryItems<P extends (...a: never[]) => unknown> = Extract<ReturnType<P>, { ok: true }> extends { items: infer I } ? I : never;
-
-interface Reference {
-  /** problems with the files: listed in health, never fatal */
-  errors: string[];
-  gridFeatures: GridFeature[];
-  gridJson: unknown;
-  cameras: RegistryItems<typeof parseCameras>;
-  kiosks: RegistryItems<typeof parseKiosks>;
-}
-
-/** Reference data: grids, cameras, kiosks. Each file is optional; a broken one is reported and skipped. */
-function loadReference(config: WatchfloorConfig, baseDir: string, appRoot: string): Reference {
-  const demoPaths = demoAssetPaths(appRoot);
-  const pathOf = (configured: string | undefined, demoDefault: string): string | undefined =>
-    configured ? resolve(baseDir, configured) : config.demo && existsSync(demoDefault) ? demoDefault : undefined;
-  const errors: string[] = [];
-  const skippedNote = (path: string, skipped: { index: number; reason: string }[], what: string) =>
-    skipped.length ? errors.push(`${path}: skipped ${skipped.length} ${what} (first: #${skipped[0].index} ${skipped[0].reason})`) : 0;
-  let gridFeatures: GridFeature[] = [];
-  let gridJson: unknown = null;
-  const gridsPath = pathOf(config.reference.grids, demoPaths.grids);
-  const gridsRead = gridsPath ? readJson(gridsPath) : null;
-  if (gridsRead && !gridsRead.ok) errors.push(gridsRead.error);
-  else if (gridsRead?.ok) {
-    const parsed = parseGridCollection(gridsRead.value);
-    if (!parsed.ok) errors.push(`${gridsPath}: ${parsed.error}`);
-    else {
-      gridFeatures = parsed.features;
-      gridJson = { type: 'FeatureCollection', features: parsed.features };
-      skippedNote(gridsPath!, parsed.skipped, 'features');
-    }
-  }
-  const loadRegistry = <T>(path: string | undefined, parse: RegistryParse<T>): T[] => {
-    if (!path) return [];
-    const read = readJson(path);
-    const parsed = read.ok ? parse(read.value, config.mapDatum) : null;
-    if (!read.ok) errors.push(read.error);
-    else if (parsed && !parsed.ok) errors.push(`${path}: ${parsed.error}`);
-    if (!parsed?.ok) return [];
-    skippedNote(path, parsed.skipped, 'entries');
-    return parsed.items;
-  };
-  const cameras = loadRegistry(pathOf(config.reference.cameras, demoPaths.cameras), parseCameras);
-  const kiosks = loadRegistry(pathOf(config.reference.kiosks, demoPaths.kiosks), parseKiosks);
-  return { errors, gridFeatures, gridJson, cameras, kiosks };
 }
 
 /** The brokers to use: the configured ones (credentials taken out of their URLs), else an embedded one. */
@@ -210,6 +139,11 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   );
   situation.start();
 
+  // once, at start: search shows each place under the grid it lies in, as it does incidents
+  const places: Place[] = ref.places.map((p) => {
+    const grid = gridIndex.locate(p.lon, p.lat);
+    return grid ? { ...p, grid } : p;
+  });
   const basemapPath = config.reference.basemap ? resolve(baseDir, config.reference.basemap) : null;
   const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access });
   const reference = (): ReferencePayload => ({
@@ -219,6 +153,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     view: config.view,
     locale: config.locale,
     timeZone: config.timeZone,
+    places,
   });
   const hub = new BridgeHub({ situation, health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 

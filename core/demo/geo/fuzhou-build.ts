@@ -59,7 +59,12 @@ export interface PlaceEntry {
   name: string;
   lat: number;
   lon: number;
+  kind: string;
+  aliases: string[];
 }
+
+/** One entry of the places registry file (core/places.ts reads it): the story key is its id. */
+export type PlaceRegistryEntry = PlaceEntry & { id: string };
 
 export interface FuzhouBuild {
   /** city + 13 districts */
@@ -390,7 +395,7 @@ export function buildFuzhou(echartsSource: string, options: FuzhouBuildOptions =
   }
 
   const places: Record<string, PlaceEntry> = {};
-  for (const p of PLACES) places[p.key] = { name: p.name, lat: p.lat, lon: p.lon };
+  for (const p of PLACES) places[p.key] = { name: p.name, lat: p.lat, lon: p.lon, kind: p.kind, aliases: p.aliases };
 
   return {
     districts: { type: 'FeatureCollection', features: [city, ...districtList] },
@@ -400,4 +405,12 @@ export function buildFuzhou(echartsSource: string, options: FuzhouBuildOptions =
     places,
     stats: { districts: districtList.length, streets: streets.length, communities: communities.length, grids: grids.length, droppedStreets },
   };
+}
+
+/**
+ * The demo's places as a places registry (what demo/places.json holds): the same file feeds the
+ * wall's search and the simulator, which finds a story's spot by the id (`wanda`).
+ */
+export function placeRegistry(places: Readonly<Record<string, PlaceEntry>>): PlaceRegistryEntry[] {
+  return Object.entries(places).map(([id, p]) => ({ id, ...p }));
 }

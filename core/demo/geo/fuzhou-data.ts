@@ -162,18 +162,25 @@ export interface NamedPoint {
   name: string;
   lat: number;
   lon: number;
+  /** what it is, in the places registry's words (mall, station…) */
+  kind: string;
+  /** what people call it besides its name: the wall's search finds these too */
+  aliases: string[];
 }
 
-/** Named places used by scripted demo stories (rough positions). */
+/**
+ * Named places (rough positions): the demo's places registry (the wall's search finds them) and
+ * the spots scripted stories and named alarms use, by key.
+ */
 export const PLACES: NamedPoint[] = [
-  { key: 'wanda', name: '仓山万达广场', lat: 26.0425, lon: 119.2826 },
-  { key: 'wuyiSquare', name: '五一广场', lat: 26.077, lon: 119.3046 },
-  { key: 'dongjiekou', name: '东街口', lat: 26.087, lon: 119.299 },
-  { key: 'sanfangqixiang', name: '三坊七巷', lat: 26.085, lon: 119.2945 },
-  { key: 'westLake', name: '西湖公园', lat: 26.0945, lon: 119.2895 },
-  { key: 'fuzhouStation', name: '福州火车站', lat: 26.1135, lon: 119.3215 },
-  { key: 'fuzhouSouthStation', name: '福州南站', lat: 25.987, lon: 119.389 },
-  { key: 'yantaiHill', name: '烟台山', lat: 26.045, lon: 119.312 },
+  { key: 'wanda', name: '仓山万达广场', lat: 26.0425, lon: 119.2826, kind: 'mall', aliases: ['万达', '万达广场', '仓山万达', 'Wanda Plaza'] },
+  { key: 'wuyiSquare', name: '五一广场', lat: 26.077, lon: 119.3046, kind: 'square', aliases: ['五一', 'Wuyi Square'] },
+  { key: 'dongjiekou', name: '东街口', lat: 26.087, lon: 119.299, kind: 'commercial', aliases: ['东街', 'Dongjiekou'] },
+  { key: 'sanfangqixiang', name: '三坊七巷', lat: 26.085, lon: 119.2945, kind: 'scenic', aliases: ['南后街', 'Sanfang Qixiang'] },
+  { key: 'westLake', name: '西湖公园', lat: 26.0945, lon: 119.2895, kind: 'park', aliases: ['西湖', 'West Lake Park'] },
+  { key: 'fuzhouStation', name: '福州火车站', lat: 26.1135, lon: 119.3215, kind: 'station', aliases: ['福州站', '火车站', 'Fuzhou Railway Station'] },
+  { key: 'fuzhouSouthStation', name: '福州南站', lat: 25.987, lon: 119.389, kind: 'station', aliases: ['南站', 'Fuzhou South Railway Station'] },
+  { key: 'yantaiHill', name: '烟台山', lat: 26.045, lon: 119.312, kind: 'scenic', aliases: ['烟台山公园', 'Yantai Hill'] },
 ];
 
 export interface PlazaCamera {

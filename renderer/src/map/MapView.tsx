@@ -11,8 +11,9 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReferencePayload } from '../../../core/contract';
 import type { Incident, IncidentKind } from '../../../core/domain';
+import { manualGroupId } from '../../../core/video/policy';
 import { expansionZoom, type Cluster } from '../model/cluster';
-import { gridFigures } from '../model/selectors';
+import { catalogOf, gridFigures } from '../model/selectors';
 import type { WallState } from '../state/store';
 import { useRuntime, useWall, type WallRuntime } from '../ui/context';
 import { attachBasemap } from './basemap';
@@ -82,6 +83,7 @@ function tooltipOf(store: WallRuntime['store'], words: { current: Words }) {
       now: Date.now(),
       unitAt: (i) => store.getState().units.units[i],
       gridFigures: (id) => gridFigures(store.getState(), id, Date.now()),
+      gridPath: (id) => catalogOf(store.getState()).byId.get(id)?.names.slice(1).join(' › ') ?? null,
     });
     return text ? { text, className: 'map-tooltip' } : null;
   };
@@ -131,10 +133,8 @@ function drawModel(map: MaplibreMap, el: HTMLElement, runtime: WallRuntime, word
     kindLabel: (k: IncidentKind) => words.current.t(`kinds.${k}`),
     language: () => words.current.language,
     onPickIncident: (id) => dispatch({ type: 'select', id }),
-    // an alarm marker on the canvas above at this pixel was meant, not the grid below it
-    onPickGrid: (id, at) => {
-      if (!at || !overlays.alertAt(at.x, at.y)) dispatch({ type: 'selectGrid', id });
-    },
+    // a camera opened by hand: for the incident the operator has open, else beside the camera
+    onPickCamera: (id) => dispatch({ type: 'video.open', cameraId: id, incidentId: store.getState().selectedId ?? manualGroupId(id) }),
     // fly to where the cluster opens up (its members no longer all merge)
     onPickCluster: (c: Cluster<Incident>) => {
       const zoom = expansionZoom(c.members, map.getZoom(), CLUSTER_RADIUS_PX * scale) + 0.01;
@@ -153,6 +153,15 @@ function drawModel(map: MaplibreMap, el: HTMLElement, runtime: WallRuntime, word
     el.dataset.loaded = 'true';
     reportView();
     loop.frame();
+  });
+  // a grid's figures open on a double click (a single one is too easily made); the map does not
+  // zoom for it. An alarm marker on the canvas above at this pixel was meant, not the grid below
+  map.on('dblclick', (e) => {
+    if (overlays.alertAt(e.point.x, e.point.y)) return;
+    const id = overlays.gridAt(e.point.x, e.point.y);
+    if (!id) return;
+    e.preventDefault();
+    dispatch({ type: 'selectGrid', id });
   });
   // a finished move re-chooses labels and clusters at once
   map.on('moveend', () => {

@@ -41,7 +41,7 @@ export interface FrameLoopDeps {
   language: () => string;
   onPickIncident: (id: string) => void;
   onPickCluster: (c: Cluster<Incident>) => void;
-  onPickGrid: (id: string, at?: { x: number; y: number }) => void;
+  onPickCamera: (id: string) => void;
 }
 
 export interface FrameLoop {
@@ -215,7 +215,7 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     const pulse = (due || time - alertsDrawnAt >= interval) && animating(s);
     if (!baseChanged && !alertsChanged && !pulse) return;
     const { base, alerts } = buildLayers(
-      { ...pick(s), unitsVersion: shown.unitsVersion, trails: shown.trails, now, time, scale: d.scale, kindLabel: d.kindLabel, language, icons: d.icons, onPickIncident: d.onPickIncident, view, grid, onPickCluster: d.onPickCluster, onPickGrid: d.onPickGrid },
+      { ...pick(s), unitsVersion: shown.unitsVersion, trails: shown.trails, now, time, scale: d.scale, kindLabel: d.kindLabel, language, icons: d.icons, onPickIncident: d.onPickIncident, view, grid, onPickCluster: d.onPickCluster, onPickCamera: d.onPickCamera },
       d.memo,
     );
     // a new layer list always repaints its canvas: hand each only what changed

@@ -5,13 +5,15 @@
 import type { Layer } from '@deck.gl/core';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Map as MaplibreMap } from 'maplibre-gl';
+import { mountHoverTip } from './hover-tip';
 import type { RedrawBudget } from './redrawBudget';
 import { overlayContextAttributes, webglProbe } from './webgl';
 
 /** The Deck inside an overlay (MapboxOverlay keeps it private). */
-export type OverlayDeck = { props: { layers: unknown[] }; pickObject(o: { x: number; y: number; radius?: number }): unknown; redraw(reason?: unknown): void };
+export type OverlayDeck = { props: { layers: unknown[] }; pickObject(o: { x: number; y: number; radius?: number; layerIds?: string[] }): unknown; redraw(reason?: unknown): void };
 
-type Tooltip = (info: { layer?: { id: string } | null; object?: unknown; index: number; picked?: boolean; x: number; y: number }) => { text: string; className: string } | null;
+type HoverInfo = { layer?: { id: string } | null; object?: unknown; index: number; picked?: boolean; x: number; y: number };
+type Tooltip = (info: HoverInfo) => { text: string; className: string } | null;
 
 export interface Overlays {
   /** both mounted (none while a lost context is being replaced) */
@@ -20,6 +22,8 @@ export interface Overlays {
   setAlerts(layers: Layer[]): void;
   /** an alarm marker (on the canvas above) at this pixel */
   alertAt(x: number, y: number): boolean;
+  /** the grid filled at this pixel (the canvas below), if any */
+  gridAt(x: number, y: number): string | null;
   /** both decks as one: layers in drawing order, picking from the top canvas down (tests, benchmarks) */
   deck(): unknown;
   /** the base overlay (its canvas: tests read its context attributes) */
@@ -39,12 +43,12 @@ export interface OverlayOptions {
 const deckOf = (o: MapboxOverlay | null) => (o as unknown as { _deck?: OverlayDeck } | null)?._deck ?? null;
 
 /** One overlay on its own canvas, drawn without multisampling on a software renderer. */
-function makeOverlay(o: { getTooltip: Tooltip; onAfterRender(): void; watchLoss(device: { lost: Promise<unknown> }): void }): MapboxOverlay {
+function makeOverlay(o: { onHover(info: HoverInfo): void; onAfterRender(): void; watchLoss(device: { lost: Promise<unknown> }): void }): MapboxOverlay {
   return new MapboxOverlay({
     interleaved: false,
     deviceProps: { webgl: overlayContextAttributes(webglProbe().software) },
     layers: [],
-    getTooltip: o.getTooltip,
+    onHover: o.onHover as never,
     onAfterRender: o.onAfterRender,
     onDeviceInitialized: o.watchLoss,
   });
@@ -84,12 +88,24 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
   let redraws = 0;
   let alertRedraws = 0;
   let combined: unknown = null;
+  const tipBelow = mountHoverTip(map);
+  const tipAbove = mountHoverTip(map);
 
   const alertAt = (x: number, y: number) => {
     try {
       return deckOf(alerts)?.pickObject({ x, y, radius: 2 }) != null;
     } catch {
       return false;
+    }
+  };
+
+  const gridAt = (x: number, y: number): string | null => {
+    try {
+      const hit = deckOf(base)?.pickObject({ x, y, radius: 0, layerIds: ['grid-fill'] }) as { object?: { properties?: { id?: unknown } } } | null | undefined;
+      const id = hit?.object?.properties?.id;
+      return typeof id === 'string' ? id : null;
+    } catch {
+      return null;
     }
   };
 
@@ -101,7 +117,7 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
       });
     const below = makeOverlay({
       // the canvas above answers for its own markers
-      getTooltip: (info) => (info.picked && alertAt(info.x, info.y) ? null : opts.tooltip(info)),
+      onHover: (info) => tipBelow.show(info.picked && alertAt(info.x, info.y) ? null : (opts.tooltip(info)?.text ?? null), info.x, info.y),
       onAfterRender: () => {
         redraws++;
         opts.budget.rendered(performance.now());
@@ -109,7 +125,7 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
       watchLoss: (device) => watch(below)(device),
     });
     const above = makeOverlay({
-      getTooltip: opts.tooltip,
+      onHover: (info) => tipAbove.show(opts.tooltip(info)?.text ?? null, info.x, info.y),
       onAfterRender: () => {
         redraws++;
         alertRedraws++;
@@ -142,6 +158,7 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
     setBase: (layers) => base?.setProps({ layers }),
     setAlerts: (layers) => alerts?.setProps({ layers }),
     alertAt,
+    gridAt,
     deck() {
       const b = deckOf(base);
       const a = deckOf(alerts);
@@ -153,6 +170,8 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
     stats: () => ({ redraws, alertRedraws }),
     destroy() {
       disposed = true;
+      tipBelow.destroy();
+      tipAbove.destroy();
     },
   };
 }

@@ -11,6 +11,20 @@ export interface TooltipDeps {
   unitAt: (index: number) => Unit | undefined;
   /** the three measures for one grid */
   gridFigures?: (id: string) => GridFigures;
+  /** a grid's path without the city, for where a unit is */
+  gridPath?: (id: string) => string | null;
+}
+
+const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
+
+/** "12 km/h · 东北 · 电量 80% · ±15 m": what the unit reports of its motion and device, where it does. */
+export function unitMotionText(u: Unit, d: Pick<TooltipDeps, 't' | 'language'>): string {
+  const parts: string[] = [];
+  if (typeof u.speed === 'number' && Number.isFinite(u.speed)) parts.push(d.t('unitInfo.speed', { speed: Math.round(u.speed * 3.6) }));
+  if (typeof u.heading === 'number' && Number.isFinite(u.heading) && (u.speed ?? 1) > 0.3) parts.push(d.t(`unitInfo.heading.${COMPASS[Math.round((((u.heading % 360) + 360) % 360) / 45) % 8]}`));
+  if (typeof u.battery === 'number' && Number.isFinite(u.battery)) parts.push(d.t('unitInfo.battery', { battery: Math.round(u.battery) }));
+  if (typeof u.accuracy === 'number' && Number.isFinite(u.accuracy) && u.accuracy > 0) parts.push(d.t('unitInfo.accuracy', { accuracy: Math.round(u.accuracy) }));
+  return parts.join(' · ');
 }
 
 /** "open 3 · last 24 h 5 · on duty 12" for a grid. */
@@ -24,7 +38,16 @@ export function tooltipText(layerId: string | undefined, object: unknown, index:
       const u = d.unitAt(index);
       if (!u) return null;
       const status = u.stale && u.status !== 'offline' ? d.t('unitStatus.stale') : d.t(`unitStatus.${u.status}`);
-      return [`${d.t(`unitKinds.${u.kind}`)} · ${u.name ?? u.id}`, `${status} · ${formatAge(d.now - u.lastSeen, d.language)}`].join('\n');
+      const where = u.gridId ? d.gridPath?.(u.gridId) : null;
+      const source = d.t('unitInfo.source', { source: d.t(`feeds.sources.${u.source}`, { defaultValue: u.source }) });
+      return [
+        `${d.t(`unitKinds.${u.kind}`)} · ${u.name ?? u.id}`,
+        `${status} · ${d.t('unitInfo.fix', { age: formatAge(d.now - u.lastSeen, d.language) })}`,
+        unitMotionText(u, d),
+        [where, source].filter(Boolean).join(' · '),
+      ]
+        .filter(Boolean)
+        .join('\n');
     }
     case 'incidents': {
       const i = object as Incident | undefined;
@@ -44,7 +67,7 @@ export function tooltipText(layerId: string | undefined, object: unknown, index:
       if (!p) return null;
       const path = (p.names ?? []).slice(1, -1).join(' › ');
       const figures = d.gridFigures?.(p.id);
-      return [p.name, path, figures ? gridFiguresText(figures, d) : ''].filter(Boolean).join('\n');
+      return [p.name, path, figures ? gridFiguresText(figures, d) : '', d.t('gridInfo.openHint')].filter(Boolean).join('\n');
     }
     case 'incident-clusters': {
       const c = object as Cluster | undefined;

@@ -54,7 +54,7 @@ export interface FlyRequest {
 
 /** Something found by search, outlined on the map until cleared. */
 export interface Highlight {
-  kind: 'incident' | 'unit' | 'kiosk' | 'grid';
+  kind: 'incident' | 'unit' | 'kiosk' | 'place' | 'grid';
   id: string;
   lon: number;
   lat: number;
@@ -278,7 +278,7 @@ function chooseSearchResult(m: WallModel, r: SearchChoice): WallModel {
       return { ...m, highlight: null, selectedGridId: null, selectedId: r.id, flyTo: inc ? { lon: inc.lon, lat: inc.lat, seq } : m.flyTo };
     }
     case 'grid':
-      return { ...m, highlight: { kind: 'grid', id: r.id, lon: r.lon, lat: r.lat }, selectedGridId: r.id, flyTo: { lon: r.lon, lat: r.lat, bounds: r.bounds, seq } };
+      return { ...m, highlight: { kind: 'grid', id: r.id, lon: r.lon, lat: r.lat }, selectedGridId: r.id, selectedId: null, flyTo: { lon: r.lon, lat: r.lat, bounds: r.bounds, seq } };
     default:
       return { ...m, highlight: { kind: r.kind, id: r.id, lon: r.lon, lat: r.lat }, flyTo: { lon: r.lon, lat: r.lat, zoom: 15.5, seq } };
   }
@@ -318,12 +318,13 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
       return { ...m, reference: a.reference, referenceError: a.error ?? null };
     case 'webgl':
       return { ...m, webgl: a.state };
+    // one detail panel at a time: an incident's or a grid's
     case 'select':
-      return { ...m, selectedId: a.id };
+      return { ...m, selectedId: a.id, selectedGridId: a.id ? null : m.selectedGridId };
     case 'flyToIncident': {
       const inc = m.incidents.get(a.id);
       if (!inc) return m;
-      return { ...m, selectedId: a.id, flyTo: { lon: inc.lon, lat: inc.lat, seq: (m.flyTo?.seq ?? 0) + 1 } };
+      return { ...m, selectedId: a.id, selectedGridId: null, flyTo: { lon: inc.lon, lat: inc.lat, seq: (m.flyTo?.seq ?? 0) + 1 } };
     }
     case 'flyToPlace':
       return { ...m, flyTo: { ...a.place, seq: (m.flyTo?.seq ?? 0) + 1 } };
@@ -342,7 +343,7 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
     case 'cycleGridFill':
       return { ...m, gridFill: GRID_FILLS[(GRID_FILLS.indexOf(m.gridFill) + 1) % GRID_FILLS.length] };
     case 'selectGrid':
-      return { ...m, selectedGridId: a.id };
+      return { ...m, selectedGridId: a.id, selectedId: a.id ? null : m.selectedId };
     case 'highlight':
       return { ...m, highlight: a.highlight };
     case 'view':

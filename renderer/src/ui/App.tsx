@@ -8,6 +8,7 @@ import { useRuntime, useWall } from './context';
 import { GridPanel } from './GridPanel';
 import { Header } from './Header';
 import { IncidentBoard } from './IncidentBoard';
+import { IncidentPanel } from './IncidentPanel';
 import { LayerPanel } from './LayerPanel';
 import { MapControls } from './MapControls';
 import { RejectsPanel } from './RejectsPanel';
@@ -82,6 +83,7 @@ export function App() {
           <MapControls />
           <SearchBox />
           <GridPanel />
+          <IncidentPanel />
           <LayerPanel />
           <RejectsPanel />
           <Banners />

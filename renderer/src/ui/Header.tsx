@@ -25,7 +25,7 @@ function Feeds({ now }: { now: number }) {
     // the wall's own topics need no source name: kiosks, cameras, and native unit locations
     return kind === 'kiosks' || kind === 'cameras' || (kind === 'units' && source === 'units') ? k : t('feeds.item', { kind: k, source: t(`feeds.sources.${source}`, { defaultValue: source }) });
   };
-  const line = (f: (typeof feeds)[number]) => `${name(f.kind, f.source)}: ${t(`feeds.state.${feedState(f.lastHeard, now)}`)}, ${t('header.lastHeard', { time: formatAge(now - f.lastHeard, lang) })}`;
+  const line = (f: (typeof feeds)[number]) => t('feeds.line', { name: name(f.kind, f.source), state: t(`feeds.state.${feedState(f.lastHeard, now)}`), heard: t('header.lastHeard', { time: formatAge(now - f.lastHeard, lang) }) });
   const shown = feeds.slice(0, feeds.length > FEEDS_SHOWN ? FEEDS_SHOWN - 1 : FEEDS_SHOWN);
   const rest = feeds.slice(shown.length);
   return (

@@ -2,10 +2,10 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../core/domain';
-import { formatAge, formatDuration, formatNumber } from '../i18n/format';
+import { formatAge, formatClock, formatDuration, formatNumber } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { boardRows, newestArrival } from '../model/situation';
-import { useDispatch, useNow, useRuntime, useWall } from './context';
+import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
 import { VideoRowBadge } from '../video/RowBadge';
 import { incidentAction, type IncidentAction, requestClose } from './incident-actions';
 import { applyHold, CLOSE_UNDO_MS, holdOf } from '../model/board';
@@ -38,8 +38,21 @@ function Closing({ due, now, undo }: { due: number; now: number; undo(): void })
   );
 }
 
+/** When (and by whom, once the services know) it was acknowledged, in the wall's zone. */
+function Acked({ incident }: { incident: Incident }) {
+  const { t, i18n } = useTranslation();
+  const tz = useTimeZone();
+  const at = incident.acknowledgedAt;
+  const text = at === undefined ? t('board.acked') : incident.acknowledgedBy ? t('board.ackedAtBy', { time: formatClock(at, i18n.language, tz), by: incident.acknowledgedBy }) : t('board.ackedAt', { time: formatClock(at, i18n.language, tz) });
+  return (
+    <span className="acked" data-testid="acked" data-at={at}>
+      {text}
+    </span>
+  );
+}
+
 /** 签收 (while not acknowledged) and 办结; a click acts on this row only, not the row's fly-to. */
-function RowActions({ acknowledged, busy, act }: { acknowledged: boolean; busy: boolean; act(method: IncidentAction): void }) {
+function RowActions({ incident, busy, act }: { incident: Incident; busy: boolean; act(method: IncidentAction): void }) {
   const { t } = useTranslation();
   const button = (method: IncidentAction, className: string, testId: string, label: string) => (
     <button
@@ -57,7 +70,7 @@ function RowActions({ acknowledged, busy, act }: { acknowledged: boolean; busy: 
   );
   return (
     <div className="row-actions">
-      {!acknowledged ? button('incident.ack', 'ack', 'ack-button', 'board.ack') : <span className="acked">{t('board.acked')}</span>}
+      {!incident.acknowledged ? button('incident.ack', 'ack', 'ack-button', 'board.ack') : <Acked incident={incident} />}
       {button('incident.close', 'close', 'close-button', 'board.close')}
     </div>
   );
@@ -142,7 +155,7 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now, closingD
       {closingDue !== undefined ? (
         <Closing due={closingDue} now={now} undo={() => dispatch({ type: 'closeUndo', id: incident.id })} />
       ) : (
-        <RowActions acknowledged={incident.acknowledged} busy={busy} act={(m) => void act(m)} />
+        <RowActions incident={incident} busy={busy} act={(m) => void act(m)} />
       )}
     </li>
   );

@@ -41,7 +41,13 @@ export function RejectsPanel() {
                   <td className="nowrap">{formatDateTime(r.at, i18n.language, tz)}</td>
                   <td className="mono">{r.topic}</td>
                   <td className="reason">{t(`rejectReason.${r.reason}`, { defaultValue: r.reason })}</td>
-                  <td>{r.message}</td>
+                  <td className="reject-detail">
+                    <div className="reject-help">{t(`rejectHelp.${r.reason}`, { defaultValue: '' })}</div>
+                    {/* the services' own words, for whoever fixes the sender: kept verbatim */}
+                    <div className="reject-technical mono" lang="en" title={t('rejects.technical')}>
+                      {r.message}
+                    </div>
+                  </td>
                   <td className="mono excerpt">{r.excerpt}</td>
                 </tr>
               ))}

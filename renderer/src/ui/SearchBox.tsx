@@ -1,19 +1,22 @@
-// Search (key /): incidents by id or title, units by name or id, kiosks, grids by name. Choosing
-// a result flies the map there and marks it: incidents are selected, units and kiosks get a ring,
-// grids an outline.
+// Search (key /): incidents by id or title, places (the places registry) by name or alias, units
+// by name or id, kiosks, grids by name. Choosing a result flies the map there and marks it:
+// incidents are selected, places, units and kiosks get a ring, grids an outline.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { gridCatalog } from '../model/grids';
 import { useDispatch, useRuntime, useWall } from './context';
-import { search, type SearchResult } from './search';
+import { search, searchChoiceOf, type SearchResult } from './search';
 
 const LIMIT = 12;
 
+const KIND_WORDS: Partial<Record<SearchResult['kind'], string>> = { incident: 'kinds', unit: 'unitKinds', grid: 'gridLevel', place: 'placeKinds' };
+
 /** What a result's second line says: its kind in words, and the detail the search gave. */
-function detailOf(r: SearchResult, t: (key: string) => string): string | undefined {
-  const kindKey = r.kind === 'incident' ? 'kinds' : r.kind === 'unit' ? 'unitKinds' : r.kind === 'grid' ? 'gridLevel' : null;
+function detailOf(r: SearchResult, t: (key: string, options: { defaultValue: string }) => string): string | undefined {
+  const kindKey = KIND_WORDS[r.kind];
   if (!kindKey) return r.detail;
-  return [r.sub ? t(`${kindKey}.${r.sub}`) : '', r.detail].filter(Boolean).join(' · ');
+  // a registry's own kinds of place are free text: one the wall has no words for shows as written
+  return [r.sub ? t(`${kindKey}.${r.sub}`, { defaultValue: r.sub }) : '', r.detail].filter(Boolean).join(' · ');
 }
 
 function SearchResults({ results, active, onChoose, onHover }: { results: SearchResult[]; active: number; onChoose(r: SearchResult): void; onHover(i: number): void }) {
@@ -69,16 +72,17 @@ export function SearchBox() {
   const dispatch = useDispatch();
   const grids = useWall((s) => s.reference?.grids ?? null);
   const catalog = useMemo(() => gridCatalog(grids), [grids]);
+  const places = useWall((s) => s.reference?.places);
   // results are computed when the query changes, from what the wall holds at that moment
   const results = useMemo(() => {
     if (!query.trim()) return [];
     const s = store.getState();
-    return search(query, { incidents: s.incidents.values(), units: s.units, kiosks: s.kiosks.values(), grids: catalog.entries }, LIMIT);
-  }, [query, catalog, store]);
+    return search(query, { incidents: s.incidents.values(), units: s.units, kiosks: s.kiosks.values(), grids: catalog.entries, places: places ?? [] }, LIMIT);
+  }, [query, catalog, places, store]);
 
   const choose = (r: SearchResult | undefined) => {
     if (!r) return;
-    dispatch({ type: 'searchChoice', choice: { kind: r.kind, id: r.id, lon: r.lon, lat: r.lat, bounds: r.bounds } });
+    dispatch({ type: 'searchChoice', choice: searchChoiceOf(r) });
     setOpen(false);
     input.current?.blur();
   };

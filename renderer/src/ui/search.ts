@@ -1,9 +1,12 @@
-// Search over what the wall holds: incidents (id, title), units (name, id), kiosks (name, id)
-// and grids (name at any level). Pure; the search box renders and translates the results.
+// Search over what the wall holds: incidents (id, title), places from the places registry (name,
+// aliases, id), units (name, id), kiosks (name, id) and grids (name at any level). Pure; the search
+// box renders and translates the results.
 import type { Incident, Kiosk, Unit } from '../../../core/domain';
+import { hasOwnId, type Place } from '../../../core/places';
 import type { GridEntry } from '../model/grids';
+import type { SearchChoice } from '../model/wall';
 
-export const SEARCH_KINDS = ['incident', 'unit', 'kiosk', 'grid'] as const;
+export const SEARCH_KINDS = ['incident', 'place', 'unit', 'kiosk', 'grid'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 export interface SearchResult {
@@ -17,7 +20,7 @@ export interface SearchResult {
   lat: number;
   /** areas: fit the map to these */
   bounds?: [number, number, number, number];
-  /** for units: the unit kind; for incidents: the incident kind */
+  /** for units: the unit kind; for incidents: the incident kind; for places: theirs, if given */
   sub?: string;
   score: number;
   /** an open incident: ranked first */
@@ -29,6 +32,8 @@ export interface SearchSources {
   units: { count: number; units: Unit[] };
   kiosks: Iterable<Kiosk>;
   grids: readonly GridEntry[];
+  /** the places registry (reference data) */
+  places: readonly Place[];
 }
 
 export function normalise(s: string): string {
@@ -54,12 +59,14 @@ export function matchScore(tokens: readonly string[], fields: readonly (string |
   return best;
 }
 
-const KIND_ORDER: Record<SearchKind, number> = { incident: 0, unit: 1, kiosk: 2, grid: 3 };
+// A name a caller gives is most often a fixed spot (a landmark, a school's kiosk), then an area;
+// units are looked for by their call signs, which rarely collide with those.
+const KIND_ORDER: Record<SearchKind, number> = { incident: 0, place: 1, kiosk: 2, grid: 3, unit: 4 };
 
 /**
  * Results best first: open incidents that match at all (what the operator is most likely after:
- * "万达" finds the alarm at 万达 before the grid of that name), then exact before prefix before
- * substring, then incidents, units, kiosks, grids, then shorter titles.
+ * "万达" finds the alarm at 万达 before the place or the grid of that name), then exact before prefix
+ * before substring, then places, kiosks, grids, units, then shorter titles.
  */
 export function search(query: string, src: SearchSources, limit = 20): SearchResult[] {
   const q = normalise(query);
@@ -83,6 +90,12 @@ export function search(query: string, src: SearchSources, limit = 20): SearchRes
     if (score === null) continue;
     out.push({ kind: 'kiosk', id: k.id, title: k.name, detail: k.id, lon: k.lon, lat: k.lat, score });
   }
+  for (const p of src.places) {
+    // an id the host made up (#3) means nothing to anyone: only a file's own ids are searched
+    const score = matchScore(tokens, [p.name, ...(p.aliases ?? []), hasOwnId(p) ? p.id : undefined]);
+    if (score === null) continue;
+    out.push({ kind: 'place', id: p.id, title: p.name, detail: p.grid ? p.grid.names.slice(1).join(' › ') : '', sub: p.kind, lon: p.lon, lat: p.lat, score });
+  }
   for (const g of src.grids) {
     if (g.level === 'city') continue;
     const score = matchScore(tokens, [g.name, g.id]);
@@ -91,4 +104,9 @@ export function search(query: string, src: SearchSources, limit = 20): SearchRes
   }
   out.sort((a, b) => Number(!!b.open) - Number(!!a.open) || a.score - b.score || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.title.length - b.title.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out.slice(0, limit);
+}
+
+/** What choosing a result asks of the wall: a place is flown to and ringed where it is, as a kiosk is. */
+export function searchChoiceOf(r: SearchResult): SearchChoice {
+  return { kind: r.kind, id: r.id, lon: r.lon, lat: r.lat, bounds: r.bounds };
 }

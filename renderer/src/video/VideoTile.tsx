@@ -1,6 +1,7 @@
 // One video tile: camera and alarm, live/delayed badge with the measured latency, "signal lost"
 // with a retry countdown, and the operator's actions (pin, recording at the alarm time, enlarge,
 // close). Where the tile sits is not React's business: VideoWall moves it with transforms.
+import { CameraGlyph } from './CameraGlyph';
 import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VideoTile } from '../../../core/video/policy';
@@ -115,12 +116,13 @@ function TileHead({ number, cameraName, live, latency, alarmTs }: { number: numb
     <div className="video-tile-head">
       {number !== undefined && (
         <span className="video-num" data-testid="video-tile-number">
+          <CameraGlyph />
           {number}
         </span>
       )}
       <span className="video-cam">{cameraName}</span>
       {live ? (
-        <span className={`video-latency ${badge}`} data-testid="video-latency" data-badge={badge}>
+        <span className={`video-latency ${badge}`} data-testid="video-latency" data-badge={badge} title={badge === 'unknown' ? undefined : `${t(`video.${badge}`)} ${t('video.seconds', { seconds: latency?.toFixed(1) })}`}>
           {badge === 'unknown' ? (
             t('video.connecting')
           ) : (
@@ -218,7 +220,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
   const color = incident ? PRIORITY_CSS[incident.priority] : 'rgb(140,150,160)';
   const lost = view.state === 'retrying';
   // the incident's id is for machines: on the tile, its kind and title; the id only in the tooltip
-  const title = incident ? `${t(`kinds.${incident.kind}`)} · ${incident.title} (${tile.incidentId})` : tile.incidentId;
+  const title = incident ? `${t(`kinds.${incident.kind}`)} · ${incident.title} (${tile.incidentId})` : t('video.reason.manual');
 
   return (
     <div
@@ -237,7 +239,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       <TileBody hostRef={hostRef} noStream={!src} view={view} onRetryNow={() => playerRef.current?.retryNow()} />
       <div className="video-tile-foot">
         <span className="video-alarm" title={title}>
-          {incident && <span className="video-alarm-id">{`${t(`priorityShort.${incident.priority}`)} ${t(`kinds.${incident.kind}`)}`}</span>} {incident?.title ?? ''}
+          {incident && <span className="video-alarm-id">{`${t(`priorityShort.${incident.priority}`)} ${t(`kinds.${incident.kind}`)}`}</span>} {incident?.title ?? t('video.reason.manual')}
         </span>
         <TileActions tile={tile} enlarged={enlarged} live={live} hasRecording={!!recUrl} />
       </div>

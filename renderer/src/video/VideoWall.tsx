@@ -3,6 +3,7 @@
 // as on the tile and the board row), and the enlarged tile. React renders what is there; where it
 // is follows the map imperatively (maplibre `move`/`resize` → layoutTiles → transforms), so a pan
 // never re-renders a component.
+import { CameraGlyph } from './CameraGlyph';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PRIORITY_CSS } from '../model/colors';
@@ -103,6 +104,7 @@ export function VideoWall() {
           style={{ ['--alarm' as string]: alarmColor(incidentId), visibility: 'hidden' }}
           title={t('video.alarmNumber', { n })}
         >
+          <CameraGlyph />
           {n}
         </div>
       ))}

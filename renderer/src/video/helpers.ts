@@ -1,6 +1,6 @@
 // Small pure helpers of the video wall (numbers, badges, retry timing, error handling decisions).
 import { backoffDelay } from '../../../core/backoff';
-import type { VideoTile } from '../../../core/video/policy';
+import { isManualGroup, type VideoTile } from '../../../core/video/policy';
 
 /**
  * Badge numbers for the alarms that hold tiles: an alarm keeps its number while it has tiles, a
@@ -8,7 +8,8 @@ import type { VideoTile } from '../../../core/video/policy';
  */
 export function assignNumbers(previous: ReadonlyMap<string, number>, tiles: readonly Pick<VideoTile, 'incidentId'>[]): Map<string, number> {
   const ids: string[] = [];
-  for (const t of tiles) if (!ids.includes(t.incidentId)) ids.push(t.incidentId);
+  // a camera opened by hand with no alarm has no alarm to number
+  for (const t of tiles) if (!ids.includes(t.incidentId) && !isManualGroup(t.incidentId)) ids.push(t.incidentId);
   const out = new Map<string, number>();
   const used = new Set<number>();
   for (const id of ids) {

@@ -44,6 +44,7 @@ export function startVideoManager(config: VideoWallConfig, store: WallStore): Vi
       previous,
       pinned: v.pinned,
       dismissed: v.dismissed,
+      requested: v.requested,
       options: config.policy,
     });
     previous = tiles;

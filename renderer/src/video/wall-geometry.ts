@@ -1,7 +1,7 @@
 // The video wall's sizes and what it hands to layoutTiles, worked out from the model and the map's
 // projection: pure (no DOM), so VideoWall's layout engine only reads the page and writes transforms.
-import type { Incident } from '../../../core/domain';
-import type { VideoTile } from '../../../core/video/policy';
+import type { Camera, Incident } from '../../../core/domain';
+import { isManualGroup, MANUAL_PREFIX, type VideoTile } from '../../../core/video/policy';
 import type { Circle, LayoutGroup, Placement, Point, Rect, Size } from './layout';
 
 /** screen position of a longitude/latitude on the map, null while there is no map or it does not project */
@@ -56,24 +56,32 @@ export function alarmMarkers(incidents: Iterable<Incident>, project: Project, vi
  * alarms first, the most urgent first, so a P1's camera never goes to the strip while a P3's
  * floats; otherwise in the video plan's order.
  */
-export function groupTilesByAlarm(tiles: readonly VideoTile[], enlarged: string | null, incidents: ReadonlyMap<string, Incident>, project: Project): LayoutGroup[] {
-  const groups = groupsInPlanOrder(tiles, enlarged, incidents, project);
+export function groupTilesByAlarm(
+  tiles: readonly VideoTile[],
+  enlarged: string | null,
+  incidents: ReadonlyMap<string, Incident>,
+  project: Project,
+  cameras: ReadonlyMap<string, Camera> = new Map(),
+): LayoutGroup[] {
+  const groups = groupsInPlanOrder(tiles, enlarged, incidents, project, cameras);
   const rank = (g: LayoutGroup) => {
     const inc = incidents.get(g.id);
-    return inc ? (inc.acknowledged ? 10 : 0) + inc.priority : 99;
+    // a camera opened by hand with no alarm: after the unacknowledged, before the rest
+    return inc ? (inc.acknowledged ? 10 : 0) + inc.priority : isManualGroup(g.id) ? 9 : 99;
   };
   const order = new Map(groups.map((g, i) => [g, i]));
   return groups.sort((a, b) => rank(a) - rank(b) || order.get(a)! - order.get(b)!);
 }
 
-function groupsInPlanOrder(tiles: readonly VideoTile[], enlarged: string | null, incidents: ReadonlyMap<string, Incident>, project: Project): LayoutGroup[] {
+function groupsInPlanOrder(tiles: readonly VideoTile[], enlarged: string | null, incidents: ReadonlyMap<string, Incident>, project: Project, cameras: ReadonlyMap<string, Camera>): LayoutGroup[] {
   const groups: LayoutGroup[] = [];
   for (const tile of tiles) {
     if (tile.cameraId === enlarged) continue;
     let g = groups.find((x) => x.id === tile.incidentId);
     if (!g) {
-      const inc = incidents.get(tile.incidentId);
-      g = { id: tile.incidentId, anchor: inc ? project(inc.lon, inc.lat) : null, tiles: [] };
+      // a camera opened by hand with no alarm stands by the camera
+      const at = incidents.get(tile.incidentId) ?? (isManualGroup(tile.incidentId) ? cameras.get(tile.incidentId.slice(MANUAL_PREFIX.length)) : undefined);
+      g = { id: tile.incidentId, anchor: at ? project(at.lon, at.lat) : null, tiles: [] };
       groups.push(g);
     }
     (g.tiles as string[]).push(tile.cameraId);

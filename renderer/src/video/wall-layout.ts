@@ -46,7 +46,7 @@ function wallLayoutInput(s: WallState, map: MaplibreMap | null, project: Project
   return {
     viewport,
     tile: { w: m.tileW, h: m.tileH },
-    groups: groupTilesByAlarm(s.video.tiles, s.video.enlarged, s.incidents, project),
+    groups: groupTilesByAlarm(s.video.tiles, s.video.enlarged, s.incidents, project, s.cameras),
     markers,
     obstacles: kept.obstacles,
     avoid: labels,

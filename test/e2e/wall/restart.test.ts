@@ -74,7 +74,7 @@ describe('the wall across a restart', () => {
       const page = await openWall(browser, wall.web.url, { width: 1920, height: 1080 }, errors);
       const banner = page.locator('[data-testid="checkpoint-error"]');
       await banner.waitFor({ timeout: 10_000 });
-      await expect(banner.textContent()).resolves.toContain('态势存档异常');
+      await expect(banner.textContent()).resolves.toContain('态势保存异常');
       await expect(banner.getAttribute('title')).resolves.toMatch(/moved to .*situation\.json\.unreadable-\d+/);
       await page.screenshot({ path: join(APP_ROOT, 'test-results', 'wall', 'checkpoint-error.png') });
       await page.close();

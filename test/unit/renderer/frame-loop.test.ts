@@ -47,6 +47,7 @@ function wall() {
     setBase: (l) => void handed.base.push(l),
     setAlerts: (l) => void handed.alerts.push(l),
     alertAt: () => false,
+    gridAt: () => null,
     deck: () => null,
     overlay: () => null,
     stats: () => ({ redraws: handed.alertRedraws, alertRedraws: handed.alertRedraws }),
@@ -66,7 +67,7 @@ function wall() {
     language: () => 'zh-CN',
     onPickIncident: () => undefined,
     onPickCluster: () => undefined,
-    onPickGrid: () => undefined,
+    onPickCamera: () => undefined,
   });
   return { alarm, move, sos, handed, loop, dispatch };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_KINDS, INCIDENT_STATUSES, REJECT_REASONS, UNIT_KINDS, UNIT_STATUSES } from '../../../core/domain';
+import { INCIDENT_KINDS, INCIDENT_STATUSES, REJECT_REASONS, TIMELINE_CHANGES, TIMELINE_KINDS, UNIT_KINDS, UNIT_STATUSES } from '../../../core/domain';
 import { en } from '../../../renderer/src/i18n/en';
 import { formatAge, formatClock, formatNumber } from '../../../renderer/src/i18n/format';
 import { initialLanguage, normaliseLanguage } from '../../../renderer/src/i18n/index';
@@ -22,13 +22,17 @@ describe('messages', () => {
       for (const k of UNIT_STATUSES) expect(m.unitStatus[k]).toBeTruthy();
       for (const k of INCIDENT_STATUSES) expect(m.incidentStatus[k]).toBeTruthy();
       for (const r of REJECT_REASONS) expect(m.rejectReason[r]).toBeTruthy();
+      // what a rejection means and what to do about it, in the operator's language
+      for (const r of REJECT_REASONS) expect(m.rejectHelp[r], r).toBeTruthy();
+      for (const c of TIMELINE_CHANGES) expect(m.detail.changed[c], c).toBeTruthy();
+      for (const k of TIMELINE_KINDS) expect(m.detail.tl[k], k).toBeTruthy();
       for (const p of ['1', '2', '3', '4'] as const) expect(m.priority[p]).toBeTruthy();
     }
   });
 
   it('names every kind, unit kind, priority and reason distinctly, in Chinese in the Chinese table', () => {
     const cjk = /[\u4e00-\u9fff]/;
-    for (const group of ['kinds', 'unitKinds', 'unitStatus', 'priority', 'rejectReason'] as const) {
+    for (const group of ['kinds', 'unitKinds', 'unitStatus', 'priority', 'rejectReason', 'rejectHelp'] as const) {
       for (const m of [zhCN, en]) {
         const labels = Object.values(m[group] as Record<string, string>);
         // two kinds with one name would be one kind on the wall

@@ -124,6 +124,42 @@ describe('the wall model', () => {
     expect(w.model().video.dismissed.size).toBe(0);
   });
 
+  it('opens a camera by hand until it is closed or its alarm lets it go', () => {
+    const w = wall();
+    const tile = (incidentId: string, cameraId: string, reason: VideoTile['reason'] = 'nearest'): VideoTile => ({ incidentId, cameraId, reason, distanceM: 50, pinned: false, slot: 0, openedAt: T, relevantAt: T });
+    w.act({ type: 'video.open', cameraId: 'C9', incidentId: 'A1' });
+    expect(w.model().video).toMatchObject({ requested: new Map([['C9', 'A1']]), inputsVersion: 1 });
+    // asked again: nothing new to plan
+    w.act({ type: 'video.open', cameraId: 'C9', incidentId: 'A1' });
+    expect(w.model().video.inputsVersion).toBe(1);
+    // a plan made before it was asked for does not drop it; one that dropped it does
+    w.act({ type: 'video.plan', tiles: [], numbers: new Map() });
+    expect(w.model().video.requested.size).toBe(1);
+    w.act({ type: 'video.plan', tiles: [tile('A1', 'C9', 'manual')], numbers: new Map([['A1', 1]]) });
+    w.act({ type: 'video.plan', tiles: [], numbers: new Map() });
+    expect(w.model().video.requested.size).toBe(0);
+    // closed by the operator: the request goes with the tile
+    w.act({ type: 'video.open', cameraId: 'C8', incidentId: 'camera:C8' });
+    w.act({ type: 'video.plan', tiles: [tile('camera:C8', 'C8', 'manual')], numbers: new Map() });
+    w.act({ type: 'video.close', cameraId: 'C8' });
+    expect(w.model().video.requested.size).toBe(0);
+  });
+
+  it('shows one detail panel at a time: choosing an incident closes a grid’s, and a grid’s closes the incident’s', () => {
+    const w = wall();
+    w.alarm(report('A1'));
+    w.act({ type: 'selectGrid', id: 'S1' });
+    w.act({ type: 'select', id: 'A1' });
+    expect(w.model()).toMatchObject({ selectedId: 'A1', selectedGridId: null });
+    w.act({ type: 'selectGrid', id: 'S2' });
+    expect(w.model()).toMatchObject({ selectedId: null, selectedGridId: 'S2' });
+    w.act({ type: 'flyToIncident', id: 'A1' });
+    expect(w.model()).toMatchObject({ selectedId: 'A1', selectedGridId: null });
+    // letting go of one leaves the other as it was
+    w.act({ type: 'selectGrid', id: null });
+    expect(w.model().selectedId).toBe('A1');
+  });
+
   it('counts units for the header at most once a second, and at once when that second has passed', () => {
     const core = createSituation({ cameras: [], kiosks: [] }, locate);
     let m: WallModel = initialModel(T);

@@ -17,6 +17,16 @@ describe('tooltipText', () => {
     expect(text).toContain('«unitStatus.available»');
     expect(tooltipText('units', undefined, 5, deps())).toBeNull();
   });
+  it('says what the unit reports of its motion, battery and accuracy, where it is and through which feed — and leaves out what it does not report', () => {
+    const t = (k: string, o?: Record<string, unknown>) => `${k}${o ? JSON.stringify(o) : ''}`;
+    const u = unit('v1', { name: '志愿者王', speed: 5, heading: 44, battery: 81.4, accuracy: 12, gridId: 'G1', source: 'owntracks' });
+    const lines = tooltipText('units', undefined, 0, deps({ t, unitAt: () => u, gridPath: (id) => (id === 'G1' ? '鼓楼区 › 东街街道' : null) }))!.split('\n');
+    expect(lines[2]).toBe('unitInfo.speed{"speed":18} · unitInfo.heading.NE · unitInfo.battery{"battery":81} · unitInfo.accuracy{"accuracy":12}');
+    expect(lines[3]).toBe('鼓楼区 › 东街街道 · unitInfo.source{"source":"feeds.sources.owntracks{\\"defaultValue\\":\\"owntracks\\"}"}');
+    // standing still: no heading; nothing reported: no motion line at all
+    expect(tooltipText('units', undefined, 0, deps({ t, unitAt: () => unit('v2', { speed: 0, heading: 90 }) }))).not.toContain('heading');
+    expect(tooltipText('units', undefined, 0, deps({ t, unitAt: () => unit('v3') }))!.split('\n')).toHaveLength(3);
+  });
   it('says stale for a silent unit', () => {
     const text = tooltipText('units', undefined, 0, deps({ unitAt: () => unit('v', { stale: true }) }))!;
     expect(text).toContain('«unitStatus.stale»');
@@ -41,7 +51,7 @@ describe('tooltipText', () => {
   it('describes a grid with its path and the three figures', () => {
     const f = { properties: { id: 'M1', name: '子社区', names: ['市', '一区', '甲街道', '子社区'] } };
     const text = tooltipText('grid-fill', f, 0, deps({ gridFigures: () => ({ open: 2, day: 5, units: 11 }) }))!;
-    expect(text.split('\n')).toEqual(['子社区', '一区 › 甲街道', '«gridFill.open» 2 · «gridFill.day» 5 · «gridFill.units» 11']);
+    expect(text.split('\n')).toEqual(['子社区', '一区 › 甲街道', '«gridFill.open» 2 · «gridFill.day» 5 · «gridFill.units» 11', '«gridInfo.openHint»']);
   });
   it('describes a cluster and says a click zooms in', () => {
     const text = tooltipText('incident-clusters', { id: 'cluster:a', count: 4, priority: 1, lon: 0, lat: 0, members: [], bounds: [0, 0, 0, 0] }, 0, deps())!;

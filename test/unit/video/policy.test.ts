@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Camera, Incident, Kiosk } from '../../../core/domain.js';
-import { bearingDeg, dismissKey, facesSpot, planVideoWall, type VideoPolicyInput, type VideoTile } from '../../../core/video/policy.js';
+import { bearingDeg, camerasNear, dismissKey, facesSpot, manualGroupId, planVideoWall, type VideoPolicyInput, type VideoTile } from '../../../core/video/policy.js';
 
 const T0 = Date.UTC(2026, 10, 26, 8);
 const SPOT = { lon: 119.2826, lat: 26.0425 };
@@ -9,7 +9,7 @@ const SPOT = { lon: 119.2826, lat: 26.0425 };
 const cam = (id: string, dLon: number, dLat: number, over: Partial<Camera> = {}): Camera => ({ id, name: id, lon: SPOT.lon + dLon, lat: SPOT.lat + dLat, online: true, ...over });
 const incident = (id: string, over: Partial<Incident> = {}): Incident => ({
   id, ts: T0, kind: 'theft', priority: 3, lat: SPOT.lat, lon: SPOT.lon, title: id, status: 'open', cameraIds: [], media: [], source: '110',
-  startedAt: T0, firstSeen: T0, lastSeen: T0, updates: 0, acknowledged: false, ...over,
+  startedAt: T0, firstSeen: T0, lastSeen: T0, updates: 0, acknowledged: false, timeline: [], ...over,
 });
 const cameras = new Map([
   cam('near1', 0.0005, 0), // ~50 m
@@ -47,6 +47,29 @@ describe('video policy', () => {
     facing.set('near2', { ...cameras.get('near2')!, online: false });
     const tiles = plan({ cameras: facing, incidents: [incident('A')] });
     expect(tiles.map((t) => t.cameraId)).toEqual(['near3', 'near4']);
+  });
+
+  it('opens a camera asked for by hand before what the policy chooses, for its alarm or standing alone, and lets it go with its alarm', () => {
+    const requested = new Map([['near4', 'A'], ['far', manualGroupId('far')]]);
+    const tiles = plan({ incidents: [incident('A')], requested, options: { maxTiles: 4 } });
+    // the two asked for come first; the policy fills what room is left
+    expect(tiles.map((t) => [t.cameraId, t.incidentId, t.reason])).toEqual([
+      ['far', 'camera:far', 'manual'], ['near4', 'A', 'manual'], ['near1', 'A', 'nearest'], ['near2', 'A', 'nearest'],
+    ]);
+    expect(tiles.find((t) => t.cameraId === 'near4')!.distanceM).toBeGreaterThan(250);
+    // its alarm gone: the request for it is not kept; the one standing alone is
+    const later = plan({ now: T0 + 3600_000, incidents: [], requested });
+    expect(later.map((t) => t.cameraId)).toEqual(['far']);
+    // an unknown camera is ignored
+    expect(plan({ requested: new Map([['nope', manualGroupId('nope')]]) })).toEqual([]);
+  });
+
+  it('camerasNear lists every camera within the radius, nearest first, facing or not', () => {
+    const facing = new Map(cameras);
+    facing.set('near1', { ...cameras.get('near1')!, bearing: 90, fov: 60 });
+    const near = camerasNear(SPOT.lon, SPOT.lat, facing, 350, 10);
+    expect(near.map((n) => [n.camera.id, n.facing])).toEqual([['near1', false], ['near2', true], ['near3', true], ['near4', true]]);
+    expect(camerasNear(SPOT.lon, SPOT.lat, facing, 350, 2)).toHaveLength(2);
   });
 
   it('facesSpot and bearings', () => {

@@ -45,6 +45,9 @@ describe('assignNumbers', () => {
       ['c', 3],
     ]);
   });
+  it('gives no number to a camera opened by hand with no alarm', () => {
+    expect([...assignNumbers(new Map(), [t('camera:C1'), t('a')])]).toEqual([['a', 1]]);
+  });
   it('keeps an alarm\'s number while it holds tiles and reuses freed numbers', () => {
     const first = assignNumbers(new Map(), [t('a'), t('b'), t('c')]);
     const second = assignNumbers(first, [t('c'), t('a'), t('d')]);

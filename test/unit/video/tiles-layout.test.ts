@@ -297,4 +297,17 @@ describe('which alarm chooses first', () => {
     expect(placements.get('cam-p1')!.kind).toBe('float');
     expect(placements.get('cam-p4')!.kind).toBe('dock');
   });
+
+  it('a camera opened by hand with no alarm stands by the camera, after the unacknowledged alarms', () => {
+    const incidents = new Map([incident('p3', { priority: 3, lon: 119.3, lat: 26.06 }), incident('p4', { priority: 4, lon: 119.3, lat: 26.06, acknowledged: true })].map((i) => [i.id, i]));
+    const cameras = new Map([['C7', { id: 'C7', name: 'C7', lon: 119.301, lat: 26.06, online: true }]]);
+    const project = (lon: number, lat: number): Point => ({ x: 700 + (lon - 119.3) * 1e5, y: 500 - (lat - 26.06) * 1e5 });
+    const tiles = ['camera:C7', 'p4', 'p3'].map((id) => ({ incidentId: id, cameraId: `cam-${id}` }) as VideoTile);
+    const g = groupTilesByAlarm(tiles, null, incidents, project, cameras);
+    expect(g.map((x) => [x.id, x.anchor && { x: Math.round(x.anchor.x), y: Math.round(x.anchor.y) }])).toEqual([
+      ['p3', { x: 700, y: 500 }],
+      ['camera:C7', { x: 800, y: 500 }],
+      ['p4', { x: 700, y: 500 }],
+    ]);
+  });
 });

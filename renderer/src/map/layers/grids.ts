@@ -1,7 +1,6 @@
 // Grids filled by the chosen measure at the level that fits the zoom; the selected (or found) one
 // outlined. The outlines of every grid are the basemap's (a deck.gl outline of 2,000 cells costs a
 // software renderer half a second per redraw).
-import type { PickingInfo } from '@deck.gl/core';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import { fillColorFor, type FillLevel, type GridCatalog, type GridFeatureLike } from '../../model/grids';
 import type { LayerMemo } from './memo';
@@ -36,11 +35,8 @@ export const gridLayers: LayerModule = (s, memo) => {
         highlightColor: [255, 255, 255, 36],
         getFillColor: (f: { properties: { id: string } }) => fillColorFor(values.get(f.properties.id) ?? 0, breaks),
         updateTriggers: { getFillColor: g.version },
-        onClick: (info: PickingInfo) => {
-          const id = (info.object as { properties?: { id?: string } } | undefined)?.properties?.id;
-          if (id) s.onPickGrid?.(id, { x: info.x, y: info.y });
-          return true;
-        },
+        // a single click on a grid does nothing (a casual click must not open a panel): a double
+        // click opens its figures (MapView)
       } as never),
     );
   }

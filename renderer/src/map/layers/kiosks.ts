@@ -1,5 +1,6 @@
 // Kiosks (school-gate alarm points) and cameras below; a kiosk whose SOS is pressed flashes on the
 // alarm canvas above.
+import type { PickingInfo } from '@deck.gl/core';
 import { IconLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Camera, Kiosk } from '../../../../core/domain';
 import { CAMERA_COLOR, CAMERA_OFFLINE_COLOR, KIOSK_COLORS } from '../../model/colors';
@@ -23,6 +24,10 @@ export const kioskLayers: LayerModule = (s, memo) => {
         sizeUnits: 'pixels',
         getColor: (c) => (c.online === false ? CAMERA_OFFLINE_COLOR : CAMERA_COLOR),
         getAngle: (c) => (typeof c.bearing === 'number' ? 90 - c.bearing : 0),
+        onClick: (info: PickingInfo<Camera>) => {
+          if (info.object) s.onPickCamera?.(info.object.id);
+          return true;
+        },
       }),
     );
   }

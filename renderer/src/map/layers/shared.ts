@@ -59,7 +59,8 @@ export interface LayerInput {
   /** found by search */
   highlight?: Highlight | null;
   onPickCluster?: (c: Cluster<Incident>) => void;
-  onPickGrid?: (id: string, at?: { x: number; y: number }) => void;
+  /** a camera clicked (the cameras layer): opened by hand */
+  onPickCamera?: (id: string) => void;
 }
 
 /**

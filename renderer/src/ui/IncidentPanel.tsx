@@ -1,0 +1,248 @@
+// The selected incident, whole: what happened, who reported it, its photos, its timeline and the
+// cameras around it (any of which the operator may open by hand). Top-right over the map, where
+// the grid panel would be (one at a time); Esc or the button closes it.
+import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Incident, MediaRef, TimelineEntry } from '../../../core/domain';
+import { camerasNear, DEFAULT_VIDEO_POLICY } from '../../../core/video/policy';
+import { formatAge, formatClock, formatDuration } from '../i18n/format';
+import { PRIORITY_CSS } from '../model/colors';
+import { gridPath } from './IncidentBoard';
+import { incidentAction, requestClose } from './incident-actions';
+import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
+import { useUrgentUnder } from './useUrgentUnder';
+
+/** cameras listed: nearest first, within this distance of the alarm */
+export const PANEL_CAMERA_RADIUS_M = 600;
+export const PANEL_CAMERA_LIMIT = 8;
+
+const isImage = (m: MediaRef) => m.type.startsWith('image/');
+
+function Facts({ incident, now }: { incident: Incident; now: number }) {
+  const { t, i18n } = useTranslation();
+  const tz = useTimeZone();
+  const lang = i18n.language;
+  const path = gridPath(incident);
+  return (
+    <dl className="incident-facts">
+      <div>
+        <dt>{t('detail.started')}</dt>
+        <dd data-testid="detail-started">
+          {formatClock(incident.startedAt, lang, tz)} · {formatAge(now - incident.startedAt, lang)}
+        </dd>
+      </div>
+      <div>
+        <dt>{t('detail.where')}</dt>
+        <dd>
+          {path ?? t('board.noGrid')}
+          {incident.positionAt !== undefined && <span className="last-known"> · {t('board.lastKnown', { age: formatDuration(incident.ts - incident.positionAt, lang) })}</span>}
+        </dd>
+      </div>
+      <div>
+        <dt>{t('detail.source')}</dt>
+        <dd>{t(`feeds.sources.${incident.source}`, { defaultValue: incident.source })}</dd>
+      </div>
+      {incident.reporter && (
+        <div>
+          <dt>{t('detail.reporter')}</dt>
+          <dd data-testid="detail-reporter">{incident.reporter}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+/** Photos as thumbnails (a click shows one large); other media as links. */
+function Media({ media }: { media: readonly MediaRef[] }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState<string | null>(null);
+  if (media.length === 0) return null;
+  return (
+    <section className="incident-media" data-testid="detail-media">
+      <h3>{t('detail.media', { count: media.length })}</h3>
+      <div className="thumbs">
+        {media.map((m) =>
+          isImage(m) ? (
+            <button key={m.url} type="button" className="thumb" data-testid="detail-photo" onClick={() => setShown(m.url)} title={t('detail.enlargePhoto')}>
+              <img src={m.url} alt={t('detail.photo')} loading="lazy" referrerPolicy="no-referrer" />
+            </button>
+          ) : (
+            <a key={m.url} className="media-link" href={m.url} target="_blank" rel="noreferrer noopener">
+              {t('detail.mediaFile', { type: m.type || '?' })}
+            </a>
+          ),
+        )}
+      </div>
+      {shown && (
+        <button type="button" className="photo-large" data-testid="detail-photo-large" onClick={() => setShown(null)} title={t('detail.closePhoto')}>
+          <img src={shown} alt={t('detail.photo')} referrerPolicy="no-referrer" />
+        </button>
+      )}
+    </section>
+  );
+}
+
+function timelineText(e: TimelineEntry, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const what =
+    e.kind === 'updated'
+      ? t('detail.tl.updated', { what: (e.changed ?? []).map((c) => t(`detail.changed.${c}`)).join('、') })
+      : t(`detail.tl.${e.kind}`);
+  const prio = e.priority !== undefined && e.kind !== 'reported' ? ` → ${t(`priorityShort.${e.priority}`)}` : '';
+  return `${what}${prio}${e.by ? ` · ${e.by}` : ''}`;
+}
+
+function Timeline({ incident }: { incident: Incident }) {
+  const { t, i18n } = useTranslation();
+  const tz = useTimeZone();
+  const entries = incident.timeline.slice().reverse();
+  return (
+    <section className="incident-timeline">
+      <h3>{t('detail.timeline', { updates: incident.updates })}</h3>
+      <ol data-testid="detail-timeline">
+        {entries.map((e, i) => (
+          <li key={`${e.at}-${e.kind}-${i}`} data-kind={e.kind}>
+            <time>{formatClock(e.at, i18n.language, tz)}</time> {timelineText(e, t)}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** The cameras around the alarm: on the wall for it (with its number), for another alarm, or one click away. */
+function Cameras({ incident }: { incident: Incident }) {
+  const { t } = useTranslation();
+  const cameras = useWall((s) => s.cameras);
+  const tiles = useWall((s) => s.video.tiles);
+  const number = useWall((s) => s.video.numbers.get(incident.id));
+  const dispatch = useDispatch();
+  const near = useMemo(() => camerasNear(incident.lon, incident.lat, cameras, Math.max(PANEL_CAMERA_RADIUS_M, DEFAULT_VIDEO_POLICY.radiusM), PANEL_CAMERA_LIMIT), [incident.lon, incident.lat, cameras]);
+  if (near.length === 0) return <div className="panel-empty">{t('detail.noCameras')}</div>;
+  return (
+    <section className="incident-cameras">
+      <h3>{t('detail.cameras')}</h3>
+      <ul>
+        {near.map(({ camera, distanceM, facing }) => {
+          const tile = tiles.find((x) => x.cameraId === camera.id);
+          const here = tile?.incidentId === incident.id;
+          return (
+            <li key={camera.id} data-testid="detail-camera" data-camera-id={camera.id} data-on-wall={here ? 'true' : tile ? 'other' : 'false'} className={camera.online === false ? 'offline' : ''}>
+              <span className="cam-name">{camera.name}</span>
+              <span className="cam-meta">
+                {t('detail.metres', { distance: distanceM })}
+                {!facing && ` · ${t('detail.notFacing')}`}
+                {camera.online === false && ` · ${t('detail.cameraOffline')}`}
+              </span>
+              {here ? (
+                <span className="cam-state">{number !== undefined ? t('detail.onWallNumbered', { number }) : t('detail.onWall')}</span>
+              ) : (
+                <button
+                  type="button"
+                  className="btn"
+                  data-testid="open-camera"
+                  disabled={!camera.hls || camera.online === false}
+                  onClick={() => dispatch({ type: 'video.open', cameraId: camera.id, incidentId: incident.id })}
+                >
+                  {tile ? t('detail.moveHere') : t('detail.openCamera')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function Actions({ incident }: { incident: Incident }) {
+  const { t } = useTranslation();
+  const runtime = useRuntime();
+  const closing = useWall((s) => incident.id in s.closing);
+  const [busy, setBusy] = useState(false);
+  if (incident.status === 'closed') return null;
+  return (
+    <div className="row-actions incident-actions">
+      {!incident.acknowledged && (
+        <button
+          type="button"
+          className="btn ack"
+          data-testid="detail-ack"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            await incidentAction(runtime, 'incident.ack', incident.id);
+            setBusy(false);
+          }}
+        >
+          {t('board.ack')}
+        </button>
+      )}
+      {closing ? (
+        <button type="button" className="btn undo" data-testid="detail-undo-close" onClick={() => runtime.store.getState().dispatch({ type: 'closeUndo', id: incident.id })}>
+          {t('board.undo')}
+        </button>
+      ) : (
+        <button type="button" className="btn close" data-testid="detail-close-incident" onClick={() => requestClose(runtime, incident.id)}>
+          {t('board.close')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function IncidentPanel() {
+  const id = useWall((s) => s.selectedId);
+  const incident = useWall((s) => (s.selectedId ? s.incidents.get(s.selectedId) : undefined));
+  if (!id || !incident) return null;
+  return <Panel incident={incident} />;
+}
+
+function Panel({ incident }: { incident: Incident }) {
+  const { t } = useTranslation();
+  const dispatch = useDispatch();
+  const now = useNow(1000);
+  // an urgent alarm under the panel folds it to its head (the body is what is measured)
+  const body = useRef<HTMLDivElement>(null);
+  const openRect = useRef<DOMRect | null>(null);
+  const folded = useUrgentUnder(body, openRect);
+  return (
+    <section
+      className={`incident-panel${folded ? ' folded' : ''}`}
+      data-testid="incident-panel"
+      data-incident-id={incident.id}
+      data-folded={folded ? 'true' : 'false'}
+      style={{ ['--prio' as string]: PRIORITY_CSS[incident.priority] }}
+      aria-label={t('detail.title')}
+    >
+      <div className="incident-panel-head">
+        <span className="prio" title={t(`priority.${incident.priority}`)}>
+          {t(`priorityShort.${incident.priority}`)}
+        </span>
+        <span className="kind">{t(`kinds.${incident.kind}`)}</span>
+        <span className={`ack-state${incident.acknowledged || incident.status === 'closed' ? ' acked' : ''}`} data-testid="detail-state">
+          {incident.status === 'closed' ? t('detail.closed') : incident.acknowledged ? t('board.acked') : t('detail.unacked')}
+        </span>
+        <button type="button" className="btn" data-testid="detail-close" onClick={() => dispatch({ type: 'select', id: null })}>
+          {t('gridInfo.close')}
+        </button>
+      </div>
+      <h2 data-testid="detail-title">{incident.title}</h2>
+      {folded ? (
+        <div className="folded-note">{t('layers.collapsedForUrgent')}</div>
+      ) : (
+        <div className="incident-panel-body" ref={body}>
+          <Actions incident={incident} />
+          {incident.detail && (
+            <p className="incident-detail" data-testid="detail-text">
+              {incident.detail}
+            </p>
+          )}
+          <Facts incident={incident} now={now} />
+          <Media media={incident.media} />
+          <Cameras incident={incident} />
+          <Timeline incident={incident} />
+        </div>
+      )}
+    </section>
+  );
+}
