@@ -89,8 +89,25 @@ export const configSchema = z.strictObject({
       closedRetentionMs: z.number().int().min(0).default(10 * 60_000),
       /** how often the situation is checkpointed into the data folder when it changed; 0 = never */
       checkpointIntervalMs: z.number().int().min(0).default(30_000),
+      /** an incident not acknowledged this long after it arrived is escalated (null: never), per priority */
+      escalation: z
+        .strictObject({
+          p1Ms: z.number().int().min(1000).nullable().default(30_000),
+          p2Ms: z.number().int().min(1000).nullable().default(120_000),
+          p3Ms: z.number().int().min(1000).nullable().default(600_000),
+          p4Ms: z.number().int().min(1000).nullable().default(null),
+        })
+        .default({ p1Ms: 30_000, p2Ms: 120_000, p3Ms: 600_000, p4Ms: null }),
     })
-    .default({ staleAfterMs: 120_000, trailLength: 10, deltaIntervalMs: 50, rejectsKept: 200, closedRetentionMs: 600_000, checkpointIntervalMs: 30_000 }),
+    .default({
+      staleAfterMs: 120_000,
+      trailLength: 10,
+      deltaIntervalMs: 50,
+      rejectsKept: 200,
+      closedRetentionMs: 600_000,
+      checkpointIntervalMs: 30_000,
+      escalation: { p1Ms: 30_000, p2Ms: 120_000, p3Ms: 600_000, p4Ms: null },
+    }),
   /** when the wall says its feed has stalled: silent for `stallFactor` × the longest silence of the last hour, and at least `stallAfterMs` */
   feed: z
     .strictObject({ stallAfterMs: z.number().int().min(1000).default(60_000), stallFactor: z.number().min(1).max(100).default(3) })

@@ -1,6 +1,6 @@
 // The one typed contract for everything that crosses a process boundary between the services
 // and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
-import type { RejectRecord } from './domain.js';
+import type { OperatorActionKind, RejectRecord } from './domain.js';
 import type { FeedPulseHealth } from './ingest/feed-pulse.js';
 import type { Place } from './places.js';
 import type { Result } from './result.js';
@@ -111,6 +111,8 @@ export type ServerMessage =
 export interface Requests {
   'incident.ack': { params: { id: string }; result: { ok: true } };
   'incident.close': { params: { id: string }; result: { ok: true } };
+  /** any operator action (lifecycle.ts); `actionId` makes a retry harmless. Refused: `illegal: …`, `invalid: …`, `not_found: …` */
+  'incident.act': { params: { id: string; action: OperatorActionKind; note?: string; into?: string; actionId?: string }; result: { ok: true; duplicate: boolean } };
   'rejects.list': { params: Record<string, never>; result: RejectRecord[] };
   'reference.get': { params: Record<string, never>; result: ReferencePayload };
   'situation.get': { params: Record<string, never>; result: SituationSnapshot };
@@ -132,7 +134,7 @@ export interface Bridge {
   resync(): void;
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'rejects.list', 'reference.get', 'situation.get'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'incident.act', 'rejects.list', 'reference.get', 'situation.get'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

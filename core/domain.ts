@@ -99,7 +99,50 @@ export interface DeviceStatus {
 
 // ---- Situation (what the wall shows) ----
 
-export const TIMELINE_KINDS = ['reported', 'updated', 'acknowledged', 'closed', 'reopened'] as const;
+/**
+ * Where an incident is in its life. `new → acknowledged → dispatched → on_scene → resolved`, or
+ * closed as a `false_alarm`, or `merged` into another incident. The open ones have status `open`.
+ */
+export const INCIDENT_STATES = ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'false_alarm', 'merged'] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
+export const CLOSED_STATES: readonly IncidentState[] = ['resolved', 'false_alarm', 'merged'];
+
+/** What an operator may do to an incident (core/situation/lifecycle.ts says when). */
+export const OPERATOR_ACTIONS = ['ack', 'dispatch', 'on_scene', 'resolve', 'false_alarm', 'merge', 'reopen', 'note'] as const;
+export type OperatorActionKind = (typeof OPERATOR_ACTIONS)[number];
+
+export const ROLES = ['commander', 'dispatcher', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** One operator action, as the reducer takes it: the same from a button, a shortcut, the HTTP API or another wall. */
+export interface OperatorAction {
+  /** unique per action: applied once, however often it is sent (a retry, a second wall's copy) */
+  id: string;
+  incidentId: string;
+  kind: OperatorActionKind;
+  /** the operator's name and role, where the services know them (sign-in) */
+  by?: string;
+  role?: Role;
+  note?: string;
+  /** merge: the incident this one is merged into */
+  into?: string;
+}
+
+export const TIMELINE_KINDS = [
+  'reported',
+  'updated',
+  'acknowledged',
+  'escalated',
+  'dispatched',
+  'on_scene',
+  'resolved',
+  'false_alarm',
+  'merged',
+  'absorbed',
+  'note',
+  'closed',
+  'reopened',
+] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 /** What an update changed, as the timeline names it. */
@@ -113,6 +156,11 @@ export interface TimelineEntry {
   kind: TimelineKind;
   /** who did it, for operator actions, when the services know (sign-in comes with dispatch) */
   by?: string;
+  role?: Role;
+  /** the operator's note, for actions that carry one */
+  note?: string;
+  /** merged / absorbed: the other incident */
+  other?: string;
   /** for `updated`: what this report changed */
   changed?: TimelineChange[];
   /** the priority after this entry, where it changed (or on the first report) */
@@ -134,6 +182,13 @@ export interface Incident extends IncidentReport {
   lastSeen: number;
   closedAt?: number;
   updates: number;
+  /** where it is in its life; `status` is `closed` exactly when this is a closed state */
+  state: IncidentState;
+  /** merged: the incident it was merged into */
+  mergedInto?: string;
+  /** when it went unacknowledged past its priority's time (situation.escalation), services' clock */
+  escalatedAt?: number;
+  /** state !== 'new' */
   acknowledged: boolean;
   /** when it was acknowledged (services' clock), and by whom where known */
   acknowledgedAt?: number;

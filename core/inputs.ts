@@ -1,7 +1,7 @@
 // What flows into the situation reducer. Everything the reducer knows arrives as one of these,
 // with the time it was received, so a journal of inputs replays to the same situation.
 
-import type { DeviceStatus, IncidentReport, RejectReason, UnitFix } from './domain.js';
+import type { DeviceStatus, IncidentReport, OperatorAction, RejectReason, UnitFix } from './domain.js';
 
 /** An accepted, normalised fact produced by an adapter. Coordinates are in the map datum. */
 export type IngestEvent =
@@ -30,4 +30,6 @@ export type SituationInput =
   | { t: 'tick'; at: number }
   /** Operator actions travel the same path so a replay shows what the operators did. */
   | { t: 'ack'; at: number; incidentId: string; by?: string }
-  | { t: 'close'; at: number; incidentId: string; by?: string };
+  | { t: 'close'; at: number; incidentId: string; by?: string }
+  /** any operator action, with its id (applied once), operator, role and note (lifecycle.ts) */
+  | { t: 'action'; at: number; action: OperatorAction };

@@ -8,7 +8,7 @@
 // cameras. What is not: statistics and the rejected-message list, which describe "since start".
 // Grid tags are not trusted from the file: they are looked up again against today's grids.
 import { z } from 'zod';
-import { INCIDENT_KINDS, INCIDENT_STATUSES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 import { TIMELINE_MAX } from './timeline.js';
 import type { SituationState } from './situation.js';
 
@@ -42,6 +42,10 @@ const incidentSchema = z.object({
   closedAt: epochMs.optional(),
   updates: z.number().int().min(0),
   acknowledged: z.boolean(),
+  /** absent in checkpoints written before the lifecycle: derived from status and acknowledged */
+  state: z.enum(INCIDENT_STATES).optional(),
+  mergedInto: id.optional(),
+  escalatedAt: epochMs.optional(),
   positionAt: epochMs.optional(),
   acknowledgedAt: epochMs.optional(),
   acknowledgedBy: z.string().max(200).optional(),
@@ -53,6 +57,9 @@ const incidentSchema = z.object({
         at: epochMs,
         kind: z.enum(TIMELINE_KINDS),
         by: z.string().max(200).optional(),
+        role: z.enum(ROLES).optional(),
+        note: z.string().max(2000).optional(),
+        other: id.optional(),
         changed: z.array(z.enum(TIMELINE_CHANGES)).max(TIMELINE_CHANGES.length).optional(),
         priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
       }),
@@ -190,7 +197,8 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
     const { key, ...fields } = i;
     const startedAt = i.startedAt ?? Math.min(i.ts, i.firstSeen);
     const timeline = i.timeline ?? [{ at: i.firstSeen, kind: 'reported' as const, priority: i.priority }];
-    const incident: Incident = { ...fields, startedAt, timeline, grid: state.locate(i.lon, i.lat) };
+    const lifeState = i.state ?? (i.status === 'closed' ? 'resolved' : i.acknowledged ? 'acknowledged' : 'new');
+    const incident: Incident = { ...fields, state: lifeState, startedAt, timeline, grid: state.locate(i.lon, i.lat) };
     state.incidents.set(i.id, incident);
     if (key !== undefined) state.incidentKeys.set(i.id, key);
     // the episode goes on where it was: a repeat of its alarm updates this incident (or, closed, raises nothing)

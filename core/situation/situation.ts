@@ -5,8 +5,10 @@
 // replay needs, and it holds: apply() reads nothing but its arguments (no clock, no randomness,
 // no I/O), so the same inputs in the same order give the same situation. Every change is also
 // recorded in `changes`, from which batched deltas for the renderer are cut.
-import { type Camera, emptyStats, type GridRef, type Incident, type IncidentReport, type Kiosk, type RejectReason, type RejectRecord, type SituationStats, type TrailPoint, type Unit, type UnitFix } from '../domain.js';
+import { type Camera, emptyStats, type GridRef, type Incident, type IncidentReport, type Kiosk, type OperatorAction, type Priority, type RejectReason, type RejectRecord, type SituationStats, type TrailPoint, type Unit, type UnitFix } from '../domain.js';
 import type { IngestEvent, SituationInput } from '../inputs.js';
+import { ok, type Result } from '../result.js';
+import { checkAction, isClosedState, type Refusal } from './lifecycle.js';
 import { appendTimeline, reportChanges } from './timeline.js';
 import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
 
@@ -33,6 +35,10 @@ export interface SituationOptions {
   maxTombstones: number;
   /** an alarm episode silent this long is over, even if its device never said so */
   episodeGapMs: number;
+  /** an incident still new this long after it arrived is escalated, per priority (null: never) */
+  escalateAfterMs: Record<Priority, number | null>;
+  /** action ids remembered so an action applies once however often it arrives */
+  actionIdsKept: number;
 }
 
 export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
@@ -47,6 +53,8 @@ export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
   tombstoneMs: 24 * 3600_000,
   maxTombstones: 100_000,
   episodeGapMs: 30 * 60_000,
+  escalateAfterMs: { 1: 30_000, 2: 120_000, 3: 600_000, 4: null },
+  actionIdsKept: 10_000,
 };
 
 /** Point → grid; `hintId` is the grid the item was in before (a fast path for moving units). */
@@ -90,6 +98,8 @@ export interface SituationState {
   /** messages per receive-second, for the rate */
   rateSecond: number;
   rateCounts: number[];
+  /** ids of the operator actions applied, oldest first (bounded: options.actionIdsKept) */
+  actionIds: Set<string>;
   changes: ChangeSet;
 }
 
@@ -140,6 +150,7 @@ export function createSituation(reference: ReferenceData, locate: Locate, option
     rejects: [],
     rateSecond: 0,
     rateCounts: new Array<number>(opts.rateWindowSeconds + 1).fill(0),
+    actionIds: new Set(),
     changes: emptyChanges(),
   };
   for (const c of reference.cameras) {
@@ -183,31 +194,67 @@ export function apply(state: SituationState, input: SituationInput): void {
     case 'tick':
       tick(state, input.at);
       return;
-    case 'ack': {
-      const inc = state.incidents.get(input.incidentId);
-      if (inc && !inc.acknowledged) {
-        inc.acknowledged = true;
-        inc.acknowledgedAt = input.at;
-        if (input.by) inc.acknowledgedBy = input.by;
-        inc.timeline = appendTimeline(inc.timeline, { at: input.at, kind: 'acknowledged', ...(input.by ? { by: input.by } : {}) });
-        state.changes.incidents.add(inc.id);
-      }
+    // the shells' first two actions, kept for what already sends them: no id, so no dedup
+    case 'ack':
+    case 'close':
+      applyAction(state, input.at, { id: '', incidentId: input.incidentId, kind: input.t === 'ack' ? 'ack' : 'resolve', ...(input.by ? { by: input.by } : {}) });
       return;
-    }
-    case 'close': {
-      const inc = state.incidents.get(input.incidentId);
-      if (inc && inc.status !== 'closed') {
-        if (!inc.acknowledged) {
-          inc.acknowledged = true;
-          inc.acknowledgedAt = input.at;
-          if (input.by) inc.acknowledgedBy = input.by;
-        }
-        if (input.by) inc.closedBy = input.by;
-        closeIncident(state, inc, input.at, input.by);
-      }
+    case 'action':
+      applyAction(state, input.at, input.action);
       return;
-    }
   }
+}
+
+/**
+ * An operator action: applied whole or refused with why (lifecycle.ts). An action whose id was
+ * applied before is a duplicate (a retry, the broker's copy of our own): done, nothing changes.
+ */
+export function applyAction(state: SituationState, at: number, action: OperatorAction): Result<'applied' | 'duplicate', Refusal> {
+  if (at > state.now) state.now = at;
+  if (action.id && state.actionIds.has(action.id)) return ok('duplicate');
+  const inc = state.incidents.get(action.incidentId);
+  const into = action.into ? state.incidents.get(action.into) : undefined;
+  const checked = checkAction(inc, action, into);
+  if (!checked.ok) return checked;
+  rememberAction(state, action.id);
+  const i = inc!;
+  const { to, entry } = checked.value;
+  const who = { ...(action.by ? { by: action.by } : {}), ...(action.role ? { role: action.role } : {}) };
+  if (i.state === 'new' && to !== 'new') {
+    i.acknowledged = true;
+    i.acknowledgedAt = at;
+    if (action.by) i.acknowledgedBy = action.by;
+  }
+  if (action.kind === 'reopen') {
+    i.status = 'open';
+    i.closedAt = undefined;
+    i.closedBy = undefined;
+  }
+  i.state = to;
+  i.timeline = appendTimeline(i.timeline, { at, kind: entry, ...who, ...(action.note ? { note: action.note } : {}), ...(action.into ? { other: action.into } : {}) });
+  if (isClosedState(to) && i.status !== 'closed') {
+    if (action.by) i.closedBy = action.by;
+    i.status = 'closed';
+    i.closedAt = at;
+    releaseKioskSos(state, i.id);
+  }
+  if (action.kind === 'merge' && into) {
+    i.mergedInto = into.id;
+    // the one it went into now tells both stories: its cameras and photos, and a line in its timeline
+    into.cameraIds = [...new Set([...into.cameraIds, ...i.cameraIds])];
+    into.media = [...new Map([...into.media, ...i.media].map((m) => [m.url, m])).values()];
+    into.timeline = appendTimeline(into.timeline, { at, kind: 'absorbed', other: i.id, ...who, ...(action.note ? { note: action.note } : {}) });
+    state.changes.incidents.add(into.id);
+  }
+  state.changes.incidents.add(i.id);
+  return ok('applied');
+}
+
+function rememberAction(state: SituationState, id: string): void {
+  if (!id) return;
+  state.actionIds.add(id);
+  // a Set iterates in insertion order: the first is the oldest
+  while (state.actionIds.size > state.options.actionIdsKept) state.actionIds.delete(state.actionIds.values().next().value as string);
 }
 
 function recordReject(state: SituationState, record: RejectRecord): void {
@@ -393,6 +440,10 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
     if (changed.length > 0) existing.timeline = appendTimeline(existing.timeline, { at, kind: 'updated', changed, ...(changed.includes('priority') ? { priority: r.priority } : {}) });
     if (r.status === 'closed' && !wasClosed) closeIncident(state, existing, at);
     if (r.status === 'open' && wasClosed) {
+      // raised again by its source: a new alarm as far as the duty room is concerned
+      existing.state = 'new';
+      existing.mergedInto = undefined;
+      existing.escalatedAt = undefined;
       existing.closedAt = undefined;
       existing.closedBy = undefined;
       existing.acknowledged = false;
@@ -411,6 +462,7 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
       lastSeen: at,
       closedAt: r.status === 'closed' ? at : undefined,
       updates: 0,
+      state: r.status === 'closed' ? 'resolved' : 'new',
       acknowledged: false,
       timeline: [{ at, kind: 'reported', priority: r.priority }, ...(r.status === 'closed' ? [{ at, kind: 'closed' as const }] : [])],
       grid,
@@ -427,10 +479,11 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
 }
 
 /** Closed (by its source, or by an operator: `by`): when, and the kiosk that raised it is free again. */
-function closeIncident(state: SituationState, inc: Incident, at: number, by?: string): void {
+function closeIncident(state: SituationState, inc: Incident, at: number): void {
   inc.status = 'closed';
+  inc.state = 'resolved';
   inc.closedAt = at;
-  inc.timeline = appendTimeline(inc.timeline, { at, kind: 'closed', ...(by ? { by } : {}) });
+  inc.timeline = appendTimeline(inc.timeline, { at, kind: 'closed' });
   state.changes.incidents.add(inc.id);
   releaseKioskSos(state, inc.id);
 }
@@ -591,6 +644,19 @@ function releaseKioskSos(state: SituationState, incidentId: string): void {
   }
 }
 
+/**
+ * Still new past its priority's time: escalated, once. Driven by the clock's input (never a
+ * timer), so a replay escalates at the same moments.
+ */
+function escalateIfDue(state: SituationState, inc: Incident, at: number): void {
+  if (inc.state !== 'new' || inc.escalatedAt !== undefined) return;
+  const after = state.options.escalateAfterMs[inc.priority];
+  if (after === null || after === undefined || at - inc.firstSeen < after) return;
+  inc.escalatedAt = at;
+  inc.timeline = appendTimeline(inc.timeline, { at, kind: 'escalated' });
+  state.changes.incidents.add(inc.id);
+}
+
 function tick(state: SituationState, at: number): void {
   const { staleAfterMs, closedRetentionMs, forgetUnitsAfterMs, rateWindowSeconds } = state.options;
   for (const unit of state.units.values()) {
@@ -608,6 +674,7 @@ function tick(state: SituationState, at: number): void {
     }
   }
   for (const inc of state.incidents.values()) {
+    escalateIfDue(state, inc, at);
     if (inc.status === 'closed' && inc.closedAt !== undefined && at - inc.closedAt > closedRetentionMs) {
       state.incidents.delete(inc.id);
       state.tombstones.delete(inc.id);

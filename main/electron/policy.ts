@@ -62,6 +62,8 @@ export function wallWebPreferences(preloadPath: string) {
     spellcheck: false,
     // A wall window is often not focused; it must keep drawing and playing video.
     backgroundThrottling: false,
+    // and it must sound an alarm with nobody at the keys (a browser waits for a first gesture)
+    autoplayPolicy: 'no-user-gesture-required',
   } as const;
 }
 

@@ -3,7 +3,9 @@
 // Every peer is bounded: how many may attach, how fast each may ask, and how much may wait
 // unread for it (docs/security.md).
 import type { Health, ReferencePayload, Requests, RequestMethod, ServerMessage } from '../../core/contract.js';
+import { randomUUID } from 'node:crypto';
 import { parseClientMessage } from '../../core/contract.js';
+import { parseActionParams } from '../../core/situation/action-params.js';
 import type { AccessLog } from './access-log.js';
 import { TokenBucket } from './rate-limit.js';
 import type { SituationService } from './situation-service.js';
@@ -80,6 +82,13 @@ export class BridgeHub {
       'incident.close': (p) => {
         situation.apply({ t: 'close', at: situation.now(), incidentId: requireId(p) });
         return { ok: true };
+      },
+      'incident.act': (p) => {
+        const action = parseActionParams(p as Record<string, unknown>, {}, randomUUID);
+        if (!action.ok) throw new Error(`invalid: ${action.error}`);
+        const r = situation.act(action.value);
+        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+        return { ok: true, duplicate: r.value === 'duplicate' };
       },
       'rejects.list': () => situation.state.rejects.slice(),
       'reference.get': () => deps.reference(),

@@ -110,6 +110,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     trailLength: config.situation.trailLength,
     rejectsKept: config.situation.rejectsKept,
     closedRetentionMs: config.situation.closedRetentionMs,
+    escalateAfterMs: { 1: config.situation.escalation.p1Ms, 2: config.situation.escalation.p2Ms, 3: config.situation.escalation.p3Ms, 4: config.situation.escalation.p4Ms },
     maxIncidents: config.limits.maxIncidents,
     retainedAlarmMaxAgeMs: config.limits.retainedAlarmMaxAgeMs,
   });

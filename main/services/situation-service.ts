@@ -3,7 +3,10 @@
 // wait for the cadence: an input that changes an incident or a kiosk sends a delta of the alarms
 // alone at the end of this turn of the event loop (the alarm lane; should the cadence's timer come
 // first, the alarm simply goes with that delta), and a burst of alarms in one turn is one delta.
+import type { OperatorAction } from '../../core/domain.js';
 import type { SituationInput } from '../../core/inputs.js';
+import { ok, type Result } from '../../core/result.js';
+import { checkAction, type Refusal } from '../../core/situation/lifecycle.js';
 import { apply, hasAlertChanges, hasChanges, type SituationDelta, type SituationSnapshot, type SituationState, snapshotOf, takeAlertDelta, takeDelta } from '../../core/situation/situation.js';
 
 export interface SituationServiceOptions {
@@ -52,6 +55,18 @@ export class SituationService {
     for (const l of this.inputListeners) l(input);
     // only while running: a stopped service (tests, a replay being built) sends nothing by itself
     if (this.timers.length && !this.alertFlush && hasAlertChanges(this.state)) this.alertFlush = setImmediate(() => this.flushAlerts());
+  }
+
+  /**
+   * An operator action: checked against the incident's state first, so a refusal is answered
+   * with its reason; what is applied goes the same way as every input (listeners, journal).
+   */
+  act(action: OperatorAction, at = this.now()): Result<'applied' | 'duplicate', Refusal> {
+    if (action.id && this.state.actionIds.has(action.id)) return ok('duplicate');
+    const checked = checkAction(this.state.incidents.get(action.incidentId), action, action.into ? this.state.incidents.get(action.into) : undefined);
+    if (!checked.ok) return checked;
+    this.apply({ t: 'action', at, action });
+    return ok('applied');
   }
 
   snapshot(): SituationSnapshot {

@@ -3,6 +3,7 @@
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import type { PushMessage } from './model/wall';
 import type { WallState } from './state/store';
+import type { SoundLog } from './ui/alert-sound';
 import type { WallRuntime } from './ui/context';
 
 /** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
@@ -22,6 +23,8 @@ export interface DebugHandles {
   deck: () => unknown;
   overlay: () => unknown;
   stats: () => DrawStats | null;
+  /** what the wall sounded, or held back muted (ui/alert-sound.ts), newest last */
+  sounds: SoundLog[];
 }
 
 /** The model, plus `receive` to feed it a message as the bridge would (tests). */
@@ -29,7 +32,7 @@ export type DebugStore = WallState & { receive(m: PushMessage): void };
 
 declare global {
   interface Window {
-    __watchfloor?: { store: () => DebugStore; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null };
+    __watchfloor?: { store: () => DebugStore; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null; sounds: () => SoundLog[] };
   }
 }
 
@@ -41,5 +44,6 @@ export function installDebugHook(runtime: WallRuntime, win: Window = window): vo
     deck: () => debug.deck(),
     overlay: () => debug.overlay(),
     stats: () => debug.stats(),
+    sounds: () => debug.sounds.slice(),
   };
 }

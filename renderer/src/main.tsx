@@ -19,7 +19,12 @@ const i18n = initI18n(initialLanguage(search));
 const bridge = pickBridge();
 // ?newFreshMs= (tests, odd walls): how long an arrival stays new to an operator at the keys
 const freshParam = Number(new URLSearchParams(search).get('newFreshMs') ?? NaN);
-const store = createWallStore(Date.now(), Number.isFinite(freshParam) && freshParam >= 0 && freshParam <= 600_000 ? { newFreshMs: freshParam } : {});
+// ?muteMs= (tests): how long a mute of the wall's sounds lasts
+const muteParam = Number(new URLSearchParams(search).get('muteMs') ?? NaN);
+const store = createWallStore(Date.now(), {
+  ...(Number.isFinite(freshParam) && freshParam >= 0 && freshParam <= 600_000 ? { newFreshMs: freshParam } : {}),
+  ...(Number.isFinite(muteParam) && muteParam >= 1000 && muteParam <= 3600_000 ? { muteMs: muteParam } : {}),
+});
 const runtime = createRuntime(bridge, store);
 const { dispatch } = store.getState();
 

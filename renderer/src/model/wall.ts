@@ -10,6 +10,7 @@
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
 import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
 import type { BoardHold } from './board';
+import { MUTE_MS } from './cues';
 import { HISTORY_KEEP_MS, IncidentLog } from './history';
 import { isCutOff, liveness, type Liveness, sameLiveness, silentAfterMs } from './liveness';
 import { actionTookEffect, applyDelta, applySnapshot, emptySituation, type IncidentAction, NEW_FRESH_MS, type SituationData } from './situation';
@@ -102,6 +103,10 @@ export interface WallModel extends SituationData {
   layerPanelOpen: boolean;
   /** closes asked for and still in their undo window: incident id → when the close is sent */
   closing: Readonly<Record<string, number>>;
+  /** sounds held back until then (local time), null while the wall may sound */
+  mutedUntil: number | null;
+  /** how long a mute lasts (MUTE_MS; ?muteMs=) */
+  muteMs: number;
   /** the board's order held still after a click on a row's button (board.ts applyHold) */
   boardHold: BoardHold | null;
   flyTo: FlyRequest | null;
@@ -138,6 +143,8 @@ export type WallAction =
   /** the undo window ended: the close goes to the services */
   | { type: 'closeSent'; id: string }
   | { type: 'holdBoard'; hold: BoardHold | null }
+  /** mute the wall's sounds from `at` for muteMs, or (at: null) sound again */
+  | { type: 'mute'; at: number | null }
   | { type: 'reference'; reference: ReferencePayload | null; error?: string | null }
   | { type: 'webgl'; state: 'ok' | 'unavailable' }
   | { type: 'select'; id: string | null }
@@ -164,7 +171,7 @@ export interface SearchChoice {
   bounds?: [number, number, number, number];
 }
 
-export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number } = {}): WallModel {
+export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number; muteMs?: number } = {}): WallModel {
   return {
     ...emptySituation(),
     connection: 'connecting',
@@ -192,6 +199,8 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number }
     rejectsOpen: false,
     layerPanelOpen: true,
     closing: {},
+    mutedUntil: null,
+    muteMs: opts.muteMs ?? MUTE_MS,
     boardHold: null,
     flyTo: null,
     lastError: null,
@@ -265,6 +274,8 @@ export const ERROR_SHOWN_MS = 20_000;
 function tick(m: WallModel, at: number): WallModel {
   let next = withLiveness(m, at);
   if (next.lastError && at - next.lastErrorAt > ERROR_SHOWN_MS) next = { ...next, lastError: null };
+  // a mute ends by itself: nobody has to remember to sound the wall again
+  if (next.mutedUntil !== null && at >= next.mutedUntil) next = { ...next, mutedUntil: null };
   if (!isCutOff(next.liveness)) return next;
   const changed = next.units.markStaleBefore(at + next.clockOffsetMs - next.limits.staleAfterMs);
   return changed ? { ...next, unitsVersion: next.units.version } : next;
@@ -308,6 +319,8 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
     }
     case 'holdBoard':
       return { ...m, boardHold: a.hold };
+    case 'mute':
+      return { ...m, mutedUntil: a.at === null ? null : a.at + m.muteMs };
     case 'layerPanel':
       return a.open === m.layerPanelOpen ? m : { ...m, layerPanelOpen: a.open };
     case 'overview': {

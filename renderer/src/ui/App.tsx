@@ -14,6 +14,7 @@ import { MapControls } from './MapControls';
 import { RejectsPanel } from './RejectsPanel';
 import { SearchBox } from './SearchBox';
 import { StaleBanner } from './StaleBanner';
+import { installAlertSound } from './alert-sound';
 import { installOperatorPresence } from './operator-presence';
 import { installShortcuts } from './shortcuts';
 import { VideoWall } from '../video/VideoWall';
@@ -66,6 +67,7 @@ export function App() {
   const runtime = useRuntime();
   useEffect(() => installShortcuts(runtime), [runtime]);
   useEffect(() => installOperatorPresence(runtime.store.getState().dispatch), [runtime]);
+  useEffect(() => installAlertSound(runtime, runtime.debug.sounds), [runtime]);
   useEffect(() => {
     document.documentElement.lang = i18n.language;
     document.title = t('app.short');

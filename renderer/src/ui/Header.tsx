@@ -111,6 +111,30 @@ function ConnectionLines({ now, lang }: { now: number; lang: string }) {
   );
 }
 
+/** The wall's sound: on, or muted with the time left (a mute ends by itself). */
+function SoundToggle({ now }: { now: number }) {
+  const { t } = useTranslation();
+  const mutedUntil = useWall((s) => s.mutedUntil);
+  const minutes = useWall((s) => Math.round(s.muteMs / 60_000));
+  const dispatch = useDispatch();
+  const muted = mutedUntil !== null && now < mutedUntil;
+  const left = muted ? Math.max(0, Math.ceil((mutedUntil - now) / 1000)) : 0;
+  const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  return (
+    <button
+      type="button"
+      className={`sound-toggle${muted ? ' muted' : ''}`}
+      data-testid="sound-toggle"
+      data-muted={muted ? 'true' : 'false'}
+      aria-pressed={muted}
+      title={muted ? t('sound.unmuteTitle') : t('sound.muteTitle', { minutes })}
+      onClick={() => dispatch({ type: 'mute', at: muted ? null : Date.now() })}
+    >
+      {muted ? t('sound.muted', { left: clock }) : t('sound.on')}
+    </button>
+  );
+}
+
 export function Header() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -165,6 +189,7 @@ export function Header() {
 
       <Feeds now={now} />
 
+      <SoundToggle now={now} />
       <button type="button" className="lang-toggle" data-testid="language-toggle" title={t('header.languageTitle')} onClick={toggleLanguage}>
         {t('header.language')}
       </button>

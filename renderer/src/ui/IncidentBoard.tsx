@@ -113,10 +113,14 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now, closingD
     setBusy(false);
   };
   const path = gridPath(incident);
+  // still waiting past its priority's time (the services decide, on their clock)
+  const escalated = incident.state === 'new' && incident.escalatedAt !== undefined;
   return (
     <li
       ref={ref}
-      className={`row${isNew ? ' new' : ''}${newest ? ' newest' : ''}${selected ? ' selected' : ''}${closingDue !== undefined ? ' closing' : ''}`}
+      className={`row${isNew ? ' new' : ''}${newest ? ' newest' : ''}${selected ? ' selected' : ''}${closingDue !== undefined ? ' closing' : ''}${escalated ? ' escalated' : ''}`}
+      data-state={incident.state}
+      data-escalated={escalated ? 'true' : undefined}
       data-testid="incident-row"
       data-incident-id={incident.id}
       data-new={isNew ? 'true' : 'false'}
@@ -139,6 +143,16 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now, closingD
           <span className="kind" data-testid="incident-kind">
             {t(`kinds.${incident.kind}`)}
           </span>
+          {escalated && (
+            <span className="escalated-chip" data-testid="escalated">
+              {t('board.escalated')}
+            </span>
+          )}
+          {(incident.state === 'dispatched' || incident.state === 'on_scene') && (
+            <span className={`state-chip ${incident.state}`} data-testid="state-chip">
+              {t(`incidentState.${incident.state}`)}
+            </span>
+          )}
           {/* from when it started: an update does not make it younger */}
           <span className="age" data-testid="incident-age" data-started-at={incident.startedAt}>
             {formatAge(now - incident.startedAt, i18n.language)}

@@ -8,8 +8,8 @@ import { camerasNear, DEFAULT_VIDEO_POLICY } from '../../../core/video/policy';
 import { formatAge, formatClock, formatDuration } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { gridPath } from './IncidentBoard';
-import { incidentAction, requestClose } from './incident-actions';
-import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
+import { useDispatch, useNow, useTimeZone, useWall } from './context';
+import { IncidentActions } from './IncidentActions';
 import { useUrgentUnder } from './useUrgentUnder';
 
 /** cameras listed: nearest first, within this distance of the alarm */
@@ -86,9 +86,9 @@ function timelineText(e: TimelineEntry, t: (k: string, o?: Record<string, unknow
   const what =
     e.kind === 'updated'
       ? t('detail.tl.updated', { what: (e.changed ?? []).map((c) => t(`detail.changed.${c}`)).join('、') })
-      : t(`detail.tl.${e.kind}`);
+      : t(`detail.tl.${e.kind}`, { other: e.other ?? '' });
   const prio = e.priority !== undefined && e.kind !== 'reported' ? ` → ${t(`priorityShort.${e.priority}`)}` : '';
-  return `${what}${prio}${e.by ? ` · ${e.by}` : ''}`;
+  return `${what}${prio}${e.note ? `：${e.note}` : ''}${e.by ? ` · ${e.by}` : ''}`;
 }
 
 function Timeline({ incident }: { incident: Incident }) {
@@ -154,42 +154,6 @@ function Cameras({ incident }: { incident: Incident }) {
   );
 }
 
-function Actions({ incident }: { incident: Incident }) {
-  const { t } = useTranslation();
-  const runtime = useRuntime();
-  const closing = useWall((s) => incident.id in s.closing);
-  const [busy, setBusy] = useState(false);
-  if (incident.status === 'closed') return null;
-  return (
-    <div className="row-actions incident-actions">
-      {!incident.acknowledged && (
-        <button
-          type="button"
-          className="btn ack"
-          data-testid="detail-ack"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            await incidentAction(runtime, 'incident.ack', incident.id);
-            setBusy(false);
-          }}
-        >
-          {t('board.ack')}
-        </button>
-      )}
-      {closing ? (
-        <button type="button" className="btn undo" data-testid="detail-undo-close" onClick={() => runtime.store.getState().dispatch({ type: 'closeUndo', id: incident.id })}>
-          {t('board.undo')}
-        </button>
-      ) : (
-        <button type="button" className="btn close" data-testid="detail-close-incident" onClick={() => requestClose(runtime, incident.id)}>
-          {t('board.close')}
-        </button>
-      )}
-    </div>
-  );
-}
-
 export function IncidentPanel() {
   const id = useWall((s) => s.selectedId);
   const incident = useWall((s) => (s.selectedId ? s.incidents.get(s.selectedId) : undefined));
@@ -219,8 +183,14 @@ function Panel({ incident }: { incident: Incident }) {
           {t(`priorityShort.${incident.priority}`)}
         </span>
         <span className="kind">{t(`kinds.${incident.kind}`)}</span>
-        <span className={`ack-state${incident.acknowledged || incident.status === 'closed' ? ' acked' : ''}`} data-testid="detail-state">
-          {incident.status === 'closed' ? t('detail.closed') : incident.acknowledged ? t('board.acked') : t('detail.unacked')}
+        {incident.escalatedAt !== undefined && incident.state === 'new' && (
+          <span className="escalated-chip" data-testid="detail-escalated">
+            {t('board.escalated')}
+          </span>
+        )}
+        <span className={`ack-state${incident.acknowledged ? ' acked' : ''}`} data-testid="detail-state" data-state={incident.state}>
+          {t(`incidentState.${incident.state}`)}
+          {incident.mergedInto ? ` → ${incident.mergedInto}` : ''}
         </span>
         <button type="button" className="btn" data-testid="detail-close" onClick={() => dispatch({ type: 'select', id: null })}>
           {t('gridInfo.close')}
@@ -231,7 +201,7 @@ function Panel({ incident }: { incident: Incident }) {
         <div className="folded-note">{t('layers.collapsedForUrgent')}</div>
       ) : (
         <div className="incident-panel-body" ref={body}>
-          <Actions incident={incident} />
+          <IncidentActions incident={incident} />
           {incident.detail && (
             <p className="incident-detail" data-testid="detail-text">
               {incident.detail}

@@ -50,7 +50,7 @@ export interface WallRuntime {
 }
 
 export function createRuntime(bridge: Bridge, store: WallStore): WallRuntime {
-  return { bridge, store, map: observable<MaplibreMap | null>(null), players: new Map(), debug: { map: () => null, deck: () => null, overlay: () => null, stats: () => null } };
+  return { bridge, store, map: observable<MaplibreMap | null>(null), players: new Map(), debug: { map: () => null, deck: () => null, overlay: () => null, stats: () => null, sounds: [] } };
 }
 
 export const WallContext = createContext<WallRuntime | null>(null);

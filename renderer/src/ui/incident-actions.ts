@@ -3,6 +3,7 @@
 // answer was lost (a timeout, a dropped link) but whose effect the wall can see counts as done.
 import { i18n } from '../i18n';
 import { CLOSE_UNDO_MS } from '../model/board';
+import type { Incident, OperatorActionKind } from '../../../core/domain';
 import { actionTookEffect, type IncidentAction } from '../model/situation';
 import type { WallRuntime } from './context';
 
@@ -13,8 +14,52 @@ export function explainError(error: string, t: (key: string, o?: Record<string, 
   if (/timed out/.test(error)) return t('errors.timeout');
   if (/connection closed|bridge closed|not connected/.test(error)) return t('errors.connection');
   if (/rate limited/.test(error)) return t('errors.rateLimited');
-  if (/^no incident /.test(error)) return t('errors.noIncident');
+  if (/^(not_found: )?no incident /.test(error)) return t('errors.noIncident');
+  const illegal = /^illegal: cannot (\w+) an incident that is (\w+)/.exec(error);
+  if (illegal) return t('errors.illegal', { action: t(`actions.${illegal[1]}`, { defaultValue: illegal[1] }), state: t(`incidentState.${illegal[2]}`, { defaultValue: illegal[2] }) });
+  if (/^(illegal|invalid): /.test(error)) return t('errors.refused', { reason: error.replace(/^\w+: /, '') });
   return error;
+}
+
+/** An id for one press of a button: a retry of the same press is applied once. */
+export function newActionId(): string {
+  // crypto.randomUUID exists only in secure contexts; a wall on a plain-HTTP LAN address is not one
+  return typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** Whether the incident as the wall now holds it shows that `kind` was done. */
+export function lifecycleTookEffect(kind: OperatorActionKind, inc: Incident | undefined): boolean {
+  if (!inc) return kind === 'resolve' || kind === 'false_alarm' || kind === 'merge';
+  switch (kind) {
+    case 'ack':
+      return inc.acknowledged;
+    case 'dispatch':
+      return inc.state === 'dispatched' || inc.state === 'on_scene' || inc.status === 'closed';
+    case 'on_scene':
+      return inc.state === 'on_scene' || inc.status === 'closed';
+    case 'resolve':
+    case 'false_alarm':
+    case 'merge':
+      return inc.status === 'closed';
+    case 'reopen':
+      return inc.status === 'open';
+    case 'note':
+      return false;
+  }
+}
+
+/**
+ * Any lifecycle action (to scene, false alarm, merge, note, reopen…): asked once with an id, so a
+ * retry never acts twice; a refusal is said in the operator's language. Resolves to whether it was done.
+ */
+export async function lifecycleAction(runtime: Pick<WallRuntime, 'bridge' | 'store'>, id: string, kind: OperatorActionKind, extra: { note?: string; into?: string } = {}): Promise<boolean> {
+  const title = runtime.store.getState().incidents.get(id)?.title ?? id;
+  const r = await runtime.bridge.request('incident.act', { id, action: kind, actionId: newActionId(), ...extra });
+  const s = runtime.store.getState();
+  const done = r.ok || lifecycleTookEffect(kind, s.incidents.get(id));
+  const t = i18n.t.bind(i18n) as (key: string, o?: Record<string, unknown>) => string;
+  s.dispatch({ type: 'error', message: done ? null : t('board.failed', { action: t(`actions.${kind}`), title, error: explainError(r.ok ? '' : r.error, t) }), at: Date.now() });
+  return done;
 }
 
 /** Asks the services; on refusal the board's status line says why. Resolves to whether it was done. */

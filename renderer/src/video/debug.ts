@@ -120,6 +120,7 @@ function soakIncident(id: string, cam: string, at: { lat: number; lon: number },
     lastSeen: now,
     updates: 1,
     acknowledged: true,
+    state: 'acknowledged',
     timeline: [],
   };
 }

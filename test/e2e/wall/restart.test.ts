@@ -53,7 +53,8 @@ describe('the wall across a restart', () => {
       const page = await openWall(browser, second.web.url, { width: 1920, height: 1080 }, errors);
       const acked = page.locator('[data-testid="incident-row"][data-incident-id="RS-1"] .acked');
       await acked.waitFor({ timeout: 10_000 });
-      await expect(acked.textContent()).resolves.toBe('已签收');
+      // acknowledged, and when (the time survives the restart with the incident)
+      await expect(acked.textContent()).resolves.toMatch(/^\d{2}:\d{2}:\d{2} 签收$/);
       const other = page.locator('[data-testid="incident-row"][data-incident-id="RS-2"]');
       await expect(other.locator('[data-testid="ack-button"]').count()).resolves.toBe(1);
       await expect(page.locator('[data-testid="checkpoint-error"]').count()).resolves.toBe(0);

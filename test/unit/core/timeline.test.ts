@@ -33,7 +33,7 @@ describe('incident timeline', () => {
       { at: T0 + 2000, kind: 'updated', changed: ['priority', 'detail'], priority: 2 },
       { at: T0 + 3000, kind: 'updated', changed: ['position', 'media'] },
       { at: T0 + 4000, kind: 'acknowledged', by: '张警官' },
-      { at: T0 + 5000, kind: 'closed' },
+      { at: T0 + 5000, kind: 'resolved' },
     ]);
   });
 
@@ -46,7 +46,8 @@ describe('incident timeline', () => {
     const i = s.incidents.get('A1')!;
     expect(i).toMatchObject({ status: 'open', acknowledged: false });
     expect(i.acknowledgedAt).toBeUndefined();
-    expect(i.timeline.map((e) => e.kind)).toEqual(['reported', 'closed', 'updated', 'reopened']);
+    expect(i.timeline.map((e) => e.kind)).toEqual(['reported', 'resolved', 'updated', 'reopened']);
+    expect(i.state).toBe('new');
   });
 
   it('stays bounded: old updates go first, the first report and operator actions stay', () => {

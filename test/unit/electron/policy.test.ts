@@ -6,7 +6,7 @@ const { wall: APP_WALL_POLICY, videoFrame: APP_VIDEO_FRAME_POLICY } = appPolicie
 describe('Electron security policy', () => {
   it('wall windows are isolated, sandboxed and without Node', () => {
     const p = wallWebPreferences('/x/preload.cjs');
-    expect(p).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false, backgroundThrottling: false });
+    expect(p).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false, backgroundThrottling: false, autoplayPolicy: 'no-user-gesture-required' });
   });
 
   it.each([

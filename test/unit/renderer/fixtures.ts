@@ -21,6 +21,7 @@ export function incident(id: string, over: Partial<Incident> = {}): Incident {
     lastSeen: 1_000,
     updates: 0,
     acknowledged: false,
+    state: over.acknowledged ? 'acknowledged' : 'new',
     timeline: [],
     ...over,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_KINDS, INCIDENT_STATUSES, REJECT_REASONS, TIMELINE_CHANGES, TIMELINE_KINDS, UNIT_KINDS, UNIT_STATUSES } from '../../../core/domain';
+import { INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, OPERATOR_ACTIONS, REJECT_REASONS, TIMELINE_CHANGES, TIMELINE_KINDS, UNIT_KINDS, UNIT_STATUSES } from '../../../core/domain';
 import { en } from '../../../renderer/src/i18n/en';
 import { formatAge, formatClock, formatNumber } from '../../../renderer/src/i18n/format';
 import { initialLanguage, normaliseLanguage } from '../../../renderer/src/i18n/index';
@@ -26,6 +26,8 @@ describe('messages', () => {
       for (const r of REJECT_REASONS) expect(m.rejectHelp[r], r).toBeTruthy();
       for (const c of TIMELINE_CHANGES) expect(m.detail.changed[c], c).toBeTruthy();
       for (const k of TIMELINE_KINDS) expect(m.detail.tl[k], k).toBeTruthy();
+      for (const k of INCIDENT_STATES) expect(m.incidentState[k], k).toBeTruthy();
+      for (const k of OPERATOR_ACTIONS) expect(m.actions[k], k).toBeTruthy();
       for (const p of ['1', '2', '3', '4'] as const) expect(m.priority[p]).toBeTruthy();
     }
   });

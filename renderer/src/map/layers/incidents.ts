@@ -62,8 +62,10 @@ export const incidentLayers: LayerModule = (s, memo) => {
   const selected = s.selectedId ? s.incidents.get(s.selectedId) : undefined;
   // drawing order: pulses below, the selection ring, clusters, then single markers with their
   // pictograms on top: an urgent alarm kept out of the clusters is never drawn under one
+  const escalated = memo.of('escalated', clusters, () => clusters.singles.filter(isEscalated));
   const alerts = [
     ...(pulsing.length ? [pulseLayer(s, pulsing)] : []),
+    ...(escalated.length ? [escalatedRing(s, escalated)] : []),
     ...(selected && selected.status === 'open' ? [selectedRing(s, selected)] : []),
     ...(clusters.clusters.length ? clusterLayers(s, clusters.clusters) : []),
     incidentDiscs(s, clusters.singles),
@@ -71,6 +73,27 @@ export const incidentLayers: LayerModule = (s, memo) => {
   ];
   return { alerts };
 };
+
+/** Still new past its priority's time (the services escalated it). */
+export const isEscalated = (i: Incident): boolean => i.state === 'new' && i.escalatedAt !== undefined;
+
+/** A thick ring, white over red, around each escalated marker: steady, so it reads at a glance beside the pulses. */
+function escalatedRing(s: LayerInput, escalated: Incident[]) {
+  const k = s.scale;
+  return new ScatterplotLayer<Incident>({
+    id: 'incident-escalated',
+    data: escalated,
+    getPosition: (i) => [i.lon, i.lat],
+    filled: false,
+    stroked: true,
+    getLineColor: [255, 255, 255, 240],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 3 * k,
+    radiusUnits: 'pixels',
+    getRadius: (i) => (incidentRadius(i.priority) + 7) * k,
+    updateTriggers: { getRadius: k, getLineWidth: k },
+  });
+}
 
 /** A ring growing and fading once every 1.6 s around each marker not yet acknowledged. */
 function pulseLayer(s: LayerInput, pulsing: PulseTarget[]) {

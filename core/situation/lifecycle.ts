@@ -1,0 +1,61 @@
+// An incident's life: which operator action may move it from which state, and what each does.
+// Pure rules over one incident (and, for a merge, the one it goes into), so the services, a
+// replay and a second wall hearing the action from the broker all come to the same state. An
+// action that does not fit the state is refused with a reason a person can act on, never applied
+// in part.
+import { CLOSED_STATES, type Incident, type IncidentState, type OperatorAction, type OperatorActionKind, type TimelineKind } from '../domain.js';
+import { err, ok, type Result } from '../result.js';
+
+export const isClosedState = (s: IncidentState): boolean => CLOSED_STATES.includes(s);
+
+/** What the action may start from, and where it leads (`same`: the state does not change). */
+const RULES: Record<OperatorActionKind, { from: readonly IncidentState[]; to: IncidentState | 'same' }> = {
+  ack: { from: ['new'], to: 'acknowledged' },
+  dispatch: { from: ['new', 'acknowledged', 'dispatched'], to: 'dispatched' },
+  on_scene: { from: ['new', 'acknowledged', 'dispatched'], to: 'on_scene' },
+  resolve: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'resolved' },
+  false_alarm: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'false_alarm' },
+  merge: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'merged' },
+  // a merged incident lives on in the one it went into: it is not reopened on its own
+  reopen: { from: ['resolved', 'false_alarm'], to: 'acknowledged' },
+  note: { from: ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'false_alarm', 'merged'], to: 'same' },
+};
+
+/** The timeline's word for an action. */
+const ENTRY: Record<OperatorActionKind, TimelineKind> = {
+  ack: 'acknowledged',
+  dispatch: 'dispatched',
+  on_scene: 'on_scene',
+  resolve: 'resolved',
+  false_alarm: 'false_alarm',
+  merge: 'merged',
+  reopen: 'reopened',
+  note: 'note',
+};
+
+export interface Refusal {
+  /** `not_found` (404), `illegal` (409: not from this state), `invalid` (400: the action itself is wrong) */
+  code: 'not_found' | 'illegal' | 'invalid';
+  message: string;
+}
+
+export interface Transition {
+  to: IncidentState;
+  entry: TimelineKind;
+}
+
+/** Whether `action` may be applied to `inc` (and `into`, for a merge), and what it leads to. */
+export function checkAction(inc: Incident | undefined, action: OperatorAction, into?: Incident): Result<Transition, Refusal> {
+  if (!inc) return err({ code: 'not_found', message: `no incident ${action.incidentId.slice(0, 80)}` });
+  const rule = RULES[action.kind];
+  if (!rule) return err({ code: 'invalid', message: `unknown action ${String(action.kind).slice(0, 40)}` });
+  if (!rule.from.includes(inc.state)) return err({ code: 'illegal', message: `cannot ${action.kind} an incident that is ${inc.state}` });
+  if (action.kind === 'note' && !action.note?.trim()) return err({ code: 'invalid', message: 'a note needs its text' });
+  if (action.kind === 'merge') {
+    if (!action.into) return err({ code: 'invalid', message: 'merge needs the incident to merge into' });
+    if (action.into === inc.id) return err({ code: 'invalid', message: 'an incident cannot be merged into itself' });
+    if (!into) return err({ code: 'not_found', message: `no incident ${action.into.slice(0, 80)} to merge into` });
+    if (isClosedState(into.state)) return err({ code: 'illegal', message: `cannot merge into an incident that is ${into.state}` });
+  }
+  return ok({ to: rule.to === 'same' ? inc.state : rule.to, entry: ENTRY[action.kind] });
+}
