@@ -1,5 +1,6 @@
 // The one typed contract for everything that crosses a process boundary between the services
 // and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
+import type { NearbyUnit } from './dispatch/nearest.js';
 import type { OperatorActionKind, RejectRecord } from './domain.js';
 import type { FeedPulseHealth } from './ingest/feed-pulse.js';
 import type { Place } from './places.js';
@@ -113,6 +114,8 @@ export interface Requests {
   'incident.close': { params: { id: string }; result: { ok: true } };
   /** any operator action (lifecycle.ts); `actionId` makes a retry harmless. Refused: `illegal: …`, `invalid: …`, `not_found: …` */
   'incident.act': { params: { id: string; action: OperatorActionKind; note?: string; into?: string; actionId?: string }; result: { ok: true; duplicate: boolean } };
+  /** the dispatchable units nearest an incident, by ETA (core/dispatch/nearest.ts) */
+  'dispatch.nearest': { params: { id: string; limit?: number; radiusM?: number }; result: NearbyUnit[] };
   'rejects.list': { params: Record<string, never>; result: RejectRecord[] };
   'reference.get': { params: Record<string, never>; result: ReferencePayload };
   'situation.get': { params: Record<string, never>; result: SituationSnapshot };
@@ -134,7 +137,7 @@ export interface Bridge {
   resync(): void;
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'incident.act', 'rejects.list', 'reference.get', 'situation.get'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'rejects.list', 'reference.get', 'situation.get'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

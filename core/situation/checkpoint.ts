@@ -119,6 +119,8 @@ export interface SituationCheckpoint {
   cameras: CheckpointDevice[];
   /** optional: checkpoints written before tombstones were kept lack it */
   tombstones?: [string, number, number][];
+  /** ids of the operator actions applied, oldest first: a retry after a restart is still applied once */
+  actionIds?: string[];
 }
 
 const envelopeSchema = z.object({
@@ -130,6 +132,7 @@ const envelopeSchema = z.object({
   kiosks: z.array(z.unknown()),
   cameras: z.array(z.unknown()),
   tombstones: z.array(z.unknown()).optional(),
+  actionIds: z.array(z.unknown()).optional(),
 });
 
 const definedOnly = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -152,6 +155,7 @@ export function checkpointOf(state: SituationState): SituationCheckpoint {
     kiosks: [...state.kiosks.values()].map(device),
     cameras: [...state.cameras.values()].map(device),
     tombstones: [...state.tombstones].map(([tid, t]) => [tid, t.keyHash, t.closedAt]),
+    actionIds: [...state.actionIds],
   };
 }
 
@@ -215,9 +219,13 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
     const t = tombstoneSchema.safeParse(raw);
     if (t.success && !state.incidents.has(t.data[0])) state.tombstones.set(t.data[0], { keyHash: t.data[1], closedAt: t.data[2] });
   }
+  for (const raw of cp.actionIds ?? []) {
+    if (typeof raw === 'string' && raw.length > 0 && raw.length <= 128) state.actionIds.add(raw);
+  }
   each('units', cp.units, unitSchema, (u) => {
     const unit: Unit = { ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength > 0 ? [[u.lon, u.lat, u.ts]] : [] };
     state.units.set(u.id, unit);
+    state.unitIndex.set(u.id, unit);
     state.changes.units.add(u.id);
     state.changes.unitMeta.add(u.id);
     report.units++;

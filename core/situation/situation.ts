@@ -10,6 +10,7 @@ import type { IngestEvent, SituationInput } from '../inputs.js';
 import { ok, type Result } from '../result.js';
 import { checkAction, isClosedState, type Refusal } from './lifecycle.js';
 import { appendTimeline, reportChanges } from './timeline.js';
+import { SpatialGrid } from '../dispatch/spatial-grid.js';
 import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
 
 export interface SituationOptions {
@@ -91,6 +92,8 @@ export interface SituationState {
   /** alarm episodes a device is in: device → alarm → its incident */
   episodes: Map<string, Map<string, EpisodeState>>;
   units: Map<string, Unit>;
+  /** the units by where they are, kept as they move: who is nearest (core/dispatch) */
+  unitIndex: SpatialGrid<Unit>;
   kiosks: Map<string, Kiosk>;
   cameras: Map<string, Camera>;
   stats: SituationStats;
@@ -144,6 +147,7 @@ export function createSituation(reference: ReferenceData, locate: Locate, option
     tombstones: new Map(),
     episodes: new Map(),
     units: new Map(),
+    unitIndex: new SpatialGrid<Unit>(),
     kiosks: new Map(),
     cameras: new Map(),
     stats: emptyStats(),
@@ -512,6 +516,7 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
       trail: trailLength > 0 ? [[fix.lon, fix.lat, fix.ts]] : [],
       outOfOrder: 0,
     });
+    state.unitIndex.set(fix.id, state.units.get(fix.id)!);
     recordTrailPoint(state, fix.id, [fix.lon, fix.lat, fix.ts]);
     // a unit forgotten and back within one delta stays in removedUnits: receivers drop the old one
     // (and its trail) first, then take the new one
@@ -552,7 +557,10 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
   unit.status = fix.status ?? (unit.status === 'offline' ? 'available' : unit.status);
   unit.stale = false;
   unit.source = source;
-  if (moved) unit.gridId = state.locate(fix.lon, fix.lat, unit.gridId)?.id;
+  if (moved) {
+    unit.gridId = state.locate(fix.lon, fix.lat, unit.gridId)?.id;
+    state.unitIndex.set(unit.id, unit);
+  }
   if (trailLength > 0) {
     unit.trail.push([fix.lon, fix.lat, fix.ts]);
     if (unit.trail.length > trailLength) unit.trail.shift();
@@ -662,6 +670,7 @@ function tick(state: SituationState, at: number): void {
   for (const unit of state.units.values()) {
     if (forgetUnitsAfterMs > 0 && at - unit.lastSeen > forgetUnitsAfterMs) {
       state.units.delete(unit.id);
+      state.unitIndex.delete(unit.id);
       state.changes.units.delete(unit.id);
       state.changes.unitMeta.delete(unit.id);
       state.changes.trailPoints.delete(unit.id);

@@ -5,6 +5,7 @@
 import type { Health, ReferencePayload, Requests, RequestMethod, ServerMessage } from '../../core/contract.js';
 import { randomUUID } from 'node:crypto';
 import { parseClientMessage } from '../../core/contract.js';
+import { DEFAULT_NEAREST, nearestUnits } from '../../core/dispatch/nearest.js';
 import { parseActionParams } from '../../core/situation/action-params.js';
 import type { AccessLog } from './access-log.js';
 import { TokenBucket } from './rate-limit.js';
@@ -89,6 +90,12 @@ export class BridgeHub {
         const r = situation.act(action.value);
         if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
         return { ok: true, duplicate: r.value === 'duplicate' };
+      },
+      'dispatch.nearest': (p) => {
+        const inc = situation.state.incidents.get(requireId(p));
+        const limit = typeof p.limit === 'number' && Number.isInteger(p.limit) ? Math.min(Math.max(p.limit, 1), 50) : DEFAULT_NEAREST.limit;
+        const radiusM = typeof p.radiusM === 'number' && Number.isFinite(p.radiusM) ? Math.min(Math.max(p.radiusM, 50), 50_000) : DEFAULT_NEAREST.radiusM;
+        return nearestUnits(situation.state.unitIndex, inc!.lon, inc!.lat, { limit, radiusM });
       },
       'rejects.list': () => situation.state.rejects.slice(),
       'reference.get': () => deps.reference(),

@@ -222,6 +222,7 @@ export const en: Messages = {
     source: 'via {{source}}',
   },
   sound: { on: 'Sound on', muted: 'Muted {{left}}', muteTitle: 'Mute for {{minutes}} min (sounds again by itself)', unmuteTitle: 'Sound again' },
+  nearby: { title: 'Nearest available units (by ETA)', none: 'No available unit within 5 km', etaSeconds: '~{{s}} s', etaMinutes: '~{{m}} min' },
   gridInfo: { close: 'Close', openHint: 'Double-click for its figures' },
   cluster: { count: '{{count}} incidents', zoom: 'click to zoom in' },
   search: {

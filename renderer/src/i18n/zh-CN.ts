@@ -220,6 +220,7 @@ export const zhCN = {
     source: '来源：{{source}}',
   },
   sound: { on: '声音：开', muted: '静音 {{left}}', muteTitle: '静音 {{minutes}} 分钟（到时自动恢复）', unmuteTitle: '恢复声音' },
+  nearby: { title: '附近可调力量（按预计到达）', none: '5 公里内暂无可调力量', etaSeconds: '约 {{s}} 秒', etaMinutes: '约 {{m}} 分钟' },
   gridInfo: { close: '关闭', openHint: '双击查看网格详情' },
   cluster: { count: '{{count}} 起警情', zoom: '点击放大查看' },
   search: {

@@ -10,6 +10,7 @@ import { PRIORITY_CSS } from '../model/colors';
 import { gridPath } from './IncidentBoard';
 import { useDispatch, useNow, useTimeZone, useWall } from './context';
 import { IncidentActions } from './IncidentActions';
+import { NearbyUnits } from './NearbyUnits';
 import { useUrgentUnder } from './useUrgentUnder';
 
 /** cameras listed: nearest first, within this distance of the alarm */
@@ -17,6 +18,8 @@ export const PANEL_CAMERA_RADIUS_M = 600;
 export const PANEL_CAMERA_LIMIT = 8;
 
 const isImage = (m: MediaRef) => m.type.startsWith('image/');
+/** Media URLs come from the feeds: only web addresses and the wall's own paths are shown or linked (never `javascript:`, `data:`…). */
+export const isSafeMediaUrl = (url: string): boolean => /^(https?:\/\/|\/(?!\/))/i.test(url);
 
 function Facts({ incident, now }: { incident: Incident; now: number }) {
   const { t, i18n } = useTranslation();
@@ -53,9 +56,10 @@ function Facts({ incident, now }: { incident: Incident; now: number }) {
 }
 
 /** Photos as thumbnails (a click shows one large); other media as links. */
-function Media({ media }: { media: readonly MediaRef[] }) {
+function Media({ media: all }: { media: readonly MediaRef[] }) {
   const { t } = useTranslation();
   const [shown, setShown] = useState<string | null>(null);
+  const media = all.filter((m) => isSafeMediaUrl(m.url));
   if (media.length === 0) return null;
   return (
     <section className="incident-media" data-testid="detail-media">
@@ -209,6 +213,7 @@ function Panel({ incident }: { incident: Incident }) {
           )}
           <Facts incident={incident} now={now} />
           <Media media={incident.media} />
+          <NearbyUnits incident={incident} />
           <Cameras incident={incident} />
           <Timeline incident={incident} />
         </div>

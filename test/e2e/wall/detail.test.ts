@@ -120,6 +120,28 @@ describe('an incident, whole', () => {
     expect(await page.locator(`[data-testid="video-tile"][data-camera-id="${spare!.id}"]`).count()).toBe(0);
   });
 
+  it('lists the nearest available units by ETA — a police car 2 km away before a volunteer at 800 m, the busy left out — and follows them as they move', async () => {
+    const unitAt = (id: string, kind: string, dLon: number, o: Record<string, unknown> = {}) =>
+      client.publishAsync(`${PREFIX}/units/${id}/location`, JSON.stringify({ id, ts: Date.now(), kind, name: id, lat: WANDA.lat, lon: WANDA.lon + dLon, ...o }), { qos: 1 });
+    // ~100 m per 0.001° of longitude here
+    await unitAt('nb-walker', 'volunteer', 0.008);
+    await unitAt('nb-car', 'police', 0.02);
+    await unitAt('nb-busy', 'volunteer', 0.001, { status: 'busy' });
+    await alarm('dt-nearby', { title: '万达广场：需要支援' });
+    await page.locator('[data-testid="incident-row"][data-incident-id="dt-nearby"]').click();
+    const listed = () => page.locator('[data-testid="nearby-unit"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.unitId).filter((id) => id?.startsWith('nb-')));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="nearby-unit"][data-unit-id^="nb-"]').length === 2, null, { timeout: 10_000 });
+    expect(await listed()).toEqual(['nb-car', 'nb-walker']);
+    const eta = Number(await page.locator('[data-testid="nearby-unit"][data-unit-id="nb-car"]').getAttribute('data-eta'));
+    expect(eta).toBeGreaterThan(200);
+    expect(eta).toBeLessThan(500);
+    await page.screenshot({ path: join(SHOTS, 'nearby-1080p.png') });
+    // the car drives off (10 km): the list follows within a refresh
+    await unitAt('nb-car', 'police', 0.1, { ts: Date.now() + 1 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="nearby-unit"][data-unit-id="nb-car"]'), null, { timeout: 8_000 });
+    expect(await listed()).toEqual(['nb-walker']);
+  });
+
   it('opens a camera clicked on the map (cameras layer), standing by the camera when no incident is chosen', async () => {
     const cam = cameras.find((c) => c.hls && c.id === 'C042') ?? cameras.find((c) => c.hls)!;
     await page.evaluate(([lon, lat]) => window.__watchfloor!.map()!.jumpTo({ center: [lon, lat], zoom: 16 }), [cam.lon, cam.lat]);

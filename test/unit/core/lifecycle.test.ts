@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLOSED_STATES, type IncidentReport, OPERATOR_ACTIONS, type OperatorAction, type OperatorActionKind } from '../../../core/domain.js';
 import type { SituationInput } from '../../../core/inputs.js';
+import { checkpointOf, restoreCheckpoint } from '../../../core/situation/checkpoint.js';
 import { apply, applyAction, createSituation, type SituationState } from '../../../core/situation/situation.js';
 import { T0 } from '../../helpers/context.js';
 
@@ -59,6 +60,11 @@ describe('incident lifecycle', () => {
     expect(applyAction(s, T0 + 2, note)).toEqual({ ok: true, value: 'duplicate' });
     apply(s, { t: 'action', at: T0 + 3, action: note });
     expect(s.incidents.get('A1')!.timeline.filter((e) => e.kind === 'note')).toHaveLength(1);
+    // and after a restart from the checkpoint
+    const back = make();
+    expect(restoreCheckpoint(back, checkpointOf(s)).ok).toBe(true);
+    expect(applyAction(back, T0 + 4, note)).toEqual({ ok: true, value: 'duplicate' });
+    expect(back.incidents.get('A1')!.timeline.filter((e) => e.kind === 'note')).toHaveLength(1);
   });
 
   it('merges one into another: closed as merged, the other gains its cameras, photos and a line of its story', () => {
