@@ -116,6 +116,10 @@ export interface Requests {
   'incident.act': { params: { id: string; action: OperatorActionKind; note?: string; into?: string; actionId?: string }; result: { ok: true; duplicate: boolean } };
   /** the dispatchable units nearest an incident, by ETA (core/dispatch/nearest.ts) */
   'dispatch.nearest': { params: { id: string; limit?: number; radiusM?: number }; result: NearbyUnit[] };
+  /** every available volunteer within radiusM (default 500) gets the incident on watchfloor/v1/dispatch/{unitId} */
+  'dispatch.broadcast': { params: { id: string; radiusM?: number; note?: string; actionId?: string }; result: { dispatchId: string; recipients: string[]; duplicate: boolean } };
+  /** the chosen units get it */
+  'dispatch.assign': { params: { id: string; unitIds: string[]; note?: string; actionId?: string }; result: { dispatchId: string; recipients: string[]; duplicate: boolean } };
   'rejects.list': { params: Record<string, never>; result: RejectRecord[] };
   'reference.get': { params: Record<string, never>; result: ReferencePayload };
   'situation.get': { params: Record<string, never>; result: SituationSnapshot };
@@ -137,7 +141,7 @@ export interface Bridge {
   resync(): void;
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'rejects.list', 'reference.get', 'situation.get'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

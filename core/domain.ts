@@ -114,6 +114,36 @@ export type OperatorActionKind = (typeof OPERATOR_ACTIONS)[number];
 export const ROLES = ['commander', 'dispatcher', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** What a unit answers to a dispatch (watchfloor/v1/units/{unitId}/reply). */
+export const DISPATCH_ANSWERS = ['accept', 'decline', 'enroute', 'arrived', 'done'] as const;
+export type DispatchAnswer = (typeof DISPATCH_ANSWERS)[number];
+
+/** Units sent to an incident by one dispatch: a broadcast to volunteers nearby, or chosen units. */
+export interface DispatchOrder {
+  /** unique: the units' replies name it */
+  id: string;
+  mode: 'broadcast' | 'assign';
+  /** who was asked, decided by the services when the action was taken (so a replay asks the same) */
+  unitIds: string[];
+  /** broadcast: the radius it reached */
+  radiusM?: number;
+}
+
+/** One unit asked to an incident, and where it is in answering. */
+export interface Responder {
+  unitId: string;
+  name?: string;
+  dispatchId: string;
+  /** `asked` until the unit answers */
+  answer: 'asked' | DispatchAnswer;
+  askedAt: number;
+  /** when the latest answer came (services' clock) */
+  at: number;
+  /** straight-line metres from the incident when asked */
+  distanceM: number;
+  note?: string;
+}
+
 /** One operator action, as the reducer takes it: the same from a button, a shortcut, the HTTP API or another wall. */
 export interface OperatorAction {
   /** unique per action: applied once, however often it is sent (a retry, a second wall's copy) */
@@ -126,6 +156,8 @@ export interface OperatorAction {
   note?: string;
   /** merge: the incident this one is merged into */
   into?: string;
+  /** dispatch: the units asked, when the action sends any (a dispatch without is by radio) */
+  order?: DispatchOrder;
 }
 
 export const TIMELINE_KINDS = [
@@ -139,6 +171,7 @@ export const TIMELINE_KINDS = [
   'false_alarm',
   'merged',
   'absorbed',
+  'reply',
   'note',
   'closed',
   'reopened',
@@ -161,6 +194,11 @@ export interface TimelineEntry {
   note?: string;
   /** merged / absorbed: the other incident */
   other?: string;
+  /** reply: which unit answered what */
+  unit?: string;
+  answer?: DispatchAnswer;
+  /** dispatched: how many units were asked */
+  asked?: number;
   /** for `updated`: what this report changed */
   changed?: TimelineChange[];
   /** the priority after this entry, where it changed (or on the first report) */
@@ -196,6 +234,8 @@ export interface Incident extends IncidentReport {
   closedBy?: string;
   /** its reports that changed something and what operators did, oldest first (bounded: timeline.ts) */
   timeline: TimelineEntry[];
+  /** units asked to it and their answers, in the order asked */
+  responders: Responder[];
   grid?: GridRef;
 }
 
@@ -267,6 +307,8 @@ export const REJECT_REASONS = [
   'conflict',
   /** a new incident beyond limits.maxIncidents (a flood) */
   'incident_limit',
+  /** a unit's reply to a dispatch it was not asked in (or an answer that cannot follow its last) */
+  'unknown_dispatch',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -1,7 +1,7 @@
 // What flows into the situation reducer. Everything the reducer knows arrives as one of these,
 // with the time it was received, so a journal of inputs replays to the same situation.
 
-import type { DeviceStatus, IncidentReport, OperatorAction, RejectReason, UnitFix } from './domain.js';
+import type { DeviceStatus, DispatchAnswer, IncidentReport, OperatorAction, RejectReason, UnitFix } from './domain.js';
 
 /** An accepted, normalised fact produced by an adapter. Coordinates are in the map datum. */
 export type IngestEvent =
@@ -15,7 +15,18 @@ export type IngestEvent =
   /** the alarms a device reports as active now: an episode (IncidentReport.episode) it no longer reports has ended */
   | { type: 'deviceAlarms'; source: string; device: string; alarms: string[] }
   /** a message from a unit that carries no new position (no GPS fix): alive, not moved */
-  | { type: 'unitNoFix'; source: string; id: string };
+  | { type: 'unitNoFix'; source: string; id: string }
+  /** a unit answers a dispatch */
+  | { type: 'unitReply'; source: string; reply: UnitReply };
+
+export interface UnitReply {
+  unitId: string;
+  dispatchId: string;
+  incidentId: string;
+  answer: DispatchAnswer;
+  ts: number;
+  note?: string;
+}
 
 export interface Rejection {
   reason: RejectReason;

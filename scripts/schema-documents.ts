@@ -1,6 +1,6 @@
 // The JSON Schema documents published in docs/schemas, generated from the zod schemas.
 import { z } from 'zod';
-import { alarmSchema, deviceStatusSchema, unitLocationSchema } from '../core/adapters/native-schemas.js';
+import { alarmSchema, deviceStatusSchema, dispatchMessageSchema, unitLocationSchema, unitReplySchema } from '../core/adapters/native-schemas.js';
 import { configSchema } from '../core/config.js';
 
 export function schemaDocuments(): Record<string, unknown> {
@@ -13,6 +13,8 @@ export function schemaDocuments(): Record<string, unknown> {
     'alarm.schema.json': doc('alarm.schema.json', 'Alarm (watchfloor/v1/alarms/{source})', alarmSchema),
     'unit-location.schema.json': doc('unit-location.schema.json', 'Unit location (watchfloor/v1/units/{unitId}/location)', unitLocationSchema),
     'device-status.schema.json': doc('device-status.schema.json', 'Kiosk or camera status (watchfloor/v1/{kiosks|cameras}/{id}/status)', deviceStatusSchema),
+    'unit-reply.schema.json': doc('unit-reply.schema.json', 'A unit answers a dispatch (watchfloor/v1/units/{unitId}/reply)', unitReplySchema),
+    'dispatch.schema.json': doc('dispatch.schema.json', 'A dispatch sent to a unit (watchfloor/v1/dispatch/{unitId}, published by the wall)', dispatchMessageSchema),
     'config.schema.json': doc('config.schema.json', 'Watchfloor configuration file', configSchema),
   };
 }

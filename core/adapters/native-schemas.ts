@@ -1,7 +1,7 @@
 // The public contract of Watchfloor's own topics, as zod schemas.
 // docs/schemas/*.json are generated from these (npm run schemas) so docs and code cannot drift.
 import { z } from 'zod';
-import { INCIDENT_KINDS, INCIDENT_STATUSES, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATUSES, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 
 const id = z.string().min(1).max(128);
 const timestamp = z
@@ -59,6 +59,33 @@ export const deviceStatusSchema = z
   })
   .describe('watchfloor/v1/kiosks/{kioskId}/status and watchfloor/v1/cameras/{cameraId}/status');
 
+export const unitReplySchema = z
+  .looseObject({
+    dispatchId: id.describe('the dispatch being answered, as the dispatch message named it'),
+    incidentId: id,
+    answer: z.enum(DISPATCH_ANSWERS).describe('accept | decline | enroute | arrived | done'),
+    ts: timestamp,
+    note: z.string().max(2000).optional(),
+  })
+  .describe('watchfloor/v1/units/{unitId}/reply');
+
+export const dispatchMessageSchema = z
+  .object({
+    dispatchId: id,
+    incidentId: id,
+    kind: z.enum(INCIDENT_KINDS),
+    priority: z.number().int().min(1).max(4),
+    title: z.string().max(1000),
+    detail: z.string().max(4000).optional(),
+    lat: z.number(),
+    lon: z.number(),
+    media: z.array(z.object({ url: z.string().min(1).max(2048), type: z.string().max(100) })).max(16).optional(),
+    radiusM: z.number().optional().describe('broadcast: the radius it reached'),
+    ts: z.number().describe('epoch ms'),
+  })
+  .describe('watchfloor/v1/dispatch/{unitId} (published by the wall, QoS 1)');
+
 export type AlarmMessage = z.infer<typeof alarmSchema>;
+export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 export type UnitLocationMessage = z.infer<typeof unitLocationSchema>;
 export type DeviceStatusMessage = z.infer<typeof deviceStatusSchema>;

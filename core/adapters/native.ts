@@ -1,9 +1,9 @@
-// Watchfloor's own topics: {prefix}/alarms/{source}, {prefix}/units/{id}/location,
+// Watchfloor's own topics: {prefix}/alarms/{source}, {prefix}/units/{id}/location and /reply,
 // {prefix}/kiosks/{id}/status, {prefix}/cameras/{id}/status.
 import type { z } from 'zod';
 import type { Priority } from '../domain.js';
 import { accept, type AdaptContext, type AdaptOutcome, type Adapter, MAX_ID_LENGTH, readPosition, readTimestamp, reject } from './common.js';
-import { alarmSchema, deviceStatusSchema, unitLocationSchema } from './native-schemas.js';
+import { alarmSchema, deviceStatusSchema, unitLocationSchema, unitReplySchema } from './native-schemas.js';
 import { checkUnitLocation } from './unit-location-check.js';
 
 /** Turns zod's issues into one rejection; an unknown enum value on `kind` gets its own reason. */
@@ -89,6 +89,15 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
     });
   }
 
+  function adaptReply(unitId: string, json: unknown, ctx: AdaptContext): AdaptOutcome {
+    const parsed = unitReplySchema.safeParse(json);
+    if (!parsed.success) return schemaReject(parsed.error);
+    const m = parsed.data;
+    const ts = readTimestamp(m.ts, ctx);
+    if (!ts.ok) return ts;
+    return accept({ type: 'unitReply', source: 'units', reply: { unitId, dispatchId: m.dispatchId, incidentId: m.incidentId, answer: m.answer, ts: ts.ts, ...(m.note ? { note: m.note } : {}) } });
+  }
+
   function adaptStatus(what: 'kiosks' | 'cameras', deviceId: string, json: unknown, ctx: AdaptContext): AdaptOutcome {
     const parsed = deviceStatusSchema.safeParse(json);
     if (!parsed.success) return schemaReject(parsed.error);
@@ -109,7 +118,7 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
 
   return {
     name: 'native',
-    filters: [`${prefix}/alarms/+`, `${prefix}/units/+/location`, `${prefix}/kiosks/+/status`, `${prefix}/cameras/+/status`],
+    filters: [`${prefix}/alarms/+`, `${prefix}/units/+/location`, `${prefix}/units/+/reply`, `${prefix}/kiosks/+/status`, `${prefix}/cameras/+/status`],
     matches: (topic) => topic.startsWith(startsWith),
     adapt(topic, json, ctx) {
       const parts = topic.slice(startsWith.length).split('/');
@@ -117,6 +126,7 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
       if (!idPart || idPart.length > MAX_ID_LENGTH) return reject('unknown_topic', `no usable id segment in ${topic.slice(0, 120)}`);
       if (section === 'alarms' && parts.length === 2) return adaptAlarm(idPart, json, ctx);
       if (section === 'units' && parts.length === 3 && leaf === 'location') return adaptUnit(idPart, json, ctx);
+      if (section === 'units' && parts.length === 3 && leaf === 'reply') return adaptReply(idPart, json, ctx);
       if ((section === 'kiosks' || section === 'cameras') && parts.length === 3 && leaf === 'status') return adaptStatus(section, idPart, json, ctx);
       return reject('unknown_topic', `no handler for ${topic.slice(0, 120)}`);
     },

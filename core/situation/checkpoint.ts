@@ -8,7 +8,7 @@
 // cameras. What is not: statistics and the rejected-message list, which describe "since start".
 // Grid tags are not trusted from the file: they are looked up again against today's grids.
 import { z } from 'zod';
-import { INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 import { TIMELINE_MAX } from './timeline.js';
 import type { SituationState } from './situation.js';
 
@@ -46,6 +46,21 @@ const incidentSchema = z.object({
   state: z.enum(INCIDENT_STATES).optional(),
   mergedInto: id.optional(),
   escalatedAt: epochMs.optional(),
+  responders: z
+    .array(
+      z.object({
+        unitId: id,
+        name: z.string().max(200).optional(),
+        dispatchId: id,
+        answer: z.enum(['asked', ...DISPATCH_ANSWERS]),
+        askedAt: epochMs,
+        at: epochMs,
+        distanceM: z.number(),
+        note: z.string().max(2000).optional(),
+      }),
+    )
+    .max(1000)
+    .optional(),
   positionAt: epochMs.optional(),
   acknowledgedAt: epochMs.optional(),
   acknowledgedBy: z.string().max(200).optional(),
@@ -60,6 +75,9 @@ const incidentSchema = z.object({
         role: z.enum(ROLES).optional(),
         note: z.string().max(2000).optional(),
         other: id.optional(),
+        unit: z.string().max(200).optional(),
+        answer: z.enum(DISPATCH_ANSWERS).optional(),
+        asked: z.number().int().min(0).optional(),
         changed: z.array(z.enum(TIMELINE_CHANGES)).max(TIMELINE_CHANGES.length).optional(),
         priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
       }),
@@ -202,7 +220,7 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
     const startedAt = i.startedAt ?? Math.min(i.ts, i.firstSeen);
     const timeline = i.timeline ?? [{ at: i.firstSeen, kind: 'reported' as const, priority: i.priority }];
     const lifeState = i.state ?? (i.status === 'closed' ? 'resolved' : i.acknowledged ? 'acknowledged' : 'new');
-    const incident: Incident = { ...fields, state: lifeState, startedAt, timeline, grid: state.locate(i.lon, i.lat) };
+    const incident: Incident = { ...fields, state: lifeState, startedAt, timeline, responders: i.responders ?? [], grid: state.locate(i.lon, i.lat) };
     state.incidents.set(i.id, incident);
     if (key !== undefined) state.incidentKeys.set(i.id, key);
     // the episode goes on where it was: a repeat of its alarm updates this incident (or, closed, raises nothing)

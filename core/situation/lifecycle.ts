@@ -11,7 +11,8 @@ export const isClosedState = (s: IncidentState): boolean => CLOSED_STATES.includ
 /** What the action may start from, and where it leads (`same`: the state does not change). */
 const RULES: Record<OperatorActionKind, { from: readonly IncidentState[]; to: IncidentState | 'same' }> = {
   ack: { from: ['new'], to: 'acknowledged' },
-  dispatch: { from: ['new', 'acknowledged', 'dispatched'], to: 'dispatched' },
+  // more units to an incident on scene (backup) leave it on scene
+  dispatch: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'dispatched' },
   on_scene: { from: ['new', 'acknowledged', 'dispatched'], to: 'on_scene' },
   resolve: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'resolved' },
   false_alarm: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'false_alarm' },
@@ -57,5 +58,7 @@ export function checkAction(inc: Incident | undefined, action: OperatorAction, i
     if (!into) return err({ code: 'not_found', message: `no incident ${action.into.slice(0, 80)} to merge into` });
     if (isClosedState(into.state)) return err({ code: 'illegal', message: `cannot merge into an incident that is ${into.state}` });
   }
-  return ok({ to: rule.to === 'same' ? inc.state : rule.to, entry: ENTRY[action.kind] });
+  if (action.order && (action.kind !== 'dispatch' || action.order.unitIds.length === 0)) return err({ code: 'invalid', message: 'a dispatch order needs a dispatch with units' });
+  const to = rule.to === 'same' || (action.kind === 'dispatch' && inc.state === 'on_scene') ? inc.state : rule.to;
+  return ok({ to, entry: ENTRY[action.kind] });
 }

@@ -6,9 +6,10 @@
 // no I/O), so the same inputs in the same order give the same situation. Every change is also
 // recorded in `changes`, from which batched deltas for the renderer are cut.
 import { type Camera, emptyStats, type GridRef, type Incident, type IncidentReport, type Kiosk, type OperatorAction, type Priority, type RejectReason, type RejectRecord, type SituationStats, type TrailPoint, type Unit, type UnitFix } from '../domain.js';
-import type { IngestEvent, SituationInput } from '../inputs.js';
+import type { IngestEvent, SituationInput, UnitReply } from '../inputs.js';
 import { ok, type Result } from '../result.js';
 import { checkAction, isClosedState, type Refusal } from './lifecycle.js';
+import { checkReply, respondersFor } from './responders.js';
 import { appendTimeline, reportChanges } from './timeline.js';
 import { SpatialGrid } from '../dispatch/spatial-grid.js';
 import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
@@ -235,7 +236,9 @@ export function applyAction(state: SituationState, at: number, action: OperatorA
     i.closedBy = undefined;
   }
   i.state = to;
-  i.timeline = appendTimeline(i.timeline, { at, kind: entry, ...who, ...(action.note ? { note: action.note } : {}), ...(action.into ? { other: action.into } : {}) });
+  if (action.kind === 'dispatch' && action.order) i.responders = respondersFor(i, action.order, state.units, at);
+  const asked = action.kind === 'dispatch' && action.order ? { asked: action.order.unitIds.length } : {};
+  i.timeline = appendTimeline(i.timeline, { at, kind: entry, ...who, ...asked, ...(action.note ? { note: action.note } : {}), ...(action.into ? { other: action.into } : {}) });
   if (isClosedState(to) && i.status !== 'closed') {
     if (action.by) i.closedBy = action.by;
     i.status = 'closed';
@@ -252,6 +255,31 @@ export function applyAction(state: SituationState, at: number, action: OperatorA
   }
   state.changes.incidents.add(i.id);
   return ok('applied');
+}
+
+/**
+ * A unit's answer to a dispatch: on its responder entry and in the timeline; the first unit to
+ * arrive puts a dispatched incident on scene. One that does not fit is rejected with why.
+ */
+function applyReply(state: SituationState, reply: UnitReply, at: number, topic: string): Outcome {
+  const inc = state.incidents.get(reply.incidentId);
+  const checked = checkReply(inc, reply);
+  if (!checked.ok) {
+    rejectInReducer(state, at, topic, 'unknown_dispatch', checked.error);
+    return Outcome.Rejected;
+  }
+  if (checked.value.outcome === 'duplicate') return Outcome.Duplicate;
+  const i = inc!;
+  const r = i.responders[checked.value.index];
+  i.responders = i.responders.map((x, n) => (n === checked.value.index ? { ...r, answer: reply.answer, at, ...(reply.note ? { note: reply.note } : {}) } : x));
+  const by = r.name ?? r.unitId;
+  i.timeline = appendTimeline(i.timeline, { at, kind: 'reply', unit: by, answer: reply.answer, ...(reply.note ? { note: reply.note } : {}) });
+  if (reply.answer === 'arrived' && (i.state === 'dispatched' || i.state === 'acknowledged')) {
+    i.state = 'on_scene';
+    i.timeline = appendTimeline(i.timeline, { at, kind: 'on_scene', by });
+  }
+  state.changes.incidents.add(i.id);
+  return Outcome.Fresh;
 }
 
 function rememberAction(state: SituationState, id: string): void {
@@ -309,6 +337,8 @@ function applyEvent(state: SituationState, event: IngestEvent, at: number, topic
       state.changes.unitMeta.add(unit.id);
       return Outcome.Fresh;
     }
+    case 'unitReply':
+      return applyReply(state, event.reply, at, topic);
     case 'unitNoFix': {
       state.stats.noFix++;
       const unit = state.units.get(event.id);
@@ -466,6 +496,7 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
       lastSeen: at,
       closedAt: r.status === 'closed' ? at : undefined,
       updates: 0,
+      responders: [],
       state: r.status === 'closed' ? 'resolved' : 'new',
       acknowledged: false,
       timeline: [{ at, kind: 'reported', priority: r.priority }, ...(r.status === 'closed' ? [{ at, kind: 'closed' as const }] : [])],

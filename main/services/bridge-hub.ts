@@ -8,6 +8,7 @@ import { parseClientMessage } from '../../core/contract.js';
 import { DEFAULT_NEAREST, nearestUnits } from '../../core/dispatch/nearest.js';
 import { parseActionParams } from '../../core/situation/action-params.js';
 import type { AccessLog } from './access-log.js';
+import type { DispatchService } from './dispatch-service.js';
 import { TokenBucket } from './rate-limit.js';
 import type { SituationService } from './situation-service.js';
 
@@ -41,8 +42,17 @@ export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSe
 /** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
 const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5 };
 
+/** A dispatch request's optional note and action id, checked (the reducer checks the rest). */
+function optionalParams(p: Record<string, unknown>): { note?: string; actionId?: string } {
+  if (p.note !== undefined && (typeof p.note !== 'string' || p.note.length > 2000)) throw new Error('invalid: params.note must be a string of at most 2000 characters');
+  if (p.actionId !== undefined && (typeof p.actionId !== 'string' || p.actionId.length === 0 || p.actionId.length > 128)) throw new Error('invalid: params.actionId must be a non-empty string');
+  return { ...(p.note ? { note: (p.note as string).trim() } : {}), ...(p.actionId ? { actionId: p.actionId as string } : {}) };
+}
+
 export interface BridgeHubDeps {
   situation: SituationService;
+  /** broadcasts and assignments (dispatch-service.ts) */
+  dispatch: DispatchService;
   health: () => Health;
   reference: () => ReferencePayload;
   access: AccessLog;
@@ -96,6 +106,18 @@ export class BridgeHub {
         const limit = typeof p.limit === 'number' && Number.isInteger(p.limit) ? Math.min(Math.max(p.limit, 1), 50) : DEFAULT_NEAREST.limit;
         const radiusM = typeof p.radiusM === 'number' && Number.isFinite(p.radiusM) ? Math.min(Math.max(p.radiusM, 50), 50_000) : DEFAULT_NEAREST.radiusM;
         return nearestUnits(situation.state.unitIndex, inc!.lon, inc!.lat, { limit, radiusM });
+      },
+      'dispatch.broadcast': (p) => {
+        const r = deps.dispatch.broadcast({ incidentId: requireId(p), ...optionalParams(p), ...(typeof p.radiusM === 'number' ? { radiusM: p.radiusM } : {}) });
+        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+        return r.value;
+      },
+      'dispatch.assign': (p) => {
+        const unitIds = p.unitIds;
+        if (!Array.isArray(unitIds) || !unitIds.every((u) => typeof u === 'string' && u.length > 0 && u.length <= 256)) throw new Error('invalid: params.unitIds must be a list of unit ids');
+        const r = deps.dispatch.assign({ incidentId: requireId(p), unitIds: unitIds as string[], ...optionalParams(p) });
+        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+        return r.value;
       },
       'rejects.list': () => situation.state.rejects.slice(),
       'reference.get': () => deps.reference(),

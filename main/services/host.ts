@@ -14,6 +14,8 @@ import { createSituation } from '../../core/situation/situation.js';
 import { brokerConnection, redactUrlsIn } from '../../core/broker-url.js';
 import { originsOf } from '../../core/urls.js';
 import { AccessLog } from './access-log.js';
+import { startDispatchPublisher } from './dispatch-publisher.js';
+import { DispatchService } from './dispatch-service.js';
 import { BridgeHub } from './bridge-hub.js';
 import { type PathRoots, shownPaths } from './display-path.js';
 import { loadReference } from './reference-files.js';
@@ -49,6 +51,8 @@ export interface Host {
   config: WatchfloorConfig;
   situation: SituationService;
   hub: BridgeHub;
+  /** sends units: broadcasts to volunteers nearby, chosen units */
+  dispatch: DispatchService;
   /** what the shells refused, for health */
   access: AccessLog;
   ingest: ThreadedIngest;
@@ -156,12 +160,20 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     timeZone: config.timeZone,
     places,
   });
-  const hub = new BridgeHub({ situation, health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
+  // dispatches go out from a client of their own on the same brokers
+  const publisher = startDispatchPublisher({
+    ...ingestSettings(config, opts, baseDir, broker, []),
+    clientId: `${opts.clientIdOverride ?? config.clientId}-dispatch`,
+    topicPrefix: config.topicPrefix,
+  });
+  const dispatch = new DispatchService(situation, publisher);
+  const hub = new BridgeHub({ situation, dispatch, health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 
   return {
     config,
     situation,
     hub,
+    dispatch,
     access,
     ingest,
     embeddedBroker,
@@ -175,6 +187,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       hub.close();
       situation.stop();
       await ingest.close();
+      await publisher.close();
       // after the feed stops, so the last messages are in it
       await checkpoints?.close();
       await embeddedBroker?.close();

@@ -62,6 +62,7 @@ export const en: Messages = {
     unknown_device: 'Unregistered device',
     conflict: 'Conflicting data',
     incident_limit: 'Incident limit reached (flood)',
+    unknown_dispatch: 'Invalid dispatch reply',
   },
   board: {
     title: 'Incidents',
@@ -95,6 +96,7 @@ export const en: Messages = {
     unknown_device: 'The device is not in the registry, or has no position there. Add it to the camera/kiosk registry.',
     conflict: 'The message disagrees with its topic (e.g. another id). Check the sender\'s configuration.',
     incident_limit: 'The wall holds as many incidents as it may; this one was not raised (P1 still are). Look for a flood.',
+    unknown_dispatch: 'A unit answered a dispatch that does not exist, was not sent to it, or answered out of order (accepting after arriving). Check the volunteer or patrol app.',
   },
   rejects: {
     title: 'Rejected messages',
@@ -201,6 +203,8 @@ export const en: Messages = {
       note: 'Note',
       closed: 'Ended by its source',
       reopened: 'Reopened',
+      reply: '{{unit}}: {{answer}}',
+      dispatchedAsked: 'Dispatched ({{asked}} notified)',
     },
     changed: { priority: 'priority', kind: 'type', title: 'title', detail: 'detail', position: 'position', media: 'photos', reporter: 'reporter' },
     cameras: 'Cameras nearby',
@@ -223,6 +227,9 @@ export const en: Messages = {
   },
   sound: { on: 'Sound on', muted: 'Muted {{left}}', muteTitle: 'Mute for {{minutes}} min (sounds again by itself)', unmuteTitle: 'Sound again' },
   nearby: { title: 'Nearest available units (by ETA)', none: 'No available unit within 5 km', etaSeconds: '~{{s}} s', etaMinutes: '~{{m}} min' },
+  answers: { asked: 'Notified', accept: 'Accepted', decline: 'Declined', enroute: 'On the way', arrived: 'Arrived', done: 'Done' },
+  responders: { title: 'Units sent ({{count}})', noAnswer: 'No answer', suggest: 'No answer from some: next nearest is {{name}}' },
+  dispatchUi: { broadcast: 'Call volunteers within {{radius}} m', sent: '{{count}} volunteers notified', assign: 'Assign', asked: 'Sent' },
   gridInfo: { close: 'Close', openHint: 'Double-click for its figures' },
   cluster: { count: '{{count}} incidents', zoom: 'click to zoom in' },
   search: {

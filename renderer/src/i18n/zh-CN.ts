@@ -60,6 +60,7 @@ export const zhCN = {
     unknown_device: '未登记设备',
     conflict: '数据冲突',
     incident_limit: '警情数量超限（疑似异常批量推送）',
+    unknown_dispatch: '调度回复无效',
   },
   board: {
     title: '警情列表',
@@ -93,6 +94,7 @@ export const zhCN = {
     unknown_device: '设备未在基础数据中登记，或登记信息缺少位置。请在摄像头/报警柱登记表中补录。',
     conflict: '消息内容与其主题不一致（如编号不同）。请检查发送方配置。',
     incident_limit: '同时在办警情已达上限，新警情未立案。一级警情仍可进入。请排查是否有异常批量推送。',
+    unknown_dispatch: '力量回复的调度不存在、不是发给它的，或回复顺序不对（如已到场后又回复接受）。请检查志愿者/巡逻终端的版本。',
   },
   rejects: {
     title: '拒收消息',
@@ -199,6 +201,8 @@ export const zhCN = {
       note: '备注',
       closed: '报警源已结束',
       reopened: '重新打开',
+      reply: '{{unit}}：{{answer}}',
+      dispatchedAsked: '派警（通知 {{asked}} 名）',
     },
     changed: { priority: '等级', kind: '类别', title: '标题', detail: '详情', position: '位置', media: '图片', reporter: '报警人' },
     cameras: '周边摄像头',
@@ -221,6 +225,9 @@ export const zhCN = {
   },
   sound: { on: '声音：开', muted: '静音 {{left}}', muteTitle: '静音 {{minutes}} 分钟（到时自动恢复）', unmuteTitle: '恢复声音' },
   nearby: { title: '附近可调力量（按预计到达）', none: '5 公里内暂无可调力量', etaSeconds: '约 {{s}} 秒', etaMinutes: '约 {{m}} 分钟' },
+  answers: { asked: '已通知', accept: '已接受', decline: '已拒绝', enroute: '在途', arrived: '已到场', done: '已完成' },
+  responders: { title: '已调派力量（{{count}}）', noAnswer: '未应答', suggest: '有力量未应答，建议改派：{{name}}' },
+  dispatchUi: { broadcast: '召集附近志愿者（{{radius}} 米）', sent: '已通知 {{count}} 名志愿者', assign: '指派', asked: '已调派' },
   gridInfo: { close: '关闭', openHint: '双击查看网格详情' },
   cluster: { count: '{{count}} 起警情', zoom: '点击放大查看' },
   search: {

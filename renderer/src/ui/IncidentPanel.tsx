@@ -10,7 +10,8 @@ import { PRIORITY_CSS } from '../model/colors';
 import { gridPath } from './IncidentBoard';
 import { useDispatch, useNow, useTimeZone, useWall } from './context';
 import { IncidentActions } from './IncidentActions';
-import { NearbyUnits } from './NearbyUnits';
+import { NearbyUnits, useNearbyUnits } from './NearbyUnits';
+import { Responders } from './Responders';
 import { useUrgentUnder } from './useUrgentUnder';
 
 /** cameras listed: nearest first, within this distance of the alarm */
@@ -90,7 +91,11 @@ function timelineText(e: TimelineEntry, t: (k: string, o?: Record<string, unknow
   const what =
     e.kind === 'updated'
       ? t('detail.tl.updated', { what: (e.changed ?? []).map((c) => t(`detail.changed.${c}`)).join('、') })
-      : t(`detail.tl.${e.kind}`, { other: e.other ?? '' });
+      : e.kind === 'reply'
+        ? t('detail.tl.reply', { unit: e.unit ?? '', answer: t(`answers.${e.answer}`) })
+        : e.kind === 'dispatched' && e.asked
+          ? t('detail.tl.dispatchedAsked', { asked: e.asked })
+          : t(`detail.tl.${e.kind}`, { other: e.other ?? '' });
   const prio = e.priority !== undefined && e.kind !== 'reported' ? ` → ${t(`priorityShort.${e.priority}`)}` : '';
   return `${what}${prio}${e.note ? `：${e.note}` : ''}${e.by ? ` · ${e.by}` : ''}`;
 }
@@ -173,6 +178,7 @@ function Panel({ incident }: { incident: Incident }) {
   const body = useRef<HTMLDivElement>(null);
   const openRect = useRef<DOMRect | null>(null);
   const folded = useUrgentUnder(body, openRect);
+  const nearby = useNearbyUnits(incident);
   return (
     <section
       className={`incident-panel${folded ? ' folded' : ''}`}
@@ -213,7 +219,8 @@ function Panel({ incident }: { incident: Incident }) {
           )}
           <Facts incident={incident} now={now} />
           <Media media={incident.media} />
-          <NearbyUnits incident={incident} />
+          <Responders incident={incident} now={now} nearby={nearby} />
+          <NearbyUnits incident={incident} list={nearby} />
           <Cameras incident={incident} />
           <Timeline incident={incident} />
         </div>

@@ -1,12 +1,17 @@
 // Who can get there first: the dispatchable units nearest the selected incident, by ETA, asked of
 // the services (their spatial index) every few seconds while the panel is open, so the list follows
-// units as they move. A click on one rings it on the map.
+// units as they move. A click on one rings it on the map; 指派 sends it, 召集附近志愿者 sends every
+// available volunteer nearby (the services decide who, and publish to each).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NearbyUnit } from '../../../core/dispatch/nearest';
 import type { Incident } from '../../../core/domain';
 import { UNIT_CSS } from '../model/colors';
 import { useDispatch, useRuntime } from './context';
+import { explainError, newActionId } from './incident-actions';
+
+/** as the services default it (main/services/dispatch-service.ts) */
+const DEFAULT_BROADCAST_RADIUS_M = 500;
 
 /** how often the list is asked for again */
 export const NEARBY_REFRESH_MS = 2000;
@@ -16,10 +21,9 @@ function formatEta(s: number, t: (k: string, o?: Record<string, unknown>) => str
   return s < 60 ? t('nearby.etaSeconds', { s }) : t('nearby.etaMinutes', { m: Math.round(s / 60) });
 }
 
-export function NearbyUnits({ incident }: { incident: Incident }) {
-  const { t } = useTranslation();
+/** The nearest units, asked of the services every NEARBY_REFRESH_MS while the incident is open (null before the first answer). */
+export function useNearbyUnits(incident: Incident): NearbyUnit[] | null {
   const runtime = useRuntime();
-  const dispatch = useDispatch();
   const [list, setList] = useState<NearbyUnit[] | null>(null);
   const open = incident.status === 'open';
   useEffect(() => {
@@ -36,10 +40,46 @@ export function NearbyUnits({ incident }: { incident: Incident }) {
       clearInterval(timer);
     };
   }, [runtime, incident.id, open]);
-  if (!open || list === null) return null;
+  return open ? list : null;
+}
+
+/** 召集附近志愿者: every available volunteer within the radius gets the incident (with its photos). */
+function Broadcast({ incident }: { incident: Incident }) {
+  const { t } = useTranslation();
+  const runtime = useRuntime();
+  const [busy, setBusy] = useState(false);
+  const [said, setSaid] = useState<string | null>(null);
+  const send = async () => {
+    setBusy(true);
+    const r = await runtime.bridge.request('dispatch.broadcast', { id: incident.id, actionId: newActionId() });
+    setBusy(false);
+    setSaid(r.ok ? t('dispatchUi.sent', { count: r.value.recipients.length }) : explainError(r.error, t as (k: string, o?: Record<string, unknown>) => string));
+  };
+  return (
+    <div className="broadcast">
+      <button type="button" className="btn" data-testid="broadcast" disabled={busy} onClick={() => void send()}>
+        {t('dispatchUi.broadcast', { radius: DEFAULT_BROADCAST_RADIUS_M })}
+      </button>
+      {said && (
+        <span className="broadcast-said" data-testid="broadcast-said">
+          {said}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function NearbyUnits({ incident, list }: { incident: Incident; list: NearbyUnit[] | null }) {
+  const { t } = useTranslation();
+  const runtime = useRuntime();
+  const dispatch = useDispatch();
+  const asked = new Set(incident.responders.map((r) => r.unitId));
+  if (list === null) return null;
+  const assign = (unitId: string) => void runtime.bridge.request('dispatch.assign', { id: incident.id, unitIds: [unitId], actionId: newActionId() });
   return (
     <section className="incident-nearby">
       <h3>{t('nearby.title')}</h3>
+      <Broadcast incident={incident} />
       {list.length === 0 ? (
         <div className="panel-empty">{t('nearby.none')}</div>
       ) : (
@@ -60,6 +100,21 @@ export function NearbyUnits({ incident }: { incident: Incident }) {
               <span className="unit-kind">{t(`unitKinds.${u.kind}`)}</span>
               <span className="unit-dist">{t('detail.metres', { distance: u.distanceM })}</span>
               <span className="unit-eta">{formatEta(u.etaS, t)}</span>
+              {asked.has(u.unitId) ? (
+                <span className="unit-asked">{t('dispatchUi.asked')}</span>
+              ) : (
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid="assign-unit"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    assign(u.unitId);
+                  }}
+                >
+                  {t('dispatchUi.assign')}
+                </button>
+              )}
             </li>
           ))}
         </ul>

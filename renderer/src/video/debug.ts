@@ -122,6 +122,7 @@ function soakIncident(id: string, cam: string, at: { lat: number; lon: number },
     acknowledged: true,
     state: 'acknowledged',
     timeline: [],
+    responders: [],
   };
 }
 

@@ -142,6 +142,42 @@ describe('an incident, whole', () => {
     expect(await listed()).toEqual(['nb-walker']);
   });
 
+  it('calls the volunteers nearby with one button; their phones get it, their answers show, the first arrival puts it on scene; a unit assigned by hand joins', async () => {
+    const phone = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
+    const got: { topic: string; body: Record<string, unknown> }[] = [];
+    phone.on('message', (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()) }));
+    await phone.subscribeAsync(`${PREFIX}/dispatch/#`, { qos: 1 });
+    try {
+      for (const [id, dLon, kind] of [['bc-v1', 0.0015, 'volunteer'], ['bc-v2', 0.003, 'volunteer'], ['bc-car', 0.006, 'police']] as const) {
+        await client.publishAsync(`${PREFIX}/units/${id}/location`, JSON.stringify({ id, ts: Date.now(), kind, name: `${kind === 'police' ? '巡逻车' : '志愿者'}${id.slice(-2)}`, lat: WANDA.lat + 0.0004, lon: WANDA.lon + dLon }), { qos: 1 });
+      }
+      await alarm('dt-bc', { title: '万达广场：两名嫌疑人往北门方向', media: [{ url: '/media/demo/clue-1.jpg', type: 'image/jpeg' }] });
+      await page.locator('[data-testid="incident-row"][data-incident-id="dt-bc"]').click();
+      await panel().locator('[data-testid="broadcast"]').click();
+      await panel().locator('[data-testid="broadcast-said"]').waitFor({ timeout: 5_000 });
+      await expect(panel().locator('[data-testid="broadcast-said"]').textContent()).resolves.toBe('已通知 2 名志愿者');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="responder"][data-answer="asked"]').length === 2, null, { timeout: 5_000 });
+      // each phone got the incident, its photo with it
+      await expect.poll(() => got.map((g) => g.topic).sort(), { timeout: 5_000 }).toEqual([`${PREFIX}/dispatch/bc-v1`, `${PREFIX}/dispatch/bc-v2`]);
+      expect(got[0].body).toMatchObject({ incidentId: 'dt-bc', title: '万达广场：两名嫌疑人往北门方向', media: [{ url: '/media/demo/clue-1.jpg', type: 'image/jpeg' }], radiusM: 500 });
+      const dispatchId = got[0].body.dispatchId as string;
+      const answer = (unit: string, a: string) => phone.publishAsync(`${PREFIX}/units/${unit}/reply`, JSON.stringify({ dispatchId, incidentId: 'dt-bc', answer: a, ts: Date.now() }), { qos: 1 });
+      await answer('bc-v1', 'accept');
+      await answer('bc-v2', 'decline');
+      await page.waitForSelector('[data-testid="responder"][data-unit-id="bc-v1"][data-answer="accept"]', { timeout: 5_000 });
+      await page.waitForSelector('[data-testid="responder"][data-unit-id="bc-v2"][data-answer="decline"]', { timeout: 5_000 });
+      await answer('bc-v1', 'arrived');
+      await page.waitForFunction(() => document.querySelector('[data-testid="incident-row"][data-incident-id="dt-bc"] [data-testid="state-chip"]')?.textContent === '已到场', null, { timeout: 5_000 });
+      // the car, by hand, from the nearest list
+      await panel().locator('[data-testid="nearby-unit"][data-unit-id="bc-car"] [data-testid="assign-unit"]').click();
+      await page.waitForSelector('[data-testid="responder"][data-unit-id="bc-car"][data-answer="asked"]', { timeout: 5_000 });
+      await expect.poll(() => got.some((g) => g.topic === `${PREFIX}/dispatch/bc-car`), { timeout: 5_000 }).toBe(true);
+      await page.screenshot({ path: join(SHOTS, 'dispatch-1080p.png') });
+    } finally {
+      await phone.endAsync();
+    }
+  });
+
   it('opens a camera clicked on the map (cameras layer), standing by the camera when no incident is chosen', async () => {
     const cam = cameras.find((c) => c.hls && c.id === 'C042') ?? cameras.find((c) => c.hls)!;
     await page.evaluate(([lon, lat]) => window.__watchfloor!.map()!.jumpTo({ center: [lon, lat], zoom: 16 }), [cam.lon, cam.lat]);

@@ -23,6 +23,7 @@ export function incident(id: string, over: Partial<Incident> = {}): Incident {
     acknowledged: false,
     state: over.acknowledged ? 'acknowledged' : 'new',
     timeline: [],
+    responders: [],
     ...over,
   };
 }

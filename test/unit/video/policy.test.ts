@@ -9,7 +9,7 @@ const SPOT = { lon: 119.2826, lat: 26.0425 };
 const cam = (id: string, dLon: number, dLat: number, over: Partial<Camera> = {}): Camera => ({ id, name: id, lon: SPOT.lon + dLon, lat: SPOT.lat + dLat, online: true, ...over });
 const incident = (id: string, over: Partial<Incident> = {}): Incident => ({
   id, ts: T0, kind: 'theft', priority: 3, lat: SPOT.lat, lon: SPOT.lon, title: id, status: 'open', cameraIds: [], media: [], source: '110',
-  startedAt: T0, firstSeen: T0, lastSeen: T0, updates: 0, acknowledged: false, state: over.acknowledged ? 'acknowledged' : 'new', timeline: [], ...over,
+  startedAt: T0, firstSeen: T0, lastSeen: T0, updates: 0, acknowledged: false, state: over.acknowledged ? 'acknowledged' : 'new', timeline: [], responders: [], ...over,
 });
 const cameras = new Map([
   cam('near1', 0.0005, 0), // ~50 m

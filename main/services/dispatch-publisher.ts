@@ -1,0 +1,82 @@
+// Sends dispatches to units: one QoS 1 message per unit on {prefix}/dispatch/{unitId}, from a
+// client of its own on the same brokers (the ingest client is busy reading, and on a thread of its
+// own). A send resolves once the broker has the message (PUBACK); a unit offline on a persistent
+// session gets it when it comes back, which is the broker's job. What was sent and what failed is
+// counted for health.
+import { readFileSync } from 'node:fs';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { DispatchMessage } from '../../core/adapters/native-schemas.js';
+import { redactUrlsIn } from '../../core/broker-url.js';
+
+export interface DispatchPublisherOptions {
+  urls: string[];
+  clientId: string;
+  topicPrefix: string;
+  username?: string;
+  password?: string;
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
+  protocolVersion?: 4 | 5;
+  /** a send not acknowledged by the broker within this long fails */
+  timeoutMs?: number;
+}
+
+export interface DispatchPublisherHealth {
+  connected: boolean;
+  sent: number;
+  failed: number;
+  lastError: string | null;
+}
+
+export interface DispatchPublisher {
+  /** whether the broker acknowledged it (QoS 1) */
+  send(unitId: string, message: DispatchMessage): Promise<boolean>;
+  health(): DispatchPublisherHealth;
+  close(): Promise<void>;
+}
+
+export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPublisher {
+  const servers = o.urls.map((u) => new URL(u));
+  const pem = (p?: string) => (p ? readFileSync(p) : undefined);
+  const client: MqttClient = mqtt.connect({
+    clientId: o.clientId,
+    clean: true,
+    protocolVersion: o.protocolVersion ?? 4,
+    keepalive: 30,
+    connectTimeout: 10_000,
+    reconnectPeriod: 2_000,
+    servers: servers.map((u) => ({ host: u.hostname, port: Number(u.port) || (u.protocol === 'mqtts:' ? 8883 : 1883), protocol: u.protocol.replace(':', '') as 'mqtt' | 'mqtts' })),
+    username: o.username,
+    password: o.password,
+    ca: pem(o.tls?.ca),
+    cert: pem(o.tls?.cert),
+    key: pem(o.tls?.key),
+    rejectUnauthorized: o.tls?.rejectUnauthorized ?? true,
+  });
+  const h: DispatchPublisherHealth = { connected: false, sent: 0, failed: 0, lastError: null };
+  client.on('connect', () => {
+    h.connected = true;
+  });
+  client.on('close', () => {
+    h.connected = false;
+  });
+  client.on('error', (e) => {
+    h.lastError = redactUrlsIn(e.message);
+  });
+  const prefix = o.topicPrefix.replace(/\/+$/, '');
+  return {
+    async send(unitId, message) {
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${o.timeoutMs ?? 10_000} ms`)), o.timeoutMs ?? 10_000).unref());
+      try {
+        await Promise.race([client.publishAsync(`${prefix}/dispatch/${unitId}`, JSON.stringify(message), { qos: 1 }), timeout]);
+        h.sent++;
+        return true;
+      } catch (e) {
+        h.failed++;
+        h.lastError = redactUrlsIn((e as Error).message);
+        return false;
+      }
+    },
+    health: () => ({ ...h }),
+    close: () => client.endAsync(),
+  };
+}
