@@ -84,6 +84,8 @@ export interface Health {
   at: number;
   /** how often health is sent to every page: a page that hears nothing for a few of these is cut off */
   heartbeatMs: number;
+  /** dispatch messages to units: the publishing client, sent and failed since start */
+  dispatch?: { connected: boolean; sent: number; failed: number; lastError: string | null };
 }
 
 /** Static map and registry data the renderer needs once. */

@@ -14,7 +14,7 @@ import { createSituation } from '../../core/situation/situation.js';
 import { brokerConnection, redactUrlsIn } from '../../core/broker-url.js';
 import { originsOf } from '../../core/urls.js';
 import { AccessLog } from './access-log.js';
-import { startDispatchPublisher } from './dispatch-publisher.js';
+import { type DispatchPublisher, startDispatchPublisher } from './dispatch-publisher.js';
 import { DispatchService } from './dispatch-service.js';
 import { BridgeHub } from './bridge-hub.js';
 import { type PathRoots, shownPaths } from './display-path.js';
@@ -150,7 +150,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     return grid ? { ...p, grid } : p;
   });
   const basemapPath = config.reference.basemap ? resolve(baseDir, config.reference.basemap) : null;
-  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access });
+  // dispatches go out from a client of their own on the same brokers
+  const publisher = startDispatchPublisher({
+    ...ingestSettings(config, opts, baseDir, broker, []),
+    clientId: `${opts.clientIdOverride ?? config.clientId}-dispatch`,
+    topicPrefix: config.topicPrefix,
+  });
+  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access, publisher });
   const reference = (): ReferencePayload => ({
     grids: ref.gridJson,
     basemapUrl: basemapPath ? '/basemap.pmtiles' : null,
@@ -159,12 +165,6 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     locale: config.locale,
     timeZone: config.timeZone,
     places,
-  });
-  // dispatches go out from a client of their own on the same brokers
-  const publisher = startDispatchPublisher({
-    ...ingestSettings(config, opts, baseDir, broker, []),
-    clientId: `${opts.clientIdOverride ?? config.clientId}-dispatch`,
-    topicPrefix: config.topicPrefix,
   });
   const dispatch = new DispatchService(situation, publisher);
   const hub = new BridgeHub({ situation, dispatch, health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
@@ -205,6 +205,7 @@ interface HealthParts {
   roots: PathRoots;
   checkpoints: Checkpoints | null;
   access: AccessLog;
+  publisher: DispatchPublisher;
 }
 
 /** The wall's health as pages and /api/health see it, made fresh on each call. */
@@ -229,6 +230,7 @@ function healthReader(p: HealthParts): () => Health {
       feed: p.pulse.health(at),
       at,
       heartbeatMs: config.web.heartbeatMs,
+      dispatch: p.publisher.health(),
     };
   };
 }

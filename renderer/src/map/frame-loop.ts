@@ -13,6 +13,7 @@ import { gridFillOf } from '../model/selectors';
 import { buildTrailSegments, type TrailSegments } from '../model/units';
 import type { WallState, WallStore } from '../state/store';
 import type { IconAtlas } from './icons';
+import { hasUnitsComing } from './layers/responders';
 import { buildLayers, type GridLayerInput, type LayerMemo, type MapViewInfo } from './layers';
 import type { Overlays } from './overlays';
 import type { RedrawBudget } from './redrawBudget';
@@ -206,7 +207,9 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     const gridVersion = due || gridShown === undefined ? grid?.version : gridShown;
     const key = [shown.unitsVersion, shown.trailsVersion, language, view.key, gridVersion, s.gridFill, s.selectedGridId].join('|');
     const refs = [s.kiosks, s.cameras, s.layers, s.highlight];
-    const alertKey = [s.selectedId, language, Math.floor(now / 60_000), view.key].join('|');
+    // units on their way to the selected incident are drawn on this canvas: it follows them
+    const coming = hasUnitsComing(s.selectedId ? s.incidents.get(s.selectedId) : undefined) ? shown.unitsVersion : 0;
+    const alertKey = [s.selectedId, language, Math.floor(now / 60_000), view.key, coming].join('|');
     const alertRefs = [s.incidents, s.kiosks, s.layers, s.highlight];
     const alertsChanged = alertsDrawn.differs(alertKey, alertRefs);
     const baseChanged = baseDrawn.differs(key, refs) && !lane.holdBase(alertsChanged, view.key !== lastBaseView, time);

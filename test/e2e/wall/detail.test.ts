@@ -166,6 +166,18 @@ describe('an incident, whole', () => {
       await answer('bc-v2', 'decline');
       await page.waitForSelector('[data-testid="responder"][data-unit-id="bc-v1"][data-answer="accept"]', { timeout: 5_000 });
       await page.waitForSelector('[data-testid="responder"][data-unit-id="bc-v2"][data-answer="decline"]', { timeout: 5_000 });
+      // on the map: a line from the volunteer coming to the incident, following it as it walks
+      const legFrom = () =>
+        page.evaluate(() => {
+          const deck = window.__watchfloor!.deck() as { props: { layers: { id: string; props: { data: unknown } }[] } } | null;
+          const legs = deck?.props.layers.find((l) => l.id === 'responder-legs')?.props.data as { id: string; from: [number, number] }[] | undefined;
+          // to the metre (the wall keeps six decimals)
+          return legs?.map((l) => [l.id, ...l.from.map((v) => Math.round(v * 1e5))]) ?? [];
+        });
+      const at = (lon: number, lat: number) => [Math.round(lon * 1e5), Math.round(lat * 1e5)];
+      await expect.poll(legFrom, { timeout: 5_000 }).toEqual([['bc-v1', ...at(WANDA.lon + 0.0015, WANDA.lat + 0.0004)]]);
+      await client.publishAsync(`${PREFIX}/units/bc-v1/location`, JSON.stringify({ id: 'bc-v1', ts: Date.now() + 1, kind: 'volunteer', name: '志愿者v1', lat: WANDA.lat + 0.0002, lon: WANDA.lon + 0.0008 }), { qos: 1 });
+      await expect.poll(legFrom, { timeout: 8_000 }).toEqual([['bc-v1', ...at(WANDA.lon + 0.0008, WANDA.lat + 0.0002)]]);
       await answer('bc-v1', 'arrived');
       await page.waitForFunction(() => document.querySelector('[data-testid="incident-row"][data-incident-id="dt-bc"] [data-testid="state-chip"]')?.textContent === '已到场', null, { timeout: 5_000 });
       // the car, by hand, from the nearest list

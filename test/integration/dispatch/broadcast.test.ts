@@ -68,6 +68,9 @@ describe('broadcast to volunteers nearby', () => {
     await waitFor(() => inbox.away.length === 1, 10_000, 'the returning volunteer to get it');
     expect(inbox.far).toEqual([]);
     expect(inbox.busy).toEqual([]);
+    // what went out is counted for health
+    await waitFor(() => host.health().dispatch?.sent === 3, 10_000, 'the sends counted');
+    expect(host.health().dispatch).toMatchObject({ connected: true, failed: 0 });
 
     const inc = () => host.situation.state.incidents.get('W-1')!;
     expect(inc().state).toBe('dispatched');

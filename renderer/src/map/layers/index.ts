@@ -7,6 +7,7 @@ import { incidentLayers } from './incidents';
 import { kioskLayers } from './kiosks';
 import { areaLabelLayers, incidentLabelLayers } from './labels';
 import type { LayerMemo } from './memo';
+import { responderLayers } from './responders';
 import { searchLayers } from './search';
 import type { CanvasLayers, LayerInput, LayerModule } from './shared';
 import { unitLayers } from './units';
@@ -18,9 +19,9 @@ export { areaLabelsAt, chooseLabels } from './labels';
 
 /**
  * Drawing order, bottom to top. Below: grids, cameras and kiosks, units, area names. Above:
- * flashing SOS kiosks, the search ring, incidents (pulse, selection, markers, clusters), their labels.
+ * flashing SOS kiosks, the search ring, the units coming to the selected incident, incidents (pulse, selection, markers, clusters), their labels.
  */
-const MODULES: readonly LayerModule[] = [gridLayers, kioskLayers, unitLayers, areaLabelLayers, searchLayers, incidentLayers, incidentLabelLayers];
+const MODULES: readonly LayerModule[] = [gridLayers, kioskLayers, unitLayers, areaLabelLayers, searchLayers, responderLayers, incidentLayers, incidentLabelLayers];
 
 export function buildLayers(s: LayerInput, memo: LayerMemo): CanvasLayers {
   const base: Layer[] = [];
