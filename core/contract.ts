@@ -85,7 +85,7 @@ export interface Health {
   /** how often health is sent to every page: a page that hears nothing for a few of these is cut off */
   heartbeatMs: number;
   /** dispatch messages to units: the publishing client, sent and failed since start */
-  dispatch?: { connected: boolean; sent: number; failed: number; lastError: string | null };
+  dispatch?: { connected: boolean; sent: number; shared: number; failed: number; lastError: string | null };
 }
 
 /** Static map and registry data the renderer needs once. */

@@ -17,7 +17,9 @@ export type IngestEvent =
   /** a message from a unit that carries no new position (no GPS fix): alive, not moved */
   | { type: 'unitNoFix'; source: string; id: string }
   /** a unit answers a dispatch */
-  | { type: 'unitReply'; source: string; reply: UnitReply };
+  | { type: 'unitReply'; source: string; reply: UnitReply }
+  /** an operator action another wall (or this one) took, heard from the broker: applied once, by its id */
+  | { type: 'operatorAction'; source: string; action: OperatorAction; at: number };
 
 export interface UnitReply {
   unitId: string;

@@ -1,6 +1,6 @@
 // The JSON Schema documents published in docs/schemas, generated from the zod schemas.
 import { z } from 'zod';
-import { alarmSchema, deviceStatusSchema, dispatchMessageSchema, unitLocationSchema, unitReplySchema } from '../core/adapters/native-schemas.js';
+import { actionMessageSchema, alarmSchema, deviceStatusSchema, dispatchMessageSchema, unitLocationSchema, unitReplySchema } from '../core/adapters/native-schemas.js';
 import { configSchema } from '../core/config.js';
 
 export function schemaDocuments(): Record<string, unknown> {
@@ -15,6 +15,7 @@ export function schemaDocuments(): Record<string, unknown> {
     'device-status.schema.json': doc('device-status.schema.json', 'Kiosk or camera status (watchfloor/v1/{kiosks|cameras}/{id}/status)', deviceStatusSchema),
     'unit-reply.schema.json': doc('unit-reply.schema.json', 'A unit answers a dispatch (watchfloor/v1/units/{unitId}/reply)', unitReplySchema),
     'dispatch.schema.json': doc('dispatch.schema.json', 'A dispatch sent to a unit (watchfloor/v1/dispatch/{unitId}, published by the wall)', dispatchMessageSchema),
+    'action.schema.json': doc('action.schema.json', 'An operator action shared between walls (watchfloor/v1/actions/{incidentId})', actionMessageSchema),
     'config.schema.json': doc('config.schema.json', 'Watchfloor configuration file', configSchema),
   };
 }

@@ -1,7 +1,7 @@
 // The public contract of Watchfloor's own topics, as zod schemas.
 // docs/schemas/*.json are generated from these (npm run schemas) so docs and code cannot drift.
 import { z } from 'zod';
-import { DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATUSES, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATUSES, OPERATOR_ACTIONS, ROLES, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 
 const id = z.string().min(1).max(128);
 const timestamp = z
@@ -85,6 +85,27 @@ export const dispatchMessageSchema = z
   })
   .describe('watchfloor/v1/dispatch/{unitId} (published by the wall, QoS 1)');
 
+/** An operator action as walls share it: every wall on the broker applies it once (by its id). */
+export const actionMessageSchema = z
+  .object({
+    action: z.object({
+      id,
+      incidentId: id,
+      kind: z.enum(OPERATOR_ACTIONS),
+      by: z.string().max(200).optional(),
+      role: z.enum(ROLES).optional(),
+      note: z.string().max(2000).optional(),
+      into: id.optional(),
+      order: z
+        .object({ id, mode: z.enum(['broadcast', 'assign']), unitIds: z.array(id).min(1).max(200), radiusM: z.number().optional() })
+        .optional(),
+    }),
+    at: timestamp.describe('when the wall that took it applied it'),
+    origin: z.string().max(200).describe('the wall that took it (its MQTT client id)'),
+  })
+  .describe('watchfloor/v1/actions/{incidentId} (published by each wall, QoS 1)');
+
+export type ActionMessage = z.infer<typeof actionMessageSchema>;
 export type AlarmMessage = z.infer<typeof alarmSchema>;
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 export type UnitLocationMessage = z.infer<typeof unitLocationSchema>;

@@ -1,9 +1,9 @@
 // Watchfloor's own topics: {prefix}/alarms/{source}, {prefix}/units/{id}/location and /reply,
 // {prefix}/kiosks/{id}/status, {prefix}/cameras/{id}/status.
 import type { z } from 'zod';
-import type { Priority } from '../domain.js';
+import type { OperatorAction, Priority } from '../domain.js';
 import { accept, type AdaptContext, type AdaptOutcome, type Adapter, MAX_ID_LENGTH, readPosition, readTimestamp, reject } from './common.js';
-import { alarmSchema, deviceStatusSchema, unitLocationSchema, unitReplySchema } from './native-schemas.js';
+import { actionMessageSchema, alarmSchema, deviceStatusSchema, unitLocationSchema, unitReplySchema } from './native-schemas.js';
 import { checkUnitLocation } from './unit-location-check.js';
 
 /** Turns zod's issues into one rejection; an unknown enum value on `kind` gets its own reason. */
@@ -98,6 +98,27 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
     return accept({ type: 'unitReply', source: 'units', reply: { unitId, dispatchId: m.dispatchId, incidentId: m.incidentId, answer: m.answer, ts: ts.ts, ...(m.note ? { note: m.note } : {}) } });
   }
 
+  function adaptAction(incidentId: string, json: unknown, ctx: AdaptContext): AdaptOutcome {
+    const parsed = actionMessageSchema.safeParse(json);
+    if (!parsed.success) return schemaReject(parsed.error);
+    const m = parsed.data;
+    if (m.action.incidentId !== incidentId) return reject('conflict', `action for incident "${m.action.incidentId.slice(0, 40)}" on the topic of "${incidentId.slice(0, 40)}"`);
+    const at = readTimestamp(m.at, ctx);
+    if (!at.ok) return at;
+    const a = m.action;
+    const action: OperatorAction = {
+      id: a.id,
+      incidentId: a.incidentId,
+      kind: a.kind,
+      ...(a.by ? { by: a.by } : {}),
+      ...(a.role ? { role: a.role } : {}),
+      ...(a.note ? { note: a.note } : {}),
+      ...(a.into ? { into: a.into } : {}),
+      ...(a.order ? { order: { id: a.order.id, mode: a.order.mode, unitIds: a.order.unitIds, ...(a.order.radiusM !== undefined ? { radiusM: a.order.radiusM } : {}) } } : {}),
+    };
+    return accept({ type: 'operatorAction', source: 'actions', action, at: at.ts });
+  }
+
   function adaptStatus(what: 'kiosks' | 'cameras', deviceId: string, json: unknown, ctx: AdaptContext): AdaptOutcome {
     const parsed = deviceStatusSchema.safeParse(json);
     if (!parsed.success) return schemaReject(parsed.error);
@@ -118,7 +139,7 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
 
   return {
     name: 'native',
-    filters: [`${prefix}/alarms/+`, `${prefix}/units/+/location`, `${prefix}/units/+/reply`, `${prefix}/kiosks/+/status`, `${prefix}/cameras/+/status`],
+    filters: [`${prefix}/alarms/+`, `${prefix}/units/+/location`, `${prefix}/units/+/reply`, `${prefix}/kiosks/+/status`, `${prefix}/cameras/+/status`, `${prefix}/actions/+`],
     matches: (topic) => topic.startsWith(startsWith),
     adapt(topic, json, ctx) {
       const parts = topic.slice(startsWith.length).split('/');
@@ -127,6 +148,7 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
       if (section === 'alarms' && parts.length === 2) return adaptAlarm(idPart, json, ctx);
       if (section === 'units' && parts.length === 3 && leaf === 'location') return adaptUnit(idPart, json, ctx);
       if (section === 'units' && parts.length === 3 && leaf === 'reply') return adaptReply(idPart, json, ctx);
+      if (section === 'actions' && parts.length === 2) return adaptAction(idPart, json, ctx);
       if ((section === 'kiosks' || section === 'cameras') && parts.length === 3 && leaf === 'status') return adaptStatus(section, idPart, json, ctx);
       return reject('unknown_topic', `no handler for ${topic.slice(0, 120)}`);
     },

@@ -339,6 +339,13 @@ function applyEvent(state: SituationState, event: IngestEvent, at: number, topic
     }
     case 'unitReply':
       return applyReply(state, event.reply, at, topic);
+    case 'operatorAction': {
+      // another wall's action (or our own, back from the broker): once, at the time it was taken
+      const r = applyAction(state, Math.min(event.at, at), event.action);
+      if (r.ok) return r.value === 'applied' ? Outcome.Fresh : Outcome.Duplicate;
+      rejectInReducer(state, at, topic, 'conflict', `action ${event.action.kind} on ${event.action.incidentId.slice(0, 60)} refused here: ${r.error.message}`);
+      return Outcome.Rejected;
+    }
     case 'unitNoFix': {
       state.stats.noFix++;
       const unit = state.units.get(event.id);
@@ -513,7 +520,7 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
   return Outcome.Fresh;
 }
 
-/** Closed (by its source, or by an operator: `by`): when, and the kiosk that raised it is free again. */
+/** Closed by its source: resolved, when, and the kiosk that raised it is free again (operators close through applyAction). */
 function closeIncident(state: SituationState, inc: Incident, at: number): void {
   inc.status = 'closed';
   inc.state = 'resolved';

@@ -86,12 +86,18 @@ export class BridgeHub {
       return params.id;
     };
     this.handlers = {
+      // the first two actions, as actions with ids: shared with the other walls like any other.
+      // Acknowledging what is already acknowledged (another seat was quicker) is done, not an error
       'incident.ack': (p) => {
-        situation.apply({ t: 'ack', at: situation.now(), incidentId: requireId(p) });
+        const id = requireId(p);
+        const r = situation.act({ id: randomUUID(), incidentId: id, kind: 'ack' });
+        if (!r.ok && !situation.state.incidents.get(id)?.acknowledged) throw new Error(`${r.error.code}: ${r.error.message}`);
         return { ok: true };
       },
       'incident.close': (p) => {
-        situation.apply({ t: 'close', at: situation.now(), incidentId: requireId(p) });
+        const id = requireId(p);
+        const r = situation.act({ id: randomUUID(), incidentId: id, kind: 'resolve' });
+        if (!r.ok && situation.state.incidents.get(id)?.status !== 'closed') throw new Error(`${r.error.code}: ${r.error.message}`);
         return { ok: true };
       },
       'incident.act': (p) => {

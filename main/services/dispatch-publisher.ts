@@ -1,11 +1,12 @@
-// Sends dispatches to units: one QoS 1 message per unit on {prefix}/dispatch/{unitId}, from a
+// Sends dispatches to units (one QoS 1 message per unit on {prefix}/dispatch/{unitId}) and shares
+// this wall's operator actions with the others on the broker ({prefix}/actions/{incidentId}), from a
 // client of its own on the same brokers (the ingest client is busy reading, and on a thread of its
 // own). A send resolves once the broker has the message (PUBACK); a unit offline on a persistent
 // session gets it when it comes back, which is the broker's job. What was sent and what failed is
 // counted for health.
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { DispatchMessage } from '../../core/adapters/native-schemas.js';
+import type { ActionMessage, DispatchMessage } from '../../core/adapters/native-schemas.js';
 import { redactUrlsIn } from '../../core/broker-url.js';
 
 export interface DispatchPublisherOptions {
@@ -22,14 +23,20 @@ export interface DispatchPublisherOptions {
 
 export interface DispatchPublisherHealth {
   connected: boolean;
+  /** dispatch messages to units the broker acknowledged */
   sent: number;
+  /** operator actions shared with the other walls */
+  shared: number;
+  /** publishes of either kind the broker did not acknowledge in time */
   failed: number;
   lastError: string | null;
 }
 
 export interface DispatchPublisher {
-  /** whether the broker acknowledged it (QoS 1) */
+  /** a dispatch to one unit; whether the broker acknowledged it (QoS 1) */
   send(unitId: string, message: DispatchMessage): Promise<boolean>;
+  /** an operator action, for the other walls on the broker (QoS 1) */
+  shareAction(message: ActionMessage): Promise<boolean>;
   health(): DispatchPublisherHealth;
   close(): Promise<void>;
 }
@@ -52,7 +59,7 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
     key: pem(o.tls?.key),
     rejectUnauthorized: o.tls?.rejectUnauthorized ?? true,
   });
-  const h: DispatchPublisherHealth = { connected: false, sent: 0, failed: 0, lastError: null };
+  const h: DispatchPublisherHealth = { connected: false, sent: 0, shared: 0, failed: 0, lastError: null };
   client.on('connect', () => {
     h.connected = true;
   });
@@ -63,19 +70,21 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
     h.lastError = redactUrlsIn(e.message);
   });
   const prefix = o.topicPrefix.replace(/\/+$/, '');
+  const publish = async (topic: string, payload: unknown, counted: 'sent' | 'shared'): Promise<boolean> => {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${o.timeoutMs ?? 10_000} ms`)), o.timeoutMs ?? 10_000).unref());
+    try {
+      await Promise.race([client.publishAsync(topic, JSON.stringify(payload), { qos: 1 }), timeout]);
+      h[counted]++;
+      return true;
+    } catch (e) {
+      h.failed++;
+      h.lastError = redactUrlsIn((e as Error).message);
+      return false;
+    }
+  };
   return {
-    async send(unitId, message) {
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${o.timeoutMs ?? 10_000} ms`)), o.timeoutMs ?? 10_000).unref());
-      try {
-        await Promise.race([client.publishAsync(`${prefix}/dispatch/${unitId}`, JSON.stringify(message), { qos: 1 }), timeout]);
-        h.sent++;
-        return true;
-      } catch (e) {
-        h.failed++;
-        h.lastError = redactUrlsIn((e as Error).message);
-        return false;
-      }
-    },
+    send: (unitId, message) => publish(`${prefix}/dispatch/${unitId}`, message, 'sent'),
+    shareAction: (message) => publish(`${prefix}/actions/${message.action.incidentId}`, message, 'shared'),
     health: () => ({ ...h }),
     close: () => client.endAsync(),
   };

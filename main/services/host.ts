@@ -167,6 +167,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     places,
   });
   const dispatch = new DispatchService(situation, publisher);
+  // several seats, one truth: what an operator here does, every wall on the broker applies (once, by id)
+  const origin = opts.clientIdOverride ?? config.clientId;
+  const unshare = situation.onAction((action, at) => void publisher.shareAction({ action, at, origin }));
   const hub = new BridgeHub({ situation, dispatch, health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 
   return {
@@ -184,6 +187,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     reference,
     basemapPath,
     async close() {
+      unshare();
       hub.close();
       situation.stop();
       await ingest.close();

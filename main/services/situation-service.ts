@@ -18,6 +18,7 @@ export interface SituationServiceOptions {
 export class SituationService {
   private readonly deltaListeners = new Set<(d: SituationDelta) => void>();
   private readonly inputListeners = new Set<(i: SituationInput) => void>();
+  private readonly actionListeners = new Set<(a: OperatorAction, at: number) => void>();
   private timers: NodeJS.Timeout[] = [];
   private alertFlush: NodeJS.Immediate | null = null;
   private lastStatsKey = '';
@@ -66,7 +67,14 @@ export class SituationService {
     const checked = checkAction(this.state.incidents.get(action.incidentId), action, action.into ? this.state.incidents.get(action.into) : undefined);
     if (!checked.ok) return checked;
     this.apply({ t: 'action', at, action });
+    for (const l of this.actionListeners) l(action, at);
     return ok('applied');
+  }
+
+  /** Every operator action this wall took (not the ones heard from other walls): they are shared on the broker. */
+  onAction(listener: (a: OperatorAction, at: number) => void): () => void {
+    this.actionListeners.add(listener);
+    return () => this.actionListeners.delete(listener);
   }
 
   snapshot(): SituationSnapshot {

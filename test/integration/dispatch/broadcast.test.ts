@@ -70,6 +70,8 @@ describe('broadcast to volunteers nearby', () => {
     expect(inbox.busy).toEqual([]);
     // what went out is counted for health
     await waitFor(() => host.health().dispatch?.sent === 3, 10_000, 'the sends counted');
+    // and the broadcast (applied once) shared with any other wall
+    await waitFor(() => host.health().dispatch?.shared === 1, 10_000, 'the action shared');
     expect(host.health().dispatch).toMatchObject({ connected: true, failed: 0 });
 
     const inc = () => host.situation.state.incidents.get('W-1')!;

@@ -23,6 +23,18 @@ describe('native adapter', () => {
     expect(e.report).toMatchObject({ id: 'A-1', kind: 'theft', priority: 2, status: 'open', ts: T0 });
   });
 
+  it('reads a unit’s reply and another wall’s action; refuses them malformed or on the wrong topic', () => {
+    const run = ingest();
+    const reply = run(`${P}/units/v1/reply`, enc({ dispatchId: 'D1', incidentId: 'A-1', answer: 'accept', ts: T0, note: '马上到' }), T0 + 10);
+    expect(reply).toMatchObject({ t: 'events', events: [{ type: 'unitReply', reply: { unitId: 'v1', dispatchId: 'D1', incidentId: 'A-1', answer: 'accept', ts: T0, note: '马上到' } }] });
+    expect(run(`${P}/units/v1/reply`, enc({ dispatchId: 'D1', incidentId: 'A-1', answer: 'maybe', ts: T0 }), T0)).toMatchObject({ t: 'reject', reason: 'schema' });
+    const action = { action: { id: 'x1', incidentId: 'A-1', kind: 'dispatch', by: '张警官', role: 'dispatcher', order: { id: 'D1', mode: 'assign', unitIds: ['v1'] } }, at: T0, origin: 'wall-b' };
+    expect(run(`${P}/actions/A-1`, enc(action), T0 + 10)).toMatchObject({ t: 'events', events: [{ type: 'operatorAction', at: T0, action: { id: 'x1', kind: 'dispatch', order: { unitIds: ['v1'] } } }] });
+    expect(run(`${P}/actions/B-2`, enc(action), T0)).toMatchObject({ t: 'reject', reason: 'conflict' });
+    expect(run(`${P}/actions/A-1`, enc({ ...action, action: { ...action.action, kind: 'explode' } }), T0)).toMatchObject({ t: 'reject', reason: 'schema' });
+    expect(run(`${P}/actions/A-1`, enc({ ...action, action: { ...action.action, role: 'admin' } }), T0)).toMatchObject({ t: 'reject', reason: 'schema' });
+  });
+
   it('reads ISO-8601 timestamps with offsets and refuses ones without', () => {
     const ok = ingest()(`${P}/alarms/110`, enc({ ...alarm, ts: '2026-11-26T16:00:00+08:00' }), T0);
     expect(ok.t === 'events' && ok.events[0].type === 'incident' && ok.events[0].report.ts).toBe(T0);
