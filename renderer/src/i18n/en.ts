@@ -132,6 +132,8 @@ export const en: Messages = {
     kinds: 'Incident kinds',
     cluster: 'Incident cluster (count)',
     heading: 'White arrow: heading',
+    escalated: 'magenta ring: overdue, not acknowledged in time',
+    coming: 'line: units on their way (green: arrived)',
   },
   webgl: {
     unavailable: 'This display does not support WebGL2, so the map cannot be shown. Check the graphics driver or the browser’s hardware acceleration.',

@@ -130,6 +130,8 @@ export const zhCN = {
     kinds: '警情类别',
     cluster: '警情聚合（数字为起数）',
     heading: '白色箭头：行进方向',
+    escalated: '品红粗圈：超时未签收',
+    coming: '连线：赶往现场的力量（绿色为已到场）',
   },
   webgl: {
     unavailable: '此显示设备不支持 WebGL2，地图无法显示。请检查显卡驱动或浏览器硬件加速设置。',

@@ -162,8 +162,16 @@ export function LayerPanel() {
             {t('legend.newIncident')}
           </span>
           <span className="legend-item">
+            <span className="ring escalated" />
+            {t('legend.escalated')}
+          </span>
+          <span className="legend-item">
             <span className="cluster-badge">5</span>
             {t('legend.cluster')}
+          </span>
+          <span className="legend-item">
+            <span className="leg-line" />
+            {t('legend.coming')}
           </span>
         </div>
         <KindLegend />

@@ -74,10 +74,15 @@ export const incidentLayers: LayerModule = (s, memo) => {
   return { alerts };
 };
 
+export const ESCALATED_COLOR: [number, number, number, number] = [255, 64, 200, 245];
+
 /** Still new past its priority's time (the services escalated it). */
 export const isEscalated = (i: Incident): boolean => i.state === 'new' && i.escalatedAt !== undefined;
 
-/** A thick ring, white over red, around each escalated marker: steady, so it reads at a glance beside the pulses. */
+/**
+ * A thick magenta ring around each escalated marker, outside the selection's white one: steady, so
+ * it reads at a glance beside the pulses, and a colour no priority or unit uses.
+ */
 function escalatedRing(s: LayerInput, escalated: Incident[]) {
   const k = s.scale;
   return new ScatterplotLayer<Incident>({
@@ -86,11 +91,11 @@ function escalatedRing(s: LayerInput, escalated: Incident[]) {
     getPosition: (i) => [i.lon, i.lat],
     filled: false,
     stroked: true,
-    getLineColor: [255, 255, 255, 240],
+    getLineColor: ESCALATED_COLOR,
     lineWidthUnits: 'pixels',
-    getLineWidth: 3 * k,
+    getLineWidth: 4 * k,
     radiusUnits: 'pixels',
-    getRadius: (i) => (incidentRadius(i.priority) + 7) * k,
+    getRadius: (i) => (incidentRadius(i.priority) + 10) * k,
     updateTriggers: { getRadius: k, getLineWidth: k },
   });
 }
