@@ -4,10 +4,10 @@
 // own). A send resolves once the broker has the message (PUBACK); a unit offline on a persistent
 // session gets it when it comes back, which is the broker's job. What was sent and what failed is
 // counted for health.
-import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { ActionMessage, DispatchMessage } from '../../core/adapters/native-schemas.js';
 import { redactUrlsIn } from '../../core/broker-url.js';
+import { readPem } from './mqtt-ingest.js';
 
 export interface DispatchPublisherOptions {
   urls: string[];
@@ -43,7 +43,6 @@ export interface DispatchPublisher {
 
 export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPublisher {
   const servers = o.urls.map((u) => new URL(u));
-  const pem = (p?: string) => (p ? readFileSync(p) : undefined);
   const client: MqttClient = mqtt.connect({
     clientId: o.clientId,
     clean: true,
@@ -54,9 +53,9 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
     servers: servers.map((u) => ({ host: u.hostname, port: Number(u.port) || (u.protocol === 'mqtts:' ? 8883 : 1883), protocol: u.protocol.replace(':', '') as 'mqtt' | 'mqtts' })),
     username: o.username,
     password: o.password,
-    ca: pem(o.tls?.ca),
-    cert: pem(o.tls?.cert),
-    key: pem(o.tls?.key),
+    ca: readPem(o.tls?.ca),
+    cert: readPem(o.tls?.cert),
+    key: readPem(o.tls?.key),
     rejectUnauthorized: o.tls?.rejectUnauthorized ?? true,
   });
   const h: DispatchPublisherHealth = { connected: false, sent: 0, shared: 0, failed: 0, lastError: null };

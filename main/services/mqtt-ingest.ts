@@ -62,7 +62,8 @@ function parseBrokerUrl(url: string): ServerEntry {
   return { host: u.hostname, port: u.port ? Number(u.port) : defaultPort, protocol, url };
 }
 
-const readPem = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+/** A TLS file named in the configuration, read (both MQTT clients use it). */
+export const readPem = (path: string | undefined) => (path ? readFileSync(path) : undefined);
 
 export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandler): MqttIngest {
   if (opts.urls.length === 0) throw new Error('no broker URL given');

@@ -116,7 +116,9 @@ describe('an incident, whole', () => {
     // an update of the alarm replans: the camera closed by hand does not come back
     await alarm('dt-cam', { title: '万达广场：可疑人员（更新）' });
     await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('dt-cam')?.title.includes('更新'), null, { timeout: 5_000 });
-    await page.waitForTimeout(500);
+    // plan now, with the update in hand (the video debug hook's flush), then look
+    await page.evaluate(() => (window.__watchfloor as unknown as { video: { flush(): void } }).video.flush());
+    expect(await page.evaluate((id) => window.__watchfloor!.store().video.tiles.some((t) => t.cameraId === id), spare!.id)).toBe(false);
     expect(await page.locator(`[data-testid="video-tile"][data-camera-id="${spare!.id}"]`).count()).toBe(0);
   });
 

@@ -276,8 +276,10 @@ describe('the map wall, grids, clusters and search', () => {
     await page.mouse.move(target!.x, target!.y);
     // a casual click opens nothing (a commander clicks the map to look, not to open panels)
     const zoomBefore = await page.evaluate(() => window.__watchfloor!.map()!.getZoom());
+    // the map has taken the click (maplibre's click event) before we look for a panel
+    const clicked = page.evaluate(() => new Promise<void>((resolve) => window.__watchfloor!.map()!.once('click', () => resolve())));
     await page.mouse.click(target!.x, target!.y);
-    await page.waitForTimeout(600);
+    await clicked;
     expect(await page.locator('[data-testid="grid-panel"]').count()).toBe(0);
     // a double click opens the grid's figures, and does not zoom the map
     await page.mouse.dblclick(target!.x, target!.y);
