@@ -1,12 +1,15 @@
 // The configuration file's schema and defaults. Parsing returns errors as values with the
 // path of every bad field, so a typo in a config file is reported, never half-applied.
 import { z } from 'zod';
-import { DATUMS, UNIT_KINDS } from './domain.js';
+import { DATUMS, ROLES, type Role, UNIT_KINDS } from './domain.js';
 import { DEFAULT_TRACCAR_CATEGORY_KINDS } from './adapters/context.js';
 import { brokerConnection } from './broker-url.js';
 import type { Result } from './result.js';
 
 const datum = z.enum(DATUMS);
+/** `scrypt$N$r$p$salt$hash` (base64url), as `npm run passwd` prints it */
+const secretHash = z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{32,}$/, 'must be a hash printed by `npm run passwd -- <secret>` (scrypt$N$r$p$salt$hash)');
+const operatorName = z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'must not hold control characters');
 
 export const configSchema = z.strictObject({
   /** broker URLs, tried in order on failover; empty = start the embedded broker */
@@ -146,6 +149,43 @@ export const configSchema = z.strictObject({
   embeddedBroker: z
     .strictObject({ port: z.number().int().min(0).max(65535).default(1884), host: z.string().min(1).default('127.0.0.1') })
     .default({ port: 1884, host: '127.0.0.1' }),
+  /**
+   * sign-in and roles (docs/security.md): people sign in with a name and password, machine clients
+   * (a city's CAD system) send `Authorization: Bearer <token>`. Hashes come from `npm run passwd`.
+   */
+  auth: z
+    .strictObject({
+      users: z.array(z.strictObject({ name: operatorName, role: z.enum(ROLES), passwordHash: secretHash })).default([]),
+      tokens: z.array(z.strictObject({ name: operatorName, role: z.enum(ROLES), tokenHash: secretHash })).default([]),
+      /**
+       * the role of a page or client that has not signed in: `commander` when no user or token is
+       * configured (a loopback wall works as before), none otherwise; `viewer` makes a corridor
+       * wall that needs no sign-in and can do nothing
+       */
+      anonymousRole: z.enum(ROLES).nullable().optional(),
+      /** a session unused this long ends (ms); default a 12-hour shift */
+      sessionIdleMs: z.number().int().min(60_000).default(12 * 3600_000),
+      /** failed sign-ins allowed per name and per address within `failureWindowMs` before more are refused for that long */
+      maxFailures: z.number().int().min(1).max(1000).default(5),
+      failureWindowMs: z.number().int().min(1000).default(5 * 60_000),
+    })
+    .default({ users: [], tokens: [], sessionIdleMs: 12 * 3600_000, maxFailures: 5, failureWindowMs: 5 * 60_000 }),
+  dispatch: z
+    .strictObject({
+      /** a unit asked and silent this long is shown as not answering, and the next nearest is suggested (ms) */
+      noAnswerMs: z.number().int().min(5000).max(3600_000).default(90_000),
+      /** how far a broadcast to volunteers reaches by default (m) */
+      broadcastRadiusM: z.number().int().min(50).max(5000).default(500),
+    })
+    .default({ noAnswerMs: 90_000, broadcastRadiusM: 500 }),
+  /** citizen clues: alarms from these sources can be verified or rejected; a verified clue credits its reporter */
+  clues: z
+    .strictObject({
+      sources: z.array(z.string().min(1)).default(['clue']),
+      /** points a verified clue earns its reporter, by category (the alarm's `category`, else its kind) */
+      points: z.strictObject({ default: z.number().int().min(0).max(10_000).default(10), byCategory: z.record(z.string().min(1), z.number().int().min(0).max(10_000)).default({}) }).default({ default: 10, byCategory: {} }),
+    })
+    .default({ sources: ['clue'], points: { default: 10, byCategory: {} } }),
   view: z
     .strictObject({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), zoom: z.number().min(0).max(22) })
     .default({ lon: 119.3, lat: 26.06, zoom: 11.5 }),
@@ -168,10 +208,37 @@ export function parseConfig(json: unknown): Result<WatchfloorConfig> {
     if (parsed.data.brokers.length === 0 && !isLoopback(eb.host) && (!parsed.data.username || !parsed.data.password)) {
       return { ok: false, error: `invalid configuration:\n  embeddedBroker.host: the embedded broker would listen on ${eb.host} with no login: set "username" and "password" (it then asks for them), or keep it on 127.0.0.1` };
     }
+    const auth = checkAuth(parsed.data);
+    if (auth) return { ok: false, error: `invalid configuration:\n  ${auth}` };
     return { ok: true, value: parsed.data };
   }
   const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
   return { ok: false, error: `invalid configuration:\n${lines.join('\n')}` };
+}
+
+/** Whether anybody must sign in: users or tokens are configured. */
+export const authRequired = (c: WatchfloorConfig): boolean => c.auth.users.length + c.auth.tokens.length > 0;
+
+/** The role of whoever has not signed in: `commander` on a wall without users or tokens, else what is configured (none by default). */
+export const anonymousRoleOf = (c: WatchfloorConfig): Role | null => (c.auth.anonymousRole !== undefined ? c.auth.anonymousRole : authRequired(c) ? null : 'commander');
+
+/**
+ * Safe defaults: a wall nobody signs in to may act only on loopback. Listening on the room's
+ * network needs users or tokens, and no acting role for those who have not signed in.
+ */
+function checkAuth(c: WatchfloorConfig): string | null {
+  const names = new Set<string>();
+  for (const u of [...c.auth.users, ...c.auth.tokens]) {
+    if (names.has(u.name)) return `auth: the name "${u.name.slice(0, 40)}" is given twice (users and tokens share one list of names: the audit log tells them apart by name)`;
+    names.add(u.name);
+  }
+  const anonymous = anonymousRoleOf(c);
+  if (!isLoopback(c.web.host) && anonymous !== null && anonymous !== 'viewer') {
+    return authRequired(c)
+      ? `auth.anonymousRole: "${anonymous}" lets anyone on the network act without signing in on ${c.web.host}: use "viewer" or null, or keep web.host on 127.0.0.1`
+      : `web.host: the wall would listen on ${c.web.host} with no sign-in, and anyone who reaches it could dispatch. Add auth.users (hashes from \`npm run passwd -- <password>\`), or keep web.host on 127.0.0.1 (docs/security.md)`;
+  }
+  return null;
 }
 
 export const defaultConfig = (): WatchfloorConfig => configSchema.parse({});

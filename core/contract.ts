@@ -1,5 +1,6 @@
 // The one typed contract for everything that crosses a process boundary between the services
 // and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
+import type { SessionInfo } from './auth/principal.js';
 import type { NearbyUnit } from './dispatch/nearest.js';
 import type { OperatorActionKind, RejectRecord } from './domain.js';
 import type { FeedPulseHealth } from './ingest/feed-pulse.js';
@@ -85,7 +86,13 @@ export interface Health {
   /** how often health is sent to every page: a page that hears nothing for a few of these is cut off */
   heartbeatMs: number;
   /** dispatch messages to units: the publishing client, sent and failed since start */
-  dispatch?: { connected: boolean; sent: number; shared: number; failed: number; lastError: string | null };
+  dispatch?: { connected: boolean; sent: number; shared: number; points: number; failed: number; lastError: string | null };
+  /** sign-in: whether it is required, sessions open, sign-ins and refusals since start */
+  auth?: { required: boolean; anonymousRole: string | null; sessions: number; signIns: number; failedSignIns: number; refusedActions: number };
+  /** the audit log in the data folder: its chain verified at start, entries since, failures to write */
+  audit?: { path: string; entries: number; lastAt: number | null; ok: boolean; error: string | null; recovered: { tornBytes: number; at: number } | null; failed: number } | null;
+  /** citizen clues' points ledger */
+  points?: { reporters: number; credits: number; published: number; error: string | null } | null;
 }
 
 /** Static map and registry data the renderer needs once. */
@@ -101,17 +108,28 @@ export interface ReferencePayload {
   timeZone: string;
   /** named landmarks from the places registry, for search (absent: none) */
   places?: Place[];
+  /** a unit asked and silent this long is shown as not answering (dispatch.noAnswerMs) */
+  noAnswerMs?: number;
 }
 
 export type ServerMessage =
   | { type: 'snapshot'; situation: SituationSnapshot; health: Health }
   | { type: 'delta'; delta: SituationDelta }
   | { type: 'health'; health: Health }
+  /** who this page is signed in as: first on every connection, again whenever it changes. With `me: null` nothing else comes until a sign-in */
+  | { type: 'session'; session: SessionInfo }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string };
 
 /** Request methods: params and result types. Both ends are derived from this one map. */
 export interface Requests {
+  /** who this connection is signed in as */
+  'session.get': { params: Record<string, never>; result: SessionInfo };
+  /** signs this connection in (the Electron shell; the web shell signs in over HTTP so the cookie is set) */
+  'session.signIn': { params: { name: string; password: string }; result: SessionInfo };
+  'session.signOut': { params: Record<string, never>; result: SessionInfo };
+  /** a citizen reporter's points (verified clues) */
+  'reporter.get': { params: { id: string }; result: ReporterPoints };
   'incident.ack': { params: { id: string }; result: { ok: true } };
   'incident.close': { params: { id: string }; result: { ok: true } };
   /** any operator action (lifecycle.ts); `actionId` makes a retry harmless. Refused: `illegal: …`, `invalid: …`, `not_found: …` */
@@ -141,9 +159,20 @@ export interface Bridge {
   onConnection(listener: (state: 'connecting' | 'open' | 'closed') => void): () => void;
   /** Starts over with a fresh snapshot: what a page does when its link went silent without closing. */
   resync(): void;
+  /** Signs in with a name and password; the session message follows. Errors are said for a person. */
+  signIn(name: string, password: string): Promise<Result<SessionInfo>>;
+  signOut(): Promise<void>;
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get'];
+/** A citizen reporter's points, from the ledger in the data folder. */
+export interface ReporterPoints {
+  reporterId: string;
+  total: number;
+  /** the latest credits, newest first */
+  entries: { incidentId: string; category: string; points: number; at: number; by?: string }[];
+}
+
+export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

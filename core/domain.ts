@@ -49,6 +49,10 @@ export interface IncidentReport {
   kioskId?: string;
   cameraIds?: string[];
   reporter?: string;
+  /** the citizen app's id of the reporter (a clue's points are credited to it) */
+  reporterId?: string;
+  /** a clue's category as the citizen app names it (points per category); else its kind counts */
+  category?: string;
   media?: MediaRef[];
   status: IncidentStatus;
   /**
@@ -108,7 +112,7 @@ export type IncidentState = (typeof INCIDENT_STATES)[number];
 export const CLOSED_STATES: readonly IncidentState[] = ['resolved', 'false_alarm', 'merged'];
 
 /** What an operator may do to an incident (core/situation/lifecycle.ts says when). */
-export const OPERATOR_ACTIONS = ['ack', 'dispatch', 'on_scene', 'resolve', 'false_alarm', 'merge', 'reopen', 'note'] as const;
+export const OPERATOR_ACTIONS = ['ack', 'dispatch', 'on_scene', 'resolve', 'false_alarm', 'merge', 'reopen', 'note', 'verify_clue', 'reject_clue'] as const;
 export type OperatorActionKind = (typeof OPERATOR_ACTIONS)[number];
 
 export const ROLES = ['commander', 'dispatcher', 'viewer'] as const;
@@ -175,6 +179,8 @@ export const TIMELINE_KINDS = [
   'note',
   'closed',
   'reopened',
+  'clue_verified',
+  'clue_rejected',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -236,7 +242,20 @@ export interface Incident extends IncidentReport {
   timeline: TimelineEntry[];
   /** units asked to it and their answers, in the order asked */
   responders: Responder[];
+  /** a citizen clue (its source is one of clues.sources): whether an operator verified or rejected it */
+  clue?: ClueCheck;
   grid?: GridRef;
+}
+
+export const CLUE_STATES = ['pending', 'verified', 'rejected'] as const;
+export type ClueState = (typeof CLUE_STATES)[number];
+
+export interface ClueCheck {
+  state: ClueState;
+  /** when it was verified or rejected, by whom, and a rejection's reason */
+  at?: number;
+  by?: string;
+  reason?: string;
 }
 
 export type TrailPoint = [lon: number, lat: number, ts: number];

@@ -1,6 +1,6 @@
 // The JSON Schema documents published in docs/schemas, generated from the zod schemas.
 import { z } from 'zod';
-import { actionMessageSchema, alarmSchema, deviceStatusSchema, dispatchMessageSchema, unitLocationSchema, unitReplySchema } from '../core/adapters/native-schemas.js';
+import { actionMessageSchema, alarmSchema, deviceStatusSchema, dispatchMessageSchema, reporterPointsSchema, unitLocationSchema, unitReplySchema } from '../core/adapters/native-schemas.js';
 import { configSchema } from '../core/config.js';
 
 export function schemaDocuments(): Record<string, unknown> {
@@ -16,6 +16,7 @@ export function schemaDocuments(): Record<string, unknown> {
     'unit-reply.schema.json': doc('unit-reply.schema.json', 'A unit answers a dispatch (watchfloor/v1/units/{unitId}/reply)', unitReplySchema),
     'dispatch.schema.json': doc('dispatch.schema.json', 'A dispatch sent to a unit (watchfloor/v1/dispatch/{unitId}, published by the wall)', dispatchMessageSchema),
     'action.schema.json': doc('action.schema.json', 'An operator action shared between walls (watchfloor/v1/actions/{incidentId})', actionMessageSchema),
+    'reporter-points.schema.json': doc('reporter-points.schema.json', "A citizen reporter's points (watchfloor/v1/reporters/{reporterId}/points, published by the wall, retained)", reporterPointsSchema),
     'config.schema.json': doc('config.schema.json', 'Watchfloor configuration file', configSchema),
   };
 }

@@ -22,6 +22,8 @@ export const alarmSchema = z
     kioskId: id.optional(),
     cameraIds: z.array(id).max(32).optional(),
     reporter: z.string().max(200).optional(),
+    reporterId: id.regex(/^[^/+#\s\p{Cc}]+$/u, 'must not hold / + # or spaces: it names the topic its points are published on').optional().describe("citizen clues: the reporter's id in the citizen app; a verified clue credits it points"),
+    category: z.string().min(1).max(50).optional().describe('citizen clues: the category as the citizen app names it (points per category)'),
     media: z
       .array(z.looseObject({ url: z.string().min(1).max(2048), type: z.string().max(100) }))
       .max(16)
@@ -105,6 +107,19 @@ export const actionMessageSchema = z
   })
   .describe('watchfloor/v1/actions/{incidentId} (published by each wall, QoS 1)');
 
+/** A citizen reporter's points after a verified clue: what the citizen app shows. */
+export const reporterPointsSchema = z
+  .object({
+    reporterId: id,
+    total: z.number().int().min(0).describe('all points credited to this reporter so far'),
+    last: z
+      .object({ incidentId: id, category: z.string().max(50), points: z.number().int().min(0), at: z.number().describe('epoch ms') })
+      .describe('the credit that changed the total'),
+    ts: z.number().describe('epoch ms'),
+  })
+  .describe('watchfloor/v1/reporters/{reporterId}/points (published by the wall, QoS 1, retained)');
+
+export type ReporterPointsMessage = z.infer<typeof reporterPointsSchema>;
 export type ActionMessage = z.infer<typeof actionMessageSchema>;
 export type AlarmMessage = z.infer<typeof alarmSchema>;
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;

@@ -51,6 +51,8 @@ export function createNativeAdapter({ topicPrefix }: NativeAdapterOptions): Adap
         kioskId: m.kioskId,
         cameraIds: m.cameraIds,
         reporter: m.reporter,
+        reporterId: m.reporterId,
+        category: m.category,
         media: m.media?.map((x) => ({ url: x.url, type: x.type })),
         status: m.status ?? 'open',
       },

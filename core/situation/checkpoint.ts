@@ -8,7 +8,7 @@
 // cameras. What is not: statistics and the rejected-message list, which describe "since start".
 // Grid tags are not trusted from the file: they are looked up again against today's grids.
 import { z } from 'zod';
-import { DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { CLUE_STATES, DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 import { TIMELINE_MAX } from './timeline.js';
 import type { SituationState } from './situation.js';
 
@@ -32,6 +32,9 @@ const incidentSchema = z.object({
   kioskId: id.optional(),
   cameraIds: z.array(id).max(32),
   reporter: z.string().max(200).optional(),
+  reporterId: id.optional(),
+  category: z.string().max(50).optional(),
+  clue: z.object({ state: z.enum(CLUE_STATES), at: epochMs.optional(), by: z.string().max(200).optional(), reason: z.string().max(2000).optional() }).optional(),
   media: z.array(z.object({ url: z.string().min(1).max(2048), type: z.string().max(100) })).max(16),
   status: z.enum(INCIDENT_STATUSES),
   source: z.string().max(256),

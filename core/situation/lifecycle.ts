@@ -20,6 +20,9 @@ const RULES: Record<OperatorActionKind, { from: readonly IncidentState[]; to: In
   // a merged incident lives on in the one it went into: it is not reopened on its own
   reopen: { from: ['resolved', 'false_alarm'], to: 'acknowledged' },
   note: { from: ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'false_alarm', 'merged'], to: 'same' },
+  // judging a clue does not move the incident: a verified clue may still need units
+  verify_clue: { from: ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'false_alarm'], to: 'same' },
+  reject_clue: { from: ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'false_alarm'], to: 'same' },
 };
 
 /** The timeline's word for an action. */
@@ -32,6 +35,8 @@ const ENTRY: Record<OperatorActionKind, TimelineKind> = {
   merge: 'merged',
   reopen: 'reopened',
   note: 'note',
+  verify_clue: 'clue_verified',
+  reject_clue: 'clue_rejected',
 };
 
 export interface Refusal {
@@ -52,6 +57,11 @@ export function checkAction(inc: Incident | undefined, action: OperatorAction, i
   if (!rule) return err({ code: 'invalid', message: `unknown action ${String(action.kind).slice(0, 40)}` });
   if (!rule.from.includes(inc.state)) return err({ code: 'illegal', message: `cannot ${action.kind} an incident that is ${inc.state}` });
   if (action.kind === 'note' && !action.note?.trim()) return err({ code: 'invalid', message: 'a note needs its text' });
+  if (action.kind === 'verify_clue' || action.kind === 'reject_clue') {
+    if (!inc.clue) return err({ code: 'invalid', message: `incident ${inc.id.slice(0, 80)} is not a citizen clue` });
+    if (inc.clue.state !== 'pending') return err({ code: 'illegal', message: `this clue was already ${inc.clue.state}` });
+    if (action.kind === 'reject_clue' && !action.note?.trim()) return err({ code: 'invalid', message: 'rejecting a clue needs its reason (the reporter is told)' });
+  }
   if (action.kind === 'merge') {
     if (!action.into) return err({ code: 'invalid', message: 'merge needs the incident to merge into' });
     if (action.into === inc.id) return err({ code: 'invalid', message: 'an incident cannot be merged into itself' });

@@ -41,6 +41,8 @@ export interface SituationOptions {
   escalateAfterMs: Record<Priority, number | null>;
   /** action ids remembered so an action applies once however often it arrives */
   actionIdsKept: number;
+  /** alarms first raised from these sources are citizen clues (verify / reject) */
+  clueSources: readonly string[];
 }
 
 export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
@@ -57,6 +59,7 @@ export const DEFAULT_SITUATION_OPTIONS: SituationOptions = {
   episodeGapMs: 30 * 60_000,
   escalateAfterMs: { 1: 30_000, 2: 120_000, 3: 600_000, 4: null },
   actionIdsKept: 10_000,
+  clueSources: ['clue'],
 };
 
 /** Point → grid; `hintId` is the grid the item was in before (a fast path for moving units). */
@@ -236,6 +239,9 @@ export function applyAction(state: SituationState, at: number, action: OperatorA
     i.closedBy = undefined;
   }
   i.state = to;
+  if (action.kind === 'verify_clue' || action.kind === 'reject_clue') {
+    i.clue = { state: action.kind === 'verify_clue' ? 'verified' : 'rejected', at, ...(action.by ? { by: action.by } : {}), ...(action.kind === 'reject_clue' && action.note ? { reason: action.note } : {}) };
+  }
   if (action.kind === 'dispatch' && action.order) i.responders = respondersFor(i, action.order, state.units, at);
   const asked = action.kind === 'dispatch' && action.order ? { asked: action.order.unitIds.length } : {};
   i.timeline = appendTimeline(i.timeline, { at, kind: entry, ...who, ...asked, ...(action.note ? { note: action.note } : {}), ...(action.into ? { other: action.into } : {}) });
@@ -396,7 +402,7 @@ function applyEvent(state: SituationState, event: IngestEvent, at: number, topic
 }
 
 function reportKey(r: IncidentReport, source: string): string {
-  return JSON.stringify([source, r.ts, r.kind, r.priority, r.lat, r.lon, r.title, r.detail, r.kioskId, r.cameraIds, r.reporter, r.media, r.status, r.positionAt]);
+  return JSON.stringify([source, r.ts, r.kind, r.priority, r.lat, r.lon, r.title, r.detail, r.kioskId, r.cameraIds, r.reporter, r.reporterId, r.category, r.media, r.status, r.positionAt]);
 }
 
 /** FNV-1a over the report's canonical text: what a tombstone keeps of it. */
@@ -473,6 +479,8 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
       media: r.media ?? existing.media,
       detail: r.detail ?? existing.detail,
       reporter: r.reporter ?? existing.reporter,
+      reporterId: existing.reporterId ?? r.reporterId,
+      category: r.category ?? existing.category,
       kioskId: r.kioskId ?? existing.kioskId,
       lastSeen: at,
       updates: existing.updates + 1,
@@ -504,6 +512,7 @@ function applyIncident(state: SituationState, report: IncidentReport, source: st
       closedAt: r.status === 'closed' ? at : undefined,
       updates: 0,
       responders: [],
+      ...(state.options.clueSources.includes(source) ? { clue: { state: 'pending' as const } } : {}),
       state: r.status === 'closed' ? 'resolved' : 'new',
       acknowledged: false,
       timeline: [{ at, kind: 'reported', priority: r.priority }, ...(r.status === 'closed' ? [{ at, kind: 'closed' as const }] : [])],

@@ -24,12 +24,16 @@ export function reportChanges(prev: Incident, next: IncidentReport): TimelineCha
 
 const mediaKey = (m: readonly { url: string }[]): string => m.map((x) => x.url).join('\n');
 
-/** Appends `entry`; over the limit, the oldest update goes (never the first report or an action). */
+/**
+ * Appends `entry`; over the limit, the oldest update goes, then the oldest unit's answer (a
+ * broadcast to dozens of volunteers must not push the operators' steps out; each unit's latest
+ * answer stays in `responders`), and only then the oldest action — never the first report.
+ */
 export function appendTimeline(timeline: TimelineEntry[], entry: TimelineEntry, max = TIMELINE_MAX): TimelineEntry[] {
   const next = [...timeline, entry];
   while (next.length > max) {
-    const i = next.findIndex((e, n) => n > 0 && e.kind === 'updated');
-    // nothing but actions left to drop: the oldest after the first report goes
+    let i = next.findIndex((e, n) => n > 0 && e.kind === 'updated');
+    if (i < 0) i = next.findIndex((e, n) => n > 0 && n < next.length - 1 && e.kind === 'reply');
     next.splice(i > 0 ? i : 1, 1);
   }
   return next;

@@ -5,7 +5,7 @@ import type { MqttClient } from 'mqtt';
 import type { Scenario } from '../../core/demo/sim/scenario.js';
 import type { SimFamily, SimMessage } from '../../core/demo/sim/kernel.js';
 
-export const FAMILIES: readonly SimFamily[] = ['location', 'alarm', 'kiosk', 'camera'];
+export const FAMILIES: readonly SimFamily[] = ['location', 'alarm', 'kiosk', 'camera', 'reply'];
 
 export interface PublisherOptions {
   client: MqttClient;
@@ -21,6 +21,8 @@ export interface PublisherOptions {
   /** most messages sent in one event-loop turn before yielding to I/O */
   batch?: number;
   now?: () => number;
+  /** called after each step of the scenario, before what it produced is published */
+  afterStep?: () => void;
 }
 
 export interface PublisherStats {
@@ -75,7 +77,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
   const lowWater = rate ? Math.max(200, Math.ceil(rate * 0.05)) : 5000;
   const startedAt = now();
   const stats: PublisherStats = {
-    sent: { location: 0, alarm: 0, kiosk: 0, camera: 0 },
+    sent: { location: 0, alarm: 0, kiosk: 0, camera: 0, reply: 0 },
     errors: 0,
     dropped: 0,
     lastError: null,
@@ -146,6 +148,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
     if (locations.length < lowWater) {
       stepped.length = 0;
       scenario.stepInto(t, stepped);
+      opts.afterStep?.();
       for (const m of stepped) (m.family === 'location' ? locations : others).push(m);
     }
     if (rate) {

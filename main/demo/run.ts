@@ -77,7 +77,7 @@ export interface SimReport {
   backlog: number;
 }
 
-const emptySent = (): SimReport['sent'] => ({ location: 0, alarm: 0, kiosk: 0, camera: 0, total: 0 });
+const emptySent = (): SimReport['sent'] => ({ location: 0, alarm: 0, kiosk: 0, camera: 0, reply: 0, total: 0 });
 
 function connect(url: string, opts: { clientId: string; username?: string; password?: string }, timeoutMs: number): Promise<MqttClient> {
   return new Promise((resolvePromise, reject) => {

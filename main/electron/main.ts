@@ -11,6 +11,7 @@ import { startWebShell, type WebShell } from '../web/server.js';
 import { startDemoIfEnabled, type DemoHandle } from '../demo/demo.js';
 import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest, wallWebPreferences } from './policy.js';
 import { demoWebRoutes } from '../demo/routes.js';
+import { demoOperatorFor } from '../demo/operator.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
 if (process.argv.includes('--disable-gpu')) app.disableHardwareAcceleration();
@@ -28,13 +29,15 @@ let gpuCrashes = 0;
 function attachWindow(win: BrowserWindow): void {
   const contents = win.webContents;
   const id = contents.id;
-  peers.get(id)?.detach();
+  // a window asking for a fresh start (hello) stays signed in as it was
+  const before = peers.get(id);
+  before?.detach();
   const handle = host!.hub.attach({
     deliver: (message: ServerMessage) => {
       if (!contents.isDestroyed()) contents.send(IPC.toRenderer, message);
     },
     close: () => peers.delete(id),
-  });
+  }, before?.auth() ?? { principal: host!.auth.anonymous, from: 'electron' });
   if (!handle) {
     console.error(`wall window ${id} not attached: the bridge is full (web.maxClients)`);
     return;
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
   // the app:// pages' requests are proxied there with their own origins
   web = await startWebShell({ host, staticDir: rendererDir, ...demoWebRoutes(resolve(appRoot, 'assets/generated')), listenHost: '127.0.0.1', port: 0, extraOrigins: [APP_ORIGIN, APP_VIDEO_ORIGIN] });
   const policies = appPolicies(host.mediaOrigins);
-  demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story });
+  demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story, operator: demoOperatorFor(host) });
 
   protocol.handle(APP_SCHEME, async (request) => {
     const route = routeAppRequest(new URL(request.url), policies);

@@ -2,13 +2,14 @@
 // speaks the contract in core/contract.ts to all of them, so several windows share one core.
 // Every peer is bounded: how many may attach, how fast each may ask, and how much may wait
 // unread for it (docs/security.md).
-import type { Health, ReferencePayload, Requests, RequestMethod, ServerMessage } from '../../core/contract.js';
-import { randomUUID } from 'node:crypto';
+import type { Health, ReferencePayload, ReporterPoints, Requests, RequestMethod, ServerMessage } from '../../core/contract.js';
+import { type Principal, sessionInfo } from '../../core/auth/principal.js';
 import { parseClientMessage } from '../../core/contract.js';
 import { DEFAULT_NEAREST, nearestUnits } from '../../core/dispatch/nearest.js';
 import { parseActionParams } from '../../core/situation/action-params.js';
 import type { AccessLog } from './access-log.js';
-import type { DispatchService } from './dispatch-service.js';
+import type { Auth } from './auth.js';
+import type { Desk, DeskRequest } from './desk.js';
 import { TokenBucket } from './rate-limit.js';
 import type { SituationService } from './situation-service.js';
 
@@ -24,9 +25,22 @@ export interface Peer {
 export interface PeerHandle {
   receive(raw: unknown): void;
   detach(): void;
+  /** who the peer is now: a transport that re-attaches a window (Electron's hello) keeps its sign-in */
+  auth(): PeerAuth;
 }
 
-type Handlers = { [M in RequestMethod]: (params: Requests[M]['params']) => Requests[M]['result'] | Promise<Requests[M]['result']> };
+/** Who a peer is: its sign-in, and the session it holds (ended sessions end its rights). */
+export interface PeerAuth {
+  principal: Principal | null;
+  sessionId?: string;
+  /** where it connects from, for the audit */
+  from?: string;
+}
+
+type Handlers = { [M in RequestMethod]: (params: Requests[M]['params'], peer: PeerState) => Requests[M]['result'] | Promise<Requests[M]['result']> };
+
+/** Methods a peer that has not signed in may call. */
+const BEFORE_SIGN_IN: ReadonlySet<RequestMethod> = new Set(['session.get', 'session.signIn', 'session.signOut']);
 
 export interface BridgeLimits {
   /** peers attached at once */
@@ -51,8 +65,11 @@ function optionalParams(p: Record<string, unknown>): { note?: string; actionId?:
 
 export interface BridgeHubDeps {
   situation: SituationService;
-  /** broadcasts and assignments (dispatch-service.ts) */
-  dispatch: DispatchService;
+  /** every operator action: roles, refusals, audit (desk.ts) */
+  desk: Desk;
+  auth: Auth;
+  /** a citizen reporter's points */
+  reporter: (id: string) => ReporterPoints;
   health: () => Health;
   reference: () => ReferencePayload;
   access: AccessLog;
@@ -61,8 +78,9 @@ export interface BridgeHubDeps {
   now?: () => number;
 }
 
-interface PeerState {
+interface PeerState extends PeerAuth {
   bucket: TokenBucket;
+  peer: Peer;
 }
 
 export class BridgeHub {
@@ -85,27 +103,57 @@ export class BridgeHub {
       if (!situation.state.incidents.has(params.id)) throw new Error(`no incident ${params.id.slice(0, 80)}`);
       return params.id;
     };
+    const { desk } = deps;
+    /** runs a desk request as this peer; a refusal becomes the error the renderer explains */
+    const perform = (peer: PeerState, req: DeskRequest) => {
+      const r = desk.perform(peer.principal!, req, peer.from);
+      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+      return r.value;
+    };
+    const dispatchAnswer = (a: { duplicate: boolean; dispatchId?: string; recipients?: string[] }) => ({ dispatchId: a.dispatchId ?? '', recipients: a.recipients ?? [], duplicate: a.duplicate });
     this.handlers = {
+      'session.get': (_p, peer) => sessionInfo(peer.principal, deps.auth.required),
+      'session.signIn': async (p, peer) => {
+        const r = await deps.auth.signIn(p.name, p.password, peer.from ?? 'bridge');
+        if (!r.ok) throw new Error(`unauthorized: ${r.error.message}`);
+        this.setPrincipal(peer, r.value.principal, r.value.sessionId);
+        return sessionInfo(peer.principal, deps.auth.required);
+      },
+      'session.signOut': (_p, peer) => {
+        deps.auth.signOut(peer.sessionId, peer.from ?? 'bridge');
+        this.setPrincipal(peer, deps.auth.anonymous, undefined);
+        return sessionInfo(peer.principal, deps.auth.required);
+      },
+      'reporter.get': (p) => {
+        if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > 128) throw new Error('invalid: params.id must be a reporter id');
+        return deps.reporter(p.id);
+      },
       // the first two actions, as actions with ids: shared with the other walls like any other.
       // Acknowledging what is already acknowledged (another seat was quicker) is done, not an error
-      'incident.ack': (p) => {
+      'incident.ack': (p, peer) => {
         const id = requireId(p);
-        const r = situation.act({ id: randomUUID(), incidentId: id, kind: 'ack' });
-        if (!r.ok && !situation.state.incidents.get(id)?.acknowledged) throw new Error(`${r.error.code}: ${r.error.message}`);
+        try {
+          perform(peer, { op: 'act', incidentId: id, kind: 'ack' });
+        } catch (e) {
+          if (!/^illegal/.test((e as Error).message) || !situation.state.incidents.get(id)?.acknowledged) throw e;
+        }
         return { ok: true };
       },
-      'incident.close': (p) => {
+      'incident.close': (p, peer) => {
         const id = requireId(p);
-        const r = situation.act({ id: randomUUID(), incidentId: id, kind: 'resolve' });
-        if (!r.ok && situation.state.incidents.get(id)?.status !== 'closed') throw new Error(`${r.error.code}: ${r.error.message}`);
+        try {
+          perform(peer, { op: 'act', incidentId: id, kind: 'resolve' });
+        } catch (e) {
+          if (!/^illegal/.test((e as Error).message) || situation.state.incidents.get(id)?.status !== 'closed') throw e;
+        }
         return { ok: true };
       },
-      'incident.act': (p) => {
-        const action = parseActionParams(p as Record<string, unknown>, {}, randomUUID);
+      'incident.act': (p, peer) => {
+        const action = parseActionParams(p as Record<string, unknown>, {}, () => '');
         if (!action.ok) throw new Error(`invalid: ${action.error}`);
-        const r = situation.act(action.value);
-        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-        return { ok: true, duplicate: r.value === 'duplicate' };
+        const a = action.value;
+        const r = perform(peer, { op: 'act', incidentId: a.incidentId, kind: a.kind, ...(a.note ? { note: a.note } : {}), ...(a.into ? { into: a.into } : {}), ...(a.id ? { actionId: a.id } : {}) });
+        return { ok: true, duplicate: r.duplicate };
       },
       'dispatch.nearest': (p) => {
         const inc = situation.state.incidents.get(requireId(p));
@@ -113,17 +161,11 @@ export class BridgeHub {
         const radiusM = typeof p.radiusM === 'number' && Number.isFinite(p.radiusM) ? Math.min(Math.max(p.radiusM, 50), 50_000) : DEFAULT_NEAREST.radiusM;
         return nearestUnits(situation.state.unitIndex, inc!.lon, inc!.lat, { limit, radiusM });
       },
-      'dispatch.broadcast': (p) => {
-        const r = deps.dispatch.broadcast({ incidentId: requireId(p), ...optionalParams(p), ...(typeof p.radiusM === 'number' ? { radiusM: p.radiusM } : {}) });
-        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-        return r.value;
-      },
-      'dispatch.assign': (p) => {
+      'dispatch.broadcast': (p, peer) => dispatchAnswer(perform(peer, { op: 'broadcast', incidentId: requireId(p), ...optionalParams(p), ...(typeof p.radiusM === 'number' ? { radiusM: p.radiusM } : {}) })),
+      'dispatch.assign': (p, peer) => {
         const unitIds = p.unitIds;
         if (!Array.isArray(unitIds) || !unitIds.every((u) => typeof u === 'string' && u.length > 0 && u.length <= 256)) throw new Error('invalid: params.unitIds must be a list of unit ids');
-        const r = deps.dispatch.assign({ incidentId: requireId(p), unitIds: unitIds as string[], ...optionalParams(p) });
-        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-        return r.value;
+        return dispatchAnswer(perform(peer, { op: 'assign', incidentId: requireId(p), unitIds: unitIds as string[], ...optionalParams(p) }));
       },
       'rejects.list': () => situation.state.rejects.slice(),
       'reference.get': () => deps.reference(),
@@ -140,20 +182,49 @@ export class BridgeHub {
     return this.peers.size < this.limits.maxPeers;
   }
 
-  /** Attaches a peer and sends it a snapshot; null (counted) when the hub is full. */
-  attach(peer: Peer): PeerHandle | null {
+  /**
+   * Attaches a peer: it is told who it is signed in as, then (when it may see the situation) gets
+   * a snapshot. Null (counted) when the hub is full.
+   */
+  attach(peer: Peer, auth: PeerAuth = { principal: this.deps.auth.anonymous }): PeerHandle | null {
     if (!this.hasRoom()) {
       this.deps.access.refuse('peers', `bridge full: ${this.limits.maxPeers} clients (web.maxClients)`);
       return null;
     }
-    this.peers.set(peer, { bucket: new TokenBucket(this.limits.requestsPerSecond, this.limits.requestBurst, this.now) });
+    const state: PeerState = { ...auth, bucket: new TokenBucket(this.limits.requestsPerSecond, this.limits.requestBurst, this.now), peer };
+    this.peers.set(peer, state);
     this.deps.access.peers = this.peers.size;
-    const snapshot: ServerMessage = { type: 'snapshot', situation: this.deps.situation.snapshot(), health: this.deps.health() };
-    peer.deliver(snapshot, () => JSON.stringify(snapshot));
+    this.sendSession(state);
+    if (state.principal) this.sendSnapshot(state);
     return {
       receive: (raw) => this.handle(peer, raw),
       detach: () => this.remove(peer),
+      auth: () => ({ principal: state.principal, ...(state.sessionId ? { sessionId: state.sessionId } : {}), ...(state.from ? { from: state.from } : {}) }),
     };
+  }
+
+  /** A session ended elsewhere (signed out over HTTP, expired): its peers lose its rights at once. */
+  endSession(sessionId: string): void {
+    for (const state of this.peers.values()) if (state.sessionId === sessionId) this.setPrincipal(state, this.deps.auth.anonymous, undefined);
+  }
+
+  private setPrincipal(state: PeerState, principal: Principal | null, sessionId: string | undefined): void {
+    const couldSee = state.principal !== null;
+    state.principal = principal;
+    state.sessionId = sessionId;
+    this.sendSession(state);
+    // a page that could not see the situation before gets it now
+    if (principal && !couldSee) this.sendSnapshot(state);
+  }
+
+  private sendSession(state: PeerState): void {
+    const m: ServerMessage = { type: 'session', session: sessionInfo(state.principal, this.deps.auth.required) };
+    state.peer.deliver(m, () => JSON.stringify(m));
+  }
+
+  private sendSnapshot(state: PeerState): void {
+    const snapshot: ServerMessage = { type: 'snapshot', situation: this.deps.situation.snapshot(), health: this.deps.health() };
+    state.peer.deliver(snapshot, () => JSON.stringify(snapshot));
   }
 
   private remove(peer: Peer): void {
@@ -175,9 +246,15 @@ export class BridgeHub {
       this.reply(peer, { type: 'response', id: msg.id, ok: false, error: 'rate limited: too many requests, try again shortly' });
       return;
     }
+    // a session that ended (signed out elsewhere, idle too long) takes its rights with it
+    if (state.sessionId && !this.deps.auth.session(state.sessionId)) this.setPrincipal(state, this.deps.auth.anonymous, undefined);
+    if (!state.principal && !BEFORE_SIGN_IN.has(msg.method)) {
+      this.reply(peer, { type: 'response', id: msg.id, ok: false, error: 'unauthorized: sign in first' });
+      return;
+    }
     let result: unknown;
     try {
-      result = (this.handlers[msg.method] as (p: unknown) => unknown)(msg.params);
+      result = (this.handlers[msg.method] as (p: unknown, s: PeerState) => unknown)(msg.params, state);
     } catch (e) {
       this.reply(peer, { type: 'response', id: msg.id, ok: false, error: (e as Error).message });
       return;
@@ -209,7 +286,9 @@ export class BridgeHub {
   private broadcast(message: ServerMessage): void {
     let encoded: string | undefined;
     const encode = () => (encoded ??= JSON.stringify(message));
-    for (const peer of [...this.peers.keys()]) {
+    for (const [peer, state] of [...this.peers]) {
+      // a page nobody signed in to sees nothing of the situation
+      if (!state.principal) continue;
       if (!this.dropIfCongested(peer)) peer.deliver(message, encode);
     }
   }

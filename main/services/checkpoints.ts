@@ -3,13 +3,13 @@
 // be read is moved aside (never deleted: it may be evidence) and the wall starts empty; a failed
 // save is reported in health and tried again next time. One wall per folder (situation.lock): a
 // second one loads what is there but never saves over it. Nothing here stops the wall.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { chmod, rename, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { CheckpointHealth } from '../../core/contract.js';
 import { checkpointOf, restoreCheckpoint } from '../../core/situation/checkpoint.js';
 import type { SituationService } from './situation-service.js';
+import { releaseFolderLock, takeFolderLock } from './folder-lock.js';
 
 export const CHECKPOINT_FILE = 'situation.json';
 /**
@@ -21,56 +21,8 @@ export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 export const LOCK_FILE = 'situation.lock';
 
-/** data folders this process holds (two hosts in one process share a pid) */
-const heldHere = new Set<string>();
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/**
- * One wall per data folder: two (an Electron and a web shell, say) would overwrite each other's
- * checkpoint. The lock names its process; one left by a process that is gone is taken over.
- * Returns null when taken, else who holds it.
- */
-function takeLock(dir: string): string | null {
-  const path = join(dir, LOCK_FILE);
-  const key = resolve(dir);
-  if (heldHere.has(key)) return `another wall in this process (pid ${process.pid})`;
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
-  try {
-    writeFileSync(path, mine, { flag: 'wx', mode: FILE_MODE });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    let holder: { pid?: unknown; host?: unknown } = {};
-    try {
-      holder = JSON.parse(readFileSync(path, 'utf8'));
-    } catch {
-      // unreadable lock: treated as left behind
-    }
-    const pid = typeof holder.pid === 'number' ? holder.pid : null;
-    const sameHost = holder.host === undefined || holder.host === hostname();
-    if (pid !== null && pid !== process.pid && (!sameHost || alive(pid))) return `process ${pid}${sameHost ? '' : ` on ${String(holder.host)}`}`;
-    writeFileSync(path, mine, { mode: FILE_MODE });
-    chmodSync(path, FILE_MODE);
-  }
-  heldHere.add(key);
-  return null;
-}
-
-function releaseLock(dir: string): void {
-  heldHere.delete(resolve(dir));
-  try {
-    unlinkSync(join(dir, LOCK_FILE));
-  } catch {
-    // already gone
-  }
-}
+const takeLock = (dir: string): string | null => takeFolderLock(dir, LOCK_FILE, FILE_MODE);
+const releaseLock = (dir: string): void => releaseFolderLock(dir, LOCK_FILE);
 
 export interface Checkpoints {
   health(): CheckpointHealth;

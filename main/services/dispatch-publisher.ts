@@ -5,7 +5,7 @@
 // session gets it when it comes back, which is the broker's job. What was sent and what failed is
 // counted for health.
 import mqtt, { type MqttClient } from 'mqtt';
-import type { ActionMessage, DispatchMessage } from '../../core/adapters/native-schemas.js';
+import type { ActionMessage, DispatchMessage, ReporterPointsMessage } from '../../core/adapters/native-schemas.js';
 import { redactUrlsIn } from '../../core/broker-url.js';
 import { readPem } from './mqtt-ingest.js';
 
@@ -27,7 +27,9 @@ export interface DispatchPublisherHealth {
   sent: number;
   /** operator actions shared with the other walls */
   shared: number;
-  /** publishes of either kind the broker did not acknowledge in time */
+  /** reporters' points published (retained) for the citizen app */
+  points: number;
+  /** publishes of any kind the broker did not acknowledge in time */
   failed: number;
   lastError: string | null;
 }
@@ -37,6 +39,8 @@ export interface DispatchPublisher {
   send(unitId: string, message: DispatchMessage): Promise<boolean>;
   /** an operator action, for the other walls on the broker (QoS 1) */
   shareAction(message: ActionMessage): Promise<boolean>;
+  /** a reporter's points, retained so the citizen app finds the latest total when it subscribes (QoS 1) */
+  points(reporterId: string, message: ReporterPointsMessage): Promise<boolean>;
   health(): DispatchPublisherHealth;
   close(): Promise<void>;
 }
@@ -58,7 +62,7 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
     key: readPem(o.tls?.key),
     rejectUnauthorized: o.tls?.rejectUnauthorized ?? true,
   });
-  const h: DispatchPublisherHealth = { connected: false, sent: 0, shared: 0, failed: 0, lastError: null };
+  const h: DispatchPublisherHealth = { connected: false, sent: 0, shared: 0, points: 0, failed: 0, lastError: null };
   client.on('connect', () => {
     h.connected = true;
   });
@@ -69,10 +73,10 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
     h.lastError = redactUrlsIn(e.message);
   });
   const prefix = o.topicPrefix.replace(/\/+$/, '');
-  const publish = async (topic: string, payload: unknown, counted: 'sent' | 'shared'): Promise<boolean> => {
+  const publish = async (topic: string, payload: unknown, counted: 'sent' | 'shared' | 'points', retain = false): Promise<boolean> => {
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${o.timeoutMs ?? 10_000} ms`)), o.timeoutMs ?? 10_000).unref());
     try {
-      await Promise.race([client.publishAsync(topic, JSON.stringify(payload), { qos: 1 }), timeout]);
+      await Promise.race([client.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain }), timeout]);
       h[counted]++;
       return true;
     } catch (e) {
@@ -84,6 +88,7 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
   return {
     send: (unitId, message) => publish(`${prefix}/dispatch/${unitId}`, message, 'sent'),
     shareAction: (message) => publish(`${prefix}/actions/${message.action.incidentId}`, message, 'shared'),
+    points: (reporterId, message) => publish(`${prefix}/reporters/${reporterId}/points`, message, 'points', true),
     health: () => ({ ...h }),
     close: () => client.endAsync(),
   };

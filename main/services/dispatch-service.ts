@@ -33,13 +33,14 @@ export class DispatchService {
   constructor(
     private readonly situation: SituationService,
     private readonly publisher: DispatchPublisher | null,
+    private readonly options: { broadcastRadiusM?: number } = {},
   ) {}
 
   /** Every available volunteer within `radiusM` of the incident, nearest first. */
   broadcast(req: DispatchRequest & { radiusM?: number }): Result<DispatchResult, Refusal> {
     const inc = this.situation.state.incidents.get(req.incidentId);
     if (!inc) return err({ code: 'not_found', message: `no incident ${req.incidentId.slice(0, 80)}` });
-    const radiusM = Math.min(Math.max(req.radiusM ?? DEFAULT_BROADCAST_RADIUS_M, 50), 5000);
+    const radiusM = Math.min(Math.max(req.radiusM ?? this.options.broadcastRadiusM ?? DEFAULT_BROADCAST_RADIUS_M, 50), 5000);
     const near = this.situation.state.unitIndex.nearest(inc.lon, inc.lat, MAX_RECIPIENTS, radiusM, (u) => u.kind === 'volunteer' && isDispatchable(u));
     if (near.length === 0) return err({ code: 'invalid', message: `no available volunteer within ${radiusM} m` });
     return this.send(req, { mode: 'broadcast', unitIds: near.map((n) => n.id), radiusM });
@@ -79,7 +80,8 @@ export class DispatchService {
       kind: inc.kind,
       priority: inc.priority,
       title: inc.title,
-      ...(inc.detail ? { detail: inc.detail } : {}),
+      // what the operator wrote for the units comes first, then the incident's own text
+      ...(req.note || inc.detail ? { detail: [req.note, inc.detail].filter(Boolean).join('\n\n').slice(0, 4000) } : {}),
       lat: inc.lat,
       lon: inc.lon,
       // the suspects' photos go with it

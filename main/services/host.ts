@@ -13,7 +13,15 @@ import { toReferenceData } from '../../core/reference.js';
 import { createSituation } from '../../core/situation/situation.js';
 import { brokerConnection, redactUrlsIn } from '../../core/broker-url.js';
 import { originsOf } from '../../core/urls.js';
+import type { ReporterPointsMessage } from '../../core/adapters/native-schemas.js';
+import type { OperatorAction } from '../../core/domain.js';
+import type { SituationInput } from '../../core/inputs.js';
 import { AccessLog } from './access-log.js';
+import type { AuditEntryInput } from '../../core/audit/chain.js';
+import { AuditLog } from './audit-log.js';
+import { Auth } from './auth.js';
+import { Desk } from './desk.js';
+import { PointsLedger } from './points-ledger.js';
 import { type DispatchPublisher, startDispatchPublisher } from './dispatch-publisher.js';
 import { DispatchService } from './dispatch-service.js';
 import { BridgeHub } from './bridge-hub.js';
@@ -53,6 +61,16 @@ export interface Host {
   hub: BridgeHub;
   /** sends units: broadcasts to volunteers nearby, chosen units */
   dispatch: DispatchService;
+  /** every operator action passes here: roles, refusals, audit */
+  desk: Desk;
+  /** sign-in, sessions, tokens */
+  auth: Auth;
+  /** appends to the audit log (a no-op without a data folder) */
+  audit: (e: AuditEntryInput) => void;
+  /** the audit log, when there is a data folder */
+  auditLog: AuditLog | null;
+  /** citizen clues' points */
+  points: PointsLedger;
   /** what the shells refused, for health */
   access: AccessLog;
   ingest: ThreadedIngest;
@@ -115,6 +133,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     rejectsKept: config.situation.rejectsKept,
     closedRetentionMs: config.situation.closedRetentionMs,
     escalateAfterMs: { 1: config.situation.escalation.p1Ms, 2: config.situation.escalation.p2Ms, 3: config.situation.escalation.p3Ms, 4: config.situation.escalation.p4Ms },
+    clueSources: config.clues.sources,
     maxIncidents: config.limits.maxIncidents,
     retainedAlarmMaxAgeMs: config.limits.retainedAlarmMaxAgeMs,
   });
@@ -156,7 +175,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     clientId: `${opts.clientIdOverride ?? config.clientId}-dispatch`,
     topicPrefix: config.topicPrefix,
   });
-  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access, publisher });
+  // the audit log: what operators did and were refused, sign-ins, what the wall published
+  const auditLog = opts.dataDir ? AuditLog.open(opts.dataDir, { now: opts.now }) : null;
+  const audit = (e: AuditEntryInput) => void auditLog?.append(e);
+  const auth = new Auth(config, audit, opts.now);
+  audit({ kind: 'started', detail: { version: VERSION, shell: opts.shell, signIn: auth.required, anonymousRole: auth.anonymous?.role ?? null } });
+  const points = new PointsLedger(opts.dataDir ?? null, config.clues.points);
+  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access, publisher, auth, auditLog, points });
   const reference = (): ReferencePayload => ({
     grids: ref.gridJson,
     basemapUrl: basemapPath ? '/basemap.pmtiles' : null,
@@ -165,18 +190,31 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     locale: config.locale,
     timeZone: config.timeZone,
     places,
+    noAnswerMs: config.dispatch.noAnswerMs,
   });
-  const dispatch = new DispatchService(situation, publisher);
+  const dispatch = new DispatchService(situation, publisher, { broadcastRadiusM: config.dispatch.broadcastRadiusM });
+  const desk = new Desk({ situation, dispatch, audit, onRefused: () => auth.refused(), topicPrefix: config.topicPrefix });
   // several seats, one truth: what an operator here does, every wall on the broker applies (once, by id)
   const origin = opts.clientIdOverride ?? config.clientId;
-  const unshare = situation.onAction((action, at) => void publisher.shareAction({ action, at, origin }));
-  const hub = new BridgeHub({ situation, dispatch, health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
+  const unshare = situation.onAction((action, at) => {
+    // audited once the broker answered (after the action's own entry), with whether it took it
+    void publisher.shareAction({ action, at, origin }).then((acked) =>
+      audit({ kind: 'published', incidentId: action.incidentId, what: `${config.topicPrefix}/actions/${action.incidentId}`, detail: { actionId: action.id, action: action.kind, qos: 1, acked } }),
+    );
+  });
+  const unledger = situation.onInput((input) => creditClues(input, situation, points, audit, (reporterId, message) => void publisher.points(reporterId, message).then((ok) => ok && points.published())));
+  const hub = new BridgeHub({ situation, desk, auth, reporter: (id) => points.reporter(id), health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 
   return {
     config,
     situation,
     hub,
     dispatch,
+    desk,
+    auth,
+    audit,
+    auditLog,
+    points,
     access,
     ingest,
     embeddedBroker,
@@ -188,6 +226,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     basemapPath,
     async close() {
       unshare();
+      unledger();
       hub.close();
       situation.stop();
       await ingest.close();
@@ -195,6 +234,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       // after the feed stops, so the last messages are in it
       await checkpoints?.close();
       await embeddedBroker?.close();
+      points.close();
+      auditLog?.close();
     },
   };
 }
@@ -210,6 +251,9 @@ interface HealthParts {
   checkpoints: Checkpoints | null;
   access: AccessLog;
   publisher: DispatchPublisher;
+  auth: Auth;
+  auditLog: AuditLog | null;
+  points: PointsLedger;
 }
 
 /** The wall's health as pages and /api/health see it, made fresh on each call. */
@@ -235,6 +279,9 @@ function healthReader(p: HealthParts): () => Health {
       at,
       heartbeatMs: config.web.heartbeatMs,
       dispatch: p.publisher.health(),
+      auth: p.auth.health(),
+      audit: p.auditLog ? { ...p.auditLog.health(), path: shownPaths(p.auditLog.health().path, p.roots) } : null,
+      points: p.points.health(),
     };
   };
 }
@@ -242,4 +289,22 @@ function healthReader(p: HealthParts): () => Health {
 function shownCheckpoint(c: CheckpointHealth | null, roots: PathRoots): CheckpointHealth | null {
   if (!c) return null;
   return { ...c, path: shownPaths(c.path, roots), error: c.error === null ? null : shownPaths(c.error, roots) };
+}
+
+/**
+ * A verified clue credits its reporter, whether this wall verified it or heard another wall do it
+ * (the ledger credits once); the wall that verified it publishes the new total for the citizen app.
+ */
+function creditClues(input: SituationInput, situation: SituationService, points: PointsLedger, audit: (e: AuditEntryInput) => void, publish: (reporterId: string, m: ReporterPointsMessage) => void): void {
+  const verified: { action: OperatorAction; local: boolean }[] = [];
+  if (input.t === 'action' && input.action.kind === 'verify_clue') verified.push({ action: input.action, local: true });
+  if (input.t === 'events') for (const e of input.events) if (e.type === 'operatorAction' && e.action.kind === 'verify_clue') verified.push({ action: e.action, local: false });
+  for (const { action, local } of verified) {
+    const inc = situation.state.incidents.get(action.incidentId);
+    const credit = inc && points.credit(inc, input.at);
+    if (!credit) continue;
+    const total = points.total(credit.reporterId);
+    audit({ kind: 'points', actor: action.by, role: action.role, incidentId: credit.incidentId, what: credit.category, detail: { reporterId: credit.reporterId, points: credit.points, total } });
+    if (local) publish(credit.reporterId, { reporterId: credit.reporterId, total, last: { incidentId: credit.incidentId, category: credit.category, points: credit.points, at: credit.at }, ts: input.at });
+  }
 }

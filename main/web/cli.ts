@@ -6,6 +6,7 @@ import { startHost } from '../services/host.js';
 import { startWebShell } from './server.js';
 import { startDemoIfEnabled } from '../demo/demo.js';
 import { demoWebRoutes } from '../demo/routes.js';
+import { demoOperatorFor } from '../demo/operator.js';
 
 const appRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     listenHost: config.web.host,
     port: config.web.port,
   });
-  const demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story });
+  const demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story, operator: demoOperatorFor(host) });
   for (const e of host.health().referenceErrors) console.warn(`reference: ${e}`);
   const checkpoint = host.health().checkpoint;
   if (checkpoint?.restored) console.log(`  situation restored from ${checkpoint.path}: ${checkpoint.restored.incidents} incidents, ${checkpoint.restored.units} units`);

@@ -10,8 +10,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AccessRefusal } from '../../core/contract.js';
 import type { Host } from '../services/host.js';
+import type { PeerAuth } from '../services/bridge-hub.js';
 import { type AccessPolicy, accessPolicy, checkBridgeOrigin, checkHost, checkOrigin, decodePath, parseRequestTarget } from './access.js';
 import { COMMON_HEADERS, DOCUMENT_HEADERS, type PagePolicies, webShellPolicies } from './csp.js';
+import { cookieValue, SESSION_COOKIE } from '../services/auth.js';
+import { type ApiAnswer, readJsonBody, routeApi, sendAnswer, signIn } from './api.js';
+import { IdempotencyCache } from './idempotency.js';
 
 /** Routes an entry point mounts under /video/: the demo's stream server (main/demo/live-hls.ts). */
 export interface VideoRoutes {
@@ -148,6 +152,8 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
     if (!hostOk.ok) return refuse(res, 403, 'host', hostOk.error);
     const originOk = checkOrigin(req.headers.origin, policy);
     if (!originOk.ok) return refuse(res, 403, 'origin', originOk.error);
+    const path = target.value.path;
+    if (path.startsWith('/api/')) return void handleApi(req, res, path, target.value.query);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return refuse(res, 405, 'method', `method ${String(req.method).slice(0, 20)} not allowed`);
@@ -156,17 +162,10 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
     if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) {
       return refuse(res, 400, 'malformed', 'GET and HEAD take no request body');
     }
-    const path = target.value.path;
-    if (path === '/api/health') return sendJson(res, 200, host.health());
-    if (path === '/api/situation') {
-      const s = host.situation.snapshot();
-      return sendJson(res, 200, { incidents: s.incidents, units: s.units, kiosks: s.kiosks, cameras: s.cameras, stats: s.stats, now: s.now });
-    }
-    if (path === '/api/rejects') return sendJson(res, 200, host.situation.state.rejects);
-    if (path === '/api/reference') return sendJson(res, 200, host.reference());
-    if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no such endpoint ${path.slice(0, 100)}` });
     if (path.startsWith('/video/') && video?.handle(req, res)) return;
     if (path.startsWith('/media/') && mediaRoot) {
+      // clue photos are for people the wall knows (the page's own requests carry its cookie)
+      if (!(host.auth.session(cookieValue(req.headers.cookie, SESSION_COOKIE)) ?? host.auth.anonymous)) return sendJson(res, 401, { error: 'sign in first' });
       const file = safeJoin(mediaRoot, path.slice('/media'.length));
       if (!file) return refuse(res, 400, 'malformed', 'bad media path');
       if (!existsSync(file) || !statSync(file).isFile()) return sendJson(res, 404, { error: 'no such media' });
@@ -189,6 +188,52 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
   };
+
+  const idempotency = new IdempotencyCache();
+  const sessionMaxAgeS = Math.round(host.config.auth.sessionIdleMs / 1000);
+  /** The API: who is asking (cookie, bearer token, or anonymous), the body for POSTs, then the route. */
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    const from = req.socket.remoteAddress ?? 'unknown';
+    try {
+      const method = req.method ?? 'GET';
+      if (!['GET', 'HEAD', 'POST', 'DELETE'].includes(method)) {
+        res.setHeader('Allow', 'GET, HEAD, POST, DELETE');
+        return refuse(res, 405, 'method', `method ${method.slice(0, 20)} not allowed`);
+      }
+      // a POST where none is taken is refused before its body is read
+      if (method === 'POST' && !/^\/api\/(session|(incidents|clues)\/[^/]+\/[^/]+)$/.test(path)) {
+        res.setHeader('Allow', 'GET, HEAD');
+        return refuse(res, 405, 'method', `POST not allowed on ${path.slice(0, 100)}`);
+      }
+      let body: Record<string, unknown> | undefined;
+      if (method === 'POST') {
+        const read = await readJsonBody(req);
+        if (!read.ok) {
+          access.refuse('malformed', read.error);
+          res.shouldKeepAlive = false;
+          return sendAnswer(res, { status: 400, body: { error: read.error } });
+        }
+        body = read.value;
+      } else if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) {
+        return refuse(res, 400, 'malformed', `${method} takes no request body`);
+      }
+      let a: ApiAnswer;
+      if (path === '/api/session' && method === 'POST') a = await signIn(host, body ?? {}, from, sessionMaxAgeS);
+      else {
+        const who = await host.auth.fromHeaders({ cookie: req.headers.cookie, authorization: req.headers.authorization });
+        const key = req.headers['idempotency-key'];
+        a = routeApi(host, idempotency, { method, path, query, ...who, from, ...(typeof key === 'string' ? { idempotencyKey: key } : {}), ...(body ? { body } : {}) });
+      }
+      if (res.writableEnded || res.destroyed) return;
+      sendAnswer(res, a);
+    } catch (e) {
+      console.error(`web shell: ${req.method} ${path.slice(0, 200)}: ${(e as Error).stack ?? e}`);
+      if (!res.headersSent) {
+        res.shouldKeepAlive = false;
+        sendJson(res, 500, { error: 'internal error' });
+      } else res.destroy();
+    }
+  }
 
   const server = createServer(
     // no Host at all is judged (and counted) with every other bad Host, not answered by Node on its own
@@ -250,10 +295,19 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
     if (!originOk.ok) return deny(403, 'origin', originOk.error);
     if (String(req.headers.upgrade).toLowerCase() !== 'websocket') return deny(400, 'malformed', 'only WebSocket upgrades');
     if (!host.hub.hasRoom()) return deny(503, 'peers', `bridge full: ${web.maxClients} clients (web.maxClients)`);
-    wss.handleUpgrade(req, socket, head, (ws) => attachSocket(ws));
+    // who it is: the session cookie the page signed in with, a tool's bearer token, or anonymous where allowed
+    host.auth.fromHeaders({ cookie: req.headers.cookie, authorization: req.headers.authorization }).then(
+      (who) => {
+        if (!who.principal && who.badToken) return deny(401, 'malformed', 'the bearer token is not one this wall knows');
+        if (!who.principal) return deny(401, 'malformed', 'sign in first (POST /api/session), then open the bridge');
+        if (socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => attachSocket(ws, { principal: who.principal, ...(who.sessionId ? { sessionId: who.sessionId } : {}), from: req.socket.remoteAddress ?? 'unknown' }));
+      },
+      () => deny(500, 'malformed', 'internal error'),
+    );
   });
 
-  function attachSocket(ws: WebSocket): void {
+  function attachSocket(ws: WebSocket, auth: PeerAuth): void {
     ws.on('error', () => ws.terminate());
     const handle = host.hub.attach({
       deliver: (_message, encode) => {
@@ -262,7 +316,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
       congested: () => ws.bufferedAmount > CONGESTED_BYTES,
       // a hard close discards the backlog at once: waiting for a closing handshake behind it would keep it
       close: (reason, hard) => (hard ? ws.terminate() : ws.close(1013, reason.slice(0, 100))),
-    });
+    }, auth);
     if (!handle) {
       ws.close(1013, 'bridge full');
       return;

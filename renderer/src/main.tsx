@@ -53,7 +53,16 @@ async function loadReference(attempt = 0): Promise<void> {
   }
   dispatch({ type: 'reference', reference: null, error: r.error });
 }
-void loadReference();
+// the services answer only a page someone signed in to (or that may look without signing in):
+// the reference data is asked for once the session says who this page is
+let referenceAsked = false;
+const askReference = (s: { session: { me: unknown } | null }) => {
+  if (referenceAsked || !s.session?.me) return;
+  referenceAsked = true;
+  void loadReference();
+};
+askReference(store.getState());
+store.subscribe(askReference);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -87,3 +87,45 @@ export async function closeWallTest(parts: { browser?: Browser; client?: MqttCli
   await parts.web?.close();
   await parts.host?.close();
 }
+
+/**
+ * Opens a wall that asks for a sign-in: WebGL checked (as openWall does), then the sign-in form,
+ * the only thing such a page shows. Page errors and console errors are collected into `errors`,
+ * except the browser's own line for a refused sign-in (401/429), which a test causes on purpose.
+ */
+export async function openSignIn(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const p = await browser.newPage({ viewport });
+  p.on('pageerror', (e) => errors.push(`${e.name}: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (401|429)/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  await p.goto(url);
+  await p.waitForFunction(() => document.body.dataset.webgl !== undefined, null, { timeout: 20_000 });
+  const webgl = await p.evaluate(() => document.body.dataset.webgl);
+  if (webgl !== 'ok') throw new Error(`WebGL2 is not available in this Chromium (body[data-webgl]=${webgl}); the wall cannot draw its map`);
+  await p.waitForSelector('[data-testid="sign-in"]', { timeout: 30_000 });
+  return p;
+}
+
+/** Waits until a signed-in page shows the wall: bridge open, map loaded. */
+export async function waitForWall(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 90_000 });
+}
+
+/** Signs in through the form (filled, then Enter) and waits for the wall. */
+export async function signInThroughForm(page: Page, name: string, password: string): Promise<void> {
+  await page.locator('[data-testid="sign-in-name"]').fill(name);
+  await page.locator('[data-testid="sign-in-password"]').fill(password);
+  await page.locator('[data-testid="sign-in-password"]').press('Enter');
+  await waitForWall(page);
+}
+
+/** Waits until the host's MQTT client is connected and subscribed: what is published before that is lost. */
+export async function waitForIngest(host: Host, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!host.health().broker.connected) {
+    if (Date.now() > end) throw new Error('the host did not connect to its broker in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -3,13 +3,13 @@ import type { UnitStatus } from '../../domain.js';
 import type { Rng } from './rng.js';
 
 /** Which public topic family a message belongs to. */
-export type SimFamily = 'location' | 'alarm' | 'kiosk' | 'camera';
+export type SimFamily = 'location' | 'alarm' | 'kiosk' | 'camera' | 'reply';
 
 export interface SimMessage {
   topic: string;
   /** the JSON body (serialised by the I/O side) */
   payload: Record<string, unknown>;
-  /** 0 for unit locations, 1 for alarms and device status */
+  /** 0 for unit locations, 1 for alarms, device status and units' replies to dispatches */
   qos: 0 | 1;
   family: SimFamily;
 }
@@ -45,6 +45,25 @@ export interface SimMover {
 
 export type SimAction = (t: number, out: SimMessage[]) => void;
 
+/**
+ * What a story asks of the wall's operator: the scenario only records it (`takeOperatorRequests`);
+ * the demo hands it to an operator acting on the wall when it has one, and nothing happens without.
+ */
+export type OperatorRequest =
+  /** call every available volunteer within `radiusM` of the incident (the wall's 召集附近志愿者) */
+  | { kind: 'broadcast'; t: number; incidentId: string; radiusM: number; note?: string }
+  /** close the incident (办结) */
+  | { kind: 'resolve'; t: number; incidentId: string; note?: string };
+
+/** A simulated unit that accepted a dispatch to an incident, and how far it has got. */
+export interface SimResponder {
+  readonly unit: SimMover;
+  /** its latest answer */
+  readonly answer: 'accept' | 'enroute' | 'arrived' | 'done';
+  readonly acceptedAt: number;
+  readonly arrivedAt?: number;
+}
+
 /** What a story may do inside a running scenario. All times are epoch ms. */
 export interface SimKernel {
   readonly startAt: number;
@@ -69,6 +88,10 @@ export interface SimKernel {
   reportEvery(m: SimMover, ms: number | undefined): void;
   /** hands the unit back to its random walk and random status */
   release(m: SimMover, t: number): void;
+  /** asks the wall's operator to act (see OperatorRequest); `t` is when */
+  operator(request: OperatorRequest): void;
+  /** the simulated units that accepted a dispatch to the incident, in the order they accepted (core/demo/sim/responders.ts) */
+  responders(incidentId: string): readonly SimResponder[];
 }
 
 export interface Story {

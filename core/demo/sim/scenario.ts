@@ -23,11 +23,13 @@ import {
   sourceFor,
 } from './catalog.js';
 import { type Area, bearingDeg, boxArea, distanceM, insideWithMargin, makeArea, offsetPoint, randomPointIn, round6, segmentInside } from './geo.js';
-import type { SimAction, SimCamera, SimKernel, SimKiosk, SimMessage, SimMover, SimPlace, Story } from './kernel.js';
+import type { OperatorRequest, SimAction, SimCamera, SimKernel, SimKiosk, SimMessage, SimMover, SimPlace, Story } from './kernel.js';
+import { createResponders, type DispatchOutcome, type Responders } from './responders.js';
 import { hashSeed, Rng } from './rng.js';
 import { getStory } from './stories/index.js';
 
-export type { SimMessage, SimFamily, SimKiosk, SimCamera, SimPlace } from './kernel.js';
+export type { SimMessage, SimFamily, SimKiosk, SimCamera, SimPlace, OperatorRequest } from './kernel.js';
+export type { DispatchOutcome } from './responders.js';
 
 export interface ScenarioOptions {
   topicPrefix: string;
@@ -153,6 +155,16 @@ export interface Scenario {
   stepInto(nowMs: number, out: SimMessage[]): number;
   /** time of the next pending event (Infinity when none) */
   nextAt(): number;
+  /**
+   * A dispatch the wall sent to `unitId` (the JSON of `{prefix}/dispatch/{unitId}`), heard at `t`:
+   * a simulated unit answers it (core/demo/sim/responders.ts); unknown units, malformed messages
+   * and repeats are ignored. Its replies come out of later steps, family `reply`.
+   */
+  dispatch(unitId: string, message: unknown, t: number): DispatchOutcome;
+  /** the incident was closed on the wall (an operator's 办结 heard on the broker): its units stand down */
+  incidentClosed(incidentId: string, t: number): void;
+  /** what the story asked of the wall's operator since the last call, in order */
+  takeOperatorRequests(): OperatorRequest[];
 }
 
 // ---- internals ----
@@ -302,6 +314,12 @@ interface World {
   queue: EventQueue;
   /** the time of the event being run: nothing is scheduled before it */
   clock: { current: number };
+  /** the latest time the scenario was stepped to */
+  steppedTo: number;
+  /** requests for the wall's operator not yet taken */
+  operatorOut: OperatorRequest[];
+  /** told when one of the scenario's alarms closes (its units stand down) */
+  onClosed: ((incidentId: string, t: number) => void) | null;
   withCrs<P extends Record<string, unknown>>(p: P): P;
   /** a report interval with the configured jitter */
   jitter(rng: Rng, ms: number): number;
@@ -317,7 +335,7 @@ function makeWorld(input: ScenarioInput): World {
   const clock = { current: startAt };
   const crs = o.crs;
   const withCrs = <P extends Record<string, unknown>>(p: P): P => (crs ? { ...p, crs } : p);
-  return {
+  const w: World = {
     o,
     input,
     prefix,
@@ -326,12 +344,22 @@ function makeWorld(input: ScenarioInput): World {
     runTag: o.runTag ?? startAt.toString(36),
     queue,
     clock,
+    steppedTo: startAt,
+    operatorOut: [],
+    onClosed: null,
     withCrs,
     jitter: (rng, ms) => Math.max(1, Math.round(ms * (1 + o.intervalJitter * (2 * rng.next() - 1)))),
     at: (t, fn) => queue.push(Math.max(clock.current, Math.round(t)), null, fn),
-    alarm: (out, source, payload) => out.push({ topic: `${prefix}/alarms/${source}`, payload: withCrs(payload), qos: 1, family: 'alarm' }),
+    alarm: (out, source, payload) => {
+      out.push({ topic: `${prefix}/alarms/${source}`, payload: withCrs(payload), qos: 1, family: 'alarm' });
+      if (payload.status === 'closed' && typeof payload.id === 'string') w.onClosed?.(payload.id, clock.current);
+    },
   };
+  return w;
 }
+
+/** requests kept for the operator when nobody takes them (a scenario run without one) */
+const OPERATOR_REQUESTS_KEPT = 100;
 
 /** Where people live and alarms happen: grid cells and streets weighted by district, areas made once. */
 function makeGeography(input: ScenarioInput) {
@@ -583,8 +611,8 @@ function report(w: World, m: Mover, t: number, out: SimMessage[]): void {
   queue.push(t + w.jitter(rng, m.intervalMs), m, null);
 }
 
-/** What stories may do with the world: schedule, raise alarms, and hold, steer and release volunteers. */
-function storyKernel(w: World, movers: Mover[]): SimKernel {
+/** What stories may do with the world: schedule, raise alarms, hold, steer and release units, ask the operator. */
+function storyKernel(w: World, movers: Mover[], responders: () => Responders): SimKernel {
   const volunteers = movers.filter((m) => m.kind === 'volunteer');
   const asMover = (m: SimMover) => m as Mover;
   return {
@@ -634,6 +662,11 @@ function storyKernel(w: World, movers: Mover[]): SimKernel {
       if (m.status !== 'offline') m.status = 'available';
       m.busyUntil = 0;
     },
+    operator(request) {
+      w.operatorOut.push(request);
+      if (w.operatorOut.length > OPERATOR_REQUESTS_KEPT) w.operatorOut.shift();
+    },
+    responders: (incidentId) => responders().responders(incidentId),
   };
 }
 
@@ -801,7 +834,12 @@ export function createScenario(input: ScenarioInput): Scenario {
     const window = Math.max(1, Math.min(o.firstReportWindowMs, m.intervalMs));
     queue.push(startAt + o.firstReportDelayMs + Math.floor(m.rng.next() * window), m, null);
   }
-  const kernel = storyKernel(w, movers);
+  const byId = new Map(movers.map((m) => [m.id, m]));
+  // the kernel lets stories ask the responders, who act through the kernel
+  const late: { responders?: Responders } = {};
+  const kernel = storyKernel(w, movers, () => late.responders!);
+  const responders = (late.responders = createResponders({ ...kernel, seed: w.seed, unit: (id) => byId.get(id) }));
+  w.onClosed = (id, t) => responders.incidentClosed(id, t);
   const devRng = new Rng(hashSeed(w.seed, 'devices'));
   scheduleKiosks(w, devRng);
   scheduleCameras(w, devRng);
@@ -810,6 +848,7 @@ export function createScenario(input: ScenarioInput): Scenario {
 
   function stepInto(nowMs: number, out: SimMessage[]): number {
     const before = out.length;
+    w.steppedTo = Math.max(w.steppedTo, nowMs);
     for (;;) {
       const top = queue.peek();
       if (!top || top.t > nowMs) break;
@@ -833,6 +872,10 @@ export function createScenario(input: ScenarioInput): Scenario {
     },
     stepInto,
     nextAt: () => queue.peek()?.t ?? Number.POSITIVE_INFINITY,
+    // heard from outside between steps: never before what was already stepped
+    dispatch: (unitId, message, t) => responders.dispatch(unitId, message, Math.max(Math.round(t), w.steppedTo, w.clock.current)),
+    incidentClosed: (incidentId, t) => responders.incidentClosed(incidentId, Math.max(Math.round(t), w.steppedTo, w.clock.current)),
+    takeOperatorRequests: () => w.operatorOut.splice(0),
   };
 }
 

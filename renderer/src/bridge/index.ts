@@ -12,5 +12,5 @@ export function bridgeUrl(location: Pick<Location, 'protocol' | 'host'>): string
 
 export function pickBridge(win: Window = window): Bridge {
   if (win.watchfloor) return createIpcBridge(win.watchfloor);
-  return createWebSocketBridge(bridgeUrl(win.location));
+  return createWebSocketBridge(bridgeUrl(win.location), { sessionUrl: '/api/session' });
 }

@@ -66,5 +66,11 @@ export function createIpcBridge(api: PreloadApi, opts: { requestTimeoutMs?: numb
       return remove;
     },
     resync: () => api.hello(),
+    async signIn(name, password) {
+      return this.request('session.signIn', { name, password });
+    },
+    async signOut() {
+      await this.request('session.signOut', {});
+    },
   };
 }

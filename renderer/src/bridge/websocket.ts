@@ -2,6 +2,7 @@
 // backoff; every (re)connect starts with a fresh snapshot from the server, which replaces
 // whatever the renderer held.
 import type { Bridge, RequestMethod, Requests, Result, ServerMessage } from '../../../core/contract';
+import type { SessionInfo } from '../../../core/auth/principal';
 import { backoffDelay } from '../../../core/backoff';
 import { type ConnectionState, Listeners, RequestTracker } from './requests';
 
@@ -11,6 +12,12 @@ export interface WebSocketBridgeOptions {
   maxBackoffMs?: number;
   /** for tests */
   WebSocketImpl?: { new (url: string): WebSocket };
+  /**
+   * the web shell's sign-in endpoint (/api/session): asked before every connect, so a page nobody
+   * signed in to shows the sign-in instead of dialling a bridge that refuses it. None: no gate (tests)
+   */
+  sessionUrl?: string;
+  fetchImpl?: typeof fetch;
 }
 
 type Push = Exclude<ServerMessage, { type: 'response' }>;
@@ -25,6 +32,8 @@ interface LinkEvents {
   message(data: unknown): void;
   /** the socket closed (it will reconnect unless closed for good) */
   lost(): void;
+  /** asked before each dial: false holds the link until `ungate` (nobody signed in) */
+  mayConnect?: () => Promise<boolean>;
 }
 
 /** One WebSocket kept open: connects on demand, reconnects with capped backoff, queues sends until open. */
@@ -39,7 +48,32 @@ function createSocketLink(url: string, opts: WebSocketBridgeOptions, on: LinkEve
   /** sends made while not connected wait here until the socket opens */
   let queue: string[] = [];
 
+  let gated = false;
+  let checking = false;
+
+  /** Dials unless the page must sign in first (then it waits for `ungate`). */
   function connect(): void {
+    if (closed || socket || gated || checking) return;
+    if (on.mayConnect) {
+      checking = true;
+      on.state('connecting');
+      on.mayConnect().then(
+        (yes) => {
+          checking = false;
+          if (yes) dial();
+          else gated = true;
+        },
+        () => {
+          checking = false;
+          scheduleRetry();
+        },
+      );
+      return;
+    }
+    dial();
+  }
+
+  function dial(): void {
     if (closed || socket) return;
     on.state('connecting');
     let ws: WebSocket;
@@ -89,6 +123,12 @@ function createSocketLink(url: string, opts: WebSocketBridgeOptions, on: LinkEve
         queue.push(text);
         connect();
       }
+    },
+    /** a sign-in happened: dial now (again, so the new cookie goes with the upgrade) */
+    ungate(): void {
+      gated = false;
+      if (socket) socket.close();
+      else connect();
     },
     /** drops the connection; the link reconnects (and the server sends a fresh snapshot) */
     reconnect: () => socket?.close(),
@@ -143,13 +183,25 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
     state = s;
     connection.emit(s);
   };
+  const fetcher = opts.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const sessionUrl = opts.sessionUrl;
+  const emitSession = (session: SessionInfo) => subscribers.emit({ type: 'session', session });
+  /** the services' word on who this page is; the sign-in form shows when nobody is and nobody may be */
+  const askSession = async (): Promise<boolean> => {
+    const r = await fetcher(sessionUrl!, { credentials: 'same-origin', cache: 'no-store' });
+    if (!r.ok) throw new Error(`session: HTTP ${r.status}`);
+    const session = (await r.json()) as SessionInfo;
+    if (!session.me) emitSession(session);
+    return session.me !== null;
+  };
   const link = createSocketLink(url, opts, {
+    ...(sessionUrl ? { mayConnect: askSession } : {}),
     state: setState,
     message(data) {
       const m = parseServerMessage(data);
       if (!m) return;
       if (m.type === 'response') requests.receive(m);
-      else if (m.type === 'snapshot' || m.type === 'delta' || m.type === 'health') subscribers.emit(m);
+      else if (m.type === 'snapshot' || m.type === 'delta' || m.type === 'health' || m.type === 'session') subscribers.emit(m);
     },
     lost: () => requests.failAll('connection closed'),
   });
@@ -173,6 +225,34 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
     // a socket that stopped delivering without closing (a hung server, a route that drops
     // packets) is only noticed by the heartbeats it no longer brings: drop it and dial again
     resync: () => link.abandon(),
+    async signIn(name, password) {
+      if (!sessionUrl) return this.request('session.signIn', { name, password });
+      try {
+        const r = await fetcher(sessionUrl, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }) });
+        const body = (await r.json().catch(() => ({}))) as SessionInfo & { error?: string };
+        if (!r.ok) return { ok: false, error: r.status === 429 ? `rate limited: ${body.error ?? ''}` : `unauthorized: ${body.error ?? r.status}` };
+        emitSession(body);
+        link.ungate();
+        return { ok: true, value: body };
+      } catch {
+        return { ok: false, error: 'connection closed' };
+      }
+    },
+    async signOut() {
+      if (!sessionUrl) {
+        await this.request('session.signOut', {});
+        return;
+      }
+      try {
+        const r = await fetcher(sessionUrl, { method: 'DELETE', credentials: 'same-origin' });
+        const body = (await r.json()) as SessionInfo;
+        emitSession(body);
+        // a wall that lets nobody in anonymously shows nothing more until the next sign-in
+        link.ungate();
+      } catch {
+        // the link's own reconnect asks again
+      }
+    },
     close() {
       link.close();
       requests.failAll('bridge closed');

@@ -7,6 +7,7 @@
 // with its binary columns, the incident log) and says so with version numbers; every other field
 // is replaced, never mutated, so a selector sees a change by identity. Time comes in with each
 // action (`at`): the reducer never reads a clock.
+import type { SessionInfo } from '../../../core/auth/principal';
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
 import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
 import type { BoardHold } from './board';
@@ -77,6 +78,8 @@ export interface WallModel extends SituationData {
   /** whether what the wall shows is live, as of the last tick or change of link (liveness.ts) */
   liveness: Liveness;
   health: Health | null;
+  /** who this page is signed in as (null until the services say); `me: null` shows the sign-in */
+  session: SessionInfo | null;
   reference: ReferencePayload | null;
   referenceError: string | null;
   units: UnitTable;
@@ -182,6 +185,7 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number; 
     clockOffsetMs: 0,
     liveness: { live: true },
     health: null,
+    session: null,
     reference: null,
     referenceError: null,
     units: new UnitTable({ showOffline: DEFAULT_LAYERS.offlineUnits }),
@@ -243,7 +247,31 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
     }
     case 'health':
       return { ...m, health: message.health, lastHeardAt: at, clockOffsetMs: clockOffset(message.health, at, m.clockOffsetMs) };
+    case 'session':
+      // nobody signed in any more (signed out, the session ended): the page lets go of what it
+      // held, so nothing of the situation stays behind the sign-in form; a sign-in brings a snapshot
+      return message.session.me ? { ...m, session: message.session } : forgetSituation({ ...m, session: message.session });
   }
+}
+
+/** The model without the situation: what a page that nobody is signed in to may hold. */
+function forgetSituation(m: WallModel): WallModel {
+  m.units.clear();
+  m.history.prune(Number.POSITIVE_INFINITY);
+  return {
+    ...m,
+    ...emptySituation(),
+    unitsVersion: m.units.version,
+    historyVersion: m.history.version,
+    selectedId: null,
+    selectedGridId: null,
+    highlight: null,
+    closing: {},
+    boardHold: null,
+    lastError: null,
+    lastErrorAbout: null,
+    video: initialVideo(),
+  };
 }
 
 const clockOffset = (h: Health, receivedAt: number, before: number): number => (typeof h.at === 'number' && Number.isFinite(h.at) ? h.at - receivedAt : before);

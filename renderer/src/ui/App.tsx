@@ -1,6 +1,7 @@
 // The wall's layout: header across the top, the map, the incident board on the right,
-// layers and legend bottom-left, the rejects panel over the map when asked for.
-import { useEffect } from 'react';
+// layers and legend bottom-left, the rejects panel over the map when asked for — or, while
+// nobody is signed in, the sign-in form and nothing else.
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EdgeCues } from '../map/EdgeCues';
 import { MapView } from '../map/MapView';
@@ -17,6 +18,9 @@ import { StaleBanner } from './StaleBanner';
 import { installAlertSound } from './alert-sound';
 import { installOperatorPresence } from './operator-presence';
 import { installShortcuts } from './shortcuts';
+import { KeyHelp } from './KeyHelp';
+import { gateOf, type SignInReason, signInReason } from './session';
+import { Connecting, SignIn } from './SignIn';
 import { VideoWall } from '../video/VideoWall';
 
 function Banners() {
@@ -62,20 +66,17 @@ function Banners() {
   );
 }
 
-export function App() {
-  const { t, i18n } = useTranslation();
+/** The wall itself, for whoever is signed in (or may look without signing in). */
+function Wall({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void }) {
   const runtime = useRuntime();
   useEffect(() => installShortcuts(runtime), [runtime]);
   useEffect(() => installOperatorPresence(runtime.store.getState().dispatch), [runtime]);
   useEffect(() => installAlertSound(runtime, runtime.debug.sounds), [runtime]);
-  useEffect(() => {
-    document.documentElement.lang = i18n.language;
-    document.title = t('app.short');
-  }, [i18n.language, t]);
   const live = useWall((s) => s.liveness.live);
+  const readOnly = useWall((s) => s.session?.me?.canAct === false);
   return (
-    <div className={`wall${live ? '' : ' not-live'}`} data-live={live}>
-      <Header />
+    <div className={`wall${live ? '' : ' not-live'}${readOnly ? ' read-only' : ''}`} data-live={live} data-read-only={readOnly ? 'true' : 'false'}>
+      <Header onSignIn={onSignIn} onSignOut={onSignOut} />
       <StaleBanner />
       <main className="body">
         <div className="map-area">
@@ -92,6 +93,49 @@ export function App() {
         </div>
         <IncidentBoard />
       </main>
+      <KeyHelp />
     </div>
+  );
+}
+
+/**
+ * The page: the sign-in form while nobody is signed in (nothing of the situation reaches such a
+ * page), else the wall. Says on the form why it is back: signed out, or the session ended.
+ */
+export function App() {
+  const { t, i18n } = useTranslation();
+  const runtime = useRuntime();
+  useEffect(() => {
+    document.documentElement.lang = i18n.language;
+    document.title = t('app.short');
+  }, [i18n.language, t]);
+  const session = useWall((s) => s.session);
+  const live = useWall((s) => s.liveness.live);
+  // an anonymous viewer's wall offers a sign-in, to act
+  const [asked, setAsked] = useState(false);
+  const [reason, setReason] = useState<SignInReason>(null);
+  const before = useRef(session);
+  const signOutAsked = useRef(false);
+  useEffect(() => {
+    const why = signInReason(before.current, session, signOutAsked.current);
+    before.current = session;
+    if (why) setReason(why);
+    if (session?.me && session.me.via !== 'anonymous') {
+      setReason(null);
+      setAsked(false);
+      signOutAsked.current = false;
+    }
+  }, [session]);
+  const gate = gateOf(session, live, asked);
+  if (gate === 'signIn') return <SignIn reason={reason} onCancel={session?.me ? () => setAsked(false) : undefined} />;
+  if (gate === 'connecting') return <Connecting />;
+  return (
+    <Wall
+      onSignIn={() => setAsked(true)}
+      onSignOut={() => {
+        signOutAsked.current = true;
+        void runtime.bridge.signOut();
+      }}
+    />
   );
 }

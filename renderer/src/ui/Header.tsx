@@ -1,4 +1,5 @@
-// The header: title, clock, link and broker state, counts, message rate, rejected messages.
+// The header: title, clock, link and broker state, counts, message rate, rejected messages, and
+// who is signed in (with 只读 on a viewer's wall, and 退出登录).
 import { useTranslation } from 'react-i18next';
 import type { Priority } from '../../../core/domain';
 import { formatAge, formatClock, formatDate, formatNumber } from '../i18n/format';
@@ -10,6 +11,7 @@ import { feedsNow, unitFigures } from '../model/selectors';
 import { openCountsByPriority } from '../model/situation';
 import type { WallState } from '../state/store';
 import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
+import { maySignOut, offersSignIn } from './session';
 
 const PRIORITIES: Priority[] = [1, 2, 3, 4];
 /** feeds listed in the header; the rest are counted and named in the tooltip */
@@ -135,7 +137,49 @@ function SoundToggle({ now }: { now: number }) {
   );
 }
 
-export function Header() {
+/** Who is at the wall: name and role, 只读 on a viewer's wall, and 退出登录 (or 登录 where anonymous viewers may look). */
+function Operator({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void }) {
+  const { t } = useTranslation();
+  const session = useWall((s) => s.session);
+  const me = session?.me;
+  if (!me) return null;
+  const role = t(`roles.${me.role}`);
+  const anonymous = me.via === 'anonymous';
+  return (
+    <div className="operator" data-testid="operator" data-role={me.role} data-via={me.via} title={anonymous ? t('operator.anonymousTitle', { role }) : undefined}>
+      <div className="operator-who">
+        <div className="operator-line">
+          {/* an anonymous wall's "name" is its role's: said once, below */}
+          {!anonymous && (
+            <span className="operator-name" data-testid="operator-name">
+              {me.name}
+            </span>
+          )}
+          {!me.canAct && (
+            <span className="read-only-badge" data-testid="read-only-badge" title={t('operator.readOnlyTitle')}>
+              {t('operator.readOnly')}
+            </span>
+          )}
+        </div>
+        <div className="operator-role" data-testid="operator-role">
+          {role}
+        </div>
+      </div>
+      {maySignOut(session) && (
+        <button type="button" className="btn operator-button" data-testid="sign-out" onClick={onSignOut}>
+          {t('operator.signOut')}
+        </button>
+      )}
+      {offersSignIn(session) && (
+        <button type="button" className="btn operator-button" data-testid="sign-in-open" onClick={onSignIn}>
+          {t('operator.signIn')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Header({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const now = useNow(1000);
@@ -188,6 +232,8 @@ export function Header() {
       <ConnectionLines now={now} lang={lang} />
 
       <Feeds now={now} />
+
+      <Operator onSignIn={onSignIn} onSignOut={onSignOut} />
 
       <SoundToggle now={now} />
       <button type="button" className="lang-toggle" data-testid="language-toggle" title={t('header.languageTitle')} onClick={toggleLanguage}>

@@ -1,11 +1,12 @@
 // What can be done to the selected incident, as its state allows (core/situation/lifecycle.ts):
 // 签收, 派警, 到场, 办结 (with its undo), 误报, 合并 into another open incident nearby, 重新打开,
-// and a note. Each press is one action with its own id: a retry never acts twice.
+// and a note. Each press is one action with its own id: a retry never acts twice. A viewer's
+// panel has none of them.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { distanceMeters } from '../../../core/geo/polygon';
 import type { Incident, OperatorActionKind } from '../../../core/domain';
-import { useRuntime, useWall } from './context';
+import { useCanAct, useRuntime, useWall } from './context';
 import { incidentAction, lifecycleAction, requestClose } from './incident-actions';
 
 /** incidents offered to merge into: open, within this distance, nearest first */
@@ -84,7 +85,12 @@ function Note({ incident, busy, run }: { incident: Incident; busy: boolean; run(
   );
 }
 
+/** The panel's actions; none at all for a viewer (the services would refuse them). */
 export function IncidentActions({ incident }: { incident: Incident }) {
+  return useCanAct() ? <Actions incident={incident} /> : null;
+}
+
+function Actions({ incident }: { incident: Incident }) {
   const { t } = useTranslation();
   const runtime = useRuntime();
   const closing = useWall((s) => incident.id in s.closing);

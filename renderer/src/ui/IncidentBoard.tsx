@@ -5,7 +5,7 @@ import type { Incident } from '../../../core/domain';
 import { formatAge, formatClock, formatDuration, formatNumber } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { boardRows, newestArrival } from '../model/situation';
-import { useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
+import { useCanAct, useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
 import { VideoRowBadge } from '../video/RowBadge';
 import { incidentAction, type IncidentAction, requestClose } from './incident-actions';
 import { applyHold, CLOSE_UNDO_MS, holdOf } from '../model/board';
@@ -88,9 +88,24 @@ interface RowProps {
   onAct(): void;
   /** the operator's pointer is not on the board: an urgent newest arrival may scroll into view */
   mayScroll: boolean;
+  /** the signed-in operator may act (a viewer's rows have no buttons) */
+  canAct: boolean;
 }
 
-const Row = memo(function Row({ incident, isNew, newest, selected, now, closingDue, onAct, mayScroll }: RowProps) {
+/** A citizen clue's mark on its row: 线索, coloured by whether it was verified. */
+export function ClueMark({ incident }: { incident: Incident }) {
+  const { t } = useTranslation();
+  if (!incident.clue) return null;
+  const state = t(`clue.state.${incident.clue.state}`);
+  return (
+    <span className={`clue-mark ${incident.clue.state}`} data-testid="clue-mark" data-state={incident.clue.state} title={t('clue.markTitle', { state })}>
+      {t('clue.mark')}
+      {incident.clue.state !== 'pending' && ` · ${state}`}
+    </span>
+  );
+}
+
+const Row = memo(function Row({ incident, isNew, newest, selected, now, closingDue, onAct, mayScroll, canAct }: RowProps) {
   const { t, i18n } = useTranslation();
   const runtime = useRuntime();
   const dispatch = useDispatch();
@@ -143,6 +158,7 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now, closingD
           <span className="kind" data-testid="incident-kind">
             {t(`kinds.${incident.kind}`)}
           </span>
+          <ClueMark incident={incident} />
           {escalated && (
             <span className="escalated-chip" data-testid="escalated">
               {t('board.escalated')}
@@ -168,8 +184,11 @@ const Row = memo(function Row({ incident, isNew, newest, selected, now, closingD
       </div>
       {closingDue !== undefined ? (
         <Closing due={closingDue} now={now} undo={() => dispatch({ type: 'closeUndo', id: incident.id })} />
-      ) : (
+      ) : canAct ? (
         <RowActions incident={incident} busy={busy} act={(m) => void act(m)} />
+      ) : (
+        // a viewer's row: what was done, never a button
+        <div className="row-actions">{incident.acknowledged && <Acked incident={incident} />}</div>
       )}
     </li>
   );
@@ -191,13 +210,18 @@ export function IncidentBoard() {
   const holdStill = () => dispatch({ type: 'holdBoard', hold: holdOf(rows, Date.now()) });
   const [pointerOn, setPointerOn] = useState(false);
   const newest = newestArrival(incidents.values(), now);
+  const canAct = useCanAct();
   return (
     <aside className="board" data-testid="incident-board">
       <div className="board-head">
         <h2>{t('board.title')}</h2>
         <span className="board-count">{t('board.count', { count: rows.length, formatted: formatNumber(rows.length, i18n.language) })}</span>
       </div>
-      {lastError && <div className="board-error">{lastError}</div>}
+      {lastError && (
+        <div className="board-error" role="status" data-testid="status-line">
+          {lastError}
+        </div>
+      )}
       {rows.length === 0 ? (
         // "none open" is only true of a live wall; a cut-off one cannot know
         <div className={`board-empty${live ? '' : ' not-live'}`} data-testid="board-empty">
@@ -216,6 +240,7 @@ export function IncidentBoard() {
               closingDue={closing[r.incident.id]}
               onAct={holdStill}
               mayScroll={!pointerOn}
+              canAct={canAct}
             />
           ))}
         </ul>

@@ -9,6 +9,7 @@ import { formatAge, formatClock, formatDuration } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { gridPath } from './IncidentBoard';
 import { useDispatch, useNow, useTimeZone, useWall } from './context';
+import { Clue } from './Clue';
 import { IncidentActions } from './IncidentActions';
 import { NearbyUnits, useNearbyUnits } from './NearbyUnits';
 import { Responders } from './Responders';
@@ -187,6 +188,8 @@ function Panel({ incident }: { incident: Incident }) {
       data-folded={folded ? 'true' : 'false'}
       style={{ ['--prio' as string]: PRIORITY_CSS[incident.priority] }}
       aria-label={t('detail.title')}
+      // Enter on a selected incident brings the keyboard here; Tab goes on to its buttons
+      tabIndex={-1}
     >
       <div className="incident-panel-head">
         <span className="prio" title={t(`priority.${incident.priority}`)}>
@@ -212,6 +215,7 @@ function Panel({ incident }: { incident: Incident }) {
       ) : (
         <div className="incident-panel-body" ref={body}>
           <IncidentActions incident={incident} />
+          <Clue key={incident.id} incident={incident} />
           {incident.detail && (
             <p className="incident-detail" data-testid="detail-text">
               {incident.detail}

@@ -7,8 +7,8 @@ import { useTranslation } from 'react-i18next';
 import type { NearbyUnit } from '../../../core/dispatch/nearest';
 import type { Incident } from '../../../core/domain';
 import { UNIT_CSS } from '../model/colors';
-import { useDispatch, useRuntime } from './context';
-import { explainError, newActionId } from './incident-actions';
+import { useCanAct, useDispatch, useObservable, useRuntime } from './context';
+import { broadcastNearby, explainError, newActionId } from './incident-actions';
 
 /** as the services default it (main/services/dispatch-service.ts) */
 const DEFAULT_BROADCAST_RADIUS_M = 500;
@@ -48,12 +48,13 @@ function Broadcast({ incident }: { incident: Incident }) {
   const { t } = useTranslation();
   const runtime = useRuntime();
   const [busy, setBusy] = useState(false);
-  const [said, setSaid] = useState<string | null>(null);
+  // what came of the last call for this incident, whether this button or `B` made it
+  const last = useObservable(runtime.broadcastSaid);
+  const said = last?.incidentId === incident.id ? last.text : null;
   const send = async () => {
     setBusy(true);
-    const r = await runtime.bridge.request('dispatch.broadcast', { id: incident.id, actionId: newActionId() });
+    await broadcastNearby(runtime, incident.id);
     setBusy(false);
-    setSaid(r.ok ? t('dispatchUi.sent', { count: r.value.recipients.length }) : explainError(r.error, t as (k: string, o?: Record<string, unknown>) => string));
   };
   return (
     <div className="broadcast">
@@ -73,13 +74,20 @@ export function NearbyUnits({ incident, list }: { incident: Incident; list: Near
   const { t } = useTranslation();
   const runtime = useRuntime();
   const dispatch = useDispatch();
+  // a viewer sees who is near, and sends nobody
+  const canAct = useCanAct();
   const asked = new Set(incident.responders.map((r) => r.unitId));
   if (list === null) return null;
-  const assign = (unitId: string) => void runtime.bridge.request('dispatch.assign', { id: incident.id, unitIds: [unitId], actionId: newActionId() });
+  const assign = async (unitId: string) => {
+    const r = await runtime.bridge.request('dispatch.assign', { id: incident.id, unitIds: [unitId], actionId: newActionId() });
+    // a refusal is said on the status line, like any other action's
+    const tt = t as (k: string, o?: Record<string, unknown>) => string;
+    if (!r.ok) dispatch({ type: 'error', message: tt('board.failed', { action: tt('dispatchUi.assign'), title: incident.title, error: explainError(r.error, tt) }), at: Date.now() });
+  };
   return (
     <section className="incident-nearby">
       <h3>{t('nearby.title')}</h3>
-      <Broadcast incident={incident} />
+      {canAct && <Broadcast incident={incident} />}
       {list.length === 0 ? (
         <div className="panel-empty">{t('nearby.none')}</div>
       ) : (
@@ -102,14 +110,14 @@ export function NearbyUnits({ incident, list }: { incident: Incident; list: Near
               <span className="unit-eta">{formatEta(u.etaS, t)}</span>
               {asked.has(u.unitId) ? (
                 <span className="unit-asked">{t('dispatchUi.asked')}</span>
-              ) : (
+              ) : !canAct ? null : (
                 <button
                   type="button"
                   className="btn small"
                   data-testid="assign-unit"
                   onClick={(e) => {
                     e.stopPropagation();
-                    assign(u.unitId);
+                    void assign(u.unitId);
                   }}
                 >
                   {t('dispatchUi.assign')}

@@ -10,6 +10,7 @@ import { DEFAULT_TIME_ZONE } from '../i18n/format';
 import type { WallAction } from '../model/wall';
 import type { WallState, WallStore } from '../state/store';
 import type { TilePlayerLike } from '../video/registry';
+import { mayAct } from './session';
 
 /** A value that changes, and who wants to hear of it. */
 export interface Observable<T> {
@@ -47,10 +48,29 @@ export interface WallRuntime {
   players: Map<string, TilePlayerLike>;
   /** what the map gives the debug hook */
   debug: DebugHandles;
+  /** the last call to volunteers nearby and what came of it, from the panel's button or `B` */
+  broadcastSaid: Observable<{ incidentId: string; text: string } | null>;
+  /** the keyboard help (`?`) */
+  help: Observable<boolean>;
 }
 
 export function createRuntime(bridge: Bridge, store: WallStore): WallRuntime {
-  return { bridge, store, map: observable<MaplibreMap | null>(null), players: new Map(), debug: { map: () => null, deck: () => null, overlay: () => null, stats: () => null, sounds: [] } };
+  return {
+    bridge,
+    store,
+    map: observable<MaplibreMap | null>(null),
+    players: new Map(),
+    debug: { map: () => null, deck: () => null, overlay: () => null, stats: () => null, sounds: [] },
+    broadcastSaid: observable<{ incidentId: string; text: string } | null>(null),
+    help: observable(false),
+  };
+}
+
+/** An observable's value as React state. */
+export function useObservable<T>(o: Observable<T>): T {
+  const [value, setValue] = useState(() => o.get());
+  useEffect(() => o.watch(setValue), [o]);
+  return value;
 }
 
 export const WallContext = createContext<WallRuntime | null>(null);
@@ -67,6 +87,9 @@ export const useBridge = (): Bridge => useRuntime().bridge;
 export function useWall<T>(selector: (s: WallState) => T): T {
   return useStore(useRuntime().store, selector);
 }
+
+/** Whether the signed-in operator may act: controls that act are shown only then (the services decide anyway). */
+export const useCanAct = (): boolean => useWall((s) => mayAct(s.session));
 
 export function useDispatch(): (action: WallAction) => void {
   return useRuntime().store.getState().dispatch;

@@ -14,6 +14,12 @@ export function explainError(error: string, t: (key: string, o?: Record<string, 
   if (/timed out/.test(error)) return t('errors.timeout');
   if (/connection closed|bridge closed|not connected/.test(error)) return t('errors.connection');
   if (/rate limited/.test(error)) return t('errors.rateLimited');
+  // the services refuse a viewer whatever the page shows, and a page whose sign-in ended
+  if (/^forbidden: /.test(error)) return t('errors.forbidden');
+  if (/^unauthorized: /.test(error)) return t('errors.unauthorized');
+  const judged = /^illegal: this clue was already (verified|rejected)/.exec(error);
+  if (judged) return t('errors.clueDone', { state: t(`clue.state.${judged[1]}`) });
+  if (/^invalid: rejecting a clue needs its reason/.test(error)) return t('errors.clueReason');
   if (/^(not_found: )?no incident /.test(error)) return t('errors.noIncident');
   const illegal = /^illegal: cannot (\w+) an incident that is (\w+)/.exec(error);
   if (illegal) return t('errors.illegal', { action: t(`actions.${illegal[1]}`, { defaultValue: illegal[1] }), state: t(`incidentState.${illegal[2]}`, { defaultValue: illegal[2] }) });
@@ -43,6 +49,10 @@ export function lifecycleTookEffect(kind: OperatorActionKind, inc: Incident | un
       return inc.status === 'closed';
     case 'reopen':
       return inc.status === 'open';
+    case 'verify_clue':
+      return inc.clue?.state === 'verified';
+    case 'reject_clue':
+      return inc.clue?.state === 'rejected';
     case 'note':
       return false;
   }
@@ -92,4 +102,25 @@ export function requestClose(runtime: Pick<WallRuntime, 'bridge' | 'store'>, id:
     s.dispatch({ type: 'closeSent', id });
     void incidentAction(runtime, 'incident.close', id);
   }, undoMs);
+}
+
+/**
+ * 召集附近志愿者: the services ask every available volunteer within 500 m (they choose whom, from
+ * their index). What came of it is said beside the panel's button, whether the button or `B` asked;
+ * a refusal goes to the board's status line too (the panel may be folded).
+ */
+export async function broadcastNearby(runtime: Pick<WallRuntime, 'bridge' | 'store' | 'broadcastSaid'>, id: string): Promise<boolean> {
+  const title = runtime.store.getState().incidents.get(id)?.title ?? id;
+  const r = await runtime.bridge.request('dispatch.broadcast', { id, actionId: newActionId() });
+  const t = i18n.t.bind(i18n) as (key: string, o?: Record<string, unknown>) => string;
+  const text = r.ok ? t('dispatchUi.sent', { count: r.value.recipients.length }) : explainError(r.error, t);
+  runtime.broadcastSaid.set({ incidentId: id, text });
+  runtime.store.getState().dispatch({ type: 'error', message: r.ok ? null : t('board.failed', { action: t('dispatchUi.broadcastAction'), title, error: text }), at: Date.now() });
+  return r.ok;
+}
+
+/** A key that would act, pressed on a read-only wall: the status line says so instead of sending anything. */
+export function sayReadOnly(runtime: Pick<WallRuntime, 'store'>, action: string): void {
+  const t = i18n.t.bind(i18n) as (key: string, o?: Record<string, unknown>) => string;
+  runtime.store.getState().dispatch({ type: 'error', message: t('operator.readOnlyKey', { action }), at: Date.now() });
 }

@@ -263,6 +263,9 @@ describe('the map wall, grids, clusters and search', () => {
         const r = map.getCanvas().getBoundingClientRect();
         for (const [lon, lat] of candidates) {
           const p = map.project([lon, lat]);
+          // the mouse must reach the map there: not a video tile, panel or notice above it
+          const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
+          if (!top?.closest('[data-testid="map"]')) continue;
           const hit = deck.pickObject({ x: p.x, y: p.y, radius: 10 });
           if (hit && hit.layer.id === 'grid-fill' && hit.object.properties.id === id) return { x: r.left + p.x, y: r.top + p.y };
         }
@@ -277,9 +280,14 @@ describe('the map wall, grids, clusters and search', () => {
     // a casual click opens nothing (a commander clicks the map to look, not to open panels)
     const zoomBefore = await page.evaluate(() => window.__watchfloor!.map()!.getZoom());
     // the map has taken the click (maplibre's click event) before we look for a panel
-    const clicked = page.evaluate(() => new Promise<void>((resolve) => window.__watchfloor!.map()!.once('click', () => resolve())));
+    // listening before the click is sent (an evaluate still in flight could miss it)
+    await page.evaluate(() => {
+      const w = window as unknown as { __mapClicks?: number };
+      w.__mapClicks = 0;
+      window.__watchfloor!.map()!.on('click', () => (w.__mapClicks = (w.__mapClicks ?? 0) + 1));
+    });
     await page.mouse.click(target!.x, target!.y);
-    await clicked;
+    await page.waitForFunction(() => ((window as unknown as { __mapClicks?: number }).__mapClicks ?? 0) >= 1, null, { timeout: 10_000 });
     expect(await page.locator('[data-testid="grid-panel"]').count()).toBe(0);
     // a double click opens the grid's figures, and does not zoom the map
     await page.mouse.dblclick(target!.x, target!.y);

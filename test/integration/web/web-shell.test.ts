@@ -85,8 +85,10 @@ describe('web shell', () => {
   it('bridge: snapshot first, then batched deltas, requests and responses', async () => {
     const { ws, messages, opened } = openBridge();
     await opened;
-    await waitFor(() => messages.length > 0, 5000, 'snapshot');
-    expect(messages[0].type).toBe('snapshot');
+    await waitFor(() => messages.length > 1, 5000, 'snapshot');
+    // who the page is comes first: on a loopback wall without users, the anonymous commander
+    expect(messages[0]).toEqual({ type: 'session', session: { me: { name: 'commander', role: 'commander', via: 'anonymous', canAct: true }, signInAvailable: false } });
+    expect(messages[1].type).toBe('snapshot');
     const pub = await connectClient(host.brokerUrl);
     for (let i = 0; i < 200; i++) await publish(pub, `${P}/units/U${i}/location`, { id: `U${i}`, ts: Date.now(), lat: 26.07, lon: 119.3 + i * 1e-4, kind: 'volunteer' }, 0);
     await publish(pub, `${P}/alarms/110`, { id: 'W-2', ts: Date.now(), kind: 'theft', lat: 26.08, lon: 119.3, title: 't' });

@@ -2,8 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../core/config.js';
+import { anonymousRoleOf, authRequired, parseConfig } from '../../../core/config.js';
 import { parseShellArgs } from '../../../main/services/cli-args.js';
+
+/** a hash as `npm run passwd` prints it */
+const HASH = 'scrypt$16384$8$1$n-shINvYpL2f0phjO20zDA$d9s-ZJBGGemxobekjfhuJ00zaff2psFn37NCGgcNO6I';
 
 describe('configuration', () => {
   it('fills defaults', () => {
@@ -23,7 +26,7 @@ describe('configuration', () => {
 
   it('merges flags over the file: repeatable --broker, --port, --no-demo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-cfg-'));
-    writeFileSync(join(dir, 'c.json'), JSON.stringify({ brokers: ['mqtt://a:1883'], clientId: 'wall-7', web: { host: '0.0.0.0' } }));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ brokers: ['mqtt://a:1883'], clientId: 'wall-7', web: { host: '0.0.0.0' }, auth: { users: [{ name: '张伟', role: 'dispatcher', passwordHash: HASH }] } }));
     const r = parseShellArgs(['--config', 'c.json', '--broker', 'mqtt://b:1883', '--broker', 'mqtts://c:8883', '--port', '0', '--no-demo'], dir);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -52,5 +55,39 @@ describe('configuration', () => {
     writeFileSync(join(dir, 'bad.json'), '[1,2]');
     const r = parseShellArgs(['--config', join(dir, 'bad.json')]);
     expect(!r.ok && r.error).toContain('JSON object');
+  });
+
+  describe('sign-in (safe defaults)', () => {
+    it('lets a wall without users run anonymously as commander on loopback, as before', () => {
+      const c = parseConfig({});
+      expect(c.ok && anonymousRoleOf(c.value)).toBe('commander');
+      expect(c.ok && authRequired(c.value)).toBe(false);
+    });
+
+    it.each(['0.0.0.0', '192.168.10.5', '::'])('refuses to listen on %s without sign-in, saying how to configure it', (host) => {
+      const c = parseConfig({ web: { host } });
+      expect(c.ok).toBe(false);
+      if (!c.ok) {
+        expect(c.error).toContain('web.host');
+        expect(c.error).toContain('npm run passwd');
+      }
+    });
+
+    it('listens beyond loopback with users, nobody anonymous by default; a viewer-only anonymous wall is allowed, an acting one is not', () => {
+      const users = [{ name: '张伟', role: 'dispatcher', passwordHash: HASH }];
+      const c = parseConfig({ web: { host: '0.0.0.0' }, auth: { users } });
+      expect(c.ok && anonymousRoleOf(c.value)).toBe(null);
+      const corridor = parseConfig({ web: { host: '0.0.0.0' }, auth: { users, anonymousRole: 'viewer' } });
+      expect(corridor.ok && anonymousRoleOf(corridor.value)).toBe('viewer');
+      const open = parseConfig({ web: { host: '0.0.0.0' }, auth: { users, anonymousRole: 'dispatcher' } });
+      expect(!open.ok && open.error).toContain('auth.anonymousRole');
+    });
+
+    it('refuses a hash that is not one `npm run passwd` prints, an unknown role, and a name given twice', () => {
+      expect(parseConfig({ auth: { users: [{ name: 'a', role: 'dispatcher', passwordHash: 'secret' }] } }).ok).toBe(false);
+      expect(parseConfig({ auth: { users: [{ name: 'a', role: 'admin', passwordHash: HASH }] } }).ok).toBe(false);
+      const twice = parseConfig({ auth: { users: [{ name: 'a', role: 'dispatcher', passwordHash: HASH }], tokens: [{ name: 'a', role: 'viewer', tokenHash: HASH }] } });
+      expect(!twice.ok && twice.error).toContain('given twice');
+    });
   });
 });

@@ -114,7 +114,8 @@ describe('incident lifecycle', () => {
       fc.property(fc.array(actionArb, { maxLength: 40 }), (steps) => {
         const inputs: SituationInput[] = [];
         let at = T0;
-        for (const id of ['A1', 'B1', 'C1']) inputs.push({ t: 'events', at, topic: 't', events: [{ type: 'incident', source: '110', report: report({ id, priority: 1 }) }] });
+        // C1 is a citizen clue: verify / reject apply to it alone
+        for (const id of ['A1', 'B1', 'C1']) inputs.push({ t: 'events', at, topic: 't', events: [{ type: 'incident', source: id === 'C1' ? 'clue' : '110', report: report({ id, priority: 1 }) }] });
         for (const st of steps) {
           at += st.dt;
           inputs.push({ t: 'tick', at });
@@ -134,6 +135,12 @@ describe('incident lifecycle', () => {
           if (i.mergedInto) expect(i.mergedInto).not.toBe(i.id);
           if (i.status === 'closed') expect(i.closedAt).toBeDefined();
           else expect(i.closedAt).toBeUndefined();
+          // a clue is judged once, and only a clue is judged
+          const verdicts = i.timeline.filter((e) => e.kind === 'clue_verified' || e.kind === 'clue_rejected');
+          if (i.id !== 'C1') expect(i.clue).toBeUndefined();
+          else expect(i.clue!.state).toBe(verdicts.length === 0 ? 'pending' : verdicts[0].kind === 'clue_verified' ? 'verified' : 'rejected');
+          expect(verdicts.length).toBeLessThanOrEqual(1);
+          if (i.clue?.state === 'rejected') expect(i.clue.reason).toBeTruthy();
           const times = i.timeline.map((e) => e.at);
           expect(times).toEqual([...times].sort((a, b) => a - b));
         }

@@ -62,6 +62,23 @@ describe('incident timeline', () => {
     expect(tl.at(-1)).toMatchObject({ at: T0 + 200_000, kind: 'updated' });
   });
 
+  it("keeps the operators' steps when a broadcast's answers overflow it: the oldest answers go first", () => {
+    const s = make();
+    apply(s, ev(T0, report()));
+    const unitIds = Array.from({ length: 60 }, (_, i) => `v${i}`);
+    for (const id of unitIds) apply(s, { t: 'events', at: T0, topic: 't', events: [{ type: 'unitFix', source: 'units', fix: { id, ts: T0, kind: 'volunteer', lat: 26.041, lon: 119.281 } }] });
+    apply(s, { t: 'action', at: T0 + 1000, action: { id: 'd1', incidentId: 'A1', kind: 'dispatch', order: { id: 'o1', mode: 'broadcast', unitIds } } });
+    const reply = (at: number, unit: string, answer: 'accept' | 'arrived'): SituationInput => ({ t: 'events', at, topic: 't', events: [{ type: 'unitReply', source: 'units', reply: { unitId: unit, dispatchId: 'o1', incidentId: 'A1', answer, ts: at } }] });
+    unitIds.forEach((u, i) => apply(s, reply(T0 + 2000 + i, u, 'accept')));
+    apply(s, reply(T0 + 9000, 'v0', 'arrived'));
+    apply(s, { t: 'action', at: T0 + 10_000, action: { id: 'r1', incidentId: 'A1', kind: 'resolve' } });
+    const tl = s.incidents.get('A1')!.timeline;
+    expect(tl).toHaveLength(TIMELINE_MAX);
+    expect(tl.filter((e) => e.kind !== 'reply').map((e) => e.kind)).toEqual(['reported', 'dispatched', 'on_scene', 'resolved']);
+    // the newest answers are the ones kept
+    expect(tl.filter((e) => e.kind === 'reply').at(-1)).toMatchObject({ answer: 'arrived' });
+  });
+
   it('comes back from a checkpoint; an older checkpoint without one gets its first report', () => {
     const s = make();
     apply(s, ev(T0, report()));

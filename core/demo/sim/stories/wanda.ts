@@ -1,9 +1,11 @@
 // Scripted story "wanda": a phone theft at a clothing shop in Cangshan Wanda Plaza (仓山万达广场),
-// a citizen clue with suspect photos, a broadcast to nearby volunteers, two of them converging on
-// the spot, and the incident closing about two minutes in. Deterministic: times are fixed offsets
-// from the story start, people are chosen by distance (ties by id).
-import { distanceM, offsetPoint, round6 } from '../geo.js';
-import type { SimKernel, SimMover, SimPlace, Story } from '../kernel.js';
+// a citizen clue with suspect photos, the duty officer calling the volunteers nearby (a real
+// broadcast by the demo's operator on the wall), those who accept walking in, and the incident
+// closing once one of them is there. Deterministic: times are fixed offsets from the story start,
+// or follow the simulated volunteers' answers, themselves decided from the seed and dispatch ids.
+// With no operator (the load generator, tests) nobody is called: the story keeps its fixed times.
+import { distanceM, round6 } from '../geo.js';
+import type { SimKernel, SimMessage, SimPlace, Story } from '../kernel.js';
 
 /** Used when places.json has no `wanda` entry. */
 export const WANDA_FALLBACK: SimPlace = { name: '仓山万达广场', lat: 26.0425, lon: 119.2826 };
@@ -12,17 +14,38 @@ export const WANDA_FALLBACK: SimPlace = { name: '仓山万达广场', lat: 26.04
 export const WANDA_TIMELINE = {
   alarm: 0,
   clue: 20_000,
+  /** the operator's broadcast (a request to the demo's operator) */
   broadcast: 25_000,
-  converge: 30_000,
-  arrive: 115_000,
+  /** progress, when nobody who accepted is still on the way; else when the first of them arrives… */
   progress: 95_000,
+  /** …but no later than this (500 m on foot, with the detour, is about 8 minutes) */
+  progressBy: 540_000,
+  /** 25 s after the progress update: closed, and the operator's resolve */
   close: 120_000,
-  release: 180_000,
 } as const;
 
 export const WANDA_TITLE = '万达广场服装店手机被盗';
 export const WANDA_BROADCAST_RADIUS_M = 500;
+export const WANDA_BROADCAST_NOTE = '协查：万达广场服装店手机被盗，嫌疑人两名往北门方向离开（见照片）';
+/** the close when a volunteer got there; `WANDA_CLOSING_PATROL` when nobody did */
 export const WANDA_CLOSING = '嫌疑人已被志愿者控制，移交民警';
+export const WANDA_CLOSING_PATROL = '嫌疑人已被巡逻民警控制';
+
+/** How many names a progress line spells out before "等N名". */
+const NAMES_SHOWN = 3;
+/** "志愿者A、B等5名": names like 志愿者-仓山-0003 already say what they are */
+const nameList = (names: readonly string[]): string =>
+  (names[0].startsWith('志愿者') ? '' : '志愿者') + (names.length <= NAMES_SHOWN ? names.join('、') : `${names.slice(0, NAMES_SHOWN).join('、')}等${names.length}名`);
+
+/** The 【进展】 line: names the volunteers who took the call, where there are any. */
+export function progressText(there: readonly string[], coming: readonly string[]): string {
+  if (there.length > 0) {
+    const also = coming.length > 0 ? `，${nameList(coming)}正在赶来` : '';
+    return `【进展】${nameList(there)}在万达广场北门发现与照片特征相符的两名男子，正在稳控${also}，巡逻民警正赶往现场。`;
+  }
+  if (coming.length > 0) return `【进展】巡逻民警在万达广场北门发现与照片特征相符的两名男子，${nameList(coming)}正赶往协助。`;
+  return '【进展】巡逻民警在万达广场北门发现与照片特征相符的两名男子。';
+}
 
 const wandaOf = (places: Readonly<Record<string, SimPlace>>): SimPlace => places.wanda ?? WANDA_FALLBACK;
 
@@ -55,8 +78,15 @@ export const wandaStory: Story = {
       ...(cameraIds.length ? { cameraIds } : {}),
     };
     let detail = detail0;
-    let notified: SimMover[] = [];
-    let walkers: SimMover[] = [];
+    // the close follows the progress update (and the operator's resolve goes with it)
+    const close = (tProgress: number, byVolunteers: boolean): void =>
+      k.at(tProgress + (WANDA_TIMELINE.close - WANDA_TIMELINE.progress), (t, out) => {
+        const closing = byVolunteers ? WANDA_CLOSING : WANDA_CLOSING_PATROL;
+        // the operator closes it on the wall (办结), and the 110 system closes the alarm
+        k.operator({ kind: 'resolve', t, incidentId: id, note: closing });
+        detail = `${detail}\n【结果】${closing}。被盗手机已追回，归还失主。`;
+        k.alarm(out, '110', { ...base, ts: t, detail, status: 'closed' });
+      });
 
     k.at(t0 + WANDA_TIMELINE.alarm, (t, out) =>
       k.alarm(out, '110', { ...base, ts: t, detail, reporter: '报警人服装店店员陈女士（138****2046）', status: 'open' }),
@@ -75,51 +105,23 @@ export const wandaStory: Story = {
         status: 'open',
       });
     });
-    k.at(t0 + WANDA_TIMELINE.broadcast, (t, out) => {
-      const near = k
-        .volunteers()
-        .filter((m) => m.status !== 'offline')
-        .map((m) => {
-          const [x, y] = k.positionAt(m, t);
-          return { m, d: distanceM(w.lon, w.lat, x, y) };
-        })
-        .filter((e) => e.d <= WANDA_BROADCAST_RADIUS_M)
-        .sort((a, b) => a.d - b.d || (a.m.id < b.m.id ? -1 : 1));
-      notified = near.map((e) => e.m);
-      for (const m of notified) k.hold(m, 'busy');
-      // the two who walk in: the nearest at least 100 m away (so the walk shows on the wall), else the nearest
-      const far = near.filter((e) => e.d >= 100);
-      walkers = [...far, ...near.filter((e) => e.d < 100)].slice(0, 2).map((e) => e.m);
-      detail =
-        notified.length > 0
-          ? `${detail}\n【协查】已向${w.name}周边${WANDA_BROADCAST_RADIUS_M}米内${notified.length}名平安志愿者推送协查通报（含嫌疑人照片）。`
-          : `${detail}\n【协查】已向周边平安志愿者推送协查通报（含嫌疑人照片）。`;
-      k.alarm(out, '110', { ...base, ts: t, detail, status: 'open' });
-    });
-    k.at(t0 + WANDA_TIMELINE.converge, (t) => {
-      walkers.forEach((m, i) => {
-        // two spots a few metres apart at the plaza's north side, so the markers do not overlap
-        const [x, y] = offsetPoint(w.lon, w.lat, i === 0 ? 330 : 30, 8);
-        k.steer(m, t, x, y, t0 + WANDA_TIMELINE.arrive);
-        k.reportEvery(m, 2000);
-      });
-    });
-    k.at(t0 + WANDA_TIMELINE.progress, (t, out) => {
-      const names = walkers.map((m) => m.name).join('、');
-      detail = walkers.length
-        ? `${detail}\n【进展】志愿者${names}在万达广场北门发现与照片特征相符的两名男子，正在稳控，巡逻民警正赶往现场。`
-        : `${detail}\n【进展】巡逻民警在万达广场北门发现与照片特征相符的两名男子。`;
-      k.alarm(out, '110', { ...base, ts: t, detail, status: 'open' });
-    });
-    k.at(t0 + WANDA_TIMELINE.close, (t, out) => {
-      detail = `${detail}\n【结果】${WANDA_CLOSING}。被盗手机已追回，归还失主。`;
-      k.alarm(out, '110', { ...base, ts: t, detail, status: 'closed' });
-    });
-    k.at(t0 + WANDA_TIMELINE.release, (t) => {
-      for (const m of notified) {
-        k.reportEvery(m, undefined);
-        k.release(m, t);
+    // the duty officer calls the volunteers around the plaza, the suspects' photos with it: the
+    // wall sends the dispatches and the simulated volunteers answer them (core/demo/sim/responders.ts)
+    k.at(t0 + WANDA_TIMELINE.broadcast, (t) => k.operator({ kind: 'broadcast', t, incidentId: id, radiusM: WANDA_BROADCAST_RADIUS_M, note: WANDA_BROADCAST_NOTE }));
+    // progress once a volunteer who took the call reaches the plaza (or, with nobody on the way, at the usual time)
+    const progress = (t: number, out: SimMessage[]): void => {
+      const took = k.responders(id).filter((r) => r.unit.kind === 'volunteer');
+      // the first there first
+      const there = took.filter((r) => r.arrivedAt !== undefined).sort((a, b) => a.arrivedAt! - b.arrivedAt!);
+      const coming = took.filter((r) => r.answer !== 'done' && r.arrivedAt === undefined);
+      if (there.length === 0 && coming.length > 0 && t < t0 + WANDA_TIMELINE.progressBy) {
+        k.at(t + 1000, progress);
+        return;
       }
-    });
+      detail = `${detail}\n${progressText(there.map((r) => r.unit.name), coming.map((r) => r.unit.name))}`;
+      k.alarm(out, '110', { ...base, ts: t, detail, status: 'open' });
+      close(t, there.length > 0);
+    };
+    k.at(t0 + WANDA_TIMELINE.progress, progress);
   },
 };
