@@ -432,7 +432,7 @@ export async function broadcastBench(): Promise<void> {
     if (otherMax >= 0.1) console.log(`  note: other processes used up to ${otherMax.toFixed(2)} cores during the windows: these figures are disturbed`);
     if (offeredOf('A') < RATE * 0.95) console.log(`  note: the publisher reached ${fmt(offeredOf('A'))} of the ${fmt(RATE)} msg/s asked (${availableParallelism()} cores shared by wall, broker and publisher)`);
     const st = host.situation.state.stats;
-    console.log(`  units held ${fmt(host.situation.state.units.size)}, incidents ${fmt(host.situation.state.incidents.size)}, rejected ${fmt(st.rejected)}, dispatch health: ${JSON.stringify(base.health())}`);
+    console.log(`  units held ${fmt(host.situation.state.units.size)}, incidents ${fmt(host.situation.state.incidents.size)}, rejected ${fmt(st.rejected)}, the bench publisher's health: ${JSON.stringify(base.health())}`);
     console.log(
       JSON.stringify({
         bench: 'dispatch-broadcast',

@@ -74,7 +74,10 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
   });
   const prefix = o.topicPrefix.replace(/\/+$/, '');
   const publish = async (topic: string, payload: unknown, counted: 'sent' | 'shared' | 'points', retain = false): Promise<boolean> => {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${o.timeoutMs ?? 10_000} ms`)), o.timeoutMs ?? 10_000).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no PUBACK within ${o.timeoutMs ?? 10_000} ms`)), o.timeoutMs ?? 10_000).unref();
+    });
     try {
       await Promise.race([client.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain }), timeout]);
       h[counted]++;
@@ -83,6 +86,9 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
       h.failed++;
       h.lastError = redactUrlsIn((e as Error).message);
       return false;
+    } finally {
+      // a broadcast sends hundreds: their timers must not outlive the PUBACK
+      clearTimeout(timer);
     }
   };
   return {
