@@ -122,10 +122,22 @@ export async function signInThroughForm(page: Page, name: string, password: stri
 }
 
 /** Waits until the host's MQTT client is connected and subscribed: what is published before that is lost. */
-export async function waitForIngest(host: Host, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!host.health().broker.connected) {
-    if (Date.now() > end) throw new Error('the host did not connect to its broker in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export const waitForIngest = (host: Host, timeoutMs = 15_000): Promise<void> => host.ingest.ready(timeoutMs);
+
+/** A request on the bridge as any page could send it (its own WebSocket, its cookie with it): the services' answer. */
+export const bridgeRequest = (page: Page, method: string, params: Record<string, unknown>) =>
+  page.evaluate(
+    ([method, params]) =>
+      new Promise<{ ok: boolean; error?: string; result?: unknown }>((resolve, reject) => {
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/bridge`);
+        ws.onerror = () => reject(new Error('bridge refused the socket'));
+        ws.onmessage = (e) => {
+          const m = JSON.parse(e.data as string) as { type: string; id?: number; ok: boolean; error?: string; result?: unknown };
+          if (m.type !== 'response' || m.id !== 7) return;
+          ws.close();
+          resolve({ ok: m.ok, error: m.error, result: m.result });
+        };
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 7, method, params }));
+      }),
+    [method, params] as const,
+  );

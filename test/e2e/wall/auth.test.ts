@@ -14,8 +14,8 @@ import type { Host } from '../../../main/services/host.js';
 import { hashSecret } from '../../../main/services/passwords.js';
 import type { WebShell } from '../../../main/web/server.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { APP_ROOT } from '../../helpers/host.js';
-import { closeWallTest, openSignIn, signInThroughForm, startWallHost, waitForIngest } from '../../helpers/wall.js';
+import { APP_ROOT, waitFor } from '../../helpers/host.js';
+import { bridgeRequest, closeWallTest, openSignIn, signInThroughForm, startWallHost, waitForIngest } from '../../helpers/wall.js';
 
 const SHOTS = join(APP_ROOT, 'test-results', 'auth');
 const PREFIX = 'watchfloor/v1';
@@ -41,23 +41,6 @@ const panel = (page: Page) => page.locator('[data-testid="incident-panel"]');
 const storeIncidents = (page: Page) => page.evaluate(() => window.__watchfloor!.store().incidents.size);
 
 /** A request on the bridge as any script in the page could send it, on its own WebSocket (the page's cookie goes with it). */
-const bridgeRequest = (page: Page, method: string, params: Record<string, unknown>) =>
-  page.evaluate(
-    ([method, params]) =>
-      new Promise<{ ok: boolean; error?: string; result?: unknown }>((resolve, reject) => {
-        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/bridge`);
-        ws.onerror = () => reject(new Error('bridge refused the socket'));
-        ws.onmessage = (e) => {
-          const m = JSON.parse(e.data as string) as { type: string; id?: number; ok: boolean; error?: string; result?: unknown };
-          if (m.type !== 'response' || m.id !== 7) return;
-          ws.close();
-          resolve({ ok: m.ok, error: m.error, result: m.result });
-        };
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 7, method, params }));
-      }),
-    [method, params] as const,
-  );
-
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const [dispatcherHash, viewerHash] = await Promise.all([hashSecret(DISPATCHER.password), hashSecret(VIEWER.password)]);
@@ -79,8 +62,7 @@ beforeAll(async () => {
   await alarm('au-fight', { kind: 'fight', priority: 1, title: '万象城门口有人打架' });
   await alarm('au-clue', { kind: 'other', priority: 3, title: '群众线索：万象城地下车库有可疑车辆', detail: '一辆无牌白色面包车停在 B2 层 3 天，有人夜间搬运纸箱。', reporter: '林先生（市民）', reporterId: 'citizen-8812', category: 'suspicious_vehicle', media: [{ url: '/media/demo/clue-1.jpg', type: 'image/jpeg' }] }, 'clue');
   await alarm('au-clue-2', { kind: 'theft', priority: 4, title: '群众线索：万象城电动车被偷', reporterId: 'citizen-3307', lat: SPOT.lat + 0.002 }, 'clue');
-  // (expect.poll belongs to tests: a plain wait for the three to be held)
-  for (const end = Date.now() + 10_000; host.situation.state.incidents.size < 3 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(() => host.situation.state.incidents.size >= 3, 10_000, 'the three incidents held');
   expect(host.situation.state.incidents.size).toBe(3);
   expect(held('au-clue')?.clue).toEqual({ state: 'pending' });
   browser = await launchChromium();

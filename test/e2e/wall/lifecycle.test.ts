@@ -12,7 +12,7 @@ import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import { launchChromium } from '../../helpers/chromium.js';
 import { APP_ROOT } from '../../helpers/host.js';
-import { closeWallTest, openWall, startWallHost } from '../../helpers/wall.js';
+import { bridgeRequest as askBridge, closeWallTest, openWall, startWallHost } from '../../helpers/wall.js';
 
 const SHOTS = join(APP_ROOT, 'test-results', 'lifecycle');
 const PREFIX = 'watchfloor/v1';
@@ -32,24 +32,7 @@ const row = (id: string) => page.locator(`[data-testid="incident-row"][data-inci
 const panel = () => page.locator('[data-testid="incident-panel"]');
 const sounds = () => page.evaluate(() => window.__watchfloor!.sounds().map((s) => ({ ...s.cue, played: s.played })));
 const stateOf = (id: string) => page.evaluate((id) => window.__watchfloor!.store().incidents.get(id)?.state, id);
-
-/** A request on the bridge as any page could send it (its own WebSocket): the services' answer. */
-const bridgeRequest = (method: string, params: Record<string, unknown>) =>
-  page.evaluate(
-    ([method, params]) =>
-      new Promise<{ ok: boolean; error?: string; result?: unknown }>((resolve, reject) => {
-        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/bridge`);
-        ws.onerror = () => reject(new Error('bridge refused the socket'));
-        ws.onmessage = (e) => {
-          const m = JSON.parse(e.data as string) as { type: string; id?: number; ok: boolean; error?: string; result?: unknown };
-          if (m.type !== 'response' || m.id !== 7) return;
-          ws.close();
-          resolve({ ok: m.ok, error: m.error, result: m.result });
-        };
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 7, method, params }));
-      }),
-    [method, params] as const,
-  );
+const bridgeRequest = (method: string, params: Record<string, unknown>) => askBridge(page, method, params);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
