@@ -65,6 +65,37 @@ export interface AccessHealth {
   last: { at: number; kind: AccessRefusal; why: string } | null;
 }
 
+/** The journal's state (docs/replay.md), in /api/health and on the wall. */
+export interface JournalHealth {
+  ok: boolean;
+  dir: string;
+  recording: boolean;
+  file: string | null;
+  files: number;
+  bytes: number;
+  inputs: number;
+  chunks: number;
+  snapshots: number;
+  lastFlushAt: number | null;
+  /** inputs lost to failed writes (disk full…) */
+  lost: number;
+  diskFull: boolean;
+  error: string | null;
+  repaired: { file: string; cutBytes: number; chunks: number }[];
+  recovered: RecoveryReport | null;
+  deleted: number;
+}
+
+export interface RecoveryReport {
+  /** the snapshot the situation was restored from */
+  snapshotAt: number;
+  /** inputs applied after it */
+  tail: number;
+  /** the last input's time: the crash lost what came after, up to a flush interval */
+  lastInputAt: number | null;
+  from: string;
+}
+
 export interface Health {
   ok: boolean;
   version: string;
@@ -77,6 +108,8 @@ export interface Health {
   referenceErrors: string[];
   /** null when the host runs without a data folder */
   checkpoint: CheckpointHealth | null;
+  /** the recording; null without a data folder or with journal.enabled false */
+  journal: JournalHealth | null;
   /** who was refused at the shell's doors */
   access: AccessHealth;
   /** whether live messages still come through the broker, and what "usually" means for this feed */

@@ -8,7 +8,7 @@
 // cameras. What is not: statistics and the rejected-message list, which describe "since start".
 // Grid tags are not trusted from the file: they are looked up again against today's grids.
 import { z } from 'zod';
-import { CLUE_STATES, DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { CLUE_STATES, DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type TrailPoint, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 import { TIMELINE_MAX } from './timeline.js';
 import type { SituationState } from './situation.js';
 
@@ -95,6 +95,9 @@ const incidentSchema = z.object({
 /** [id, hash of its last report, closedAt] of a closed incident that left the situation */
 const tombstoneSchema = z.tuple([id, z.number().int().min(0), epochMs]);
 
+/** [device, alarm, incident id, latest report time] of an alarm episode a device is in (its incident may have left) */
+const episodeSchema = z.tuple([id, z.string().min(1).max(128), id, epochMs]);
+
 const unitSchema = z.object({
   id,
   kind: z.enum(UNIT_KINDS),
@@ -111,6 +114,8 @@ const unitSchema = z.object({
   stale: z.boolean(),
   source: z.string().max(256),
   outOfOrder: z.number().int().min(0),
+  /** recent fixes, oldest first: only in the journal's snapshots (a replay seeks into them with trails); the checkpoint file leaves them out */
+  trail: z.array(z.tuple([lon, lat, epochMs])).max(1000).optional(),
 });
 
 /** Live status of a kiosk or camera; name and position matter only for devices the registry lacks. */
@@ -142,6 +147,12 @@ export interface SituationCheckpoint {
   tombstones?: [string, number, number][];
   /** ids of the operator actions applied, oldest first: a retry after a restart is still applied once */
   actionIds?: string[];
+  /**
+   * the alarm episodes devices are in, as the reducer holds them: an episode outlives its incident
+   * leaving and ends when its device stops reporting the alarm, so it cannot be told from the
+   * incidents. Checkpoints written before it existed lack it (episodes are then derived from them).
+   */
+  episodes?: [device: string, alarm: string, incidentId: string, lastTs: number][];
 }
 
 const envelopeSchema = z.object({
@@ -154,11 +165,12 @@ const envelopeSchema = z.object({
   cameras: z.array(z.unknown()),
   tombstones: z.array(z.unknown()).optional(),
   actionIds: z.array(z.unknown()).optional(),
+  episodes: z.array(z.unknown()).optional(),
 });
 
 const definedOnly = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-export function checkpointOf(state: SituationState): SituationCheckpoint {
+export function checkpointOf(state: SituationState, opts: { trails?: boolean } = {}): SituationCheckpoint {
   const device = (d: Kiosk | Camera): CheckpointDevice =>
     definedOnly({ id: d.id, name: d.name, lat: d.lat, lon: d.lon, online: d.online, lastSeen: d.lastSeen, sos: 'sos' in d ? d.sos : undefined, sosIncidentId: 'sosIncidentId' in d ? d.sosIncidentId : undefined });
   return {
@@ -170,13 +182,14 @@ export function checkpointOf(state: SituationState): SituationCheckpoint {
       return definedOnly({ ...rest, key: state.incidentKeys.get(i.id) });
     }),
     units: [...state.units.values()].map((u) => {
-      const { trail: _trail, gridId: _gridId, ...rest } = u;
-      return definedOnly(rest);
+      const { trail, gridId: _gridId, ...rest } = u;
+      return definedOnly(opts.trails ? { ...rest, trail: trail.map((p) => [...p] as TrailPoint) } : rest);
     }),
     kiosks: [...state.kiosks.values()].map(device),
     cameras: [...state.cameras.values()].map(device),
     tombstones: [...state.tombstones].map(([tid, t]) => [tid, t.keyHash, t.closedAt]),
     actionIds: [...state.actionIds],
+    episodes: [...state.episodes].flatMap(([device, eps]) => [...eps].map(([alarm, e]): [string, string, string, number] => [device, alarm, e.incidentId, e.lastTs])),
   };
 }
 
@@ -226,8 +239,9 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
     const incident: Incident = { ...fields, state: lifeState, startedAt, timeline, responders: i.responders ?? [], grid: state.locate(i.lon, i.lat) };
     state.incidents.set(i.id, incident);
     if (key !== undefined) state.incidentKeys.set(i.id, key);
-    // the episode goes on where it was: a repeat of its alarm updates this incident (or, closed, raises nothing)
-    if (i.episode) {
+    // the episode goes on where it was: a repeat of its alarm updates this incident (or, closed, raises
+    // nothing). A checkpoint that lists the episodes says exactly which are running (below).
+    if (i.episode && cp.episodes === undefined) {
       let eps = state.episodes.get(i.episode.device);
       if (!eps) state.episodes.set(i.episode.device, (eps = new Map()));
       const held = eps.get(i.episode.alarm);
@@ -243,8 +257,16 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
   for (const raw of cp.actionIds ?? []) {
     if (typeof raw === 'string' && raw.length > 0 && raw.length <= 128) state.actionIds.add(raw);
   }
+  for (const raw of cp.episodes ?? []) {
+    const e = episodeSchema.safeParse(raw);
+    if (!e.success) continue;
+    const [device, alarm, incidentId, lastTs] = e.data;
+    let eps = state.episodes.get(device);
+    if (!eps) state.episodes.set(device, (eps = new Map()));
+    eps.set(alarm, { incidentId, lastTs });
+  }
   each('units', cp.units, unitSchema, (u) => {
-    const unit: Unit = { ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength > 0 ? [[u.lon, u.lat, u.ts]] : [] };
+    const unit: Unit = { ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength === 0 ? [] : u.trail ? u.trail.slice(-state.options.trailLength) : [[u.lon, u.lat, u.ts]] };
     state.units.set(u.id, unit);
     state.unitIndex.set(u.id, unit);
     state.changes.units.add(u.id);

@@ -3,7 +3,7 @@
 // be read is moved aside (never deleted: it may be evidence) and the wall starts empty; a failed
 // save is reported in health and tried again next time. One wall per folder (situation.lock): a
 // second one loads what is there but never saves over it. Nothing here stops the wall.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { chmod, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointHealth } from '../../core/contract.js';
@@ -32,7 +32,25 @@ export interface Checkpoints {
   close(): Promise<void>;
 }
 
-export function startCheckpoints(situation: SituationService, dir: string, intervalMs: number, now: () => number = Date.now): Checkpoints {
+/** When the checkpoint file in `dir` was saved (read from its head), null when there is none or it does not say. */
+export function checkpointSavedAt(dir: string): number | null {
+  try {
+    const fd = openSync(join(dir, CHECKPOINT_FILE), 'r');
+    try {
+      const head = Buffer.alloc(200);
+      const n = readSync(fd, head, 0, 200, 0);
+      const m = /"savedAt":(\d+)/.exec(head.subarray(0, n).toString('utf8'));
+      return m ? Number(m[1]) : null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** `restore: false` when the journal already brought the situation back (it reaches further than this file). */
+export function startCheckpoints(situation: SituationService, dir: string, intervalMs: number, now: () => number = Date.now, o: { restore?: boolean } = {}): Checkpoints {
   const path = join(dir, CHECKPOINT_FILE);
   const health: Omit<CheckpointHealth, 'error'> = { path, restored: null, lastSavedAt: null, saves: 0 };
   /** what went wrong at start (kept until a save fails), and with the last save */
@@ -56,7 +74,7 @@ export function startCheckpoints(situation: SituationService, dir: string, inter
   }
 
   // a wall that does not hold the folder still loads what is there, and never moves it
-  if (folderOpen && existsSync(path)) {
+  if (folderOpen && o.restore !== false && existsSync(path)) {
     let problem: string | null = null;
     try {
       const restored = restoreCheckpoint(situation.state, JSON.parse(readFileSync(path, 'utf8')));

@@ -31,6 +31,10 @@ import { type Checkpoints, startCheckpoints } from './checkpoints.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
 import { startIngest, type ThreadedIngest } from './mqtt-threaded.js';
 import { SituationService } from './situation-service.js';
+import { Journal } from '../journal/journal.js';
+import { Recording } from '../journal/recording.js';
+import type { JournalHealth } from '../../core/contract.js';
+import { checkpointSavedAt } from './checkpoints.js';
 
 export const VERSION = '0.1.0';
 
@@ -71,6 +75,10 @@ export interface Host {
   auditLog: AuditLog | null;
   /** citizen clues' points */
   points: PointsLedger;
+  /** the recording of every input (null without a data folder or with journal.enabled false) */
+  journal: Journal | null;
+  /** the past, read from the journal */
+  recording: Recording | null;
   /** what the shells refused, for health */
   access: AccessLog;
   ingest: ThreadedIngest;
@@ -127,7 +135,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const baseDir = opts.configDir ?? process.cwd();
   const ref = loadReference(config, baseDir, opts.appRoot);
   const gridIndex = new GridIndex(ref.gridFeatures);
-  const state = createSituation(toReferenceData(ref.cameras, ref.kiosks), (lon, lat, hint) => gridIndex.locate(lon, lat, hint), {
+  const freshState = () => createSituation(toReferenceData(ref.cameras, ref.kiosks), (lon, lat, hint) => gridIndex.locate(lon, lat, hint), {
     staleAfterMs: config.situation.staleAfterMs,
     trailLength: config.situation.trailLength,
     rejectsKept: config.situation.rejectsKept,
@@ -137,9 +145,15 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     maxIncidents: config.limits.maxIncidents,
     retainedAlarmMaxAgeMs: config.limits.retainedAlarmMaxAgeMs,
   });
+  const state = freshState();
   const situation = new SituationService(state, { deltaIntervalMs: config.situation.deltaIntervalMs, now: opts.now });
-  // before any message: the checkpoint loads only into an empty situation
-  const checkpoints: Checkpoints | null = opts.dataDir ? startCheckpoints(situation, opts.dataDir, config.situation.checkpointIntervalMs, opts.now) : null;
+  // before any message: the journal (snapshot + tail, up to a flush interval before a crash) or
+  // else the checkpoint file restores the situation; either loads only into an empty one
+  const journal = opts.dataDir && config.journal.enabled ? await openJournal(opts.dataDir, config, opts.now) : null;
+  const fromJournal = journal && (journal.lastRecordedAt() ?? -Infinity) >= (checkpointSavedAt(opts.dataDir!) ?? -Infinity) ? await journal.recover(situation) : null;
+  const checkpoints: Checkpoints | null = opts.dataDir ? startCheckpoints(situation, opts.dataDir, config.situation.checkpointIntervalMs, opts.now, { restore: !fromJournal }) : null;
+  journal?.start(situation);
+  const recording = journal && opts.dataDir ? new Recording(journal, journalDir(opts.dataDir), freshState) : null;
   // what pages see of paths: relative to the folders they belong to
   const roots: PathRoots = [...(opts.dataDir ? [[resolve(opts.dataDir), '<data>'] as const] : []), [resolve(baseDir), '<config>'], [resolve(opts.appRoot), '<app>']];
 
@@ -181,7 +195,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const auth = new Auth(config, audit, opts.now);
   audit({ kind: 'started', detail: { version: VERSION, shell: opts.shell, signIn: auth.required, anonymousRole: auth.anonymous?.role ?? null } });
   const points = new PointsLedger(opts.dataDir ?? null, config.clues.points);
-  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access, publisher, auth, auditLog, points });
+  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access, publisher, auth, auditLog, points, journal });
   const reference = (): ReferencePayload => ({
     grids: ref.gridJson,
     basemapUrl: basemapPath ? '/basemap.pmtiles' : null,
@@ -215,6 +229,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     audit,
     auditLog,
     points,
+    journal,
+    recording,
     access,
     ingest,
     embeddedBroker,
@@ -232,6 +248,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       await ingest.close();
       await publisher.close();
       // after the feed stops, so the last messages are in it
+      journal?.close();
       await checkpoints?.close();
       await embeddedBroker?.close();
       points.close();
@@ -254,6 +271,7 @@ interface HealthParts {
   auth: Auth;
   auditLog: AuditLog | null;
   points: PointsLedger;
+  journal: Journal | null;
 }
 
 /** The wall's health as pages and /api/health see it, made fresh on each call. */
@@ -282,8 +300,20 @@ function healthReader(p: HealthParts): () => Health {
       auth: p.auth.health(),
       audit: p.auditLog ? { ...p.auditLog.health(), path: shownPaths(p.auditLog.health().path, p.roots) } : null,
       points: p.points.health(),
+      journal: p.journal ? shownJournal(p.journal.health(), p.roots) : null,
     };
   };
+}
+
+function shownJournal(j: JournalHealth, roots: PathRoots): JournalHealth {
+  return { ...j, dir: shownPaths(j.dir, roots), error: j.error === null ? null : shownPaths(j.error, roots) };
+}
+
+export const journalDir = (dataDir: string): string => resolve(dataDir, 'journal');
+
+function openJournal(dataDir: string, config: WatchfloorConfig, now?: () => number): Promise<Journal> {
+  const j = config.journal;
+  return Journal.open({ dir: journalDir(dataDir), flushEveryMs: j.flushEveryMs, snapshotEveryMs: j.snapshotEveryMs, level: j.zstdLevel, maxAgeMs: j.maxAgeHours * 3_600_000, maxBytes: j.maxBytes, now });
 }
 
 function shownCheckpoint(c: CheckpointHealth | null, roots: PathRoots): CheckpointHealth | null {

@@ -11,6 +11,7 @@ import type { Incident, OperatorActionKind } from '../../core/domain.js';
 import { distanceMeters } from '../../core/geo/polygon.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { MAX_NOTE_LENGTH } from '../../core/situation/action-params.js';
+import { snapshotOf, type SituationSnapshot } from '../../core/situation/situation.js';
 import type { DeskRequest } from '../services/desk.js';
 import type { Host } from '../services/host.js';
 import { clearedSessionCookie, sessionCookie } from '../services/auth.js';
@@ -182,7 +183,7 @@ export interface ApiRequest {
 const NOT_SIGNED_IN = 'sign in first: POST /api/session with { "name", "password" }, or send Authorization: Bearer <token>';
 
 /** Routes one API request (the body, for POSTs, already read). */
-export function routeApi(host: Host, idem: IdempotencyCache, r: ApiRequest): ApiAnswer {
+export function routeApi(host: Host, idem: IdempotencyCache, r: ApiRequest): ApiAnswer | Promise<ApiAnswer> {
   const decoded = decodePath(r.path);
   if (decoded === null) return problem(400, 'malformed path');
   const parts = decoded.split('/').slice(2); // ['', 'api', …]
@@ -207,9 +208,10 @@ export function routeApi(host: Host, idem: IdempotencyCache, r: ApiRequest): Api
   const get = r.method === 'GET' || r.method === 'HEAD';
 
   if (parts.length === 1 && get) {
+    const past = pastQuery(host, route, new URLSearchParams(r.query));
+    if (past) return past;
     if (route === 'situation') {
-      const s = host.situation.snapshot();
-      return answer(200, { incidents: s.incidents, units: s.units, kiosks: s.kiosks, cameras: s.cameras, stats: s.stats, now: s.now });
+      return answer(200, situationView(host.situation.snapshot()));
     }
     if (route === 'rejects') return answer(200, host.situation.state.rejects);
     if (route === 'reference') return answer(200, host.reference());
@@ -248,6 +250,38 @@ export function routeApi(host: Host, idem: IdempotencyCache, r: ApiRequest): Api
     return keyed(idem, r, p, () => act(host, r, p, id, verb));
   }
   return problem(404, `no such endpoint ${decoded.slice(0, 100)}`);
+}
+
+const NO_JOURNAL = 'no recording: the wall runs without a data folder (--data DIR) or with journal.enabled false';
+
+/** The situation's shape, live or from the recording: the same fields either way. */
+const situationView = (s: SituationSnapshot) => ({ incidents: s.incidents, units: s.units, kiosks: s.kiosks, cameras: s.cameras, stats: s.stats, now: s.now });
+
+/**
+ * Questions about the past (docs/http-api.md): /api/recordings, /api/situation?at=,
+ * /api/incidents?from=&to=. Null when the request is about now.
+ */
+function pastQuery(host: Host, route: string, q: URLSearchParams): ApiAnswer | Promise<ApiAnswer> | null {
+  if (route === 'recordings') {
+    if (!host.recording || !host.journal) return problem(404, NO_JOURNAL);
+    return answer(200, { range: host.recording.range(), files: host.journal.recordings(), health: host.health().journal });
+  }
+  if (route === 'situation' && q.has('at')) {
+    const at = epochOf(q.get('at'));
+    if (at === null || at === undefined) return problem(400, 'at is an ISO-8601 time (2026-12-05T08:30:00Z) or epoch milliseconds');
+    if (!host.recording) return problem(404, NO_JOURNAL);
+    return host.recording.situationAt(at).then((r) => (r.ok ? answer(200, { ...situationView(snapshotOf(r.value)), at, replayed: true }) : problem(r.error.status, r.error.error)));
+  }
+  if (route === 'incidents' && (q.has('from') || q.has('to'))) {
+    const from = epochOf(q.get('from'));
+    const to = epochOf(q.get('to'));
+    if (from === null || to === null || from === undefined || to === undefined) return problem(400, 'send both from and to, each an ISO-8601 time or epoch milliseconds');
+    if (to < from) return problem(400, 'to is before from');
+    if (to - from > 31 * 86_400_000) return problem(400, 'a period of at most 31 days');
+    if (!host.recording) return problem(404, NO_JOURNAL);
+    return host.recording.incidentsBetween(from, to).then((r) => (r.ok ? answer(200, r.value) : problem(r.error.status, r.error.error)));
+  }
+  return null;
 }
 
 function act(host: Host, r: ApiRequest, p: Principal, id: string, verb: string): ApiAnswer {

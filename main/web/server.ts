@@ -222,7 +222,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
       else {
         const who = await host.auth.fromHeaders({ cookie: req.headers.cookie, authorization: req.headers.authorization });
         const key = req.headers['idempotency-key'];
-        a = routeApi(host, idempotency, { method, path, query, ...who, from, ...(typeof key === 'string' ? { idempotencyKey: key } : {}), ...(body ? { body } : {}) });
+        a = await routeApi(host, idempotency, { method, path, query, ...who, from, ...(typeof key === 'string' ? { idempotencyKey: key } : {}), ...(body ? { body } : {}) });
       }
       if (res.writableEnded || res.destroyed) return;
       sendAnswer(res, a);

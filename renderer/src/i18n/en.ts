@@ -141,6 +141,7 @@ export const en: Messages = {
   },
   reference: { failed: 'Reference data failed to load: {{error}}', errors: '{{count}} reference data errors: the map may be incomplete', errorsTitle: 'Reference data errors' },
   checkpoint: { problem: 'Situation checkpoint: a restart may not bring back this board' },
+  journal: { problem: 'Recording: what happens now may not be kept for replay', diskFull: 'Recording stopped: the disk is full. The wall stays live; replay will miss this period' },
   edge: { km: '{{distance}} km' },
   overview: { label: 'City', title: 'Back to the city overview (O)' },
   errors: {

@@ -139,6 +139,7 @@ export const zhCN = {
   },
   reference: { failed: '基础数据加载失败：{{error}}', errors: '基础数据有 {{count}} 项错误，地图可能不完整', errorsTitle: '基础数据错误' },
   checkpoint: { problem: '态势保存异常：重启后可能无法恢复当前态势' },
+  journal: { problem: '记录异常：当前发生的情况可能无法回放', diskFull: '磁盘已满，记录已停止。大屏仍实时运行，此期间将无法回放' },
   edge: { km: '{{distance}} 公里' },
   overview: { label: '全市', title: '返回全市总览（O）' },
   errors: {

@@ -29,6 +29,8 @@ function Banners() {
   const referenceError = useWall((s) => s.referenceError);
   const referenceErrors = useWall((s) => s.health?.referenceErrors);
   const checkpointError = useWall((s) => s.health?.checkpoint?.error ?? null);
+  const journalError = useWall((s) => s.health?.journal?.error ?? null);
+  const diskFull = useWall((s) => s.health?.journal?.diskFull ?? false);
   return (
     <>
       {webgl === 'unavailable' && (
@@ -58,6 +60,14 @@ function Banners() {
             <div>{t('checkpoint.problem')}</div>
             <ul>
               <li>{checkpointError}</li>
+            </ul>
+          </div>
+        )}
+        {journalError && (
+          <div className="banner warn journal-error" role="status" data-testid="journal-error" title={journalError}>
+            <div>{t(diskFull ? 'journal.diskFull' : 'journal.problem')}</div>
+            <ul>
+              <li>{journalError}</li>
             </ul>
           </div>
         )}

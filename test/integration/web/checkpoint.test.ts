@@ -1,5 +1,7 @@
 // A wall that restarts comes back with its board: the situation checkpoint in --data DIR, through
 // the real host, a real broker, the real HTTP API and the operator's acknowledgement over the bridge.
+// The journal is off here: this is the fallback the wall uses when it records nothing (the journal's own
+// recovery: test/integration/journal/crash.test.ts, test/unit/journal).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +19,7 @@ const dirs: string[] = [];
 const open: { host: Host; web: WebShell }[] = [];
 
 async function startWall(dataDir: string, checkpointIntervalMs = 200) {
-  const parsed = parseConfig({ demo: false, embeddedBroker: { port: 0 }, reconnect: { minMs: 100, maxMs: 1000 }, situation: { checkpointIntervalMs } });
+  const parsed = parseConfig({ demo: false, embeddedBroker: { port: 0 }, reconnect: { minMs: 100, maxMs: 1000 }, situation: { checkpointIntervalMs }, journal: { enabled: false } });
   if (!parsed.ok) throw new Error(parsed.error);
   const host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, dataDir, clientIdOverride: `wf-cp-${process.pid}-${open.length}` });
   await host.ingest.ready();

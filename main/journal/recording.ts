@@ -1,0 +1,104 @@
+// Answers questions about the past from the journal: the situation at a time (the latest snapshot
+// before it, then the inputs up to it through the same reducer as live), and the incidents open
+// in a period. What /api/situation?at= and /api/incidents?from=&to= answer, and where a replay
+// starts.
+import { join } from 'node:path';
+import type { Incident } from '../../core/domain.js';
+import { err, ok, type Result } from '../../core/result.js';
+import { restoreCheckpoint } from '../../core/situation/checkpoint.js';
+import { apply, type SituationState } from '../../core/situation/situation.js';
+import type { Journal } from './journal.js';
+import { readInputs, readLastSnapshot, type Source } from './journal-read.js';
+import type { RecordingEntry } from './recording-index.js';
+
+export interface PastProblem {
+  status: 400 | 404 | 500;
+  error: string;
+}
+
+export interface PastIncident {
+  id: string;
+  title: string;
+  kind: Incident['kind'];
+  priority: Incident['priority'];
+  startedAt: number;
+  /** the state it was in at the period's end (or when it left the recording) */
+  status: Incident['state'];
+  open: boolean;
+  closedAt?: number;
+}
+
+export class Recording {
+  constructor(
+    private readonly journal: Journal,
+    private readonly dir: string,
+    /** a fresh, empty situation with the live wall's reference data and options */
+    private readonly fresh: () => SituationState,
+  ) {}
+
+  /** The first and last recorded times, null when nothing is recorded. */
+  range(): { from: number; to: number } | null {
+    const all = this.journal.recordings();
+    if (!all.length) return null;
+    return { from: Math.min(...all.map((e) => e.from)), to: Math.max(...all.map((e) => e.to)) };
+  }
+
+  /** The situation as the live wall had it at `at` (ms). */
+  async situationAt(at: number): Promise<Result<SituationState, PastProblem>> {
+    // the range counts inputs as they are recorded: what waits for the next chunk goes to disk now
+    this.journal.flush();
+    const all = this.journal.recordings();
+    const range = this.range();
+    if (!range || at < range.from || at > range.to) {
+      const held = range ? `from ${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()}` : 'nothing yet';
+      return err({ status: 404, error: `${new Date(at).toISOString()} is not in the recording (it holds ${held})` });
+    }
+    // the files up to the one holding `at`; the snapshot is in the last of them that has one before it
+    const { paths: upTo, done } = this.readable(all.filter((e) => e.from <= at));
+    try {
+      const found = await readLastSnapshot(upTo, at);
+      if (!found) return err({ status: 404, error: `no snapshot before ${new Date(at).toISOString()} in the recording` });
+      const state = this.fresh();
+      const restored = restoreCheckpoint(state, found.snapshot.situation);
+      if (!restored.ok) return err({ status: 500, error: `the recording's snapshot could not be restored: ${restored.error}` });
+      const files = upTo.slice(upTo.findIndex((u) => (typeof u === 'string' ? u : u.path) === found.file));
+      for (const { input } of await readInputs(files, { afterN: found.snapshot.n, fromMs: found.snapshot.at, toMs: at })) apply(state, input);
+      return ok(state);
+    } finally {
+      done();
+    }
+  }
+
+  /**
+   * What to read `entries` from. The file being written has no summary yet (it gets one when it
+   * closes): the journal lends a view of it with the summary it would have now, kept in memory.
+   */
+  private readable(entries: readonly RecordingEntry[]): { paths: Source[]; done: () => void } {
+    const live = this.journal.liveView();
+    const paths = entries.map((e): Source => {
+      const path = join(this.dir, e.file);
+      return !e.complete && live && live.path === path ? live : path;
+    });
+    return { paths, done: () => undefined };
+  }
+
+  /** Incidents open at any moment of [from, to]: those open at `from`, and those that started in it. */
+  async incidentsBetween(from: number, to: number): Promise<Result<PastIncident[], PastProblem>> {
+    const start = await this.situationAt(Math.max(from, this.range()?.from ?? from));
+    if (!start.ok) return start;
+    const seen = new Map<string, PastIncident>();
+    const view = (i: Incident): PastIncident => ({ id: i.id, title: i.title, kind: i.kind, priority: i.priority, startedAt: i.startedAt, status: i.state, open: i.status === 'open', ...(i.closedAt !== undefined ? { closedAt: i.closedAt } : {}) });
+    const note = (s: SituationState, all: boolean) => {
+      for (const i of s.incidents.values()) if (all || i.status === 'open' || i.startedAt >= from || seen.has(i.id)) seen.set(i.id, view(i));
+    };
+    note(start.value, false);
+    const end = await this.situationAt(Math.min(to, this.range()!.to));
+    if (end.ok) note(end.value, false);
+    // incidents that started and left in between: the index lists every incident that started in each hour
+    for (const e of this.journal.recordings()) {
+      if (e.to < from || e.from > to) continue;
+      for (const i of e.incidents) if (i.at >= from && i.at <= to && !seen.has(i.id)) seen.set(i.id, { id: i.id, title: i.title, kind: i.kind, priority: i.priority as Incident['priority'], startedAt: i.at, status: 'resolved', open: false });
+    }
+    return ok([...seen.values()].filter((i) => i.startedAt <= to).sort((a, b) => a.startedAt - b.startedAt));
+  }
+}
