@@ -5,6 +5,7 @@ import type { NearbyUnit } from './dispatch/nearest.js';
 import type { OperatorActionKind, RejectRecord } from './domain.js';
 import type { FeedPulseHealth } from './ingest/feed-pulse.js';
 import type { Place } from './places.js';
+import type { PlayerState, ReplayControl } from './player.js';
 import type { Result } from './result.js';
 import type { SituationDelta, SituationSnapshot } from './situation/situation.js';
 
@@ -151,6 +152,8 @@ export type ServerMessage =
   | { type: 'health'; health: Health }
   /** who this page is signed in as: first on every connection, again whenever it changes. With `me: null` nothing else comes until a sign-in */
   | { type: 'session'; session: SessionInfo }
+  /** live or replay, and the replay's clock (core/player.ts): on every change, several times a second while playing. A connection starts live (no message) */
+  | { type: 'player'; player: PlayerState }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string };
 
@@ -176,6 +179,12 @@ export interface Requests {
   'rejects.list': { params: Record<string, never>; result: RejectRecord[] };
   'reference.get': { params: Record<string, never>; result: ReferencePayload };
   'situation.get': { params: Record<string, never>; result: SituationSnapshot };
+  /** this connection watches a recorded period instead of live (actions are refused until replay.close) */
+  'replay.open': { params: { from: number; to: number; at?: number; speed?: number }; result: PlayerState };
+  'replay.control': { params: ReplayControl; result: PlayerState };
+  'replay.bookmark': { params: { at: number; note: string }; result: PlayerState };
+  /** back to live: a live snapshot follows */
+  'replay.close': { params: Record<string, never>; result: PlayerState };
 }
 export type RequestMethod = keyof Requests;
 
@@ -205,7 +214,7 @@ export interface ReporterPoints {
   entries: { incidentId: string; category: string; points: number; at: number; by?: string }[];
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

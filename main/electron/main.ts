@@ -9,7 +9,7 @@ import { startHost, type Host } from '../services/host.js';
 import type { PeerHandle } from '../services/bridge-hub.js';
 import { startWebShell, type WebShell } from '../web/server.js';
 import { startDemoIfEnabled, type DemoHandle } from '../demo/demo.js';
-import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest, wallWebPreferences } from './policy.js';
+import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, replayWindowPath, routeAppRequest, wallWebPreferences } from './policy.js';
 import { demoWebRoutes } from '../demo/routes.js';
 import { demoOperatorFor } from '../demo/operator.js';
 
@@ -45,7 +45,7 @@ function attachWindow(win: BrowserWindow): void {
   peers.set(id, handle);
 }
 
-function createWallWindow(): BrowserWindow {
+function createWallWindow(path = '/index.html'): BrowserWindow {
   const display = screen.getPrimaryDisplay();
   const win = new BrowserWindow({
     ...display.workArea,
@@ -60,7 +60,11 @@ function createWallWindow(): BrowserWindow {
   contents.on('will-navigate', (e, url) => {
     if (!isTrustedUrl(url)) e.preventDefault();
   });
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    const replay = replayWindowPath(url);
+    if (replay) createWallWindow(replay);
+    return { action: 'deny' };
+  });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.on('render-process-gone', (_e, details) => {
     console.error(`wall renderer gone (${details.reason}); opening a new window`);
@@ -74,7 +78,7 @@ function createWallWindow(): BrowserWindow {
     peers.get(contents.id)?.detach();
     peers.delete(contents.id);
   });
-  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  void win.loadURL(`${APP_ORIGIN}${path}`);
   return win;
 }
 

@@ -94,3 +94,16 @@ export function rendererFileFor(pathname: string): string | null {
 
 /** GPU process crashes tolerated before the wall relaunches with software rendering. */
 export const GPU_CRASHES_BEFORE_SOFTWARE = 3;
+
+/**
+ * A replay opens in a window of its own while the live wall stays live (docs/replay.md): only our
+ * own page with a `?replay=` query, and it is a wall window like any other (same preload, same
+ * lock-down). Anything else a page asks to open is refused.
+ */
+export function replayWindowPath(url: string): string | null {
+  if (!isTrustedUrl(url)) return null;
+  const u = new URL(url);
+  const replay = u.searchParams.get('replay');
+  if (u.pathname !== '/index.html' || !replay || !/^[0-9TZ:.+\-/]{3,80}$/.test(replay)) return null;
+  return `/index.html?replay=${encodeURIComponent(replay)}`;
+}

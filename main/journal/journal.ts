@@ -14,7 +14,7 @@ import type { SituationInput } from '../../core/inputs.js';
 import { checkpointOf, restoreCheckpoint } from '../../core/situation/checkpoint.js';
 import { releaseFolderLock, takeFolderLock } from '../services/folder-lock.js';
 import type { SituationService } from '../services/situation-service.js';
-import { zstdCodec } from './codec.js';
+import { decompressSync, loadZstd, zstdCodec } from './codec.js';
 import { McapFileWriter, summaryBytes, type ChunkCodec } from './mcap-file.js';
 import type { McapSource } from './mcap-read.js';
 import { repairMcap, type RepairReport } from './mcap-repair.js';
@@ -58,6 +58,8 @@ export class Journal {
   private nextN: number;
   private lastSnapshotAt = -Infinity;
   private sawIncident = false;
+  /** the start of the hour of the latest input (ms) */
+  private hourStart = -Infinity;
   /** a write failed since the last one that worked */
   private writeFailed = false;
   private timer: NodeJS.Timeout | null = null;
@@ -113,10 +115,12 @@ export class Journal {
     }
     const lockProblem = holder === null ? null : `the journal folder ${o.dir} is in use by ${holder}: this wall does not record`;
     const repaired: RepairReport[] = [];
+    // a repair may have to open the last chunk of a file to know whether its indexes are whole
+    await loadZstd().catch(() => false);
     if (holder === null) {
       for (const name of journalFiles(o.dir)) {
         try {
-          const r = repairMcap(join(o.dir, name));
+          const r = repairMcap(join(o.dir, name), decompressSync);
           if (r) repaired.push(r);
         } catch {
           // unreadable: left as it is, listed without figures
@@ -191,8 +195,10 @@ export class Journal {
   private record(input: SituationInput): void {
     const n = this.nextN++;
     const at = input.at;
-    const opens = !this.entry || hourKey(at) !== this.entry.hour;
+    // the hour's bounds are kept: formatting the hour of every input would cost more than recording it
+    const opens = !this.entry || ((at < this.hourStart || at >= this.hourStart + 3_600_000) && hourKey(at) !== this.entry.hour);
     if (opens) this.rotate(at, n);
+    if (opens || at < this.hourStart || at >= this.hourStart + 3_600_000) this.hourStart = Math.floor(at / 3_600_000) * 3_600_000;
     const fam = familyOf(input);
     let b = this.batches.get(fam);
     if (!b) this.batches.set(fam, (b = { n: [], parts: [], firstAt: at }));
@@ -270,8 +276,9 @@ export class Journal {
     this.sawIncident = false;
     const listed = new Set(e.incidents.map((i) => i.id));
     for (const inc of this.situation.state.incidents.values()) {
-      if (listed.has(inc.id) || inc.startedAt < e.from - 1000) continue;
-      e.incidents.push({ id: inc.id, at: inc.startedAt, kind: inc.kind, priority: inc.priority, title: inc.title.slice(0, 120) });
+      // when it came in (the replay clock's time), not the time its report gives
+      if (listed.has(inc.id) || inc.firstSeen < e.from) continue;
+      e.incidents.push({ id: inc.id, at: inc.firstSeen, kind: inc.kind, priority: inc.priority, title: inc.title.slice(0, 120) });
     }
   }
 

@@ -84,7 +84,41 @@ function parseChannel(body: Uint8Array): McapTypes.Channel {
  * Walks the file's top-level records. A chunk counts once the records after it are its message
  * indexes up to the next chunk (or a clean end): a chunk whose indexes were cut off is dropped.
  */
-export function scanMcap(path: string): Scan {
+/** Decompresses a chunk's records: (compression, data, uncompressed size) → records. */
+export type Decompress = (compression: string, data: Uint8Array, size: number) => Uint8Array;
+
+/**
+ * Whether a chunk's message indexes found so far count every message the chunk holds: its records
+ * are opened (this one chunk only) and its messages counted per channel. Without a way to open
+ * them (`decompress` absent, or an unknown compression) the chunk is not trusted.
+ */
+function indexesComplete(fd: number, pending: { index: McapTypes.ChunkIndex; perChannel: Map<number, number>; start: number }, decompress?: Decompress): boolean {
+  const c = pending.index;
+  try {
+    const headLen = 9 + 32 + c.compression.length + 8;
+    const body = readAt(fd, pending.start + headLen, Number(c.compressedSize));
+    const records = c.compression === '' ? body : decompress ? decompress(c.compression, body, Number(c.uncompressedSize)) : null;
+    if (!records) return false;
+    const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
+    const counts = new Map<number, number>();
+    for (let o = 0; o + 9 <= records.byteLength; ) {
+      const op = records[o];
+      const len = Number(v.getBigUint64(o + 1, true));
+      if (op === Opcode.MESSAGE) {
+        const ch = v.getUint16(o + 9, true);
+        counts.set(ch, (counts.get(ch) ?? 0) + 1);
+      }
+      o += 9 + len;
+    }
+    if (counts.size !== pending.perChannel.size) return false;
+    for (const [ch, n] of counts) if (pending.perChannel.get(ch) !== n) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function scanMcap(path: string, decompress?: Decompress): Scan {
   const summary: SummaryState = { schemas: [], channels: [], chunkIndexes: [], messageCount: 0n, channelMessageCounts: new Map(), messageStartTime: 0n, messageEndTime: 0n };
   const fd = openSync(path, 'r');
   try {
@@ -159,8 +193,9 @@ export function scanMcap(path: string): Scan {
         const entries = v.getUint32(2, true) / 16;
         pending.index.messageIndexOffsets.set(channelId, BigInt(pos));
         pending.perChannel.set(channelId, (pending.perChannel.get(channelId) ?? 0) + entries);
-        // a clean end right after an index: the chunk is whole
-        if (end === size) settle(end);
+        // the file ends right after an index: the chunk is whole if its indexes list every message
+        // it holds (one write carried them all; a cut between two indexes is told by counting)
+        if (end === size && indexesComplete(fd, pending, decompress)) settle(end);
       } else {
         // DataEnd or a summary record: the data section ended here (a repair or a close cut short)
         settle(pos);
@@ -178,8 +213,8 @@ export function scanMcap(path: string): Scan {
 }
 
 /** Repairs `path` in place if it was never closed; null when it was complete (or is not ours to touch). */
-export function repairMcap(path: string): RepairReport | null {
-  const { state, summary } = scanMcap(path);
+export function repairMcap(path: string, decompress?: Decompress): RepairReport | null {
+  const { state, summary } = scanMcap(path, decompress);
   if (state.kind !== 'open') return null;
   const fd = openSync(path, 'r+');
   try {

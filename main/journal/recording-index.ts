@@ -103,7 +103,7 @@ async function rebuildEntry(path: string, file: string, from: RecordingEntry | n
     if (input.t === 'events')
       for (const ev of input.events)
         if (ev.type === 'incident' && !e.incidents.some((i) => i.id === ev.report.id))
-          e.incidents.push({ id: ev.report.id, at: ev.report.ts, kind: ev.report.kind, priority: ev.report.priority, title: ev.report.title.slice(0, 120) });
+          e.incidents.push({ id: ev.report.id, at: input.at, kind: ev.report.kind, priority: ev.report.priority, title: ev.report.title.slice(0, 120) });
   }
   e.bytes = statSync(path).size;
   e.complete = true;

@@ -8,7 +8,8 @@ import { err, ok, type Result } from '../../core/result.js';
 import { restoreCheckpoint } from '../../core/situation/checkpoint.js';
 import { apply, type SituationState } from '../../core/situation/situation.js';
 import type { Journal } from './journal.js';
-import { readInputs, readLastSnapshot, type Source } from './journal-read.js';
+import { BATCH_SPAN_MS, readInputs, readLastSnapshot, type NumberedInput, type Source } from './journal-read.js';
+import { msOf, openMcap } from './mcap-read.js';
 import type { RecordingEntry } from './recording-index.js';
 
 export interface PastProblem {
@@ -36,6 +37,11 @@ export class Recording {
     private readonly fresh: () => SituationState,
   ) {}
 
+  /** The recordings index: the hours held, with the incidents that started in each. */
+  entries(): readonly RecordingEntry[] {
+    return this.journal.recordings();
+  }
+
   /** The first and last recorded times, null when nothing is recorded. */
   range(): { from: number; to: number } | null {
     const all = this.journal.recordings();
@@ -45,6 +51,12 @@ export class Recording {
 
   /** The situation as the live wall had it at `at` (ms). */
   async situationAt(at: number): Promise<Result<SituationState, PastProblem>> {
+    const r = await this.replayTo(at);
+    return r.ok ? ok(r.value.state) : r;
+  }
+
+  /** The situation at `at`, and the number of the last input it holds (where playing on from it starts). */
+  async replayTo(at: number): Promise<Result<{ state: SituationState; lastN: number }, PastProblem>> {
     // the range counts inputs as they are recorded: what waits for the next chunk goes to disk now
     this.journal.flush();
     const all = this.journal.recordings();
@@ -62,11 +74,61 @@ export class Recording {
       const restored = restoreCheckpoint(state, found.snapshot.situation);
       if (!restored.ok) return err({ status: 500, error: `the recording's snapshot could not be restored: ${restored.error}` });
       const files = upTo.slice(upTo.findIndex((u) => (typeof u === 'string' ? u : u.path) === found.file));
-      for (const { input } of await readInputs(files, { afterN: found.snapshot.n, fromMs: found.snapshot.at, toMs: at })) apply(state, input);
-      return ok(state);
+      let lastN = found.snapshot.n;
+      for (const { n, input } of await readInputs(files, { afterN: found.snapshot.n, fromMs: found.snapshot.at, toMs: at })) {
+        apply(state, input);
+        lastN = n;
+      }
+      return ok({ state, lastN });
     } finally {
       done();
     }
+  }
+
+  /** Inputs numbered above `afterN`, received in (fromMs, toMs], in the order they were applied: what playing on reads ahead. */
+  async inputsBetween(afterN: number, fromMs: number, toMs: number): Promise<NumberedInput[]> {
+    const files = this.journal.recordings().filter((e) => e.to >= fromMs - BATCH_SPAN_MS && e.from <= toMs);
+    const { paths, done } = this.readable(files);
+    try {
+      return await readInputs(paths, { afterN, fromMs, toMs });
+    } finally {
+      done();
+    }
+  }
+
+  /** How much was recorded along [from, to], in `buckets` equal parts: uncompressed chunk bytes, from the files' indexes alone. */
+  async density(from: number, to: number, buckets: number): Promise<{ bucketMs: number; counts: number[] }> {
+    const bucketMs = Math.max(1, Math.ceil((to - from) / buckets));
+    const counts = new Array<number>(buckets).fill(0);
+    const files = this.journal.recordings().filter((e) => e.to >= from && e.from <= to);
+    const { paths, done } = this.readable(files);
+    try {
+      for (const src of paths) {
+        let r;
+        try {
+          r = await openMcap(src);
+        } catch {
+          continue;
+        }
+        try {
+          for (const c of r.reader.chunkIndexes) {
+            const a = msOf(c.messageStartTime);
+            const b = Math.max(a, msOf(c.messageEndTime));
+            if (b < from || a > to) continue;
+            // spread the chunk's bytes over the buckets it spans
+            const i0 = Math.max(0, Math.floor((a - from) / bucketMs));
+            const i1 = Math.min(buckets - 1, Math.floor((b - from) / bucketMs));
+            const share = Number(c.uncompressedSize) / (i1 - i0 + 1);
+            for (let i = i0; i <= i1; i++) counts[i] += share;
+          }
+        } finally {
+          await r.close();
+        }
+      }
+    } finally {
+      done();
+    }
+    return { bucketMs, counts: counts.map((c) => Math.round(c)) };
   }
 
   /**

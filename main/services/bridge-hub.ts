@@ -12,6 +12,11 @@ import type { Auth } from './auth.js';
 import type { Desk, DeskRequest } from './desk.js';
 import { TokenBucket } from './rate-limit.js';
 import type { SituationService } from './situation-service.js';
+import type { PlayerState } from '../../core/player.js';
+import { snapshotOf } from '../../core/situation/situation.js';
+import { MAX_BOOKMARK_NOTE, type BookmarkStore } from '../journal/bookmarks.js';
+import type { Recording } from '../journal/recording.js';
+import { ReplayPlayer } from '../journal/replay-player.js';
 
 export interface Peer {
   /** `encode` serialises once for all peers that need text */
@@ -54,7 +59,7 @@ export interface BridgeLimits {
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSecond: 20, requestBurst: 40 };
 
 /** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
-const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5 };
+const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2 };
 
 /** A dispatch request's optional note and action id, checked (the reducer checks the rest). */
 function optionalParams(p: Record<string, unknown>): { note?: string; actionId?: string } {
@@ -76,12 +81,19 @@ export interface BridgeHubDeps {
   limits?: Partial<BridgeLimits>;
   healthIntervalMs?: number;
   now?: () => number;
+  /** the recording and its bookmarks, for replays (null: no journal) */
+  replay?: { recording: Recording; bookmarks: BookmarkStore } | null;
 }
 
 interface PeerState extends PeerAuth {
   bucket: TokenBucket;
   peer: Peer;
+  /** set while this connection watches a replay instead of live */
+  player?: ReplayPlayer;
 }
+
+/** The longest period one replay may cover. */
+export const MAX_REPLAY_MS = 7 * 24 * 3_600_000;
 
 export class BridgeHub {
   private readonly peers = new Map<Peer, PeerState>();
@@ -106,6 +118,8 @@ export class BridgeHub {
     const { desk } = deps;
     /** runs a desk request as this peer; a refusal becomes the error the renderer explains */
     const perform = (peer: PeerState, req: DeskRequest) => {
+      // what is done in a replay would be done now, on the live wall, by someone looking at the past
+      if (peer.player) throw new Error('replay: no actions in a replay; leave the replay to act on the live wall');
       const r = desk.perform(peer.principal!, req, peer.from);
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
       return r.value;
@@ -155,11 +169,14 @@ export class BridgeHub {
         const r = perform(peer, { op: 'act', incidentId: a.incidentId, kind: a.kind, ...(a.note ? { note: a.note } : {}), ...(a.into ? { into: a.into } : {}), ...(a.id ? { actionId: a.id } : {}) });
         return { ok: true, duplicate: r.duplicate };
       },
-      'dispatch.nearest': (p) => {
-        const inc = situation.state.incidents.get(requireId(p));
+      'dispatch.nearest': (p, peer) => {
+        // in a replay: the units near the incident as they were then
+        const state = peer.player?.current() ?? situation.state;
+        if (typeof p.id !== 'string' || !state.incidents.has(p.id)) throw new Error(`no incident ${String(p.id).slice(0, 80)}`);
+        const inc = state.incidents.get(p.id)!;
         const limit = typeof p.limit === 'number' && Number.isInteger(p.limit) ? Math.min(Math.max(p.limit, 1), 50) : DEFAULT_NEAREST.limit;
         const radiusM = typeof p.radiusM === 'number' && Number.isFinite(p.radiusM) ? Math.min(Math.max(p.radiusM, 50), 50_000) : DEFAULT_NEAREST.radiusM;
-        return nearestUnits(situation.state.unitIndex, inc!.lon, inc!.lat, { limit, radiusM });
+        return nearestUnits(state.unitIndex, inc.lon, inc.lat, { limit, radiusM });
       },
       'dispatch.broadcast': (p, peer) => dispatchAnswer(perform(peer, { op: 'broadcast', incidentId: requireId(p), ...optionalParams(p), ...(typeof p.radiusM === 'number' ? { radiusM: p.radiusM } : {}) })),
       'dispatch.assign': (p, peer) => {
@@ -169,7 +186,61 @@ export class BridgeHub {
       },
       'rejects.list': () => situation.state.rejects.slice(),
       'reference.get': () => deps.reference(),
-      'situation.get': () => situation.snapshot(),
+      'situation.get': (_p, peer) => {
+        const replayed = peer.player?.current();
+        return replayed ? snapshotOf(replayed) : situation.snapshot();
+      },
+      'replay.open': async (p, peer) => {
+        const r = deps.replay;
+        if (!r) throw new Error('not_found: no recording (the wall runs without a data folder, or with journal.enabled false)');
+        const { from, to } = p;
+        if (typeof from !== 'number' || typeof to !== 'number' || !Number.isFinite(from) || !Number.isFinite(to) || to <= from) throw new Error('invalid: params.from and params.to are epoch ms, from before to');
+        if (to - from > MAX_REPLAY_MS) throw new Error('invalid: a replay covers at most 7 days');
+        if (p.at !== undefined && (typeof p.at !== 'number' || !Number.isFinite(p.at))) throw new Error('invalid: params.at is epoch ms');
+        peer.player?.close();
+        const player = new ReplayPlayer(r.recording, r.bookmarks, from, to, {
+          snapshot: (s) => this.deliverTo(peer, { type: 'snapshot', situation: s, health: deps.health() }),
+          delta: (d) => this.deliverTo(peer, { type: 'delta', delta: d }),
+          player: (state) => this.deliverTo(peer, { type: 'player', player: state }),
+        });
+        peer.player = player;
+        return player.open(p.at, p.speed);
+      },
+      'replay.control': async (p, peer) => {
+        const player = peer.player;
+        if (!player) throw new Error('invalid: this connection is not replaying (replay.open first)');
+        switch (p.op) {
+          case 'play':
+            return player.play();
+          case 'pause':
+            return player.pause();
+          case 'speed':
+            return player.setSpeed(p.speed);
+          case 'seek':
+            if (typeof p.at !== 'number' || !Number.isFinite(p.at)) throw new Error('invalid: params.at is epoch ms');
+            return player.seek(p.at);
+          case 'step':
+            return player.step(p.direction === -1 ? -1 : 1);
+        }
+        throw new Error('invalid: params.op is play, pause, seek, speed or step');
+      },
+      'replay.bookmark': (p, peer) => {
+        const player = peer.player;
+        if (!player) throw new Error('invalid: this connection is not replaying (replay.open first)');
+        if (typeof p.note !== 'string' || p.note.trim().length === 0 || p.note.length > MAX_BOOKMARK_NOTE) throw new Error(`invalid: params.note is a text of 1 to ${MAX_BOOKMARK_NOTE} characters`);
+        if (typeof p.at !== 'number' || !Number.isFinite(p.at)) throw new Error('invalid: params.at is epoch ms');
+        return player.bookmark(p.at, p.note.trim(), peer.principal?.name);
+      },
+      'replay.close': (_p, peer) => {
+        if (peer.player) {
+          peer.player.close();
+          delete peer.player;
+          this.sendSnapshot(peer);
+        }
+        const live: PlayerState = { mode: 'live' };
+        this.deliverTo(peer, { type: 'player', player: live });
+        return live;
+      },
     };
   }
 
@@ -227,7 +298,14 @@ export class BridgeHub {
     state.peer.deliver(snapshot, () => JSON.stringify(snapshot));
   }
 
+  /** A message for one peer (a replay's), unless it went away or stopped reading. */
+  private deliverTo(state: PeerState, message: ServerMessage): void {
+    if (this.peers.get(state.peer) !== state) return;
+    this.reply(state.peer, message);
+  }
+
   private remove(peer: Peer): void {
+    this.peers.get(peer)?.player?.close();
     this.peers.delete(peer);
     this.deps.access.peers = this.peers.size;
   }
@@ -287,8 +365,8 @@ export class BridgeHub {
     let encoded: string | undefined;
     const encode = () => (encoded ??= JSON.stringify(message));
     for (const [peer, state] of [...this.peers]) {
-      // a page nobody signed in to sees nothing of the situation
-      if (!state.principal) continue;
+      // a page nobody signed in to sees nothing of the situation; a replaying one gets its replay's
+      if (!state.principal || (state.player && message.type === 'delta')) continue;
       if (!this.dropIfCongested(peer)) peer.deliver(message, encode);
     }
   }
@@ -296,7 +374,10 @@ export class BridgeHub {
   close(): void {
     this.unsubscribe();
     clearInterval(this.healthTimer);
-    for (const p of this.peers.keys()) p.close('shutting down');
+    for (const [p, st] of this.peers) {
+      st.player?.close();
+      p.close('shutting down');
+    }
     this.peers.clear();
     this.deps.access.peers = 0;
   }

@@ -33,6 +33,7 @@ import { startIngest, type ThreadedIngest } from './mqtt-threaded.js';
 import { SituationService } from './situation-service.js';
 import { Journal } from '../journal/journal.js';
 import { Recording } from '../journal/recording.js';
+import { BookmarkStore } from '../journal/bookmarks.js';
 import type { JournalHealth } from '../../core/contract.js';
 import { checkpointSavedAt } from './checkpoints.js';
 
@@ -217,7 +218,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     );
   });
   const unledger = situation.onInput((input) => creditClues(input, situation, points, audit, (reporterId, message) => void publisher.points(reporterId, message).then((ok) => ok && points.published())));
-  const hub = new BridgeHub({ situation, desk, auth, reporter: (id) => points.reporter(id), health, reference, access, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
+  const hub = new BridgeHub({ situation, desk, auth, reporter: (id) => points.reporter(id), health, reference, access, replay: recording ? { recording, bookmarks: new BookmarkStore(resolve(opts.dataDir!, 'replay', 'bookmarks.json')) } : null, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 
   return {
     config,

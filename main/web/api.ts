@@ -17,6 +17,8 @@ import type { Host } from '../services/host.js';
 import { clearedSessionCookie, sessionCookie } from '../services/auth.js';
 import { decodePath } from './access.js';
 import { IdempotencyCache, validKey } from './idempotency.js';
+import { parseCaseRequest } from '../cases/case-request.js';
+import { exportCase } from '../cases/export.js';
 
 /** Largest request body the API reads. */
 const MAX_BODY = 64 * 1024;
@@ -178,6 +180,8 @@ export interface ApiRequest {
   from: string;
   idempotencyKey?: string;
   body?: Record<string, unknown>;
+  /** the folder the shell serves /media/ from (a case report inlines its photos) */
+  mediaDir?: string;
 }
 
 const NOT_SIGNED_IN = 'sign in first: POST /api/session with { "name", "password" }, or send Authorization: Bearer <token>';
@@ -229,6 +233,10 @@ export function routeApi(host: Host, idem: IdempotencyCache, r: ApiRequest): Api
     const records = host.auditLog.query({ ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
     if (format === 'csv') return { status: 200, body: null, text: { type: 'text/csv; charset=utf-8', content: recordsToCsv(records) }, headers: { 'Content-Disposition': 'attachment; filename="watchfloor-audit.csv"' } };
     return answer(200, records);
+  }
+  if (route === 'cases' && parts.length === 1) {
+    if (r.method !== 'POST') return methodNotAllowed('POST');
+    return postCase(host, r, p);
   }
   if (route === 'reporters' && parts.length === 2) {
     if (!get) return methodNotAllowed('GET');
@@ -282,6 +290,18 @@ function pastQuery(host: Host, route: string, q: URLSearchParams): ApiAnswer | P
     return host.recording.incidentsBetween(from, to).then((r) => (r.ok ? answer(200, r.value) : problem(r.error.status, r.error.error)));
   }
   return null;
+}
+
+/**
+ * POST /api/cases: a case export of an incident or a period (docs/cases.md). Any signed-in caller
+ * may export (reviewing is an official's job, viewers included); every export is audited.
+ */
+async function postCase(host: Host, r: ApiRequest, p: Principal): Promise<ApiAnswer> {
+  const req = parseCaseRequest(r.body ?? {});
+  if (!req.ok) return problem(400, req.error);
+  const done = await exportCase(host, req.value, p, { remote: r.from, ...(r.mediaDir ? { mediaDir: r.mediaDir } : {}) });
+  if (!done.ok) return problem(done.error.status, done.error.error);
+  return answer(200, { path: done.value.shown.path, zip: done.value.shown.zip, manifest: done.value.manifest });
 }
 
 function act(host: Host, r: ApiRequest, p: Principal, id: string, verb: string): ApiAnswer {

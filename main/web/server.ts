@@ -201,7 +201,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
         return refuse(res, 405, 'method', `method ${method.slice(0, 20)} not allowed`);
       }
       // a POST where none is taken is refused before its body is read
-      if (method === 'POST' && !/^\/api\/(session|(incidents|clues)\/[^/]+\/[^/]+)$/.test(path)) {
+      if (method === 'POST' && !/^\/api\/(session|cases|(incidents|clues)\/[^/]+\/[^/]+)$/.test(path)) {
         res.setHeader('Allow', 'GET, HEAD');
         return refuse(res, 405, 'method', `POST not allowed on ${path.slice(0, 100)}`);
       }
@@ -222,7 +222,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
       else {
         const who = await host.auth.fromHeaders({ cookie: req.headers.cookie, authorization: req.headers.authorization });
         const key = req.headers['idempotency-key'];
-        a = await routeApi(host, idempotency, { method, path, query, ...who, from, ...(typeof key === 'string' ? { idempotencyKey: key } : {}), ...(body ? { body } : {}) });
+        a = await routeApi(host, idempotency, { method, path, query, ...who, from, ...(typeof key === 'string' ? { idempotencyKey: key } : {}), ...(body ? { body } : {}), ...(mediaRoot ? { mediaDir: mediaRoot } : {}) });
       }
       if (res.writableEnded || res.destroyed) return;
       sendAnswer(res, a);

@@ -7,6 +7,7 @@ import { installDebugHook } from './debug';
 import { initI18n, initialLanguage, normaliseLanguage, setLanguage } from './i18n';
 import { hasWebGL2 } from './map/webgl';
 import { startLivenessClock } from './state/liveness-clock';
+import { startReplaySession } from './state/replay-session';
 import { createWallStore } from './state/store';
 import { App } from './ui/App';
 import { createRuntime, WallContext } from './ui/context';
@@ -38,6 +39,8 @@ installDebugHook(runtime);
 bridge.onConnection((state) => dispatch({ type: 'connection', state, at: Date.now() }));
 bridge.subscribe((message) => dispatch({ type: 'server', message, at: Date.now() }));
 startLivenessClock(runtime);
+// ?replay=<from>/<to>: this page watches a recorded period (asked for once the session allows it)
+startReplaySession(runtime, search);
 
 async function loadReference(attempt = 0): Promise<void> {
   const r = await bridge.request('reference.get', {});

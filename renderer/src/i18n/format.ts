@@ -69,3 +69,17 @@ export function formatDuration(ms: number, locale: string): string {
   if (h < 48) return unit('hour', h);
   return unit('day', Math.floor(h / 24));
 }
+
+/** "2026-12-05 08:30:12" in the zone, whatever the language: the replay band says exactly which instant. */
+export function formatFullDateTime(ms: number, timeZone: string): string {
+  const tz = safeZone(timeZone);
+  const f = cached(`full|${tz}`, () => new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }));
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** HH:MM, 24-hour: the timeline's ticks. */
+export function formatHourMinute(ms: number, locale: string, timeZone: string): string {
+  const tz = safeZone(timeZone);
+  return cached(`hm|${locale}|${tz}`, () => new Intl.DateTimeFormat(locale, { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(ms);
+}

@@ -13,6 +13,7 @@ import type { ReferencePayload } from '../../../core/contract';
 import type { Incident, IncidentKind } from '../../../core/domain';
 import { manualGroupId } from '../../../core/video/policy';
 import { expansionZoom, type Cluster } from '../model/cluster';
+import { wallClock } from '../model/replay';
 import { catalogOf, gridFigures } from '../model/selectors';
 import type { WallState } from '../state/store';
 import { useRuntime, useWall, type WallRuntime } from '../ui/context';
@@ -80,9 +81,9 @@ function tooltipOf(store: WallRuntime['store'], words: { current: Words }) {
     const text = tooltipText(info.layer?.id, info.object, info.index, {
       t: (k, o) => words.current.t(k, o),
       language: words.current.language,
-      now: Date.now(),
+      now: wallClock(store.getState(), Date.now()),
       unitAt: (i) => store.getState().units.units[i],
-      gridFigures: (id) => gridFigures(store.getState(), id, Date.now()),
+      gridFigures: (id) => gridFigures(store.getState(), id, wallClock(store.getState(), Date.now())),
       gridPath: (id) => catalogOf(store.getState()).byId.get(id)?.names.slice(1).join(' › ') ?? null,
     });
     return text ? { text, className: 'map-tooltip' } : null;

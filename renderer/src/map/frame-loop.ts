@@ -9,6 +9,7 @@
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import type { Incident, IncidentKind } from '../../../core/domain';
 import type { Cluster } from '../model/cluster';
+import { wallClock } from '../model/replay';
 import { gridFillOf } from '../model/selectors';
 import { buildTrailSegments, type TrailSegments } from '../model/units';
 import type { WallState, WallStore } from '../state/store';
@@ -199,7 +200,9 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     units.take(s, due, now, interval);
     const shown = units.shown();
     const view = viewOf(d.map, d.size);
-    const grid = gridInputOf(s, now);
+    // the wall's clock (the replay's in a replay): the 24 h measure counts back from it
+    const clock = wallClock(s, now);
+    const grid = gridInputOf(s, clock);
     const language = d.language();
     // what each canvas depends on; one repaints without the other. The grid fill's figures (alarms
     // counted per grid) are routine: they wait for a due redraw, so a stream of alarms does not
@@ -209,7 +212,7 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     const refs = [s.kiosks, s.cameras, s.layers, s.highlight];
     // units on their way to the selected incident are drawn on this canvas: it follows them
     const coming = hasUnitsComing(s.selectedId ? s.incidents.get(s.selectedId) : undefined) ? shown.unitsVersion : 0;
-    const alertKey = [s.selectedId, language, Math.floor(now / 60_000), view.key, coming].join('|');
+    const alertKey = [s.selectedId, language, Math.floor(clock / 60_000), view.key, coming].join('|');
     const alertRefs = [s.incidents, s.kiosks, s.layers, s.highlight];
     const alertsChanged = alertsDrawn.differs(alertKey, alertRefs);
     const baseChanged = baseDrawn.differs(key, refs) && !lane.holdBase(alertsChanged, view.key !== lastBaseView, time);
@@ -218,7 +221,7 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
     const pulse = (due || time - alertsDrawnAt >= interval) && animating(s);
     if (!baseChanged && !alertsChanged && !pulse) return;
     const { base, alerts } = buildLayers(
-      { ...pick(s), unitsVersion: shown.unitsVersion, trails: shown.trails, now, time, scale: d.scale, kindLabel: d.kindLabel, language, icons: d.icons, onPickIncident: d.onPickIncident, view, grid, onPickCluster: d.onPickCluster, onPickCamera: d.onPickCamera },
+      { ...pick(s), unitsVersion: shown.unitsVersion, trails: shown.trails, now: clock, time, scale: d.scale, kindLabel: d.kindLabel, language, icons: d.icons, onPickIncident: d.onPickIncident, view, grid, onPickCluster: d.onPickCluster, onPickCamera: d.onPickCamera },
       d.memo,
     );
     // a new layer list always repaints its canvas: hand each only what changed

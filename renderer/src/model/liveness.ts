@@ -1,7 +1,9 @@
 // Is what the wall shows live? A wall that lost its feed must never look calm: this decides, from
 // the model and the clock alone, whether the page is cut off from the services (the link closed,
 // or open but silent: no heartbeat for a few of their periods), the services from the broker, or
-// the broker from its publishers (the feed stalled), and since when — on the page's clock.
+// the broker from its publishers (the feed stalled), and since when — on the page's clock. A replay
+// is never "stalled" for showing old times; its link to the services can still be lost.
+import { inReplay, type ReplayInputs } from './replay';
 import type { WallModel } from './wall';
 
 export type StaleReason =
@@ -36,7 +38,7 @@ export const silentAfterMs = (heartbeatMs: number | undefined): number => Math.m
 /** The link is cut off (closed or silent): the page's figures can no longer change by themselves. */
 export const isCutOff = (l: Liveness): boolean => !l.live && (l.reason === 'starting' || l.reason === 'link' || l.reason === 'silent');
 
-type LivenessInputs = Pick<WallModel, 'connection' | 'linkLostAt' | 'linkLostSilently' | 'linkOpenedAt' | 'lastHeardAt' | 'health' | 'clockOffsetMs' | 'pageLoadedAt' | 'snapshots'>;
+type LivenessInputs = Pick<WallModel, 'connection' | 'linkLostAt' | 'linkLostSilently' | 'linkOpenedAt' | 'lastHeardAt' | 'health' | 'clockOffsetMs' | 'pageLoadedAt' | 'snapshots'> & Partial<ReplayInputs>;
 
 export const sameLiveness = (a: Liveness, b: Liveness): boolean =>
   a.live === b.live && (a.live || b.live || (a.reason === b.reason && a.since === b.since && a.stalledAfterMs === b.stalledAfterMs));
@@ -49,7 +51,9 @@ export function liveness(m: LivenessInputs, now: number): Liveness {
   const heardAt = Math.max(m.lastHeardAt ?? 0, m.linkOpenedAt ?? 0, m.pageLoadedAt);
   if (now - heardAt > silentAfterMs(m.health?.heartbeatMs)) return { live: false, reason: 'silent', since: heardAt };
   const h = m.health;
-  if (!h) return { live: true };
+  // a replay shows the past on purpose: the live broker and feeds are not what it shows (its band
+  // says what it is); only the page's own link to the services (above) still matters
+  if (!h || inReplay(m)) return { live: true };
   // the services' times, moved onto the page's clock
   const onPage = (t: number) => Math.round((t - m.clockOffsetMs) / 1000) * 1000;
   if (!h.broker.connected) return { live: false, reason: 'broker', since: onPage(h.broker.disconnectedAt ?? h.at) };

@@ -9,11 +9,13 @@
 // action (`at`): the reducer never reads a clock.
 import type { SessionInfo } from '../../../core/auth/principal';
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
+import { type PlayerState, replaySpeed } from '../../../core/player';
 import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
 import type { BoardHold } from './board';
 import { MUTE_MS } from './cues';
 import { HISTORY_KEEP_MS, IncidentLog } from './history';
 import { isCutOff, liveness, type Liveness, sameLiveness, silentAfterMs } from './liveness';
+import { inReplay, type ReplayWish, wallClock } from './replay';
 import { actionTookEffect, applyDelta, applySnapshot, emptySituation, type IncidentAction, NEW_FRESH_MS, type SituationData } from './situation';
 import { UnitTable } from './units';
 import { initialVideo, reduceVideo, type VideoAction, type VideoUiState } from './video';
@@ -126,6 +128,17 @@ export interface WallModel extends SituationData {
   /** the map's zoom, as the map last reported it: which grid level is filled and counted */
   zoom: number | null;
   video: VideoUiState;
+  // ---- live or replay (core/player.ts, model/replay.ts) ----
+  /** what the services said this connection watches: live, or a replay and its clock */
+  player: PlayerState;
+  /** the replay this page asked for (`?replay=`), kept at the player's clock and speed; null: live */
+  replay: ReplayWish | null;
+  /** `?replay=` that does not parse: said on the wall, which stays live */
+  replayParamError: string | null;
+  /** why the replay could not be opened or moved (the services' words), until it works again */
+  replayError: string | null;
+  /** a replayed situation arrived since the replay opened: until then what the wall holds is not the replay's */
+  replaySituation: boolean;
   /** counts per grid measure, kept per model (derived: see selectors.ts) */
   readonly measures: GridMeasures;
 }
@@ -163,6 +176,13 @@ export type WallAction =
   | { type: 'view'; zoom: number }
   /** a search result chosen: select or ring it, and fly there */
   | { type: 'searchChoice'; choice: SearchChoice }
+  /** the page asks to watch a recorded period (null: back to live) */
+  | { type: 'replayWanted'; wish: { from: number; to: number; at?: number; speed?: number } | null; at: number }
+  /** `?replay=` did not parse */
+  | { type: 'replayParamInvalid'; value: string }
+  /** a replay request's answer: the player's state, or why it failed (null clears) */
+  | { type: 'player'; player: PlayerState; at: number }
+  | { type: 'replayError'; error: string | null }
   | VideoAction;
 
 export interface SearchChoice {
@@ -215,6 +235,11 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number; 
     highlight: null,
     zoom: null,
     video: initialVideo(),
+    player: { mode: 'live' },
+    replay: null,
+    replayParamError: null,
+    replayError: null,
+    replaySituation: false,
     measures: new GridMeasures(),
   };
 }
@@ -223,10 +248,13 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
   switch (message.type) {
     case 'snapshot': {
       const data = applySnapshot(message.situation, m.units);
+      // a replay's snapshot (a seek) may go back in time: its day log starts again
+      if (inReplay(m)) m.history.prune(Number.POSITIVE_INFINITY);
       m.history.record(message.situation.incidents);
       return {
         ...m,
         ...data,
+        replaySituation: m.player.mode === 'replay',
         lastHeardAt: at,
         health: message.health,
         clockOffsetMs: clockOffset(message.health, at, m.clockOffsetMs),
@@ -238,9 +266,10 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
     case 'delta': {
       const data = applyDelta(m, message.delta, m.units);
       if (message.delta.incidents.length) m.history.record(message.delta.incidents);
-      // forget what fell out of the day, once a minute
-      const minute = Math.floor(at / 60_000);
-      if (minute !== m.historyPrunedMinute) m.history.prune(at - HISTORY_KEEP_MS);
+      // forget what fell out of the day, once a minute (of the replay clock, in a replay)
+      const clock = wallClock(m, at);
+      const minute = Math.floor(clock / 60_000);
+      if (minute !== m.historyPrunedMinute) m.history.prune(clock - HISTORY_KEEP_MS);
       const next = { ...m, ...data, lastHeardAt: at, unitsVersion: m.units.version, historyVersion: m.history.version, historyPrunedMinute: minute };
       const about = m.lastErrorAbout;
       return about && actionTookEffect(about.method, next.incidents.get(about.id)) ? { ...next, lastError: null, lastErrorAbout: null } : next;
@@ -251,7 +280,30 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
       // nobody signed in any more (signed out, the session ended): the page lets go of what it
       // held, so nothing of the situation stays behind the sign-in form; a sign-in brings a snapshot
       return message.session.me ? { ...m, session: message.session } : forgetSituation({ ...m, session: message.session });
+    case 'player':
+      return withPlayer(m, message.player);
   }
+}
+
+/** The situation's day log starts again from what the wall holds: live and replayed incidents never mix. */
+function restartHistory(m: WallModel): WallModel {
+  m.history.prune(Number.POSITIVE_INFINITY);
+  m.history.record(m.incidents.values());
+  return { ...m, historyVersion: m.history.version };
+}
+
+/**
+ * The player's state, from a `player` message or a replay request's answer. A replay's clock and
+ * speed are kept as the page's wish, so a reconnect opens it again there. Between live and replay,
+ * what belonged to the other goes: the day log, closes waiting in their undo window, the board's hold.
+ */
+function withPlayer(m: WallModel, player: PlayerState): WallModel {
+  const changed = player.mode !== m.player.mode;
+  let next: WallModel = { ...m, player };
+  if (player.mode === 'replay') next.replay = { from: player.from, to: player.to, at: player.at, speed: replaySpeed(player.speed), playing: player.playing };
+  // the services send the replay's state before its first snapshot: what the wall holds until then is not the replay
+  if (changed) next = restartHistory({ ...next, closing: {}, boardHold: null, replaySituation: false, ...(player.mode === 'replay' ? { replayError: null } : {}) });
+  return next;
 }
 
 /** The model without the situation: what a page that nobody is signed in to may hold. */
@@ -283,7 +335,9 @@ function connectionChanged(m: WallModel, state: ConnectionState, at: number): Wa
   // a link dropped after going silent was lost when it went silent
   const heardAt = Math.max(m.lastHeardAt ?? 0, m.linkOpenedAt ?? 0);
   const silently = at - heardAt > silentAfterMs(m.health?.heartbeatMs);
-  return { ...m, connection: state, linkLostAt: silently ? heardAt : at, linkLostSilently: silently };
+  const lost = { ...m, connection: state, linkLostAt: silently ? heardAt : at, linkLostSilently: silently };
+  // a replay belongs to its connection: the next one starts live (until the page opens it again)
+  return m.player.mode === 'replay' ? withPlayer(lost, { mode: 'live' }) : lost;
 }
 
 /** The model with its liveness as of `at`: replaced only when it changed, so selectors stay still. */
@@ -305,7 +359,9 @@ function tick(m: WallModel, at: number): WallModel {
   // a mute ends by itself: nobody has to remember to sound the wall again
   if (next.mutedUntil !== null && at >= next.mutedUntil) next = { ...next, mutedUntil: null };
   if (!isCutOff(next.liveness)) return next;
-  const changed = next.units.markStaleBefore(at + next.clockOffsetMs - next.limits.staleAfterMs);
+  // the services' clock, or the replay's: a replayed unit is stale by the time it is shown at
+  const servicesNow = inReplay(next) ? wallClock(next, at) : at + next.clockOffsetMs;
+  const changed = next.units.markStaleBefore(servicesNow - next.limits.staleAfterMs);
   return changed ? { ...next, unitsVersion: next.units.version } : next;
 }
 
@@ -391,6 +447,18 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
       return a.zoom === m.zoom ? m : { ...m, zoom: a.zoom };
     case 'searchChoice':
       return chooseSearchResult(m, a.choice);
+    case 'replayWanted': {
+      if (!a.wish) return m.replay || m.replayError ? withLiveness({ ...m, replay: null, replayError: null }, a.at) : m;
+      const { from, to } = a.wish;
+      const clock = Math.min(to, Math.max(from, a.wish.at ?? from));
+      return withLiveness({ ...m, replay: { from, to, at: clock, speed: replaySpeed(a.wish.speed ?? 1), playing: false }, replayParamError: null, replayError: null }, a.at);
+    }
+    case 'replayParamInvalid':
+      return { ...m, replayParamError: a.value };
+    case 'player':
+      return withLiveness(withPlayer(m, a.player), a.at);
+    case 'replayError':
+      return a.error === m.replayError ? m : { ...m, replayError: a.error };
     default: {
       const video = reduceVideo(m.video, a);
       return video === m.video ? m : { ...m, video };

@@ -17,6 +17,8 @@ export function startLivenessClock(runtime: { bridge: Pick<Bridge, 'resync'>; st
     if (!l.live && l.reason === 'silent' && at - lastResync >= RESYNC_EVERY_MS) {
       lastResync = at;
       runtime.bridge.resync();
+      // a fresh start is a new connection, live: a replay it had is gone (the page opens it again)
+      if (runtime.store.getState().player.mode === 'replay') s.dispatch({ type: 'player', player: { mode: 'live' }, at });
     }
   }, TICK_MS);
   return () => clearInterval(id);

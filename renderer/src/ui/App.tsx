@@ -6,6 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { EdgeCues } from '../map/EdgeCues';
 import { MapView } from '../map/MapView';
 import { useRuntime, useWall } from './context';
+import { inReplay } from '../model/replay';
+import { ReplayBand, ReplayParamError, ReplayVeil } from './ReplayBand';
+import { ReplayTimeline } from './ReplayTimeline';
 import { GridPanel } from './GridPanel';
 import { Header } from './Header';
 import { IncidentBoard } from './IncidentBoard';
@@ -83,12 +86,22 @@ function Wall({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void }) 
   useEffect(() => installOperatorPresence(runtime.store.getState().dispatch), [runtime]);
   useEffect(() => installAlertSound(runtime, runtime.debug.sounds), [runtime]);
   const live = useWall((s) => s.liveness.live);
-  const readOnly = useWall((s) => s.session?.me?.canAct === false);
+  const replay = useWall((s) => (s.player.mode === 'replay' ? 'open' : s.replay ? 'opening' : null));
+  // a replay is watched, never acted on: read-only like a viewer's wall
+  const readOnly = useWall((s) => s.session?.me?.canAct === false || inReplay(s));
   return (
-    <div className={`wall${live ? '' : ' not-live'}${readOnly ? ' read-only' : ''}`} data-live={live} data-read-only={readOnly ? 'true' : 'false'}>
+    <div
+      className={`wall${live ? '' : ' not-live'}${readOnly ? ' read-only' : ''}${replay ? ` replay replay-${replay}` : ''}`}
+      data-live={live}
+      data-read-only={readOnly ? 'true' : 'false'}
+      data-replay={replay ?? 'no'}
+    >
       <Header onSignIn={onSignIn} onSignOut={onSignOut} />
+      <ReplayBand />
+      <ReplayParamError />
       <StaleBanner />
       <main className="body">
+        <ReplayVeil />
         <div className="map-area">
           <MapView />
           <EdgeCues />
@@ -103,6 +116,7 @@ function Wall({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void }) 
         </div>
         <IncidentBoard />
       </main>
+      <ReplayTimeline />
       <KeyHelp />
     </div>
   );

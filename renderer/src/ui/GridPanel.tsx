@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../i18n/format';
 import { gridCatalog, GRID_MEASURES } from '../model/grids';
 import { gridFigures } from '../model/selectors';
-import { useDispatch, useNow, useRuntime, useWall } from './context';
+import { useDispatch, useRuntime, useWall, useWallNow } from './context';
 
 export function GridPanel() {
   const { t, i18n } = useTranslation();
@@ -14,7 +14,7 @@ export function GridPanel() {
   const { store } = useRuntime();
   const dispatch = useDispatch();
   const catalog = useMemo(() => gridCatalog(grids), [grids]);
-  const now = useNow(2000);
+  const now = useWallNow(2000);
   if (!id) return null;
   const entry = catalog.byId.get(id);
   if (!entry) return null;

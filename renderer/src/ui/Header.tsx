@@ -7,6 +7,7 @@ import { toggleLanguage } from '../i18n';
 import { PRIORITY_CSS } from '../model/colors';
 import { feedState } from '../model/feeds';
 import { isCutOff } from '../model/liveness';
+import { replayClock } from '../model/replay';
 import { feedsNow, unitFigures } from '../model/selectors';
 import { openCountsByPriority } from '../model/situation';
 import type { WallState } from '../state/store';
@@ -182,7 +183,10 @@ function Operator({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void
 export function Header({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const now = useNow(1000);
+  // the page's clock (the link, the sound's mute) and the wall's: the replay clock in a replay
+  const local = useNow(1000);
+  const replayAt = useWall((s) => replayClock(s));
+  const now = replayAt ?? local;
   const tz = useTimeZone();
   const incidents = useWall((s) => s.incidents);
   // Stats and units change with every delta (20 a second); the header re-reads them with the clock.
@@ -200,9 +204,9 @@ export function Header({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut():
     <header className="header" data-testid="header" data-old={!liveness.live}>
       <div className="brand">
         <div className="brand-title">{t('app.title')}</div>
-        <div className="brand-date">{formatDate(now, lang, tz)}</div>
+        <div className={`brand-date${replayAt !== null ? ' replay' : ''}`}>{formatDate(now, lang, tz)}</div>
       </div>
-      <div className="clock" aria-label={t('header.clockLabel')}>
+      <div className={`clock${replayAt !== null ? ' replay' : ''}`} aria-label={t('header.clockLabel')} data-testid="header-clock" data-at={now}>
         {formatClock(now, lang, tz)}
       </div>
 
@@ -229,13 +233,13 @@ export function Header({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut():
         <div className="stat-value">{formatNumber(stats.rejected, lang)}</div>
       </button>
 
-      <ConnectionLines now={now} lang={lang} />
+      <ConnectionLines now={local} lang={lang} />
 
       <Feeds now={now} />
 
       <Operator onSignIn={onSignIn} onSignOut={onSignOut} />
 
-      <SoundToggle now={now} />
+      <SoundToggle now={local} />
       <button type="button" className="lang-toggle" data-testid="language-toggle" title={t('header.languageTitle')} onClick={toggleLanguage}>
         {t('header.language')}
       </button>

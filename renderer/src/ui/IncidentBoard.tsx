@@ -5,7 +5,7 @@ import type { Incident } from '../../../core/domain';
 import { formatAge, formatClock, formatDuration, formatNumber } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { boardRows, newestArrival } from '../model/situation';
-import { useCanAct, useDispatch, useNow, useRuntime, useTimeZone, useWall } from './context';
+import { useCanAct, useDispatch, useRuntime, useTimeZone, useWall, useWallNow } from './context';
 import { VideoRowBadge } from '../video/RowBadge';
 import { incidentAction, type IncidentAction, requestClose } from './incident-actions';
 import { applyHold, CLOSE_UNDO_MS, holdOf } from '../model/board';
@@ -201,7 +201,8 @@ export function IncidentBoard() {
   const selectedId = useWall((s) => s.selectedId);
   const lastError = useWall((s) => s.lastError);
   const live = useWall((s) => s.liveness.live);
-  const now = useNow(1000);
+  // the wall's clock: the replay clock in a replay (ages, "new", the newest arrival)
+  const now = useWallNow(1000);
   const newFreshMs = useWall((s) => s.newFreshMs);
   const closing = useWall((s) => s.closing);
   const hold = useWall((s) => s.boardHold);

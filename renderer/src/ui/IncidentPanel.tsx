@@ -8,7 +8,8 @@ import { camerasNear, DEFAULT_VIDEO_POLICY } from '../../../core/video/policy';
 import { formatAge, formatClock, formatDuration } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { gridPath } from './IncidentBoard';
-import { useDispatch, useNow, useTimeZone, useWall } from './context';
+import { incidentReplayPeriod, inReplay, replayHref } from '../model/replay';
+import { useDispatch, useRuntime, useTimeZone, useWall, useWallNow } from './context';
 import { Clue } from './Clue';
 import { IncidentActions } from './IncidentActions';
 import { NearbyUnits, useNearbyUnits } from './NearbyUnits';
@@ -164,6 +165,27 @@ function Cameras({ incident }: { incident: Incident }) {
   );
 }
 
+/**
+ * 回放: the incident from two minutes before it started to half an hour after (or now), in a new
+ * window (the Electron shell's main process decides what a new window is). Live walls that record only.
+ */
+function ReplayButton({ incident }: { incident: Incident }) {
+  const { t } = useTranslation();
+  const runtime = useRuntime();
+  const shown = useWall((s) => !inReplay(s) && !!s.health?.journal);
+  if (!shown) return null;
+  const open = () => {
+    // the services' clock: the period must not reach past what they have recorded
+    const { from, to } = incidentReplayPeriod(incident.startedAt, Date.now() + runtime.store.getState().clockOffsetMs);
+    window.open(replayHref(window.location.href, from, to), '_blank', 'noopener');
+  };
+  return (
+    <button type="button" className="btn replay-open" data-testid="detail-replay" title={t('replay.incidentTitle')} onClick={open}>
+      {t('replay.incident')}
+    </button>
+  );
+}
+
 export function IncidentPanel() {
   const id = useWall((s) => s.selectedId);
   const incident = useWall((s) => (s.selectedId ? s.incidents.get(s.selectedId) : undefined));
@@ -174,7 +196,7 @@ export function IncidentPanel() {
 function Panel({ incident }: { incident: Incident }) {
   const { t } = useTranslation();
   const dispatch = useDispatch();
-  const now = useNow(1000);
+  const now = useWallNow(1000);
   // an urgent alarm under the panel folds it to its head (the body is what is measured)
   const body = useRef<HTMLDivElement>(null);
   const openRect = useRef<DOMRect | null>(null);
@@ -205,6 +227,7 @@ function Panel({ incident }: { incident: Incident }) {
           {t(`incidentState.${incident.state}`)}
           {incident.mergedInto ? ` → ${incident.mergedInto}` : ''}
         </span>
+        <ReplayButton incident={incident} />
         <button type="button" className="btn" data-testid="detail-close" onClick={() => dispatch({ type: 'select', id: null })}>
           {t('gridInfo.close')}
         </button>

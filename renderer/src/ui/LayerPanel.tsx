@@ -9,7 +9,7 @@ import { iconDataUrl, kindIcon, sharedIconAtlas } from '../map/icons';
 import { KIOSK_COLORS, PRIORITY_CSS, UNIT_CSS } from '../model/colors';
 import { gridFillOf } from '../model/selectors';
 import { LAYER_KEYS, type LayerToggles } from '../model/wall';
-import { useDispatch, useNow, useRuntime, useWall } from './context';
+import { useDispatch, useRuntime, useWall, useWallNow } from './context';
 import { useUrgentUnder } from './useUrgentUnder';
 
 const css = (c: readonly number[]) => `rgb(${c[0]},${c[1]},${c[2]})`;
@@ -22,7 +22,7 @@ function GridFillChoice() {
   const setFill = (f: (typeof GRID_FILLS)[number]) => dispatch({ type: 'gridFill', fill: f });
   // the legend follows the counts once a second, and the measure and zoom at once
   useWall((s) => s.zoom);
-  const now = useNow(1000);
+  const now = useWallNow(1000);
   const legend = gridFillOf(useRuntime().store.getState(), now);
   const colors = legend ? rampFor(legend.breaks.length) : [];
   const labels = legend ? binLabels(legend.breaks, legend.max) : [];

@@ -25,6 +25,7 @@ function formatEta(s: number, t: (k: string, o?: Record<string, unknown>) => str
 export function useNearbyUnits(incident: Incident): NearbyUnit[] | null {
   const runtime = useRuntime();
   const [list, setList] = useState<NearbyUnit[] | null>(null);
+  // in a replay the services answer from the replayed situation: who was near then
   const open = incident.status === 'open';
   useEffect(() => {
     if (!open) return;

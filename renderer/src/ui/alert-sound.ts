@@ -1,8 +1,9 @@
 // The wall's voice: a tone when an incident arrives (one per priority) and when one is escalated,
 // made with Web Audio (no sound files). Muted, it keeps quiet until the mute expires by itself.
 // Browsers start audio only after a gesture: the context is resumed on the first key or click
-// (the Electron shell allows it from the start).
+// (the Electron shell allows it from the start). A replay is silent.
 import { cuesBetween, type Cue, toneFor } from '../model/cues';
+import { inReplay } from '../model/replay';
 import type { WallRuntime } from './context';
 
 /** What was sounded (or held back by the mute), newest last: the debug hook shows it to tests. */
@@ -50,6 +51,8 @@ export function installAlertSound(runtime: WallRuntime, log: SoundLog[], target:
     if (s.incidents === prev.incidents) return;
     // the first picture of the situation (page load, a resync) is not news
     if (prev.snapshots === 0 || s.snapshots !== prev.snapshots) return;
+    // a replay's alarms are the past: the room must not hear them as new
+    if (inReplay(s) || inReplay(prev)) return;
     const cues = cuesBetween(prev.incidents, s.incidents);
     if (cues.length === 0) return;
     const now = Date.now();

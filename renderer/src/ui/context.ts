@@ -7,6 +7,7 @@ import { useStore } from 'zustand';
 import type { Bridge } from '../../../core/contract';
 import type { DebugHandles } from '../debug';
 import { DEFAULT_TIME_ZONE } from '../i18n/format';
+import { inReplay, replayClock } from '../model/replay';
 import type { WallAction } from '../model/wall';
 import type { WallState, WallStore } from '../state/store';
 import type { TilePlayerLike } from '../video/registry';
@@ -88,8 +89,14 @@ export function useWall<T>(selector: (s: WallState) => T): T {
   return useStore(useRuntime().store, selector);
 }
 
-/** Whether the signed-in operator may act: controls that act are shown only then (the services decide anyway). */
-export const useCanAct = (): boolean => useWall((s) => mayAct(s.session));
+/**
+ * Whether the signed-in operator may act: controls that act are shown only then (the services
+ * decide anyway). Never in a replay: the past is watched, not changed.
+ */
+export const useCanAct = (): boolean => useWall((s) => mayAct(s.session) && !inReplay(s));
+
+/** The page watches (or is opening) a replay. */
+export const useReplaying = (): boolean => useWall((s) => inReplay(s));
 
 export function useDispatch(): (action: WallAction) => void {
   return useRuntime().store.getState().dispatch;
@@ -103,6 +110,19 @@ export function useNow(everyMs = 1000): number {
     return () => clearInterval(id);
   }, [everyMs]);
   return now;
+}
+
+/**
+ * The wall's "now" (model/replay.ts wallClock): the local clock, re-rendering every `everyMs`, on a
+ * live wall; the replay clock in a replay, re-rendering as the player moves it.
+ */
+export function useWallNow(everyMs = 1000): number {
+  const local = useNow(everyMs);
+  // to the second: the player moves the clock ten times a second, ages change once a second
+  return useWall((s) => {
+    const at = replayClock(s);
+    return at === null ? null : Math.floor(at / 1000) * 1000;
+  }) ?? local;
 }
 
 export function useTimeZone(): string {

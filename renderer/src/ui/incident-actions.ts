@@ -17,6 +17,9 @@ export function explainError(error: string, t: (key: string, o?: Record<string, 
   // the services refuse a viewer whatever the page shows, and a page whose sign-in ended
   if (/^forbidden: /.test(error)) return t('errors.forbidden');
   if (/^unauthorized: /.test(error)) return t('errors.unauthorized');
+  // a connection watching a replay may not act (core/player.ts)
+  if (/^replay: /.test(error)) return t('errors.replay');
+  if (/^not_found: no recording/.test(error)) return t('errors.noRecording');
   const judged = /^illegal: this clue was already (verified|rejected)/.exec(error);
   if (judged) return t('errors.clueDone', { state: t(`clue.state.${judged[1]}`) });
   if (/^invalid: rejecting a clue needs its reason/.test(error)) return t('errors.clueReason');
@@ -119,8 +122,8 @@ export async function broadcastNearby(runtime: Pick<WallRuntime, 'bridge' | 'sto
   return r.ok;
 }
 
-/** A key that would act, pressed on a read-only wall: the status line says so instead of sending anything. */
-export function sayReadOnly(runtime: Pick<WallRuntime, 'store'>, action: string): void {
+/** A key that would act, pressed on a read-only wall (or in a replay): the status line says so instead of sending anything. */
+export function sayReadOnly(runtime: Pick<WallRuntime, 'store'>, action: string, replay = false): void {
   const t = i18n.t.bind(i18n) as (key: string, o?: Record<string, unknown>) => string;
-  runtime.store.getState().dispatch({ type: 'error', message: t('operator.readOnlyKey', { action }), at: Date.now() });
+  runtime.store.getState().dispatch({ type: 'error', message: t(replay ? 'replay.noAct' : 'operator.readOnlyKey', { action }), at: Date.now() });
 }

@@ -2,12 +2,16 @@
 // can be run from the keys alone — N to the newest alarm, A acknowledge, B call the volunteers
 // nearby, D dispatched, S on scene, C resolve (U undoes), V / X judge a clue — besides moving
 // about (J/K, Enter, /, O), the layers and the panels. Keys that act do nothing but say "只读" on a
-// read-only wall; the services would refuse them anyway.
+// read-only wall; the services would refuse them anyway. In a replay (docs/replay.md) Space plays
+// or pauses, ← / → step between incidents, + / − change the speed and Q goes back to live; the keys
+// that act say "回放中" instead (Esc and L keep their jobs: closing panels, the language).
 import type { Incident } from '../../../core/domain';
 import { i18n, toggleLanguage } from '../i18n';
+import { inReplay, stepSpeed } from '../model/replay';
 import { boardRows, nextWaiting, stepSelection } from '../model/situation';
 import { LAYER_KEYS } from '../model/wall';
 import type { WallRuntime } from './context';
+import { leaveReplay, replayControl } from '../state/replay-session';
 import { broadcastNearby, incidentAction, lifecycleAction, requestClose, sayReadOnly } from './incident-actions';
 import { mayAct } from './session';
 
@@ -27,13 +31,21 @@ export type ShortcutAction =
   | { type: 'measure' }
   | { type: 'overview' }
   | { type: 'help' }
-  | { type: 'escape' };
+  | { type: 'escape' }
+  | { type: 'replay'; op: ReplayKey };
+
+/** What a key does in a replay. */
+export type ReplayKey = 'playPause' | 'prev' | 'next' | 'faster' | 'slower' | 'leave';
+
+/** The replay's keys (only while the wall replays; on a live wall they are the browser's). */
+const REPLAY_KEYS: Readonly<Record<string, ReplayKey>> = { ' ': 'playPause', ArrowLeft: 'prev', ArrowRight: 'next', '+': 'faster', '=': 'faster', '-': 'slower', '_': 'slower', q: 'leave', Q: 'leave' };
 
 const ACT_KEYS: Readonly<Record<string, KeyAct>> = { a: 'ack', b: 'broadcast', d: 'dispatch', s: 'on_scene', c: 'close', v: 'verify', x: 'reject' };
 
-/** Maps a key to an action; null for keys the wall does not use. */
-export function shortcutFor(key: string, mods: { ctrl: boolean; alt: boolean; meta: boolean }): ShortcutAction | null {
+/** Maps a key to an action; null for keys the wall does not use (the replay's keys only while `replaying`). */
+export function shortcutFor(key: string, mods: { ctrl: boolean; alt: boolean; meta: boolean }, replaying = false): ShortcutAction | null {
   if (mods.ctrl || mods.alt || mods.meta) return null;
+  if (replaying && key in REPLAY_KEYS) return { type: 'replay', op: REPLAY_KEYS[key] };
   const act = key.length === 1 ? ACT_KEYS[key.toLowerCase()] : undefined;
   if (act) return { type: 'act', act };
   switch (key) {
@@ -116,6 +128,7 @@ function act(runtime: WallRuntime, what: KeyAct, target: Document): void {
   const s = runtime.store.getState();
   const id = s.selectedId;
   if (!id) return;
+  if (inReplay(s)) return sayReadOnly(runtime, tr(ACT_LABEL[what]), true);
   if (!mayAct(s.session)) return sayReadOnly(runtime, tr(ACT_LABEL[what]));
   const inc = s.incidents.get(id);
   switch (what) {
@@ -152,12 +165,32 @@ function act(runtime: WallRuntime, what: KeyAct, target: Document): void {
   }
 }
 
+/** A replay key: sent to the services as the player's control (nothing until the replay is open, but Q). */
+function replayKey(runtime: WallRuntime, op: ReplayKey): void {
+  const p = runtime.store.getState().player;
+  if (op === 'leave') return void leaveReplay(runtime);
+  if (p.mode !== 'replay') return;
+  switch (op) {
+    case 'playPause':
+      return void replayControl(runtime, { op: p.playing ? 'pause' : 'play' });
+    case 'prev':
+    case 'next':
+      return void replayControl(runtime, { op: 'step', direction: op === 'next' ? 1 : -1 });
+    case 'faster':
+    case 'slower': {
+      const speed = stepSpeed(p.speed, op === 'faster' ? 1 : -1);
+      if (speed !== p.speed) void replayControl(runtime, { op: 'speed', speed });
+      return;
+    }
+  }
+}
+
 export function installShortcuts(runtime: WallRuntime, target: Document = document): () => void {
   const onKey = (e: KeyboardEvent) => {
     if (leaveToElement(e.target as HTMLElement | null, e.key)) return;
-    const action = shortcutFor(e.key, { ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey });
-    if (!action) return;
     const s = runtime.store.getState();
+    const action = shortcutFor(e.key, { ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey }, inReplay(s));
+    if (!action) return;
     const dispatch = s.dispatch;
     switch (action.type) {
       case 'step': {
@@ -206,6 +239,9 @@ export function installShortcuts(runtime: WallRuntime, target: Document = docume
         break;
       case 'help':
         runtime.help.set(!runtime.help.get());
+        break;
+      case 'replay':
+        replayKey(runtime, action.op);
         break;
       case 'escape':
         if (runtime.help.get()) runtime.help.set(false);

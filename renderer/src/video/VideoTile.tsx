@@ -11,6 +11,7 @@ import { useDispatch, useRuntime, useTimeZone, useWall } from '../ui/context';
 import { countdownSec, latencyBadge } from './helpers';
 import { TilePlayer, type PlayerStats } from './player';
 import { recordingUrl, recordingWindow } from './recording';
+import { inReplay } from '../model/replay';
 import type { TilePlayerLike } from './registry';
 import type { FrameHealth } from './frame-health';
 import type { FramePool } from './frame-pool';
@@ -213,7 +214,10 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
   // the recording around when the alarm started, not its latest update
   const alarmTs = incident?.startedAt ?? tile.openedAt;
   const recUrl = recordingUrl(camera?.recording, alarmTs);
-  const live = !(recording && recUrl);
+  // a replay never shows live pictures beside a past alarm: the camera's recording of the alarm's
+  // time, or nothing ("no recording") where the camera keeps none. (Not yet held to the replay clock.)
+  const replaying = useWall((s) => inReplay(s));
+  const live = !replaying && !(recording && recUrl);
   const src = live ? (camera?.hls ?? null) : recUrl;
   const { hostRef, playerRef, view } = useTilePlayer(tile.cameraId, src, live, { frameOrigin, framePool, frameHealth });
 

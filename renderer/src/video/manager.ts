@@ -3,6 +3,7 @@
 // period) and publishes the plan to the wall's model. New alarm → tiles open, nobody clicks: a new
 // alarm is planned for at once, never held back by the throttle (that is for everything else).
 import { planVideoWall, type VideoTile } from '../../../core/video/policy';
+import { replayClock } from '../model/replay';
 import type { WallStore } from '../state/store';
 import type { VideoWallConfig } from './config';
 import { assignNumbers, planSignature } from './helpers';
@@ -37,7 +38,8 @@ export function startVideoManager(config: VideoWallConfig, store: WallStore): Vi
     const v = s.video;
     planned = new Set([...s.incidents.values()].filter((i) => i.status === 'open').map((i) => i.id));
     const tiles = planVideoWall({
-      now: Date.now() + skew,
+      // a replay's tiles follow the replay clock (which stands still while paused)
+      now: replayClock(s) ?? Date.now() + skew,
       incidents: s.incidents.values(),
       cameras: s.cameras,
       kiosks: s.kiosks,

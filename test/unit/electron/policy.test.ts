@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appPolicies, isTrustedUrl, rendererFileFor, routeAppRequest, wallWebPreferences } from '../../../main/electron/policy.js';
+import { APP_ORIGIN, appPolicies, isTrustedUrl, rendererFileFor, replayWindowPath, routeAppRequest, wallWebPreferences } from '../../../main/electron/policy.js';
 
 const { wall: APP_WALL_POLICY, videoFrame: APP_VIDEO_FRAME_POLICY } = appPolicies();
 
@@ -76,3 +76,15 @@ describe('Electron security policy', () => {
     expect(APP_WALL_POLICY).toContain("connect-src 'self' blob:;");
   });
 });
+
+describe('replay windows', () => {
+  it('opens our own page with a ?replay= in a window of its own, and nothing else', () => {
+    expect(replayWindowPath(`${APP_ORIGIN}/index.html?replay=2026-12-05T08:00:00Z/2026-12-05T09:00:00Z`)).toBe('/index.html?replay=2026-12-05T08%3A00%3A00Z%2F2026-12-05T09%3A00%3A00Z');
+    expect(replayWindowPath(`${APP_ORIGIN}/index.html?replay=1796457550000/1796457670000`)).toBe('/index.html?replay=1796457550000%2F1796457670000');
+    expect(replayWindowPath('https://example.com/index.html?replay=1/2')).toBeNull();
+    expect(replayWindowPath(`${APP_ORIGIN}/index.html`)).toBeNull();
+    expect(replayWindowPath(`${APP_ORIGIN}/other.html?replay=1/2`)).toBeNull();
+    expect(replayWindowPath(`${APP_ORIGIN}/index.html?replay=<script>`)).toBeNull();
+  });
+});
+

@@ -160,5 +160,22 @@ describe('journal', () => {
       execFileSync('umount', [dir]);
     }
   });
+
+  it('the input that opens a file is on disk with the file\'s first snapshot (a kill right after loses neither)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-journal-'));
+    const live = service();
+    const j = await Journal.open(opts(dir));
+    j.start(live);
+    live.apply(alarm(T0 + 120_000, 'first'));
+    j.abandon(); // no flush: the timer never ran
+    const j2 = await Journal.open(opts(dir));
+    const back = service();
+    const rec = await j2.recover(back);
+    expect(back.state.incidents.has('first')).toBe(true);
+    expect(j2.recordings()[0].inputs).toBe(1);
+    expect(j2.recordings()[0].incidents.map((i) => i.id)).toEqual(['first']);
+    expect(rec?.tail).toBe(0); // the snapshot holds it; the input is recorded after it, skipped by its number
+    j2.close();
+  });
 });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { McapStreamReader } from '@mcap/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { zstdCodec, decompressHandlers } from '../../../main/journal/codec.js';
+import { decompressHandlers, decompressSync, zstdCodec } from '../../../main/journal/codec.js';
 import { McapFileWriter, type ChannelSpec } from '../../../main/journal/mcap-file.js';
 import { repairMcap, scanMcap } from '../../../main/journal/mcap-repair.js';
 import { msOf, nsOf, openMcap } from '../../../main/journal/mcap-read.js';
@@ -58,7 +58,7 @@ describe('journal MCAP files', () => {
     for await (const m of r.reader.readMessages({ startTime: nsOf(1_700_000_000_050), endTime: nsOf(1_700_000_000_059) })) got.push(msOf(m.logTime));
     expect(got).toEqual(Array.from({ length: 10 }, (_, i) => 1_700_000_000_050 + i));
     await r.close();
-    expect(repairMcap(path)).toBeNull(); // a complete file is left alone
+    expect(repairMcap(path, decompressSync)).toBeNull(); // a complete file is left alone
     // the streaming reader (what other tools use) validates every CRC
     const s = new McapStreamReader({ decompressHandlers: await decompressHandlers(), validateCrcs: true });
     s.append(readFileSync(path));
@@ -74,7 +74,7 @@ describe('journal MCAP files', () => {
     const w = await writeFile(whole, 6, 25);
     w.abandon(); // never closed: no summary, no footer
     const size = statSync(whole).size;
-    const chunkEnds = scanMcap(whole).summary.chunkIndexes.map((c) => Number(c.chunkStartOffset + c.chunkLength + c.messageIndexLength));
+    const chunkEnds = scanMcap(whole, decompressSync).summary.chunkIndexes.map((c) => Number(c.chunkStartOffset + c.chunkLength + c.messageIndexLength));
     expect(chunkEnds).toHaveLength(6);
     expect(chunkEnds.at(-1)).toBe(size);
     const headerEnd = 8 + 9 + Number(Buffer.from(readFileSync(whole)).readBigUInt64LE(9));
@@ -85,10 +85,10 @@ describe('journal MCAP files', () => {
         truncateSync(p, cut);
         if (cut < headerEnd) {
           // cut before its header ended (only a power cut does that: the start is one write): left alone
-          expect(repairMcap(p)).toBeNull();
+          expect(repairMcap(p, decompressSync)).toBeNull();
           return;
         }
-        const report = repairMcap(p)!;
+        const report = repairMcap(p, decompressSync)!;
         const kept = chunkEnds.filter((e) => e <= cut).length;
         expect(report.chunks).toBe(kept);
         expect(report.messages).toBe(kept * 25);
@@ -96,7 +96,7 @@ describe('journal MCAP files', () => {
         expect(msgs.map((m) => m.body.c * 25 + m.body.i)).toEqual(Array.from({ length: kept * 25 }, (_, i) => i));
         // repairing again changes nothing
         const after = readFileSync(p);
-        expect(repairMcap(p)).toBeNull();
+        expect(repairMcap(p, decompressSync)).toBeNull();
         expect(readFileSync(p).equals(after)).toBe(true);
       }),
       { numRuns: 60 },
@@ -108,16 +108,16 @@ describe('journal MCAP files', () => {
     const p = join(dir, 'x.mcap');
     (await writeFile(p, 3, 10)).abandon();
     const good = statSync(p).size;
-    repairMcap(p);
+    repairMcap(p, decompressSync);
     const repaired = statSync(p).size;
     // cut inside the summary the repair wrote: still open, repaired again to the same file
     truncateSync(p, good + Math.floor((repaired - good) / 2));
-    expect(repairMcap(p)!.chunks).toBe(3);
+    expect(repairMcap(p, decompressSync)!.chunks).toBe(3);
     expect((await readAll(p)).length).toBe(30);
     // a file that is not an MCAP is never touched
     const junk = join(dir, 'junk.mcap');
     writeFileSync(junk, 'not an mcap');
-    expect(repairMcap(junk)).toBeNull();
+    expect(repairMcap(junk, decompressSync)).toBeNull();
     expect(readFileSync(junk, 'utf8')).toBe('not an mcap');
   });
 });

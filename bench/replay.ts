@@ -1,0 +1,205 @@
+// npm run bench:replay
+//
+// The journal at the issue's scale: a generated recording of BENCH_MINUTES (60) × BENCH_UNITS
+// (5,000) units reporting once a second (18 million fixes) plus ticks, an alarm every 30 s and its
+// acknowledgement, recorded through the real SituationService and Journal, beside a naive baseline
+// written in the same run (uncompressed JSON lines of the same inputs, replayed from the start).
+// Prints, each against its baseline:
+//   (a) bytes on disk per fix                                  goal ≤ 20 B
+//   (b) seek to random times, p95                              goal ≤ 150 ms
+//   (c) replay at 64×: replay seconds per wall second, deltas/s goal ≥ 0.95 × 64, ≤ 20/s
+//   (d) recording's cost on the pipeline (inputs/s with the journal on ÷ off, A B A B) goal ≥ 0.90
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import type { SituationInput } from '../core/inputs.js';
+import { apply, createSituation } from '../core/situation/situation.js';
+import { Journal } from '../main/journal/journal.js';
+import { Recording } from '../main/journal/recording.js';
+import { BookmarkStore } from '../main/journal/bookmarks.js';
+import { ReplayPlayer } from '../main/journal/replay-player.js';
+import { SituationService } from '../main/services/situation-service.js';
+
+const UNITS = Number(process.env.BENCH_UNITS ?? 5000);
+const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
+const SEEKS = Number(process.env.BENCH_SEEKS ?? 30);
+const SNAPSHOT_MS = Number(process.env.BENCH_SNAPSHOT_MS ?? 60_000);
+const LEVEL = Number(process.env.BENCH_ZSTD ?? 9);
+const T0 = Date.UTC(2026, 11, 5, 8, 0, 0);
+const fresh = () => createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 10, maxIncidents: 10_000 });
+
+/** what the native adapter makes of a unit's location message */
+function fixInput(u: number, s: number, at: number): SituationInput {
+  const id = `V${String(u).padStart(5, '0')}`;
+  return {
+    t: 'events',
+    at,
+    topic: `watchfloor/v1/units/${id}/location`,
+    events: [
+      {
+        type: 'unitFix',
+        source: 'native',
+        fix: {
+          id,
+          kind: u % 20 === 0 ? 'patrol' : 'volunteer',
+          name: `志愿者-${u}`,
+          lat: +(26.0 + (u % 200) * 0.0006 + Math.sin((s + u) / 60) * 2e-4).toFixed(6),
+          lon: +(119.25 + Math.floor(u / 200) * 0.0015 + Math.cos((s + u) / 60) * 2e-4).toFixed(6),
+          ts: at - 150,
+          heading: (u * 7 + s) % 360,
+          speed: 1.2,
+          accuracy: 8,
+          status: 'available',
+          battery: 80,
+        },
+      },
+    ],
+  };
+}
+
+function* scene(): Generator<SituationInput> {
+  for (let s = 0; s < MINUTES * 60; s++) {
+    const base = T0 + s * 1000;
+    for (let u = 0; u < UNITS; u++) yield fixInput(u, s, base + Math.floor((u * 1000) / UNITS));
+    yield { t: 'tick', at: base + 999 };
+    if (s % 30 === 5) {
+      const id = `A-${s}`;
+      yield { t: 'events', at: base + 500, topic: 'watchfloor/v1/alarms/110', events: [{ type: 'incident', source: '110', report: { id, ts: base + 400, kind: 'theft', priority: 2, lat: 26.05, lon: 119.3, title: `警情 ${s}`, cameraIds: [], media: [], status: 'open' } }] };
+    }
+    if (s % 30 === 15) yield { t: 'action', at: base + 700, action: { id: `ack-${s}`, kind: 'ack', incidentId: `A-${s - 10}`, by: '值班员', role: 'commander' } as never };
+  }
+}
+
+const fixes = () => UNITS * MINUTES * 60;
+const dirBytes = (d: string) => readdirSync(d).filter((f) => f.endsWith('.mcap')).reduce((s, f) => s + statSync(join(d, f)).size, 0);
+const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((p / 100) * a.length))];
+
+async function record(dir: string, naivePath: string) {
+  const service = new SituationService(fresh(), { deltaIntervalMs: 50 });
+  const journal = await Journal.open({ dir, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
+  journal.start(service);
+  const naive = createWriteStream(naivePath);
+  const t = performance.now();
+  let n = 0;
+  let lastFlush = T0;
+  for (const input of scene()) {
+    service.apply(input);
+    if (!naive.write(`${JSON.stringify(input)}\n`)) await new Promise<void>((r) => naive.once('drain', () => r()));
+    // the live journal writes a chunk every 500 ms: so does the bench, by input time
+    if (input.at - lastFlush >= 500) {
+      journal.flush();
+      lastFlush = input.at;
+    }
+    if (++n % 1_000_000 === 0) process.stdout.write(`  recorded ${(n / 1e6).toFixed(0)} M inputs\r`);
+  }
+  journal.close();
+  await new Promise<void>((r) => naive.end(() => r()));
+  return { seconds: (performance.now() - t) / 1000, inputs: n, journal };
+}
+
+/** the naive baseline's seek: read the JSON lines from the start, applying every input up to `at` */
+async function naiveSeek(path: string, at: number): Promise<number> {
+  const t = performance.now();
+  const state = fresh();
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of rl) {
+    const input = JSON.parse(line) as SituationInput;
+    if (input.at > at) break;
+    apply(state, input);
+  }
+  rl.close();
+  return performance.now() - t;
+}
+
+async function main() {
+  console.log(`bench:replay — ${MINUTES} min × ${UNITS.toLocaleString()} units at 1 Hz = ${fixes().toLocaleString()} fixes, snapshots every ${SNAPSHOT_MS / 1000} s, zstd ${LEVEL}`);
+  const root = mkdtempSync(join(tmpdir(), 'wf-bench-replay-'));
+  const dir = join(root, 'journal');
+  const naivePath = join(root, 'naive.jsonl');
+  try {
+    const rec = await record(dir, naivePath);
+    console.log(`recorded ${rec.inputs.toLocaleString()} inputs in ${rec.seconds.toFixed(1)} s (${Math.round(rec.inputs / rec.seconds).toLocaleString()} inputs/s, reducer + journal + naive file)`);
+    // (a)
+    const mcap = dirBytes(dir);
+    const naive = statSync(naivePath).size;
+    console.log(`(a) bytes per fix: journal ${(mcap / fixes()).toFixed(1)} B (${(mcap / 1e6).toFixed(0)} MB, snapshots included) vs naive JSON lines ${(naive / fixes()).toFixed(1)} B — ${(mcap / naive).toFixed(3)}× — goal ≤ 20 B: ${mcap / fixes() <= 20 ? 'met' : 'NOT met'}`);
+
+    // (b)
+    const journal = await Journal.open({ dir, flushEveryMs: 500, snapshotEveryMs: SNAPSHOT_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
+    const recording = new Recording(journal, dir, fresh);
+    const span = MINUTES * 60_000;
+    const times = Array.from({ length: SEEKS }, (_, i) => T0 + Math.floor(((i * 7919) % 1000) / 1000 * span));
+    const seekMs: number[] = [];
+    for (const at of times) {
+      const t = performance.now();
+      const r = await recording.situationAt(at);
+      seekMs.push(performance.now() - t);
+      if (!r.ok) throw new Error(r.error.error);
+    }
+    const naiveTimes = times.slice(0, 3);
+    const naiveMs: number[] = [];
+    for (const at of naiveTimes) naiveMs.push(await naiveSeek(naivePath, at));
+    console.log(`(b) seek to ${SEEKS} random times: p50 ${pct(seekMs, 50).toFixed(0)} ms, p95 ${pct(seekMs, 95).toFixed(0)} ms, max ${Math.max(...seekMs).toFixed(0)} ms vs naive replay from the start (3 times) mean ${(naiveMs.reduce((a, b) => a + b, 0) / naiveMs.length).toFixed(0)} ms — goal p95 ≤ 150 ms: ${pct(seekMs, 95) <= 150 ? 'met' : 'NOT met'}`);
+
+    // (c)
+    const PLAY_S = 8;
+    let deltas = 0;
+    let bytes = 0;
+    const player = new ReplayPlayer(recording, new BookmarkStore(null), T0, T0 + span, {
+      snapshot: (s) => void (bytes += JSON.stringify(s).length),
+      delta: (d) => {
+        deltas++;
+        bytes += JSON.stringify(d).length;
+      },
+      player: () => undefined,
+    });
+    await player.open(T0 + Math.floor(span / 3), 64);
+    const startAt = (player.info() as { at: number }).at;
+    const t = performance.now();
+    player.play();
+    await new Promise((r) => setTimeout(r, PLAY_S * 1000));
+    const wall = (performance.now() - t) / 1000;
+    const advanced = ((player.info() as { at: number }).at - startAt) / 1000;
+    player.close();
+    console.log(`(c) replay at 64× for ${wall.toFixed(1)} s: ${(advanced / wall).toFixed(1)} replay s per s (${((advanced / wall / 64) * 100).toFixed(0)} % of 64×), ${(deltas / wall).toFixed(1)} deltas/s, ${(bytes / wall / 1e6).toFixed(1)} MB/s of deltas — goal ≥ 95 % and ≤ 20/s: ${advanced / wall >= 0.95 * 64 && deltas / wall <= 20 ? 'met' : 'NOT met'}`);
+
+    // (d) the recording's cost on the pipeline alone (the harshest ratio: over MQTT both sides also pay the broker)
+    const ratioRuns: number[] = [];
+    const inputs = [...(function* () {
+      let k = 0;
+      for (const i of scene()) {
+        if (k++ >= 400_000) return;
+        yield i;
+      }
+    })()];
+    const runOnce = async (withJournal: boolean) => {
+      const service = new SituationService(fresh(), { deltaIntervalMs: 50 });
+      const d = join(root, `abab-${Math.random().toString(36).slice(2)}`);
+      const j = withJournal ? await Journal.open({ dir: d, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 }) : null;
+      j?.start(service);
+      const t0 = performance.now();
+      let last = inputs[0].at;
+      for (const i of inputs) {
+        service.apply(i);
+        if (j && i.at - last >= 500) {
+          j.flush();
+          last = i.at;
+        }
+      }
+      const rate = inputs.length / ((performance.now() - t0) / 1000);
+      j?.close();
+      return rate;
+    };
+    const rates: Record<string, number[]> = { off: [], on: [] };
+    for (const on of [false, true, false, true]) rates[on ? 'on' : 'off'].push(await runOnce(on));
+    for (let k = 0; k < 2; k++) ratioRuns.push(rates.on[k] / rates.off[k]);
+    console.log(`(d) pipeline with the journal on ÷ off (A B A B, ${inputs.length.toLocaleString()} inputs each): ${ratioRuns.map((r) => r.toFixed(2)).join(', ')} (off ${rates.off.map((r) => Math.round(r).toLocaleString()).join(' / ')} inputs/s, on ${rates.on.map((r) => Math.round(r).toLocaleString()).join(' / ')}) — goal ≥ 0.90: ${Math.min(...ratioRuns) >= 0.9 ? 'met' : 'NOT met'}`);
+    journal.close();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,227 @@
+// The ReplayPlayer: a recorded period played through the same reducer as live, for one bridge
+// connection. It sends what the LivePlayer (the live SituationService through the hub) sends — a
+// snapshot, then deltas — so the renderer, the tiles and the video policy cannot tell them apart;
+// only the `player` state (core/player.ts) says it is a replay, and of which instant.
+//
+// A seek rebuilds the situation at the instant (the latest snapshot before it, then the inputs up
+// to it) and sends it as a snapshot. Playing advances the replay clock by real time × speed every
+// tick (100 ms: ten deltas a second whatever the speed), applying the inputs read ahead up to it.
+// Each seek or close starts a new epoch: a read that finishes for an older one is dropped
+// (Foxglove's IterablePlayer: one abort per state).
+import type { PlayerState, ReplayMarker, ReplaySpeed } from '../../core/player.js';
+import { replaySpeed } from '../../core/player.js';
+import { apply, hasChanges, snapshotOf, takeDelta, type SituationDelta, type SituationSnapshot, type SituationState } from '../../core/situation/situation.js';
+import type { BookmarkStore } from './bookmarks.js';
+import type { NumberedInput } from './journal-read.js';
+import type { Recording } from './recording.js';
+
+export interface ReplayOutput {
+  snapshot(s: SituationSnapshot): void;
+  delta(d: SituationDelta): void;
+  player(p: PlayerState): void;
+}
+
+export interface ReplayOptions {
+  tickMs?: number;
+  /** buckets of the density bar */
+  buckets?: number;
+  /** monotonic clock (ms) */
+  clock?: () => number;
+}
+
+const READ_AHEAD_MS = 2_000;
+
+export class ReplayPlayer {
+  private state: SituationState | null = null;
+  private lastN = -1;
+  private at: number;
+  private playing = false;
+  private speed: ReplaySpeed = 1;
+  private loading = false;
+  private error: string | null = null;
+  private markers: ReplayMarker[] = [];
+  private density: { bucketMs: number; counts: number[] } = { bucketMs: 1, counts: [] };
+  private buffer: NumberedInput[] = [];
+  /** inputs up to this time are in `buffer` or applied */
+  private bufferTo = 0;
+  private epoch = 0;
+  private busy = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastTick = 0;
+  private readonly tickMs: number;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly rec: Recording,
+    private readonly bookmarks: BookmarkStore,
+    readonly from: number,
+    readonly to: number,
+    private readonly out: ReplayOutput,
+    private readonly opts: ReplayOptions = {},
+  ) {
+    this.at = from;
+    this.tickMs = opts.tickMs ?? 100;
+    this.clock = opts.clock ?? (() => performance.now());
+  }
+
+  info(): PlayerState {
+    return {
+      mode: 'replay',
+      from: this.from,
+      to: this.to,
+      at: this.at,
+      playing: this.playing,
+      speed: this.speed,
+      loading: this.loading,
+      markers: this.markers,
+      density: this.density,
+      bookmarks: this.bookmarks.list(this.from, this.to),
+      error: this.error,
+    };
+  }
+
+  /** The replayed situation now (null before the first seek finished). */
+  current(): SituationState | null {
+    return this.state;
+  }
+
+  /** Reads the period's markers and density, and shows the situation at `at` (default: the start). */
+  async open(at?: number, speed?: number): Promise<PlayerState> {
+    if (speed !== undefined) this.speed = replaySpeed(speed);
+    this.density = await this.rec.density(this.from, this.to, this.opts.buckets ?? 240);
+    await this.seek(at ?? this.from);
+    return this.info();
+  }
+
+  async seek(t: number): Promise<PlayerState> {
+    const epoch = ++this.epoch;
+    // within the period, and within what is recorded (an incident's replay starts two minutes
+    // before it; the recording may start later, or retention may have taken the start)
+    const held = this.rec.range();
+    const lo = held ? Math.max(this.from, Math.min(held.from, this.to)) : this.from;
+    const hi = held ? Math.max(lo, Math.min(this.to, held.to)) : this.to;
+    const at = Math.min(hi, Math.max(lo, t));
+    this.loading = true;
+    this.out.player(this.info());
+    const r = await this.rec.replayTo(at);
+    if (epoch !== this.epoch) return this.info();
+    this.loading = false;
+    if (!r.ok) {
+      this.error = r.error.error;
+      this.pauseTimer();
+      this.playing = false;
+      this.out.player(this.info());
+      return this.info();
+    }
+    this.error = null;
+    this.state = r.value.state;
+    this.lastN = r.value.lastN;
+    this.at = at;
+    this.buffer = [];
+    this.bufferTo = at;
+    if (!this.markers.length) this.markers = this.markersFor(this.state);
+    takeDelta(this.state); // what the snapshot holds is not a change
+    this.out.snapshot(snapshotOf(this.state));
+    this.lastTick = this.clock();
+    this.out.player(this.info());
+    return this.info();
+  }
+
+  play(): PlayerState {
+    if (this.at >= this.to) void this.seek(this.from);
+    this.playing = true;
+    this.lastTick = this.clock();
+    this.timer ??= setInterval(() => void this.tick(), this.tickMs);
+    this.out.player(this.info());
+    return this.info();
+  }
+
+  pause(): PlayerState {
+    this.playing = false;
+    this.pauseTimer();
+    this.out.player(this.info());
+    return this.info();
+  }
+
+  setSpeed(s: number): PlayerState {
+    this.speed = replaySpeed(s);
+    this.out.player(this.info());
+    return this.info();
+  }
+
+  /** To the start of the previous or next incident (a seek lands exactly on one, so a repeat press moves on). */
+  async step(direction: 1 | -1): Promise<PlayerState> {
+    const next = direction > 0 ? this.markers.find((m) => m.at > this.at) : [...this.markers].reverse().find((m) => m.at < this.at);
+    if (!next) return this.info();
+    return this.seek(next.at);
+  }
+
+  bookmark(at: number, note: string, by: string | undefined): PlayerState {
+    this.bookmarks.add(Math.min(this.to, Math.max(this.from, at)), note, by, Date.now());
+    const info = this.info();
+    this.out.player(info);
+    return info;
+  }
+
+  close(): void {
+    this.epoch++;
+    this.playing = false;
+    this.pauseTimer();
+  }
+
+  private pauseTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Incidents that started in the period: from the recordings index, and those open at its start. */
+  private markersFor(start: SituationState): ReplayMarker[] {
+    const seen = new Map<string, ReplayMarker>();
+    for (const i of start.incidents.values()) if (i.status === 'open') seen.set(i.id, { id: i.id, at: Math.max(this.from, i.firstSeen), priority: i.priority, kind: i.kind, title: i.title });
+    for (const e of this.rec.entries()) {
+      if (e.to < this.from || e.from > this.to) continue;
+      for (const i of e.incidents) if (i.at >= this.from && i.at <= this.to && !seen.has(i.id)) seen.set(i.id, { id: i.id, at: i.at, priority: i.priority as 1 | 2 | 3 | 4, kind: i.kind, title: i.title });
+    }
+    return [...seen.values()].sort((a, b) => a.at - b.at);
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.playing || this.busy || !this.state) return;
+    this.busy = true;
+    const epoch = this.epoch;
+    try {
+      const now = this.clock();
+      const target = Math.min(this.to, this.at + (now - this.lastTick) * this.speed);
+      this.lastTick = now;
+      if (this.bufferTo < target) {
+        const upTo = Math.min(this.to, Math.max(target, this.bufferTo + READ_AHEAD_MS * Math.max(1, this.speed)));
+        const afterN = this.buffer.length ? this.buffer[this.buffer.length - 1].n : this.lastN;
+        const more = await this.rec.inputsBetween(afterN, this.bufferTo, upTo);
+        if (epoch !== this.epoch) return;
+        this.buffer.push(...more);
+        this.bufferTo = upTo;
+      }
+      const state = this.state;
+      let k = 0;
+      for (; k < this.buffer.length && this.buffer[k].input.at <= target; k++) {
+        apply(state, this.buffer[k].input);
+        this.lastN = this.buffer[k].n;
+      }
+      if (k) this.buffer.splice(0, k);
+      this.at = target;
+      if (hasChanges(state)) this.out.delta(takeDelta(state));
+      if (this.at >= this.to) {
+        this.playing = false;
+        this.pauseTimer();
+      }
+      this.out.player(this.info());
+    } catch (e) {
+      this.error = `the recording could not be read: ${(e as Error).message}`;
+      this.playing = false;
+      this.pauseTimer();
+      this.out.player(this.info());
+    } finally {
+      this.busy = false;
+    }
+  }
+}
