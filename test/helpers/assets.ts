@@ -10,3 +10,13 @@ export function missing(available: boolean, what: string): boolean {
   console.warn(`skipping: ${message}`);
   return true;
 }
+
+/** For `describe.skipIf(...)`: the same for a program a test runs (mosquitto, python3), which .ci/run installs. */
+export function missingTool(available: boolean, what: string): boolean {
+  if (available) return false;
+  const message = `program missing: ${what}`;
+  if (process.env.CI) throw new Error(`${message} (.ci/run installs it: under CI this is a failure, not a skip)`);
+  console.warn(`skipping: ${message}`);
+  return true;
+}
+

@@ -30,6 +30,7 @@ import { scanMcap } from '../../../main/journal/mcap-repair.js';
 import { connectClient } from '../../helpers/host.js';
 import { freePort, MOSQUITTO, startMosquitto } from '../../helpers/mosquitto.js';
 import { spawnWebShell } from '../../helpers/web-process.js';
+import { missingTool } from '../../helpers/assets.js';
 
 const P = 'watchfloor/v1';
 /** kills at a random moment (0.8–3 s into a life) */
@@ -180,7 +181,7 @@ async function readJournalFile(path: string): Promise<{ alarms: string[]; chunks
   }
 }
 
-describe.skipIf(!MOSQUITTO)('the journal under kill -9, with a real wall process and Mosquitto', () => {
+describe.skipIf(missingTool(!!MOSQUITTO, 'mosquitto'))('the journal under kill -9, with a real wall process and Mosquitto', () => {
   it(`survives ${KILLS} SIGKILLs under live QoS 1 traffic, losing at most the last second each time`, async () => {
     expect(EARLY_KILL_AT.size + RANDOM_KILLS).toBe(KILLS);
     const t0 = Date.now();
