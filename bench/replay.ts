@@ -26,7 +26,7 @@ const UNITS = Number(process.env.BENCH_UNITS ?? 5000);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 30);
 const SNAPSHOT_MS = Number(process.env.BENCH_SNAPSHOT_MS ?? 60_000);
-const LEVEL = Number(process.env.BENCH_ZSTD ?? 9);
+const LEVEL = Number(process.env.BENCH_ZSTD ?? 3);
 const T0 = Date.UTC(2026, 11, 5, 8, 0, 0);
 const fresh = () => createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 10, maxIncidents: 10_000 });
 
