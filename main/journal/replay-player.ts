@@ -191,16 +191,20 @@ export class ReplayPlayer {
     const epoch = this.epoch;
     try {
       const now = this.clock();
-      const target = Math.min(this.to, this.at + (now - this.lastTick) * this.speed);
+      let target = Math.min(this.to, this.at + (now - this.lastTick) * this.speed);
       this.lastTick = now;
       if (this.bufferTo < target) {
-        const upTo = Math.min(this.to, Math.max(target, this.bufferTo + READ_AHEAD_MS * Math.max(1, this.speed)));
+        // ahead by two seconds of playing, but never more than 8 s of recording in one read: at a
+        // city's scale a read of 2 minutes took longer than the replay could wait (bench:replay (c))
+        const upTo = Math.min(this.to, this.bufferTo + Math.min(8_000, Math.max(target - this.bufferTo, READ_AHEAD_MS * Math.max(1, this.speed))));
         const afterN = this.buffer.length ? this.buffer[this.buffer.length - 1].n : this.lastN;
         const more = await this.rec.inputsBetween(afterN, this.bufferTo, upTo);
         if (epoch !== this.epoch) return;
-        this.buffer.push(...more);
+        for (const m of more) this.buffer.push(m);
         this.bufferTo = upTo;
       }
+      // a replay that cannot read as fast as it plays goes as fast as it reads, never past its data
+      target = Math.min(target, this.bufferTo);
       const state = this.state;
       let k = 0;
       for (; k < this.buffer.length && this.buffer[k].input.at <= target; k++) {
