@@ -2,8 +2,8 @@
 // the session lets the page look (a `session` message with someone in it), and again after every
 // reconnect, at the replay clock and speed last heard (a replay belongs to one connection). The
 // controls (timeline, keys) go through here; every answer is the player's state, into the model.
-import type { Bridge } from '../../../core/contract';
-import { parseReplayParam, type ReplayControl } from '../../../core/player';
+import type { Bridge, Result } from '../../../core/contract';
+import { parseReplayParam, type PlayerState, type ReplayControl } from '../../../core/player';
 import { liveHref } from '../model/replay';
 import type { ReplayWish } from '../model/replay';
 import type { WallState, WallStore } from './store';
@@ -75,9 +75,8 @@ export function startReplaySession(runtime: ReplayRuntime, search: string, now: 
   };
 }
 
-/** Play, pause, seek, speed, step: the answer is the player's state (or why not, said on the wall). */
-export async function replayControl(runtime: ReplayRuntime, control: ReplayControl, now: () => number = Date.now): Promise<boolean> {
-  const r = await runtime.bridge.request('replay.control', control);
+/** A replay request's answer on the wall: the player's new state, or why not (said on the wall). */
+function applyAnswer(runtime: ReplayRuntime, r: Result<PlayerState>, now: () => number): boolean {
   const s = runtime.store.getState();
   if (r.ok) {
     s.dispatch({ type: 'player', player: r.value, at: now() });
@@ -86,15 +85,14 @@ export async function replayControl(runtime: ReplayRuntime, control: ReplayContr
   return r.ok;
 }
 
+/** Play, pause, seek, speed, step: the answer is the player's state (or why not, said on the wall). */
+export async function replayControl(runtime: ReplayRuntime, control: ReplayControl, now: () => number = Date.now): Promise<boolean> {
+  return applyAnswer(runtime, await runtime.bridge.request('replay.control', control), now);
+}
+
 /** A bookmark at `at` with its note (kept by the services, shown on the timeline). */
 export async function addBookmark(runtime: ReplayRuntime, at: number, note: string, now: () => number = Date.now): Promise<boolean> {
-  const r = await runtime.bridge.request('replay.bookmark', { at, note });
-  const s = runtime.store.getState();
-  if (r.ok) {
-    s.dispatch({ type: 'player', player: r.value, at: now() });
-    s.dispatch({ type: 'replayError', error: null });
-  } else s.dispatch({ type: 'replayError', error: r.error });
-  return r.ok;
+  return applyAnswer(runtime, await runtime.bridge.request('replay.bookmark', { at, note }), now);
 }
 
 /**
