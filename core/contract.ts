@@ -185,6 +185,43 @@ export interface Requests {
   'replay.bookmark': { params: { at: number; note: string }; result: PlayerState };
   /** back to live: a live snapshot follows */
   'replay.close': { params: Record<string, never>; result: PlayerState };
+  /** a case export of an incident (`incidentId`) or a period (`from`/`to`, epoch ms) into <data>/cases (docs/cases.md); any signed-in caller, in a replay too */
+  'case.export': { params: { incidentId?: string; from?: number; to?: number }; result: CaseExportResult };
+  /** checks a case this wall wrote (its folder and its zip) against its manifest */
+  'case.verify': { params: { caseId: string }; result: CaseCheck };
+}
+
+/** What a case export wrote (docs/cases.md): paths relative to the data folder. */
+export interface CaseExportResult {
+  caseId: string;
+  path: string;
+  zip: string;
+  /** the period the case covers, epoch ms */
+  from: number;
+  to: number;
+  files: { name: string; bytes: number; sha256: string }[];
+  manifestSha256: string;
+  /** what a reader should know (the period cut to the recording, no audit log, …), in both languages */
+  notes: { en: string; zh: string }[];
+}
+
+/** One copy of a case (its folder or its zip) checked against its manifest. */
+export interface CaseCopyCheck {
+  ok: boolean;
+  /** files the manifest lists, and how many of them are intact */
+  listed: number;
+  intact: number;
+  /** one line per file that is missing, changed or extra */
+  problems: { name: string; kind: 'missing' | 'changed' | 'extra' | 'unreadable' | 'manifest'; message: string }[];
+  manifestSha256: string | null;
+}
+
+export interface CaseCheck {
+  caseId: string;
+  /** both copies intact */
+  ok: boolean;
+  folder: CaseCopyCheck;
+  zip: CaseCopyCheck;
 }
 export type RequestMethod = keyof Requests;
 
@@ -214,7 +251,7 @@ export interface ReporterPoints {
   entries: { incidentId: string; category: string; points: number; at: number; by?: string }[];
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close', 'case.export', 'case.verify'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

@@ -59,6 +59,8 @@ export interface CaseExport {
   shown: { path: string; zip: string };
   manifest: CaseManifest;
   manifestSha256: string;
+  /** what a reader should know, in English (as in the manifest) and Chinese */
+  notes: CaseNote[];
 }
 
 export interface ExportOptions {
@@ -102,7 +104,7 @@ interface Period {
 }
 
 /** something a reader of the case should know, in the manifest's English and the report's language */
-interface CaseNote {
+export interface CaseNote {
   en: string;
   zh: string;
 }
@@ -398,7 +400,7 @@ async function run(host: CaseHost, dataDir: string, req: CaseRequest, who: Princ
       ...(o.remote ? { from: o.remote } : {}),
       detail: { caseId, period: { from, to }, files: files.length, manifestSha256, zipSha256 },
     });
-    return ok({ dir: finalDir, zip: zipPath, shown: { path: shownPaths(finalDir, roots), zip: shownPaths(zipPath, roots) }, manifest, manifestSha256 });
+    return ok({ dir: finalDir, zip: zipPath, shown: { path: shownPaths(finalDir, roots), zip: shownPaths(zipPath, roots) }, manifest, manifestSha256, notes: p.notes });
   } catch (e) {
     // nothing half-written stays: the folder (ours, made just now) and the zip go
     await rm(tmp, { recursive: true, force: true });

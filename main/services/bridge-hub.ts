@@ -17,6 +17,7 @@ import { snapshotOf } from '../../core/situation/situation.js';
 import { MAX_BOOKMARK_NOTE, type BookmarkStore } from '../journal/bookmarks.js';
 import type { Recording } from '../journal/recording.js';
 import { ReplayPlayer } from '../journal/replay-player.js';
+import type { CaseService } from '../cases/case-service.js';
 
 export interface Peer {
   /** `encode` serialises once for all peers that need text */
@@ -59,7 +60,7 @@ export interface BridgeLimits {
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSecond: 20, requestBurst: 40 };
 
 /** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
-const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2 };
+const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'case.export': 10, 'case.verify': 2 };
 
 /** A dispatch request's optional note and action id, checked (the reducer checks the rest). */
 function optionalParams(p: Record<string, unknown>): { note?: string; actionId?: string } {
@@ -83,6 +84,8 @@ export interface BridgeHubDeps {
   now?: () => number;
   /** the recording and its bookmarks, for replays (null: no journal) */
   replay?: { recording: Recording; bookmarks: BookmarkStore } | null;
+  /** case export and check (main/cases/case-service.ts); set by the shell that serves the media (useCases) */
+  cases?: CaseService | null;
 }
 
 interface PeerState extends PeerAuth {
@@ -241,7 +244,21 @@ export class BridgeHub {
         this.deliverTo(peer, { type: 'player', player: live });
         return live;
       },
+      // not actions: an export changes nothing on the wall, so a replaying official may ask for one
+      'case.export': (p, peer) => {
+        if (!this.deps.cases) throw new Error('not_found: this wall keeps no recording, so there is nothing to export');
+        return this.deps.cases.export(p, peer.principal!, peer.from);
+      },
+      'case.verify': (p) => {
+        if (!this.deps.cases) throw new Error('not_found: this wall keeps no recording, so it wrote no cases');
+        return this.deps.cases.verify(p);
+      },
     };
+  }
+
+  /** Case export over the bridge, once the shell knows where its media are (the report inlines photos). */
+  useCases(cases: CaseService | null): void {
+    this.deps.cases = cases;
   }
 
   get peerCount(): number {

@@ -16,6 +16,7 @@ import { COMMON_HEADERS, DOCUMENT_HEADERS, type PagePolicies, webShellPolicies }
 import { cookieValue, SESSION_COOKIE } from '../services/auth.js';
 import { type ApiAnswer, readJsonBody, routeApi, sendAnswer, signIn } from './api.js';
 import { IdempotencyCache } from './idempotency.js';
+import { caseService } from '../cases/case-service.js';
 
 /** Routes an entry point mounts under /video/: the demo's stream server (main/demo/live-hls.ts). */
 export interface VideoRoutes {
@@ -131,6 +132,8 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
   const staticRoot = resolve(opts.staticDir);
   const video = opts.video ?? null;
   const mediaRoot = opts.mediaDir ? resolve(opts.mediaDir) : null;
+  // pages export cases over the bridge too (both shells run this server): the same export as POST /api/cases
+  host.hub.useCases(host.recording ? caseService(host, mediaRoot ? { mediaDir: mediaRoot } : {}) : null);
   const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   // set once the port is known, before any connection can arrive
   let policy: AccessPolicy | null = null;

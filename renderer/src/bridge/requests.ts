@@ -3,6 +3,9 @@ import type { ClientMessage, RequestMethod, Requests, Result, ServerMessage } fr
 
 type Response = Extract<ServerMessage, { type: 'response' }>;
 
+/** Requests that may take long by nature: a case export reads up to a day of recording. */
+const LONG_REQUEST_MS: Partial<Record<RequestMethod, number>> = { 'case.export': 10 * 60_000, 'case.verify': 2 * 60_000 };
+
 interface Pending {
   resolve: (r: Result<unknown>) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -17,11 +20,12 @@ export class RequestTracker {
   /** Registers a request; `send` is called with the message (it may throw: the request then fails). */
   start<M extends RequestMethod>(method: M, params: Requests[M]['params'], send: (m: ClientMessage) => void): Promise<Result<Requests[M]['result']>> {
     const id = this.nextId++;
+    const timeoutMs = Math.max(this.timeoutMs, LONG_REQUEST_MS[method] ?? 0);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ ok: false, error: `request ${method} timed out after ${this.timeoutMs} ms` });
-      }, this.timeoutMs);
+        resolve({ ok: false, error: `request ${method} timed out after ${timeoutMs} ms` });
+      }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (r: Result<unknown>) => void, timer });
       try {
         send({ type: 'request', id, method, params });

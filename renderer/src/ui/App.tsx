@@ -8,6 +8,7 @@ import { MapView } from '../map/MapView';
 import { useRuntime, useWall } from './context';
 import { inReplay } from '../model/replay';
 import { ReplayBand, ReplayParamError, ReplayVeil } from './ReplayBand';
+import { CaseExportCard } from './CaseExport';
 import { ReplayTimeline } from './ReplayTimeline';
 import { GridPanel } from './GridPanel';
 import { Header } from './Header';
@@ -118,6 +119,7 @@ function Wall({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut(): void }) 
       </main>
       <ReplayTimeline />
       <KeyHelp />
+      <CaseExportCard />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { formatAge, formatClock, formatDuration } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { gridPath } from './IncidentBoard';
 import { incidentReplayPeriod, inReplay, replayHref } from '../model/replay';
+import { CaseExportButton } from './CaseExport';
 import { useDispatch, useRuntime, useTimeZone, useWall, useWallNow } from './context';
 import { Clue } from './Clue';
 import { IncidentActions } from './IncidentActions';
@@ -228,6 +229,7 @@ function Panel({ incident }: { incident: Incident }) {
           {incident.mergedInto ? ` → ${incident.mergedInto}` : ''}
         </span>
         <ReplayButton incident={incident} />
+        <CaseExportButton subject={{ incidentId: incident.id }} testId="detail-case-export" />
         <button type="button" className="btn" data-testid="detail-close" onClick={() => dispatch({ type: 'select', id: null })}>
           {t('gridInfo.close')}
         </button>

@@ -8,6 +8,7 @@ import { inReplay, speedLabel } from '../model/replay';
 import { leaveReplay } from '../state/replay-session';
 import { useRuntime, useTimeZone, useWall } from './context';
 import { explainReplayError, type T } from './replay-errors';
+import { CaseExportButton } from './CaseExport';
 
 /** Leaves the replay for the live wall (the one key: Q). */
 function LeaveButton() {
@@ -28,6 +29,8 @@ export function ReplayBand() {
   const wish = useWall((s) => s.replay);
   // a control the services refused (a seek outside the recording…): said until one works
   const refused = useWall((s) => (s.player.mode === 'replay' ? s.replayError : null));
+  // the case of the incident looked at, else of the whole period
+  const selected = useWall((s) => s.selectedId);
   if (player.mode !== 'replay' && !wish) return null;
   const tt = t as unknown as T;
   const r = player.mode === 'replay' ? player : null;
@@ -65,6 +68,7 @@ export function ReplayBand() {
       })()}
       <span className="replay-period">{t('replay.period', { from: formatDateTime(from, lang, tz), to: formatDateTime(to, lang, tz) })}</span>
       <span className="replay-not-live">{t('replay.notLive')}</span>
+      <CaseExportButton subject={selected ? { incidentId: selected } : { from, to }} testId="replay-case-export" className="replay-case" />
       <LeaveButton />
     </div>
   );

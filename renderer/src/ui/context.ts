@@ -11,6 +11,7 @@ import { inReplay, replayClock } from '../model/replay';
 import type { WallAction } from '../model/wall';
 import type { WallState, WallStore } from '../state/store';
 import type { TilePlayerLike } from '../video/registry';
+import type { CaseExportView } from './CaseExport';
 import { mayAct } from './session';
 
 /** A value that changes, and who wants to hear of it. */
@@ -53,6 +54,8 @@ export interface WallRuntime {
   broadcastSaid: Observable<{ incidentId: string; text: string } | null>;
   /** the keyboard help (`?`) */
   help: Observable<boolean>;
+  /** the case export being asked for or last written (CaseExport.tsx) */
+  caseExport: Observable<CaseExportView | null>;
 }
 
 export function createRuntime(bridge: Bridge, store: WallStore): WallRuntime {
@@ -64,6 +67,7 @@ export function createRuntime(bridge: Bridge, store: WallStore): WallRuntime {
     debug: { map: () => null, deck: () => null, overlay: () => null, stats: () => null, sounds: [] },
     broadcastSaid: observable<{ incidentId: string; text: string } | null>(null),
     help: observable(false),
+    caseExport: observable<CaseExportView | null>(null),
   };
 }
 

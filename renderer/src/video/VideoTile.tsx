@@ -1,6 +1,8 @@
 // One video tile: camera and alarm, live/delayed badge with the measured latency, "signal lost"
 // with a retry countdown, and the operator's actions (pin, recording at the alarm time, enlarge,
-// close). Where the tile sits is not React's business: VideoWall moves it with transforms.
+// close). Where the tile sits is not React's business: VideoWall moves it with transforms. In a
+// replay the tile plays the camera's recording held to the replay clock (replay-sync.ts), or says
+// that there is no recording for that time.
 import { CameraGlyph } from './CameraGlyph';
 import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,8 +12,10 @@ import { PRIORITY_CSS } from '../model/colors';
 import { useDispatch, useRuntime, useTimeZone, useWall } from '../ui/context';
 import { countdownSec, latencyBadge } from './helpers';
 import { TilePlayer, type PlayerStats } from './player';
-import { recordingUrl, recordingWindow } from './recording';
-import { inReplay } from '../model/replay';
+import { recordingUrl, recordingWindow, recordingWindowUrl, type RecordingWindow } from './recording';
+import { inReplay, replayClock } from '../model/replay';
+import { replayRecordingWindow, replayVideoClock, REPLAY_WINDOW_MS } from './replay-sync';
+import type { WallState } from '../state/store';
 import type { TilePlayerLike } from './registry';
 import type { FrameHealth } from './frame-health';
 import type { FramePool } from './frame-pool';
@@ -21,17 +25,31 @@ interface View {
   state: PlayerStats['state'] | 'none';
   latency: number | null;
   countdown: number;
+  /** held to the replay clock: how, and how far off (s, to the hundredth); null when not */
+  syncMode: NonNullable<PlayerStats['sync']>['mode'] | null;
+  drift: number | null;
+  outside: boolean;
 }
 
-const sameView = (a: View, b: View) => a.state === b.state && a.latency === b.latency && a.countdown === b.countdown;
+const sameView = (a: View, b: View) => a.state === b.state && a.latency === b.latency && a.countdown === b.countdown && a.syncMode === b.syncMode && a.drift === b.drift && a.outside === b.outside;
 
 function toView(s: PlayerStats | null): View {
-  if (!s) return { state: 'none', latency: null, countdown: 0 };
+  if (!s) return { state: 'none', latency: null, countdown: 0, syncMode: null, drift: null, outside: false };
+  const drift = s.sync?.driftSec ?? null;
   return {
     state: s.state,
     latency: s.latencySec === null ? null : Math.round(s.latencySec * 10) / 10,
     countdown: countdownSec(s.retryAt, Date.now()),
+    syncMode: s.sync?.mode ?? null,
+    drift: drift === null ? null : Math.round(drift * 100) / 100,
+    outside: s.sync?.outside != null,
   };
+}
+
+/** What a tile's player follows: the replay clock (and the recording window's start), or nothing on a live wall. */
+interface Follow {
+  clock: ReturnType<typeof replayVideoClock>;
+  origin: number | null;
 }
 
 function Icon({ name }: { name: 'pin' | 'unpin' | 'record' | 'live' | 'enlarge' | 'restore' | 'close' }) {
@@ -66,7 +84,13 @@ export interface VideoTileProps {
 }
 
 /** One player for the tile's life, in a frame of its own or in the page; the source may change (live ↔ recording) without a new one. */
-function useTilePlayer(cameraId: string, src: string | null, live: boolean, { frameOrigin, framePool, frameHealth }: Pick<VideoTileProps, 'frameOrigin' | 'framePool' | 'frameHealth'>) {
+function useTilePlayer(
+  cameraId: string,
+  src: string | null,
+  live: boolean,
+  replayWin: RecordingWindow | null,
+  { frameOrigin, framePool, frameHealth }: Pick<VideoTileProps, 'frameOrigin' | 'framePool' | 'frameHealth'>,
+) {
   const { players } = useRuntime();
   const hostRef = useRef<HTMLDivElement>(null);
   const playerRef = useRef<TilePlayerLike | null>(null);
@@ -74,6 +98,10 @@ function useTilePlayer(cameraId: string, src: string | null, live: boolean, { fr
   const srcRef = useRef({ src, live });
   srcRef.current = { src, live };
   const hasSource = src !== null;
+  /** the replay clock to follow, kept for a player made later (a frame origin that changed) */
+  const followRef = useRef<Follow>({ clock: null, origin: null });
+  // (before the player is made, so that a first player already knows the clock)
+  useFollowReplay(replayWin !== null && hasSource, replayWin, playerRef, followRef);
 
   // one player for the tile's life; the source may change (live ↔ recording)
   useEffect(() => {
@@ -88,6 +116,8 @@ function useTilePlayer(cameraId: string, src: string | null, live: boolean, { fr
     const player: TilePlayerLike = frameOrigin ? new RemoteTilePlayer(host, { ...opts, frameOrigin, pool: framePool, health: frameHealth }) : new TilePlayer(host, opts);
     playerRef.current = player;
     players.set(cameraId, player);
+    // before it starts: a replay's recording must not begin to play on its own
+    if (followRef.current.clock) player.follow(followRef.current.clock, followRef.current.origin);
     player.start();
     const tick = setInterval(() => update(player.stats()), 500);
     return () => {
@@ -107,12 +137,51 @@ function useTilePlayer(cameraId: string, src: string | null, live: boolean, { fr
   return { hostRef, playerRef, view };
 }
 
+/**
+ * When each player state (one object per message from the services) was first heard: a tile that
+ * subscribes again (its recording window changed) must not take an old state for a new one, or its
+ * clock would run behind by the time since (64 × 0.1 s = 6 s of replay).
+ */
+const heardAt = new WeakMap<object, number>();
+function firstHeard(state: object): number {
+  let t = heardAt.get(state);
+  if (t === undefined) heardAt.set(state, (t = Date.now()));
+  return t;
+}
+
+/**
+ * In a replay, keeps the tile's player on the replay clock: the store's `player` state, each time a
+ * new one arrives (ten a second while playing), with the moment it arrived. Straight to the
+ * player, not through React: the tile does not re-render for it.
+ */
+function useFollowReplay(replaying: boolean, win: RecordingWindow | null, playerRef: RefObject<TilePlayerLike | null>, followRef: RefObject<Follow>) {
+  const { store } = useRuntime();
+  const origin = win?.start ?? null;
+  useEffect(() => {
+    if (!replaying) {
+      followRef.current = { clock: null, origin: null };
+      playerRef.current?.follow(null, null);
+      return;
+    }
+    let heard: WallState['player'] | null = null;
+    let wish: WallState['replay'] = null;
+    const hear = (s: WallState) => {
+      if (s.player === heard && s.replay === wish) return;
+      heard = s.player;
+      wish = s.replay;
+      followRef.current = { clock: replayVideoClock(s.player, s.replay, firstHeard(s.player)), origin };
+      playerRef.current?.follow(followRef.current.clock, origin);
+    };
+    hear(store.getState());
+    return store.subscribe(hear);
+  }, [replaying, origin, store, playerRef, followRef]);
+}
+
 /** The tile's number, camera, and how live it is (or the alarm time the recording starts at). */
-function TileHead({ number, cameraName, live, latency, alarmTs }: { number: number | undefined; cameraName: string; live: boolean; latency: number | null; alarmTs: number }) {
+function TileHead({ number, cameraName, live, latency, win, stepping }: { number: number | undefined; cameraName: string; live: boolean; latency: number | null; win: RecordingWindow; stepping: boolean }) {
   const { t, i18n } = useTranslation();
   const timeZone = useTimeZone();
   const badge = latencyBadge(latency);
-  const win = recordingWindow(alarmTs);
   return (
     <div className="video-tile-head">
       {number !== undefined && (
@@ -137,6 +206,7 @@ function TileHead({ number, cameraName, live, latency, alarmTs }: { number: numb
       ) : (
         <span className="video-latency recording" data-testid="video-latency" data-badge="recording">
           {t('video.recordingAt', { time: formatClock(win.start, i18n.language, timeZone) })}
+          {stepping && <span title={t('video.steppingHint')}>{` · ${t('video.stepping')}`}</span>}
         </span>
       )}
     </div>
@@ -144,11 +214,17 @@ function TileHead({ number, cameraName, live, latency, alarmTs }: { number: numb
 }
 
 /** Where the player puts its picture, under what the tile has to say about it (no stream, lost signal…). */
-function TileBody({ hostRef, noStream, view, onRetryNow }: { hostRef: RefObject<HTMLDivElement | null>; noStream: boolean; view: View; onRetryNow: () => void }) {
+function TileBody({ hostRef, noStream, noRecording, view, onRetryNow }: { hostRef: RefObject<HTMLDivElement | null>; noStream: boolean; noRecording: boolean; view: View; onRetryNow: () => void }) {
   const { t } = useTranslation();
   return (
     <div className="video-body" ref={hostRef}>
-      {noStream && <div className="video-overlay">{t('video.noStream')}</div>}
+      {noRecording ? (
+        <div className="video-overlay" data-testid="video-no-recording" role="status">
+          {t('video.noRecordingNow')}
+        </div>
+      ) : (
+        noStream && <div className="video-overlay">{t('video.noStream')}</div>
+      )}
       {view.state === 'unsupported' && <div className="video-overlay">{t('video.unsupported')}</div>}
       {view.state === 'ended' && <div className="video-overlay soft">{t('video.ended')}</div>}
       {view.state === 'retrying' && (
@@ -214,12 +290,20 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
   // the recording around when the alarm started, not its latest update
   const alarmTs = incident?.startedAt ?? tile.openedAt;
   const recUrl = recordingUrl(camera?.recording, alarmTs);
-  // a replay never shows live pictures beside a past alarm: the camera's recording of the alarm's
-  // time, or nothing ("no recording") where the camera keeps none. (Not yet held to the replay clock.)
+  // A replay never shows live pictures beside a past alarm: the camera's recording at the replay
+  // clock's instant, in 5-minute windows from the alarm's own (the tile re-renders only when the
+  // clock changes window, and the player follows the clock itself), or "no recording for this
+  // time" where the camera keeps none.
   const replaying = useWall((s) => inReplay(s));
+  const winStart = useWall((s) => {
+    const at = replayClock(s);
+    return at === null ? null : replayRecordingWindow(alarmTs, at).start;
+  });
+  const replayWin = replaying && winStart !== null ? { start: winStart, end: winStart + REPLAY_WINDOW_MS } : null;
   const live = !replaying && !(recording && recUrl);
-  const src = live ? (camera?.hls ?? null) : recUrl;
-  const { hostRef, playerRef, view } = useTilePlayer(tile.cameraId, src, live, { frameOrigin, framePool, frameHealth });
+  const src = live ? (camera?.hls ?? null) : replaying ? (replayWin ? recordingWindowUrl(camera?.recording, replayWin) : null) : recUrl;
+  const { hostRef, playerRef, view } = useTilePlayer(tile.cameraId, src, live, replayWin, { frameOrigin, framePool, frameHealth });
+  const noRecording = replaying && (!src || view.outside);
 
   const color = incident ? PRIORITY_CSS[incident.priority] : 'rgb(140,150,160)';
   const lost = view.state === 'retrying';
@@ -237,10 +321,12 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
       data-state={view.state}
       data-pinned={tile.pinned ? 'true' : 'false'}
       data-mode={live ? 'live' : 'recording'}
+      data-sync-mode={view.syncMode ?? undefined}
+      data-drift={view.drift ?? undefined}
       title={`${camera?.name ?? tile.cameraId} — ${t(`video.reason.${tile.reason}`)} · ${t('video.distance', { distance: tile.distanceM })}`}
     >
-      <TileHead number={number} cameraName={camera?.name ?? tile.cameraId} live={live} latency={view.latency} alarmTs={alarmTs} />
-      <TileBody hostRef={hostRef} noStream={!src} view={view} onRetryNow={() => playerRef.current?.retryNow()} />
+      <TileHead number={number} cameraName={camera?.name ?? tile.cameraId} live={live} latency={view.latency} win={replayWin ?? recordingWindow(alarmTs)} stepping={view.syncMode === 'stepping'} />
+      <TileBody hostRef={hostRef} noStream={!src} noRecording={noRecording} view={view} onRetryNow={() => playerRef.current?.retryNow()} />
       <div className="video-tile-foot">
         <span className="video-alarm" title={title}>
           {incident && <span className="video-alarm-id">{`${t(`priorityShort.${incident.priority}`)} ${t(`kinds.${incident.kind}`)}`}</span>} {incident?.title ?? t('video.reason.manual')}

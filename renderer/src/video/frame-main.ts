@@ -3,6 +3,7 @@
 // #parent= and reports the player's figures back to it.
 import { envelope, type FromFrame, parentOriginFor, parseToFrame } from './frame-protocol';
 import { TilePlayer } from './player';
+import type { ReplayVideoClock } from './replay-sync';
 
 const STATS_EVERY_MS = 500;
 // hls.js shares one transmuxer worker among the players of a document; each frame is a document
@@ -28,6 +29,8 @@ let player: TilePlayer | null = null;
 let ticker: ReturnType<typeof setInterval> | null = null;
 /** messages that were not ours or not understood (for field debugging) */
 let rejected = 0;
+/** the replay clock the page asked this frame's video to follow, for a player made after it came */
+let following: { clock: ReplayVideoClock | null; origin: number | null } | null = null;
 
 const send = (m: FromFrame) => {
   if (origin) window.parent.postMessage(envelope(m), origin);
@@ -40,6 +43,8 @@ function start(src: string, live: boolean): void {
     return;
   }
   player = new TilePlayer(document.body, { src, live, hlsConfig: FRAME_HLS_CONFIG, onChange: (stats) => send({ t: 'stats', stats }) });
+  // before it starts: a replay's recording must not begin to play on its own
+  if (following) player.follow(following.clock, following.origin);
   player.start();
   ticker = setInterval(() => {
     if (player) send({ t: 'stats', stats: player.stats() });
@@ -74,6 +79,10 @@ window.addEventListener('message', (e: MessageEvent) => {
       break;
     case 'stop':
       stop();
+      break;
+    case 'follow':
+      following = { clock: m.clock, origin: m.origin };
+      player?.follow(m.clock, m.origin);
       break;
   }
 });

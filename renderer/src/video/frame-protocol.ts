@@ -5,13 +5,16 @@
 // Both sides parse what they receive; anything else is counted and dropped.
 import type { Result } from '../../../core/result';
 import type { PlayerState, PlayerStats } from './player';
+import type { ReplayVideoClock, SyncMode } from './replay-sync';
 
 /** wall page → frame */
 export type ToFrame =
   | { t: 'start'; src: string; live: boolean }
   | { t: 'source'; src: string; live: boolean }
   | { t: 'retry' }
-  | { t: 'stop' };
+  | { t: 'stop' }
+  /** hold the video to a replay clock (null: let go); origin: media time 0 when the playlist does not say */
+  | { t: 'follow'; clock: ReplayVideoClock | null; origin: number | null };
 
 /** frame → wall page */
 export type FromFrame = { t: 'ready' } | { t: 'stats'; stats: PlayerStats };
@@ -34,6 +37,18 @@ function unwrap(data: unknown): Parsed<Record<string, unknown>> {
 
 const MAX_SRC = 4096;
 const srcOk = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_SRC;
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const numOrNull = (v: unknown): v is number | null => v === null || num(v);
+/** the replay's speeds (core/player.ts REPLAY_SPEEDS): 0.25× to 64× */
+const MIN_SPEED = 0.25;
+const MAX_SPEED = 64;
+
+function parseClock(c: unknown): Parsed<ReplayVideoClock | null> {
+  if (c === null) return { ok: true, value: null };
+  if (!isObj(c) || !num(c.at) || typeof c.playing !== 'boolean' || !num(c.speed) || !num(c.since)) return { ok: false, error: 'follow: clock { at, playing, speed, since } or null required' };
+  if (c.speed < MIN_SPEED || c.speed > MAX_SPEED) return { ok: false, error: `follow: clock.speed ${c.speed} outside ${MIN_SPEED}..${MAX_SPEED}` };
+  return { ok: true, value: { at: c.at, playing: c.playing, speed: c.speed, since: c.since } };
+}
 
 export function parseToFrame(data: unknown): Parsed<ToFrame> {
   const u = unwrap(data);
@@ -47,14 +62,20 @@ export function parseToFrame(data: unknown): Parsed<ToFrame> {
     case 'retry':
     case 'stop':
       return { ok: true, value: { t: m.t } };
+    case 'follow': {
+      const clock = parseClock(m.clock);
+      if (!clock.ok) return clock;
+      if (!numOrNull(m.origin)) return { ok: false, error: 'follow: origin (number or null) required' };
+      return { ok: true, value: { t: 'follow', clock: clock.value, origin: m.origin } };
+    }
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(String(m.t).slice(0, 40))}` };
   }
 }
 
 const STATES: readonly PlayerState[] = ['loading', 'playing', 'buffering', 'retrying', 'ended', 'unsupported', 'closed'];
-const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const numOrNull = (v: unknown): v is number | null => v === null || num(v);
+const SYNC_MODES: readonly SyncMode[] = ['native', 'stepping', 'paused', 'outside', 'waiting'];
+const OUTSIDE: readonly unknown[] = ['before', 'after', null];
 
 export function parseFromFrame(data: unknown): Parsed<FromFrame> {
   const u = unwrap(data);
@@ -71,6 +92,8 @@ export function parseFromFrame(data: unknown): Parsed<FromFrame> {
   if (!Array.isArray(s.recentErrors) || !s.recentErrors.every((e) => typeof e === 'string')) return { ok: false, error: 'stats.recentErrors: strings required' };
   const ll = s.lowLatency;
   if (!(ll === null || (isObj(ll) && num(ll.parts) && num(ll.partTargetSec) && typeof ll.canBlockReload === 'boolean' && numOrNull(ll.targetLatencySec)))) return { ok: false, error: 'stats.lowLatency malformed' };
+  const sy = s.sync;
+  if (!(sy === null || (isObj(sy) && SYNC_MODES.includes(sy.mode as SyncMode) && numOrNull(sy.driftSec) && OUTSIDE.includes(sy.outside)))) return { ok: false, error: 'stats.sync malformed' };
   return { ok: true, value: { t: 'stats', stats: s as unknown as PlayerStats } };
 }
 

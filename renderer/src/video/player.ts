@@ -2,11 +2,14 @@
 // faster, keep little buffer behind and ahead. Errors: network → wait (with a countdown the tile
 // shows) and rebuild; media → recoverMediaError(), then swapAudioCodec()+recover, then rebuild;
 // anything else fatal → rebuild. A watchdog rebuilds when the picture stops moving. Closing leaves
-// nothing behind: hls destroyed, the <video> emptied (src removed + load()) and removed.
+// nothing behind: hls destroyed, the <video> emptied (src removed + load()) and removed. In a
+// replay the player follows the replay clock (follow(), replay-sync.ts): the sync, not autoplay,
+// decides when the video plays, and the watchdog does not take a video held still for a stall.
 import Hls, { ErrorTypes, Events, FetchLoader, type ErrorData, type HlsConfig, type LevelDetails } from 'hls.js';
 import hlsWorkerUrl from 'hls.js/dist/hls.worker.js?url';
 import { alignReload, newReloadAlign, type ReloadAlign } from './reload-align';
 import { backoffMs, recoveryFor, type FatalKind, type MediaRecoveryState } from './helpers';
+import { clockAt, newSyncMemory, planSync, syncMemoryForNewSource, type ReplayVideoClock, type SyncMemory, type SyncMode, type SyncPlan } from './replay-sync';
 
 /** Live tuning (2 s segments on the demo server; real cameras usually send 1–2 s). */
 export const LIVE_TUNING: Partial<HlsConfig> = {
@@ -106,6 +109,8 @@ export interface PlayerStats {
   earlyReloads: number;
   /** the stream is LL-HLS and hls.js plays it as such: parts listed in its newest playlist, blocking reloads, target latency (s) */
   lowLatency: { parts: number; partTargetSec: number; canBlockReload: boolean; targetLatencySec: number | null } | null;
+  /** held to a replay clock (follow()): how, how far off (s), and whether the instant is outside the recording; null when not following */
+  sync: { mode: SyncMode; driftSec: number | null; outside: 'before' | 'after' | null } | null;
 }
 
 export interface PlayerOptions {
@@ -141,6 +146,7 @@ export function loadingStats(src: string, live: boolean, startedAt = Date.now())
     alignedReloads: 0,
     earlyReloads: 0,
     lowLatency: null,
+    sync: null,
   };
 }
 
@@ -151,6 +157,8 @@ const SKIP_OVER_SEC = 0.6;
 const SKIP_KEEP_SEC = 1.2;
 /** …at most this often (ms) */
 const SKIP_EVERY_MS = 5000;
+/** a player following a replay clock looks at its video this often */
+const SYNC_EVERY_MS = 250;
 
 export class TilePlayer {
   private src: string;
@@ -172,6 +180,17 @@ export class TilePlayer {
   /** what reload alignment learnt about this source (kept across rebuilds) */
   private align: ReloadAlign = newReloadAlign();
   private s: PlayerStats;
+  // ---- following a replay clock (follow()) ----
+  private clock: ReplayVideoClock | null = null;
+  /** media time 0 when the playlist does not say (the recording window's start) */
+  private originHint: number | null = null;
+  /** media time 0 from the playlist's programme date-time: undefined until it loaded, null when it has none */
+  private pdtOrigin: number | null | undefined = undefined;
+  private syncMemory: SyncMemory = newSyncMemory();
+  private syncTimer: ReturnType<typeof setInterval> | null = null;
+  private lastPlan: SyncPlan | null = null;
+  private seekStartedAt: number | null = null;
+  private lastSeekMs: number | null = null;
 
   constructor(container: HTMLElement, opts: PlayerOptions) {
     this.container = container;
@@ -205,9 +224,43 @@ export class TilePlayer {
     this.teardown();
     this.attempt = 0;
     this.align = newReloadAlign();
+    this.pdtOrigin = undefined;
+    this.lastPlan = null;
+    this.syncMemory = syncMemoryForNewSource(this.syncMemory);
     this.s = this.freshStats();
     this.build();
     this.emit();
+  }
+
+  /**
+   * Hold the video to a replay clock (null: let go, play as usual). `originHint`: the epoch ms of
+   * media time 0 when the playlist has no EXT-X-PROGRAM-DATE-TIME (the recording window's start).
+   * Looks at the video at once and every 250 ms (replay-sync.ts planSync).
+   */
+  follow(clock: ReplayVideoClock | null, originHint: number | null): void {
+    if (this.s.state === 'closed') return;
+    const was = this.clock;
+    this.clock = clock;
+    this.originHint = originHint;
+    const v = this.video;
+    if (!clock) {
+      if (this.syncTimer !== null) clearInterval(this.syncTimer);
+      this.syncTimer = null;
+      this.lastPlan = null;
+      this.syncMemory = newSyncMemory();
+      if (!was) return;
+      this.s.sync = null;
+      if (v) {
+        v.autoplay = true;
+        v.playbackRate = 1;
+        if (v.paused && v.readyState >= 2) void v.play().catch(() => undefined);
+      }
+      this.emit();
+      return;
+    }
+    if (v) v.autoplay = false;
+    this.syncTimer ??= setInterval(() => this.sync(), SYNC_EVERY_MS);
+    this.sync();
   }
 
   /** While waiting to retry: try now. */
@@ -235,6 +288,8 @@ export class TilePlayer {
   destroy(): void {
     if (this.s.state === 'closed') return;
     this.clearRetry();
+    if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    this.syncTimer = null;
     if (this.watchdog !== null) clearInterval(this.watchdog);
     this.watchdog = null;
     this.teardown();
@@ -244,6 +299,41 @@ export class TilePlayer {
   }
 
   // ---- internals ----
+
+  /** The replay instant's media time 0: the playlist's, else the hint; null until the playlist loaded. */
+  private origin(): number | null {
+    return this.pdtOrigin === undefined ? null : (this.pdtOrigin ?? this.originHint);
+  }
+
+  /** Brings the video to the replay clock's instant (replay-sync.ts says how). */
+  private sync(): void {
+    const clock = this.clock;
+    if (!clock || this.s.state === 'closed') return;
+    const v = this.video;
+    const st = this.s.state;
+    let plan: SyncPlan;
+    if (!v || !(st === 'loading' || st === 'playing' || st === 'buffering' || st === 'ended')) {
+      plan = { mode: 'waiting', seekTo: null, rate: 1, play: false, driftSec: null, outside: null, targetSec: null };
+    } else {
+      plan = planSync(clock, { currentTime: v.currentTime, paused: v.paused, seeking: v.seeking, duration: v.duration, origin: this.origin(), lastSeekMs: this.lastSeekMs }, Date.now(), this.syncMemory);
+      if (plan.play && v.playbackRate !== plan.rate) v.playbackRate = plan.rate;
+      if (plan.seekTo !== null) v.currentTime = plan.seekTo;
+      if (plan.play && v.paused) void v.play().catch(() => undefined);
+      else if (!plan.play && !v.paused) v.pause();
+      // back inside the recording after its end: the end is no longer what the tile shows
+      if (st === 'ended' && plan.mode !== 'outside') this.setState(plan.play ? 'buffering' : 'playing');
+    }
+    const prev = this.lastPlan;
+    this.lastPlan = plan;
+    this.s.sync = { mode: plan.mode, driftSec: plan.driftSec, outside: plan.outside };
+    if (!prev || prev.mode !== plan.mode || prev.outside !== plan.outside) this.emit();
+  }
+
+  /** Whether the picture should be moving now: always, unless a replay clock holds it still. */
+  private shouldMove(): boolean {
+    if (!this.clock) return true;
+    return this.lastPlan?.mode === 'native' && this.lastPlan.play;
+  }
 
   private latency(): number | null {
     if (!this.live || !this.hls || this.s.firstFrameAt === null) return null;
@@ -265,7 +355,8 @@ export class TilePlayer {
     const video = document.createElement('video');
     video.muted = true;
     video.defaultMuted = true;
-    video.autoplay = true;
+    // following a replay clock, the sync decides when it plays
+    video.autoplay = this.clock === null;
     video.playsInline = true;
     video.disablePictureInPicture = true;
     video.preload = 'auto';
@@ -273,21 +364,42 @@ export class TilePlayer {
     video.setAttribute('playsinline', '');
     video.addEventListener('playing', () => this.video === video && this.setState('playing'));
     video.addEventListener('waiting', () => this.video === video && this.s.state === 'playing' && this.setState('buffering'));
-    video.addEventListener('ended', () => this.video === video && !this.live && this.setState('ended'));
+    // following a replay clock, the sync says when the instant is past the recording's end
+    video.addEventListener('ended', () => this.video === video && !this.live && !this.clock && this.setState('ended'));
+    // how long seeks take: the sync aims a corrective seek that far ahead
+    video.addEventListener('seeking', () => {
+      if (this.video === video) this.seekStartedAt = performance.now();
+    });
+    video.addEventListener('seeked', () => {
+      if (this.video !== video) return;
+      if (this.seekStartedAt !== null) this.lastSeekMs = performance.now() - this.seekStartedAt;
+      this.seekStartedAt = null;
+      // a video held still shows the frame it was moved to: not buffering any more
+      if (this.clock && this.s.state === 'buffering' && video.paused) this.setState('playing');
+    });
     this.container.appendChild(video);
     this.video = video;
     this.armFrameCallback(video);
 
     const base = this.live ? LIVE_TUNING : VOD_TUNING;
-    const hls = new Hls({ ...base, ...this.opts.hlsConfig });
+    const hls = new Hls({ ...base, ...this.opts.hlsConfig, ...this.startAt() });
     this.hls = hls;
     hls.on(Events.MANIFEST_PARSED, () => {
-      if (this.video !== video) return;
+      // following a replay clock, the sync decides when it plays
+      if (this.video !== video || this.clock) return;
       video.play().catch(() => {
         /* autoplay refused: the watchdog notices */
       });
     });
     hls.on(Events.ERROR, (_e, data) => this.onError(hls, data));
+    // media time 0 as epoch ms: the first segment's programme date-time, less where it starts
+    hls.on(Events.LEVEL_LOADED, (_e, data) => {
+      if (this.hls !== hls) return;
+      const f = data.details.fragments[0];
+      const pdt = f?.programDateTime;
+      this.pdtOrigin = f && typeof pdt === 'number' && Number.isFinite(pdt) ? pdt - f.start * 1000 : null;
+      if (this.clock) this.sync();
+    });
     if (this.live) {
       // An LL-HLS stream: aim at the server's PART-HOLD-BACK (our liveSyncDurationCount would win
       // otherwise). Set before hls.js picks its start position, which it does on the first
@@ -318,6 +430,13 @@ export class TilePlayer {
     hls.attachMedia(video);
     hls.loadSource(this.src);
     this.setState('loading');
+  }
+
+  /** Following a replay clock: hls.js starts loading where the clock is, not at the recording's start. */
+  private startAt(): Partial<HlsConfig> {
+    const origin = this.pdtOrigin ?? this.originHint;
+    if (!this.clock || this.live || origin === null) return {};
+    return { startPosition: Math.max(0, (clockAt(this.clock, Date.now()) - origin) / 1000) };
   }
 
   private armFrameCallback(video: HTMLVideoElement): void {
@@ -406,18 +525,26 @@ export class TilePlayer {
     const st = this.s.state;
     if (!v || !(st === 'loading' || st === 'playing' || st === 'buffering')) return;
     const now = performance.now();
+    const move = this.shouldMove();
     if (v.currentTime !== this.lastTime) {
-      if (this.lastTime >= 0 && v.currentTime > this.lastTime) this.s.playing = true;
+      // (a replay's seek moves the picture too, but only playing makes it move on its own)
+      if (this.lastTime >= 0 && v.currentTime > this.lastTime && (!this.clock || !v.paused)) this.s.playing = true;
       this.lastTime = v.currentTime;
       this.lastProgressAt = now;
-      this.skipToTarget(v);
+      if (!this.clock) this.skipToTarget(v);
       return;
     }
     if (this.s.playing) {
       this.s.playing = false;
       this.emit();
     }
-    if (v.paused && v.readyState >= 3) void v.play().catch(() => undefined);
+    if (!move) {
+      // held still on purpose (a paused or stepping replay, an instant outside the recording):
+      // not a stall; the time starts counting when the sync lets it play again
+      this.lastProgressAt = now;
+      return;
+    }
+    if (v.paused && v.readyState >= 3 && !this.clock) void v.play().catch(() => undefined);
     const limit = this.s.firstFrameAt === null ? (this.opts.firstFrameTimeoutMs ?? 12_000) : (this.opts.stallMs ?? 6000);
     if (now - this.lastProgressAt > limit) {
       this.s.lastError = 'stall';
@@ -432,7 +559,7 @@ export class TilePlayer {
    */
   private skipToTarget(v: HTMLVideoElement): void {
     const hls = this.hls;
-    if (!this.live || !hls || this.s.state !== 'playing' || v.paused) return;
+    if (!this.live || !hls || this.clock || this.s.state !== 'playing' || v.paused) return;
     const target = hls.targetLatency;
     const ahead = hls.mainForwardBufferInfo?.len ?? 0;
     if (target === null || hls.latency <= 0) return;

@@ -16,8 +16,13 @@ export function recordingWindow(alarmTs: number, beforeMs = RECORDING_BEFORE_MS,
  * there is no template or the alarm time is not a finite epoch-ms value.
  */
 export function recordingUrl(template: string | undefined | null, alarmTs: number, beforeMs = RECORDING_BEFORE_MS, afterMs = RECORDING_AFTER_MS): string | null {
-  if (!template || !Number.isFinite(alarmTs)) return null;
-  const { start, end } = recordingWindow(alarmTs, beforeMs, afterMs);
+  if (!Number.isFinite(alarmTs)) return null;
+  return recordingWindowUrl(template, recordingWindow(alarmTs, beforeMs, afterMs));
+}
+
+/** The same for an explicit window (a replay's: replay-sync.ts replayRecordingWindow). */
+export function recordingWindowUrl(template: string | undefined | null, { start, end }: RecordingWindow): string | null {
+  if (!template || !Number.isFinite(start) || !Number.isFinite(end)) return null;
   const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
   return template.replaceAll('{start}', iso(start)).replaceAll('{end}', iso(end));
 }

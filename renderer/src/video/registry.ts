@@ -2,4 +2,4 @@
 // live players themselves are kept per wall page (ui/context.ts, `players`), for the debug hook.
 import type { TilePlayer } from './player';
 
-export type TilePlayerLike = Pick<TilePlayer, 'start' | 'setSource' | 'retryNow' | 'stats' | 'destroy'> & { element(): HTMLElement | null };
+export type TilePlayerLike = Pick<TilePlayer, 'start' | 'setSource' | 'follow' | 'retryNow' | 'stats' | 'destroy'> & { element(): HTMLElement | null };

@@ -9,6 +9,7 @@ import type { FrameHealth } from './frame-health';
 import { type FramePool, frameUrl, makeFrame } from './frame-pool';
 import { backoffMs } from './helpers';
 import { loadingStats, type PlayerOptions, type PlayerStats } from './player';
+import type { ReplayVideoClock } from './replay-sync';
 
 /** the frame reports every 500 ms; this much silence means it is gone */
 const SILENT_MS = 8000;
@@ -30,6 +31,8 @@ export class RemoteTilePlayer {
   private warmSince: number | null = null;
   /** whether the current frame has said anything yet */
   private heard = false;
+  /** the last replay clock to follow, sent again to a frame that (re)starts; null: never asked */
+  private following: Extract<ToFrame, { t: 'follow' }> | null = null;
   private attempt = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -60,6 +63,13 @@ export class RemoteTilePlayer {
     this.s = loadingStats(this.src, this.live);
     this.post({ t: 'source', src, live });
     this.emit();
+  }
+
+  /** Hold the frame's video to a replay clock (null: let go); see TilePlayer.follow. */
+  follow(clock: ReplayVideoClock | null, originHint: number | null): void {
+    if (this.s.state === 'closed') return;
+    this.following = { t: 'follow', clock, origin: originHint };
+    this.post(this.following);
   }
 
   retryNow(): void {
@@ -105,7 +115,7 @@ export class RemoteTilePlayer {
       warm.title = this.src;
       this.frame = warm;
       this.warmSince = this.heardAt;
-      this.post({ t: 'start', src: this.src, live: this.live });
+      this.startFrame();
       return;
     }
     this.frame = makeFrame(frameUrl(this.opts.frameOrigin, { src: this.src, live: this.live }), this.src);
@@ -116,6 +126,12 @@ export class RemoteTilePlayer {
     this.frame?.remove();
     this.frame = null;
     this.warmSince = null;
+  }
+
+  /** The source, and the replay clock if there is one: a new frame knows neither. */
+  private startFrame(): void {
+    this.post({ t: 'start', src: this.src, live: this.live });
+    if (this.following) this.post(this.following);
   }
 
   private post(m: ToFrame): void {
@@ -136,7 +152,7 @@ export class RemoteTilePlayer {
     this.heard = true;
     const m = parsed.value;
     if (m.t === 'ready') {
-      this.post({ t: 'start', src: this.src, live: this.live });
+      this.startFrame();
       return;
     }
     // a report from before a source change is about the old source

@@ -11,6 +11,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import WebSocket from 'ws';
+import type { ServerMessage } from '../../../core/contract.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecord, verifyLines } from '../../../core/audit/chain.js';
 import type { SituationInput } from '../../../core/inputs.js';
@@ -304,6 +306,94 @@ describe('POST /api/cases { from, to }', () => {
     expect((await verify(dir)).status).toBe(0);
     expect(r.body.zip).toBe(`${r.body.path}.zip`);
     expect(existsSync(`${dir}.zip`)).toBe(true);
+  });
+});
+
+/** a bridge connection as a page opens it (the viewer's cookie, or nobody's): requests and their answers */
+async function bridge(url: string, cookie?: string) {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/bridge`, { headers: { Origin: url, ...(cookie ? { Cookie: cookie } : {}) } });
+  const got: ServerMessage[] = [];
+  ws.on('message', (d) => got.push(JSON.parse(String(d)) as ServerMessage));
+  await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
+  let next = 1;
+  return {
+    close: () => ws.close(),
+    async request(method: string, params: unknown): Promise<{ ok: boolean; result?: any; error?: string }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const id = next++;
+      ws.send(JSON.stringify({ type: 'request', id, method, params }));
+      let r: (ServerMessage & { type: 'response' }) | undefined;
+      await waitFor(() => !!(r = got.find((m): m is ServerMessage & { type: 'response' } => m.type === 'response' && m.id === id)), 30_000, `${method} answered`);
+      return r!.ok ? { ok: true, result: r!.result } : { ok: false, error: r!.error };
+    },
+  };
+}
+
+describe("case.export and case.verify over the bridge (what the wall's pages use, in both shells)", () => {
+  it("a viewer's page exports the incident, checks it intact, and is told which file changed in which copy", async () => {
+    const page = await bridge(web.url, viewerCookie);
+    try {
+      const r = await page.request('case.export', { incidentId: 'case-1' });
+      expect(r.ok, r.error).toBe(true);
+      expect(r.result.caseId).toMatch(/^case-case-1-\d{8}T\d{6}Z(-\d+)?$/);
+      expect(r.result.path).toBe(`<data>/cases/${r.result.caseId}`);
+      expect(r.result.zip).toBe(`${r.result.path}.zip`);
+      expect(r.result.files.map((f: { name: string }) => f.name).sort()).toEqual(['audit.jsonl', 'recording.mcap', 'report.html', 'timeline.csv']);
+      expect(r.result.from).toBeLessThanOrEqual(t.alarm);
+      // the recording began after 2 minutes before the alarm: said in both languages
+      expect(r.result.notes).toEqual([expect.objectContaining({ en: expect.stringMatching(/^the recording begins at /), zh: expect.stringMatching(/^录像始于 /) })]);
+      const dir = caseAt(r.result.caseId);
+      expect(createHash('sha256').update(readFileSync(join(dir, 'manifest.json'))).digest('hex')).toBe(r.result.manifestSha256);
+      for (const f of r.result.files) expect(createHash('sha256').update(readFileSync(join(dir, f.name))).digest('hex'), f.name).toBe(f.sha256);
+
+      const intact = await page.request('case.verify', { caseId: r.result.caseId });
+      expect(intact.ok, intact.error).toBe(true);
+      expect(intact.result).toMatchObject({ caseId: r.result.caseId, ok: true, folder: { ok: true, listed: 4, intact: 4, problems: [] }, zip: { ok: true, listed: 4, intact: 4, problems: [] } });
+
+      const csv = join(dir, 'timeline.csv');
+      const bytes = readFileSync(csv);
+      bytes[bytes.length - 4] ^= 0x01;
+      writeFileSync(csv, bytes);
+      const changed = await page.request('case.verify', { caseId: r.result.caseId });
+      expect(changed.ok, changed.error).toBe(true);
+      expect(changed.result.ok).toBe(false);
+      expect(changed.result.folder.problems).toEqual([expect.objectContaining({ name: 'timeline.csv', kind: 'changed' })]);
+      expect(changed.result.folder).toMatchObject({ ok: false, listed: 4, intact: 3 });
+      expect(changed.result.zip.ok).toBe(true);
+
+    } finally {
+      page.close();
+    }
+    // what a page may not name (a connection of its own: each has its own request budget)
+    const other = await bridge(web.url, viewerCookie);
+    try {
+      for (const caseId of ['../journal', 'case-../../etc', '', 5, 'case-' + 'x'.repeat(300)]) {
+        const bad = await other.request('case.verify', { caseId });
+        expect(bad.ok, String(caseId)).toBe(false);
+        expect(bad.error).toMatch(/^invalid: caseId/);
+      }
+      const unknown = await other.request('case.verify', { caseId: 'case-never-written-20261205T000000Z' });
+      expect(unknown.error).toMatch(/^not_found: no case case-never-written/);
+      const malformed = await other.request('case.export', { incidentId: 'case-1', from: 1, to: 2 });
+      expect(malformed.error).toMatch(/^invalid: .*not both/);
+      const missing = await other.request('case.export', { incidentId: 'no-such-incident' });
+      expect(missing.error).toMatch(/^not_found: no incident no-such-incident/);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a page nobody signed in to is not let in, and a wall without a recording says so', async () => {
+    const before = readdirSync(join(dataDir, 'cases')).length;
+    // this wall has users: the bridge itself needs a session (the refusal is the upgrade's 401)
+    await expect(bridge(web.url)).rejects.toThrow(/401/);
+    expect(readdirSync(join(dataDir, 'cases')).length).toBe(before);
+    const other = await bridge(bare.web.url);
+    try {
+      expect((await other.request('case.export', { incidentId: 'case-1' })).error).toMatch(/^not_found: this wall keeps no recording/);
+      expect((await other.request('case.verify', { caseId: 'case-case-1-20261205T000000Z' })).error).toMatch(/^not_found: this wall keeps no recording/);
+    } finally {
+      other.close();
+    }
   });
 });
 

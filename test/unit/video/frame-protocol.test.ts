@@ -16,6 +16,9 @@ const stats: PlayerStats = {
   alignedReloads: 2,
   lowLatency: { parts: 5, partTargetSec: 0.4, canBlockReload: true, targetLatencySec: 1.2 },
 };
+/** a recording held to a replay clock */
+const synced: PlayerStats = { ...stats, src: '/video/vod/CAM-A.m3u8?start=a&end=b', live: false, latencySec: null, lowLatency: null, sync: { mode: 'native', driftSec: 0.12, outside: null } };
+const clock = { at: 1_790_000_000_000, playing: true, speed: 8, since: 1_790_000_100_000 };
 
 describe('parseToFrame', () => {
   it('takes start, source, retry and stop', () => {
@@ -23,6 +26,34 @@ describe('parseToFrame', () => {
     expect(parseToFrame(envelope({ t: 'source', src: '/rec.m3u8', live: false, extra: 1 }))).toEqual({ ok: true, value: { t: 'source', src: '/rec.m3u8', live: false } });
     expect(parseToFrame(envelope({ t: 'retry' }))).toEqual({ ok: true, value: { t: 'retry' } });
     expect(parseToFrame(envelope({ t: 'stop' }))).toEqual({ ok: true, value: { t: 'stop' } });
+  });
+  it('takes a replay clock to follow, or none', () => {
+    expect(parseToFrame(envelope({ t: 'follow', clock, origin: 1_789_999_880_000 }))).toEqual({ ok: true, value: { t: 'follow', clock, origin: 1_789_999_880_000 } });
+    expect(parseToFrame(envelope({ t: 'follow', clock: { ...clock, speed: 0.25, playing: false, extra: 1 }, origin: null }))).toEqual({ ok: true, value: { t: 'follow', clock: { ...clock, speed: 0.25, playing: false }, origin: null } });
+    expect(parseToFrame(envelope({ t: 'follow', clock: { ...clock, speed: 64 }, origin: null })).ok).toBe(true);
+    expect(parseToFrame(envelope({ t: 'follow', clock: null, origin: null }))).toEqual({ ok: true, value: { t: 'follow', clock: null, origin: null } });
+  });
+  it('refuses a clock that is not whole, not finite, or at a speed the replay does not have', () => {
+    const broken: unknown[] = [
+      { clock, origin: undefined },
+      { clock, origin: '0' },
+      { clock, origin: Number.POSITIVE_INFINITY },
+      { clock: undefined, origin: null },
+      { clock: 'now', origin: null },
+      { clock: { ...clock, at: Number.NaN }, origin: null },
+      { clock: { ...clock, at: '1' }, origin: null },
+      { clock: { ...clock, since: undefined }, origin: null },
+      { clock: { ...clock, since: Number.NEGATIVE_INFINITY }, origin: null },
+      { clock: { ...clock, playing: 1 }, origin: null },
+      { clock: { ...clock, speed: 0.2 }, origin: null },
+      { clock: { ...clock, speed: 65 }, origin: null },
+      { clock: { ...clock, speed: Number.NaN }, origin: null },
+    ];
+    for (const m of broken) {
+      const r = parseToFrame(envelope({ t: 'follow', ...(m as object) }));
+      expect(r.ok, JSON.stringify(m)).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/^follow: /);
+    }
   });
   it('refuses what is not ours or not whole, saying why', () => {
     for (const bad of [null, 'start', 42, [], { m: { t: 'start' } }, { p: 'other/1', m: { t: 'stop' } }, envelope(null), envelope({}), envelope({ t: 'start', src: '', live: true }), envelope({ t: 'start', src: '/a', live: 'yes' }), envelope({ t: 'source', src: 'x'.repeat(5000), live: true }), envelope({ t: 'explode' })]) {
@@ -38,6 +69,18 @@ describe('parseFromFrame', () => {
     expect(parseFromFrame(envelope({ t: 'ready' }))).toEqual({ ok: true, value: { t: 'ready' } });
     expect(parseFromFrame(envelope({ t: 'stats', stats }))).toEqual({ ok: true, value: { t: 'stats', stats } });
     expect(parseFromFrame(envelope({ t: 'stats', stats: { ...stats, lowLatency: null, latencySec: null } })).ok).toBe(true);
+  });
+  it('takes the figures of a video held to a replay clock', () => {
+    expect(parseFromFrame(envelope({ t: 'stats', stats: synced }))).toEqual({ ok: true, value: { t: 'stats', stats: synced } });
+    for (const sync of [{ mode: 'outside', driftSec: null, outside: 'before' }, { mode: 'outside', driftSec: null, outside: 'after' }, { mode: 'stepping', driftSec: -0.03, outside: null }, { mode: 'paused', driftSec: 0, outside: null }, { mode: 'waiting', driftSec: null, outside: null }])
+      expect(parseFromFrame(envelope({ t: 'stats', stats: { ...synced, sync } })).ok, JSON.stringify(sync)).toBe(true);
+  });
+  it('refuses replay figures that are not whole', () => {
+    for (const sync of [undefined, 'native', {}, { mode: 'racing', driftSec: 0, outside: null }, { mode: 'native', driftSec: Number.NaN, outside: null }, { mode: 'native', driftSec: '0.1', outside: null }, { mode: 'native', driftSec: 0 }, { mode: 'outside', driftSec: null, outside: 'later' }]) {
+      const r = parseFromFrame(envelope({ t: 'stats', stats: { ...synced, sync } }));
+      expect(r.ok, JSON.stringify(sync)).toBe(false);
+      if (!r.ok) expect(r.error).toBe('stats.sync malformed');
+    }
   });
   it('refuses figures with a field missing or of the wrong kind', () => {
     const broken: Partial<Record<keyof PlayerStats, unknown>>[] = [
