@@ -28,6 +28,9 @@ function killGroup(pid, signal) {
   }
 }
 
+/** set by Ctrl-C or a TERM: the running project's group is killed and no other project starts */
+let interrupted = false;
+
 function runProject(project, out) {
   const limitS = Number(process.env.WATCHFLOOR_TEST_LIMIT_S ?? LIMIT_S[project] ?? 1_800);
   const args = ['vitest', 'run', '--project', project, '--reporter=dot', '--silent=passed-only', '--reporter=./test/setup/progress-reporter.ts', '--reporter=json', `--outputFile.json=${out}`, ...extra];
@@ -40,7 +43,10 @@ function runProject(project, out) {
       console.error(`\nFAILED: vitest project ${project} did not finish within ${limitS} s and was killed (see the [progress] lines above for what was still running)`);
       killGroup(child.pid, 'SIGKILL');
     }, limitS * 1000);
-    const stop = () => killGroup(child.pid, 'SIGKILL');
+    const stop = () => {
+      interrupted = true;
+      killGroup(child.pid, 'SIGKILL');
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     child.on('exit', (code, signal) => {
@@ -63,6 +69,10 @@ for (const project of projects) {
   rmSync(out, { force: true });
   console.log(`\n=== vitest project: ${project} ===`);
   const r = await runProject(project, out);
+  if (interrupted) {
+    console.error(`\nnpm test interrupted during the ${project} project`);
+    process.exit(130);
+  }
   if (r.timedOut) crashed = true;
   try {
     const report = JSON.parse(readFileSync(out, 'utf8'));
