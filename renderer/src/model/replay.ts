@@ -80,3 +80,23 @@ export function liveHref(href: string): string {
   u.hash = '';
   return u.toString();
 }
+
+/**
+ * A `player` message may arrive late (the page was busy, the link queued it) but never early, so
+ * the moment it was heard overstates when its instant held. While the replay plays on at one speed,
+ * a message that puts the clock behind where the last one's run puts it is taken as late, by up to
+ * this much, and dated back by the difference: the clock tiles follow does not jump back by a busy
+ * moment × speed (20 ms at 64× is 1.3 s of replay). Beyond it the replay really fell behind (it
+ * plays only as fast as it reads) and the message is taken as heard.
+ */
+export const PLAYER_LATE_MAX_MS = 60;
+
+/** When `next` (received at `receivedAt`) held, given the previous state and when that held. */
+export function playerHeardAt(prev: PlayerState, prevHeardAt: number, next: PlayerState, receivedAt: number): number {
+  if (prev.mode !== 'replay' || next.mode !== 'replay') return receivedAt;
+  const running = (p: typeof next) => p.playing && !p.loading;
+  if (!running(prev) || !running(next) || prev.speed !== next.speed || prev.from !== next.from || prev.to !== next.to) return receivedAt;
+  const expected = prev.at + (receivedAt - prevHeardAt) * prev.speed;
+  const lateMs = (expected - next.at) / next.speed;
+  return lateMs > 0 && lateMs <= PLAYER_LATE_MAX_MS ? receivedAt - lateMs : receivedAt;
+}

@@ -15,7 +15,7 @@ import type { BoardHold } from './board';
 import { MUTE_MS } from './cues';
 import { HISTORY_KEEP_MS, IncidentLog } from './history';
 import { isCutOff, liveness, type Liveness, sameLiveness, silentAfterMs } from './liveness';
-import { inReplay, type ReplayWish, wallClock } from './replay';
+import { inReplay, playerHeardAt, type ReplayWish, wallClock } from './replay';
 import { actionTookEffect, applyDelta, applySnapshot, emptySituation, type IncidentAction, NEW_FRESH_MS, type SituationData } from './situation';
 import { UnitTable } from './units';
 import { initialVideo, reduceVideo, type VideoAction, type VideoUiState } from './video';
@@ -131,6 +131,11 @@ export interface WallModel extends SituationData {
   // ---- live or replay (core/player.ts, model/replay.ts) ----
   /** what the services said this connection watches: live, or a replay and its clock */
   player: PlayerState;
+  /**
+   * Date.now() when `player` arrived (the message's receipt, not when a subscriber got to it): a
+   * replay's clock runs from here, so a tile held to it is not behind by a busy moment × speed
+   */
+  playerHeardAt: number;
   /** the replay this page asked for (`?replay=`), kept at the player's clock and speed; null: live */
   replay: ReplayWish | null;
   /** `?replay=` that does not parse: said on the wall, which stays live */
@@ -236,6 +241,7 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number; 
     zoom: null,
     video: initialVideo(),
     player: { mode: 'live' },
+    playerHeardAt: 0,
     replay: null,
     replayParamError: null,
     replayError: null,
@@ -281,7 +287,7 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
       // held, so nothing of the situation stays behind the sign-in form; a sign-in brings a snapshot
       return message.session.me ? { ...m, session: message.session } : forgetSituation({ ...m, session: message.session });
     case 'player':
-      return withPlayer(m, message.player);
+      return withPlayer(m, message.player, at);
   }
 }
 
@@ -297,9 +303,9 @@ function restartHistory(m: WallModel): WallModel {
  * speed are kept as the page's wish, so a reconnect opens it again there. Between live and replay,
  * what belonged to the other goes: the day log, closes waiting in their undo window, the board's hold.
  */
-function withPlayer(m: WallModel, player: PlayerState): WallModel {
+function withPlayer(m: WallModel, player: PlayerState, at: number): WallModel {
   const changed = player.mode !== m.player.mode;
-  let next: WallModel = { ...m, player };
+  let next: WallModel = { ...m, player, playerHeardAt: playerHeardAt(m.player, m.playerHeardAt, player, at) };
   if (player.mode === 'replay') next.replay = { from: player.from, to: player.to, at: player.at, speed: replaySpeed(player.speed), playing: player.playing };
   // the services send the replay's state before its first snapshot: what the wall holds until then is not the replay
   if (changed) next = restartHistory({ ...next, closing: {}, boardHold: null, replaySituation: false, ...(player.mode === 'replay' ? { replayError: null } : {}) });
@@ -337,7 +343,7 @@ function connectionChanged(m: WallModel, state: ConnectionState, at: number): Wa
   const silently = at - heardAt > silentAfterMs(m.health?.heartbeatMs);
   const lost = { ...m, connection: state, linkLostAt: silently ? heardAt : at, linkLostSilently: silently };
   // a replay belongs to its connection: the next one starts live (until the page opens it again)
-  return m.player.mode === 'replay' ? withPlayer(lost, { mode: 'live' }) : lost;
+  return m.player.mode === 'replay' ? withPlayer(lost, { mode: 'live' }, at) : lost;
 }
 
 /** The model with its liveness as of `at`: replaced only when it changed, so selectors stay still. */
@@ -456,7 +462,7 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
     case 'replayParamInvalid':
       return { ...m, replayParamError: a.value };
     case 'player':
-      return withLiveness(withPlayer(m, a.player), a.at);
+      return withLiveness(withPlayer(m, a.player, a.at), a.at);
     case 'replayError':
       return a.error === m.replayError ? m : { ...m, replayError: a.error };
     default: {

@@ -138,18 +138,6 @@ function useTilePlayer(
 }
 
 /**
- * When each player state (one object per message from the services) was first heard: a tile that
- * subscribes again (its recording window changed) must not take an old state for a new one, or its
- * clock would run behind by the time since (64 × 0.1 s = 6 s of replay).
- */
-const heardAt = new WeakMap<object, number>();
-function firstHeard(state: object): number {
-  let t = heardAt.get(state);
-  if (t === undefined) heardAt.set(state, (t = Date.now()));
-  return t;
-}
-
-/**
  * In a replay, keeps the tile's player on the replay clock: the store's `player` state, each time a
  * new one arrives (ten a second while playing), with the moment it arrived. Straight to the
  * player, not through React: the tile does not re-render for it.
@@ -169,7 +157,7 @@ function useFollowReplay(replaying: boolean, win: RecordingWindow | null, player
       if (s.player === heard && s.replay === wish) return;
       heard = s.player;
       wish = s.replay;
-      followRef.current = { clock: replayVideoClock(s.player, s.replay, firstHeard(s.player)), origin };
+      followRef.current = { clock: replayVideoClock(s.player, s.replay, s.player.mode === 'replay' ? s.playerHeardAt : Date.now()), origin };
       playerRef.current?.follow(followRef.current.clock, origin);
     };
     hear(store.getState());

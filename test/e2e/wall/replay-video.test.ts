@@ -123,13 +123,17 @@ afterAll(async () => {
 type W = {
   __watchfloor: { store: () => { player: { mode: string; at: number; playing: boolean; speed: number; loading: boolean }; incidents: Map<string, { startedAt: number }> } };
   __clockLog?: { at: number; playing: boolean; speed: number; since: number }[];
+  __clockAt?: (t: number) => number | null;
   __seeks?: { ct: number; now: number; first: boolean }[];
 };
 
 /**
  * The replay clock as the page hears it: every player state the services send (a `player` message,
  * or a replay request's answer), noted with the moment it arrived — by a listener on the page's
- * WebSocket that runs before the wall's own (installed before the page's scripts).
+ * WebSocket that runs before the wall's own (installed before the page's scripts). A message may be
+ * heard late, never early: while the replay plays on at one speed, the clock at `t` is the furthest
+ * the last few messages put it, by at most 60 ms of running (model/replay.ts, playerHeardAt) — so
+ * the yardstick does not jump back by a busy moment × 64.
  */
 const logClock = async (page: Page): Promise<void> => {
   await page.addInitScript(() => {
@@ -149,17 +153,24 @@ const logClock = async (page: Page): Promise<void> => {
         });
       }
     };
+    w.__clockAt = (t: number) => {
+      let i = -1;
+      for (let k = 0; k < log.length; k++) if (log[k].since <= t) i = k;
+      if (i < 0) return log.length ? log[0].at : null;
+      const e = log[i];
+      if (!e.playing) return e.at;
+      const run = (x: (typeof log)[number]) => x.at + (t - x.since) * x.speed;
+      let best = run(e);
+      // (one further ahead than that: a seek back, or the replay fell behind — not a late message)
+      for (let k = i - 1; k >= Math.max(0, i - 3) && log[k].playing && log[k].speed === e.speed; k--) if (run(log[k]) <= run(e) + 60 * e.speed) best = Math.max(best, run(log[k]));
+      return best;
+    };
   });
 };
 
 /** Where the replay clock stood at epoch ms `t` (page and frame share the machine's clock). */
 const clockAtTime = (page: Page, t: number) =>
-  page.evaluate((t) => {
-    const log = (window as unknown as W).__clockLog ?? [];
-    let e = log[0];
-    for (const x of log) if (x.since <= t) e = x;
-    return e ? e.at + (e.playing ? (t - e.since) * e.speed : 0) : null;
-  }, t);
+  page.evaluate((t) => (window as unknown as W).__clockAt!(t), t);
 
 /** The tile's recording window at replay instant `at` (5-minute windows from the alarm's own) and its URL. */
 function windowSrc(cameraId: string, at: number): string {
@@ -205,11 +216,8 @@ async function sample(page: Page, cameraId: string, frames: boolean): Promise<Sa
   // the clock then, and what the tile says, in one go
   const { clock, mode, reported } = await page.evaluate(
     ([t, sel]) => {
-      const log = (window as unknown as W).__clockLog ?? [];
-      let e = log[0];
-      for (const x of log) if (x.since <= t) e = x;
       const tile = document.querySelector(sel);
-      return { clock: e ? e.at + (e.playing ? (t - e.since) * e.speed : 0) : null, mode: tile?.getAttribute('data-sync-mode') ?? null, reported: tile?.getAttribute('data-drift') ?? null };
+      return { clock: (window as unknown as W).__clockAt!(t), mode: tile?.getAttribute('data-sync-mode') ?? null, reported: tile?.getAttribute('data-drift') ?? null };
     },
     [v.now, tileSelector(cameraId)] as const,
   );
@@ -349,7 +357,7 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
     await setSpeed(page, 64);
     await tileMode(page, cam, 'stepping', 5000);
     const steppingSince = Date.now();
-    const at64 = await sampleFor(page, cam, true, 3000);
+    const at64 = await sampleFor(page, cam, true, 4000);
     const seeks = (await inVideo(page, cam, true, () => (window as unknown as W).__seeks ?? [])) ?? [];
     const stepDrift: number[] = [];
     for (const s of seeks.filter((x) => x.now >= steppingSince && !x.first)) {
@@ -359,7 +367,7 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
       if ((clock - first) % WINDOW_MS < 3000) continue;
       stepDrift.push((await originOf(windowSrc(cam, clock))) / 1000 + s.ct - clock / 1000);
     }
-    console.log(`[replay-video] 64×: steps ${seeks.length} in ~3 s; step aimed vs replay clock: ${fmt(stepDrift)}; the tile's own figure ${fmt(at64.flatMap((s) => (s.reported === null ? [] : [s.reported])))}; modes ${[...new Set(at64.map((s) => s.mode))].join(',')}`);
+    console.log(`[replay-video] 64×: steps ${seeks.length} in ~4 s; step aimed vs replay clock: ${fmt(stepDrift)}; the tile's own figure ${fmt(at64.flatMap((s) => (s.reported === null ? [] : [s.reported])))}; modes ${[...new Set(at64.map((s) => s.mode))].join(',')}`);
     // (a sample may fall on a change of recording window: the new player not yet reporting)
     expect(at64.filter((s) => s.mode === 'native' || s.mode === 'paused')).toEqual([]);
     expect(at64.filter((s) => s.mode === 'stepping').length).toBeGreaterThanOrEqual(at64.length * 0.6);

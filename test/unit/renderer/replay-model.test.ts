@@ -6,7 +6,7 @@ import type { BrokerHealth, Health } from '../../../core/contract';
 import type { FeedPulseHealth } from '../../../core/ingest/feed-pulse';
 import type { PlayerState, ReplayState } from '../../../core/player';
 import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation';
-import { inReplay, replayClock, wallClock } from '../../../renderer/src/model/replay';
+import { inReplay, PLAYER_LATE_MAX_MS, replayClock, wallClock } from '../../../renderer/src/model/replay';
 import { initialModel, reduce, type WallAction, type WallModel } from '../../../renderer/src/model/wall';
 
 const T = Date.UTC(2026, 11, 5, 9);
@@ -162,3 +162,42 @@ describe('the wall in a replay', () => {
     expect(w.model().replayError).toBeNull();
   });
 });
+
+describe('when a player state held', () => {
+  it('dates a message heard late back to when its instant held, while the replay plays on at one speed', () => {
+    const w = wall();
+    w.player(replay({ at: FROM, speed: 64, playing: true }), T);
+    expect(w.model().playerHeardAt).toBe(T);
+    // on time: 100 ms later the clock is 6.4 s on
+    w.player(replay({ at: FROM + 6400, speed: 64, playing: true }), T + 100);
+    expect(w.model().playerHeardAt).toBe(T + 100);
+    // heard 20 ms late (the page was busy): 1.28 s of replay behind where the run puts it, so dated back 20 ms
+    w.player(replay({ at: FROM + 12_800, speed: 64, playing: true }), T + 220);
+    expect(w.model().playerHeardAt).toBe(T + 200);
+    // the next one on time again
+    w.player(replay({ at: FROM + 19_200, speed: 64, playing: true }), T + 300);
+    expect(w.model().playerHeardAt).toBe(T + 300);
+    // ahead of the run (the one before was late): taken as heard
+    w.player(replay({ at: FROM + 26_000, speed: 64, playing: true }), T + 400);
+    expect(w.model().playerHeardAt).toBe(T + 400);
+    // far behind: the replay fell behind (it plays as fast as it reads), not a late message
+    const behind = (PLAYER_LATE_MAX_MS + 40) * 64;
+    w.player(replay({ at: FROM + 26_000 + 6400 - behind, speed: 64, playing: true }), T + 500);
+    expect(w.model().playerHeardAt).toBe(T + 500);
+  });
+
+  it('takes a message as heard across a pause, a change of speed or a load', () => {
+    const w = wall();
+    w.player(replay({ at: FROM, speed: 8, playing: true }), T);
+    w.player(replay({ at: FROM + 700, speed: 16, playing: true }), T + 100);
+    expect(w.model().playerHeardAt).toBe(T + 100);
+    w.player(replay({ at: FROM + 1000, speed: 16, playing: true, loading: true }), T + 200);
+    expect(w.model().playerHeardAt).toBe(T + 200);
+    w.player(replay({ at: FROM + 1000, speed: 16, playing: false }), T + 300);
+    expect(w.model().playerHeardAt).toBe(T + 300);
+    w.player(replay({ at: FROM + 1000, speed: 16, playing: true }), T + 310);
+    w.player(replay({ at: FROM + 1100, speed: 16, playing: true }), T + 400);
+    expect(w.model().playerHeardAt).toBe(T + 400);
+  });
+});
+
