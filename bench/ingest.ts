@@ -6,8 +6,13 @@
 // Method: N location messages are queued in Mosquitto for a persistent session while the
 // subscriber is away; the subscriber then connects and drains them as fast as it can. That
 // measures the receiving side alone: no publisher pacing, no publisher sharing the clock.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+//
+// The wall drains twice a round, with the journal off and on (recording every input to MCAP in a
+// temporary folder, chunks flushed every 500 ms as live): the ratio is recording's cost on live
+// ingest (issue #15, goal ≥ 0.90). BENCH_JOURNAL=0 leaves it out.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
@@ -18,6 +23,7 @@ import { createIngest } from '../core/ingest/pipeline.js';
 import { createSituation, type Locate } from '../core/situation/situation.js';
 import { GridIndex } from '../core/geo/grid-index.js';
 import { parseGridCollection } from '../core/geo/grids.js';
+import { Journal } from '../main/journal/journal.js';
 import { startIngest } from '../main/services/mqtt-threaded.js';
 import { SituationService } from '../main/services/situation-service.js';
 import { startMosquitto } from '../test/helpers/mosquitto.js';
@@ -41,6 +47,7 @@ const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
 /** raw/wall pairs measured, each on a fresh queue, the order alternating; the ratio's median is the figure */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const UNITS = Number(process.env.BENCH_UNITS ?? 20_000);
+const WITH_JOURNAL = process.env.BENCH_JOURNAL !== '0';
 const PREFIX = 'watchfloor/v1';
 const FILTER = `${PREFIX}/units/+/location`;
 
@@ -116,11 +123,14 @@ async function drainRaw(url: string, clientId: string, expected: number): Promis
   });
 }
 
-async function drainWall(url: string, clientId: string, expected: number, threaded: boolean) {
+async function drainWall(url: string, clientId: string, expected: number, threaded: boolean, journalDir: string | null = null) {
   const config = parseConfig({ demo: false });
   if (!config.ok) throw new Error(config.error);
   const state = createSituation({ cameras: [], kiosks: [] }, locate);
   const service = new SituationService(state, { deltaIntervalMs: config.value.situation.deltaIntervalMs });
+  const j = config.value.journal;
+  const journal = journalDir ? await Journal.open({ dir: journalDir, flushEveryMs: j.flushEveryMs, snapshotEveryMs: j.snapshotEveryMs, snapshotEveryInputs: j.snapshotEveryInputs, level: j.zstdLevel, maxAgeMs: 0, maxBytes: 0 }) : null;
+  journal?.start(service);
   let deltas = 0;
   let unitChanges = 0;
   service.onDelta((d) => {
@@ -155,6 +165,7 @@ async function drainWall(url: string, clientId: string, expected: number, thread
   clearTimeout(timeout);
   service.flush();
   service.stop();
+  journal?.close();
   await handle.close();
   const tagged = [...state.units.values()].filter((u) => u.gridId !== undefined).length;
   return { seconds, count, deltas, deltasPerSecond: deltas / seconds, unitChanges, rejected: state.stats.rejected, units: state.units.size, tagged };
@@ -179,6 +190,7 @@ async function main() {
   const messages = makeMessages();
   console.log(`payload size ≈ ${Math.round(messages.reduce((s, m) => s + m.payload.length, 0) / messages.length)} bytes`);
   const mosquitto = await startMosquitto();
+  const journalRoot = mkdtempSync(join(tmpdir(), 'wf-bench-ingest-journal-'));
   try {
     // BENCH_ONLY=wall runs the threaded wall alone (for profiling one phase); figures for the
     // others then read 0.
@@ -186,7 +198,7 @@ async function main() {
     const skipped = { seconds: Infinity, count: 0 };
     // Each round queues the messages afresh for a raw and a wall session and drains both, raw
     // first in odd rounds and wall first in even ones, so neither always meets a warmer machine.
-    const rounds: { raw: { seconds: number; count: number }; wall: Awaited<ReturnType<typeof drainWall>>; ratio: number }[] = [];
+    const rounds: { raw: { seconds: number; count: number }; wall: Awaited<ReturnType<typeof drainWall>>; ratio: number; journalRatio: number | null }[] = [];
     let wallInThread: { seconds: number; count: number } = skipped;
     for (let r = 0; r < (only === 'wall' ? 1 : ROUNDS); r++) {
       const rawId = `bench-raw-${process.pid}-${r}`;
@@ -195,23 +207,36 @@ async function main() {
       await subscribeOnce(mosquitto.url, rawId);
       await subscribeOnce(mosquitto.url, wallId);
       if (r === 0) await subscribeOnce(mosquitto.url, wall1Id);
+      const recId = `bench-rec-${process.pid}-${r}`;
+      const recording = WITH_JOURNAL && only !== 'wall';
+      if (recording) await subscribeOnce(mosquitto.url, recId);
       const tp = performance.now();
       await preload(mosquitto.url, messages);
       console.log(`round ${r + 1}/${ROUNDS}: queued in ${((performance.now() - tp) / 1000).toFixed(1)} s`);
       let raw: { seconds: number; count: number } = skipped;
       let wall: Awaited<ReturnType<typeof drainWall>>;
+      // the same wall recording, on a queue of its own: drained just before the wall in odd
+      // rounds and just after it in even ones, so neither always meets a warmer machine
+      let rec: Awaited<ReturnType<typeof drainWall>> | null = null;
+      const drainRec = async () => {
+        if (recording) rec = await drainWall(mosquitto.url, recId, N, true, join(journalRoot, `r${r}`));
+      };
       if (only === 'wall') wall = await drainWall(mosquitto.url, wallId, N, true);
       else if (r % 2 === 0) {
         raw = await drainRaw(mosquitto.url, rawId, N);
         wall = await drainWall(mosquitto.url, wallId, N, true);
+        await drainRec();
       } else {
+        await drainRec();
         wall = await drainWall(mosquitto.url, wallId, N, true);
         raw = await drainRaw(mosquitto.url, rawId, N);
       }
       if (r === 0 && only !== 'wall') wallInThread = await drainWall(mosquitto.url, wall1Id, N, false);
       const ratio = wall.count / wall.seconds / (raw.count / raw.seconds);
-      rounds.push({ raw, wall, ratio });
-      console.log(`  raw ${Math.round(raw.count / raw.seconds).toLocaleString()} msg/s, wall ${Math.round(wall.count / wall.seconds).toLocaleString()} msg/s, ratio ${(ratio * 100).toFixed(1)} %`);
+      const r1 = rec as Awaited<ReturnType<typeof drainWall>> | null;
+      const journalRatio = r1 ? r1.count / r1.seconds / (wall.count / wall.seconds) : null;
+      rounds.push({ raw, wall, ratio, journalRatio });
+      console.log(`  raw ${Math.round(raw.count / raw.seconds).toLocaleString()} msg/s, wall ${Math.round(wall.count / wall.seconds).toLocaleString()} msg/s, ratio ${(ratio * 100).toFixed(1)} %${journalRatio === null ? '' : `; recording ${(journalRatio * 100).toFixed(1)} % of that`}`);
     }
     const pure = only === 'wall' ? 0 : pipelineOnly(messages);
     // the round with the median ratio stands for the run
@@ -229,10 +254,13 @@ async function main() {
     for (const r of rows) console.log(`  ${r[0].padEnd(36)} ${r[1].padStart(14)} ${r[2].padStart(8)}`);
     console.log(`  ratio wall/raw                       ${(ratio * 100).toFixed(1)} %   (goal ≥ 70 %; median of ${rounds.length} round(s), range ${rounds.map((x) => (x.ratio * 100).toFixed(0)).sort((a, b) => Number(a) - Number(b)).join('–').replace(/–.*–/, '–')} %)`);
     console.log(`  wall rate                            ${wallRate >= 50_000 ? 'meets' : 'MISSES'} the 50,000 msg/s goal`);
+    const jr = rounds.flatMap((x) => (x.journalRatio === null ? [] : [x.journalRatio])).sort((a, b) => a - b);
+    if (jr.length) console.log(`  recording on ÷ off                   ${(jr[Math.floor(jr.length / 2)] * 100).toFixed(1)} %   (goal ≥ 90 %; median of ${jr.length}, range ${(jr[0] * 100).toFixed(0)}–${(jr.at(-1)! * 100).toFixed(0)} %)`);
     console.log(`  renderer deltas                      ${wall.deltasPerSecond.toFixed(1)} batches/s (goal ≤ 20), ${wall.deltas} batches, ${wall.unitChanges.toLocaleString()} unit changes sent`);
     console.log(`  units held ${wall.units.toLocaleString()}, rejected ${wall.rejected}, tagged with a grid ${wall.tagged.toLocaleString()}`);
-    console.log(JSON.stringify({ bench: 'ingest', messages: N, units: UNITS, rawRate: Math.round(rawRate), wallRate: Math.round(wallRate), ratio: +ratio.toFixed(3), ratios: rounds.map((x) => +x.ratio.toFixed(3)), pipelineOnlyRate: Math.round(pure), inThreadRate: Math.round(wallInThread.count / wallInThread.seconds), deltasPerSecond: +wall.deltasPerSecond.toFixed(1) }));
+    console.log(JSON.stringify({ bench: 'ingest', messages: N, units: UNITS, rawRate: Math.round(rawRate), wallRate: Math.round(wallRate), ratio: +ratio.toFixed(3), ratios: rounds.map((x) => +x.ratio.toFixed(3)), journalRatios: rounds.map((x) => (x.journalRatio === null ? null : +x.journalRatio.toFixed(3))), pipelineOnlyRate: Math.round(pure), inThreadRate: Math.round(wallInThread.count / wallInThread.seconds), deltasPerSecond: +wall.deltasPerSecond.toFixed(1) }));
   } finally {
+    rmSync(journalRoot, { recursive: true, force: true });
     await mosquitto.stop();
   }
 }

@@ -8,7 +8,9 @@
 //   (a) bytes on disk per fix                                  goal ≤ 20 B
 //   (b) seek to random times, p95                              goal ≤ 150 ms
 //   (c) replay at 64×: replay seconds per wall second, deltas/s goal ≥ 0.95 × 64, ≤ 20/s
-//   (d) recording's cost on the pipeline (inputs/s with the journal on ÷ off, A B A B) goal ≥ 0.90
+//   (d) recording's cost on the pipeline alone (inputs/s with the journal on ÷ off, A B A B): the
+//       harshest form of it; the issue's figure (goal ≥ 0.90) is on live ingest through a broker,
+//       printed by `npm run bench:ingest` ("recording on ÷ off")
 import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +28,7 @@ const UNITS = Number(process.env.BENCH_UNITS ?? 5000);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 30);
 const SNAPSHOT_MS = Number(process.env.BENCH_SNAPSHOT_MS ?? 60_000);
+const SNAPSHOT_INPUTS = Number(process.env.BENCH_SNAPSHOT_INPUTS ?? 50_000);
 const LEVEL = Number(process.env.BENCH_ZSTD ?? 3);
 const T0 = Date.UTC(2026, 11, 5, 8, 0, 0);
 const fresh = () => createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 10, maxIncidents: 10_000 });
@@ -78,7 +81,7 @@ const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.
 
 async function record(dir: string, naivePath: string) {
   const service = new SituationService(fresh(), { deltaIntervalMs: 50 });
-  const journal = await Journal.open({ dir, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
+  const journal = await Journal.open({ dir, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
   journal.start(service);
   const naive = createWriteStream(naivePath);
   const t = performance.now();
@@ -114,7 +117,7 @@ async function naiveSeek(path: string, at: number): Promise<number> {
 }
 
 async function main() {
-  console.log(`bench:replay — ${MINUTES} min × ${UNITS.toLocaleString()} units at 1 Hz = ${fixes().toLocaleString()} fixes, snapshots every ${SNAPSHOT_MS / 1000} s, zstd ${LEVEL}`);
+  console.log(`bench:replay — ${MINUTES} min × ${UNITS.toLocaleString()} units at 1 Hz = ${fixes().toLocaleString()} fixes, snapshots every ${SNAPSHOT_MS / 1000} s or ${SNAPSHOT_INPUTS.toLocaleString()} inputs, zstd ${LEVEL}`);
   const root = mkdtempSync(join(tmpdir(), 'wf-bench-replay-'));
   const dir = join(root, 'journal');
   const naivePath = join(root, 'naive.jsonl');
@@ -127,7 +130,7 @@ async function main() {
     console.log(`(a) bytes per fix: journal ${(mcap / fixes()).toFixed(1)} B (${(mcap / 1e6).toFixed(0)} MB, snapshots included) vs naive JSON lines ${(naive / fixes()).toFixed(1)} B — ${(mcap / naive).toFixed(3)}× — goal ≤ 20 B: ${mcap / fixes() <= 20 ? 'met' : 'NOT met'}`);
 
     // (b)
-    const journal = await Journal.open({ dir, flushEveryMs: 500, snapshotEveryMs: SNAPSHOT_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
+    const journal = await Journal.open({ dir, flushEveryMs: 500, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
     const recording = new Recording(journal, dir, fresh);
     const span = MINUTES * 60_000;
     const times = Array.from({ length: SEEKS }, (_, i) => T0 + Math.floor(((i * 7919) % 1000) / 1000 * span));
@@ -177,7 +180,7 @@ async function main() {
     const runOnce = async (withJournal: boolean) => {
       const service = new SituationService(fresh(), { deltaIntervalMs: 50 });
       const d = join(root, `abab-${Math.random().toString(36).slice(2)}`);
-      const j = withJournal ? await Journal.open({ dir: d, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 }) : null;
+      const j = withJournal ? await Journal.open({ dir: d, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 }) : null;
       j?.start(service);
       const t0 = performance.now();
       let last = inputs[0].at;
@@ -195,7 +198,7 @@ async function main() {
     const rates: Record<string, number[]> = { off: [], on: [] };
     for (const on of [false, true, false, true]) rates[on ? 'on' : 'off'].push(await runOnce(on));
     for (let k = 0; k < 2; k++) ratioRuns.push(rates.on[k] / rates.off[k]);
-    console.log(`(d) pipeline with the journal on ÷ off (A B A B, ${inputs.length.toLocaleString()} inputs each): ${ratioRuns.map((r) => r.toFixed(2)).join(', ')} (off ${rates.off.map((r) => Math.round(r).toLocaleString()).join(' / ')} inputs/s, on ${rates.on.map((r) => Math.round(r).toLocaleString()).join(' / ')}) — goal ≥ 0.90: ${Math.min(...ratioRuns) >= 0.9 ? 'met' : 'NOT met'}`);
+    console.log(`(d) pipeline with the journal on ÷ off (A B A B, ${inputs.length.toLocaleString()} inputs each): ${ratioRuns.map((r) => r.toFixed(2)).join(', ')} (off ${rates.off.map((r) => Math.round(r).toLocaleString()).join(' / ')} inputs/s, on ${rates.on.map((r) => Math.round(r).toLocaleString()).join(' / ')}) — the reducer alone, no broker or parsing: the harshest form; the goal (≥ 0.90 on live ingest) is bench:ingest's "recording on ÷ off"`);
     journal.close();
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -113,7 +113,8 @@ export const configSchema = z.strictObject({
     }),
   /**
    * The journal (docs/replay.md): every input recorded in hourly MCAP files under <data>/journal/
-   * (only with a data folder), a snapshot every `snapshotEveryMs`, chunks on disk at least every
+   * (only with a data folder), a snapshot every `snapshotEveryMs` (sooner after
+   * `snapshotEveryInputs` inputs: a seek then never re-applies more), chunks on disk at least every
    * `flushEveryMs` (what a kill -9 can lose), retention by age and by total size.
    */
   journal: z
@@ -121,11 +122,12 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       flushEveryMs: z.number().int().min(50).max(1000).default(500),
       snapshotEveryMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+      snapshotEveryInputs: z.number().int().min(1000).max(10_000_000).default(50_000),
       zstdLevel: z.number().int().min(1).max(19).default(3),
       maxAgeHours: z.number().min(0).default(24 * 90),
       maxBytes: z.number().int().min(0).default(50 * 1024 ** 3),
     })
-    .default({ enabled: true, flushEveryMs: 500, snapshotEveryMs: 60_000, zstdLevel: 3, maxAgeHours: 24 * 90, maxBytes: 50 * 1024 ** 3 }),
+    .default({ enabled: true, flushEveryMs: 500, snapshotEveryMs: 60_000, snapshotEveryInputs: 50_000, zstdLevel: 3, maxAgeHours: 24 * 90, maxBytes: 50 * 1024 ** 3 }),
   /** when the wall says its feed has stalled: silent for `stallFactor` × the longest silence of the last hour, and at least `stallAfterMs` */
   feed: z
     .strictObject({ stallAfterMs: z.number().int().min(1000).default(60_000), stallFactor: z.number().min(1).max(100).default(3) })

@@ -199,7 +199,7 @@ async function replayInto(host: CaseHost, slicePath: string, req: CaseRequest, p
   for (const i of state.incidents.values()) if (relevant(i)) note(i);
   clearChanges(state);
 
-  const slice = await SliceWriter.create(slicePath, { zstdLevel: host.config.journal.zstdLevel, snapshotEveryMs: host.config.journal.snapshotEveryMs });
+  const slice = await SliceWriter.create(slicePath, { zstdLevel: host.config.journal.zstdLevel, snapshotEveryMs: host.config.journal.snapshotEveryMs, snapshotEveryInputs: host.config.journal.snapshotEveryInputs });
   let to = p.limit;
   let applied = 0;
   try {

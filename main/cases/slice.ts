@@ -5,18 +5,13 @@
 // of the situation at the period's start (after the last input before it), holds every input of
 // the period with its number in the wall's sequence, and a snapshot every `snapshotEveryMs` of
 // input time as the journal does, so a seek inside it never replays the whole slice.
-import { channelIdOf, familyOf, JOURNAL_CHANNELS, SNAPSHOT_CHANNEL, type InputFamily, type SnapshotMessage } from '../../core/journal/channels.js';
+import { InputBatcher } from '../../core/journal/batcher.js';
+import { JOURNAL_CHANNELS, SNAPSHOT_CHANNEL, type SnapshotMessage } from '../../core/journal/channels.js';
 import type { SituationInput } from '../../core/inputs.js';
 import { checkpointOf } from '../../core/situation/checkpoint.js';
 import type { SituationState } from '../../core/situation/situation.js';
 import { zstdCodec } from '../journal/codec.js';
 import { McapFileWriter } from '../journal/mcap-file.js';
-
-interface Batch {
-  n: number[];
-  parts: string[];
-  firstAt: number;
-}
 
 const enc = new TextEncoder();
 /** a batch holds at most this much input time (the readers allow 5 s: journal-read.ts BATCH_SPAN_MS) */
@@ -25,20 +20,21 @@ const BATCH_BYTES = 256 * 1024;
 const CHUNK_BYTES = 4 << 20;
 
 export class SliceWriter {
-  private readonly batches = new Map<InputFamily, Batch>();
-  private pending = 0;
+  private readonly batcher = new InputBatcher();
   private lastSnapshotAt = -Infinity;
+  private sinceSnapshot = 0;
   inputs = 0;
   snapshots = 0;
 
   private constructor(
     private readonly w: McapFileWriter,
     private readonly snapshotEveryMs: number,
+    private readonly snapshotEveryInputs: number,
   ) {}
 
   /** Creates the file (it must not exist), mode 0600. */
-  static async create(path: string, o: { zstdLevel: number; snapshotEveryMs: number }): Promise<SliceWriter> {
-    return new SliceWriter(McapFileWriter.create(path, JOURNAL_CHANNELS, await zstdCodec(o.zstdLevel), 0o600), o.snapshotEveryMs);
+  static async create(path: string, o: { zstdLevel: number; snapshotEveryMs: number; snapshotEveryInputs?: number }): Promise<SliceWriter> {
+    return new SliceWriter(McapFileWriter.create(path, JOURNAL_CHANNELS, await zstdCodec(o.zstdLevel), 0o600), o.snapshotEveryMs, o.snapshotEveryInputs ?? Infinity);
   }
 
   /** The situation after input `n`, at `at`. */
@@ -47,30 +43,24 @@ export class SliceWriter {
     const msg: SnapshotMessage = { n, at, situation: checkpointOf(state, { trails: true }) };
     this.w.add(SNAPSHOT_CHANNEL, at, enc.encode(JSON.stringify(msg)));
     this.lastSnapshotAt = at;
+    this.sinceSnapshot = 0;
     this.snapshots++;
     this.maybeFlushChunk();
   }
 
   /** Input `n`, already applied to `state` (a snapshot taken now holds it). */
   input(n: number, input: SituationInput, state: SituationState): void {
-    const fam = familyOf(input);
-    const open = [...this.batches.values()].some((b) => input.at - b.firstAt > BATCH_MS);
-    if (open || this.pending > BATCH_BYTES) this.flushBatches();
-    let b = this.batches.get(fam);
-    if (!b) this.batches.set(fam, (b = { n: [], parts: [], firstAt: input.at }));
-    const text = JSON.stringify(input);
-    b.n.push(n);
-    b.parts.push(text);
-    this.pending += text.length;
+    const first = this.batcher.firstAt();
+    if ((first !== null && input.at - first > BATCH_MS) || this.batcher.pendingBytes > BATCH_BYTES) this.flushBatches();
+    this.batcher.add(n, input);
     this.inputs++;
-    if (input.at - this.lastSnapshotAt >= this.snapshotEveryMs) this.snapshot(n, input.at, state);
+    this.sinceSnapshot++;
+    if (input.at - this.lastSnapshotAt >= this.snapshotEveryMs || this.sinceSnapshot >= this.snapshotEveryInputs) this.snapshot(n, input.at, state);
     this.maybeFlushChunk();
   }
 
   private flushBatches(): void {
-    for (const [fam, b] of this.batches) this.w.add(channelIdOf(fam), b.firstAt, enc.encode(`{"n":[${b.n.join(',')}],"inputs":[${b.parts.join(',')}]}`));
-    this.batches.clear();
-    this.pending = 0;
+    for (const m of this.batcher.drain()) this.w.add(m.channelId, m.at, m.data);
   }
 
   private maybeFlushChunk(): void {

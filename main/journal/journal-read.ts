@@ -1,11 +1,12 @@
 // Reading the journal back: the last snapshot before a time, and the inputs after it in the exact
 // order the reducer applied them (merged across the families' channels by their sequence number).
-import { FAMILIES, inputTopic, SNAPSHOT_TOPIC, type InputBatch, type SnapshotMessage } from '../../core/journal/channels.js';
+import { FAMILIES, FIX_TOPIC, inputTopic, SNAPSHOT_TOPIC, type InputBatch, type SnapshotMessage } from '../../core/journal/channels.js';
+import { decodeFixBatch } from '../../core/journal/fix-codec.js';
 import type { SituationInput } from '../../core/inputs.js';
 import { msOf, nsOf, openMcap, type McapSource } from './mcap-read.js';
 
 const dec = new TextDecoder();
-const INPUT_TOPICS = FAMILIES.map(inputTopic);
+const INPUT_TOPICS = [...FAMILIES.map(inputTopic), FIX_TOPIC];
 /** a batch's time is its first input's: the inputs in it reach up to a flush interval later */
 export const BATCH_SPAN_MS = 5_000;
 
@@ -61,7 +62,12 @@ export async function readInputs(files: readonly Source[], o: { afterN: number; 
     try {
       const startTime = o.fromMs === undefined ? undefined : nsOf(o.fromMs - BATCH_SPAN_MS);
       const endTime = o.toMs === undefined ? undefined : nsOf(o.toMs);
+      const fixChannel = [...r.reader.channelsById.values()].find((c) => c.topic === FIX_TOPIC)?.id;
       for await (const m of r.reader.readMessages({ topics: INPUT_TOPICS, startTime, endTime })) {
+        if (m.channelId === fixChannel) {
+          for (const x of decodeFixBatch(m.data)) if (x.n > o.afterN && (o.toMs === undefined || x.input.at <= o.toMs)) out.push(x);
+          continue;
+        }
         const b = JSON.parse(dec.decode(m.data)) as InputBatch;
         for (let k = 0; k < b.n.length; k++) {
           if (b.n[k] <= o.afterN) continue;

@@ -8,7 +8,8 @@
 // wall. One writer per folder (journal.lock).
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { channelIdOf, familyOf, hourKey, JOURNAL_CHANNELS, journalFileName, parseJournalFileName, SNAPSHOT_CHANNEL, type InputFamily, type SnapshotMessage } from '../../core/journal/channels.js';
+import { InputBatcher } from '../../core/journal/batcher.js';
+import { familyOf, hourKey, JOURNAL_CHANNELS, journalFileName, parseJournalFileName, SNAPSHOT_CHANNEL, type SnapshotMessage } from '../../core/journal/channels.js';
 import type { JournalHealth, RecoveryReport } from '../../core/contract.js';
 import type { SituationInput } from '../../core/inputs.js';
 import { checkpointOf, restoreCheckpoint } from '../../core/situation/checkpoint.js';
@@ -28,6 +29,11 @@ export interface JournalOptions {
   flushEveryMs: number;
   /** a snapshot of the situation at least this often (ms of input time) */
   snapshotEveryMs: number;
+  /**
+   * and after this many inputs since the last (none: by time only): what a seek re-applies is
+   * bounded by inputs, not time, so a city's 5,000 units at 1 Hz get one every 10 s, a quiet night every minute
+   */
+  snapshotEveryInputs?: number;
   /** zstd level of the chunks */
   level: number;
   /** retention: hours older than this go (ms); 0 = kept by size only */
@@ -41,22 +47,16 @@ export interface JournalOptions {
 
 export const LOCK = 'journal.lock';
 
-interface Batch {
-  n: number[];
-  parts: string[];
-  firstAt: number;
-}
-
 export type { JournalHealth, RecoveryReport };
 
 export class Journal {
   private writer: McapFileWriter | null = null;
   private entry: RecordingEntry | null = null;
   private entries: RecordingEntry[];
-  private batches = new Map<InputFamily, Batch>();
-  private pendingBytes = 0;
+  private readonly batcher = new InputBatcher();
   private nextN: number;
   private lastSnapshotAt = -Infinity;
+  private lastSnapshotN = -Infinity;
   private sawIncident = false;
   /** the start of the hour of the latest input (ms) */
   private hourStart = -Infinity;
@@ -200,12 +200,7 @@ export class Journal {
     if (opens) this.rotate(at, n);
     if (opens || at < this.hourStart || at >= this.hourStart + 3_600_000) this.hourStart = Math.floor(at / 3_600_000) * 3_600_000;
     const fam = familyOf(input);
-    let b = this.batches.get(fam);
-    if (!b) this.batches.set(fam, (b = { n: [], parts: [], firstAt: at }));
-    const text = JSON.stringify(input);
-    b.n.push(n);
-    b.parts.push(text);
-    this.pendingBytes += text.length;
+    this.batcher.add(n, input);
     const e = this.entry!;
     e.inputs++;
     e.perFamily[fam]++;
@@ -213,10 +208,10 @@ export class Journal {
     if (at > e.to) e.to = at;
     if (input.t === 'events' && input.events.some((ev) => ev.type === 'incident')) this.sawIncident = true;
     this.h.inputs++;
-    if (at - this.lastSnapshotAt >= this.o.snapshotEveryMs) this.snapshot(n, at);
+    if (at - this.lastSnapshotAt >= this.o.snapshotEveryMs || n - this.lastSnapshotN >= (this.o.snapshotEveryInputs ?? Infinity)) this.snapshot(n, at);
     // the input that opened a file goes to disk now, as its snapshot did: a kill -9 before the next
     // flush must not leave the file with the input's effect (the snapshot) but not the input
-    if (opens || this.pendingBytes >= (this.o.chunkBytes ?? 4 << 20)) this.flush();
+    if (opens || this.batcher.pendingBytes >= (this.o.chunkBytes ?? 4 << 20)) this.flush();
   }
 
   /**
@@ -263,6 +258,7 @@ export class Journal {
     const msg: SnapshotMessage = { n, at, situation: checkpointOf(this.situation.state, { trails: true }) };
     this.writer?.add(SNAPSHOT_CHANNEL, at, enc.encode(JSON.stringify(msg)));
     this.lastSnapshotAt = at;
+    this.lastSnapshotN = n;
     this.entry?.snapshots.push({ at, n });
     this.h.snapshots++;
     this.noteIncidents();
@@ -284,25 +280,19 @@ export class Journal {
 
   /** The batches waiting become messages in the open chunk. */
   private flushBatches(): void {
-    for (const [fam, b] of this.batches) {
-      const data = enc.encode(`{"n":[${b.n.join(',')}],"inputs":[${b.parts.join(',')}]}`);
-      this.writer?.add(channelIdOf(fam), b.firstAt, data);
-    }
-    this.batches.clear();
-    this.pendingBytes = 0;
+    for (const m of this.batcher.drain()) this.writer?.add(m.channelId, m.at, m.data);
   }
 
   /** Writes what waits: batches into the chunk, the chunk to disk. Failures are counted, never thrown. */
   flush(): void {
-    const waiting = [...this.batches.values()].reduce((s, b) => s + b.n.length, 0);
+    const waiting = this.batcher.count;
     // no file since a write failed: try a new one (its snapshot holds what waits, which is written after it too)
     if (!this.writer && this.entry && this.situation && this.locked) {
       const pending = this.entry;
       this.openFile(this.now(), this.nextN - 1);
       if (!this.writer) {
         this.entry = pending;
-        this.batches.clear();
-        this.pendingBytes = 0;
+        this.batcher.drain();
         this.h.lost += waiting;
         return;
       }

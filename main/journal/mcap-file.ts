@@ -12,10 +12,12 @@ import { McapChunkBuilder, McapRecordBuilder, Opcode, type McapTypes } from '@mc
 export interface ChannelSpec {
   topic: string;
   schemaName: string;
-  /** a JSON Schema (draft 2020-12) of the channel's messages */
-  schema: object;
+  /** a JSON Schema (draft 2020-12) of the channel's JSON messages, or the FileDescriptorSet of its protobuf ones */
+  schema: object | { protobuf: Uint8Array };
   metadata?: Record<string, string>;
 }
+
+const isProtobuf = (s: ChannelSpec['schema']): s is { protobuf: Uint8Array } => (s as { protobuf?: unknown }).protobuf instanceof Uint8Array;
 
 /** Compresses a chunk's records; null = stored as they are. */
 export interface ChunkCodec {
@@ -40,8 +42,10 @@ const enc = new TextEncoder();
 
 export function emptySummary(channels: readonly ChannelSpec[]): SummaryState {
   return {
-    schemas: channels.map((c, i) => ({ id: i + 1, name: c.schemaName, encoding: 'jsonschema', data: enc.encode(JSON.stringify(c.schema)) })),
-    channels: channels.map((c, i) => ({ id: i, schemaId: i + 1, topic: c.topic, messageEncoding: 'json', metadata: new Map(Object.entries(c.metadata ?? {})) })),
+    schemas: channels.map((c, i) =>
+      isProtobuf(c.schema) ? { id: i + 1, name: c.schemaName, encoding: 'protobuf', data: c.schema.protobuf } : { id: i + 1, name: c.schemaName, encoding: 'jsonschema', data: enc.encode(JSON.stringify(c.schema)) },
+    ),
+    channels: channels.map((c, i) => ({ id: i, schemaId: i + 1, topic: c.topic, messageEncoding: isProtobuf(c.schema) ? 'protobuf' : 'json', metadata: new Map(Object.entries(c.metadata ?? {})) })),
     chunkIndexes: [],
     messageCount: 0n,
     channelMessageCounts: new Map(),

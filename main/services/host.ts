@@ -314,7 +314,7 @@ export const journalDir = (dataDir: string): string => resolve(dataDir, 'journal
 
 function openJournal(dataDir: string, config: WatchfloorConfig, now?: () => number): Promise<Journal> {
   const j = config.journal;
-  return Journal.open({ dir: journalDir(dataDir), flushEveryMs: j.flushEveryMs, snapshotEveryMs: j.snapshotEveryMs, level: j.zstdLevel, maxAgeMs: j.maxAgeHours * 3_600_000, maxBytes: j.maxBytes, now });
+  return Journal.open({ dir: journalDir(dataDir), flushEveryMs: j.flushEveryMs, snapshotEveryMs: j.snapshotEveryMs, snapshotEveryInputs: j.snapshotEveryInputs, level: j.zstdLevel, maxAgeMs: j.maxAgeHours * 3_600_000, maxBytes: j.maxBytes, now });
 }
 
 function shownCheckpoint(c: CheckpointHealth | null, roots: PathRoots): CheckpointHealth | null {

@@ -24,7 +24,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Health } from '../../../core/contract.js';
 import type { Incident, Unit } from '../../../core/domain.js';
 import type { SituationInput } from '../../../core/inputs.js';
-import { inputTopic, parseJournalFileName, SNAPSHOT_TOPIC, type InputBatch } from '../../../core/journal/channels.js';
+import { FIX_TOPIC, inputTopic, parseJournalFileName, SNAPSHOT_TOPIC, type InputBatch } from '../../../core/journal/channels.js';
+import { decodeFixBatch } from '../../../core/journal/fix-codec.js';
 import { openMcap } from '../../../main/journal/mcap-read.js';
 import { scanMcap } from '../../../main/journal/mcap-repair.js';
 import { connectClient } from '../../helpers/host.js';
@@ -160,6 +161,10 @@ async function readJournalFile(path: string): Promise<{ alarms: string[]; chunks
         const n = /^\{"n":(-?\d+),/.exec(dec.decode(m.data.subarray(0, 40)));
         expect(n, `${basename(path)}: a snapshot without its number`).not.toBeNull();
         firstSnapshotN = Math.min(firstSnapshotN, Number(n![1]));
+        continue;
+      }
+      if (topic === FIX_TOPIC) {
+        ns.push(...decodeFixBatch(m.data).map((x) => x.n));
         continue;
       }
       const batch = JSON.parse(dec.decode(m.data)) as InputBatch;

@@ -87,6 +87,34 @@ describe('journal', () => {
     j2.close();
   });
 
+  it('snapshots after so many inputs as well as after so much time, and seeks from them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-journal-'));
+    const live = service();
+    // a busy second: 2,400 fixes of 800 units, 100 ms of input time apart in 24 steps
+    const busy: SituationInput[] = [];
+    for (let k = 0; k < 2400; k++) busy.push(fix(T0 + Math.floor(k / 100) * 100, `u${k % 800}`, k));
+    const j = await Journal.open({ ...opts(dir), snapshotEveryInputs: 1000 });
+    j.start(live);
+    const asked = [T0 + 1200, T0 + 2300, T0 + 500];
+    const at = new Map<number, string>();
+    busy.forEach((i, k) => {
+      live.apply(i);
+      // the live situation at each asked instant: after its last input
+      if (asked.includes(i.at) && busy[k + 1]?.at !== i.at) at.set(i.at, JSON.stringify(checkpointOf(live.state, { trails: true })));
+    });
+    j.close();
+    const [entry] = j.recordings();
+    // the file's first, then one after every 1,000 inputs, all inside 2.4 s (30 s would give none)
+    expect(entry.snapshots.map((s) => s.n)).toEqual([0, 1000, 2000]);
+    const j2 = await Journal.open(opts(dir));
+    const rec = new Recording(j2, dir, fresh);
+    for (const t of asked) {
+      const s = await rec.situationAt(t);
+      expect(s.ok && checkpointOf(s.value, { trails: true }), `at +${t - T0}`).toEqual(JSON.parse(at.get(t)!));
+    }
+    j2.close();
+  });
+
   it('retention: the oldest hours go by size and by age, never the file being written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-journal-'));
     const H = 3_600_000;

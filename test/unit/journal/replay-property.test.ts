@@ -210,6 +210,8 @@ const run = fc.record({
   lead: fc.integer({ min: 5_000, max: 90_000 }),
   steps: fc.array(step, { minLength: 30, maxLength: 110 }),
   snapshotEveryMs: fc.integer({ min: 5_000, max: 20_000 }),
+  /** and after so many inputs (sooner than by time, in some runs) */
+  snapshotEveryInputs: fc.option(fc.integer({ min: 3, max: 40 }), { nil: undefined }),
   /** some runs are killed mid-history (after a flush) and go on from what the journal recovers */
   crashAt: fc.option(fc.double({ min: 0.1, max: 0.9, noNaN: true }), { nil: null, freq: 2 }),
   /** and is read back while the wall still records (its current file unclosed), or once closed, or once killed (after a flush) and repaired when opened again */
@@ -230,7 +232,7 @@ describe('journal replay (random histories)', () => {
     await fc.assert(
       fc.asyncProperty(run, async (r) => {
         const dir = mkdtempSync(join(scratch, 'wf-replay-'));
-        const opts: JournalOptions = { dir, flushEveryMs: 3_600_000, snapshotEveryMs: r.snapshotEveryMs, level: 1, maxAgeMs: 0, maxBytes: 0, chunkBytes: 1 << 20 };
+        const opts: JournalOptions = { dir, flushEveryMs: 3_600_000, snapshotEveryMs: r.snapshotEveryMs, snapshotEveryInputs: r.snapshotEveryInputs, level: 1, maxAgeMs: 0, maxBytes: 0, chunkBytes: 1 << 20 };
         const open: Journal[] = [];
         try {
           const seen: Seen[] = [];
