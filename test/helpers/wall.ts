@@ -121,6 +121,75 @@ export async function signInThroughForm(page: Page, name: string, password: stri
   await waitForWall(page);
 }
 
+/**
+ * Waits until the basemap is idle: maplibre's own 'idle' (style and tiles loaded, no camera move,
+ * no fade or transition under way), heard after a repaint asked for now — so it says the map as
+ * it is now has been drawn, not that it was idle some time ago.
+ */
+export async function waitForMapIdle(page: Page, timeout = 30_000): Promise<void> {
+  await page.evaluate(
+    (timeout) =>
+      new Promise<void>((resolve, reject) => {
+        const map = window.__watchfloor?.map();
+        if (!map) return reject(new Error('the wall has no map'));
+        const timer = setTimeout(() => reject(new Error(`the map was not idle within ${timeout} ms`)), timeout);
+        map.once('idle', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        map.triggerRepaint();
+      }),
+    timeout,
+  );
+}
+
+/**
+ * Waits until the wall shows what its model holds now: the moment for a screenshot, or for
+ * measuring what is drawn. Fonts loaded; the basemap idle; the alarm canvas handed the model's
+ * open incidents as they are now (the very objects the model holds, each as a marker or in a
+ * cluster, no others) and the canvas below as many units as the model has (a new or gone unit is
+ * drawn at once; a unit's newest position waits for the next routine redraw, as on the wall); and
+ * both deck.gl canvases with nothing left to draw — no layer list waiting for the next frame, no
+ * redraw due, no async prop loading. The redraw counter (stats().redraws) is not the test: a wall
+ * where nothing changes draws nothing more, and waiting for it to move could wait for ever.
+ */
+export async function waitForDrawn(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.fonts.status === 'loaded', null, { timeout });
+  await waitForMapIdle(page, timeout);
+  await page.waitForFunction(
+    () => {
+      type DeckLayer = { id: string; props: { data: unknown } };
+      type Deck = { props: { layers: DeckLayer[] }; needsRedraw(): string | false; layerManager: { needsUpdate(): string | false; layers: { isLoaded: boolean }[] } | null };
+      const w = window.__watchfloor!;
+      const s = w.store();
+      const d = w.deck() as { base: Deck; alerts: Deck } | null;
+      if (!d) return false;
+      const data = (deck: Deck, id: string) => deck.props.layers.find((l) => l.id === id)?.props.data;
+      // the alarm canvas: exactly the model's open incidents, as the model holds them now
+      const open = s.layers.incidents ? [...s.incidents.values()].filter((i) => i.status === 'open') : [];
+      const shown = new Set<unknown>((data(d.alerts, 'incidents') as unknown[] | undefined) ?? []);
+      for (const c of (data(d.alerts, 'incident-clusters') as { members: unknown[] }[] | undefined) ?? []) for (const m of c.members) shown.add(m);
+      if (shown.size !== open.length || !open.every((i) => shown.has(i))) return false;
+      // the canvas below: as many units as the model
+      const units = s.layers.units ? s.units.count : 0;
+      if (((data(d.base, 'units') as { length: number } | undefined)?.length ?? 0) !== units) return false;
+      // and both drawn: nothing handed to either canvas is still waiting for its frame
+      return [d.base, d.alerts].every((deck) => !!deck.layerManager && !deck.layerManager.needsUpdate() && !deck.needsRedraw() && deck.layerManager.layers.every((l) => l.isLoaded));
+    },
+    null,
+    { timeout, polling: 100 },
+  );
+}
+
+/**
+ * Resolves in the second animation frame after the call: by then each requestAnimationFrame loop
+ * in the page — deck.gl's on each canvas, which picks for the pointer there — has run a frame that
+ * began after the call.
+ */
+export async function afterFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
 /** Waits until the host's MQTT client is connected and subscribed: what is published before that is lost. */
 export const waitForIngest = (host: Host, timeoutMs = 15_000): Promise<void> => host.ingest.ready(timeoutMs);
 

@@ -26,6 +26,18 @@ import { missing } from '../../helpers/assets.js';
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
 const GRACE_MS = 1500;
+/** how often the loops below read the page over CDP (a poll, not a settle) */
+const POLL_MS = 100;
+/**
+ * A measured period: the frame's <video> must advance by more than half of it (0.6 s) while it runs.
+ */
+const PLAY_WINDOW_MS = 1200;
+/**
+ * How long a crash is given to answer: the CDP session dies with the process, so Page.crash may
+ * fail, or never answer — a bound on a call, not a settle (the tests then wait for the crash's
+ * consequences).
+ */
+const CRASH_ANSWER_MS = 3000;
 
 const haveVideo = DEMO_VIDEO_AVAILABLE;
 const kiosks = DEMO_KIOSKS;
@@ -69,8 +81,9 @@ const POOL_FULL = '(() => { const p = window.__watchfloor.video.framePool(); ret
 /** Kills the renderer process a frame runs in (all the frames of its site with it). */
 async function crashProcessOf(p: Page, frame: Frame): Promise<void> {
   const session = await p.context().newCDPSession(frame);
-  // the session dies with the process: the call may fail, or never answer
-  await Promise.race([session.send('Page.crash').catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+  // the session dies with the process: the call may fail, or never answer (then it closes, or the bound runs out)
+  const closed = new Promise<void>((r) => session.once('close', () => r()));
+  await Promise.race([session.send('Page.crash').catch(() => undefined), closed, new Promise((r) => setTimeout(r, CRASH_ANSWER_MS))]);
 }
 
 type RawPage = { read: <T>(expression: string) => Promise<T>; until: (what: string, expression: string, timeoutMs: number) => Promise<void>; exceptions: string[] };
@@ -92,7 +105,7 @@ async function rawPage(p: Page): Promise<RawPage> {
     const end = Date.now() + timeoutMs;
     while (!(await read<boolean>(expression))) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
   };
   const raw = { read, until, exceptions };
@@ -136,7 +149,7 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
     const a = await probe(frame);
     expect(a.origin).toBe(web.url.replace('127.0.0.1', 'localhost'));
     expect(a.videos).toBe(1);
-    await page.waitForTimeout(1200);
+    await page.waitForTimeout(PLAY_WINDOW_MS);
     const b = await probe(frame);
     expect(b.currentTime - a.currentTime, 'the frame’s video advances').toBeGreaterThan(0.6);
     expect(b.decoded).toBeGreaterThan(a.decoded);
@@ -163,12 +176,24 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
   it('ignores messages that do not come from the tile’s frame', async () => {
     const k = kiosks[0];
     const before = (await stats(k.cameraId))!;
-    // a forged report posted by the page itself, in the frame's protocol
-    await page.evaluate(() => {
-      const forged = { state: 'retrying', src: 'x', live: true, playing: false, currentTime: 0, latencySec: null, firstFrameMs: null, firstFrameAt: null, startedAt: 0, errors: 99, fatalErrors: 0, recoveries: 0, rebuilds: 0, retryAt: null, lastError: 'forged', recentErrors: [], alignedReloads: 0, earlyReloads: 0, lowLatency: null };
-      window.postMessage({ p: 'watchfloor-video-frame/1', m: { t: 'stats', stats: forged } }, '*');
-    });
-    await page.waitForTimeout(700);
+    // a forged report posted by the page itself, in the frame's protocol; then a marker of our own.
+    // Posted messages arrive in order: when the marker does, every listener has had the forgery
+    // (and the tile takes a report at once, in its listener)
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const forged = { state: 'retrying', src: 'x', live: true, playing: false, currentTime: 0, latencySec: null, firstFrameMs: null, firstFrameAt: null, startedAt: 0, errors: 99, fatalErrors: 0, recoveries: 0, rebuilds: 0, retryAt: null, lastError: 'forged', recentErrors: [], alignedReloads: 0, earlyReloads: 0, lowLatency: null };
+          const marker = 'e2e: after the forgery';
+          const heard = (e: MessageEvent) => {
+            if (e.data !== marker) return;
+            window.removeEventListener('message', heard);
+            resolve();
+          };
+          window.addEventListener('message', heard);
+          window.postMessage({ p: 'watchfloor-video-frame/1', m: { t: 'stats', stats: forged } }, '*');
+          window.postMessage(marker, '*');
+        }),
+    );
     const after = (await stats(k.cameraId))!;
     expect(after.lastError).not.toBe('forged');
     expect(after.state).toBe('playing');
@@ -280,7 +305,7 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
       if (s && s.state === 'playing' && s.firstFrameAt !== null && s.currentTime > 0.3) break;
       if (Date.now() - alarmAt > 15_000) throw new Error(`not playing 15 s after the alarm (states seen: ${[...states].join(', ')})`);
       expect(await read<boolean>(`!!document.querySelector('${tileSel(k.cameraId)} [data-testid="signal-lost"]')`)).toBe(false);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
     expect(states.has('retrying')).toBe(false);
     const after = await read<{ misses: number; flushed: number; taken: number }>('window.__watchfloor.video.framePool()');

@@ -23,8 +23,16 @@ import { missing } from '../../helpers/assets.js';
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
 const PREFIX = 'watchfloor/v1';
-/** play this long before measuring: both players have settled on their targets by then */
-const SETTLE_MS = 8000;
+/** how often the settling players are read (a poll, not a settle) */
+const POLL_MS = 250;
+/** settled: this many readings in a row (a second at POLL_MS) at normal speed, the latency holding still */
+const STILL_READINGS = 4;
+const STILL_LATENCY_SEC = 0.05;
+/**
+ * A measured period: samples this far apart over four seconds — the latency of one frame is noisy,
+ * its median is not, and the picture must have moved ~4 s by the last one.
+ */
+const SAMPLE_EVERY_MS = 1000;
 
 const manifestPath = join(GENERATED, 'video/manifest.json');
 const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { available?: boolean; ll?: { variants?: unknown[] } }) : null;
@@ -48,6 +56,41 @@ let dir: string;
 const pageErrors: string[] = [];
 
 const stats = (cam: string): Promise<PlayerStats | null> => page.evaluate((c) => (window as unknown as Hooked).__watchfloor.video.stats(c), cam);
+
+/** The playback rate of a camera's <video>: in its tile's frame (?videoFrame=auto), else in the tile itself. */
+async function playbackRate(cam: string): Promise<number | null> {
+  const tile = `[data-testid="video-tile"][data-camera-id="${cam}"]`;
+  const frame = await (await page.$(`${tile} iframe.video-frame`))?.contentFrame();
+  if (frame) return frame.evaluate(() => document.querySelector('video')?.playbackRate ?? null);
+  return page.evaluate((sel) => document.querySelector<HTMLVideoElement>(`${sel} video`)?.playbackRate ?? null, tile);
+}
+
+/**
+ * Waits until each player has settled on its target: hls.js plays a stream that is behind its
+ * target latency faster (up to LIVE_TUNING's 1.25×) until it is there, so settled is
+ * STILL_READINGS readings in a row at normal speed with the measured latency moving by at most
+ * STILL_LATENCY_SEC. Both start behind their targets and take a few seconds.
+ */
+async function waitSettled(cams: string[], timeoutMs = 30_000): Promise<number> {
+  const start = Date.now();
+  const end = start + timeoutMs;
+  const recent = new Map<string, { rate: number | null; latency: number | null }[]>(cams.map((c) => [c, []]));
+  const still = (r: { rate: number | null; latency: number | null }[]) => {
+    if (r.length < STILL_READINGS || r.some((x) => x.rate !== 1 || x.latency === null)) return false;
+    const l = r.map((x) => x.latency!);
+    return Math.max(...l) - Math.min(...l) <= STILL_LATENCY_SEC;
+  };
+  for (;;) {
+    for (const c of cams) {
+      const r = recent.get(c)!;
+      r.push({ rate: await playbackRate(c), latency: (await stats(c))?.latencySec ?? null });
+      if (r.length > STILL_READINGS) r.shift();
+    }
+    if (cams.every((c) => still(recent.get(c)!))) return Date.now() - start;
+    if (Date.now() > end) throw new Error(`the players did not settle within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(recent))}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
 
 beforeAll(async () => {
   if (!haveLl || !llKiosk || !regularKiosk) return;
@@ -87,13 +130,13 @@ describe.skipIf(missing(haveLl && !!llKiosk && !!regularKiosk, 'demo LL-HLS clip
     );
     expect((await stats(llCam))!.src).toBe(`/video/ll/${llCam}.m3u8`);
     expect((await stats(regCam))!.src).toBe(`/video/live/${regCam}.m3u8`);
-    await page.waitForTimeout(SETTLE_MS);
+    const settledMs = await waitSettled([llCam, regCam]);
 
     // a few samples a second apart: the latency of one frame is noisy, its median is not
     const samples: { ll: PlayerStats; reg: PlayerStats }[] = [];
     for (let i = 0; i < 5; i++) {
       samples.push({ ll: (await stats(llCam))!, reg: (await stats(regCam))! });
-      await page.waitForTimeout(1000);
+      if (i < 4) await page.waitForTimeout(SAMPLE_EVERY_MS);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const lat = (k: 'll' | 'reg') => median(samples.map((s) => s[k].latencySec ?? Number.NaN));
@@ -128,7 +171,7 @@ describe.skipIf(missing(haveLl && !!llKiosk && !!regularKiosk, 'demo LL-HLS clip
     const regLat = lat('reg');
     console.log(
       `[ll-hls] live latency: LL-HLS ${llLat.toFixed(2)} s (target ${ll!.targetLatencySec?.toFixed(2)} s, parts of ${ll!.partTargetSec} s, ${ll!.parts} listed) ` +
-        `vs 2 s segments ${regLat.toFixed(2)} s; first frame (tile mount → frame) LL ${Math.round(last.ll.firstFrameMs ?? -1)} ms, regular ${Math.round(last.reg.firstFrameMs ?? -1)} ms; ` +
+        `vs 2 s segments ${regLat.toFixed(2)} s (settled ${settledMs} ms after both first frames); first frame (tile mount → frame) LL ${Math.round(last.ll.firstFrameMs ?? -1)} ms, regular ${Math.round(last.reg.firstFrameMs ?? -1)} ms; ` +
         `server: ${server.blocking} blocking reloads (${server.held} held, ${server.timedOut} timed out), ${server.parts} parts, ${server.segments} whole segments`,
     );
     // nearer live by more than a part: hls.js aiming at PART-HOLD-BACK behind parts that appear as

@@ -19,6 +19,11 @@ import { missing } from '../../helpers/assets.js';
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'video');
 const GRACE_MS = 3000;
+/**
+ * A measured period, not a settle: long enough past a close for the grace period to run out and
+ * the planner's once-a-second pass to let the tiles go (a pinned one must still be there).
+ */
+const PAST_GRACE_MS = GRACE_MS + 1500;
 
 const haveVideo = DEMO_VIDEO_AVAILABLE;
 const kiosks = DEMO_KIOSKS;
@@ -43,6 +48,8 @@ const publishAlarm = (id: string, k: Kiosk, status: 'open' | 'closed' = 'open', 
 const tiles = (): Promise<VideoTileDebug[]> => page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.tiles());
 const tileOf = async (cameraId: string) => (await tiles()).find((t) => t.cameraId === cameraId);
 const tileSel = tileSelector;
+/** Has the video planner plan now from the model as it is, rather than at its next throttled pass. */
+const flushPlan = () => page.evaluate(() => (window as unknown as Hooked).__watchfloor.video.flush());
 
 /** Waits until the camera's tile shows frames and its time advances. */
 async function waitPlaying(cameraId: string, timeout = 15_000): Promise<void> {
@@ -222,7 +229,10 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
     await publishAlarm('v-grace', k, 'closed');
     const closedAt = Date.now();
     await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('v-grace')?.status === 'closed', null, { timeout: 5_000 });
-    await page.waitForTimeout(1000);
+    // a plan made now, from the closed alarm and inside its grace period, keeps the tile (how long
+    // it stays is measured below)
+    await flushPlan();
+    expect(await tileOf(k.cameraId), 'planned during the grace period').toBeTruthy();
     expect(await page.locator(tileSel(k.cameraId)).count(), 'still there during the grace period').toBe(1);
     await page.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: GRACE_MS + 4_000 });
     const goneAfter = Date.now() - closedAt;
@@ -265,7 +275,7 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
     await publishAlarm('v-pin', k, 'closed');
     // what is tested is a duration: the pinned tile outlasts the grace period (the alarm's other
     // tiles, if it has any, are gone by then)
-    await page.waitForTimeout(GRACE_MS + 1500);
+    await page.waitForTimeout(PAST_GRACE_MS);
     const left = await tiles();
     expect(left.map((t) => t.cameraId)).toContain(k.cameraId);
     for (const c of others) expect(left.map((t) => t.cameraId)).not.toContain(c);
@@ -286,7 +296,9 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 2, 'demo video and kiosks 
     // an update of the same alarm does not bring it back
     await publishAlarm('v-alarm-3', k, 'open', { detail: 'update' });
     await page.waitForFunction(() => window.__watchfloor!.store().incidents.get('v-alarm-3')?.detail === 'update', null, { timeout: 5_000 });
-    await page.waitForTimeout(600);
+    // the plan made from the update (now, not after the throttle) leaves it closed, and so does the page
+    await flushPlan();
+    expect(await tileOf(k.cameraId)).toBeUndefined();
     expect(await page.locator(tileSel(k.cameraId)).count()).toBe(0);
     await publishAlarm('v-alarm-3', k, 'closed');
   });

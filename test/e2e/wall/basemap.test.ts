@@ -14,6 +14,7 @@ import { startHost, type Host } from '../../../main/services/host.js';
 import { startWebShell, type WebShell } from '../../../main/web/server.js';
 import { fuzhouRasterArchive, fuzhouVectorArchive } from '../../helpers/pmtiles-writer.js';
 import { launchChromium } from '../../helpers/chromium.js';
+import { waitForDrawn } from '../../helpers/wall.js';
 import { demoWebRoutes } from '../../../main/demo/routes.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -161,7 +162,7 @@ describe('the offline basemap', () => {
       expect(starts(wall.ranges)[0]).toBe(0);
       expect(starts(wall.ranges).some((b) => b >= tileDataOffset(bytes))).toBe(true);
       await expect(wall.page.locator('[data-testid="basemap-notice"]').count()).resolves.toBe(0);
-      await wall.page.waitForTimeout(500);
+      await waitForDrawn(wall.page);
       await wall.page.screenshot({ path: join(SHOTS, 'basemap.png') });
       expect(wall.errors).toEqual([]);
     } finally {
@@ -194,7 +195,7 @@ describe('the offline basemap', () => {
       expect(features.roads.length).toBeGreaterThan(0);
       expect(new Set(features.roads)).toEqual(new Set(['LineString']));
       expect(starts(wall.ranges).some((b) => b >= tileDataOffset(bytes))).toBe(true);
-      await wall.page.waitForTimeout(500);
+      await waitForDrawn(wall.page);
       await wall.page.screenshot({ path: join(SHOTS, 'basemap-vector.png') });
       expect(wall.errors).toEqual([]);
     } finally {

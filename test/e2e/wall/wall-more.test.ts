@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { closeWallTest, openWall, startWallHost } from '../../helpers/wall.js';
+import { afterFrames, closeWallTest, openWall, startWallHost, waitForDrawn } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -354,12 +354,14 @@ describe('the map wall, grids, clusters and search', () => {
     await page.mouse.move(at.x, at.y);
     // exactly one tooltip, the alarm's
     await page.waitForFunction(() => [...document.querySelectorAll('.map-tooltip, .deck-tooltip')].some((t) => (t as HTMLElement).style.display !== 'none' && t.textContent?.includes('两层画布点选测试')), null, { timeout: 5_000 });
-    await page.waitForTimeout(300);
+    // the canvas below picks for the pointer in a frame of its own: once it has, a grid tip would show
+    await afterFrames(page);
     const shown = await page.evaluate(() => [...document.querySelectorAll('.map-tooltip, .deck-tooltip')].filter((t) => (t as HTMLElement).style.display !== 'none' && (t.textContent ?? '').trim() !== '').map((t) => t.textContent));
     expect(shown).toHaveLength(1);
     await page.mouse.click(at.x, at.y);
     await page.waitForFunction(() => window.__watchfloor!.store().selectedId === 'pick-1', null, { timeout: 3_000 });
-    await page.waitForTimeout(300);
+    // both canvases take the click in the same event; a frame later a grid chosen below would be in the model and its panel up
+    await afterFrames(page);
     expect(await page.evaluate(() => window.__watchfloor!.store().selectedGridId)).toBeNull();
     await expect(page.locator('[data-testid="grid-panel"]').count()).resolves.toBe(0);
     await page.keyboard.press('Escape');
@@ -575,7 +577,9 @@ describe('the map wall, grids, clusters and search', () => {
     }
     await page.waitForFunction(() => window.__watchfloor!.store().units.count >= 400 && window.__watchfloor!.store().incidents.has('shot-11'), null, { timeout: 10_000 });
     for (const id of ['shot-5', 'shot-9']) await page.locator(`[data-testid="incident-row"][data-incident-id="${id}"] [data-testid="ack-button"]`).click();
-    await page.waitForTimeout(1200);
+    // acknowledged in the model, then drawn: the labels below are the ones chosen with the acknowledgements
+    await page.waitForFunction(() => ['shot-5', 'shot-9'].every((id) => window.__watchfloor!.store().incidents.get(id)?.acknowledged === true), null, { timeout: 5_000 });
+    await waitForDrawn(page);
 
     // no two labels overlap on screen (incident labels and area names): each label's box measured
     // in the page with the font and size it is drawn in, placed by its anchor and offset as deck.gl
@@ -620,7 +624,7 @@ describe('the map wall, grids, clusters and search', () => {
     expect(overlaps.hits).toEqual([]);
     // the board from its top, as an operator would see it after a while
     await page.evaluate(() => document.querySelector('[data-testid="incident-board"] .rows')?.scrollTo(0, 0));
-    await page.waitForTimeout(200);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="incident-board"] .rows')?.scrollTop ?? 0) === 0, null, { timeout: 2_000 });
     await page.screenshot({ path: join(SHOTS, 'wall-more-1920.png') });
     // one wall page at a time from here: a 4K page drawn in software beside a live 1080p one (each
     // with its warm video frames) starves a 2-core machine, and no later test needs this page
@@ -628,7 +632,7 @@ describe('the map wall, grids, clusters and search', () => {
 
     const big = await openWall(browser, web.url, { width: 3840, height: 2160 }, pageErrors);
     await big.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
-    await big.waitForTimeout(1500);
+    await waitForDrawn(big);
     await big.screenshot({ path: join(SHOTS, 'wall-more-3840.png') });
     // a 4K PNG of a busy wall runs to a few MB: a JPEG for the docs
     await big.screenshot({ path: join(SHOTS, 'wall-more-3840.jpg'), type: 'jpeg', quality: 85 });
@@ -636,7 +640,7 @@ describe('the map wall, grids, clusters and search', () => {
 
     const en = await openWall(browser, `${web.url}/?lang=en`, { width: 1920, height: 1080 }, pageErrors);
     await en.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
-    await en.waitForTimeout(1200);
+    await waitForDrawn(en);
     await en.screenshot({ path: join(SHOTS, 'wall-more-1920-en.png') });
     // the layer panel folds itself over an unacknowledged P1 beneath it (urgent.test.ts): opened by hand to read the legend
     const folded = en.locator('[data-testid="layer-panel"][data-collapsed="auto"] [data-testid="layer-panel-toggle"]');

@@ -10,7 +10,7 @@ import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
 import type { UnitTuple } from '../../../core/situation/unit-wire.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { closeWallTest, openWall, startWallHost } from '../../helpers/wall.js';
+import { closeWallTest, openWall, startWallHost, waitForDrawn } from '../../helpers/wall.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SHOTS = join(repo, 'test-results', 'wall');
@@ -188,12 +188,12 @@ describe('the map wall', () => {
       }
     }
     await page.waitForFunction(() => window.__watchfloor!.store().incidents.size >= 7 && window.__watchfloor!.store().units.count >= 25, null, { timeout: 5_000 });
-    await page.waitForTimeout(700);
+    await waitForDrawn(page);
     await page.screenshot({ path: join(SHOTS, 'wall-1920.png') });
 
     const big = await openWall(browser, web.url, { width: 3840, height: 2160 }, pageErrors);
     await big.waitForSelector('[data-testid="incident-row"][data-incident-id="e2e-shot-0"]', { timeout: 5_000 });
-    await big.waitForTimeout(1000);
+    await waitForDrawn(big);
     await big.screenshot({ path: join(SHOTS, 'wall-3840.png') });
     const fontSize = await big.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
     expect(fontSize).toBeGreaterThan(30);
