@@ -26,7 +26,7 @@ import { SituationService } from '../main/services/situation-service.js';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 5000);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
-const SEEKS = Number(process.env.BENCH_SEEKS ?? 30);
+const SEEKS = Number(process.env.BENCH_SEEKS ?? 40);
 const SNAPSHOT_MS = Number(process.env.BENCH_SNAPSHOT_MS ?? 60_000);
 const SNAPSHOT_INPUTS = Number(process.env.BENCH_SNAPSHOT_INPUTS ?? 50_000);
 const LEVEL = Number(process.env.BENCH_ZSTD ?? 3);
@@ -134,6 +134,10 @@ async function main() {
     const recording = new Recording(journal, dir, fresh);
     const span = MINUTES * 60_000;
     const times = Array.from({ length: SEEKS }, (_, i) => T0 + Math.floor(((i * 7919) % 1000) / 1000 * span));
+    // the first seek after opening pays for compiling the reader and the reducer: said apart
+    const first = performance.now();
+    await recording.situationAt(T0 + Math.floor(span / 2));
+    const firstMs = performance.now() - first;
     const seekMs: number[] = [];
     for (const at of times) {
       const t = performance.now();
@@ -144,7 +148,7 @@ async function main() {
     const naiveTimes = times.slice(0, 3);
     const naiveMs: number[] = [];
     for (const at of naiveTimes) naiveMs.push(await naiveSeek(naivePath, at));
-    console.log(`(b) seek to ${SEEKS} random times: p50 ${pct(seekMs, 50).toFixed(0)} ms, p95 ${pct(seekMs, 95).toFixed(0)} ms, max ${Math.max(...seekMs).toFixed(0)} ms vs naive replay from the start (3 times) mean ${(naiveMs.reduce((a, b) => a + b, 0) / naiveMs.length).toFixed(0)} ms — goal p95 ≤ 150 ms: ${pct(seekMs, 95) <= 150 ? 'met' : 'NOT met'}`);
+    console.log(`(b) seek to ${SEEKS} random times (after a first one, ${firstMs.toFixed(0)} ms): p50 ${pct(seekMs, 50).toFixed(0)} ms, p95 ${pct(seekMs, 95).toFixed(0)} ms, max ${Math.max(...seekMs).toFixed(0)} ms vs naive replay from the start (3 times) mean ${(naiveMs.reduce((a, b) => a + b, 0) / naiveMs.length).toFixed(0)} ms — goal p95 ≤ 150 ms: ${pct(seekMs, 95) <= 150 ? 'met' : 'NOT met'}`);
 
     // (c)
     const PLAY_S = 8;

@@ -1,6 +1,7 @@
 // Reads a journal file through its index (@mcap/core's McapIndexedReader over a file handle):
 // only the chunks that overlap the asked period are read and decompressed.
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { McapIndexedReader, type IReadable } from '@mcap/core';
 import { decompressHandlers } from './codec.js';
 
@@ -66,3 +67,83 @@ export async function openMcap(source: string | McapSource): Promise<OpenRecordi
 
 export const msOf = (ns: bigint): number => Number(ns / 1_000_000n);
 export const nsOf = (ms: number): bigint => BigInt(Math.max(0, Math.round(ms))) * 1_000_000n;
+
+interface Held {
+  reader: Promise<OpenRecording>;
+  size: number;
+  mtimeMs: number;
+  users: number;
+  lastUsed: number;
+  /** out of the pool: closed once its last user is done */
+  dropped: boolean;
+}
+
+/**
+ * Readers of finished journal files kept open between reads: opening one parses its whole summary
+ * (an hour's file holds 7,200 chunk indexes), which a replay playing at 64× or a run of seeks would
+ * otherwise pay on every read. A file is taken again only while its size and mtime are unchanged
+ * (a repair or retention replaces or deletes it); the file being written (`live`) is never kept.
+ */
+export class McapReaderPool {
+  private readonly held = new Map<string, Held>();
+
+  constructor(private readonly max = 4) {}
+
+  async use<T>(source: string | McapSource, fn: (r: OpenRecording) => Promise<T>): Promise<T> {
+    if (typeof source !== 'string' && source.live) {
+      const r = await openMcap(source);
+      try {
+        return await fn(r);
+      } finally {
+        await r.close();
+      }
+    }
+    const path = typeof source === 'string' ? source : source.path;
+    const st = await stat(path);
+    let h = this.held.get(path);
+    if (h && (h.size !== st.size || h.mtimeMs !== st.mtimeMs)) {
+      this.drop(path);
+      h = undefined;
+    }
+    if (!h) {
+      const reader = openMcap(path);
+      h = { reader, size: st.size, mtimeMs: st.mtimeMs, users: 0, lastUsed: 0, dropped: false };
+      this.held.set(path, h);
+      // a file that does not open is not kept
+      reader.catch(() => this.held.get(path)?.reader === reader && this.held.delete(path));
+    }
+    const held = h;
+    held.users++;
+    held.lastUsed = performance.now();
+    try {
+      return await fn(await held.reader);
+    } finally {
+      held.users--;
+      if (held.dropped) this.close(held);
+      this.trim();
+    }
+  }
+
+  /** Lets go of every reader (those in use close when their reads end). */
+  closeAll(): void {
+    for (const path of [...this.held.keys()]) this.drop(path);
+  }
+
+  private drop(path: string): void {
+    const h = this.held.get(path);
+    if (!h) return;
+    this.held.delete(path);
+    h.dropped = true;
+    this.close(h);
+  }
+
+  private close(h: Held): void {
+    if (h.users === 0) void h.reader.then((r) => r.close()).catch(() => undefined);
+  }
+
+  private trim(): void {
+    if (this.held.size <= this.max) return;
+    const idle = [...this.held].filter(([, h]) => h.users === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [path] of idle.slice(0, this.held.size - this.max)) this.drop(path);
+  }
+}

@@ -9,7 +9,7 @@ import { restoreCheckpoint } from '../../core/situation/checkpoint.js';
 import { apply, type SituationState } from '../../core/situation/situation.js';
 import type { Journal } from './journal.js';
 import { BATCH_SPAN_MS, readInputs, readLastSnapshot, type NumberedInput, type Source } from './journal-read.js';
-import { msOf, openMcap } from './mcap-read.js';
+import { McapReaderPool, msOf, openMcap } from './mcap-read.js';
 import type { RecordingEntry } from './recording-index.js';
 
 export interface PastProblem {
@@ -30,12 +30,20 @@ export interface PastIncident {
 }
 
 export class Recording {
+  /** finished files stay open between reads (seeks, playing at 64×) */
+  private readonly pool = new McapReaderPool();
+
   constructor(
     private readonly journal: Journal,
     private readonly dir: string,
     /** a fresh, empty situation with the live wall's reference data and options */
     private readonly fresh: () => SituationState,
   ) {}
+
+  /** Lets go of the files it keeps open. */
+  close(): void {
+    this.pool.closeAll();
+  }
 
   /** The recordings index: the hours held, with the incidents that started in each. */
   entries(): readonly RecordingEntry[] {
@@ -68,14 +76,17 @@ export class Recording {
     // the files up to the one holding `at`; the snapshot is in the last of them that has one before it
     const { paths: upTo, done } = this.readable(all.filter((e) => e.from <= at));
     try {
-      const found = await readLastSnapshot(upTo, at);
+      // the index lists each file's snapshots: reading from the latest one before `at` reads one chunk,
+      // where a search backwards from `at` loads the message index of every chunk of the hour
+      const listed = all.flatMap((e) => (e.from <= at ? e.snapshots.filter((x) => x.at <= at) : [])).reduce((m, x) => Math.max(m, x.at), -Infinity);
+      const found = await readLastSnapshot(upTo, at, this.pool, Number.isFinite(listed) ? listed : undefined);
       if (!found) return err({ status: 404, error: `no snapshot before ${new Date(at).toISOString()} in the recording` });
       const state = this.fresh();
       const restored = restoreCheckpoint(state, found.snapshot.situation);
       if (!restored.ok) return err({ status: 500, error: `the recording's snapshot could not be restored: ${restored.error}` });
       const files = upTo.slice(upTo.findIndex((u) => (typeof u === 'string' ? u : u.path) === found.file));
       let lastN = found.snapshot.n;
-      for (const { n, input } of await readInputs(files, { afterN: found.snapshot.n, fromMs: found.snapshot.at, toMs: at })) {
+      for (const { n, input } of await readInputs(files, { afterN: found.snapshot.n, fromMs: found.snapshot.at, toMs: at, pool: this.pool })) {
         apply(state, input);
         lastN = n;
       }
@@ -90,7 +101,7 @@ export class Recording {
     const files = this.journal.recordings().filter((e) => e.to >= fromMs - BATCH_SPAN_MS && e.from <= toMs);
     const { paths, done } = this.readable(files);
     try {
-      return await readInputs(paths, { afterN, fromMs, toMs });
+      return await readInputs(paths, { afterN, fromMs, toMs, pool: this.pool });
     } finally {
       done();
     }

@@ -249,6 +249,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       await ingest.close();
       await publisher.close();
       // after the feed stops, so the last messages are in it
+      recording?.close();
       journal?.close();
       await checkpoints?.close();
       await embeddedBroker?.close();

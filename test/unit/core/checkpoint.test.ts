@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { IncidentReport, UnitFix } from '../../../core/domain.js';
 import type { IngestEvent, SituationInput } from '../../../core/inputs.js';
-import { CHECKPOINT_FORMAT, checkpointOf, restoreCheckpoint } from '../../../core/situation/checkpoint.js';
+import { CHECKPOINT_FORMAT, checkpointOf, restoreCheckpoint, unitFast, unitSchema } from '../../../core/situation/checkpoint.js';
 import { apply, createSituation, snapshotOf, takeDelta, type ReferenceData, type SituationSnapshot } from '../../../core/situation/situation.js';
 import { T0 } from '../../helpers/context.js';
 
@@ -161,6 +161,45 @@ describe('situation checkpoint', () => {
         expect(comparable(snapshotOf(fresh))).toEqual(comparable(snapshotOf(original)));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('checks a unit the fast way exactly as its schema does (random units, valid and not)', () => {
+    const anything = fc.oneof(fc.constant(undefined), fc.constant(null), fc.boolean(), fc.string({ maxLength: 3 }), fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 2 ** 60), fc.integer({ min: -5, max: 5 }), fc.constant([]));
+    const point = fc.oneof({ weight: 5, arbitrary: fc.tuple(fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: -90, max: 90, noNaN: true }), fc.integer()) }, { weight: 1, arbitrary: fc.array(anything, { maxLength: 4 }) });
+    const valid = fc.record(
+      {
+        id: fc.string({ minLength: 1, maxLength: 130 }),
+        kind: fc.constantFrom('volunteer', 'patrol', 'police', 'vehicle', 'drone'),
+        name: fc.string({ maxLength: 205 }),
+        lat: fc.double({ min: -91, max: 91, noNaN: true }),
+        lon: fc.double({ min: -181, max: 181, noNaN: true }),
+        heading: fc.double(),
+        speed: fc.double(),
+        accuracy: fc.double(),
+        battery: fc.double(),
+        status: fc.constantFrom('available', 'busy', 'offline', 'lost'),
+        ts: fc.double(),
+        lastSeen: fc.double(),
+        stale: fc.boolean(),
+        source: fc.string({ maxLength: 260 }),
+        outOfOrder: fc.oneof(fc.nat(), fc.integer({ min: -3, max: -1 }), fc.double()),
+        trail: fc.array(point, { maxLength: 4 }),
+        extra: anything,
+      },
+      { requiredKeys: ['id', 'kind', 'lat', 'lon', 'status', 'ts', 'lastSeen', 'stale', 'source', 'outOfOrder'] },
+    );
+    // and each field now and then replaced by anything at all
+    const unit = fc.tuple(valid, fc.option(fc.constantFrom('id', 'kind', 'name', 'lat', 'lon', 'heading', 'status', 'ts', 'stale', 'source', 'outOfOrder', 'trail'), { nil: null }), anything).map(([u, key, v]) => (key ? { ...u, [key]: v } : u));
+    fc.assert(
+      fc.property(fc.oneof(unit, anything), (raw) => {
+        const z = unitSchema.safeParse(raw);
+        const fast = unitFast(raw);
+        expect(fast !== null).toBe(z.success);
+        // (toEqual: a key present as undefined — which JSON never holds — zod keeps and the fast way leaves out)
+        if (z.success) expect(fast).toEqual(z.data);
+      }),
+      { numRuns: 3000 },
     );
   });
 

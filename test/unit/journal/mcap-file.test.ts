@@ -1,15 +1,15 @@
 // The journal's MCAP files: written chunk by chunk, read back through their index by @mcap/core's
 // own reader, and repaired after being cut at any byte (a kill -9 or a power cut mid-write).
-import { copyFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { McapStreamReader } from '@mcap/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decompressHandlers, decompressSync, zstdCodec } from '../../../main/journal/codec.js';
 import { McapFileWriter, type ChannelSpec } from '../../../main/journal/mcap-file.js';
 import { repairMcap, scanMcap } from '../../../main/journal/mcap-repair.js';
-import { msOf, nsOf, openMcap } from '../../../main/journal/mcap-read.js';
+import { McapReaderPool, msOf, nsOf, openMcap } from '../../../main/journal/mcap-read.js';
 
 const channels: ChannelSpec[] = [
   { topic: '/a', schemaName: 'A', schema: { type: 'object' } },
@@ -121,3 +121,35 @@ describe('journal MCAP files', () => {
     expect(readFileSync(junk, 'utf8')).toBe('not an mcap');
   });
 });
+
+describe('the reader pool', () => {
+  const count = (pool: McapReaderPool, path: string) =>
+    pool.use(path, async (r) => {
+      let n = 0;
+      for await (const m of r.reader.readMessages()) n += m.data.length > 0 ? 1 : 0;
+      return n;
+    });
+  const openFds = () => readdirSync('/proc/self/fd').length;
+
+  it('keeps finished files open between reads, a few at most, and opens again a file that changed or went', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-pool-'));
+    const paths = Array.from({ length: 6 }, (_, k) => join(dir, `f${k}.mcap`));
+    for (const p of paths) (await writeFile(p, 2, 3)).close();
+    const pool = new McapReaderPool(3);
+    const before = openFds();
+    for (const p of paths) expect(await count(pool, p)).toBe(6);
+    // reads overlap on one reader
+    expect(await Promise.all([count(pool, paths[5]), count(pool, paths[5])])).toEqual([6, 6]);
+    expect(openFds() - before).toBe(3);
+    // the same file rewritten (a repair, a new file of that name): read as it is now
+    unlinkSync(paths[5]);
+    (await writeFile(paths[5], 3, 3)).close();
+    expect(await count(pool, paths[5])).toBe(9);
+    // deleted (retention): an error for the reader, nothing kept
+    unlinkSync(paths[4]);
+    await expect(count(pool, paths[4])).rejects.toThrow(/ENOENT/);
+    pool.closeAll();
+    await vi.waitFor(() => expect(openFds()).toBe(before));
+  });
+});
+
