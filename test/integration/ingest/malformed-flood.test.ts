@@ -4,6 +4,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RejectReason } from '../../../core/domain.js';
 import type { Host } from '../../../main/services/host.js';
+import { missingTool } from '../../helpers/assets.js';
 import { connectClient, startTestHost, waitFor } from '../../helpers/host.js';
 import { MOSQUITTO, type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
 
@@ -57,7 +58,7 @@ async function publishAll(client: MqttClient, messages: Iterable<{ topic: string
   return sent;
 }
 
-describe.skipIf(!MOSQUITTO)('a flood of malformed messages in valid traffic (Mosquitto)', () => {
+describe.skipIf(missingTool(!!MOSQUITTO, 'mosquitto'))('a flood of malformed messages in valid traffic (Mosquitto)', () => {
   let mosquitto: Mosquitto | undefined;
   let host: Host | undefined;
   let client: MqttClient | undefined;

@@ -1,0 +1,95 @@
+// A 3-node NATS cluster with JetStream and MQTT on loopback ports (Debian's nats-server), for the
+// fault suite. Every node lists every route, and `mqtt { stream_replicas: 3 }`: with NATS's default
+// replicas a node's loss can leave the MQTT session stream without a quorum (field notes).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './mosquitto.js';
+
+export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) => existsSync(p));
+
+export interface NatsNode {
+  name: string;
+  /** mqtt://127.0.0.1:<port> */
+  url: string;
+  /** SIGKILL: no goodbye to the cluster or the clients */
+  kill(): void;
+  alive(): boolean;
+}
+
+export interface NatsCluster {
+  nodes: NatsNode[];
+  stop(): Promise<void>;
+}
+
+/** Starts the cluster and resolves once every node serves MQTT and JetStream has its meta leader. */
+export async function startNatsCluster(timeoutMs = 30_000): Promise<NatsCluster> {
+  if (!NATS_SERVER) throw new Error('Debian nats-server is not installed (apt-get install nats-server); .ci/run installs it');
+  const dir = mkdtempSync(join(tmpdir(), 'wf-nats-'));
+  const ports = await Promise.all(Array.from({ length: 3 }, async () => ({ client: await freePort(), cluster: await freePort(), mqtt: await freePort(), http: await freePort() })));
+  const routes = ports.map((p) => `"nats-route://127.0.0.1:${p.cluster}"`).join(', ');
+  const procs: (ChildProcess | null)[] = [];
+  const logs: string[] = ['', '', ''];
+  ports.forEach((p, i) => {
+    const name = `wf-n${i + 1}`;
+    const conf = join(dir, `${name}.conf`);
+    writeFileSync(
+      conf,
+      [
+        `server_name: ${name}`,
+        `listen: 127.0.0.1:${p.client}`,
+        `http: 127.0.0.1:${p.http}`,
+        `jetstream { store_dir: "${join(dir, name)}" }`,
+        `cluster { name: wf, listen: 127.0.0.1:${p.cluster}, routes: [ ${routes} ] }`,
+        `mqtt { listen: 127.0.0.1:${p.mqtt}, stream_replicas: 3 }`,
+        '',
+      ].join('\n'),
+    );
+    const proc = spawn(NATS_SERVER, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc.stderr?.on('data', (d) => (logs[i] = (logs[i] + d).slice(-4000)));
+    procs.push(proc);
+  });
+  const nodes: NatsNode[] = ports.map((p, i) => ({
+    name: `wf-n${i + 1}`,
+    url: `mqtt://127.0.0.1:${p.mqtt}`,
+    kill: () => {
+      procs[i]?.kill('SIGKILL');
+      procs[i] = null;
+    },
+    alive: () => procs[i] !== null && procs[i]!.exitCode === null,
+  }));
+  const stop = async () => {
+    await Promise.all(
+      procs.map(
+        (proc) =>
+          new Promise<void>((resolve) => {
+            if (!proc || proc.exitCode !== null) return resolve();
+            proc.once('exit', () => resolve());
+            proc.kill('SIGKILL');
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // ready: each node's monitoring endpoint says JetStream has a meta leader and MQTT is listening
+  const deadline = Date.now() + timeoutMs;
+  const ready = async (i: number) => {
+    try {
+      const js = (await (await fetch(`http://127.0.0.1:${ports[i].http}/jsz`)).json()) as { meta_cluster?: { leader?: string; cluster_size?: number } };
+      return !!js.meta_cluster?.leader && (js.meta_cluster.cluster_size ?? 0) >= 3;
+    } catch {
+      return false;
+    }
+  };
+  for (;;) {
+    const states = await Promise.all(ports.map((_, i) => ready(i)));
+    if (states.every(Boolean)) break;
+    if (Date.now() > deadline || procs.some((p) => p?.exitCode !== null)) {
+      await stop();
+      throw new Error(`the NATS cluster did not come up within ${timeoutMs} ms:\n${logs.map((l, i) => `--- n${i + 1}\n${l.slice(-1500)}`).join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { nodes, stop };
+}

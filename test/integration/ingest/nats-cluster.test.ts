@@ -1,0 +1,59 @@
+// A broker cluster a city already runs (issue #16's fault suite): three NATS nodes serving MQTT with
+// JetStream, the wall given all three. The node the wall is on is killed with SIGKILL in the middle
+// of a stream of QoS 1 alarms; the wall moves to another node and holds every alarm exactly once.
+import type { MqttClient } from 'mqtt';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../../main/services/host.js';
+import { missingTool } from '../../helpers/assets.js';
+import { connectClient, publish, startTestHost, waitFor } from '../../helpers/host.js';
+import { NATS_SERVER, type NatsCluster, startNatsCluster } from '../../helpers/nats.js';
+
+const P = 'watchfloor/v1';
+const N = 300;
+const KILL_AT = 100;
+
+describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('a 3-node NATS cluster (MQTT, JetStream, replicas 3)', () => {
+  let cluster: NatsCluster | undefined;
+  let host: Host | undefined;
+  let pub: MqttClient | undefined;
+  afterAll(async () => {
+    await pub?.endAsync(true);
+    await host?.close();
+    await cluster?.stop();
+  });
+
+  it('loses no QoS 1 alarm and doubles none when the wall’s node is killed mid-stream', { timeout: 120_000 }, async () => {
+    cluster = await startNatsCluster();
+    const urls = cluster.nodes.map((n) => n.url);
+    host = await startTestHost({ brokers: urls }, `wf-nats-${process.pid}`);
+    await host.ingest.ready(20_000);
+    const wallOn = host.ingest.health().url;
+    const victim = cluster.nodes.find((n) => n.url === wallOn);
+    expect(victim, `the wall's node (${wallOn}) is one of the cluster's`).toBeDefined();
+    // the publisher on another node: the loss is the wall's alone
+    const other = cluster.nodes.find((n) => n !== victim)!;
+    pub = await connectClient(other.url, { clientId: `wf-nats-pub-${process.pid}`, clean: false, reconnectPeriod: 300 });
+    const alarm = (i: number) => ({ id: `NC-${i}`, ts: Date.now(), kind: 'theft', priority: 2, lat: 26.0425, lon: 119.2826, title: `集群切换中的警情 ${i}` });
+    const sent: Promise<void>[] = [];
+    let killedAt = 0;
+    for (let i = 0; i < N; i++) {
+      sent.push(publish(pub, `${P}/alarms/110`, alarm(i)));
+      if (i === KILL_AT) {
+        victim!.kill();
+        killedAt = Date.now();
+      } else if (i % 10 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(sent);
+    const s = host.situation.state;
+    const ids = Array.from({ length: N }, (_, i) => `NC-${i}`);
+    await waitFor(() => ids.every((id) => s.incidents.has(id)), 60_000, 'every alarm, after the switch');
+    const health = host.ingest.health();
+    console.log(`[nats] the wall moved from ${wallOn} to ${health.url} after ${((health.lastConnectedAt ?? 0) - killedAt) / 1000} s; ${health.reconnects} reconnect(s)`);
+    expect(health.connected).toBe(true);
+    expect(health.url).not.toBe(wallOn);
+    expect(victim!.alive()).toBe(false);
+    // exactly once: one incident each, each reported once (a redelivered copy is known as one)
+    expect([...s.incidents.keys()].filter((k) => k.startsWith('NC-')).sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(s.incidents.get(id)!.timeline.filter((e) => e.kind === 'reported'), id).toHaveLength(1);
+  });
+});
