@@ -1,6 +1,7 @@
 // A broker cluster a city already runs (issue #16's fault suite): three NATS nodes serving MQTT with
 // JetStream, the wall given all three. The node the wall is on is killed with SIGKILL in the middle
 // of a stream of QoS 1 alarms; the wall moves to another node and holds every alarm exactly once.
+// A second wall on the same cluster does the same, and the two agree on operator actions after it.
 import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/services/host.js';
@@ -12,13 +13,15 @@ const P = 'watchfloor/v1';
 const N = 300;
 const KILL_AT = 100;
 
-describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('a 3-node NATS cluster (MQTT, JetStream, replicas 3)', () => {
+describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('two walls on a 3-node NATS cluster (MQTT, JetStream, replicas 3)', () => {
   let cluster: NatsCluster | undefined;
   let host: Host | undefined;
+  let second: Host | undefined;
   let pub: MqttClient | undefined;
   afterAll(async () => {
     await pub?.endAsync(true);
     await host?.close();
+    await second?.close();
     await cluster?.stop();
   });
 
@@ -26,7 +29,8 @@ describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('a 3-node NATS cluste
     cluster = await startNatsCluster();
     const urls = cluster.nodes.map((n) => n.url);
     host = await startTestHost({ brokers: urls }, `wf-nats-${process.pid}`);
-    await host.ingest.ready(20_000);
+    second = await startTestHost({ brokers: urls }, `wf-nats-b-${process.pid}`);
+    await Promise.all([host.ingest.ready(20_000), second.ingest.ready(20_000)]);
     const wallOn = host.ingest.health().url;
     const victim = cluster.nodes.find((n) => n.url === wallOn);
     expect(victim, `the wall's node (${wallOn}) is one of the cluster's`).toBeDefined();
@@ -53,7 +57,19 @@ describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('a 3-node NATS cluste
     expect(health.url).not.toBe(wallOn);
     expect(victim!.alive()).toBe(false);
     // exactly once: one incident each, each reported once (a redelivered copy is known as one)
-    expect([...s.incidents.keys()].filter((k) => k.startsWith('NC-')).sort()).toEqual([...ids].sort());
-    for (const id of ids) expect(s.incidents.get(id)!.timeline.filter((e) => e.kind === 'reported'), id).toHaveLength(1);
+    const b = second.situation.state;
+    await waitFor(() => ids.every((id) => b.incidents.has(id)), 60_000, 'every alarm on the second wall');
+    for (const w of [s, b]) {
+      expect([...w.incidents.keys()].filter((k) => k.startsWith('NC-')).sort()).toEqual([...ids].sort());
+      for (const id of ids) expect(w.incidents.get(id)!.timeline.filter((e) => e.kind === 'reported'), id).toHaveLength(1);
+    }
+    // after the loss the two walls still agree on operator actions, both ways
+    const a = host;
+    const z = second;
+    expect(a.situation.act({ id: 'nats-ack-0', incidentId: 'NC-0', kind: 'ack', by: '张警官', role: 'commander' }).ok).toBe(true);
+    expect(z.situation.act({ id: 'nats-ack-1', incidentId: 'NC-1', kind: 'ack', by: '李调度', role: 'dispatcher' }).ok).toBe(true);
+    await waitFor(() => !!b.incidents.get('NC-0')!.acknowledged && !!s.incidents.get('NC-1')!.acknowledged, 30_000, 'each wall to show the other’s acknowledgement');
+    expect(b.incidents.get('NC-0')).toMatchObject({ state: 'acknowledged', acknowledgedBy: '张警官', acknowledgedAt: s.incidents.get('NC-0')!.acknowledgedAt });
+    expect(s.incidents.get('NC-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: '李调度', acknowledgedAt: b.incidents.get('NC-1')!.acknowledgedAt });
   });
 });
