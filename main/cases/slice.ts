@@ -11,6 +11,7 @@ import type { SituationInput } from '../../core/inputs.js';
 import { checkpointOf } from '../../core/situation/checkpoint.js';
 import type { SituationState } from '../../core/situation/situation.js';
 import { zstdCodec } from '../journal/codec.js';
+import { SNAPSHOT_MIN_GAP_MS } from '../journal/journal.js';
 import { McapFileWriter } from '../journal/mcap-file.js';
 
 const enc = new TextEncoder();
@@ -55,7 +56,8 @@ export class SliceWriter {
     this.batcher.add(n, input);
     this.inputs++;
     this.sinceSnapshot++;
-    if (input.at - this.lastSnapshotAt >= this.snapshotEveryMs || this.sinceSnapshot >= this.snapshotEveryInputs) this.snapshot(n, input.at, state);
+    const since = input.at - this.lastSnapshotAt;
+    if (since >= this.snapshotEveryMs || (this.sinceSnapshot >= this.snapshotEveryInputs && since >= SNAPSHOT_MIN_GAP_MS)) this.snapshot(n, input.at, state);
     this.maybeFlushChunk();
   }
 

@@ -34,6 +34,12 @@ export interface JournalOptions {
    * bounded by inputs, not time, so a city's 5,000 units at 1 Hz get one every 10 s, a quiet night every minute
    */
   snapshotEveryInputs?: number;
+  /**
+   * but never sooner than this after the last (ms of input time; default 10 s): a burst (a broker's
+   * backlog after an outage, 90,000 messages a second) must not pay a snapshot of the whole city
+   * every half second — each is O(units), ~0.1 s for 5,000 units with their trails
+   */
+  snapshotMinGapMs?: number;
   /** zstd level of the chunks */
   level: number;
   /** retention: hours older than this go (ms); 0 = kept by size only */
@@ -46,6 +52,8 @@ export interface JournalOptions {
 }
 
 export const LOCK = 'journal.lock';
+/** snapshots after so many inputs come at most this often (input time) */
+export const SNAPSHOT_MIN_GAP_MS = 10_000;
 
 export type { JournalHealth, RecoveryReport };
 
@@ -208,7 +216,8 @@ export class Journal {
     if (at > e.to) e.to = at;
     if (input.t === 'events' && input.events.some((ev) => ev.type === 'incident')) this.sawIncident = true;
     this.h.inputs++;
-    if (at - this.lastSnapshotAt >= this.o.snapshotEveryMs || n - this.lastSnapshotN >= (this.o.snapshotEveryInputs ?? Infinity)) this.snapshot(n, at);
+    const since = at - this.lastSnapshotAt;
+    if (since >= this.o.snapshotEveryMs || (n - this.lastSnapshotN >= (this.o.snapshotEveryInputs ?? Infinity) && since >= (this.o.snapshotMinGapMs ?? SNAPSHOT_MIN_GAP_MS))) this.snapshot(n, at);
     // the input that opened a file goes to disk now, as its snapshot did: a kill -9 before the next
     // flush must not leave the file with the input's effect (the snapshot) but not the input
     if (opens || this.batcher.pendingBytes >= (this.o.chunkBytes ?? 4 << 20)) this.flush();

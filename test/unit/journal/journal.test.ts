@@ -93,7 +93,7 @@ describe('journal', () => {
     // a busy second: 2,400 fixes of 800 units, 100 ms of input time apart in 24 steps
     const busy: SituationInput[] = [];
     for (let k = 0; k < 2400; k++) busy.push(fix(T0 + Math.floor(k / 100) * 100, `u${k % 800}`, k));
-    const j = await Journal.open({ ...opts(dir), snapshotEveryInputs: 1000 });
+    const j = await Journal.open({ ...opts(dir), snapshotEveryInputs: 1000, snapshotMinGapMs: 0 });
     j.start(live);
     const asked = [T0 + 1200, T0 + 2300, T0 + 500];
     const at = new Map<number, string>();
@@ -113,6 +113,14 @@ describe('journal', () => {
       expect(s.ok && checkpointOf(s.value, { trails: true }), `at +${t - T0}`).toEqual(JSON.parse(at.get(t)!));
     }
     j2.close();
+    // a burst like this one gets none of them by default: not sooner than 10 s after the last
+    const dir2 = mkdtempSync(join(tmpdir(), 'wf-journal-'));
+    const j3 = await Journal.open({ ...opts(dir2), snapshotEveryInputs: 1000 });
+    const live2 = service();
+    j3.start(live2);
+    for (const i of busy) live2.apply(i);
+    j3.close();
+    expect(j3.recordings()[0].snapshots.map((s) => s.n)).toEqual([0]);
   });
 
   it('retention: the oldest hours go by size and by age, never the file being written', async () => {

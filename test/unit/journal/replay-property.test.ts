@@ -212,6 +212,7 @@ const run = fc.record({
   snapshotEveryMs: fc.integer({ min: 5_000, max: 20_000 }),
   /** and after so many inputs (sooner than by time, in some runs) */
   snapshotEveryInputs: fc.option(fc.integer({ min: 3, max: 40 }), { nil: undefined }),
+  snapshotMinGapMs: fc.integer({ min: 0, max: 15_000 }),
   /** some runs are killed mid-history (after a flush) and go on from what the journal recovers */
   crashAt: fc.option(fc.double({ min: 0.1, max: 0.9, noNaN: true }), { nil: null, freq: 2 }),
   /** and is read back while the wall still records (its current file unclosed), or once closed, or once killed (after a flush) and repaired when opened again */
@@ -232,7 +233,7 @@ describe('journal replay (random histories)', () => {
     await fc.assert(
       fc.asyncProperty(run, async (r) => {
         const dir = mkdtempSync(join(scratch, 'wf-replay-'));
-        const opts: JournalOptions = { dir, flushEveryMs: 3_600_000, snapshotEveryMs: r.snapshotEveryMs, snapshotEveryInputs: r.snapshotEveryInputs, level: 1, maxAgeMs: 0, maxBytes: 0, chunkBytes: 1 << 20 };
+        const opts: JournalOptions = { dir, flushEveryMs: 3_600_000, snapshotEveryMs: r.snapshotEveryMs, snapshotEveryInputs: r.snapshotEveryInputs, snapshotMinGapMs: r.snapshotMinGapMs, level: 1, maxAgeMs: 0, maxBytes: 0, chunkBytes: 1 << 20 };
         const open: Journal[] = [];
         try {
           const seen: Seen[] = [];
