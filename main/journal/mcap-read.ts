@@ -99,7 +99,14 @@ export class McapReaderPool {
       }
     }
     const path = typeof source === 'string' ? source : source.path;
-    const st = await stat(path);
+    let st;
+    try {
+      st = await stat(path);
+    } catch (e) {
+      // gone (retention): its open reader would keep its disk space taken
+      this.drop(path);
+      throw e;
+    }
     let h = this.held.get(path);
     if (h && (h.size !== st.size || h.mtimeMs !== st.mtimeMs)) {
       this.drop(path);

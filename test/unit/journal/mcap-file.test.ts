@@ -146,8 +146,11 @@ describe('the reader pool', () => {
     (await writeFile(paths[5], 3, 3)).close();
     expect(await count(pool, paths[5])).toBe(9);
     // deleted (retention): an error for the reader, nothing kept
+    const held = openFds();
     unlinkSync(paths[4]);
     await expect(count(pool, paths[4])).rejects.toThrow(/ENOENT/);
+    // and its reader let go (an open one would keep the deleted file's space taken)
+    await vi.waitFor(() => expect(openFds()).toBe(held - 1));
     pool.closeAll();
     await vi.waitFor(() => expect(openFds()).toBe(before));
   });
