@@ -20,7 +20,8 @@ const generated = (p: string) => (existsSync(join(GENERATED, p)) ? join(GENERATE
 /** The web shell as the wall tests run it: with the demo's camera streams mounted. */
 export type WallShell = WebShell<LiveHlsServer> & { video: LiveHlsServer };
 
-export async function startWallHost(overrides: Record<string, unknown> = {}, hostOptions: { dataDir?: string } = {}): Promise<{ host: Host; web: WallShell }> {
+/** The configuration wall tests run with (parsed), `overrides` laid over it. */
+export function wallTestConfig(overrides: Record<string, unknown> = {}) {
   const parsed = parseConfig({
     demo: false,
     embeddedBroker: { port: 0 },
@@ -33,7 +34,11 @@ export async function startWallHost(overrides: Record<string, unknown> = {}, hos
     ...overrides,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  const host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT, dataDir: hostOptions.dataDir });
+  return parsed.value;
+}
+
+export async function startWallHost(overrides: Record<string, unknown> = {}, hostOptions: { dataDir?: string } = {}): Promise<{ host: Host; web: WallShell }> {
+  const host = await startHost({ config: wallTestConfig(overrides), shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT, dataDir: hostOptions.dataDir });
   const web = (await startWebShell({ host, staticDir: RENDERER_DIR, ...demoWebRoutes(GENERATED), listenHost: '127.0.0.1', port: 0 })) as WallShell;
   return { host, web };
 }

@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../core/config.js';
 import { distanceMeters } from '../../../core/geo/polygon.js';
 import { createLiveHlsServer } from '../../../main/demo/live-hls.js';
 import { startHost, type Host } from '../../../main/services/host.js';
@@ -28,7 +27,7 @@ import { missing } from '../../helpers/assets.js';
 import { launchChromium } from '../../helpers/chromium.js';
 import { APP_ROOT } from '../../helpers/host.js';
 import { DEMO_KIOSKS, DEMO_VIDEO_AVAILABLE, publishKioskAlarm, tileSelector } from '../../helpers/video-tiles.js';
-import { closeWallTest, GENERATED, openVideoWall, RENDERER_DIR, waitForIngest, type WallShell } from '../../helpers/wall.js';
+import { closeWallTest, GENERATED, openVideoWall, RENDERER_DIR, waitForIngest, wallTestConfig, type WallShell } from '../../helpers/wall.js';
 
 const SHOTS = join(APP_ROOT, 'test-results', 'wall');
 /** the demo stream server's clock runs this far ahead of everything else */
@@ -88,16 +87,8 @@ beforeAll(async () => {
   });
   const camerasFile = join(dataDir, 'cameras.json');
   writeFileSync(camerasFile, JSON.stringify(cameras));
-  const parsed = parseConfig({
-    demo: false,
-    embeddedBroker: { port: 0 },
-    web: { port: 0 },
-    situation: { deltaIntervalMs: 50 },
-    feed: { stallAfterMs: 600_000 },
-    reference: { grids: join(GENERATED, 'geo/fuzhou-grids.geojson'), kiosks: join(GENERATED, 'demo/kiosks.json'), cameras: camerasFile },
-  });
-  if (!parsed.ok) throw new Error(parsed.error);
-  host = await startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT, dataDir });
+  const config = wallTestConfig({ reference: { grids: join(GENERATED, 'geo/fuzhou-grids.geojson'), kiosks: join(GENERATED, 'demo/kiosks.json'), cameras: camerasFile } });
+  host = await startHost({ config, shell: 'web', appRoot: APP_ROOT, configDir: APP_ROOT, dataDir });
   const video = createLiveHlsServer({ root: join(GENERATED, 'video'), now: () => Date.now() + AHEAD_MS });
   web = (await startWebShell({ host, staticDir: RENDERER_DIR, video, mediaDir: join(GENERATED, 'media'), listenHost: '127.0.0.1', port: 0 })) as WallShell;
   await waitForIngest(host);
