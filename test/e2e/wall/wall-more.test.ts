@@ -633,9 +633,10 @@ describe('the map wall, grids, clusters and search', () => {
     const big = await openWall(browser, web.url, { width: 3840, height: 2160 }, pageErrors);
     await big.waitForFunction(() => window.__watchfloor!.store().units.count >= 400, null, { timeout: 10_000 });
     await waitForDrawn(big);
-    await big.screenshot({ path: join(SHOTS, 'wall-more-3840.png') });
-    // a 4K PNG of a busy wall runs to a few MB: a JPEG for the docs
+    // a 4K PNG of a busy wall runs to a few MB (and seconds to encode in software): a JPEG
     await big.screenshot({ path: join(SHOTS, 'wall-more-3840.jpg'), type: 'jpeg', quality: 85 });
+    // readable from across the room: the type grows with the screen
+    expect(await big.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize))).toBeGreaterThan(30);
     await big.close();
 
     const en = await openWall(browser, `${web.url}/?lang=en`, { width: 1920, height: 1080 }, pageErrors);

@@ -159,7 +159,7 @@ describe('the map wall', () => {
     });
   });
 
-  it('looks right at 1920×1080 and at 4K (screenshots)', async () => {
+  it('looks right at 1920×1080 (screenshot)', async () => {
     // a fuller picture for the screenshots
     const now = Date.now();
     const kinds = ['theft', 'fire', 'traffic', 'mental', 'urban', 'sos'] as const;
@@ -190,14 +190,7 @@ describe('the map wall', () => {
     await page.waitForFunction(() => window.__watchfloor!.store().incidents.size >= 7 && window.__watchfloor!.store().units.count >= 25, null, { timeout: 5_000 });
     await waitForDrawn(page);
     await page.screenshot({ path: join(SHOTS, 'wall-1920.png') });
-
-    const big = await openWall(browser, web.url, { width: 3840, height: 2160 }, pageErrors);
-    await big.waitForSelector('[data-testid="incident-row"][data-incident-id="e2e-shot-0"]', { timeout: 5_000 });
-    await waitForDrawn(big);
-    await big.screenshot({ path: join(SHOTS, 'wall-3840.png') });
-    const fontSize = await big.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
-    expect(fontSize).toBeGreaterThan(30);
-    await big.close();
+    // (the 4K picture and its type size: wall-more.test.ts, with a busier wall — one 4K page drawn in software is enough per run)
   });
 
   it('speaks English with ?lang=en', async () => {
