@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { DATUMS, ROLES, type Role, UNIT_KINDS } from './domain.js';
 import { DEFAULT_TRACCAR_CATEGORY_KINDS } from './adapters/context.js';
 import { brokerConnection } from './broker-url.js';
+import { parseDisplayRoles } from './display.js';
+import { autoOnP1Schema } from './layout/presets.js';
 import type { Result } from './result.js';
 
 const datum = z.enum(DATUMS);
@@ -128,6 +130,18 @@ export const configSchema = z.strictObject({
       maxBytes: z.number().int().min(0).default(50 * 1024 ** 3),
     })
     .default({ enabled: true, flushEveryMs: 500, snapshotEveryMs: 60_000, snapshotEveryInputs: 50_000, zstdLevel: 3, maxAgeHours: 24 * 90, maxBytes: 50 * 1024 ** 3 }),
+  /**
+   * the services' own log (docs/operations.md#logs): JSON lines in <data>/logs/watchfloor.log (stderr
+   * only without a data folder), a new file when one passes `maxFileBytes` or the UTC day changes,
+   * at most `keepFiles` earlier files kept
+   */
+  logs: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+      maxFileBytes: z.number().int().min(1024).max(1024 ** 3).default(20 * 1024 * 1024),
+      keepFiles: z.number().int().min(1).max(1000).default(10),
+    })
+    .default({ level: 'info', maxFileBytes: 20 * 1024 * 1024, keepFiles: 10 }),
   /** when the wall says its feed has stalled: silent for `stallFactor` × the longest silence of the last hour, and at least `stallAfterMs` */
   feed: z
     .strictObject({ stallAfterMs: z.number().int().min(1000).default(60_000), stallFactor: z.number().min(1).max(100).default(3) })
@@ -195,6 +209,15 @@ export const configSchema = z.strictObject({
       broadcastRadiusM: z.number().int().min(50).max(5000).default(500),
     })
     .default({ noAnswerMs: 90_000, broadcastRadiusM: 500 }),
+  /** the duty room's presets: what each named screen shows, switched by operators and on a P1 (docs/operations.md#presets) */
+  layout: z
+    .strictObject({
+      /** the presets file (relative: from the config file's folder); default <data>/presets.json, else the built-in presets */
+      presetsFile: z.string().min(1).optional(),
+      /** replaces the presets file's `autoOnP1`; null: no automatic switching */
+      autoOnP1: autoOnP1Schema.nullable().optional(),
+    })
+    .default({}),
   /** citizen clues: alarms from these sources can be verified or rejected; a verified clue credits its reporter */
   clues: z
     .strictObject({
@@ -206,6 +229,47 @@ export const configSchema = z.strictObject({
   view: z
     .strictObject({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), zoom: z.number().min(0).max(22) })
     .default({ lon: 119.3, lat: 26.06, zoom: 11.5 }),
+  /** the Electron shell (docs/configuration.md "Electron shell"); the web shell ignores it */
+  electron: z
+    .strictObject({
+      /**
+       * one window per physical display: which display (by Electron's display id, its label, or its
+       * place in the system's list), the screen name layout presets use, and its roles; none = one
+       * window on the primary display
+       */
+      displays: z
+        .array(
+          z.strictObject({
+            match: z
+              .strictObject({ id: z.number().int().optional(), label: z.string().trim().min(1).max(200).optional(), index: z.number().int().min(0).max(63).optional() })
+              .refine((m) => m.id !== undefined || m.label !== undefined || m.index !== undefined, 'name the display by id, label or index'),
+            screen: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _ (it goes into the page URL as ?screen=)'),
+            /** the `?display=` text: map, video, board, dispatch or a combination (map+board); absent = what presets say */
+            roles: z
+              .string()
+              .optional()
+              .superRefine((text, ctx) => {
+                if (text === undefined) return;
+                const roles = parseDisplayRoles(text);
+                if (!roles.ok) ctx.addIssue({ code: 'custom', message: roles.error });
+              }),
+            fullscreen: z.boolean().default(true),
+            kiosk: z.boolean().default(false),
+          }),
+        )
+        .max(16)
+        .default([])
+        .superRefine((displays, ctx) => {
+          const seen = new Set<string>();
+          for (const [i, d] of displays.entries()) {
+            if (seen.has(d.screen)) ctx.addIssue({ code: 'custom', path: [i, 'screen'], message: `screen "${d.screen}" is named twice` });
+            seen.add(d.screen);
+          }
+        }),
+      /** start the wall when the machine's user logs in */
+      startOnLogin: z.boolean().default(false),
+    })
+    .default({ displays: [], startOnLogin: false }),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
   timeZone: z.string().default('Asia/Shanghai'),
   demo: z.boolean().default(true),

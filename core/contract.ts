@@ -1,6 +1,7 @@
 // The one typed contract for everything that crosses a process boundary between the services
 // and a renderer. Electron IPC and the web shell's WebSocket carry exactly these messages.
 import type { SessionInfo } from './auth/principal.js';
+import type { LayoutState } from './display.js';
 import type { NearbyUnit } from './dispatch/nearest.js';
 import type { OperatorActionKind, RejectRecord } from './domain.js';
 import type { FeedPulseHealth } from './ingest/feed-pulse.js';
@@ -127,6 +128,32 @@ export interface Health {
   audit?: { path: string; entries: number; lastAt: number | null; ok: boolean; error: string | null; recovered: { tornBytes: number; at: number } | null; failed: number } | null;
   /** citizen clues' points ledger */
   points?: { reporters: number; credits: number; published: number; error: string | null } | null;
+  /** the services' log files in <data>/logs (docs/operations.md#logs); null without a data folder (stderr only) */
+  logs?: LogsHealth | null;
+  /** the layout preset holding, why, and what is wrong with the presets file (the built-in presets are used when it cannot be read) */
+  layout?: { active: string | null; cause: LayoutState['cause']; error: string | null };
+}
+
+/** The services' own log in the data folder. */
+export interface LogsHealth {
+  /** the file written now (`<data>/logs/watchfloor.log`) */
+  path: string;
+  /** the last write or rotation that failed (the lines went to stderr), null once writes succeed again */
+  error: string | null;
+  /** log files held (the current one and the rotated ones kept) and their bytes */
+  files: number;
+  bytes: number;
+  /** lines that did not reach the file since start */
+  failedWrites: number;
+}
+
+/** What `diagnostics.export` wrote: a zip for support (docs/operations.md#diagnostics). */
+export interface DiagnosticsExportResult {
+  /** relative to the data folder: `<data>/diagnostics/diagnostics-….zip` */
+  path: string;
+  bytes: number;
+  /** the files inside */
+  files: string[];
 }
 
 /** Static map and registry data the renderer needs once. */
@@ -154,6 +181,8 @@ export type ServerMessage =
   | { type: 'session'; session: SessionInfo }
   /** live or replay, and the replay's clock (core/player.ts): on every change, several times a second while playing. A connection starts live (no message) */
   | { type: 'player'; player: PlayerState }
+  /** which layout preset holds and what it gives each named screen (core/display.ts): on every connection once the services keep presets, and on every change */
+  | { type: 'layout'; layout: LayoutState }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string };
 
@@ -189,6 +218,14 @@ export interface Requests {
   'case.export': { params: { incidentId?: string; from?: number; to?: number }; result: CaseExportResult };
   /** checks a case this wall wrote (its folder and its zip) against its manifest */
   'case.verify': { params: { caseId: string }; result: CaseCheck };
+  /** a diagnostics zip for support (logs, health, config without secrets, versions) into <data>/diagnostics; commanders and dispatchers */
+  'diagnostics.export': { params: Record<string, never>; result: DiagnosticsExportResult };
+  /** the layout presets and which one holds (anyone signed in) */
+  'layout.get': { params: Record<string, never>; result: LayoutState };
+  /** an operator chooses a preset (commanders and dispatchers); it holds until someone chooses again or a new P1 opens. Refused: `forbidden: …`, `not_found: no preset …`, `invalid: …` */
+  'layout.apply': { params: { preset: string }; result: LayoutState };
+  /** back from the automatic preset to what was before (commanders and dispatchers). Refused: `illegal: nothing to revert …` */
+  'layout.revert': { params: Record<string, never>; result: LayoutState };
 }
 
 /** What a case export wrote (docs/cases.md): paths relative to the data folder. */
@@ -251,7 +288,7 @@ export interface ReporterPoints {
   entries: { incidentId: string; category: string; points: number; at: number; by?: string }[];
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close', 'case.export', 'case.verify'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close', 'case.export', 'case.verify', 'diagnostics.export', 'layout.get', 'layout.apply', 'layout.revert'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {
@@ -272,4 +309,6 @@ export const IPC = {
   toRenderer: 'watchfloor:server',
   fromRenderer: 'watchfloor:client',
   hello: 'watchfloor:hello',
+  /** the preload's beat, once a second from a timer on the page's main thread: when it stops, the page is hung (main/electron/restart-policy.ts) */
+  heartbeat: 'watchfloor:heartbeat',
 } as const;

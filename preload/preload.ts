@@ -2,6 +2,7 @@
 // no Node, nothing that takes a channel name from the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC, type ClientMessage, type ServerMessage } from '../core/contract.js';
+import { HEARTBEAT_MS } from '../main/electron/restart-policy.js';
 
 contextBridge.exposeInMainWorld('watchfloor', {
   send: (message: ClientMessage) => ipcRenderer.send(IPC.fromRenderer, message),
@@ -14,3 +15,7 @@ contextBridge.exposeInMainWorld('watchfloor', {
   },
   hello: () => ipcRenderer.send(IPC.hello),
 });
+
+// A timer on the page's main thread: a page stuck in a loop stops it, and the main process
+// replaces the window after HUNG_AFTER_MS without one (main/electron/restart-policy.ts).
+setInterval(() => ipcRenderer.send(IPC.heartbeat), HEARTBEAT_MS);

@@ -51,8 +51,11 @@ export function nearestUnits(index: SpatialGrid<Unit>, lon: number, lat: number,
   // within one kind the ETA grows with the distance, so each kind's nearest `limit` hold its
   // fastest `limit`: merged by ETA, that is exact (a car 3 km away is not cut for 40 walkers)
   const near = (o.kinds ?? UNIT_KINDS).flatMap((kind) => index.nearest(lon, lat, o.limit, o.radiusM, (u) => u.kind === kind && isDispatchable(u)));
+  // ordered by the exact distance, rounded only for the answer: the index picked each kind's
+  // nearest by the exact one, and two units a hair apart must not swap places at the cut
   return near
-    .map(({ item: u, distanceM }) => ({ unitId: u.id, ...(u.name ? { name: u.name } : {}), kind: u.kind, distanceM: Math.round(distanceM), etaS: etaSeconds(u.kind, distanceM) }))
-    .sort((a, b) => a.etaS - b.etaS || a.distanceM - b.distanceM || (a.unitId < b.unitId ? -1 : 1))
-    .slice(0, o.limit);
+    .map(({ item: u, distanceM }) => ({ u, exact: distanceM, etaS: etaSeconds(u.kind, distanceM) }))
+    .sort((a, b) => a.etaS - b.etaS || a.exact - b.exact || (a.u.id < b.u.id ? -1 : 1))
+    .slice(0, o.limit)
+    .map(({ u, exact, etaS }) => ({ unitId: u.id, ...(u.name ? { name: u.name } : {}), kind: u.kind, distanceM: Math.round(exact), etaS }));
 }

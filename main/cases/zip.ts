@@ -23,6 +23,8 @@ export interface ZipInput {
   name: string;
   /** the file to store; none for a folder */
   path?: string;
+  /** or the bytes to store (a file made in memory: the diagnostics export's health and config) */
+  data?: Uint8Array;
   /** Unix mode bits to record (0o600 for files, 0o700 for folders by default) */
   mode?: number;
 }
@@ -76,7 +78,7 @@ export async function writeZip(zipPath: string, entries: readonly ZipInput[], o:
     let pos = 0;
     const buf = Buffer.allocUnsafe(CHUNK);
     for (const e of entries) {
-      const dir = e.path === undefined;
+      const dir = e.path === undefined && e.data === undefined;
       const name = Buffer.from(dir && !e.name.endsWith('/') ? `${e.name}/` : e.name, 'utf8');
       if (name.length > 0xffff) throw new Error(`zip: name too long: ${e.name.slice(0, 80)}`);
       const offset = pos;
@@ -94,7 +96,13 @@ export async function writeZip(zipPath: string, entries: readonly ZipInput[], o:
       pos += head.length + name.length + extra.length;
       let crc = crc32Init();
       let size = 0;
-      if (!dir) {
+      if (e.data) {
+        if (e.data.byteLength > LIMIT) throw new Error(`zip: ${e.name} is larger than 4 GiB (zip64 is not supported)`);
+        crc = crc32Update(crc, e.data);
+        await writeAt(fh, e.data, pos);
+        pos += e.data.byteLength;
+        size = e.data.byteLength;
+      } else if (!dir) {
         const src = await open(e.path!, 'r');
         try {
           for (;;) {

@@ -1,6 +1,6 @@
 // The Electron shell: windows, the app:// protocol, IPC wiring, security settings. Everything
 // else is the same host the web shell runs (main/services/host.ts).
-import { app, BrowserWindow, ipcMain, net, protocol, session, screen } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC, type ServerMessage } from '../../core/contract.js';
@@ -9,12 +9,28 @@ import { startHost, type Host } from '../services/host.js';
 import type { PeerHandle } from '../services/bridge-hub.js';
 import { startWebShell, type WebShell } from '../web/server.js';
 import { startDemoIfEnabled, type DemoHandle } from '../demo/demo.js';
-import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, replayWindowPath, routeAppRequest, wallWebPreferences } from './policy.js';
+import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest } from './policy.js';
+import { windowSlots } from './displays.js';
+import { WallWindows } from './windows.js';
+import { applyStartOnLogin } from './login-item.js';
+import { guardContents } from './guards.js';
+import { brokerPasswordFor, loadBrokerPassword, SECRETS_FILE, STORE_FLAG, storeBrokerPassword } from './secrets.js';
 import { demoWebRoutes } from '../demo/routes.js';
 import { demoOperatorFor } from '../demo/operator.js';
 
+// One wall per machine: a second launch (a double click, an autostart racing a person) brings the
+// running one forward and ends.
+// (Storing the broker password is a separate errand that ends at once: it may run beside a wall.)
+const storeMode = process.argv.includes(STORE_FLAG);
+const firstInstance = storeMode || app.requestSingleInstanceLock();
+if (!firstInstance) app.quit();
+
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
 if (process.argv.includes('--disable-gpu')) app.disableHardwareAcceleration();
+// the pages' memory watchdog reads performance.memory: without this Chromium rounds it and refreshes it every 20 minutes
+app.commandLine.appendSwitch('enable-precise-memory-info');
+// every renderer sandboxed, whatever a window's own preferences say (the checklist's item 4)
+app.enableSandbox();
 
 const appRoot = app.getAppPath();
 const rendererDir = resolve(appRoot, 'dist/renderer');
@@ -24,7 +40,13 @@ let host: Host | undefined;
 let web: WebShell | undefined;
 let demo: DemoHandle | null = null;
 const peers = new Map<number, PeerHandle>();
+let windows: WallWindows | undefined;
 let gpuCrashes = 0;
+
+function detachPeer(contentsId: number): void {
+  peers.get(contentsId)?.detach();
+  peers.delete(contentsId);
+}
 
 function attachWindow(win: BrowserWindow): void {
   const contents = win.webContents;
@@ -45,43 +67,6 @@ function attachWindow(win: BrowserWindow): void {
   peers.set(id, handle);
 }
 
-function createWallWindow(path = '/index.html'): BrowserWindow {
-  const display = screen.getPrimaryDisplay();
-  const win = new BrowserWindow({
-    ...display.workArea,
-    backgroundColor: '#05080d',
-    show: false,
-    autoHideMenuBar: true,
-    fullscreen: process.argv.includes('--fullscreen'),
-    webPreferences: wallWebPreferences(preloadPath),
-  });
-  win.once('ready-to-show', () => win.show());
-  const contents = win.webContents;
-  contents.on('will-navigate', (e, url) => {
-    if (!isTrustedUrl(url)) e.preventDefault();
-  });
-  contents.setWindowOpenHandler(({ url }) => {
-    const replay = replayWindowPath(url);
-    if (replay) createWallWindow(replay);
-    return { action: 'deny' };
-  });
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.on('render-process-gone', (_e, details) => {
-    console.error(`wall renderer gone (${details.reason}); opening a new window`);
-    // Open the replacement first so the app never has zero windows and quits.
-    createWallWindow();
-    peers.get(contents.id)?.detach();
-    peers.delete(contents.id);
-    win.destroy();
-  });
-  win.on('closed', () => {
-    peers.get(contents.id)?.detach();
-    peers.delete(contents.id);
-  });
-  void win.loadURL(`${APP_ORIGIN}${path}`);
-  return win;
-}
-
 function senderWindow(event: Electron.IpcMainEvent): BrowserWindow | null {
   const win = BrowserWindow.fromWebContents(event.sender);
   // Every message must come from one of our windows showing our own page.
@@ -97,7 +82,16 @@ async function main(): Promise<void> {
     return;
   }
   await app.whenReady();
-  const { config, configDir, story } = args.value;
+  const { configDir, story } = args.value;
+  // the broker password comes from the keyring-encrypted secrets file, never from the config file
+  const stored = loadBrokerPassword(join(app.getPath('userData'), SECRETS_FILE), safeStorage);
+  const password = stored.ok ? brokerPasswordFor(args.value.config, stored.value) : stored;
+  if (!password.ok) {
+    console.error(`Watchfloor (Electron): ${password.error}`);
+    app.exit(2);
+    return;
+  }
+  const config = password.value === null ? args.value.config : { ...args.value.config, password: password.value };
   // an installed app has no meaningful working directory: its state lives with the user's app data
   const dataDir = process.argv.includes('--data') ? args.value.dataDir : join(app.getPath('userData'), 'data');
   // Workers load from disk: in a package the file sits in app.asar.unpacked (see electron-builder.yml).
@@ -132,6 +126,9 @@ async function main(): Promise<void> {
     if (!win) return;
     peers.get(event.sender.id)?.receive(message);
   });
+  ipcMain.on(IPC.heartbeat, (event) => {
+    if (senderWindow(event)) windows?.heartbeat(event.sender.id);
+  });
 
   app.on('child-process-gone', (_e, details) => {
     if (details.type !== 'GPU') return;
@@ -142,22 +139,45 @@ async function main(): Promise<void> {
       app.exit(0);
     }
   });
-  app.on('web-contents-created', (_e, contents) => {
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  // any contents at all (a window's own get the same before they load, in windows.ts, with replays allowed)
+  app.on('web-contents-created', (_e, contents) => guardContents(contents, () => undefined));
 
-  createWallWindow();
+  applyStartOnLogin(config.electron.startOnLogin);
+  windows = new WallWindows({ preloadPath, slots: windowSlots(config.electron.displays, process.argv.includes('--fullscreen')), detach: detachPeer });
+  windows.start();
   console.log(`Watchfloor (Electron): broker ${host.brokerUrl}${host.embeddedBroker ? ' (embedded)' : ''}`);
 }
 
 app.on('window-all-closed', async () => {
+  windows?.stop();
   await demo?.stop();
   await web?.close();
   await host?.close();
   app.quit();
 });
 
-main().catch((e) => {
-  console.error(e);
-  app.exit(1);
-});
+/** `--store-broker-password`: the password on stdin, encrypted into the user's secrets file; then quit. */
+async function storePassword(): Promise<void> {
+  await app.whenReady();
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const path = join(app.getPath('userData'), SECRETS_FILE);
+  const stored = storeBrokerPassword(path, password, safeStorage);
+  if (stored.ok) console.log(`broker password stored encrypted in ${path}`);
+  else console.error(`broker password not stored: ${stored.error}`);
+  app.exit(stored.ok ? 0 : 1);
+}
+
+if (storeMode) {
+  storePassword().catch((e) => {
+    console.error(e);
+    app.exit(1);
+  });
+} else if (firstInstance) {
+  app.on('second-instance', () => windows?.focus());
+  main().catch((e) => {
+    console.error(e);
+    app.exit(1);
+  });
+}

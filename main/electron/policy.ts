@@ -107,3 +107,43 @@ export function replayWindowPath(url: string): string | null {
   if (u.pathname !== '/index.html' || !replay || !/^[0-9TZ:.+\-/]{3,80}$/.test(replay)) return null;
   return `/index.html?replay=${encodeURIComponent(replay)}`;
 }
+
+/** The one page a video frame may hold (renderer/src/video/frame-pool.ts): on the video host. */
+const VIDEO_FRAME_URL = `${APP_VIDEO_ORIGIN}/${VIDEO_FRAME_PAGE}`;
+
+/**
+ * Where a frame of a wall window may go (`will-frame-navigate`, `will-navigate`): the main frame
+ * only to the wall's own pages, a subframe only to the video host's frame page. Everything else a
+ * page, a link or a script asks for is refused: the wall never shows anyone else's content.
+ */
+export function navigationAllowed(nav: { url: string; isMainFrame: boolean }): boolean {
+  if (nav.isMainFrame) return isTrustedUrl(nav.url);
+  try {
+    const u = new URL(nav.url);
+    // (origin is "null" for a scheme Node's URL does not know: compare its parts)
+    return `${u.protocol}//${u.host}${u.pathname}` === VIDEO_FRAME_URL && u.username === '' && u.password === '' && u.port === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A redirect during a navigation (`will-redirect`) lands where the navigation could not have gone
+ * itself only if it is refused too: the same rule, applied to where it leads. app:// never
+ * redirects, so in practice this refuses every redirect out of our origins.
+ */
+export function redirectAllowed(nav: { url: string; isMainFrame: boolean }): boolean {
+  return navigationAllowed(nav);
+}
+
+/**
+ * The URL a wall window loads for one display: its roles (`?display=`, core/display.ts) and the
+ * screen name layout presets use (`?screen=`); neither when the window has none.
+ */
+export function wallPageUrl(slot: { roles?: string | null; screen?: string | null } = {}): string {
+  const q = new URLSearchParams();
+  if (slot.roles) q.set('display', slot.roles);
+  if (slot.screen) q.set('screen', slot.screen);
+  const query = q.toString();
+  return `${APP_ORIGIN}/index.html${query ? `?${query}` : ''}`;
+}

@@ -1,6 +1,11 @@
 // What the shells refused and why, counted for /api/health and the wall's health panel: a
 // refusal that nobody can see is indistinguishable from an outage (docs/security.md).
 import type { AccessHealth, AccessRefusal } from '../../core/contract.js';
+import type { Logger } from './logger.js';
+
+/** refusals logged per window at most: a flood of bad requests is counted in full, logged in part */
+const LOG_PER_WINDOW = 20;
+const LOG_WINDOW_MS = 10_000;
 
 export class AccessLog {
   private readonly refused: Record<AccessRefusal, number> = {
@@ -22,11 +27,32 @@ export class AccessLog {
   connections = 0;
   maxConnections = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private windowStart = 0;
+  private loggedInWindow = 0;
+  private unlogged = 0;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly log: Logger | null = null,
+  ) {}
 
   refuse(kind: AccessRefusal, why: string): void {
     this.refused[kind]++;
-    this.last = { at: this.now(), kind, why: why.slice(0, 200) };
+    const at = this.now();
+    this.last = { at, kind, why: why.slice(0, 200) };
+    if (!this.log) return;
+    if (at - this.windowStart >= LOG_WINDOW_MS) {
+      this.windowStart = at;
+      this.loggedInWindow = 0;
+    }
+    if (this.loggedInWindow >= LOG_PER_WINDOW) {
+      this.unlogged++;
+      return;
+    }
+    this.loggedInWindow++;
+    const more = this.unlogged;
+    this.unlogged = 0;
+    this.log.info({ kind, ...(more > 0 ? { notLoggedBefore: more } : {}) }, `refused (${kind}): ${why.slice(0, 200)}${more > 0 ? ` (and ${more} more before, counted in health, not logged)` : ''}`);
   }
 
   count(kind: AccessRefusal): number {

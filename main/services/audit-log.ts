@@ -10,6 +10,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, 
 import { join } from 'node:path';
 import { AUDIT_KINDS, type AuditEntryInput, type AuditRecord, type ChainState, checkLine, GENESIS, parseRecord, serialiseRecord } from '../../core/audit/chain.js';
 import { releaseFolderLock, takeFolderLock } from './folder-lock.js';
+import { type Logger, stderrLogger } from './logger.js';
 
 export interface AuditHealth {
   path: string;
@@ -302,11 +303,12 @@ export class AuditLog {
     private readonly dir: string,
     private readonly now: () => number,
     private readonly sync: boolean,
+    private readonly log: Logger,
   ) {}
 
   /** opens (creating) <dataDir>/audit/, mode 0700, files 0600; verifies the newest file's chain; recovers a torn last line (cuts it, appends a 'recovered' entry saying how many bytes were cut); never throws for a damaged file: health says so and appending continues after the last good line */
-  static open(dataDir: string, opts: { now?: () => number; fsync?: boolean } = {}): AuditLog {
-    const log = new AuditLog(join(dataDir, AUDIT_DIR), opts.now ?? Date.now, opts.fsync ?? true);
+  static open(dataDir: string, opts: { now?: () => number; fsync?: boolean; log?: Logger } = {}): AuditLog {
+    const log = new AuditLog(join(dataDir, AUDIT_DIR), opts.now ?? Date.now, opts.fsync ?? true, opts.log ?? stderrLogger());
     try {
       mkdirSync(log.dir, { recursive: true, mode: AUDIT_DIR_MODE });
       const holder = takeLock(log.dir);
@@ -439,7 +441,7 @@ export class AuditLog {
     const now = this.now();
     if (this.lastWarnAt === null || now - this.lastWarnAt >= WARN_EVERY_MS) {
       this.lastWarnAt = now;
-      console.warn(`audit: an entry was not recorded (${this.failed} so far): ${why}`);
+      this.log.warn({ failed: this.failed }, `an entry was not recorded (${this.failed} so far): ${why}`);
     }
   }
 

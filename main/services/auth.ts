@@ -9,6 +9,7 @@ import type { Principal } from '../../core/auth/principal.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { AuditEntryInput } from '../../core/audit/chain.js';
 import { DECOY_HASH, verifySecret } from './passwords.js';
+import { type Logger, stderrLogger } from './logger.js';
 
 export const SESSION_COOKIE = 'wf_session';
 
@@ -82,6 +83,7 @@ export class Auth {
     full: WatchfloorConfig,
     private readonly audit: (e: AuditEntryInput) => void,
     private readonly now: () => number = Date.now,
+    private readonly log: Logger = stderrLogger(),
   ) {
     this.config = full.auth;
     this.required = authRequired(full);
@@ -109,7 +111,7 @@ export class Auth {
       this.failures.record(`from:${from}`, this.now());
       this.counts.failedSignIns++;
       this.audit({ kind: 'sign_in_failed', actor: name.slice(0, 100), via: 'session', from, reason: user ? 'wrong password' : 'unknown name' });
-      console.warn(`auth: failed sign-in as ${JSON.stringify(name.slice(0, 100))} from ${from}`);
+      this.log.warn({ name: name.slice(0, 100), from, reason: user ? 'wrong password' : 'unknown name' }, `failed sign-in as ${JSON.stringify(name.slice(0, 100))} from ${from}`);
       return err({ status: 401, message: 'name or password is wrong' });
     }
     this.failures.clear(`name:${name}`);

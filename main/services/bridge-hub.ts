@@ -18,6 +18,8 @@ import { MAX_BOOKMARK_NOTE, type BookmarkStore } from '../journal/bookmarks.js';
 import type { Recording } from '../journal/recording.js';
 import { ReplayPlayer } from '../journal/replay-player.js';
 import type { CaseService } from '../cases/case-service.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { LayoutService } from './layout-service.js';
 
 export interface Peer {
   /** `encode` serialises once for all peers that need text */
@@ -60,7 +62,10 @@ export interface BridgeLimits {
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSecond: 20, requestBurst: 40 };
 
 /** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
-const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'case.export': 10, 'case.verify': 2 };
+const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'case.export': 10, 'case.verify': 2, 'diagnostics.export': 20 };
+
+/** the error prefix the renderer explains, per problem of a diagnostics export */
+const DIAGNOSTICS_PREFIX = { 403: 'forbidden', 404: 'not_found', 409: 'busy', 500: 'failed' } as const;
 
 /** A dispatch request's optional note and action id, checked (the reducer checks the rest). */
 function optionalParams(p: Record<string, unknown>): { note?: string; actionId?: string } {
@@ -86,6 +91,10 @@ export interface BridgeHubDeps {
   replay?: { recording: Recording; bookmarks: BookmarkStore } | null;
   /** case export and check (main/cases/case-service.ts); set by the shell that serves the media (useCases) */
   cases?: CaseService | null;
+  /** the diagnostics export for support (diagnostics.ts) */
+  diagnostics?: Diagnostics | null;
+  /** the room's layout presets (layout-service.ts): sent after each snapshot and on every change */
+  layout?: LayoutService | null;
 }
 
 interface PeerState extends PeerAuth {
@@ -101,6 +110,7 @@ export const MAX_REPLAY_MS = 7 * 24 * 3_600_000;
 export class BridgeHub {
   private readonly peers = new Map<Peer, PeerState>();
   private readonly unsubscribe: () => void;
+  private readonly unlayout: () => void;
   private readonly healthTimer: NodeJS.Timeout;
   private readonly handlers: Handlers;
   private readonly limits: BridgeLimits;
@@ -126,6 +136,10 @@ export class BridgeHub {
       const r = desk.perform(peer.principal!, req, peer.from);
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
       return r.value;
+    };
+    const layoutOf = () => {
+      if (!deps.layout) throw new Error('not_found: this wall keeps no layout presets');
+      return deps.layout;
     };
     const dispatchAnswer = (a: { duplicate: boolean; dispatchId?: string; recipients?: string[] }) => ({ dispatchId: a.dispatchId ?? '', recipients: a.recipients ?? [], duplicate: a.duplicate });
     this.handlers = {
@@ -253,7 +267,29 @@ export class BridgeHub {
         if (!this.deps.cases) throw new Error('not_found: this wall keeps no recording, so it wrote no cases');
         return this.deps.cases.verify(p);
       },
+      // commanders and dispatchers only (diagnostics.ts checks and audits)
+      'diagnostics.export': async (_p, peer) => {
+        if (!this.deps.diagnostics) throw new Error('not_found: this wall has no diagnostics export');
+        const r = await this.deps.diagnostics.save(peer.principal!, peer.from);
+        if (!r.ok) throw new Error(`${DIAGNOSTICS_PREFIX[r.error.status]}: ${r.error.error}`);
+        return r.value;
+      },
+      'layout.get': () => layoutOf().state(),
+      // roles are checked (and refusals audited) by the layout service; a replay switches nothing live
+      'layout.apply': (p, peer) => {
+        if (peer.player) throw new Error('replay: no actions in a replay; leave the replay to switch the layout');
+        const r = layoutOf().apply(peer.principal!, (p as { preset?: unknown }).preset, peer.from);
+        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+        return r.value;
+      },
+      'layout.revert': (_p, peer) => {
+        if (peer.player) throw new Error('replay: no actions in a replay; leave the replay to switch the layout');
+        const r = layoutOf().revert(peer.principal!, peer.from);
+        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+        return r.value;
+      },
     };
+    this.unlayout = deps.layout?.onChange((layout) => this.broadcast({ type: 'layout', layout })) ?? (() => {});
   }
 
   /** Case export over the bridge, once the shell knows where its media are (the report inlines photos). */
@@ -313,6 +349,11 @@ export class BridgeHub {
   private sendSnapshot(state: PeerState): void {
     const snapshot: ServerMessage = { type: 'snapshot', situation: this.deps.situation.snapshot(), health: this.deps.health() };
     state.peer.deliver(snapshot, () => JSON.stringify(snapshot));
+    // which roles a `/?screen=` page takes comes with what it shows
+    if (this.deps.layout) {
+      const layout: ServerMessage = { type: 'layout', layout: this.deps.layout.state() };
+      state.peer.deliver(layout, () => JSON.stringify(layout));
+    }
   }
 
   /** A message for one peer (a replay's), unless it went away or stopped reading. */
@@ -390,6 +431,7 @@ export class BridgeHub {
 
   close(): void {
     this.unsubscribe();
+    this.unlayout();
     clearInterval(this.healthTimer);
     for (const [p, st] of this.peers) {
       st.player?.close();

@@ -34,8 +34,11 @@ import { SituationService } from './situation-service.js';
 import { Journal } from '../journal/journal.js';
 import { Recording } from '../journal/recording.js';
 import { BookmarkStore } from '../journal/bookmarks.js';
-import type { JournalHealth } from '../../core/contract.js';
+import type { JournalHealth, LogsHealth } from '../../core/contract.js';
 import { checkpointSavedAt } from './checkpoints.js';
+import { createLogger, type Logger, type WallLogger } from './logger.js';
+import { Diagnostics } from './diagnostics.js';
+import { LayoutService } from './layout-service.js';
 
 export const VERSION = '0.1.0';
 
@@ -84,6 +87,12 @@ export interface Host {
   access: AccessLog;
   ingest: ThreadedIngest;
   embeddedBroker: EmbeddedBroker | null;
+  /** the services' structured log (logger.ts); components log through children ({ component }) */
+  log: Logger;
+  /** the diagnostics export for support (diagnostics.ts) */
+  diagnostics: Diagnostics;
+  /** the room's layout presets: operators' choices and the automatic preset on a P1 */
+  layout: LayoutService;
   /** the URL actually used for the first broker (the embedded one when none was configured), without credentials */
   brokerUrl: string;
   /** the login the wall uses with its broker (from the configuration or the broker URLs): for the demo's publisher, never shown */
@@ -132,7 +141,9 @@ function ingestSettings(config: WatchfloorConfig, opts: HostOptions, baseDir: st
 export async function startHost(opts: HostOptions): Promise<Host> {
   const { config } = opts;
   const startedAt = Date.now();
-  const access = new AccessLog();
+  const logger = createLogger({ level: config.logs.level, dataDir: opts.dataDir ?? null, maxFileBytes: config.logs.maxFileBytes, keepFiles: config.logs.keepFiles, ...(opts.now ? { now: opts.now } : {}) });
+  const log = logger.log;
+  const access = new AccessLog(Date.now, log.child({ component: 'access' }));
   const baseDir = opts.configDir ?? process.cwd();
   const ref = loadReference(config, baseDir, opts.appRoot);
   const gridIndex = new GridIndex(ref.gridFeatures);
@@ -175,6 +186,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       situation.apply(ingestMessage(topic, payload, receivedAt, retained));
     },
     opts.inThreadIngest ? null : (opts.ingestWorkerFile ?? resolve(opts.appRoot, 'dist/workers/mqtt-worker.cjs')),
+    log.child({ component: 'ingest' }),
   );
   situation.start();
 
@@ -191,12 +203,43 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     topicPrefix: config.topicPrefix,
   });
   // the audit log: what operators did and were refused, sign-ins, what the wall published
-  const auditLog = opts.dataDir ? AuditLog.open(opts.dataDir, { now: opts.now }) : null;
+  const auditLog = opts.dataDir ? AuditLog.open(opts.dataDir, { now: opts.now, log: log.child({ component: 'audit' }) }) : null;
   const audit = (e: AuditEntryInput) => void auditLog?.append(e);
-  const auth = new Auth(config, audit, opts.now);
+  const auth = new Auth(config, audit, opts.now, log.child({ component: 'auth' }));
   audit({ kind: 'started', detail: { version: VERSION, shell: opts.shell, signIn: auth.required, anonymousRole: auth.anonymous?.role ?? null } });
   const points = new PointsLedger(opts.dataDir ?? null, config.clues.points);
-  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access, publisher, auth, auditLog, points, journal });
+  const layout = new LayoutService({
+    situation,
+    dataDir: opts.dataDir ?? null,
+    ...(config.layout.presetsFile ? { presetsFile: resolve(baseDir, config.layout.presetsFile) } : {}),
+    ...(config.layout.autoOnP1 !== undefined ? { autoOnP1: config.layout.autoOnP1 } : {}),
+    audit,
+    onRefused: () => auth.refused(),
+    shown: (text) => shownPaths(text, roots),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const health = healthReader({ opts, startedAt, ingest, pulse, embeddedBroker, ref, roots, checkpoints, access, publisher, auth, auditLog, points, journal, logger, layout });
+  const hostLog = log.child({ component: 'host' });
+  hostLog.info({ version: VERSION, shell: opts.shell, broker: broker.urls[0], embedded: embeddedBroker !== null, dataFolder: opts.dataDir !== undefined, threadedIngest: ingest.threaded }, 'services started');
+  // what went wrong at start, once, in both shells (health keeps saying it)
+  for (const e of health().referenceErrors) log.child({ component: 'reference' }).warn(e);
+  const restoredFrom = health().checkpoint;
+  if (restoredFrom?.error) log.child({ component: 'checkpoint' }).warn(restoredFrom.error);
+  if (!ingest.threaded) log.child({ component: 'ingest' }).warn('ingest runs on the main thread (dist/workers/mqtt-worker.cjs not built: npm run build:main)');
+  const diagnostics = new Diagnostics({
+    version: VERSION,
+    shell: opts.shell,
+    startedAt,
+    config,
+    health,
+    logFiles: () => logger.file?.files() ?? [],
+    flushLogs: () => logger.file?.flush(),
+    dataDir: opts.dataDir ?? null,
+    audit,
+    log: log.child({ component: 'diagnostics' }),
+    shown: (path) => shownPaths(path, roots),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   const reference = (): ReferencePayload => ({
     grids: ref.gridJson,
     basemapUrl: basemapPath ? '/basemap.pmtiles' : null,
@@ -218,7 +261,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     );
   });
   const unledger = situation.onInput((input) => creditClues(input, situation, points, audit, (reporterId, message) => void publisher.points(reporterId, message).then((ok) => ok && points.published())));
-  const hub = new BridgeHub({ situation, desk, auth, reporter: (id) => points.reporter(id), health, reference, access, replay: recording ? { recording, bookmarks: new BookmarkStore(resolve(opts.dataDir!, 'replay', 'bookmarks.json')) } : null, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
+  const hub = new BridgeHub({ situation, desk, auth, reporter: (id) => points.reporter(id), health, reference, access, replay: recording ? { recording, bookmarks: new BookmarkStore(resolve(opts.dataDir!, 'replay', 'bookmarks.json')) } : null, diagnostics, layout, healthIntervalMs: config.web.heartbeatMs, limits: { maxPeers: config.web.maxClients, requestsPerSecond: config.web.requestsPerSecond, requestBurst: config.web.requestsPerSecond * 2 } });
 
   return {
     config,
@@ -237,6 +280,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     embeddedBroker,
     brokerUrl: broker.urls[0],
     brokerLogin: broker.login,
+    log,
+    diagnostics,
+    layout,
     mediaOrigins: [...new Set([...config.web.mediaOrigins, ...originsOf(ref.cameras.flatMap((c) => [c.hls, c.recording]))])],
     health,
     reference,
@@ -245,6 +291,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       unshare();
       unledger();
       hub.close();
+      layout.close();
       situation.stop();
       await ingest.close();
       await publisher.close();
@@ -255,6 +302,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       await embeddedBroker?.close();
       points.close();
       auditLog?.close();
+      hostLog.info('services stopped');
+      logger.close();
     },
   };
 }
@@ -274,6 +323,8 @@ interface HealthParts {
   auditLog: AuditLog | null;
   points: PointsLedger;
   journal: Journal | null;
+  logger: WallLogger;
+  layout: LayoutService;
 }
 
 /** The wall's health as pages and /api/health see it, made fresh on each call. */
@@ -303,12 +354,18 @@ function healthReader(p: HealthParts): () => Health {
       audit: p.auditLog ? { ...p.auditLog.health(), path: shownPaths(p.auditLog.health().path, p.roots) } : null,
       points: p.points.health(),
       journal: p.journal ? shownJournal(p.journal.health(), p.roots) : null,
+      logs: shownLogs(p.logger.health(), p.roots),
+      layout: p.layout.health(),
     };
   };
 }
 
 function shownJournal(j: JournalHealth, roots: PathRoots): JournalHealth {
   return { ...j, dir: shownPaths(j.dir, roots), error: j.error === null ? null : shownPaths(j.error, roots) };
+}
+
+function shownLogs(l: LogsHealth | null, roots: PathRoots): LogsHealth | null {
+  return l && { ...l, path: shownPaths(l.path, roots), error: l.error === null ? null : shownPaths(l.error, roots) };
 }
 
 export const journalDir = (dataDir: string): string => resolve(dataDir, 'journal');

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { BrokerHealth } from '../../core/contract.js';
+import { redactUrlsIn } from '../../core/broker-url.js';
+import type { Logger } from './logger.js';
 import { type MessageHandler, type MqttIngest, type MqttIngestOptions, startMqttIngest } from './mqtt-ingest.js';
 
 export type WorkerToMain =
@@ -20,9 +22,37 @@ export interface ThreadedIngest extends MqttIngest {
   threaded: boolean;
 }
 
-export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, workerFile: string | null): ThreadedIngest {
+/**
+ * Logs what changed in the broker connection: connected, lost (with why), a new error while away.
+ * The worker reports its health as messages; the client in this thread is looked at every second.
+ */
+function brokerLogger(log: Logger | undefined) {
+  let last: BrokerHealth | null = null;
+  return (h: BrokerHealth) => {
+    const prev = last;
+    last = h;
+    if (!log) return;
+    const error = h.error ? redactUrlsIn(h.error) : null;
+    if (h.connected && !prev?.connected) log.info({ url: h.url, reconnects: h.reconnects }, `connected to ${h.url}`);
+    else if (!h.connected && prev?.connected) log.warn({ url: h.url, error }, `broker connection lost${error ? `: ${error}` : ''}`);
+    else if (!h.connected && error && error !== (prev?.error ? redactUrlsIn(prev.error) : null)) log.warn({ url: h.url, error }, `broker: ${error}`);
+  };
+}
+
+export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, workerFile: string | null, log?: Logger): ThreadedIngest {
+  const seen = brokerLogger(log);
   if (!workerFile || !existsSync(workerFile)) {
-    return Object.assign(startMqttIngest(opts, onMessage), { threaded: false });
+    const ingest = startMqttIngest(opts, onMessage);
+    const closeClient = ingest.close.bind(ingest);
+    const watch = setInterval(() => seen(ingest.health()), 1000);
+    watch.unref();
+    return Object.assign(ingest, {
+      threaded: false,
+      close: () => {
+        clearInterval(watch);
+        return closeClient();
+      },
+    });
   }
   const worker = new Worker(workerFile, { workerData: opts });
   let health: BrokerHealth = { url: opts.urls[0], connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null };
@@ -52,6 +82,8 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
         } catch (e) {
           handlerFailures++;
           handlerError = `message handler failed ${handlerFailures}×, last on ${m.topics[i].slice(0, 120)}: ${(e as Error).message}`;
+          // the first, then at 10, 100, 1000…: a handler failing on every message must not flood the log
+          if (Number.isInteger(Math.log10(handlerFailures))) log?.error({ err: e, topic: m.topics[i].slice(0, 120), failures: handlerFailures }, handlerError);
         }
         if ((i & 63) === 63 && performance.now() > until) {
           queueHead++;
@@ -78,9 +110,11 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
       }
       case 'health':
         health = m.health;
+        seen(health);
         return;
       case 'ready':
         health = m.health;
+        seen(health);
         isReady = true;
         readyWaiters.splice(0).forEach((r) => r());
         return;
@@ -90,10 +124,15 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
         return;
     }
   });
+  let closing = false;
   worker.on('error', (e) => {
     workerError = `ingest worker failed: ${e.message}`;
+    log?.error({ err: e }, workerError);
   });
-  worker.on('exit', () => closed?.());
+  worker.on('exit', (code) => {
+    if (!closing) log?.error({ code }, `ingest worker exited (${code}): no more messages arrive until a restart`);
+    closed?.();
+  });
 
   return {
     threaded: true,
@@ -109,6 +148,7 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
       });
     },
     async close() {
+      closing = true;
       const done = new Promise<void>((resolve) => (closed = resolve));
       worker.postMessage({ type: 'close' } satisfies MainToWorker);
       await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);

@@ -29,15 +29,17 @@ export interface ApiAnswer {
   headers?: Record<string, string>;
   /** text instead of JSON (CSV) */
   text?: { type: string; content: string };
+  /** bytes instead of JSON (a zip) */
+  bytes?: { type: string; content: Buffer };
 }
 
 const answer = (status: number, body: unknown, headers?: Record<string, string>): ApiAnswer => ({ status, body, ...(headers ? { headers } : {}) });
 const problem = (status: number, error: string, headers?: Record<string, string>): ApiAnswer => answer(status, { error }, headers);
 
 export function sendAnswer(res: ServerResponse, a: ApiAnswer): void {
-  const content = a.text ? a.text.content : JSON.stringify(a.body);
+  const content = a.bytes ? a.bytes.content : a.text ? a.text.content : JSON.stringify(a.body);
   res.writeHead(a.status, {
-    'Content-Type': a.text ? a.text.type : 'application/json; charset=utf-8',
+    'Content-Type': a.bytes ? a.bytes.type : a.text ? a.text.type : 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
     'Content-Length': Buffer.byteLength(content),
     ...a.headers,
@@ -234,6 +236,11 @@ export function routeApi(host: Host, idem: IdempotencyCache, r: ApiRequest): Api
     if (format === 'csv') return { status: 200, body: null, text: { type: 'text/csv; charset=utf-8', content: recordsToCsv(records) }, headers: { 'Content-Disposition': 'attachment; filename="watchfloor-audit.csv"' } };
     return answer(200, records);
   }
+  if (route === 'diagnostics' && parts.length === 1) {
+    if (r.method !== 'GET') return methodNotAllowed('GET');
+    return getDiagnostics(host, r, p);
+  }
+  if (route === 'layout' && parts.length <= 2) return layoutRoute(host, idem, r, p, parts[1]);
   if (route === 'cases' && parts.length === 1) {
     if (r.method !== 'POST') return methodNotAllowed('POST');
     return postCase(host, r, p);
@@ -302,6 +309,29 @@ async function postCase(host: Host, r: ApiRequest, p: Principal): Promise<ApiAns
   const done = await exportCase(host, req.value, p, { remote: r.from, ...(r.mediaDir ? { mediaDir: r.mediaDir } : {}) });
   if (!done.ok) return problem(done.error.status, done.error.error);
   return answer(200, { path: done.value.shown.path, zip: done.value.shown.zip, manifest: done.value.manifest });
+}
+
+/** GET /api/diagnostics: the diagnostics zip for support (main/services/diagnostics.ts), commanders and dispatchers only, audited. */
+async function getDiagnostics(host: Host, r: ApiRequest, p: Principal): Promise<ApiAnswer> {
+  const done = await host.diagnostics.download(p, r.from);
+  if (!done.ok) return problem(done.error.status, done.error.error);
+  return { status: 200, body: null, bytes: { type: 'application/zip', content: done.value.data }, headers: { 'Content-Disposition': `attachment; filename="${done.value.name}"` } };
+}
+
+/**
+ * GET /api/layout, POST /api/layout { preset }, POST /api/layout/revert: the room's presets
+ * (docs/http-api.md). Anyone signed in reads; the layout service checks roles and audits.
+ */
+function layoutRoute(host: Host, idem: IdempotencyCache, r: ApiRequest, p: Principal, sub: string | undefined): ApiAnswer {
+  const done = (d: ReturnType<Host['layout']['apply']>) => (d.ok ? answer(200, d.value) : answer(d.error.status, { error: d.error.message, code: d.error.code }));
+  if (sub === undefined) {
+    if (r.method === 'GET' || r.method === 'HEAD') return answer(200, host.layout.state());
+    if (r.method !== 'POST') return methodNotAllowed('GET, POST');
+    return keyed(idem, r, p, () => done(host.layout.apply(p, r.body?.preset, r.from)));
+  }
+  if (sub !== 'revert') return problem(404, `no such endpoint /api/layout/${sub.slice(0, 60)}`);
+  if (r.method !== 'POST') return methodNotAllowed('POST');
+  return keyed(idem, r, p, () => done(host.layout.revert(p, r.from)));
 }
 
 function act(host: Host, r: ApiRequest, p: Principal, id: string, verb: string): ApiAnswer {

@@ -26,13 +26,13 @@ async function main(): Promise<void> {
     port: config.web.port,
   });
   const demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story, operator: demoOperatorFor(host) });
-  for (const e of host.health().referenceErrors) console.warn(`reference: ${e}`);
+  // problems at start (reference files, the checkpoint, no ingest worker) the host has logged (warnings reach
+  // stderr too); these lines, for the person who started it, stay plain on stdout
   const checkpoint = host.health().checkpoint;
   if (checkpoint?.restored) console.log(`  situation restored from ${checkpoint.path}: ${checkpoint.restored.incidents} incidents, ${checkpoint.restored.units} units`);
-  if (checkpoint?.error) console.warn(`  ${checkpoint.error}`);
   console.log(`Watchfloor web shell: ${web.url}`);
   console.log(`  broker: ${host.brokerUrl}${host.embeddedBroker ? ' (embedded)' : ''}${demo ? ' · demo scenario running' : ''}`);
-  if (!host.ingest.threaded) console.warn('  ingest runs on the main thread (dist/workers/mqtt-worker.cjs not built: npm run build:main)');
+  console.log(`  logs: ${dataDir ? resolve(dataDir, 'logs', 'watchfloor.log') : 'stderr only (no data folder)'}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

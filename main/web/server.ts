@@ -129,6 +129,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
   const { host } = opts;
   const web = host.config.web;
   const access = host.access;
+  const log = host.log.child({ component: 'web' });
   const staticRoot = resolve(opts.staticDir);
   const video = opts.video ?? null;
   const mediaRoot = opts.mediaDir ? resolve(opts.mediaDir) : null;
@@ -204,7 +205,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
         return refuse(res, 405, 'method', `method ${method.slice(0, 20)} not allowed`);
       }
       // a POST where none is taken is refused before its body is read
-      if (method === 'POST' && !/^\/api\/(session|cases|(incidents|clues)\/[^/]+\/[^/]+)$/.test(path)) {
+      if (method === 'POST' && !/^\/api\/(session|cases|layout(\/revert)?|(incidents|clues)\/[^/]+\/[^/]+)$/.test(path)) {
         res.setHeader('Allow', 'GET, HEAD');
         return refuse(res, 405, 'method', `POST not allowed on ${path.slice(0, 100)}`);
       }
@@ -230,7 +231,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
       if (res.writableEnded || res.destroyed) return;
       sendAnswer(res, a);
     } catch (e) {
-      console.error(`web shell: ${req.method} ${path.slice(0, 200)}: ${(e as Error).stack ?? e}`);
+      log.error({ err: e, method: req.method, target: path.slice(0, 200) }, `internal error: ${req.method} ${path.slice(0, 200)}`);
       if (!res.headersSent) {
         res.shouldKeepAlive = false;
         sendJson(res, 500, { error: 'internal error' });
@@ -249,7 +250,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
           res.shouldKeepAlive = false;
           sendJson(res, 500, { error: 'internal error' });
         } else res.destroy();
-        console.error(`web shell: ${req.method} ${String(req.url).slice(0, 200)}: ${(e as Error).stack ?? e}`);
+        log.error({ err: e, method: req.method, target: String(req.url).slice(0, 200) }, `internal error: ${req.method} ${String(req.url).slice(0, 200)}`);
       }
     },
   );
@@ -346,6 +347,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
   policy = accessPolicy(port, [...web.allowedHosts, ...(isName(opts.listenHost) ? [opts.listenHost] : [])], opts.extraOrigins);
   pages = webShellPolicies(port, host.mediaOrigins);
   const urlHost = opts.listenHost.includes(':') ? `[${opts.listenHost}]` : opts.listenHost;
+  log.info({ url: `http://${urlHost}:${port}` }, `listening on http://${urlHost}:${port}`);
   return {
     url: `http://${urlHost}:${port}`,
     port,

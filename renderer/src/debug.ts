@@ -4,6 +4,7 @@ import type { Map as MaplibreMap } from 'maplibre-gl';
 import type { PushMessage } from './model/wall';
 import type { WallState } from './state/store';
 import type { SoundLog } from './ui/alert-sound';
+import type { MemoryWatchdogStatus } from './state/memory-watchdog';
 import type { WallRuntime } from './ui/context';
 
 /** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
@@ -32,7 +33,7 @@ export type DebugStore = WallState & { receive(m: PushMessage): void };
 
 declare global {
   interface Window {
-    __watchfloor?: { store: () => DebugStore; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null; sounds: () => SoundLog[] };
+    __watchfloor?: { store: () => DebugStore; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null; sounds: () => SoundLog[]; memory?: () => MemoryWatchdogStatus };
   }
 }
 

@@ -7,6 +7,9 @@ import { installDebugHook } from './debug';
 import { initI18n, initialLanguage, normaliseLanguage, setLanguage } from './i18n';
 import { hasWebGL2 } from './map/webgl';
 import { startLivenessClock } from './state/liveness-clock';
+import { memoryWatchdogSettings } from './model/memory-watchdog';
+import { browserMemoryEnv, startMemoryWatchdog, takeRecycleNote } from './state/memory-watchdog';
+import { setRecycleNote } from './state/recycle-note';
 import { startReplaySession } from './state/replay-session';
 import { createWallStore } from './state/store';
 import { App } from './ui/App';
@@ -39,6 +42,13 @@ installDebugHook(runtime);
 bridge.onConnection((state) => dispatch({ type: 'connection', state, at: Date.now() }));
 bridge.subscribe((message) => dispatch({ type: 'server', message, at: Date.now() }));
 startLivenessClock(runtime);
+// a page grown past its memory limit reloads itself at a quiet moment (?heapLimitMB=, ?quietMs=);
+// ?memoryCheckMs= (tests) checks more often than every 10 s
+const memoryEnv = browserMemoryEnv(Math.min(Math.max(Number(new URLSearchParams(search).get('memoryCheckMs')) || 10_000, 200), 600_000));
+const recycled = takeRecycleNote(memoryEnv.storage);
+setRecycleNote(recycled);
+const memory = startMemoryWatchdog(store, memoryWatchdogSettings(search), memoryEnv, recycled);
+if (window.__watchfloor) window.__watchfloor.memory = memory.status;
 // ?replay=<from>/<to>: this page watches a recorded period (asked for once the session allows it)
 startReplaySession(runtime, search);
 

@@ -9,6 +9,7 @@
 // action (`at`): the reducer never reads a clock.
 import type { SessionInfo } from '../../../core/auth/principal';
 import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
+import type { LayoutState } from '../../../core/display';
 import { type PlayerState, replaySpeed } from '../../../core/player';
 import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
 import type { BoardHold } from './board';
@@ -144,6 +145,8 @@ export interface WallModel extends SituationData {
   replayError: string | null;
   /** a replayed situation arrived since the replay opened: until then what the wall holds is not the replay's */
   replaySituation: boolean;
+  /** the services' layout presets and which holds (core/display.ts): what a `?screen=` page shows (model/display.ts); null until they send one */
+  layout: LayoutState | null;
   /** counts per grid measure, kept per model (derived: see selectors.ts) */
   readonly measures: GridMeasures;
 }
@@ -188,6 +191,8 @@ export type WallAction =
   /** a replay request's answer: the player's state, or why it failed (null clears) */
   | { type: 'player'; player: PlayerState; at: number }
   | { type: 'replayError'; error: string | null }
+  /** the services' layout state (a `layout` message; null forgets it) */
+  | { type: 'layout'; layout: LayoutState | null }
   | VideoAction;
 
 export interface SearchChoice {
@@ -246,6 +251,7 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number; 
     replayParamError: null,
     replayError: null,
     replaySituation: false,
+    layout: null,
     measures: new GridMeasures(),
   };
 }
@@ -288,6 +294,8 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
       return message.session.me ? { ...m, session: message.session } : forgetSituation({ ...m, session: message.session });
     case 'player':
       return withPlayer(m, message.player, at);
+    case 'layout':
+      return reduce(m, { type: 'layout', layout: message.layout });
   }
 }
 
@@ -465,6 +473,8 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
       return withLiveness(withPlayer(m, a.player, a.at), a.at);
     case 'replayError':
       return a.error === m.replayError ? m : { ...m, replayError: a.error };
+    case 'layout':
+      return a.layout === m.layout ? m : { ...m, layout: a.layout };
     default: {
       const video = reduceVideo(m.video, a);
       return video === m.video ? m : { ...m, video };

@@ -112,7 +112,7 @@ describe('the web shell process under hostile requests', () => {
     const h = await health();
     expect(h.access.refused.host + h.access.refused.origin + h.access.refused.malformed).toBeGreaterThan(1000);
     expect(await openBridge(port, { Origin: `http://127.0.0.1:${port}` })).toBe('open');
-    // no request reached the internal-error path (logged as "web shell: METHOD target: …")
-    expect(wp.output()).not.toMatch(/uncaught|^web shell: /im);
+    // no request reached the internal-error path (logged as "… ERROR web: internal error: METHOD target", main/web/server.ts)
+    expect(wp.output()).not.toMatch(/uncaught|ERROR web: internal error/i);
   });
 });

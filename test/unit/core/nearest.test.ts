@@ -17,9 +17,10 @@ function bruteForce(units: Unit[], lon: number, lat: number, limit: number, radi
     .filter(isDispatchable)
     .map((u) => ({ u, d: distanceMeters(lon, lat, u.lon, u.lat) }))
     .filter((x) => x.d <= radiusM)
-    .map(({ u, d }) => ({ unitId: u.id, kind: u.kind, distanceM: Math.round(d), etaS: etaSeconds(u.kind, d) }))
-    .sort((a, b) => a.etaS - b.etaS || a.distanceM - b.distanceM || (a.unitId < b.unitId ? -1 : 1))
-    .slice(0, limit);
+    .map(({ u, d }) => ({ u, d, etaS: etaSeconds(u.kind, d) }))
+    .sort((a, b) => a.etaS - b.etaS || a.d - b.d || (a.u.id < b.u.id ? -1 : 1))
+    .slice(0, limit)
+    .map(({ u, d, etaS }) => ({ unitId: u.id, kind: u.kind, distanceM: Math.round(d), etaS }));
 }
 
 describe('spatial grid', () => {
@@ -57,6 +58,13 @@ describe('nearest units', () => {
     expect(near.map((n) => n.unitId)).toEqual(['car', 'walker']);
     expect(near[0].etaS).toBeLessThan(near[1].etaS);
     expect(nearestUnits(g, 119.3, 26.08, { limit: 5, radiusM: 3000, kinds: ['volunteer'] }).map((n) => n.unitId)).toEqual(['walker']);
+  });
+
+  it('keeps the nearer of two units a hair apart at the cut (a property run found it: both 0 m once rounded)', () => {
+    const g = new SpatialGrid<Unit>();
+    g.set('u0', unit('u0', 119.3 - 7.105427357601002e-15, 26.08, { kind: 'police' }));
+    g.set('u1', unit('u1', 119.3, 26.08, { kind: 'police' }));
+    expect(nearestUnits(g, 119.3, 26.08, { limit: 1, radiusM: 50 }).map((n) => n.unitId)).toEqual(['u1']);
   });
 
   it('agrees with a brute-force scan for any units and any query', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ORIGIN, appPolicies, isTrustedUrl, rendererFileFor, replayWindowPath, routeAppRequest, wallWebPreferences } from '../../../main/electron/policy.js';
+import { APP_ORIGIN, appPolicies, isTrustedUrl, navigationAllowed, redirectAllowed, rendererFileFor, replayWindowPath, routeAppRequest, wallPageUrl, wallWebPreferences } from '../../../main/electron/policy.js';
 
 const { wall: APP_WALL_POLICY, videoFrame: APP_VIDEO_FRAME_POLICY } = appPolicies();
 
@@ -88,3 +88,41 @@ describe('replay windows', () => {
   });
 });
 
+
+describe('where a wall window\'s frames may go', () => {
+  it.each([
+    // the main frame: our own pages only
+    ['app://wall/index.html?display=map', true, true],
+    ['app://wall/', true, true],
+    ['app://video/video-frame.html', true, false],
+    ['https://example.com/', true, false],
+    ['file:///etc/passwd', true, false],
+    ['http://127.0.0.1:5170/', true, false],
+    ['javascript:alert(1)', true, false],
+    ['about:blank', true, false],
+    // a subframe: the video host's frame page only (any query or fragment)
+    ['app://video/video-frame.html#parent=app://wall&id=3', false, true],
+    ['app://video/video-frame.html?x=1', false, true],
+    ['app://video/index.html', false, false],
+    ['app://video:8080/video-frame.html', false, false],
+    ['app://user:pw@video/video-frame.html', false, false],
+    ['app://wall/index.html', false, false],
+    ['https://evil.example/video-frame.html', false, false],
+    ['not a url', false, false],
+    ['', false, false],
+  ])('%s (main frame: %s): %s', (url, isMainFrame, allowed) => {
+    expect(navigationAllowed({ url, isMainFrame })).toBe(allowed);
+    // a redirect may only land where a navigation could have gone
+    expect(redirectAllowed({ url, isMainFrame })).toBe(allowed);
+  });
+});
+
+describe('the page a display\'s window loads', () => {
+  it('names its roles and screen, and nothing when it has neither', () => {
+    expect(wallPageUrl({ roles: 'map+board', screen: 'left' })).toBe('app://wall/index.html?display=map%2Bboard&screen=left');
+    expect(new URL(wallPageUrl({ roles: 'map+board', screen: 'left' })).searchParams.get('display')).toBe('map+board');
+    expect(wallPageUrl({ roles: 'video' })).toBe('app://wall/index.html?display=video');
+    expect(wallPageUrl({ screen: null, roles: null })).toBe('app://wall/index.html');
+    expect(isTrustedUrl(wallPageUrl({ roles: 'dispatch', screen: 'desk' }))).toBe(true);
+  });
+});

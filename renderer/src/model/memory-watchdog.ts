@@ -1,0 +1,127 @@
+// When a wall page that has grown too big reloads itself (issue #16, "a memory watchdog recycles a
+// renderer that grows past a limit, at a quiet moment"). A reload costs the wall a few seconds
+// (the page comes back with a fresh snapshot from the services), so it waits for a moment nobody
+// would miss those seconds: no priority-1 incident open, nobody at the keys for a while, not in a
+// replay someone is watching. Past a hard ceiling it stops waiting: a page the browser kills for
+// its memory is gone for longer than one that reloads. Pure: the installer (state/memory-watchdog.ts)
+// brings the figures and the clock.
+
+export interface MemoryWatchdogSettings {
+  /** JS heap above this (bytes): recycle at the next quiet moment */
+  limitBytes: number;
+  /** above this: recycle now, quiet or not */
+  ceilingBytes: number;
+  /** quiet: no operator input for this long (ms) */
+  quietMs: number;
+  /**
+   * a page younger than this is never recycled for its limit (a fresh page's heap peaks while it
+   * loads the reference data: a limit set too low must not turn into a reload loop)
+   */
+  minUptimeMs: number;
+  /**
+   * the heap must stay over the limit this long (ms): V8 counts garbage it has not collected yet,
+   * and a busy moment's garbage is not a leak
+   */
+  sustainMs: number;
+}
+
+/** nor for its ceiling, younger than this */
+export const CEILING_MIN_UPTIME_MS = 60_000;
+
+export const DEFAULT_MEMORY_WATCHDOG: MemoryWatchdogSettings = {
+  limitBytes: 1536 * 2 ** 20,
+  ceilingBytes: 2560 * 2 ** 20,
+  quietMs: 2 * 60_000,
+  minUptimeMs: 10 * 60_000,
+  sustainMs: 60_000,
+};
+
+export interface MemoryReading {
+  /** the page's used JS heap (performance.memory.usedJSHeapSize), bytes */
+  heapBytes: number;
+  now: number;
+  /** when this page loaded */
+  loadedAt: number;
+  /** since when every reading has been over the limit (null: the last one was not) */
+  overSince: number | null;
+  /**
+   * recycles in a row before this page (each within an hour of the last): the minimum uptime
+   * doubles with each, so a page that keeps coming back big backs off instead of looping
+   */
+  recentRecycles?: number;
+  /** the operator's last key, click or wheel (model `lookedAt`) */
+  lookedAt: number;
+  /** open priority-1 incidents */
+  p1Open: number;
+  /** the page watches a replay */
+  replay: boolean;
+}
+
+export type MemoryVerdict =
+  | { kind: 'ok' }
+  /** over the limit, waiting for a quiet moment: why it is not one */
+  | { kind: 'wait'; because: 'p1_open' | 'operator' | 'replay' | 'young' | 'settling' }
+  | { kind: 'recycle'; reason: 'limit' | 'ceiling' };
+
+export function memoryVerdict(r: MemoryReading, s: MemoryWatchdogSettings = DEFAULT_MEMORY_WATCHDOG): MemoryVerdict {
+  if (r.heapBytes < s.limitBytes) return { kind: 'ok' };
+  const age = r.now - r.loadedAt;
+  const backoff = 2 ** Math.min(r.recentRecycles ?? 0, 6);
+  if (r.heapBytes >= s.ceilingBytes) return age >= Math.min(CEILING_MIN_UPTIME_MS, s.minUptimeMs) * backoff ? { kind: 'recycle', reason: 'ceiling' } : { kind: 'wait', because: 'young' };
+  if (age < s.minUptimeMs * backoff) return { kind: 'wait', because: 'young' };
+  if (r.p1Open > 0) return { kind: 'wait', because: 'p1_open' };
+  if (r.replay) return { kind: 'wait', because: 'replay' };
+  if (r.now - r.lookedAt < s.quietMs) return { kind: 'wait', because: 'operator' };
+  if (r.overSince === null || r.now - r.overSince < s.sustainMs) return { kind: 'wait', because: 'settling' };
+  return { kind: 'recycle', reason: 'limit' };
+}
+
+/**
+ * Settings from the page's address (`?heapLimitMB=`, `?heapCeilingMB=`, `?quietMs=`: a display
+ * with less memory, or a test), within sane bounds; the defaults otherwise. The ceiling is never
+ * below the limit.
+ */
+export function memoryWatchdogSettings(search: string, base: MemoryWatchdogSettings = DEFAULT_MEMORY_WATCHDOG): MemoryWatchdogSettings {
+  const q = new URLSearchParams(search);
+  const num = (name: string, min: number, max: number): number | null => {
+    const raw = q.get(name);
+    if (raw === null || raw.trim() === '') return null;
+    const v = Number(raw);
+    return Number.isFinite(v) && v >= min && v <= max ? v : null;
+  };
+  const limitMB = num('heapLimitMB', 16, 64 * 1024);
+  const ceilingMB = num('heapCeilingMB', 16, 64 * 1024);
+  const quietMs = num('quietMs', 0, 24 * 3600_000);
+  const minUptimeMs = num('minUptimeMs', 1000, 24 * 3600_000);
+  const sustainMs = num('sustainMs', 0, 24 * 3600_000);
+  const limitBytes = limitMB !== null ? limitMB * 2 ** 20 : base.limitBytes;
+  const ceiling = ceilingMB !== null ? ceilingMB * 2 ** 20 : limitMB !== null ? limitBytes * (base.ceilingBytes / base.limitBytes) : base.ceilingBytes;
+  return { limitBytes, ceilingBytes: Math.max(limitBytes, ceiling), quietMs: quietMs ?? base.quietMs, minUptimeMs: minUptimeMs ?? base.minUptimeMs, sustainMs: sustainMs ?? base.sustainMs };
+}
+
+/** What a recycled page remembers across its reload (sessionStorage), to say why it blinked. */
+export interface RecycleNote {
+  at: number;
+  heapBytes: number;
+  reason: 'limit' | 'ceiling';
+  /** recycles in a row, this one included (each within RECYCLE_CHAIN_MS of the one before) */
+  count: number;
+}
+
+/** a recycle this long after the last starts a new count */
+export const RECYCLE_CHAIN_MS = 3600_000;
+
+/** How many recycles in a row came before a page that starts at `now`, given the note it found. */
+export const recyclesBefore = (note: RecycleNote | null, now: number): number => (note && now - note.at < RECYCLE_CHAIN_MS ? note.count : 0);
+
+export function parseRecycleNote(raw: string | null): RecycleNote | null {
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as Partial<RecycleNote>;
+    if (typeof v.at !== 'number' || typeof v.heapBytes !== 'number' || (v.reason !== 'limit' && v.reason !== 'ceiling')) return null;
+    const count = typeof v.count === 'number' && Number.isInteger(v.count) && v.count >= 1 ? Math.min(v.count, 1000) : 1;
+    return { at: v.at, heapBytes: v.heapBytes, reason: v.reason, count };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,91 @@
+// The page's memory watchdog (model/memory-watchdog.ts decides): every few seconds it reads the
+// page's JS heap and, when the policy says so, notes why in sessionStorage and reloads the page.
+// The reloaded page says hello, gets a fresh snapshot from the services and shows a notice of the
+// recycle (ui/RecycleNotice.tsx) — the same path as a page that lost its link.
+//
+// The heap comes from `performance.memory` (Chromium). Without --enable-precise-memory-info Chromium
+// rounds it and refreshes it at most every 20 minutes; the Electron shell sets that switch, and a
+// kiosk browser should be started with it (docs/operations.md). A browser without the API: the
+// watchdog says so (status 'unavailable') and does nothing.
+import { memoryVerdict, type MemoryVerdict, type MemoryWatchdogSettings, parseRecycleNote, recyclesBefore, type RecycleNote } from '../model/memory-watchdog';
+import { openCountsByPriority } from '../model/situation';
+import { inReplay } from '../model/replay';
+import type { WallStore } from './store';
+
+export const MEMORY_CHECK_MS = 10_000;
+export const RECYCLE_NOTE_KEY = 'watchfloor.recycled';
+
+export interface MemoryWatchdogStatus {
+  heapBytes: number | null;
+  verdict: MemoryVerdict | { kind: 'unavailable' };
+  settings: MemoryWatchdogSettings;
+  checkedAt: number | null;
+}
+
+export interface MemoryWatchdogEnv {
+  now(): number;
+  /** the used JS heap in bytes, or null where the browser does not say */
+  heapBytes(): number | null;
+  reload(): void;
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  everyMs: number;
+}
+
+export function browserMemoryEnv(everyMs = MEMORY_CHECK_MS): MemoryWatchdogEnv {
+  let storage: Storage | null = null;
+  try {
+    storage = window.sessionStorage;
+  } catch {
+    storage = null;
+  }
+  return {
+    now: Date.now,
+    heapBytes: () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
+    reload: () => window.location.reload(),
+    storage,
+    everyMs,
+  };
+}
+
+/** The note a recycle left for this page (read once, then removed), or null. */
+export function takeRecycleNote(storage: MemoryWatchdogEnv['storage']): RecycleNote | null {
+  if (!storage) return null;
+  const note = parseRecycleNote(storage.getItem(RECYCLE_NOTE_KEY));
+  storage.removeItem(RECYCLE_NOTE_KEY);
+  return note;
+}
+
+/** `previous`: the note the last recycle left (takeRecycleNote), so that recycles in a row back off */
+export function startMemoryWatchdog(store: WallStore, settings: MemoryWatchdogSettings, env: MemoryWatchdogEnv, previous: RecycleNote | null = null, loadedAt = env.now()): { stop(): void; status(): MemoryWatchdogStatus } {
+  let status: MemoryWatchdogStatus = { heapBytes: null, verdict: { kind: 'ok' }, settings, checkedAt: null };
+  let recycling = false;
+  let overSince: number | null = null;
+  const recentRecycles = recyclesBefore(previous, loadedAt);
+  const check = () => {
+    if (recycling) return;
+    const heapBytes = env.heapBytes();
+    const now = env.now();
+    if (heapBytes === null) {
+      status = { heapBytes, verdict: { kind: 'unavailable' }, settings, checkedAt: now };
+      return;
+    }
+    overSince = heapBytes >= settings.limitBytes ? (overSince ?? now) : null;
+    const m = store.getState();
+    const verdict = memoryVerdict({ heapBytes, now, loadedAt, overSince, recentRecycles, lookedAt: m.lookedAt, p1Open: openCountsByPriority(m.incidents)[1], replay: inReplay(m) }, settings);
+    status = { heapBytes, verdict, settings, checkedAt: now };
+    if (verdict.kind !== 'recycle') return;
+    recycling = true;
+    const note: RecycleNote = { at: now, heapBytes, reason: verdict.reason, count: recentRecycles + 1 };
+    try {
+      env.storage?.setItem(RECYCLE_NOTE_KEY, JSON.stringify(note));
+    } catch {
+      // a full or refused storage costs the notice, not the recycle
+    }
+    env.reload();
+  };
+  const id = setInterval(check, env.everyMs);
+  return {
+    stop: () => clearInterval(id),
+    status: () => status,
+  };
+}

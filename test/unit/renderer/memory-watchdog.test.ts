@@ -1,0 +1,171 @@
+// The page's memory watchdog: when a page grown past its limit reloads itself (only at a quiet
+// moment: no P1 open, nobody at the keys, no replay), past the ceiling at once; what the reloaded
+// page is told; and the installer driving it from a real wall store.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation';
+import type { Health } from '../../../core/contract';
+import { DEFAULT_MEMORY_WATCHDOG, memoryVerdict, memoryWatchdogSettings, parseRecycleNote, type MemoryReading } from '../../../renderer/src/model/memory-watchdog';
+import { RECYCLE_NOTE_KEY, startMemoryWatchdog, takeRecycleNote } from '../../../renderer/src/state/memory-watchdog';
+import { createWallStore } from '../../../renderer/src/state/store';
+
+const MB = 2 ** 20;
+const T = Date.UTC(2026, 11, 6, 3);
+const S = { limitBytes: 500 * MB, ceilingBytes: 800 * MB, quietMs: 60_000, minUptimeMs: 300_000, sustainMs: 30_000 };
+const health = { ok: true, at: T, heartbeatMs: 2000, broker: { url: 'mqtt://b', connected: true, lastConnectedAt: T, disconnectedAt: null, lastMessageAt: T, reconnects: 0, error: null }, feed: { state: 'live', lastMessageAt: T, usualGapMs: null, stalledAfterMs: 60_000, stalledSince: null, stalls: 0 } } as Health;
+const reading = (o: Partial<MemoryReading> = {}): MemoryReading => ({ heapBytes: 600 * MB, now: T, loadedAt: T - 3600_000, overSince: T - 30_000, lookedAt: T - 120_000, p1Open: 0, replay: false, ...o });
+
+describe('memoryVerdict', () => {
+  it('leaves a page under its limit alone', () => {
+    expect(memoryVerdict(reading({ heapBytes: 499 * MB }), S)).toEqual({ kind: 'ok' });
+  });
+  it('recycles a page over its limit at a quiet moment', () => {
+    expect(memoryVerdict(reading(), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+  });
+  it('waits while a P1 is open, in a replay, or while someone is at the keys', () => {
+    expect(memoryVerdict(reading({ p1Open: 1 }), S)).toEqual({ kind: 'wait', because: 'p1_open' });
+    expect(memoryVerdict(reading({ replay: true }), S)).toEqual({ kind: 'wait', because: 'replay' });
+    expect(memoryVerdict(reading({ lookedAt: T - 59_999 }), S)).toEqual({ kind: 'wait', because: 'operator' });
+    expect(memoryVerdict(reading({ lookedAt: T - 60_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+  });
+  it('waits until the heap has stayed over the limit for a while: garbage not yet collected is no leak', () => {
+    expect(memoryVerdict(reading({ overSince: null }), S)).toEqual({ kind: 'wait', because: 'settling' });
+    expect(memoryVerdict(reading({ overSince: T - 29_999 }), S)).toEqual({ kind: 'wait', because: 'settling' });
+    expect(memoryVerdict(reading({ overSince: T - 30_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+  });
+  it('stops waiting past the ceiling', () => {
+    expect(memoryVerdict(reading({ heapBytes: 800 * MB, p1Open: 3, lookedAt: T, replay: true }), S)).toEqual({ kind: 'recycle', reason: 'ceiling' });
+  });
+  it('never recycles a young page for its limit, nor for its ceiling in its first minute: no reload loop', () => {
+    expect(memoryVerdict(reading({ loadedAt: T - 299_999 }), S)).toEqual({ kind: 'wait', because: 'young' });
+    expect(memoryVerdict(reading({ loadedAt: T - 300_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+    expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 59_999 }), S)).toEqual({ kind: 'wait', because: 'young' });
+    expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 60_000 }), S)).toEqual({ kind: 'recycle', reason: 'ceiling' });
+    // a shorter minimum (a test, a small display) holds for the ceiling too
+    expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 5000 }), { ...S, minUptimeMs: 5000 })).toEqual({ kind: 'recycle', reason: 'ceiling' });
+  });
+});
+
+describe('memoryWatchdogSettings', () => {
+  it('reads the page address within bounds, the ceiling never under the limit', () => {
+    expect(memoryWatchdogSettings('')).toEqual(DEFAULT_MEMORY_WATCHDOG);
+    expect(memoryWatchdogSettings('?heapLimitMB=100&heapCeilingMB=50&quietMs=0&minUptimeMs=2000&sustainMs=500')).toEqual({ limitBytes: 100 * MB, ceilingBytes: 100 * MB, quietMs: 0, minUptimeMs: 2000, sustainMs: 500 });
+    // the ceiling keeps its proportion to the limit when only the limit is given
+    const s = memoryWatchdogSettings('?heapLimitMB=768');
+    expect(s.limitBytes).toBe(768 * MB);
+    expect(s.ceilingBytes / s.limitBytes).toBeCloseTo(DEFAULT_MEMORY_WATCHDOG.ceilingBytes / DEFAULT_MEMORY_WATCHDOG.limitBytes);
+    for (const bad of ['?heapLimitMB=abc', '?heapLimitMB=-5', '?heapLimitMB=1', '?heapLimitMB=', '?heapLimitMB=1e9']) expect(memoryWatchdogSettings(bad)).toEqual(DEFAULT_MEMORY_WATCHDOG);
+  });
+});
+
+describe('the recycle note', () => {
+  it('reads back what was written, and nothing from junk', () => {
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'limit', count: 3 }))).toEqual({ at: T, heapBytes: 5, reason: 'limit', count: 3 });
+    // a note from before counts existed, or with a silly count, is one recycle
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'limit' }))).toEqual({ at: T, heapBytes: 5, reason: 'limit', count: 1 });
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'ceiling', count: -2 }))?.count).toBe(1);
+    for (const junk of [null, '', '{', '[]', '{"at":1,"heapBytes":2,"reason":"other"}', '{"at":"x","heapBytes":2,"reason":"limit"}']) expect(parseRecycleNote(junk)).toBeNull();
+  });
+});
+
+describe('startMemoryWatchdog', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** a wall store holding one open incident of the given priority */
+  function storeWith(priority: 1 | 3) {
+    const core = createSituation({ cameras: [], kiosks: [] }, () => undefined, { staleAfterMs: 60_000 });
+    apply(core, { t: 'tick', at: T });
+    apply(core, { t: 'events', at: T, topic: 'a/1', events: [{ type: 'incident', source: 'alarms', report: { id: 'a1', ts: T, kind: 'theft', priority, lat: 26.05, lon: 119.3, title: 't', status: 'open' } }] });
+    takeDelta(core);
+    const store = createWallStore(T - 600_000);
+    store.getState().dispatch({ type: 'connection', state: 'open', at: T });
+    store.getState().dispatch({ type: 'server', message: { type: 'snapshot', situation: snapshotOf(core), health }, at: T });
+    return store;
+  }
+
+  /** the watchdog's surroundings on fake timers: the clock is the timers' own (vi.useFakeTimers moves Date) */
+  function env(heap: () => number | null) {
+    const items = new Map<string, string>();
+    const reloads: number[] = [];
+    return {
+      reloads,
+      items,
+      tick: (ms: number) => vi.advanceTimersByTime(ms),
+      env: {
+        now: () => Date.now(),
+        heapBytes: heap,
+        reload: () => reloads.push(Date.now()),
+        storage: { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) },
+        everyMs: 1000,
+      },
+    };
+  }
+
+  it('reloads a quiet page over its limit once, leaving a note the next page reads once', () => {
+    vi.useFakeTimers({ now: T });
+    const store = storeWith(3);
+    expect(store.getState().incidents.size).toBe(1);
+    let heap = 100 * MB;
+    const e = env(() => heap);
+    const w = startMemoryWatchdog(store, S, e.env, null, T - 3600_000);
+    e.tick(5000);
+    expect(e.reloads).toEqual([]);
+    expect(w.status().verdict).toEqual({ kind: 'ok' });
+    heap = 600 * MB;
+    e.tick(S.sustainMs);
+    expect(e.reloads).toEqual([]);
+    expect(w.status().verdict).toEqual({ kind: 'wait', because: 'settling' });
+    e.tick(1000);
+    expect(e.reloads).toHaveLength(1);
+    e.tick(5000);
+    expect(e.reloads).toHaveLength(1);
+    expect(takeRecycleNote(e.env.storage)).toEqual({ at: e.reloads[0], heapBytes: 600 * MB, reason: 'limit', count: 1 });
+    expect(e.items.has(RECYCLE_NOTE_KEY)).toBe(false);
+    w.stop();
+  });
+
+  it('waits while a P1 is open, and recycles once the heap passes the ceiling', () => {
+    vi.useFakeTimers({ now: T });
+    const store = storeWith(1);
+    let heap = 600 * MB;
+    const e = env(() => heap);
+    const w = startMemoryWatchdog(store, S, e.env, null, T - 3600_000);
+    e.tick(10_000);
+    expect(e.reloads).toEqual([]);
+    expect(w.status().verdict).toEqual({ kind: 'wait', because: 'p1_open' });
+    heap = 900 * MB;
+    e.tick(1000);
+    expect(e.reloads).toHaveLength(1);
+    w.stop();
+  });
+
+  it('backs off when pages keep coming back big: each recycle in a row doubles the wait, and the count goes on', () => {
+    vi.useFakeTimers({ now: T });
+    const e = env(() => 600 * MB);
+    // the page before was the second recycle in a row, ten minutes ago: this one waits 4 × minUptime
+    const w = startMemoryWatchdog(storeWith(3), S, e.env, { at: T - 600_000, heapBytes: 700 * MB, reason: 'limit', count: 2 });
+    e.tick(4 * S.minUptimeMs - 2000);
+    expect(e.reloads).toEqual([]);
+    expect(w.status().verdict).toEqual({ kind: 'wait', because: 'young' });
+    e.tick(3000);
+    expect(e.reloads).toHaveLength(1);
+    expect(takeRecycleNote(e.env.storage)?.count).toBe(3);
+    w.stop();
+    // an hour after the last one, the count starts again
+    const e2 = env(() => 600 * MB);
+    const w2 = startMemoryWatchdog(storeWith(3), S, e2.env, { at: Date.now() - 3600_000, heapBytes: 700 * MB, reason: 'limit', count: 5 });
+    e2.tick(S.minUptimeMs + 1000);
+    expect(e2.reloads).toHaveLength(1);
+    expect(takeRecycleNote(e2.env.storage)?.count).toBe(1);
+    w2.stop();
+  });
+
+  it('says when the browser gives no heap figure, and does nothing', () => {
+    vi.useFakeTimers({ now: T });
+    const e = env(() => null);
+    const w = startMemoryWatchdog(storeWith(3), S, e.env, null, T - 3600_000);
+    e.tick(3000);
+    expect(w.status().verdict).toEqual({ kind: 'unavailable' });
+    expect(e.reloads).toEqual([]);
+    w.stop();
+  });
+});
