@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseConfig, type WatchfloorConfig } from '../../core/config.js';
 import type { Result } from '../../core/result.js';
+import { brokerSecret } from './broker-secret.js';
 
 export interface ShellArgs {
   config: WatchfloorConfig;
   configDir: string;
   dataDir: string;
   story?: string;
+  /** what the person starting the wall should fix (a password file others can read) */
+  warnings: string[];
 }
 
 export const USAGE = `flags:
@@ -18,13 +21,16 @@ export const USAGE = `flags:
   --host ADDR      web shell address (default 127.0.0.1)
   --data DIR       folder for the wall's state: the situation checkpoint (default ./data)
   --no-demo        do not run the built-in Fuzhou demo scenario
-  --story NAME     start a scripted demo story (e.g. wanda)`;
+  --story NAME     start a scripted demo story (e.g. wanda)
+  --broker-password-file FILE
+                   the broker password, one line, in a file only its owner reads (web shell; or
+                   WATCHFLOOR_BROKER_PASSWORD in the environment)`;
 
 /**
  * `ignoreUnknown`: Electron's argv also carries Chromium switches (`--remote-debugging-port=0`,
  * `--no-sandbox`, …) that are not ours; the Electron shell skips those, the web shell refuses them.
  */
-export function parseShellArgs(argv: string[], cwd = process.cwd(), opts: { ignoreUnknown?: boolean } = {}): Result<ShellArgs> {
+export function parseShellArgs(argv: string[], cwd = process.cwd(), opts: { ignoreUnknown?: boolean; env?: NodeJS.ProcessEnv } = {}): Result<ShellArgs> {
   const brokers: string[] = [];
   let configPath: string | undefined;
   let port: number | undefined;
@@ -32,6 +38,7 @@ export function parseShellArgs(argv: string[], cwd = process.cwd(), opts: { igno
   let dataDir = resolve(cwd, 'data');
   let noDemo = false;
   let story: string | undefined;
+  let passwordFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -53,6 +60,7 @@ export function parseShellArgs(argv: string[], cwd = process.cwd(), opts: { igno
         case '--data': dataDir = resolve(cwd, value()); break;
         case '--no-demo': noDemo = true; break;
         case '--story': story = value(); break;
+        case '--broker-password-file': passwordFile = resolve(cwd, value()); break;
         case '--help': case '-h': return { ok: false, error: USAGE };
         default:
           if (opts.ignoreUnknown) break;
@@ -78,7 +86,11 @@ export function parseShellArgs(argv: string[], cwd = process.cwd(), opts: { igno
     const web = (merged.web ?? {}) as Record<string, unknown>;
     merged.web = { ...web, ...(port !== undefined ? { port } : {}), ...(host !== undefined ? { host } : {}) };
   }
+  // the password from the environment or its own file (the web shell; main/services/broker-secret.ts)
+  const secret = brokerSecret({ env: opts.env ?? {}, passwordFile, configPath, configHasPassword: typeof fileJson.password === 'string' && fileJson.password !== '' });
+  if (!secret.ok) return secret;
+  if (secret.value.password !== undefined) merged.password = secret.value.password;
   const config = parseConfig(merged);
   if (!config.ok) return { ok: false, error: configPath ? `${configPath}: ${config.error}` : config.error };
-  return { ok: true, value: { config: config.value, configDir: configPath ? dirname(configPath) : cwd, dataDir, story } };
+  return { ok: true, value: { config: config.value, configDir: configPath ? dirname(configPath) : cwd, dataDir, story, warnings: secret.value.warnings } };
 }

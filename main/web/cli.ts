@@ -11,11 +11,12 @@ import { demoOperatorFor } from '../demo/operator.js';
 const appRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
 async function main(): Promise<void> {
-  const args = parseShellArgs(process.argv.slice(2));
+  const args = parseShellArgs(process.argv.slice(2), process.cwd(), { env: process.env });
   if (!args.ok) {
     console.error(args.error);
     process.exit(2);
   }
+  for (const w of args.value.warnings) console.error(`watchfloor: warning: ${w}`);
   const { config, configDir, story, dataDir } = args.value;
   const host = await startHost({ config, shell: 'web', appRoot, configDir, dataDir });
   const web = await startWebShell({

@@ -10,7 +10,8 @@ export const APP_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 export async function startTestHost(config: DeepPartial<WatchfloorConfig> & Record<string, unknown> = {}, clientIdOverride?: string): Promise<Host> {
-  const parsed = parseConfig({ demo: false, embeddedBroker: { port: 0 }, reconnect: { minMs: 100, maxMs: 1000 }, ...config });
+  // (warnings only: a test wall's info lines would bury a failure in the CI log)
+  const parsed = parseConfig({ demo: false, embeddedBroker: { port: 0 }, reconnect: { minMs: 100, maxMs: 1000 }, logs: { level: 'warn' }, ...config });
   if (!parsed.ok) throw new Error(parsed.error);
   return startHost({ config: parsed.value, shell: 'web', appRoot: APP_ROOT, clientIdOverride });
 }

@@ -27,6 +27,8 @@ export function wallTestConfig(overrides: Record<string, unknown> = {}) {
     embeddedBroker: { port: 0 },
     web: { port: 0 },
     situation: { deltaIntervalMs: 50 },
+    // a test wall's info lines (started, listening, connected) would bury a failure in the CI log
+    logs: { level: 'warn' },
     // these walls are fed in bursts with minutes of quiet between tests: a stalled-feed banner
     // (stale.test.ts covers it) would change the layout under tests about other things
     feed: { stallAfterMs: 600_000 },

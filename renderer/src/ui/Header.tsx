@@ -1,5 +1,6 @@
 // The header: title, clock, link and broker state, counts, message rate, rejected messages, and
 // who is signed in (with 只读 on a viewer's wall, and 退出登录).
+import { RoomMenu } from './RoomMenu';
 import { useTranslation } from 'react-i18next';
 import type { Priority } from '../../../core/domain';
 import { formatAge, formatClock, formatDate, formatNumber } from '../i18n/format';
@@ -236,6 +237,8 @@ export function Header({ onSignIn, onSignOut }: { onSignIn(): void; onSignOut():
       <ConnectionLines now={local} lang={lang} />
 
       <Feeds now={now} />
+
+      <RoomMenu />
 
       <Operator onSignIn={onSignIn} onSignOut={onSignOut} />
 

@@ -5,7 +5,7 @@ import { useCanAct, useObservable, useReplaying, useRuntime } from './context';
 /** the lines shown, in this order (i18n `shortcuts.*`); the acting ones only to who may act */
 const MOVING = ['newest', 'next', 'fly', 'search', 'overview', 'escape', 'tab'] as const;
 const ACTING = ['ack', 'broadcast', 'dispatch', 'onScene', 'close', 'clue'] as const;
-const PANELS = ['rejects', 'layers', 'measure', 'language', 'help'] as const;
+const PANELS = ['rejects', 'layers', 'measure', 'language', 'room', 'help'] as const;
 /** in a replay, first: what moves it, and the one key back to live */
 const REPLAY = ['replayPlay', 'replayStep', 'replaySpeed', 'replayLeave'] as const;
 

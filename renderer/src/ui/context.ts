@@ -54,6 +54,8 @@ export interface WallRuntime {
   broadcastSaid: Observable<{ incidentId: string; text: string } | null>;
   /** the keyboard help (`?`) */
   help: Observable<boolean>;
+  /** the room menu (layout presets, diagnostics) in the header (`P`) */
+  roomMenu: Observable<boolean>;
   /** the case export being asked for or last written (CaseExport.tsx) */
   caseExport: Observable<CaseExportView | null>;
 }
@@ -67,6 +69,7 @@ export function createRuntime(bridge: Bridge, store: WallStore): WallRuntime {
     debug: { map: () => null, deck: () => null, overlay: () => null, stats: () => null, sounds: [] },
     broadcastSaid: observable<{ incidentId: string; text: string } | null>(null),
     help: observable(false),
+    roomMenu: observable(false),
     caseExport: observable<CaseExportView | null>(null),
   };
 }

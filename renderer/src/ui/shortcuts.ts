@@ -4,7 +4,8 @@
 // about (J/K, Enter, /, O), the layers and the panels. Keys that act do nothing but say "只读" on a
 // read-only wall; the services would refuse them anyway. In a replay (docs/replay.md) Space plays
 // or pauses, ← / → step between incidents, + / − change the speed and Q goes back to live; the keys
-// that act say "回放中" instead (Esc and L keep their jobs: closing panels, the language).
+// that act say "回放中" instead (Esc and L keep their jobs: closing panels, the language). P opens
+// the room menu (layout presets, diagnostics).
 import type { Incident } from '../../../core/domain';
 import { i18n, toggleLanguage } from '../i18n';
 import { inReplay, stepSpeed } from '../model/replay';
@@ -31,6 +32,7 @@ export type ShortcutAction =
   | { type: 'measure' }
   | { type: 'overview' }
   | { type: 'help' }
+  | { type: 'room' }
   | { type: 'escape' }
   | { type: 'replay'; op: ReplayKey };
 
@@ -84,6 +86,9 @@ export function shortcutFor(key: string, mods: { ctrl: boolean; alt: boolean; me
       return { type: 'help' };
     case 'Escape':
       return { type: 'escape' };
+    case 'p':
+    case 'P':
+      return { type: 'room' };
   }
   if (/^[1-5]$/.test(key)) return { type: 'layer', index: Number(key) - 1 };
   return null;
@@ -240,11 +245,19 @@ export function installShortcuts(runtime: WallRuntime, target: Document = docume
       case 'help':
         runtime.help.set(!runtime.help.get());
         break;
+      case 'room': {
+        // the menu opens with the first preset focused: Tab / Enter from there
+        const opening = !runtime.roomMenu.get();
+        runtime.roomMenu.set(opening);
+        if (opening) requestAnimationFrame(() => target.querySelector<HTMLElement>('[data-testid="preset-option"]:not([disabled])')?.focus());
+        break;
+      }
       case 'replay':
         replayKey(runtime, action.op);
         break;
       case 'escape':
         if (runtime.help.get()) runtime.help.set(false);
+        else if (runtime.roomMenu.get()) runtime.roomMenu.set(false);
         else if (s.rejectsOpen) dispatch({ type: 'rejectsOpen', open: false });
         else if (s.selectedGridId || s.highlight) {
           dispatch({ type: 'selectGrid', id: null });

@@ -4,7 +4,8 @@
 // plays the alarms' cameras most urgent and newest first, the board is large — a bad `?display=`
 // says so and shows the default wall, and `map+board` is the default wall. Screenshots of the
 // three-display layout go to test-results/displays/ (video and board at 3840×2160, the map too with DISPLAYS_4K=1; one 4K page open at a time).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
@@ -36,6 +37,7 @@ let host: Host;
 let web: WallShell;
 let browser: Browser;
 let client: MqttClient;
+let dataDir = '';
 const pageErrors: string[] = [];
 
 /** The alarms, in the order they are published: P2, then P1, then P2. The grid and the board put the P1 first, then the newest. */
@@ -66,7 +68,9 @@ const areasOf = (p: Page) => p.evaluate(() => [...document.querySelector('[data-
 beforeAll(async () => {
   if (!DEMO_VIDEO_AVAILABLE || DEMO_KIOSKS.length < 3) return;
   mkdirSync(SHOTS, { recursive: true });
-  ({ host, web } = await startWallHost());
+  // a data folder: the room menu's diagnostics export writes there
+  dataDir = mkdtempSync(join(tmpdir(), 'wf-displays-'));
+  ({ host, web } = await startWallHost({}, { dataDir }));
   client = await mqtt.connectAsync(host.brokerUrl, { reconnectPeriod: 200 });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   for (const a of ALARMS) {
@@ -79,7 +83,10 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterAll(() => closeWallTest({ browser, client, web, host }));
+afterAll(async () => {
+  await closeWallTest({ browser, client, web, host });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo video and kiosks (npm run build:video, build:data)'))('display roles of a room', () => {
   it('the map page: the map with tiles beside its alarms, no board', async () => {
@@ -174,6 +181,39 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
     await page.waitForSelector('.wall[data-roles="video"][data-roles-source="preset"]', { state: 'attached', timeout: 10_000 });
     // the map made for `day` is gone with it
     expect(await page.evaluate(() => ({ canvases: document.querySelectorAll('canvas').length, same: (window as unknown as { notReloaded?: boolean }).notReloaded }))).toEqual({ canvases: 0, same: true });
+    await page.close();
+  });
+
+  it('the room menu (P): the preset in force and why, chosen by an operator, switched by itself on a new P1 and back; a diagnostics export', async () => {
+    const page = await openDisplay(`${web.url}/?display=board`, DESK);
+    const menu = page.locator('[data-testid="room-menu"]');
+    // the last choice of the test before: `major`, by an operator
+    await page.waitForSelector('[data-testid="room-menu"][data-active="major"][data-cause="operator"]', { state: 'attached', timeout: 10_000 });
+    await expect(page.locator('[data-testid="room-menu-button"]').textContent()).resolves.toBe('布局：重大警情');
+    // P opens it, the first preset focused
+    await page.keyboard.press('p');
+    await page.locator('[data-testid="room-menu-list"]').waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.presetId)).toBe('day');
+    expect(await page.locator('[data-testid="preset-option"][aria-checked="true"]').getAttribute('data-preset-id')).toBe('major');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="room-menu"][data-active="day"][data-cause="operator"]', { state: 'attached', timeout: 10_000 });
+    expect(host.layout.state()).toMatchObject({ active: 'day', cause: 'operator' });
+    await expect(page.locator('[data-testid="room-said"]').textContent()).resolves.toBe('已切换为「日常值守」，各屏随之变化');
+    // a new P1: the room switches by itself, and says so; 恢复 goes back to what was chosen
+    await client.publishAsync(`${PREFIX}/alarms/110`, JSON.stringify({ id: 'ds-p1-second', ts: Date.now(), kind: 'fire', priority: 1, lat: 26.07, lon: 119.3, title: '居民楼起火' }), { qos: 1 });
+    await page.waitForSelector('[data-testid="room-menu"][data-active="major"][data-cause="auto"]', { state: 'attached', timeout: 10_000 });
+    await expect(page.locator('[data-testid="room-menu-button"]').textContent()).resolves.toBe('布局：重大警情（一级警情自动切换）');
+    await page.locator('[data-testid="preset-revert"]').click();
+    await page.waitForSelector('[data-testid="room-menu"][data-active="day"]', { state: 'attached', timeout: 10_000 });
+    // the diagnostics zip, written into the data folder by the services
+    await page.locator('[data-testid="diagnostics-export"]').click();
+    const said = page.locator('[data-testid="room-said"]', { hasText: '诊断包已保存到数据目录' });
+    await said.waitFor({ timeout: 20_000 });
+    const path = /(diagnostics\/diagnostics-\S+\.zip)/.exec((await said.textContent())!)?.[1];
+    expect(path && existsSync(join(dataDir, path))).toBe(true);
+    expect(await page.locator('[data-testid="diagnostics-download"]').getAttribute('href')).toBe('/api/diagnostics');
+    await page.keyboard.press('Escape');
+    expect(await menu.locator('[data-testid="room-menu-list"]').count()).toBe(0);
     await page.close();
   });
 

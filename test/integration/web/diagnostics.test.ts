@@ -73,6 +73,8 @@ beforeAll(async () => {
       // the embedded broker asks for this login, and the wall uses it
       username: 'wall',
       password: BROKER_PASSWORD,
+      // (test walls log warnings only: this one logs what a wall in service does)
+      logs: { level: 'info' },
       auth: { users: [{ name: '张伟', role: 'dispatcher', passwordHash: d }, { name: '王芳', role: 'viewer', passwordHash: v }] },
     },
     { dataDir },
