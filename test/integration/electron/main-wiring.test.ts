@@ -163,6 +163,8 @@ describe('the Electron shell, wired against the Electron API double', () => {
     strayContents.destroyed = false;
     strayContents.url = 'app://wall/index.html';
     strayContents.ipc(IPC.hello);
+    // (a check that nothing arrives needs a window of time: the refusals happen synchronously in
+    // the IPC handlers, and 200 ms is margin for anything asynchronous an accepted hello would start)
     await new Promise((r) => setTimeout(r, 200));
     expect(messages(left)).toEqual([]);
     expect(strayContents.sent).toEqual([]);
