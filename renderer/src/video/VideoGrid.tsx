@@ -15,29 +15,13 @@ import { formatAge } from '../i18n/format';
 import { PRIORITY_CSS } from '../model/colors';
 import { alarmsWithoutTiles, autoGridShape, gridPolicy, MAX_GRID_CELLS } from '../model/display';
 import { gridPath } from '../ui/IncidentBoard';
-import { useDispatch, useRuntime, useWall, useWallNow, type WallRuntime } from '../ui/context';
+import { useDispatch, useRuntime, useWall, useWallNow } from '../ui/context';
 import { CameraGlyph } from './CameraGlyph';
-import { videoConfigFromSearch, type VideoWallConfig } from './config';
-import { installVideoDebug } from './debug';
-import { startVideoManager } from './manager';
-import { useFrames, type Frames } from './useFrames';
+import { videoConfigFromSearch } from './config';
+import { useVideoPlanner } from './useVideoPlanner';
+import { useFrames } from './useFrames';
 import { VideoTileView } from './VideoTile';
 import './video.css';
-
-/** The planner for the grid, with the debug hook beside it (as VideoWall runs it for the map's tiles). */
-function useGridPlanner(config: VideoWallConfig, runtime: WallRuntime, framesRef: Frames['framesRef']): void {
-  const { store } = runtime;
-  useEffect(() => {
-    if (!config.enabled) return;
-    const manager = startVideoManager(config, store);
-    const unhook = installVideoDebug(manager, runtime, () => framesRef.current);
-    return () => {
-      unhook();
-      manager.stop();
-      store.getState().dispatch({ type: 'video.reset' });
-    };
-  }, [config, store, runtime, framesRef]);
-}
 
 /** The grid area's size, followed as it changes (the shape depends on its aspect). */
 function useSize(ref: RefObject<HTMLElement | null>): { w: number; h: number } {
@@ -121,7 +105,7 @@ export function VideoGrid({ shape: fixed }: { shape?: GridShape }) {
     return { ...c, policy: gridPolicy(c.policy, cells), framePool: Math.min(c.framePool, cells) };
   }, [cells]);
   const { frameOrigin, frameHealth, framePool, framesRef } = useFrames(config);
-  useGridPlanner(config, runtime, framesRef);
+  useVideoPlanner(config, runtime, framesRef);
   const tiles = useWall((s) => s.video.tiles);
   const numbers = useWall((s) => s.video.numbers);
   const enlarged = useWall((s) => s.video.enlarged);

@@ -7,29 +7,13 @@ import { CameraGlyph } from './CameraGlyph';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PRIORITY_CSS } from '../model/colors';
-import { useDispatch, useRuntime, useWall, type WallRuntime } from '../ui/context';
-import { videoConfigFromSearch, type VideoWallConfig } from './config';
-import { installVideoDebug } from './debug';
-import { startVideoManager } from './manager';
-import { useFrames, type Frames } from './useFrames';
+import { useDispatch, useRuntime, useWall } from '../ui/context';
+import { videoConfigFromSearch } from './config';
+import { useVideoPlanner } from './useVideoPlanner';
+import { useFrames } from './useFrames';
 import { useWallLayout } from './useWallLayout';
 import { VideoTileView } from './VideoTile';
 import './video.css';
-
-/** The planner: runs while the wall is enabled, with the debug hook beside it; the model's video part is reset when it stops. */
-function useVideoPlanner(config: VideoWallConfig, runtime: WallRuntime, framesRef: Frames['framesRef']): void {
-  const { store } = runtime;
-  useEffect(() => {
-    if (!config.enabled) return;
-    const manager = startVideoManager(config, store);
-    const unhook = installVideoDebug(manager, runtime, () => framesRef.current);
-    return () => {
-      unhook();
-      manager.stop();
-      store.getState().dispatch({ type: 'video.reset' });
-    };
-  }, [config, store, runtime, framesRef]);
-}
 
 /** Esc restores the enlarged tile (the listener lives only while one is enlarged) */
 function useEscapeRestores(enlarged: string | null, enlarge: (cameraId: string | null) => void): void {
