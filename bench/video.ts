@@ -12,12 +12,14 @@
 //  forced GC) and Chromium's memory (PSS of its whole process tree) before and after, and once
 //  more after reloading the page (what the page held on to, given back when it goes).
 //
-// Env: BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6  BENCH_LL=0 (no LL-HLS rounds)
+// Env: BENCH_REPEAT=N (each tile count's rounds N times, samples pooled)  BENCH_DISPLAY=video (the video-grid display)
+//      BENCH_TRACE=prefix / BENCH_PROFILE=prefix (a Chromium trace / the wall page's CPU profile of the largest round)
+//      BENCH_TILES=1,4,9,16  BENCH_SOAK_CYCLES=1000  BENCH_SOAK_BATCH=8  BENCH_PLAY_S=6  BENCH_LL=0 (no LL-HLS rounds)
 //      BENCH_VIDEO_FRAME=off|auto (players in the page, or a frame of their own each; unset: the wall's default)
 //      BENCH_FRAME_POOL=N (warm frames kept for the next tiles; unset: the wall's default)
 //      WATCHFLOOR_RENDERER_DIR=dist/renderer  CHROMIUM_PATH=/usr/bin/chromium
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +35,7 @@ import { launchChromium } from '../test/helpers/chromium.js';
 import { startBareHlsPage } from '../test/helpers/bare-hls.js';
 import type { LiveHlsServer } from '../main/demo/live-hls.js';
 import { demoWebRoutes } from '../main/demo/routes.js';
+import { chromiumPssKb, pageHeapAfterGc } from './lib/chromium-memory.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
@@ -46,6 +49,8 @@ const LL_WANTED = process.env.BENCH_LL !== '0';
 const FRAME_MODE = process.env.BENCH_VIDEO_FRAME === 'auto' || process.env.BENCH_VIDEO_FRAME === 'off' ? process.env.BENCH_VIDEO_FRAME : null;
 /** warm frames (?videoFramePool=): BENCH_FRAME_POOL=N; unset: the wall's default */
 const FRAME_POOL = /^\d{1,2}$/.test(process.env.BENCH_FRAME_POOL ?? '') ? Number(process.env.BENCH_FRAME_POOL) : null;
+/** the wall page's display roles (?display=): BENCH_DISPLAY=video is the video-grid display; unset: the default map wall */
+const DISPLAY = /^[a-z+]{1,40}$/.test(process.env.BENCH_DISPLAY ?? '') ? process.env.BENCH_DISPLAY! : null;
 /** an LL twin of each camera: same place, same stream server, its /video/ll/ playlist */
 const LL_SUFFIX = '-ll';
 const PREFIX = 'watchfloor/v1';
@@ -151,51 +156,6 @@ function figures(n: number, ff: (number | null)[], lat: (number | null)[]): Figu
 
 // ---- memory ----
 
-/** PSS (kB) of Chromium's whole process tree (browser found by a unique switch on its command line). */
-function chromiumPssKb(): { totalKb: number; processes: number; byType: Record<string, number> } | null {
-  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  const parent = new Map<string, string>();
-  const cmd = new Map<string, string>();
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      cmd.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-    } catch {
-      /* gone */
-    }
-  }
-  const root = [...cmd].find(([, c]) => c.includes(TAG) && !c.includes('--type='))?.[0];
-  if (!root) return null;
-  const tree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, pp] of parent) {
-      if (!tree.has(pid) && tree.has(pp)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  let totalKb = 0;
-  const byType: Record<string, number> = {};
-  for (const pid of tree) {
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      const kb = m ? Number(m[1]) : 0;
-      totalKb += kb;
-      const type = /--type=([a-z-]+)/.exec(cmd.get(pid) ?? '')?.[1] ?? 'browser';
-      byType[type] = (byType[type] ?? 0) + kb;
-      // utilities by service: network.mojom.NetworkService, storage.mojom.StorageService, …
-      const sub = /--utility-sub-type=([A-Za-z_.]+)/.exec(cmd.get(pid) ?? '')?.[1];
-      if (type === 'utility' && sub) byType[`utility:${sub.split('.')[0]}`] = (byType[`utility:${sub.split('.')[0]}`] ?? 0) + kb;
-    } catch {
-      /* gone */
-    }
-  }
-  return { totalKb, processes: tree.size, byType };
-}
-
 interface Memory {
   jsHeapUsedMB: number;
   nodes: number;
@@ -220,16 +180,10 @@ async function memory(page: Page, cdp: CDPSession): Promise<Memory> {
   await page
     .waitForFunction(() => { const p = (window as unknown as Partial<Hooked>).__watchfloor?.video?.framePool(); return !p || p.warm >= p.size; }, null, { timeout: 30_000, polling: 100 })
     .catch(() => console.warn('  the frame pool did not fill within 30 s'));
-  for (let i = 0; i < 3; i++) {
-    await cdp.send('HeapProfiler.collectGarbage');
-    await page.waitForTimeout(300);
-  }
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? Number.NaN;
-  const dom = await cdp.send('Memory.getDOMCounters');
-  const pss = chromiumPssKb();
+  const dom = await pageHeapAfterGc(page, cdp);
+  const pss = chromiumPssKb(TAG);
   return {
-    jsHeapUsedMB: Math.round((m('JSHeapUsedSize') / 2 ** 20) * 100) / 100,
+    jsHeapUsedMB: Math.round((dom.jsHeapUsedBytes / 2 ** 20) * 100) / 100,
     nodes: dom.nodes,
     jsEventListeners: dom.jsEventListeners,
     documents: dom.documents,
@@ -295,9 +249,9 @@ async function openPages(browser: Browser, wallUrl: string, bareUrl: string) {
   const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const errors: string[] = [];
   wall.on('pageerror', (e) => errors.push(e.message));
-  await wall.goto(`${wallUrl}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}${FRAME_POOL !== null ? `&videoFramePool=${FRAME_POOL}` : ''}`);
+  await wall.goto(`${wallUrl}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}${FRAME_POOL !== null ? `&videoFramePool=${FRAME_POOL}` : ''}${DISPLAY ? `&display=${DISPLAY}` : ''}`);
   await wall.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
-  await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
+  if (!DISPLAY || DISPLAY.includes('map')) await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
   await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
   // live segments are new on a real camera; the demo loops its clips, so no HTTP cache
   for (const p of [barePage, wall]) await (await p.context().newCDPSession(p)).send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -387,7 +341,50 @@ async function bareRound(barePage: Page, ks: KioskCam[], n: number): Promise<Fig
   return figures(n, bareSamples[0].map((s) => s.firstFrameMs), bareLat);
 }
 
-/** Every tile count: bare hls.js, then the wall (and the wall on LL-HLS), each figure printed. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink', 'media', 'toplevel', 'loading', 'netlog'];
+
+/** BENCH_REPEAT=N: each tile count's rounds N times over (bare and wall in turn), their samples pooled: a 2-core VM's rounds differ by ±30 % */
+const REPEAT = Math.max(1, Math.min(10, Number(process.env.BENCH_REPEAT ?? 1) || 1));
+
+/** One round at `n` tiles: bare hls.js, then the wall (and the wall on LL-HLS); traced or profiled when asked. */
+async function oneRound(b: Bench, ks: KioskCam[], n: number, round: number, watched: boolean) {
+  // BENCH_TRACE=prefix: a Chromium trace of the largest counted round, bare and wall, for finding where the time goes
+  const traced = !!process.env.BENCH_TRACE && watched;
+  if (traced) await b.browser.startTracing(b.barePage, { categories: TRACE_CATEGORIES });
+  const bare = await bareRound(b.barePage, ks, n);
+  if (traced) writeFileSync(`${process.env.BENCH_TRACE}-bare-${n}.json`, await b.browser.stopTracing());
+  await b.wall.bringToFront();
+  if (traced) await b.browser.startTracing(b.wall, { categories: TRACE_CATEGORIES });
+  // BENCH_PROFILE=prefix: the wall page's CPU profile over the largest counted round
+  const profiler = process.env.BENCH_PROFILE && watched ? await b.wall.context().newCDPSession(b.wall) : null;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.send('Profiler.start');
+  }
+  const w = await wallRound(b, ks, `bench-${round}`, false);
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    writeFileSync(`${process.env.BENCH_PROFILE}-wall-${n}.cpuprofile`, JSON.stringify(profile));
+    await profiler.detach();
+  }
+  if (traced) writeFileSync(`${process.env.BENCH_TRACE}-wall-${n}.json`, await b.browser.stopTracing());
+  const l = b.ll ? await wallRound(b, ks, `bench-ll-${round}`, true) : null;
+  return { bare, w, l };
+}
+
+type WallRoundResult = Awaited<ReturnType<typeof wallRound>>;
+
+/** Rounds of one tile count taken together. */
+function pooled(n: number, rounds: WallRoundResult[]) {
+  return {
+    f: figures(n, rounds.flatMap((r) => r.ff), rounds.flatMap((r) => r.lat)),
+    mount: rounds.flatMap((r) => r.mountToFrame),
+    note: rounds.length === 1 ? rounds[0].poolNote : '',
+  };
+}
+
+/** Every tile count: bare hls.js, then the wall (and the wall on LL-HLS), each figure printed with its ratio to bare. */
 async function tileRounds(b: Bench) {
   const pick = (n: number) => Array.from({ length: n }, (_, i) => b.distinct[Math.floor((i * b.distinct.length) / n)]);
   const wallResults: Figures[] = [];
@@ -396,31 +393,37 @@ async function tileRounds(b: Bench) {
   let round = 0;
   // one uncounted warm-up round at the largest size first: the page's one-off costs (hls.js
   // worker, decoders, the map's first alarm layers and their shaders) are not the tiles' doing
-  const rounds = [{ n: Math.max(...TILES), counted: false }, ...TILES.map((n) => ({ n, counted: true }))];
-  for (const { n, counted } of rounds) {
-    round++;
+  await oneRound(b, pick(Math.max(...TILES)), Math.max(...TILES), ++round, false);
+  for (const n of TILES) {
     const ks = pick(n);
-    const bareFigures = await bareRound(b.barePage, ks, n);
-    if (counted) bareResults.push(bareFigures);
-    await b.wall.bringToFront();
-    const w = await wallRound(b, ks, `bench-${round}`, false);
-    const l = b.ll ? await wallRound(b, ks, `bench-ll-${round}`, true) : null;
-    if (!counted) continue;
-    const f = figures(n, w.ff, w.lat);
+    const bares: Figures[] = [];
+    const walls: WallRoundResult[] = [];
+    const lls: WallRoundResult[] = [];
+    for (let r = 0; r < REPEAT; r++) {
+      const one = await oneRound(b, ks, n, ++round, r === 0 && n === Math.max(...TILES));
+      bares.push(one.bare);
+      walls.push(one.w);
+      if (one.l) lls.push(one.l);
+    }
+    const bf = figures(n, bares.flatMap((x) => x.samples.firstFrameMs), bares.flatMap((x) => x.samples.latencySec));
+    bareResults.push(bf);
+    const w = pooled(n, walls);
+    const f = w.f;
     wallResults.push(f);
-    const bf = bareResults[bareResults.length - 1];
     console.log(
-      `${String(n).padStart(2)} tile(s)  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(w.mountToFrame, 0.5))} ms)` +
-        `, bare hls.js ${bf.firstFrameMs.median}/${bf.firstFrameMs.p95} ms (loadSource→frame)` +
-        ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${bf.latencySec.median}/${bf.latencySec.p95} s${w.poolNote}`,
+      `${String(n).padStart(2)} tile(s)${REPEAT > 1 ? ` ×${REPEAT}` : ''}  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(w.mount, 0.5))} ms)` +
+        `, bare hls.js ${bf.firstFrameMs.median}/${bf.firstFrameMs.p95} ms (loadSource→frame) → ×${ratioOf(f.firstFrameMs.median, bf.firstFrameMs.median)}` +
+        ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${bf.latencySec.median}/${bf.latencySec.p95} s → ×${ratioOf(f.latencySec.median, bf.latencySec.median)}${w.note}`,
     );
-    if (!l) continue;
-    const g = figures(n, l.ff, l.lat);
+    if (!lls.length) continue;
+    const l = pooled(n, lls);
+    const g = l.f;
     wallLlResults.push(g);
+    const server = lls.reduce((acc, x) => ({ blocking: acc.blocking + x.server.blocking, timedOut: acc.timedOut + x.server.timedOut, parts: acc.parts + x.server.parts, segments: acc.segments + x.server.segments }), { blocking: 0, timedOut: 0, parts: 0, segments: 0 });
     console.log(
-      `${String(n).padStart(2)} tile(s)  LL-HLS on the wall: first frame median/p95 ${g.firstFrameMs.median}/${g.firstFrameMs.p95} ms (publish→frame; mount→frame median ${r1(quantile(l.mountToFrame, 0.5))} ms)` +
-        ` | latency median/p95 ${g.latencySec.median}/${g.latencySec.p95} s (2 s segments: ${f.latencySec.median}/${f.latencySec.p95} s)` +
-        ` | ${l.lowLatencyTiles}/${n} tiles on parts + blocking reloads, server: ${l.server.blocking} blocking reloads (${l.server.timedOut} timed out), ${l.server.parts} parts, ${l.server.segments} whole segments${l.poolNote}`,
+      `${String(n).padStart(2)} tile(s)  LL-HLS on the wall: first frame median/p95 ${g.firstFrameMs.median}/${g.firstFrameMs.p95} ms (publish→frame; mount→frame median ${r1(quantile(l.mount, 0.5))} ms) → ×${ratioOf(g.firstFrameMs.median, bf.firstFrameMs.median)} of bare` +
+        ` | latency median/p95 ${g.latencySec.median}/${g.latencySec.p95} s (2 s segments: ${f.latencySec.median}/${f.latencySec.p95} s) → ×${ratioOf(g.latencySec.median, bf.latencySec.median)} of bare` +
+        ` | ${lls[lls.length - 1].lowLatencyTiles}/${n} tiles on parts + blocking reloads, server: ${server.blocking} blocking reloads (${server.timedOut} timed out), ${server.parts} parts, ${server.segments} whole segments${l.note}`,
     );
   }
   return { wallResults, wallLlResults, bareResults };
@@ -477,7 +480,7 @@ async function wallSoak(b: Bench) {
   // what the page holds on to is given back when the page goes: reload it (same renderer
   // process), warm it up as before, and measure again
   await wall.reload();
-  await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
+  if (!DISPLAY || DISPLAY.includes('map')) await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
   await wall.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor.video, null, { timeout: 5_000 });
   const cdpAfterReload = await wall.context().newCDPSession(wall);
   await cdpAfterReload.send('Performance.enable');
@@ -541,7 +544,12 @@ async function main(): Promise<void> {
     const soak = await wallSoak(b);
     const bareChromiumPssMB = process.env.BENCH_BARE_SOAK !== '0' ? await bareSoak(b, soak.half, { before: soak.before.chromiumPssMB, mid: soak.mid.chromiumPssMB, after: soak.after.chromiumPssMB }) : null;
     const { result, soakS, before, mid, after, reloaded, heapRatio, pssRatio, rendererRatio, secondHalf } = soak;
+    // #16's goals are ratios to bare hls.js in the same run: first frame ≤ 1.0× at every tile count, live latency ≤ 0.5×
+    const ratios = wallResults.map((f, i) => ({ n: f.n, firstFrame: ratioOf(f.firstFrameMs.median, bareResults[i].firstFrameMs.median), latency: ratioOf(f.latencySec.median, bareResults[i].latencySec.median) }));
+    console.log(`ratios to bare hls.js (median): ${ratios.map((r) => `${r.n}: first frame ×${r.firstFrame}, latency ×${r.latency}`).join(' · ')}`);
     const goals = {
+      firstFrameAtMostBare: ratios.every((r) => r.firstFrame !== null && r.firstFrame <= 1),
+      latencyAtMostHalfBare: ratios.every((r) => r.latency !== null && r.latency <= 0.5),
       firstFrame1Median: (wallResults.find((f) => f.n === 1)?.firstFrameMs.median ?? Infinity) <= 500,
       firstFrame16Median: (wallResults.find((f) => f.n === 16)?.firstFrameMs.median ?? Infinity) <= 1000,
       latencyMedian: wallResults.every((f) => (f.latencySec.median ?? Infinity) <= 3),
@@ -558,6 +566,8 @@ async function main(): Promise<void> {
         cpus: cpus().length,
         chromium: browser.version(),
         playMs: PLAY_MS,
+        repeat: REPEAT,
+        ratios,
         wall: wallResults.map(({ samples: _s, ...f }) => f),
         wallLl: wallLlResults.map(({ samples: _s, ...f }) => f),
         bare: bareResults.map(({ samples: _s, ...f }) => f),

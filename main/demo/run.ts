@@ -9,7 +9,7 @@ import type { SimFamily } from '../../core/demo/sim/kernel.js';
 import { redactUrl, redactUrlsIn } from '../../core/broker-url.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../services/embedded-broker.js';
 import { type DemoAssets, loadDemoAssets } from './assets.js';
-import { FAMILIES, startPublisher } from './publisher.js';
+import { FAMILIES, type PublisherStats, startPublisher } from './publisher.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -41,6 +41,8 @@ export interface SimulationOptions {
   /** stop early */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** called once publishing has begun, with the publisher's live counters (a soak samples them while the run goes on) */
+  onStats?: (stats: Readonly<PublisherStats>) => void;
 }
 
 export interface SimReport {
@@ -204,6 +206,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimReport>
       qosOther: 1,
       maxInflight: qos === 1 ? 1000 : 5000,
     });
+    opts.onStats?.(publisher.stats);
     await new Promise<void>((done) => {
       // by the wall clock the windows are cut with: Node's timers run on the loop's cached clock
       // and may fire a millisecond early, which cost a 3 s run its third full window

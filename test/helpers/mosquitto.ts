@@ -39,6 +39,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export interface Mosquitto {
   url: string;
   port: number;
+  /** its configuration and persistence, left in place by stop() (a restart reuses them): the soak removes it */
+  dir: string;
   /** stop (SIGTERM: it writes its persistence file) */
   stop(): Promise<void>;
   /** start again on the same port with the same persistence */
@@ -50,6 +52,11 @@ export interface MosquittoOptions {
   tls?: { ca: string; cert: string; key: string };
   /** username → password; anonymous access is then refused */
   users?: Record<string, string>;
+  /**
+   * its own process group, so that a Ctrl-C in the caller's terminal does not stop the broker under
+   * the caller (the soak, which stops it last); it is still stopped when the caller's process exits
+   */
+  ownProcessGroup?: boolean;
 }
 
 export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -75,7 +82,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   );
   let proc: ChildProcess | undefined;
   const start = async () => {
-    proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], detached: !!opts.ownProcessGroup });
     let stderr = '';
     proc.stderr?.on('data', (d) => (stderr += d));
     const exited = new Promise<never>((_, reject) => proc!.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${stderr}`))));
@@ -90,6 +97,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
       p.kill('SIGTERM');
     });
   };
+  if (opts.ownProcessGroup) process.once('exit', () => proc?.kill('SIGTERM'));
   await start();
-  return { url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`, port, stop, start };
+  return { url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`, port, dir, stop, start };
 }

@@ -31,7 +31,14 @@ interface View {
   outside: boolean;
 }
 
-const sameView = (a: View, b: View) => a.state === b.state && a.latency === b.latency && a.countdown === b.countdown && a.syncMode === b.syncMode && a.drift === b.drift && a.outside === b.outside;
+/**
+ * A live tile's latency wanders by a tenth of a second from one report to the next. Shown anew each
+ * time, sixteen tiles re-rendered and re-laid out their text thirty times a second; a change of
+ * under LATENCY_STEP_S within the same badge is not worth a reader's eye.
+ */
+const LATENCY_STEP_S = 0.3;
+const sameLatency = (a: number | null, b: number | null) => a === b || (a !== null && b !== null && Math.abs(a - b) < LATENCY_STEP_S && latencyBadge(a) === latencyBadge(b));
+const sameView = (a: View, b: View) => a.state === b.state && sameLatency(a.latency, b.latency) && a.countdown === b.countdown && a.syncMode === b.syncMode && a.drift === b.drift && a.outside === b.outside;
 
 function toView(s: PlayerStats | null): View {
   if (!s) return { state: 'none', latency: null, countdown: 0, syncMode: null, drift: null, outside: false };

@@ -77,3 +77,20 @@ export function recoveryFor(kind: FatalKind, s: MediaRecoveryState, now: number,
   if (s.swappedAt === null || now - s.swappedAt > windowMs) return 'swap-and-recover';
   return 'rebuild';
 }
+
+/** buffered video ahead of the picture (s) that makes a still picture a starved decoder, not a starved network */
+export const STARVED_BUFFER_SEC = 1;
+/** a starved tile is rebuilt only after this long: a new player would start from nothing on the same busy CPU */
+export const STARVED_STALL_MS = 30_000;
+
+/**
+ * What to do with a picture that has not moved for `stillMs` although it should. With nothing
+ * buffered ahead the stream stopped coming: rebuild after `stallMs` (`firstFrameMs` before the
+ * first frame). With video buffered ahead, the data is there and the wall PC's CPU is not keeping
+ * up: a rebuild would throw that video away and fetch, transmux and decode it again on the same busy
+ * CPU (a soak at 500 positions a second on 2 cores rebuilt a tile every few seconds that way); it waits.
+ */
+export function stallAction(stillMs: number, firstFrame: boolean, bufferedAheadSec: number, limits: { stallMs: number; firstFrameMs: number }): 'wait' | 'rebuild' {
+  const limit = bufferedAheadSec >= STARVED_BUFFER_SEC ? Math.max(STARVED_STALL_MS, firstFrame ? limits.stallMs : limits.firstFrameMs) : firstFrame ? limits.stallMs : limits.firstFrameMs;
+  return stillMs > limit ? 'rebuild' : 'wait';
+}

@@ -8,7 +8,7 @@
 import Hls, { ErrorTypes, Events, FetchLoader, type ErrorData, type HlsConfig, type LevelDetails } from 'hls.js';
 import hlsWorkerUrl from 'hls.js/dist/hls.worker.js?url';
 import { alignReload, newReloadAlign, type ReloadAlign } from './reload-align';
-import { backoffMs, recoveryFor, type FatalKind, type MediaRecoveryState } from './helpers';
+import { backoffMs, recoveryFor, stallAction, type FatalKind, type MediaRecoveryState } from './helpers';
 import { clockAt, newSyncMemory, planSync, syncMemoryForNewSource, type ReplayVideoClock, type SyncMemory, type SyncMode, type SyncPlan } from './replay-sync';
 
 /** Live tuning (2 s segments on the demo server; real cameras usually send 1–2 s). */
@@ -67,6 +67,13 @@ export const LIVE_TUNING: Partial<HlsConfig> = {
     },
   },
 };
+
+/** Seconds of video buffered ahead of the picture. */
+function bufferedAhead(v: HTMLVideoElement): number {
+  const t = v.currentTime;
+  for (let i = 0; i < v.buffered.length; i++) if (v.buffered.start(i) <= t + 0.1 && v.buffered.end(i) > t) return v.buffered.end(i) - t;
+  return 0;
+}
 
 /** Recordings: ordinary VOD, a bit more buffer. */
 export const VOD_TUNING: Partial<HlsConfig> = {
@@ -545,8 +552,8 @@ export class TilePlayer {
       return;
     }
     if (v.paused && v.readyState >= 3 && !this.clock) void v.play().catch(() => undefined);
-    const limit = this.s.firstFrameAt === null ? (this.opts.firstFrameTimeoutMs ?? 12_000) : (this.opts.stallMs ?? 6000);
-    if (now - this.lastProgressAt > limit) {
+    const limits = { firstFrameMs: this.opts.firstFrameTimeoutMs ?? 12_000, stallMs: this.opts.stallMs ?? 6000 };
+    if (stallAction(now - this.lastProgressAt, this.s.firstFrameAt !== null, bufferedAhead(v), limits) === 'rebuild') {
       this.s.lastError = 'stall';
       this.s.errors++;
       this.retryLater();

@@ -21,6 +21,45 @@ const SILENT_MS = 8000;
 const WARM_ANSWER_MS = 3000;
 const WATCH_MS = 1000;
 
+/**
+ * Frames' messages, to the player whose frame sent them. One listener for the page: with a
+ * listener per player every message woke all sixteen (7,000 calls in a 16-tile burst). The player
+ * is found by its frame's window as it is when the message comes (a cache, checked each time):
+ * keyed once by the window a frame had when its tile took it, a soak lost some frames' messages
+ * and took them for dead (24 pool flushes in 100 s), for a reason not pinned down.
+ */
+const players = new Set<RemoteTilePlayer>();
+const bySource = new WeakMap<MessageEventSource, RemoteTilePlayer>();
+let routing = false;
+function route(e: MessageEvent): void {
+  const source = e.source;
+  if (!source) return;
+  let player = bySource.get(source);
+  if (!player || player.window() !== source) {
+    player = undefined;
+    for (const p of players) if (p.window() === source) player = p;
+    if (!player) return;
+    bySource.set(source, player);
+  }
+  player.receive(e);
+}
+function listen(player: RemoteTilePlayer): void {
+  players.add(player);
+  if (routing) return;
+  routing = true;
+  window.addEventListener('message', route);
+}
+
+/**
+ * How long a watchdog that should run every `everyMs` was kept from running (0 when it ran within
+ * twice its period): time the page itself lost, not to be held against a frame's silence.
+ */
+export function missedWatchMs(lastRunAt: number, now: number, everyMs: number): number {
+  if (lastRunAt === 0) return 0;
+  const late = now - lastRunAt - everyMs;
+  return late > everyMs ? late : 0;
+}
+
 export class RemoteTilePlayer {
   private src: string;
   private live: boolean;
@@ -36,6 +75,8 @@ export class RemoteTilePlayer {
   private attempt = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** when the watchdog last ran (performance.now()) */
+  private lastCheckAt = 0;
   /** frames rebuilt because they went silent, and messages from them that did not parse */
   frameRebuilds = 0;
   rejected = 0;
@@ -51,7 +92,7 @@ export class RemoteTilePlayer {
 
   start(): void {
     if (this.s.state === 'closed' || this.frame) return;
-    window.addEventListener('message', this.onMessage);
+    listen(this);
     this.mount();
     this.watchdog = setInterval(() => this.check(), WATCH_MS);
   }
@@ -96,7 +137,7 @@ export class RemoteTilePlayer {
     if (this.watchdog !== null) clearInterval(this.watchdog);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.watchdog = this.retryTimer = null;
-    window.removeEventListener('message', this.onMessage);
+    players.delete(this);
     this.post({ t: 'stop' });
     this.unmount();
     this.s = { ...this.s, state: 'closed', playing: false };
@@ -138,7 +179,13 @@ export class RemoteTilePlayer {
     this.frame?.contentWindow?.postMessage(envelope(m), this.opts.frameOrigin);
   }
 
-  private readonly onMessage = (e: MessageEvent) => {
+  /** The window its frame's messages come from (null while there is no frame). */
+  window(): Window | null {
+    return this.frame?.contentWindow ?? null;
+  }
+
+  /** A message from its frame (route() found it by the window it came from). */
+  receive(e: MessageEvent): void {
     if (!this.frame || e.source !== this.frame.contentWindow || e.origin !== this.opts.frameOrigin) return;
     const parsed = parseFromFrame(e.data);
     if (!parsed.ok) {
@@ -160,9 +207,17 @@ export class RemoteTilePlayer {
     this.attempt = 0;
     this.s = { ...m.stats, rebuilds: m.stats.rebuilds + this.frameRebuilds, errors: m.stats.errors + this.frameRebuilds };
     this.emit();
-  };
+  }
 
   private check(): void {
+    // A watchdog tick that comes late means this page itself could not run: the wall PC is
+    // overloaded and the frames with it. That time is not the frame's silence, or a busy wall would
+    // take every frame for dead and rebuild them all, and be busier still.
+    const now = performance.now();
+    const late = missedWatchMs(this.lastCheckAt, now, WATCH_MS);
+    this.lastCheckAt = now;
+    this.heardAt += late;
+    if (this.warmSince !== null) this.warmSince += late;
     if (this.retryTimer !== null || !this.frame) return;
     if (this.warmSince !== null && performance.now() - this.warmSince >= WARM_ANSWER_MS) {
       // dead on arrival: so are the other warm frames, from the same process

@@ -2,8 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { VideoTile } from '../../../core/video/policy';
 import { videoConfigFromSearch } from '../../../renderer/src/video/config';
-import { assignNumbers, backoffMs, countdownSec, latencyBadge, planSignature, recoveryFor } from '../../../renderer/src/video/helpers';
+import { assignNumbers, backoffMs, countdownSec, latencyBadge, planSignature, recoveryFor, stallAction } from '../../../renderer/src/video/helpers';
 import { recordingUrl, recordingWindow } from '../../../renderer/src/video/recording';
+import { refillWaitMs } from '../../../renderer/src/video/frame-pool';
+import { missedWatchMs } from '../../../renderer/src/video/remote-player';
+import { anyStarting } from '../../../renderer/src/video/registry';
+import { loadingStats, type PlayerStats } from '../../../renderer/src/video/player';
 
 const TS = Date.UTC(2026, 10, 26, 8, 30, 0);
 
@@ -124,5 +128,49 @@ describe('videoConfigFromSearch', () => {
     expect(videoConfigFromSearch('?videoFramePool=17').framePool).toBe(16);
     expect(videoConfigFromSearch('?videoFramePool=-1').framePool).toBe(16);
     expect(videoConfigFromSearch('?videoFramePool=x').framePool).toBe(16);
+  });
+});
+
+describe('warm frame refill', () => {
+  const busy = () => true;
+  const idle = () => false;
+  it('waits the refill delay after a take, then for as long as tiles are starting, at most 15 s after the take', () => {
+    expect(refillWaitMs(200, 1500, idle)).toBe(1300);
+    expect(refillWaitMs(200, 1500, busy)).toBe(1300);
+    expect(refillWaitMs(1500, 1500, idle)).toBe(0);
+    expect(refillWaitMs(1500, 1500, busy)).toBe(500);
+    expect(refillWaitMs(14_800, 1500, busy)).toBe(200);
+    expect(refillWaitMs(15_000, 1500, busy)).toBe(0);
+  });
+  it('counts a tile as starting until its player leaves "loading"', () => {
+    const player = (state: PlayerStats['state']) => ({ stats: (): PlayerStats => ({ ...loadingStats('/v.m3u8', true), state }) });
+    expect(anyStarting([])).toBe(false);
+    expect(anyStarting([player('playing'), player('retrying')])).toBe(false);
+    expect(anyStarting([player('playing'), player('loading')])).toBe(true);
+  });
+});
+
+describe('stallAction', () => {
+  const limits = { stallMs: 6000, firstFrameMs: 12_000 };
+  it('rebuilds a picture that stopped with nothing buffered ahead, after 6 s (12 s before the first frame)', () => {
+    expect(stallAction(5_900, true, 0, limits)).toBe('wait');
+    expect(stallAction(6_100, true, 0.5, limits)).toBe('rebuild');
+    expect(stallAction(11_000, false, 0, limits)).toBe('wait');
+    expect(stallAction(12_100, false, 0, limits)).toBe('rebuild');
+  });
+  it('lets a picture with video buffered ahead (a CPU that cannot keep up) wait 30 s before rebuilding', () => {
+    expect(stallAction(6_100, true, 2, limits)).toBe('wait');
+    expect(stallAction(12_100, false, 1, limits)).toBe('wait');
+    expect(stallAction(29_000, true, 4, limits)).toBe('wait');
+    expect(stallAction(30_100, true, 4, limits)).toBe('rebuild');
+  });
+});
+
+describe('missedWatchMs', () => {
+  it('is the time a late watchdog tick lost (the page could not run), 0 for a tick within twice its period', () => {
+    expect(missedWatchMs(0, 5_000, 1000)).toBe(0);
+    expect(missedWatchMs(10_000, 11_000, 1000)).toBe(0);
+    expect(missedWatchMs(10_000, 11_900, 1000)).toBe(0);
+    expect(missedWatchMs(10_000, 14_000, 1000)).toBe(3000);
   });
 });
