@@ -20,27 +20,6 @@ export interface FramePoolOptions {
   readyTimeoutMs?: number;
   /** told when a frame loads, or fails to */
   health?: FrameHealth | null;
-  /**
-   * True while tiles are still starting. A warm frame loads a document and evaluates hls.js in the
-   * same process as the frames that are fetching and transmuxing their first segments; sixteen
-   * alarms at once on a 2-core wall PC took seconds longer when the refill ran beside them.
-   */
-  busy?: () => boolean;
-}
-
-/** however long tiles keep loading (a camera that never answers), the pool refills after this */
-const BUSY_MAX_WAIT_MS = 15_000;
-/** how often a pool held back by starting tiles looks again */
-const BUSY_RECHECK_MS = 500;
-
-/**
- * How long a refill waits (0: load now): `refillDelayMs` after the last take, then for as long as
- * tiles are still starting, up to BUSY_MAX_WAIT_MS after the take.
- */
-export function refillWaitMs(sinceTakeMs: number, refillDelayMs: number, busy: () => boolean): number {
-  if (sinceTakeMs < refillDelayMs) return refillDelayMs - sinceTakeMs;
-  if (sinceTakeMs < BUSY_MAX_WAIT_MS && busy()) return Math.min(BUSY_RECHECK_MS, BUSY_MAX_WAIT_MS - sinceTakeMs);
-  return 0;
 }
 
 /**
@@ -185,9 +164,9 @@ export class FramePool {
   /** Loads one frame, if the pool is short and quiet; the next follows when it is ready. */
   private fill(): void {
     if (!this.holder || this.loading || this.warm.length >= this.opts.size) return;
-    const wait = refillWaitMs(performance.now() - this.lastTakeAt, this.refillDelay(), () => this.opts.busy?.() ?? false);
-    if (wait > 0) {
-      this.schedule(wait);
+    const sinceTake = performance.now() - this.lastTakeAt;
+    if (sinceTake < this.refillDelay()) {
+      this.schedule(this.refillDelay() - sinceTake);
       return;
     }
     const frame = makeFrame(frameUrl(this.opts.origin), 'video');

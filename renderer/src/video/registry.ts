@@ -3,9 +3,3 @@
 import type { TilePlayer } from './player';
 
 export type TilePlayerLike = Pick<TilePlayer, 'start' | 'setSource' | 'follow' | 'retryNow' | 'stats' | 'destroy'> & { element(): HTMLElement | null };
-
-/** Whether any tile's player is still on its way to a first picture. */
-export function anyStarting(players: Iterable<Pick<TilePlayerLike, 'stats'>>): boolean {
-  for (const p of players) if (p.stats().state === 'loading') return true;
-  return false;
-}

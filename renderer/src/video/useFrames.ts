@@ -4,8 +4,6 @@ import { useEffect, useMemo, useRef, useState, type MutableRefObject } from 'rea
 import type { VideoWallConfig } from './config';
 import { FrameHealth } from './frame-health';
 import { FramePool } from './frame-pool';
-import { anyStarting } from './registry';
-import { useRuntime } from '../ui/context';
 
 export interface Frames {
   /** null: players run in the page */
@@ -30,14 +28,7 @@ export function useFrames(config: VideoWallConfig): Frames {
     [frameOrigin],
   );
   // frames loaded ahead for the next tiles' players
-  const { players } = useRuntime();
-  const framePool = useMemo(
-    () =>
-      config.enabled && frameOrigin && config.framePool > 0
-        ? new FramePool({ origin: frameOrigin, size: config.framePool, health: frameHealth, busy: () => anyStarting(players.values()) })
-        : null,
-    [config, frameOrigin, frameHealth, players],
-  );
+  const framePool = useMemo(() => (config.enabled && frameOrigin && config.framePool > 0 ? new FramePool({ origin: frameOrigin, size: config.framePool, health: frameHealth }) : null), [config, frameOrigin, frameHealth]);
   useEffect(() => {
     framePool?.start();
     return () => framePool?.dispose();

@@ -4,10 +4,7 @@ import type { VideoTile } from '../../../core/video/policy';
 import { videoConfigFromSearch } from '../../../renderer/src/video/config';
 import { assignNumbers, backoffMs, countdownSec, latencyBadge, planSignature, recoveryFor, stallAction } from '../../../renderer/src/video/helpers';
 import { recordingUrl, recordingWindow } from '../../../renderer/src/video/recording';
-import { refillWaitMs } from '../../../renderer/src/video/frame-pool';
 import { missedWatchMs } from '../../../renderer/src/video/remote-player';
-import { anyStarting } from '../../../renderer/src/video/registry';
-import { loadingStats, type PlayerStats } from '../../../renderer/src/video/player';
 
 const TS = Date.UTC(2026, 10, 26, 8, 30, 0);
 
@@ -128,25 +125,6 @@ describe('videoConfigFromSearch', () => {
     expect(videoConfigFromSearch('?videoFramePool=17').framePool).toBe(16);
     expect(videoConfigFromSearch('?videoFramePool=-1').framePool).toBe(16);
     expect(videoConfigFromSearch('?videoFramePool=x').framePool).toBe(16);
-  });
-});
-
-describe('warm frame refill', () => {
-  const busy = () => true;
-  const idle = () => false;
-  it('waits the refill delay after a take, then for as long as tiles are starting, at most 15 s after the take', () => {
-    expect(refillWaitMs(200, 1500, idle)).toBe(1300);
-    expect(refillWaitMs(200, 1500, busy)).toBe(1300);
-    expect(refillWaitMs(1500, 1500, idle)).toBe(0);
-    expect(refillWaitMs(1500, 1500, busy)).toBe(500);
-    expect(refillWaitMs(14_800, 1500, busy)).toBe(200);
-    expect(refillWaitMs(15_000, 1500, busy)).toBe(0);
-  });
-  it('counts a tile as starting until its player leaves "loading"', () => {
-    const player = (state: PlayerStats['state']) => ({ stats: (): PlayerStats => ({ ...loadingStats('/v.m3u8', true), state }) });
-    expect(anyStarting([])).toBe(false);
-    expect(anyStarting([player('playing'), player('retrying')])).toBe(false);
-    expect(anyStarting([player('playing'), player('loading')])).toBe(true);
   });
 });
 
