@@ -88,7 +88,7 @@ export const STARVED_STALL_MS = 30_000;
  * buffered ahead the stream stopped coming: rebuild after `stallMs` (`firstFrameMs` before the
  * first frame). With video buffered ahead, the data is there and the wall PC's CPU is not keeping
  * up: a rebuild would throw that video away and fetch, transmux and decode it again on the same busy
- * CPU (a soak at 500 positions a second on 2 cores rebuilt a tile every few seconds that way); it waits.
+ * CPU (a soak on 2 saturated cores rebuilt tiles every few seconds, which only added work); it waits.
  */
 export function stallAction(stillMs: number, firstFrame: boolean, bufferedAheadSec: number, limits: { stallMs: number; firstFrameMs: number }): 'wait' | 'rebuild' {
   const limit = bufferedAheadSec >= STARVED_BUFFER_SEC ? Math.max(STARVED_STALL_MS, firstFrame ? limits.stallMs : limits.firstFrameMs) : firstFrame ? limits.stallMs : limits.firstFrameMs;
