@@ -24,24 +24,20 @@ const WATCH_MS = 1000;
 /**
  * Frames' messages, to the player whose frame sent them. One listener for the page: with a
  * listener per player every message woke all sixteen (7,000 calls in a 16-tile burst). The player
- * is found by its frame's window as it is when the message comes (a cache, checked each time):
+ * is found by its frame's window as it is when the message comes (at most 16 to look through):
  * keyed once by the window a frame had when its tile took it, a soak lost some frames' messages
  * and took them for dead (24 pool flushes in 100 s), for a reason not pinned down.
  */
 const players = new Set<RemoteTilePlayer>();
-const bySource = new WeakMap<MessageEventSource, RemoteTilePlayer>();
 let routing = false;
 function route(e: MessageEvent): void {
-  const source = e.source;
-  if (!source) return;
-  let player = bySource.get(source);
-  if (!player || player.window() !== source) {
-    player = undefined;
-    for (const p of players) if (p.window() === source) player = p;
-    if (!player) return;
-    bySource.set(source, player);
+  if (!e.source) return;
+  for (const p of players) {
+    if (p.window() === e.source) {
+      p.receive(e);
+      return;
+    }
   }
-  player.receive(e);
 }
 function listen(player: RemoteTilePlayer): void {
   players.add(player);
