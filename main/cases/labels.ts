@@ -65,6 +65,10 @@ export interface CaseLabels {
   mapLegendIncident: string;
   mapLegendStart: string;
   mapLegendEnd: string;
+  /** a trail's last point in a key moment's picture */
+  mapLegendThen: string;
+  moments: string;
+  momentsNote: string;
   noPositions: string;
   audit: string;
   auditNone: string;
@@ -159,6 +163,9 @@ const ZH: CaseLabels = {
   mapLegendIncident: '警情位置',
   mapLegendStart: '轨迹起点',
   mapLegendEnd: '轨迹终点',
+  mapLegendThen: '当时位置',
+  moments: '关键时刻',
+  momentsNote: '接报、派警、到场、办结时响应力量的位置与此前轨迹，与上图同一范围；同样由坐标绘制，不是大屏地图截图。',
   noPositions: '无位置数据',
   audit: '审计记录',
   auditNone: '时段内无相关审计记录',
@@ -254,6 +261,9 @@ const EN: CaseLabels = {
   mapLegendIncident: 'incident',
   mapLegendStart: 'trail start',
   mapLegendEnd: 'trail end',
+  mapLegendThen: 'position then',
+  moments: 'Key moments',
+  momentsNote: 'Where the responders were, and their trails so far, when the incident was reported, dispatched, reached and closed; same extent as the map above. Also drawn from coordinates, not pictures of the wall’s map.',
   noPositions: 'No positions',
   audit: 'Audit entries',
   auditNone: 'No related audit entries in the period',

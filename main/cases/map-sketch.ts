@@ -1,7 +1,9 @@
 // The sketch map of a case report: an inline SVG drawn from coordinates alone (no base map, no
 // request anywhere): the incidents' positions and the responders' trails over the period, on a
-// local flat projection, with a scale bar and north up. Not a map the wall rendered: pictures of
-// the wall's own map are a later step (docs/cases.md). Pure.
+// local flat projection, with a scale bar and north up. With `at`, the same picture at one moment:
+// the trails as far as they had come and where each responder was, on the extent of the whole
+// period so that the pictures of one report line up. Not a map the wall rendered: pictures of the
+// wall's own map are a later step (docs/cases.md). Pure.
 import { escapeHtml as esc } from './escape.js';
 
 export interface SketchIncident {
@@ -9,6 +11,8 @@ export interface SketchIncident {
   label: string;
   lon: number;
   lat: number;
+  /** when it was reported: with `at`, drawn only from then on (but always part of the extent) */
+  since?: number;
 }
 
 export interface SketchTrail {
@@ -21,6 +25,7 @@ export interface SketchTrail {
 export interface SketchLabels {
   incident: string;
   start: string;
+  /** the trail's last point: its end, or with `at` the position then */
   end: string;
   none: string;
 }
@@ -33,12 +38,26 @@ const NICE = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_00
 const finite = (lon: number, lat: number) => Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
 const f1 = (n: number) => (Math.round(n * 10) / 10).toString();
 
-export function mapSketchSvg(o: { incidents: readonly SketchIncident[]; trails: readonly SketchTrail[]; labels: SketchLabels; width?: number; height?: number }): string {
+export interface SketchOptions {
+  incidents: readonly SketchIncident[];
+  trails: readonly SketchTrail[];
+  labels: SketchLabels;
+  width?: number;
+  height?: number;
+  /** draw the moment `at` (epoch ms): trails up to it only, on the whole period's extent */
+  at?: number;
+}
+
+export function mapSketchSvg(o: SketchOptions): string {
   const W = o.width ?? 800;
   const H = o.height ?? 520;
   const incidents = o.incidents.filter((i) => finite(i.lon, i.lat));
-  const trails = o.trails.map((t) => ({ ...t, points: t.points.filter((p) => finite(p[0], p[1])) })).filter((t) => t.points.length > 0);
-  const all: [number, number][] = [...incidents.map((i): [number, number] => [i.lon, i.lat]), ...trails.flatMap((t) => t.points.map((p): [number, number] => [p[0], p[1]]))];
+  const whole = o.trails.map((t) => ({ ...t, points: t.points.filter((p) => finite(p[0], p[1])) })).filter((t) => t.points.length > 0);
+  // the extent is the whole period's, so that the moments of one report show the same ground
+  const all: [number, number][] = [...incidents.map((i): [number, number] => [i.lon, i.lat]), ...whole.flatMap((t) => t.points.map((p): [number, number] => [p[0], p[1]]))];
+  const at = o.at;
+  // a responder keeps its colour from picture to picture: the colour goes by its place in the whole list
+  const trails = whole.map((t, k) => ({ ...t, k, points: at === undefined ? t.points : t.points.filter((p) => p[2] <= at) })).filter((t) => t.points.length > 0);
   const open = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" class="sketch">`;
   if (all.length === 0) return `${open}<rect width="${W}" height="${H}" fill="#f6f6f2"/><text x="${W / 2}" y="${H / 2}" text-anchor="middle" font-size="16" fill="#666">${esc(o.labels.none)}</text></svg>`;
 
@@ -62,8 +81,8 @@ export function mapSketchSvg(o: { incidents: readonly SketchIncident[]; trails: 
   const px = (lon: number, lat: number): [number, number] => [ox + ((lon - lonMin) * kx - x0) * scale, oy + ((latMax - lat) * M_PER_DEG_LAT - y0) * scale];
 
   const out: string[] = [open, `<rect width="${W}" height="${H}" fill="#f6f6f2"/>`];
-  trails.forEach((t, k) => {
-    const c = COLOURS[k % COLOURS.length];
+  trails.forEach((t, row) => {
+    const c = COLOURS[t.k % COLOURS.length];
     const pts = t.points.map((p) => px(p[0], p[1]));
     if (pts.length > 1) out.push(`<polyline fill="none" stroke="${c}" stroke-width="2.5" stroke-linejoin="round" points="${pts.map(([x, y]) => `${f1(x)},${f1(y)}`).join(' ')}"/>`);
     const [sx, sy] = pts[0];
@@ -71,9 +90,10 @@ export function mapSketchSvg(o: { incidents: readonly SketchIncident[]; trails: 
     out.push(`<circle cx="${f1(sx)}" cy="${f1(sy)}" r="4" fill="#fff" stroke="${c}" stroke-width="2"/>`);
     out.push(`<rect x="${f1(ex - 5)}" y="${f1(ey - 5)}" width="10" height="10" fill="${c}"/>`);
     // trails often end at the incident: their names go below their ends, one under the other
-    out.push(`<text x="${f1(ex + 8)}" y="${f1(ey + 18 + 14 * k)}" font-size="12" fill="${c}">${esc(t.label)}</text>`);
+    out.push(`<text x="${f1(ex + 8)}" y="${f1(ey + 18 + 14 * row)}" font-size="12" fill="${c}">${esc(t.label)}</text>`);
   });
   for (const i of incidents) {
+    if (at !== undefined && i.since !== undefined && i.since > at) continue;
     const [x, y] = px(i.lon, i.lat);
     out.push(`<circle cx="${f1(x)}" cy="${f1(y)}" r="9" fill="#d62728" fill-opacity="0.85" stroke="#fff" stroke-width="2"/>`);
     out.push(`<text x="${f1(x + 12)}" y="${f1(y - 10)}" font-size="13" font-weight="bold" fill="#a51d1d">${esc(i.label)}</text>`);

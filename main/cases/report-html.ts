@@ -7,7 +7,10 @@ import type { Incident, TimelineEntry } from '../../core/domain.js';
 import { escapeHtml as esc, safeHref } from './escape.js';
 import type { CaseLabels } from './labels.js';
 import type { CaseFile } from './manifest.js';
+import { keyMoments, keyTimes, type MomentKind } from './key-moments.js';
 import { mapSketchSvg, type SketchTrail } from './map-sketch.js';
+
+export { keyTimes };
 
 /** One photo or attachment of an incident, as the report shows it. */
 export interface ReportMedia {
@@ -55,7 +58,8 @@ th{background:#eef1f6;white-space:nowrap}.t{white-space:nowrap;font-variant-nume
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}dl.kv dt{color:#555}dl.kv dd{margin:0}
 .meta{color:#555;font-size:13px}.note{color:#555;font-size:12px}.photos{display:flex;flex-wrap:wrap;gap:12px}
 .photos figure{margin:0;max-width:320px}.photos img{max-width:320px;max-height:240px;border:1px solid #ccd}.photos figcaption{font-size:12px;color:#555;word-break:break-all}
-.sketch{max-width:100%;height:auto;border:1px solid #ccd}code{font-size:12px;word-break:break-all}
+.sketch{max-width:100%;height:auto;border:1px solid #ccd}.moments{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:12px}
+.moments figure{margin:0}.moments figcaption{font-size:13px;color:#333}code{font-size:12px;word-break:break-all}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}table,figure{break-inside:avoid}}
 `;
 
@@ -64,20 +68,6 @@ export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-
 
 const row = (cells: readonly string[], head = false): string => `<tr>${cells.map((c) => (head ? `<th>${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
 const table = (head: readonly string[], rows: readonly string[][]): string => `<table><thead>${row(head.map(esc), true)}</thead><tbody>${rows.map((r) => row(r)).join('')}</tbody></table>`;
-
-/** The moments an official asks about first, from the incident's timeline and fields. */
-export function keyTimes(inc: Incident): { reported: number; acknowledged?: number; dispatched?: number; onScene?: number; closed?: number } {
-  const first = (k: TimelineEntry['kind'], pred: (e: TimelineEntry) => boolean = () => true) => inc.timeline.find((e) => e.kind === k && pred(e))?.at;
-  const arrived = first('reply', (e) => e.answer === 'arrived');
-  const onScene = first('on_scene');
-  return {
-    reported: inc.startedAt,
-    ...(inc.acknowledgedAt !== undefined ? { acknowledged: inc.acknowledgedAt } : first('acknowledged') !== undefined ? { acknowledged: first('acknowledged') } : {}),
-    ...(first('dispatched') !== undefined ? { dispatched: first('dispatched') } : {}),
-    ...(onScene !== undefined || arrived !== undefined ? { onScene: Math.min(onScene ?? Infinity, arrived ?? Infinity) } : {}),
-    ...(inc.status === 'closed' && inc.closedAt !== undefined ? { closed: inc.closedAt } : {}),
-  };
-}
 
 /** What a timeline line says, beyond its kind. */
 function timelineText(e: TimelineEntry, L: CaseLabels, names: ReadonlyMap<string, string>): string {
@@ -196,6 +186,34 @@ function audit(d: ReportData): string {
   return `${table([C.seq, C.at, C.kind, C.actor, C.what, C.reason], rows)}${d.auditTotal > d.audit.length ? `<p class="note">${esc(L.auditMore(d.audit.length, d.auditTotal))}</p>` : ''}`;
 }
 
+/** A moment's name; a close says how it ended (resolved, false alarm, merged). */
+function momentLabel(k: MomentKind, inc: Incident | undefined, L: CaseLabels): string {
+  if (k === 'closed') return inc ? L.states[inc.state] ?? inc.state : L.resolved;
+  return L[k];
+}
+
+/**
+ * The sketch at each key moment (key-moments.ts): where the responders were when the alarm came,
+ * when they were sent, when they got there and when it closed. None where no responder moved:
+ * the pictures would all be the same.
+ */
+function momentPictures(d: ReportData): string {
+  const L = d.labels;
+  if (!d.trails.some((t) => t.points.length > 0)) return '';
+  const moments = keyMoments(d.incidents);
+  if (moments.length === 0) return '';
+  const many = d.incidents.length > 1;
+  const incidents = d.incidents.map((i) => ({ id: i.id, label: many ? i.id : i.title, lon: i.lon, lat: i.lat, since: i.startedAt }));
+  const labels = { incident: L.mapLegendIncident, start: L.mapLegendStart, end: L.mapLegendThen, none: L.noPositions };
+  const figures = moments.map((m) => {
+    const svg = mapSketchSvg({ incidents, trails: d.trails, labels, at: m.at, width: 560, height: 364 });
+    const inc = d.incidents.find((i) => i.id === m.incidentId);
+    const what = m.kinds.map((k) => momentLabel(k, inc, L)).join('、');
+    return `<figure>${svg}<figcaption><b>${esc(what)}</b> · <span class="t">${esc(d.localTime(m.at))}</span>${many ? ` · <code>${esc(m.incidentId)}</code>` : ''}</figcaption></figure>`;
+  });
+  return `<div class="moments">${figures.join('')}</div>`;
+}
+
 export function reportHtml(d: ReportData): string {
   const L = d.labels;
   const focus = d.incidentId !== undefined ? d.incidents.find((i) => i.id === d.incidentId) : undefined;
@@ -205,6 +223,7 @@ export function reportHtml(d: ReportData): string {
     trails: d.trails,
     labels: { incident: L.mapLegendIncident, start: L.mapLegendStart, end: L.mapLegendEnd, none: L.noPositions },
   });
+  const moments = momentPictures(d);
   const head = [
     `<dt>${esc(L.caseId)}</dt><dd><code>${esc(d.caseId)}</code></dd>`,
     `<dt>${esc(L.period)}</dt><dd>${esc(d.localTime(d.period.from))} – ${esc(d.localTime(d.period.to))} <span class="meta">(${esc(new Date(d.period.from).toISOString())} – ${esc(new Date(d.period.to).toISOString())})</span></dd>`,
@@ -226,6 +245,7 @@ export function reportHtml(d: ReportData): string {
     `<h2>${esc(L.responders)}</h2>${responders(d)}`,
     `<h2>${esc(L.photos)}</h2>${photos(d)}`,
     `<h2>${esc(L.map)}</h2>${sketch}<p class="note">${esc(L.mapNote)}</p>`,
+    moments ? `<h2>${esc(L.moments)}</h2>${moments}<p class="note">${esc(L.momentsNote)}</p>` : '',
     `<h2>${esc(L.audit)}</h2>${audit(d)}`,
     d.notes.length ? `<h2>${esc(L.notes)}</h2><ul>${d.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '',
     `<h2>${esc(L.files)}</h2>${files}<p class="note">${esc(L.filesNote)}</p>`,

@@ -14,15 +14,15 @@ import { windowSlots } from './displays.js';
 import { WallWindows } from './windows.js';
 import { applyStartOnLogin } from './login-item.js';
 import { guardContents } from './guards.js';
-import { brokerPasswordFor, loadBrokerPassword, SECRETS_FILE, STORE_FLAG, storeBrokerPassword } from './secrets.js';
+import { brokerPasswordFor, clientKeyFor, loadSecrets, SECRETS_FILE, STORE_FLAG, STORE_KEY_FLAG, storeBrokerPassword, storeClientKey } from './secrets.js';
 import { demoWebRoutes } from '../demo/routes.js';
 import { demoOperatorFor } from '../demo/operator.js';
 
 // One wall per machine: a second launch (a double click, an autostart racing a person) brings the
 // running one forward and ends.
-// (Storing the broker password is a separate errand that ends at once: it may run beside a wall.)
-const storeMode = process.argv.includes(STORE_FLAG);
-const firstInstance = storeMode || app.requestSingleInstanceLock();
+// (Storing the broker password or client key is a separate errand that ends at once: it may run beside a wall.)
+const storeMode = process.argv.includes(STORE_FLAG) ? 'password' : process.argv.includes(STORE_KEY_FLAG) ? 'key' : null;
+const firstInstance = storeMode !== null || app.requestSingleInstanceLock();
 if (!firstInstance) app.quit();
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
@@ -83,11 +83,12 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   const { configDir, story } = args.value;
-  // the broker password comes from the keyring-encrypted secrets file, never from the config file
-  const stored = loadBrokerPassword(join(app.getPath('userData'), SECRETS_FILE), safeStorage);
-  const password = stored.ok ? brokerPasswordFor(args.value.config, stored.value) : stored;
-  if (!password.ok) {
-    console.error(`Watchfloor (Electron): ${password.error}`);
+  // the broker password and client key come from the keyring-encrypted secrets file, never from the config file
+  const stored = loadSecrets(join(app.getPath('userData'), SECRETS_FILE), safeStorage);
+  const password = stored.ok ? brokerPasswordFor(args.value.config, stored.value?.brokerPassword ?? null) : stored;
+  const clientKey = stored.ok ? clientKeyFor(args.value.config, stored.value?.clientKey ?? null) : stored;
+  if (!password.ok || !clientKey.ok) {
+    console.error(`Watchfloor (Electron): ${!password.ok ? password.error : !clientKey.ok ? clientKey.error : ''}`);
     app.exit(2);
     return;
   }
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   const dataDir = process.argv.includes('--data') ? args.value.dataDir : join(app.getPath('userData'), 'data');
   // Workers load from disk: in a package the file sits in app.asar.unpacked (see electron-builder.yml).
   const ingestWorkerFile = resolve(appRoot, 'dist/workers/mqtt-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
-  host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile, dataDir });
+  host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile, dataDir, ...(clientKey.value !== null ? { clientKeyPem: clientKey.value } : {}) });
   // Video and the basemap come from the same loopback server the web shell uses; app:// proxies to it.
   // the app:// pages' requests are proxied there with their own origins
   web = await startWebShell({ host, staticDir: rendererDir, ...demoWebRoutes(resolve(appRoot, 'assets/generated')), listenHost: '127.0.0.1', port: 0, extraOrigins: [APP_ORIGIN, APP_VIDEO_ORIGIN] });
@@ -156,21 +157,22 @@ app.on('window-all-closed', async () => {
   app.quit();
 });
 
-/** `--store-broker-password`: the password on stdin, encrypted into the user's secrets file; then quit. */
-async function storePassword(): Promise<void> {
+/** `--store-broker-password` / `--store-client-key`: the secret on stdin, encrypted into the user's secrets file; then quit. */
+async function storeSecret(what: 'password' | 'key'): Promise<void> {
   await app.whenReady();
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const text = Buffer.concat(chunks).toString('utf8');
   const path = join(app.getPath('userData'), SECRETS_FILE);
-  const stored = storeBrokerPassword(path, password, safeStorage);
-  if (stored.ok) console.log(`broker password stored encrypted in ${path}`);
-  else console.error(`broker password not stored: ${stored.error}`);
+  const stored = what === 'password' ? storeBrokerPassword(path, text.replace(/\r?\n$/, ''), safeStorage) : storeClientKey(path, text, safeStorage);
+  const name = what === 'password' ? 'broker password' : 'client key';
+  if (stored.ok) console.log(`${name} stored encrypted in ${path}`);
+  else console.error(`${name} not stored: ${stored.error}`);
   app.exit(stored.ok ? 0 : 1);
 }
 
-if (storeMode) {
-  storePassword().catch((e) => {
+if (storeMode !== null) {
+  storeSecret(storeMode).catch((e) => {
     console.error(e);
     app.exit(1);
   });

@@ -23,8 +23,8 @@ export interface PastIncident {
   kind: Incident['kind'];
   priority: Incident['priority'];
   startedAt: number;
-  /** the state it was in at the period's end (or when it left the recording) */
-  status: Incident['state'];
+  /** the state it was in at the period's end (or when it left the wall); `unknown` where the recording never showed it after it started */
+  status: Incident['state'] | 'unknown';
   open: boolean;
   closedAt?: number;
 }
@@ -155,22 +155,53 @@ export class Recording {
     return { paths, done: () => undefined };
   }
 
-  /** Incidents open at any moment of [from, to]: those open at `from`, and those that started in it. */
+  /**
+   * Incidents open at any moment of [from, to]: those open at `from`, and those that started in it,
+   * each as it stood at `to` or when it last was on the wall.
+   */
   async incidentsBetween(from: number, to: number): Promise<Result<PastIncident[], PastProblem>> {
     const start = await this.situationAt(Math.max(from, this.range()?.from ?? from));
     if (!start.ok) return start;
     const seen = new Map<string, PastIncident>();
     const view = (i: Incident): PastIncident => ({ id: i.id, title: i.title, kind: i.kind, priority: i.priority, startedAt: i.startedAt, status: i.state, open: i.status === 'open', ...(i.closedAt !== undefined ? { closedAt: i.closedAt } : {}) });
-    const note = (s: SituationState, all: boolean) => {
-      for (const i of s.incidents.values()) if (all || i.status === 'open' || i.startedAt >= from || seen.has(i.id)) seen.set(i.id, view(i));
+    const note = (s: SituationState) => {
+      for (const i of s.incidents.values()) if (i.status === 'open' || i.startedAt >= from || seen.has(i.id)) seen.set(i.id, view(i));
     };
-    note(start.value, false);
-    const end = await this.situationAt(Math.min(to, this.range()!.to));
-    if (end.ok) note(end.value, false);
-    // incidents that started and left in between: the index lists every incident that started in each hour
+    note(start.value);
+    const last = Math.min(to, this.range()!.to);
+    const end = await this.situationAt(last);
+    if (end.ok) note(end.value);
+    // Incidents that started and left in between (closed, then kept closedRetentionMs, then gone):
+    // the index lists every incident that started in each hour, but not how it ended. A look every
+    // half of that keeping time after it started sees each of them closed before it went, so a
+    // false alarm is never listed as resolved. Only periods with such incidents pay for the looks.
+    const missing = new Map<string, { at: number; title: string; kind: Incident['kind']; priority: number }>();
     for (const e of this.journal.recordings()) {
       if (e.to < from || e.from > to) continue;
-      for (const i of e.incidents) if (i.at >= from && i.at <= to && !seen.has(i.id)) seen.set(i.id, { id: i.id, title: i.title, kind: i.kind, priority: i.priority as Incident['priority'], startedAt: i.at, status: 'resolved', open: false });
+      for (const i of e.incidents) if (i.at >= from && i.at <= to && !seen.has(i.id) && !missing.has(i.id)) missing.set(i.id, i);
+    }
+    const step = Math.max(1000, start.value.options.closedRetentionMs / 2);
+    const found = new Set<string>();
+    for (let t = Math.min(...[...missing.values()].map((i) => i.at)) + step; missing.size > 0 && t < last; ) {
+      const s = await this.situationAt(t);
+      if (!s.ok) break;
+      for (const [id, i] of missing) {
+        const inc = s.value.incidents.get(id);
+        if (inc) {
+          seen.set(id, view(inc));
+          found.add(id);
+        } else if (found.has(id) || i.at + 2 * step < t) missing.delete(id); // gone: its last look holds (or never seen: below)
+      }
+      // the next look: a step on while one is on the wall, else when the next to come is a step old
+      const onWall = [...missing.keys()].some((id) => found.has(id));
+      const nextUnseen = Math.min(...[...missing.entries()].filter(([id]) => !found.has(id)).map(([, i]) => i.at + step));
+      t = onWall ? t + step : Math.max(t + step, nextUnseen);
+    }
+    // never seen after it started (the recording has a gap, or the wall had more incidents than it keeps): how it ended is not known
+    for (const e of this.journal.recordings()) {
+      if (e.to < from || e.from > to) continue;
+      for (const i of e.incidents)
+        if (i.at >= from && i.at <= to && !seen.has(i.id)) seen.set(i.id, { id: i.id, title: i.title, kind: i.kind, priority: i.priority as Incident['priority'], startedAt: i.at, status: 'unknown', open: false });
     }
     return ok([...seen.values()].filter((i) => i.startedAt <= to).sort((a, b) => a.startedAt - b.startedAt));
   }

@@ -7,7 +7,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { ActionMessage, DispatchMessage, ReporterPointsMessage } from '../../core/adapters/native-schemas.js';
 import { redactUrlsIn } from '../../core/broker-url.js';
-import { readPem } from './mqtt-ingest.js';
+import { parseBrokerUrl, readPem } from './mqtt-ingest.js';
 
 export interface DispatchPublisherOptions {
   urls: string[];
@@ -15,7 +15,7 @@ export interface DispatchPublisherOptions {
   topicPrefix: string;
   username?: string;
   password?: string;
-  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
+  tls?: { ca?: string; cert?: string; key?: string; /** the client key itself (the Electron shell's, from its encrypted secrets), instead of `key`'s file */ keyPem?: string; rejectUnauthorized?: boolean };
   protocolVersion?: 4 | 5;
   /** a send not acknowledged by the broker within this long fails */
   timeoutMs?: number;
@@ -46,7 +46,7 @@ export interface DispatchPublisher {
 }
 
 export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPublisher {
-  const servers = o.urls.map((u) => new URL(u));
+  const servers = o.urls.map(parseBrokerUrl);
   const client: MqttClient = mqtt.connect({
     clientId: o.clientId,
     clean: true,
@@ -54,12 +54,16 @@ export function startDispatchPublisher(o: DispatchPublisherOptions): DispatchPub
     keepalive: 30,
     connectTimeout: 10_000,
     reconnectPeriod: 2_000,
-    servers: servers.map((u) => ({ host: u.hostname, port: Number(u.port) || (u.protocol === 'mqtts:' ? 8883 : 1883), protocol: u.protocol.replace(':', '') as 'mqtt' | 'mqtts' })),
+    servers: servers.map(({ host, port, protocol }) => ({ host, port, protocol })),
+    // mqtt.js refuses a client certificate without a top-level protocol ("Missing secure protocol key")
+    host: servers[0].host,
+    port: servers[0].port,
+    protocol: servers[0].protocol,
     username: o.username,
     password: o.password,
     ca: readPem(o.tls?.ca),
     cert: readPem(o.tls?.cert),
-    key: readPem(o.tls?.key),
+    key: o.tls?.keyPem ?? readPem(o.tls?.key),
     rejectUnauthorized: o.tls?.rejectUnauthorized ?? true,
   });
   const h: DispatchPublisherHealth = { connected: false, sent: 0, shared: 0, points: 0, failed: 0, lastError: null };

@@ -53,6 +53,8 @@ export interface HostOptions {
   configDir?: string;
   /** unique client id suffix for tests that run several hosts against one broker */
   clientIdOverride?: string;
+  /** the broker client key as PEM text (the Electron shell's, decrypted from its secrets file); replaces `tls.key` */
+  clientKeyPem?: string;
   /** run the MQTT client on the main thread even when the worker is built */
   inThreadIngest?: boolean;
   /** the bundled ingest worker; default dist/workers/mqtt-worker.cjs under appRoot */
@@ -131,7 +133,8 @@ function ingestSettings(config: WatchfloorConfig, opts: HostOptions, baseDir: st
       ...config.tls,
       ca: config.tls.ca && resolve(baseDir, config.tls.ca),
       cert: config.tls.cert && resolve(baseDir, config.tls.cert),
-      key: config.tls.key && resolve(baseDir, config.tls.key),
+      key: opts.clientKeyPem === undefined ? config.tls.key && resolve(baseDir, config.tls.key) : undefined,
+      ...(opts.clientKeyPem !== undefined ? { keyPem: opts.clientKeyPem } : {}),
     },
     reconnect: config.reconnect,
     sessionExpirySeconds: config.sessionExpirySeconds,

@@ -13,7 +13,7 @@ export interface MqttIngestOptions {
   filters: string[];
   username?: string;
   password?: string;
-  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
+  tls?: { ca?: string; cert?: string; key?: string; /** the client key itself (the Electron shell's, from its encrypted secrets), instead of `key`'s file */ keyPem?: string; rejectUnauthorized?: boolean };
   reconnect: { minMs: number; maxMs: number };
   /** 4 = MQTT 3.1.1 (every broker), 5 = MQTT 5 (adds session expiry) */
   protocolVersion?: 4 | 5;
@@ -54,7 +54,7 @@ interface ServerEntry {
   url: string;
 }
 
-function parseBrokerUrl(url: string): ServerEntry {
+export function parseBrokerUrl(url: string): ServerEntry {
   const u = new URL(url);
   const scheme = u.protocol.replace(':', '');
   const protocol = (scheme === 'tcp' ? 'mqtt' : scheme === 'ssl' ? 'mqtts' : scheme) as ServerEntry['protocol'];
@@ -87,7 +87,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     password: opts.password,
     ca: readPem(opts.tls?.ca),
     cert: readPem(opts.tls?.cert),
-    key: readPem(opts.tls?.key),
+    key: opts.tls?.keyPem ?? readPem(opts.tls?.key),
     rejectUnauthorized: opts.tls?.rejectUnauthorized ?? true,
     properties:
       protocolVersion === 5

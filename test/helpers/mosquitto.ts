@@ -50,6 +50,8 @@ export interface Mosquitto {
 export interface MosquittoOptions {
   /** TLS listener with these PEM files (server cert signed by `ca`) */
   tls?: { ca: string; cert: string; key: string };
+  /** with `tls`: clients must show a certificate signed by `tls.ca` (mutual TLS) */
+  requireClientCert?: boolean;
   /** username → password; anonymous access is then refused */
   users?: Record<string, string>;
   /**
@@ -75,7 +77,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     }
     auth.splice(0, 1, 'allow_anonymous false', `password_file ${pwfile}`);
   }
-  const tls = opts.tls ? [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`] : [];
+  const tls = opts.tls ? [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`, ...(opts.requireClientCert ? ['require_certificate true'] : [])] : [];
   writeFileSync(
     conf,
     [`listener ${port} 127.0.0.1`, ...tls, ...auth, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'max_queued_messages 2000000', 'max_inflight_messages 0', 'max_queued_bytes 0', 'user root', ''].join('\n'),

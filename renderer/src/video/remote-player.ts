@@ -20,6 +20,17 @@ const SILENT_MS = 8000;
  */
 const WARM_ANSWER_MS = 3000;
 const WATCH_MS = 1000;
+/**
+ * The frames of one origin share one process (one thread). While any of them is heard from, that
+ * process is alive: a frame of it that is silent, or a warm one slow to answer, waits on a busy
+ * thread, and is given up on only after this long — without the warm frames, which are not dead
+ * either. Taking a busy process for a dead one dropped the pool and loaded sixteen new documents
+ * into the very process that could not keep up (a soak: 15 flushes in 9 minutes, then no tile
+ * played).
+ */
+const BUSY_GIVE_UP_MS = 20_000;
+/** heard from this recently, a frames' process is alive (its players report every 500 ms) */
+const ALIVE_MS = 2500;
 
 /**
  * Frames' messages, to the player whose frame sent them. One listener for the page: with a
@@ -29,11 +40,14 @@ const WATCH_MS = 1000;
  * and took them for dead (24 pool flushes in 100 s), for a reason not pinned down.
  */
 const players = new Set<RemoteTilePlayer>();
+/** when a frame of each origin (so of each frames' process) last sent its player a message */
+const heardFromOrigin = new Map<string, number>();
 let routing = false;
 function route(e: MessageEvent): void {
   if (!e.source) return;
   for (const p of players) {
     if (p.window() === e.source) {
+      heardFromOrigin.set(e.origin, performance.now());
       p.receive(e);
       return;
     }
@@ -54,6 +68,18 @@ export function missedWatchMs(lastRunAt: number, now: number, everyMs: number): 
   if (lastRunAt === 0) return 0;
   const late = now - lastRunAt - everyMs;
   return late > everyMs ? late : 0;
+}
+
+/**
+ * What a watchdog does about a frame that has not answered: wait, rebuild it, or rebuild it and
+ * drop the warm frames too (its process died, and theirs with it). `waitedMs` is how long it has
+ * not answered; `otherHeardAgoMs` how long since any frame of its origin was heard (null: never).
+ */
+export function silenceAction(waitedMs: number, limitMs: number, otherHeardAgoMs: number | null): 'wait' | 'rebuild' | 'rebuild+flush' {
+  if (waitedMs < limitMs) return 'wait';
+  const alive = otherHeardAgoMs !== null && otherHeardAgoMs < ALIVE_MS;
+  if (!alive) return 'rebuild+flush';
+  return waitedMs < BUSY_GIVE_UP_MS ? 'wait' : 'rebuild';
 }
 
 export class RemoteTilePlayer {
@@ -215,20 +241,25 @@ export class RemoteTilePlayer {
     this.heardAt += late;
     if (this.warmSince !== null) this.warmSince += late;
     if (this.retryTimer !== null || !this.frame) return;
-    if (this.warmSince !== null && performance.now() - this.warmSince >= WARM_ANSWER_MS) {
-      // dead on arrival: so are the other warm frames, from the same process
-      this.opts.pool?.flush();
+    const heard = heardFromOrigin.get(this.opts.frameOrigin);
+    const otherHeardAgo = heard === undefined ? null : now - heard;
+    if (this.warmSince !== null) {
+      const act = silenceAction(now - this.warmSince, WARM_ANSWER_MS, otherHeardAgo);
+      if (act === 'wait') return;
+      // dead on arrival: so are the other warm frames, from the same process (unless it is only busy)
+      if (act === 'rebuild+flush') this.opts.pool?.flush();
       this.mount();
       return;
     }
-    if (performance.now() - this.heardAt < SILENT_MS) return;
+    const act = silenceAction(now - this.heardAt, SILENT_MS, otherHeardAgo);
+    if (act === 'wait') return;
     // silent: crashed or never loaded; wait (the tile counts down), then a new frame
     if (!this.heard) this.opts.health?.failed();
     this.frameRebuilds++;
     const wait = backoffMs(this.attempt++);
     this.unmount();
     // whatever killed this frame's process killed the warm frames in it too
-    this.opts.pool?.flush();
+    if (act === 'rebuild+flush') this.opts.pool?.flush();
     this.s = { ...this.s, state: 'retrying', playing: false, retryAt: Date.now() + wait, lastError: 'video frame silent', errors: this.s.errors + 1 };
     this.emit();
     this.retryTimer = setTimeout(() => {

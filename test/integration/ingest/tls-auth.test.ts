@@ -27,4 +27,18 @@ describe('TLS and authentication', () => {
       await mosquitto.stop();
     }
   });
+
+  it('connects with a client certificate and key (mutual TLS), both the ingest and the dispatch publisher', async () => {
+    const certs = makeCerts({ client: true });
+    const mosquitto = await startMosquitto({ tls: certs, requireClientCert: true });
+    // the publisher once threw "Missing secure protocol key" at start (mqtt.js wants a top-level protocol with a key)
+    const host = await startTestHost({ brokers: [mosquitto.url], tls: { ca: certs.ca, cert: certs.client!.cert, key: certs.client!.key, rejectUnauthorized: true } }, `wf-mtls-${process.pid}`);
+    try {
+      await host.ingest.ready(10_000);
+      await waitFor(() => host.health().dispatch?.connected === true, 10_000, 'the dispatch publisher connected');
+    } finally {
+      await host.close();
+      await mosquitto.stop();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { escapeHtml, safeHref } from '../../../main/cases/escape.js';
 import { caseLabels } from '../../../main/cases/labels.js';
 import { localClock } from '../../../main/cases/local-time.js';
 import { mapSketchSvg } from '../../../main/cases/map-sketch.js';
+import { keyMoments } from '../../../main/cases/key-moments.js';
 import { keyTimes, REPORT_CSP, reportHtml, type ReportData } from '../../../main/cases/report-html.js';
 
 const T = Date.UTC(2026, 11, 5, 8, 30, 0);
@@ -155,6 +156,39 @@ describe('reportHtml', () => {
   });
 });
 
+describe('key moments', () => {
+  it('are the report, the first dispatch, the arrival and the close, earliest first', () => {
+    expect(keyMoments([incident()])).toEqual([
+      { at: T, kinds: ['reported'], incidentId: 'a1' },
+      { at: T + 60_000, kinds: ['dispatched'], incidentId: 'a1' },
+      { at: T + 300_000, kinds: ['onScene'], incidentId: 'a1' },
+      { at: T + 600_000, kinds: ['closed'], incidentId: 'a1' },
+    ]);
+    // an open incident that nobody was sent to yet has its report only
+    expect(keyMoments([incident({ status: 'open', state: 'new', timeline: [{ at: T, kind: 'reported' }], closedAt: undefined })])).toEqual([{ at: T, kinds: ['reported'], incidentId: 'a1' }]);
+  });
+
+  it('make one picture of steps seconds apart, and keep the reports first when there are too many', () => {
+    const quick = incident({ timeline: [{ at: T, kind: 'reported' }, { at: T + 2000, kind: 'dispatched', asked: 1 }], closedAt: T + 600_000 });
+    expect(keyMoments([quick]).map((m) => [m.at - T, m.kinds])).toEqual([[2000, ['reported', 'dispatched']], [600_000, ['closed']]]);
+    const many = [0, 1, 2, 3, 4].map((k) => incident({ id: `i${k}`, startedAt: T + k * 1000_000, closedAt: T + k * 1000_000 + 600_000, timeline: [{ at: T + k * 1000_000 + 60_000, kind: 'dispatched' }] }));
+    const picked = keyMoments(many, 6);
+    expect(picked).toHaveLength(6);
+    expect(picked.filter((m) => m.kinds[0] === 'reported')).toHaveLength(5);
+    expect(picked.map((m) => m.at)).toEqual([...picked.map((m) => m.at)].sort((a, b) => a - b));
+  });
+
+  it('are pictured in the report with what happened and when, the close as the incident ended', () => {
+    const html = reportHtml(data());
+    const part = html.slice(html.indexOf('<h2>关键时刻</h2>'), html.indexOf('<h2>审计记录</h2>'));
+    expect(part.match(/<svg /g)).toHaveLength(4);
+    for (const w of ['<b>接报</b> · <span class="t">2026-12-05 16:30:00', '<b>派警</b> · <span class="t">2026-12-05 16:31:00', '<b>到场</b>', '<b>已办结</b>', '当时位置']) expect(part, w).toContain(w);
+    expect(reportHtml(data({ incidents: [incident({ state: 'false_alarm' })] }))).toContain('<b>误报</b>');
+    // no responder moved: four identical pictures would say nothing
+    expect(reportHtml(data({ trails: [] }))).not.toContain('<h2>关键时刻</h2>');
+  });
+});
+
 describe('mapSketchSvg', () => {
   const labels = { incident: '警情位置', start: '起点', end: '终点', none: '无位置数据' };
 
@@ -168,6 +202,24 @@ describe('mapSketchSvg', () => {
     for (const n of nums) expect(n >= 0 && n <= 800).toBe(true);
     expect(svg).toMatch(/<polyline[^>]*points="[\d.]+,[\d.]+ [\d.]+,[\d.]+"/);
     expect(svg).toMatch(/<text x="20" y="\d+">(\d+ m|\d+ km)<\/text>/);
+  });
+
+  it('at a moment, draws the trails as far as they had come, on the whole period\'s extent', () => {
+    const trails = [{ id: 'u1', label: 'u1', points: [[119.284, 26.044, 1], [119.283, 26.043, 2], [119.2827, 26.0426, 3]] as [number, number, number][] }];
+    const incidents = [{ id: 'a1', label: 'a1', lon: 119.2826, lat: 26.0425, since: 2 }];
+    const whole = mapSketchSvg({ incidents, trails, labels });
+    const points = (svg: string) => svg.match(/<polyline[^>]*points="([^"]*)"/)?.[1].split(' ') ?? [];
+    // the same extent: the points drawn at a moment are the whole trail's first points, where they were
+    expect(points(mapSketchSvg({ incidents, trails, labels, at: 2 }))).toEqual(points(whole).slice(0, 2));
+    expect(points(mapSketchSvg({ incidents, trails, labels, at: 3 }))).toEqual(points(whole));
+    // before the incident was reported it is not on the picture; one point is no line
+    const early = mapSketchSvg({ incidents, trails, labels, at: 1 });
+    expect(early).not.toContain('<polyline');
+    expect(early).not.toContain('fill="#d62728" fill-opacity');
+    expect(mapSketchSvg({ incidents, trails, labels, at: 2 })).toContain('fill="#d62728" fill-opacity');
+    // before any point, no trail at all
+    expect(early).toContain('#1f77b4'); // the first responder's colour
+    expect(mapSketchSvg({ incidents, trails, labels, at: 0 })).not.toContain('#1f77b4');
   });
 
   it('says so when there is nothing to draw, and skips positions that are not positions', () => {

@@ -87,6 +87,43 @@ describe('journal', () => {
     j2.close();
   });
 
+  it('lists an incident that started and left within a period as it ended: a false alarm is not "resolved"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-journal-'));
+    // closed incidents stay 20 s, so the false alarm at +20 s is gone by +41 s, long before the period ends
+    const quick = () => createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 5, closedRetentionMs: 20_000 });
+    const live = new SituationService(quick(), { deltaIntervalMs: 50 });
+    const j = await Journal.open(opts(dir));
+    j.start(live);
+    const act = (at: number, incidentId: string, kind: 'false_alarm' | 'resolve'): SituationInput => ({ t: 'action', at, action: { id: `${kind}-${incidentId}`, incidentId, kind, by: '张伟', role: 'dispatcher' } });
+    const extra = new Map<number, SituationInput[]>([
+      [T0 + 10_000, [alarm(T0 + 10_000, 'fa')]],
+      [T0 + 20_000, [act(T0 + 20_000, 'fa', 'false_alarm')]],
+      [T0 + 70_000, [alarm(T0 + 70_000, 'ok')]],
+      [T0 + 95_000, [act(T0 + 95_000, 'ok', 'resolve')]],
+      [T0 + 150_000, [alarm(T0 + 150_000, 'open')]],
+    ]);
+    for (let s = 0; s < 180; s++) {
+      const at = T0 + s * 1000;
+      live.apply(fix(at, `u${s % 7}`, s));
+      for (const i of extra.get(at) ?? []) live.apply(i);
+      live.apply({ t: 'tick', at });
+    }
+    expect(live.state.incidents.has('fa')).toBe(false);
+    expect(live.state.incidents.has('ok')).toBe(false);
+    j.close();
+    const j2 = await Journal.open(opts(dir));
+    const rec = new Recording(j2, dir, quick);
+    const inc = await rec.incidentsBetween(T0 + 5_000, T0 + 179_000);
+    expect(inc.ok).toBe(true);
+    if (inc.ok)
+      expect(inc.value.map((i) => [i.id, i.status, i.open, i.closedAt === undefined ? null : i.closedAt - T0])).toEqual([
+        ['fa', 'false_alarm', false, 20_000],
+        ['ok', 'resolved', false, 95_000],
+        ['open', 'new', true, null],
+      ]);
+    j2.close();
+  });
+
   it('snapshots after so many inputs as well as after so much time, and seeks from them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-journal-'));
     const live = service();

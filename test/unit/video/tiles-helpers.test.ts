@@ -4,7 +4,7 @@ import type { VideoTile } from '../../../core/video/policy';
 import { videoConfigFromSearch } from '../../../renderer/src/video/config';
 import { assignNumbers, backoffMs, countdownSec, latencyBadge, planSignature, recoveryFor, stallAction } from '../../../renderer/src/video/helpers';
 import { recordingUrl, recordingWindow } from '../../../renderer/src/video/recording';
-import { missedWatchMs } from '../../../renderer/src/video/remote-player';
+import { missedWatchMs, silenceAction } from '../../../renderer/src/video/remote-player';
 
 const TS = Date.UTC(2026, 10, 26, 8, 30, 0);
 
@@ -150,5 +150,22 @@ describe('missedWatchMs', () => {
     expect(missedWatchMs(10_000, 11_000, 1000)).toBe(0);
     expect(missedWatchMs(10_000, 11_900, 1000)).toBe(0);
     expect(missedWatchMs(10_000, 14_000, 1000)).toBe(3000);
+  });
+});
+
+describe('silenceAction', () => {
+  it('waits out the limit, then takes a silent frame and its process for dead when no frame of its origin speaks', () => {
+    expect(silenceAction(2_999, 3_000, null)).toBe('wait');
+    expect(silenceAction(3_000, 3_000, null)).toBe('rebuild+flush');
+    expect(silenceAction(8_000, 8_000, 10_000)).toBe('rebuild+flush');
+  });
+
+  it('takes it for slow, not dead, while other frames of the same process are heard: it waits, then rebuilds it alone', () => {
+    // a busy process answers late; dropping the warm frames would load more into it
+    expect(silenceAction(3_000, 3_000, 400)).toBe('wait');
+    expect(silenceAction(8_000, 8_000, 2_000)).toBe('wait');
+    expect(silenceAction(19_999, 8_000, 100)).toBe('wait');
+    expect(silenceAction(20_000, 8_000, 100)).toBe('rebuild');
+    expect(silenceAction(20_000, 3_000, 100)).toBe('rebuild');
   });
 });
