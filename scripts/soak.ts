@@ -125,6 +125,8 @@ interface Sample {
   chromium: {
     pssMB: number | null;
     rendererPssMB: number | null;
+    /** of which the renderers that play video (the frames' process) */
+    mediaRendererPssMB: number | null;
     gpuPssMB: number | null;
     processes: number | null;
     pageHeapMB: number;
@@ -141,6 +143,8 @@ interface Sample {
     tileErrors: Record<string, number>;
     /** the warm frames: taken, missed, failed to load, flushed (a tile's frame went silent) */
     framePool: { warm: number; taken: number; misses: number; failed: number; flushed: number } | null;
+    /** the frames' process: JS heap after a collection, live documents, nodes, listeners */
+    framesProcess: { jsHeapMB: number; documents: number; nodes: number; listeners: number } | null;
   };
   /** publish of a unit position → the page's model holds it, ms; null: not seen within PROBE_TIMEOUT_MS */
   delta: { medianMs: number | null; maxMs: number | null; lost: number; probesMs: (number | null)[] };
@@ -178,6 +182,7 @@ const FIGURES: Figure[] = [
   { key: 'services.loopDelayP99Ms', label: 'event loop p99 (ms)', get: (s) => s.services.loopDelayP99Ms, judged: false },
   { key: 'chromium.pssMB', label: 'Chromium PSS (MB)', get: (s) => s.chromium.pssMB, judged: true },
   { key: 'chromium.rendererPssMB', label: 'renderers PSS (MB)', get: (s) => s.chromium.rendererPssMB, judged: true },
+  { key: 'chromium.mediaRendererPssMB', label: '… video renderers (MB)', get: (s) => s.chromium.mediaRendererPssMB, judged: false },
   { key: 'chromium.gpuPssMB', label: 'GPU process PSS (MB)', get: (s) => s.chromium.gpuPssMB, judged: true },
   { key: 'chromium.pageHeapMB', label: 'page JS heap (MB)', get: (s) => s.chromium.pageHeapMB, judged: true },
   { key: 'chromium.domNodes', label: 'DOM nodes', get: (s) => s.chromium.domNodes, judged: true },
@@ -488,10 +493,12 @@ async function chromiumFigures(rig: Rig): Promise<Sample['chromium']> {
     return { tiles: tiles.length, videos: v?.videoElements() ?? document.querySelectorAll('video').length, byState, rebuilds, lastErrors: Object.fromEntries([...errors].slice(0, 5)), pool: v?.framePool() ?? null };
   });
   const { tiles: tilesOpen, videos, byState, rebuilds, lastErrors, pool } = await withTimeout(players, PAGE_CALL_TIMEOUT_MS, 'counting tiles');
+  const frames = await withTimeout(framesProcessFigures(rig), PAGE_CALL_TIMEOUT_MS, "the frames' process").catch(() => null);
   const pss = chromiumPssKb(TAG);
   return {
     pssMB: pss ? kbToMb(pss.totalKb) : null,
     rendererPssMB: pss ? kbToMb(pss.byType.renderer ?? 0) : null,
+    mediaRendererPssMB: pss ? kbToMb(pss.byType['renderer:media'] ?? 0) : null,
     gpuPssMB: pss ? kbToMb(pss.byType['gpu-process'] ?? 0) : null,
     processes: pss?.processes ?? null,
     pageHeapMB: mb(heap.jsHeapUsedBytes),
@@ -504,7 +511,28 @@ async function chromiumFigures(rig: Rig): Promise<Sample['chromium']> {
     tileRebuilds: rebuilds,
     tileErrors: lastErrors,
     framePool: pool,
+    framesProcess: frames,
   };
+}
+
+/**
+ * The frames' process as its own renderer counts it, through a CDP session on one of its frames:
+ * its JS heap after a collection (one isolate for all its frames) and its live documents, nodes and
+ * listeners. Documents that stay after their tiles closed would be frames kept alive; a flat count
+ * with a growing process is memory outside JS (the media stack). Null without a frame to ask.
+ */
+async function framesProcessFigures(rig: Rig): Promise<{ jsHeapMB: number; documents: number; nodes: number; listeners: number } | null> {
+  const frame = rig.page.frames().find((f) => f !== rig.page.mainFrame() && f.url().includes('/video-frame.html'));
+  if (!frame) return null;
+  const cdp = await rig.page.context().newCDPSession(frame);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    const dom = await cdp.send('Memory.getDOMCounters');
+    return { jsHeapMB: mb(heap.usedSize), documents: dom.documents, nodes: dom.nodes, listeners: dom.jsEventListeners };
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 async function health(rig: Rig): Promise<Health | null> {
@@ -573,7 +601,8 @@ function sampleLine(s: Sample): string {
   const d = s.delta;
   return (
     `${(s.elapsedS / 60).toFixed(1).padStart(6)} min | rss ${sv.rssMB} MB heap ${sv.heapUsedMB} MB fds ${sv.fds} handles ${sv.handles} loop p99 ${sv.loopDelayP99Ms} ms` +
-    ` | Chromium ${c.pssMB ?? '?'} MB (renderers ${c.rendererPssMB ?? '?'}, GPU ${c.gpuPssMB ?? '?'}) page heap ${c.pageHeapMB} MB nodes ${c.domNodes} listeners ${c.listeners} videos ${c.videos}` +
+    ` | Chromium ${c.pssMB ?? '?'} MB (renderers ${c.rendererPssMB ?? '?'}, of which video ${c.mediaRendererPssMB ?? '?'}, GPU ${c.gpuPssMB ?? '?'}) page heap ${c.pageHeapMB} MB nodes ${c.domNodes} listeners ${c.listeners} videos ${c.videos}` +
+    (c.framesProcess ? ` | frames' process heap ${c.framesProcess.jsHeapMB} MB, ${c.framesProcess.documents} documents, ${c.framesProcess.nodes} nodes` : '') +
     ` | delta ${d.medianMs ?? '-'}/${d.maxMs ?? '-'} ms${d.lost ? ` (${d.lost} lost)` : ''}` +
     ` | tiles ${c.tilesOpen} open (${Object.entries(c.tileStates).map(([k, n]) => `${n} ${k}`).join(', ') || '-'}; ${c.tileRebuilds} rebuilds), ${s.tiles.opened} opened/${s.tiles.closed} closed/${s.tiles.framed} framed` +
     ` | ingest ${s.ingest.messagesPerSecond}/s${s.sim ? `, sim sent ${s.sim.sent.toLocaleString('en')}` : ''}${s.pageErrors ? ` | ${s.pageErrors} page errors` : ''} | took ${r1(s.tookMs.total / 1000)} s`

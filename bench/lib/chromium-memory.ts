@@ -7,7 +7,11 @@ import type { CDPSession, Page } from 'playwright-core';
 export interface ChromiumPss {
   totalKb: number;
   processes: number;
-  /** kB by Chromium's --type= (browser, renderer, gpu-process, utility, zygote) and utility:<service> */
+  /**
+   * kB by Chromium's --type= (browser, renderer, gpu-process, utility, zygote) and utility:<service>;
+   * `renderer:media` is the part of `renderer` in processes that play video (a thread named Media):
+   * with players in frames of their own, the frames' process, apart from the wall page's
+   */
   byType: Record<string, number>;
 }
 
@@ -52,11 +56,27 @@ export function chromiumPssKb(tag: string): ChromiumPss | null {
       // utilities by service: network.mojom.NetworkService, storage.mojom.StorageService, …
       const sub = /--utility-sub-type=([A-Za-z_.]+)/.exec(cmd.get(pid) ?? '')?.[1];
       if (type === 'utility' && sub) byType[`utility:${sub.split('.')[0]}`] = (byType[`utility:${sub.split('.')[0]}`] ?? 0) + kb;
+      if (type === 'renderer' && playsMedia(pid)) byType['renderer:media'] = (byType['renderer:media'] ?? 0) + kb;
     } catch {
       /* gone */
     }
   }
   return { totalKb, processes: tree.size, byType };
+}
+
+/** Whether a process has a media pipeline thread (Linux names them `Media`). */
+function playsMedia(pid: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((t) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('Media');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 export interface PageHeap {

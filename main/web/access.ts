@@ -5,8 +5,10 @@
 // DNS rebinding is the threat the Host check answers: a page on another site whose name is made
 // to resolve to 127.0.0.1 reaches this server as "same origin" in the browser's eyes, and only the
 // Host header (the attacker's name) gives it away. An IP literal cannot be rebound, so any IP is
-// fine; names must be ours: `localhost` or one the operator listed (`web.allowedHosts`).
+// fine; names must be ours: `localhost`, the video frames' second name (`frames.localhost`, which
+// browsers resolve to loopback themselves) or one the operator listed (`web.allowedHosts`).
 import type { Result } from '../../core/result.js';
+import { FRAMES_ALT_HOST } from '../../core/video/frame-hosts.js';
 
 export interface AccessPolicy {
   /** the port the shell listens on: a Host or Origin naming another port is not us */
@@ -63,7 +65,7 @@ const isIpLiteral = (host: string) => IPV4.test(host) || host.startsWith('[');
 function hostAllowed(p: HostPort, defaultPort: number, policy: AccessPolicy): boolean {
   if ((p.port ?? defaultPort) !== policy.port) return false;
   const bare = p.host.endsWith('.') ? p.host.slice(0, -1) : p.host;
-  return isIpLiteral(bare) || bare === 'localhost' || policy.names.has(bare);
+  return isIpLiteral(bare) || bare === 'localhost' || bare === FRAMES_ALT_HOST || policy.names.has(bare);
 }
 
 /** The Host header must name this server: an IP literal, localhost or a listed name, on our port. */

@@ -4,6 +4,8 @@
 // bridge's ws:// on the same host), the origin its tiles' frames come from, and the media origins
 // the camera registry and the configuration name (docs/security.md).
 
+import { FRAMES_ALT_HOST } from '../../core/video/frame-hosts.js';
+
 export interface PolicySources {
   /** who this page may frame: tiles' video frames; none = "'none'" */
   frames: readonly string[];
@@ -40,8 +42,11 @@ export function contentSecurityPolicy(s: PolicySources): string {
 /** The two loopback names of the web shell on `port`: a wall on one frames its tiles from the other. */
 export const loopbackOrigins = (port: number): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
 
+/** Where a wall's tiles' frames may come from: the loopback names and the frames' second name (core/video/frame-hosts.ts). */
+export const frameOrigins = (port: number): string[] => [...loopbackOrigins(port), `http://${FRAMES_ALT_HOST}:${port}`];
+
 export interface PagePolicies {
-  /** the wall: frames its tiles from the other loopback name; framed by nobody */
+  /** the wall: frames its tiles from the other loopback name (or frames.localhost); framed by nobody */
   wall: string;
   /** a tile's video frame: frames nothing; framed only by the wall on a loopback name */
   videoFrame: string;
@@ -50,7 +55,7 @@ export interface PagePolicies {
 export function webShellPolicies(port: number, mediaOrigins: readonly string[]): PagePolicies {
   const loopback = loopbackOrigins(port);
   return {
-    wall: contentSecurityPolicy({ frames: loopback, ancestors: [], media: mediaOrigins }),
+    wall: contentSecurityPolicy({ frames: frameOrigins(port), ancestors: [], media: mediaOrigins }),
     videoFrame: contentSecurityPolicy({ frames: [], ancestors: loopback, media: mediaOrigins }),
   };
 }

@@ -104,7 +104,7 @@ export function VideoGrid({ shape: fixed }: { shape?: GridShape }) {
     const c = videoConfigFromSearch(window.location.search, window.location);
     return { ...c, policy: gridPolicy(c.policy, cells), framePool: Math.min(c.framePool, cells) };
   }, [cells]);
-  const { frameOrigin, frameHealth, framePool, framesRef } = useFrames(config);
+  const { frameOrigin, frameHealth, framePool, frameGenerations, framesRef } = useFrames(config);
   useVideoPlanner(config, runtime, framesRef);
   const tiles = useWall((s) => s.video.tiles);
   const numbers = useWall((s) => s.video.numbers);
@@ -162,6 +162,7 @@ export function VideoGrid({ shape: fixed }: { shape?: GridShape }) {
                 frameOrigin={frameOrigin}
                 framePool={framePool}
                 frameHealth={frameHealth}
+          frameGenerations={frameGenerations}
               />
             </div>
           );

@@ -18,6 +18,7 @@ import { replayRecordingWindow, replayVideoClock, REPLAY_WINDOW_MS } from './rep
 import type { WallState } from '../state/store';
 import type { TilePlayerLike } from './registry';
 import type { FrameHealth } from './frame-health';
+import type { FrameGenerations } from './frame-generations';
 import type { FramePool } from './frame-pool';
 import { RemoteTilePlayer } from './remote-player';
 
@@ -88,6 +89,8 @@ export interface VideoTileProps {
   framePool?: FramePool | null;
   /** told whether frames load at all (frame-health.ts) */
   frameHealth?: FrameHealth | null;
+  /** which origin a new frame loads from (frame-generations.ts) */
+  frameGenerations?: FrameGenerations | null;
 }
 
 /** One player for the tile's life, in a frame of its own or in the page; the source may change (live ↔ recording) without a new one. */
@@ -96,7 +99,7 @@ function useTilePlayer(
   src: string | null,
   live: boolean,
   replayWin: RecordingWindow | null,
-  { frameOrigin, framePool, frameHealth }: Pick<VideoTileProps, 'frameOrigin' | 'framePool' | 'frameHealth'>,
+  { frameOrigin, framePool, frameHealth, frameGenerations }: Pick<VideoTileProps, 'frameOrigin' | 'framePool' | 'frameHealth' | 'frameGenerations'>,
 ) {
   const { players } = useRuntime();
   const hostRef = useRef<HTMLDivElement>(null);
@@ -120,7 +123,7 @@ function useTilePlayer(
       setView((prev) => (sameView(prev, next) ? prev : next));
     };
     const opts = { src: first.src, live: first.live, onChange: update };
-    const player: TilePlayerLike = frameOrigin ? new RemoteTilePlayer(host, { ...opts, frameOrigin, pool: framePool, health: frameHealth }) : new TilePlayer(host, opts);
+    const player: TilePlayerLike = frameOrigin ? new RemoteTilePlayer(host, { ...opts, frameOrigin, pool: framePool, health: frameHealth, generations: frameGenerations }) : new TilePlayer(host, opts);
     playerRef.current = player;
     players.set(cameraId, player);
     // before it starts: a replay's recording must not begin to play on its own
@@ -135,7 +138,7 @@ function useTilePlayer(
     };
     // (the source itself is followed by the effect below, without a new player; the pool and
     // frame health come and go with the frame origin)
-  }, [cameraId, hasSource, frameOrigin, framePool, frameHealth, players]);
+  }, [cameraId, hasSource, frameOrigin, framePool, frameHealth, frameGenerations, players]);
 
   useEffect(() => {
     if (src) playerRef.current?.setSource(src, live);
@@ -277,7 +280,7 @@ function TileActions({ tile, enlarged, live, hasRecording }: { tile: VideoTile; 
   );
 }
 
-export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin, framePool, frameHealth }: VideoTileProps) {
+export const VideoTileView = memo(function VideoTileView({ tile, number, enlarged, recording, register, frameOrigin, framePool, frameHealth, frameGenerations }: VideoTileProps) {
   const { t } = useTranslation();
   const camera = useWall((s) => s.cameras.get(tile.cameraId));
   const incident = useWall((s) => s.incidents.get(tile.incidentId));
@@ -297,7 +300,7 @@ export const VideoTileView = memo(function VideoTileView({ tile, number, enlarge
   const replayWin = replaying && winStart !== null ? { start: winStart, end: winStart + REPLAY_WINDOW_MS } : null;
   const live = !replaying && !(recording && recUrl);
   const src = live ? (camera?.hls ?? null) : replaying ? (replayWin ? recordingWindowUrl(camera?.recording, replayWin) : null) : recUrl;
-  const { hostRef, playerRef, view } = useTilePlayer(tile.cameraId, src, live, replayWin, { frameOrigin, framePool, frameHealth });
+  const { hostRef, playerRef, view } = useTilePlayer(tile.cameraId, src, live, replayWin, { frameOrigin, framePool, frameHealth, frameGenerations });
   const noRecording = replaying && (!src || view.outside);
 
   const color = incident ? PRIORITY_CSS[incident.priority] : 'rgb(140,150,160)';

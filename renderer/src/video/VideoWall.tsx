@@ -61,7 +61,7 @@ export function VideoWall() {
   const enlarge = useMemo(() => (cameraId: string | null) => dispatch({ type: 'video.enlarge', cameraId }), [dispatch]);
   const rootRef = useRef<HTMLDivElement>(null);
   const { tileEls, register } = useTileElements();
-  const { frameOrigin, frameHealth, framePool, framesRef } = useFrames(config);
+  const { frameOrigin, frameHealth, framePool, frameGenerations, framesRef } = useFrames(config);
   useVideoPlanner(config, runtime, framesRef);
   useEscapeRestores(enlarged, enlarge);
   // the layout engine: follows the map without React
@@ -104,6 +104,7 @@ export function VideoWall() {
           frameOrigin={frameOrigin}
           framePool={framePool}
           frameHealth={frameHealth}
+          frameGenerations={frameGenerations}
         />
       ))}
     </div>

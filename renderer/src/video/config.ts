@@ -2,8 +2,10 @@
 // benchmarks and odd walls: ?videoGraceMs=3000&videoPerAlarm=1&videoMaxTiles=16&videoRadiusM=400&videoFloat=8
 // &videoFrame=auto (each tile's player in a frame of its own on the other loopback name)
 // &videoFramePool=4 (frames kept loaded for the next tiles; 0: none; default: as many as the wall may show tiles, ≤ 16)
+// &videoFrameRotate=50 (frames from one origin before the next come from the other; 0: never)
 import { DEFAULT_VIDEO_POLICY, type VideoPolicyOptions } from '../../../core/video/policy';
-import { frameOriginFor } from './frame-protocol';
+import { DEFAULT_ROTATE_AFTER } from './frame-generations';
+import { frameOriginsFor } from './frame-protocol';
 
 export interface VideoWallConfig {
   policy: Partial<VideoPolicyOptions>;
@@ -15,6 +17,10 @@ export interface VideoWallConfig {
   enabled: boolean;
   /** where tiles' players run: a frame from this origin each (?videoFrame=auto), or the page (null) */
   frameOrigin: string | null;
+  /** every origin frames may come from, frameOrigin first (frame-generations.ts) */
+  frameOrigins: string[];
+  /** frames from one origin before new ones come from the next (0: never) */
+  frameRotateAfter: number;
   /** warm frames kept for the next tiles (frame-pool.ts); only with frameOrigin */
   framePool: number;
 }
@@ -22,7 +28,7 @@ export interface VideoWallConfig {
 /** a warm frame costs its process ~1.3 MB (docs/video.md); sixteen cover the default wall */
 const MAX_FRAME_POOL = 16;
 
-export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null, framePool: Math.min(MAX_FRAME_POOL, DEFAULT_VIDEO_POLICY.maxTiles) };
+export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null, frameOrigins: [], frameRotateAfter: DEFAULT_ROTATE_AFTER, framePool: Math.min(MAX_FRAME_POOL, DEFAULT_VIDEO_POLICY.maxTiles) };
 
 function int(q: URLSearchParams, key: string, min: number, max: number): number | undefined {
   const v = q.get(key);
@@ -40,6 +46,7 @@ export function videoConfigFromSearch(search: string, location: { protocol: stri
   if (per !== undefined) policy.perAlarm = per;
   const max = int(q, 'videoMaxTiles', 0, 64);
   if (max !== undefined) policy.maxTiles = max;
+  const origins = location ? frameOriginsFor(location, q.get('videoFrame')) : [];
   const radius = int(q, 'videoRadiusM', 0, 100_000);
   if (radius !== undefined) policy.radiusM = radius;
   return {
@@ -47,7 +54,9 @@ export function videoConfigFromSearch(search: string, location: { protocol: stri
     maxFloating: int(q, 'videoFloat', 0, 64) ?? DEFAULT_VIDEO_WALL.maxFloating,
     planIntervalMs: DEFAULT_VIDEO_WALL.planIntervalMs,
     enabled: q.get('video') !== 'off',
-    frameOrigin: location ? frameOriginFor(location, q.get('videoFrame')) : null,
+    frameOrigin: origins[0] ?? null,
+    frameOrigins: origins,
+    frameRotateAfter: int(q, 'videoFrameRotate', 0, 1_000_000) ?? DEFAULT_ROTATE_AFTER,
     framePool: int(q, 'videoFramePool', 0, MAX_FRAME_POOL) ?? Math.min(MAX_FRAME_POOL, policy.maxTiles ?? DEFAULT_VIDEO_POLICY.maxTiles),
   };
 }

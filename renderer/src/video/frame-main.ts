@@ -1,7 +1,7 @@
 // The video frame: one tile's player, alone in a document of its own on another site (see
 // frame-protocol.ts). It takes orders only from the wall page that named itself in the URL's
 // #parent= and reports the player's figures back to it.
-import { envelope, type FromFrame, parentOriginFor, parseToFrame } from './frame-protocol';
+import { envelope, type FromFrame, parentOriginsFor, parseToFrame } from './frame-protocol';
 import { TilePlayer } from './player';
 import type { ReplayVideoClock } from './replay-sync';
 
@@ -13,12 +13,12 @@ const FRAME_HLS_CONFIG = { enableWorker: false };
 
 const hash = new URLSearchParams(location.hash.slice(1));
 
-/** The #parent= the URL names, when it is the one wall page this frame may serve (parentOriginFor). */
+/** The #parent= the URL names, when it is a wall page this frame may serve (parentOriginsFor). */
 function parentOrigin(): string | null {
   const p = hash.get('parent');
-  const expected = parentOriginFor(location);
-  if (!p || p !== expected) {
-    if (p) console.error(`video frame: #parent=${p.slice(0, 100)} is not ${expected ?? 'a wall this frame serves'}; it will not play`);
+  const allowed = parentOriginsFor(location);
+  if (!p || !allowed.includes(p)) {
+    if (p) console.error(`video frame: #parent=${p.slice(0, 100)} is not ${allowed.length ? allowed.join(' or ') : 'a wall this frame serves'}; it will not play`);
     return null;
   }
   return p;

@@ -5,13 +5,16 @@
 // without reloading it (Chromium 133+; where it is missing the pool stays empty).
 // Each frame serves one tile and goes with it, so the memory a player leaves behind still goes
 // with its document (docs/video.md).
+import type { FrameGenerations } from './frame-generations';
 import type { FrameHealth } from './frame-health';
 import { parseFromFrame } from './frame-protocol';
 import { backoffMs } from './helpers';
 
 export interface FramePoolOptions {
-  /** the frames' origin (frameOriginFor) */
+  /** the frames' origin (frameOriginFor), unless `generations` says where */
   origin: string;
+  /** where new frames load from: on a switch the warm frames (of the old origin) are dropped */
+  generations?: FrameGenerations | null;
   /** warm frames to keep */
   size: number;
   /** no refill until this long after the last take: a burst of alarms gets the CPU first */
@@ -40,6 +43,9 @@ export interface FramePoolStats {
   failed: number;
   /** times the warm frames were dropped because a tile's frame went silent */
   flushed: number;
+  /** where new frames load from, and how often that changed (frame-generations.ts) */
+  origin: string;
+  rotations: number;
 }
 
 const WARM_CLASS = 'video-frame-warm';
@@ -73,13 +79,19 @@ export function makeFrame(url: string, title: string): HTMLIFrameElement {
 export class FramePool {
   private holder: HTMLDivElement | null = null;
   private readonly warm: HTMLIFrameElement[] = [];
-  private loading: { frame: HTMLIFrameElement; timer: ReturnType<typeof setTimeout> } | null = null;
+  private loading: { frame: HTMLIFrameElement; origin: string; timer: ReturnType<typeof setTimeout> } | null = null;
   private refillTimer: ReturnType<typeof setTimeout> | null = null;
   private lastTakeAt = 0;
   private failuresInRow = 0;
-  private counts = { taken: 0, misses: 0, failed: 0, flushed: 0 };
+  private counts = { taken: 0, misses: 0, failed: 0, flushed: 0, rotations: 0 };
+  private unrotate: (() => void) | null = null;
 
   constructor(private readonly opts: FramePoolOptions) {}
+
+  /** Where new frames load from now. */
+  origin(): string {
+    return this.opts.generations?.current() ?? this.opts.origin;
+  }
 
   /** Starts filling, after `delayMs` (the wall's own start comes first). */
   start(delayMs = 1000): void {
@@ -93,6 +105,7 @@ export class FramePool {
     document.body.appendChild(holder);
     this.holder = holder;
     window.addEventListener('message', this.onMessage);
+    this.unrotate = this.opts.generations?.onRotate(() => this.rotated()) ?? null;
     this.schedule(delayMs);
   }
 
@@ -133,11 +146,13 @@ export class FramePool {
   }
 
   stats(): FramePoolStats {
-    return { size: this.holder ? this.opts.size : 0, warm: this.warm.length, loading: this.loading ? 1 : 0, ...this.counts };
+    return { size: this.holder ? this.opts.size : 0, warm: this.warm.length, loading: this.loading ? 1 : 0, ...this.counts, origin: this.origin() };
   }
 
   dispose(): void {
     window.removeEventListener('message', this.onMessage);
+    this.unrotate?.();
+    this.unrotate = null;
     if (this.refillTimer !== null) clearTimeout(this.refillTimer);
     if (this.loading) clearTimeout(this.loading.timer);
     this.refillTimer = null;
@@ -148,6 +163,19 @@ export class FramePool {
   }
 
   // ---- internals ----
+
+  /** New frames come from another origin now: the warm ones (and one loading) are the old process's, which must be let go. */
+  private rotated(): void {
+    if (!this.holder) return;
+    for (const f of this.warm.splice(0)) f.remove();
+    if (this.loading) {
+      clearTimeout(this.loading.timer);
+      this.loading.frame.remove();
+      this.loading = null;
+    }
+    this.counts.rotations++;
+    this.schedule(this.refillDelay());
+  }
 
   private refillDelay(): number {
     return this.opts.refillDelayMs ?? 1500;
@@ -169,8 +197,10 @@ export class FramePool {
       this.schedule(this.refillDelay() - sinceTake);
       return;
     }
-    const frame = makeFrame(frameUrl(this.opts.origin), 'video');
+    const origin = this.origin();
+    const frame = makeFrame(frameUrl(origin), 'video');
     frame.classList.add(WARM_CLASS);
+    frame.dataset.frameOrigin = origin;
     const fail = () => {
       // never said 'ready' (the other name does not answer, or the frame crashed): drop it, back off
       if (this.loading?.frame !== frame) return;
@@ -178,9 +208,10 @@ export class FramePool {
       frame.remove();
       this.counts.failed++;
       this.opts.health?.failed();
+      this.opts.generations?.failed(origin);
       this.schedule(backoffMs(this.failuresInRow++, 2000, 60_000));
     };
-    const loading = { frame, timer: setTimeout(fail, this.opts.readyTimeoutMs ?? 10_000) };
+    const loading = { frame, origin, timer: setTimeout(fail, this.opts.readyTimeoutMs ?? 10_000) };
     frame.addEventListener(
       'load',
       () => {
@@ -196,13 +227,14 @@ export class FramePool {
 
   private readonly onMessage = (e: MessageEvent) => {
     const l = this.loading;
-    if (!l || e.source !== l.frame.contentWindow || e.origin !== this.opts.origin) return;
+    if (!l || e.source !== l.frame.contentWindow || e.origin !== l.origin) return;
     const parsed = parseFromFrame(e.data);
     if (!parsed.ok || parsed.value.t !== 'ready') return;
     clearTimeout(l.timer);
     this.loading = null;
     this.failuresInRow = 0;
     this.opts.health?.loaded();
+    this.opts.generations?.loaded(l.origin);
     this.warm.push(l.frame);
     this.schedule(0);
   };

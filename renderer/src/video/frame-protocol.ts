@@ -3,6 +3,7 @@
 // the memory Chromium's media stack holds on to is given back when the frame goes, which it never
 // is while the player lives in the wall page itself (docs/video.md, "Players in frames of their own").
 // Both sides parse what they receive; anything else is counted and dropped.
+import { FRAMES_ALT_HOST } from '../../../core/video/frame-hosts';
 import type { Result } from '../../../core/result';
 import type { PlayerState, PlayerStats } from './player';
 import type { ReplayVideoClock, SyncMode } from './replay-sync';
@@ -112,23 +113,39 @@ export const DEFAULT_FRAME_MODE = 'auto';
  * it gives up: players in the page.
  */
 export function frameOriginFor(location: { protocol: string; hostname: string; port: string }, param: string | null): string | null {
-  const mode = param === 'auto' || param === 'off' ? param : DEFAULT_FRAME_MODE;
-  if (mode === 'off') return null;
-  // the Electron window (app://wall) frames its second host (main/electron/policy.ts APP_VIDEO_ORIGIN)
-  if (location.protocol === 'app:') return location.hostname === 'wall' ? 'app://video' : null;
-  if (location.protocol !== 'http:') return null;
-  const other = location.hostname === '127.0.0.1' ? 'localhost' : location.hostname === 'localhost' ? '127.0.0.1' : null;
-  if (!other) return null;
-  return `http://${other}${location.port ? `:${location.port}` : ''}`;
+  return frameOriginsFor(location, param)[0] ?? null;
 }
 
 /**
- * The one wall page a video frame takes orders from, given where the frame itself is: the other
- * loopback name on the same port, or Electron's app://wall for app://video; null anywhere else.
- * A frame never trusts the #parent= its URL names beyond this: any other page on the machine could
- * frame it and name itself (and the content policy's frame-ancestors says the same).
+ * Every origin tiles' frames may come from, the first first: the other loopback name, then
+ * FRAMES_ALT_HOST for the frames' second generation (frame-generations.ts). Electron's app://video
+ * has no second name yet: one generation. Empty where frames are off or impossible.
  */
-export function parentOriginFor(location: { protocol: string; hostname: string; port: string }): string | null {
-  if (location.protocol === 'app:') return location.hostname === 'video' ? 'app://wall' : null;
-  return frameOriginFor(location, 'auto');
+export function frameOriginsFor(location: { protocol: string; hostname: string; port: string }, param: string | null): string[] {
+  const mode = param === 'auto' || param === 'off' ? param : DEFAULT_FRAME_MODE;
+  if (mode === 'off') return [];
+  // the Electron window (app://wall) frames its second host (main/electron/policy.ts APP_VIDEO_ORIGIN)
+  if (location.protocol === 'app:') return location.hostname === 'wall' ? ['app://video'] : [];
+  if (location.protocol !== 'http:') return [];
+  const other = location.hostname === '127.0.0.1' ? 'localhost' : location.hostname === 'localhost' ? '127.0.0.1' : null;
+  if (!other) return [];
+  const port = location.port ? `:${location.port}` : '';
+  return [`http://${other}${port}`, `http://${FRAMES_ALT_HOST}${port}`];
+}
+
+/**
+ * The wall pages a video frame takes orders from, given where the frame itself is: the other
+ * loopback name on the same port (for a frame on FRAMES_ALT_HOST, either loopback name), or
+ * Electron's app://wall for app://video; none anywhere else. A frame never trusts the #parent= its
+ * URL names beyond this: any other page on the machine could frame it and name itself (and the
+ * content policy's frame-ancestors says the same).
+ */
+export function parentOriginsFor(location: { protocol: string; hostname: string; port: string }): string[] {
+  if (location.protocol === 'app:') return location.hostname === 'video' ? ['app://wall'] : [];
+  if (location.protocol === 'http:' && location.hostname === FRAMES_ALT_HOST) {
+    const port = location.port ? `:${location.port}` : '';
+    return [`http://127.0.0.1${port}`, `http://localhost${port}`];
+  }
+  const other = frameOriginFor(location, 'auto');
+  return other ? [other] : [];
 }

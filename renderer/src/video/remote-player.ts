@@ -5,6 +5,7 @@
 // is a warm one from the pool (frame-pool.ts) where there is one. A frame that stops reporting (its
 // process crashed, the server went away) is rebuilt with backoff.
 import { envelope, parseFromFrame, type ToFrame } from './frame-protocol';
+import type { FrameGenerations } from './frame-generations';
 import type { FrameHealth } from './frame-health';
 import { type FramePool, frameUrl, makeFrame } from './frame-pool';
 import { backoffMs } from './helpers';
@@ -53,6 +54,13 @@ function route(e: MessageEvent): void {
     }
   }
 }
+/** Tiles' frames from `origin` open now (a generation is only returned to when it has none). */
+export function liveFramesFrom(origin: string): number {
+  let n = 0;
+  for (const p of players) if (p.frameOrigin() === origin) n++;
+  return n;
+}
+
 function listen(player: RemoteTilePlayer): void {
   players.add(player);
   if (routing) return;
@@ -86,6 +94,8 @@ export class RemoteTilePlayer {
   private src: string;
   private live: boolean;
   private frame: HTMLIFrameElement | null = null;
+  /** the origin the current frame came from (frame-generations.ts decides for each new one) */
+  private origin: string;
   private s: PlayerStats;
   private heardAt = 0;
   /** set while a frame taken from the pool has not answered yet */
@@ -105,8 +115,9 @@ export class RemoteTilePlayer {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly opts: PlayerOptions & { frameOrigin: string; pool?: FramePool | null; health?: FrameHealth | null },
+    private readonly opts: PlayerOptions & { frameOrigin: string; pool?: FramePool | null; health?: FrameHealth | null; generations?: FrameGenerations | null },
   ) {
+    this.origin = opts.frameOrigin;
     this.src = opts.src;
     this.live = opts.live;
     this.s = loadingStats(this.src, this.live);
@@ -177,12 +188,16 @@ export class RemoteTilePlayer {
     if (warm) {
       warm.title = this.src;
       this.frame = warm;
+      this.origin = warm.dataset.frameOrigin ?? this.opts.pool?.origin() ?? this.opts.frameOrigin;
       this.warmSince = this.heardAt;
       this.startFrame();
-      return;
+    } else {
+      this.origin = this.opts.generations?.current() ?? this.opts.frameOrigin;
+      this.frame = makeFrame(frameUrl(this.origin, { src: this.src, live: this.live }), this.src);
+      this.container.appendChild(this.frame);
     }
-    this.frame = makeFrame(frameUrl(this.opts.frameOrigin, { src: this.src, live: this.live }), this.src);
-    this.container.appendChild(this.frame);
+    // perhaps the next frames come from the other origin now
+    this.opts.generations?.opened();
   }
 
   private unmount(): void {
@@ -198,7 +213,12 @@ export class RemoteTilePlayer {
   }
 
   private post(m: ToFrame): void {
-    this.frame?.contentWindow?.postMessage(envelope(m), this.opts.frameOrigin);
+    this.frame?.contentWindow?.postMessage(envelope(m), this.origin);
+  }
+
+  /** The origin of its frame (null while there is none). */
+  frameOrigin(): string | null {
+    return this.frame ? this.origin : null;
   }
 
   /** The window its frame's messages come from (null while there is no frame). */
@@ -208,16 +228,19 @@ export class RemoteTilePlayer {
 
   /** A message from its frame (route() found it by the window it came from). */
   receive(e: MessageEvent): void {
-    if (!this.frame || e.source !== this.frame.contentWindow || e.origin !== this.opts.frameOrigin) return;
+    if (!this.frame || e.source !== this.frame.contentWindow || e.origin !== this.origin) return;
     const parsed = parseFromFrame(e.data);
     if (!parsed.ok) {
       this.rejected++;
-      console.warn(`video frame ${this.opts.frameOrigin}: ${parsed.error} (${this.rejected} rejected)`);
+      console.warn(`video frame ${this.origin}: ${parsed.error} (${this.rejected} rejected)`);
       return;
     }
     this.heardAt = performance.now();
     this.warmSince = null;
-    if (!this.heard) this.opts.health?.loaded();
+    if (!this.heard) {
+      this.opts.health?.loaded();
+      this.opts.generations?.loaded(this.origin);
+    }
     this.heard = true;
     const m = parsed.value;
     if (m.t === 'ready') {
@@ -241,7 +264,7 @@ export class RemoteTilePlayer {
     this.heardAt += late;
     if (this.warmSince !== null) this.warmSince += late;
     if (this.retryTimer !== null || !this.frame) return;
-    const heard = heardFromOrigin.get(this.opts.frameOrigin);
+    const heard = heardFromOrigin.get(this.origin);
     const otherHeardAgo = heard === undefined ? null : now - heard;
     if (this.warmSince !== null) {
       const act = silenceAction(now - this.warmSince, WARM_ANSWER_MS, otherHeardAgo);
@@ -254,7 +277,10 @@ export class RemoteTilePlayer {
     const act = silenceAction(now - this.heardAt, SILENT_MS, otherHeardAgo);
     if (act === 'wait') return;
     // silent: crashed or never loaded; wait (the tile counts down), then a new frame
-    if (!this.heard) this.opts.health?.failed();
+    if (!this.heard) {
+      this.opts.health?.failed();
+      this.opts.generations?.failed(this.origin);
+    }
     this.frameRebuilds++;
     const wait = backoffMs(this.attempt++);
     this.unmount();

@@ -1,17 +1,22 @@
 // Where the video wall's players run: in frames from the other loopback name (a process of their
-// own), until frames prove unavailable, then in the page; and the warm frames kept for the next tiles.
+// own; after so many tiles from the second name, and back), until frames prove unavailable, then in
+// the page; and the warm frames kept for the next tiles.
 import { useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import type { VideoWallConfig } from './config';
+import { FrameGenerations } from './frame-generations';
 import { FrameHealth } from './frame-health';
 import { FramePool } from './frame-pool';
+import { liveFramesFrom } from './remote-player';
 
 export interface Frames {
   /** null: players run in the page */
   frameOrigin: string | null;
   frameHealth: FrameHealth | null;
   framePool: FramePool | null;
-  /** the pool and origin now, for the debug hook */
-  framesRef: MutableRefObject<{ pool: FramePool | null; origin: string | null }>;
+  /** which origin new frames load from (the first, then the other after so many tiles) */
+  frameGenerations: FrameGenerations | null;
+  /** the pool, origin and generations now, for the debug hook */
+  framesRef: MutableRefObject<{ pool: FramePool | null; origin: string | null; generations: FrameGenerations | null }>;
 }
 
 export function useFrames(config: VideoWallConfig): Frames {
@@ -27,13 +32,22 @@ export function useFrames(config: VideoWallConfig): Frames {
         : null,
     [frameOrigin],
   );
+  // generations of frames: the first origin, then the second after so many tiles, and back (frame-generations.ts)
+  const frameGenerations = useMemo(() => {
+    if (!frameOrigin) return null;
+    const origins = config.frameOrigins.includes(frameOrigin) ? config.frameOrigins : [frameOrigin];
+    return new FrameGenerations(origins, liveFramesFrom, config.frameRotateAfter);
+  }, [config, frameOrigin]);
   // frames loaded ahead for the next tiles' players
-  const framePool = useMemo(() => (config.enabled && frameOrigin && config.framePool > 0 ? new FramePool({ origin: frameOrigin, size: config.framePool, health: frameHealth }) : null), [config, frameOrigin, frameHealth]);
+  const framePool = useMemo(
+    () => (config.enabled && frameOrigin && config.framePool > 0 ? new FramePool({ origin: frameOrigin, size: config.framePool, health: frameHealth, generations: frameGenerations }) : null),
+    [config, frameOrigin, frameHealth, frameGenerations],
+  );
   useEffect(() => {
     framePool?.start();
     return () => framePool?.dispose();
   }, [framePool]);
-  const framesRef = useRef({ pool: framePool, origin: frameOrigin });
-  framesRef.current = { pool: framePool, origin: frameOrigin };
-  return { frameOrigin, frameHealth, framePool, framesRef };
+  const framesRef = useRef({ pool: framePool, origin: frameOrigin, generations: frameGenerations });
+  framesRef.current = { pool: framePool, origin: frameOrigin, generations: frameGenerations };
+  return { frameOrigin, frameHealth, framePool, frameGenerations, framesRef };
 }

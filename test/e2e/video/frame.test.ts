@@ -269,6 +269,54 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
     await page.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: GRACE_MS + 10_000 });
   });
 
+  it('moves new frames to frames.localhost after so many tiles, and back once the first name has no frame left', async () => {
+    // a wall of its own that switches after every 2 frames: the first name's process can only end
+    // (and give back what Chromium's media stack kept) when no frame of it is left, warm ones included
+    const errors: string[] = [];
+    const wall = await openVideoWall(browser, `${web.url}/?videoFrame=auto&videoGraceMs=${GRACE_MS}&videoPerAlarm=1&videoFramePool=2&videoFrameRotate=2`, { width: 1920, height: 1080 }, errors);
+    const first = web.url.replace('127.0.0.1', 'localhost');
+    const second = web.url.replace('127.0.0.1', 'frames.localhost');
+    const ks = kiosks.filter((k, i) => kiosks.findIndex((x) => x.cameraId === k.cameraId) === i).slice(0, 5);
+    const wallPool = () => wall.evaluate(() => (window as unknown as Hooked).__watchfloor.video.framePool()!);
+    const framesFrom = (origin: string) => wall.frames().filter((f) => f.url().startsWith(`${origin}/video-frame.html`)).length;
+    const frameOrigin = async (cameraId: string) => {
+      const handle = await wall.waitForSelector(`${tileSel(cameraId)} iframe.video-frame`, { timeout: 5_000 });
+      return (await handle.contentFrame())!.evaluate(() => location.origin);
+    };
+    try {
+      await poolFull(wall);
+      expect((await wallPool()).origin).toBe(first);
+      await publishAlarm('vf-rot-1', ks[0]);
+      await publishAlarm('vf-rot-2', ks[1]);
+      for (const k of ks.slice(0, 2)) await waitTilePlaying(wall, k.cameraId, 30_000);
+      expect(await frameOrigin(ks[1].cameraId)).toBe(first);
+      // two frames from the first name: the next come from the second, and so does the pool
+      expect(await wallPool()).toMatchObject({ origin: second, rotations: 1 });
+      await poolFull(wall);
+      expect(framesFrom(second)).toBe(2);
+      await publishAlarm('vf-rot-3', ks[2]);
+      await waitTilePlaying(wall, ks[2].cameraId, 30_000);
+      expect(await frameOrigin(ks[2].cameraId)).toBe(second);
+      // two from the second name, but the first still has two tiles open: no way back yet
+      await publishAlarm('vf-rot-4', ks[3]);
+      await waitTilePlaying(wall, ks[3].cameraId, 30_000);
+      expect(await wallPool()).toMatchObject({ origin: second, rotations: 1 });
+      // the first name's tiles close: none of its frames is left in the wall, so its process can end
+      await publishAlarm('vf-rot-1', ks[0], 'closed');
+      await publishAlarm('vf-rot-2', ks[1], 'closed');
+      for (const k of ks.slice(0, 2)) await wall.waitForSelector(tileSel(k.cameraId), { state: 'detached', timeout: GRACE_MS + 10_000 });
+      await expect.poll(() => framesFrom(first), { timeout: 5_000, interval: 50 }).toBe(0);
+      // the next frame opened (from the second name) turns the generations: new frames come from the first name again, a new process
+      await publishAlarm('vf-rot-5', ks[4]);
+      await waitTilePlaying(wall, ks[4].cameraId, 30_000);
+      expect(await wallPool()).toMatchObject({ origin: first, rotations: 2 });
+      expect(errors).toEqual([]);
+    } finally {
+      for (const [i, k] of ks.entries()) await publishAlarm(`vf-rot-${i + 1}`, k, 'closed');
+      await wall.close();
+    }
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -165,7 +165,7 @@ describe('headers', () => {
     const csp = page.headers.get('content-security-policy')!;
     expect(csp).toContain("connect-src 'self' blob:;");
     expect(csp).not.toMatch(/ws:|wss:|\*/);
-    expect(csp).toContain(`frame-src 'self' http://127.0.0.1:${web.port} http://localhost:${web.port};`);
+    expect(csp).toContain(`frame-src 'self' http://127.0.0.1:${web.port} http://localhost:${web.port} http://frames.localhost:${web.port};`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');

@@ -134,7 +134,7 @@ describe('web shell', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     // the wall may frame the shell under its other loopback name (tiles' video frames), nobody may frame the wall
-    expect(res.headers.get('content-security-policy')).toContain(`frame-src 'self' http://127.0.0.1:${web.port} http://localhost:${web.port};`);
+    expect(res.headers.get('content-security-policy')).toContain(`frame-src 'self' http://127.0.0.1:${web.port} http://localhost:${web.port} http://frames.localhost:${web.port};`);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     // the video frame itself may be framed by the wall (loopback), and frames nothing
     const frame = await fetch(`${web.url}/video-frame.html`);

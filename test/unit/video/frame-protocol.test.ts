@@ -2,7 +2,7 @@
 // protocol; the frame's origin is the wall's other loopback name, or none.
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN, APP_VIDEO_ORIGIN } from '../../../main/electron/policy.js';
-import { envelope, frameOriginFor, parentOriginFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
+import { envelope, frameOriginFor, frameOriginsFor, parentOriginsFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
 import { loadingStats, type PlayerStats } from '../../../renderer/src/video/player';
 
 const stats: PlayerStats = {
@@ -124,21 +124,37 @@ describe('frameOriginFor', () => {
   });
 });
 
-describe('parentOriginFor', () => {
+describe('frameOriginsFor', () => {
   const at = (protocol: string, hostname: string, port = '5170') => ({ protocol, hostname, port });
-  it('trusts only the wall page that frames it: the other loopback name on its own port, or app://wall', () => {
-    expect(parentOriginFor(at('http:', 'localhost'))).toBe('http://127.0.0.1:5170');
-    expect(parentOriginFor(at('http:', '127.0.0.1'))).toBe('http://localhost:5170');
-    expect(parentOriginFor(at('app:', 'video', ''))).toBe(APP_ORIGIN);
-    // every frame's parent is each wall's frame origin, and the other way round
+  it('gives the other loopback name first, then frames.localhost, a site of its own for the second generation', () => {
+    expect(frameOriginsFor(at('http:', '127.0.0.1'), null)).toEqual(['http://localhost:5170', 'http://frames.localhost:5170']);
+    expect(frameOriginsFor(at('http:', 'localhost', ''), 'auto')).toEqual(['http://127.0.0.1', 'http://frames.localhost']);
+    expect(frameOriginsFor(at('app:', 'wall', ''), null)).toEqual([APP_VIDEO_ORIGIN]);
+    expect(frameOriginsFor(at('http:', '127.0.0.1'), 'off')).toEqual([]);
+    expect(frameOriginsFor(at('http:', 'wall.example'), 'auto')).toEqual([]);
+  });
+});
+
+describe('parentOriginsFor', () => {
+  const at = (protocol: string, hostname: string, port = '5170') => ({ protocol, hostname, port });
+  it('trusts only the wall page that frames it: the other loopback name on its own port, either for frames.localhost, or app://wall', () => {
+    expect(parentOriginsFor(at('http:', 'localhost'))).toEqual(['http://127.0.0.1:5170']);
+    expect(parentOriginsFor(at('http:', '127.0.0.1'))).toEqual(['http://localhost:5170']);
+    expect(parentOriginsFor(at('http:', 'frames.localhost'))).toEqual(['http://127.0.0.1:5170', 'http://localhost:5170']);
+    expect(parentOriginsFor(at('app:', 'video', ''))).toEqual([APP_ORIGIN]);
+    // every frame's parents include each wall that frames it, from every one of its origins
     for (const wall of [at('http:', '127.0.0.1'), at('http:', 'localhost', '8080'), at('app:', 'wall', '')]) {
-      const frame = new URL(frameOriginFor(wall, 'auto')!);
-      expect(parentOriginFor({ protocol: frame.protocol, hostname: frame.hostname, port: frame.port })).toBe(wall.protocol === 'app:' ? APP_ORIGIN : `http://${wall.hostname}${wall.port ? `:${wall.port}` : ''}`);
+      for (const o of frameOriginsFor(wall, 'auto')) {
+        const frame = new URL(o);
+        expect(parentOriginsFor({ protocol: frame.protocol, hostname: frame.hostname, port: frame.port })).toContain(wall.protocol === 'app:' ? APP_ORIGIN : `http://${wall.hostname}${wall.port ? `:${wall.port}` : ''}`);
+      }
     }
   });
   it('trusts no one where it is not a frame of ours', () => {
-    expect(parentOriginFor(at('http:', 'wall.example'))).toBeNull();
-    expect(parentOriginFor(at('app:', 'wall', ''))).toBeNull();
-    expect(parentOriginFor(at('https:', 'localhost'))).toBeNull();
+    expect(parentOriginsFor(at('http:', 'wall.example'))).toEqual([]);
+    expect(parentOriginsFor(at('http:', 'evil.localhost'))).toEqual([]);
+    expect(parentOriginsFor(at('app:', 'wall', ''))).toEqual([]);
+    expect(parentOriginsFor(at('https:', 'localhost'))).toEqual([]);
+    expect(parentOriginsFor(at('https:', 'frames.localhost'))).toEqual([]);
   });
 });

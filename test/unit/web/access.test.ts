@@ -6,8 +6,8 @@ const policy = accessPolicy(5170, ['wall.duty.local'], ['app://wall']);
 
 describe('web shell access decisions', () => {
   it('answers to IP addresses, localhost and listed names on its own port only', () => {
-    for (const ok of ['127.0.0.1:5170', 'localhost:5170', '[::1]:5170', '10.20.30.40:5170', 'wall.duty.local:5170', 'Wall.Duty.Local:5170', 'localhost.:5170']) expect(checkHost(ok, policy).ok, ok).toBe(true);
-    for (const bad of [undefined, '', 'evil.example:5170', 'localhost.evil.example:5170', '127.0.0.1:5171', '127.0.0.1', 'wall.duty.local', 'user@127.0.0.1:5170', '127.0.0.1:5170/x', '[::1', 'a b:5170']) expect(checkHost(bad, policy).ok, String(bad)).toBe(false);
+    for (const ok of ['127.0.0.1:5170', 'localhost:5170', '[::1]:5170', '10.20.30.40:5170', 'wall.duty.local:5170', 'Wall.Duty.Local:5170', 'localhost.:5170', 'frames.localhost:5170']) expect(checkHost(ok, policy).ok, ok).toBe(true);
+    for (const bad of [undefined, '', 'evil.example:5170', 'localhost.evil.example:5170', '127.0.0.1:5171', '127.0.0.1', 'wall.duty.local', 'user@127.0.0.1:5170', '127.0.0.1:5170/x', '[::1', 'a b:5170', 'evil.localhost:5170', 'x.frames.localhost:5170']) expect(checkHost(bad, policy).ok, String(bad)).toBe(false);
     // without a port a Host means 80
     expect(checkHost('localhost', accessPolicy(80)).ok).toBe(true);
   });

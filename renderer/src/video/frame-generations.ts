@@ -1,0 +1,107 @@
+// Which origin new video frames load from. All frames of one site share one renderer process, and
+// Chromium's media stack keeps memory in that process after the players that used it are gone: the
+// documents go, the memory does not (a soak: the frames' process grew ~35 MB a minute with 10 tiles
+// open at a time while its documents and JS heap stayed flat). Only the process's exit gives it
+// back, and with warm frames and tiles always open it never exits. So frames come in generations:
+// after `rotateAfter` frames from one origin, new frames (and the warm pool) come from the other;
+// the old process ends when its last tile closes. A generation is only returned to once it has no
+// frame left, so each return is a fresh process. A second origin that never loads a frame (a
+// browser that does not resolve *.localhost) is given up: the first one stays.
+
+/** frames opened from one origin before the next come from the other (docs/video.md) */
+export const DEFAULT_ROTATE_AFTER = 50;
+/** failures of an origin that never loaded a frame before it is given up */
+const FAILURES_BEFORE_BROKEN = 2;
+
+export interface FrameGenerationStats {
+  /** where new frames load from now */
+  origin: string;
+  /** frames opened from it since it became current */
+  opened: number;
+  rotations: number;
+  /** origins given up (never loaded a frame) */
+  broken: string[];
+}
+
+/**
+ * Whether to switch: enough frames came from the current origin, there is another one that is not
+ * broken, and it has no frame left (its process is gone, or going once its last frame closes).
+ */
+export function shouldRotate(opened: number, rotateAfter: number, next: { broken: boolean; liveFrames: number } | null): boolean {
+  return next !== null && !next.broken && rotateAfter > 0 && opened >= rotateAfter && next.liveFrames === 0;
+}
+
+export class FrameGenerations {
+  private index = 0;
+  private openedHere = 0;
+  private rotations = 0;
+  private readonly loadedOnce = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly broken = new Set<string>();
+  private readonly listeners = new Set<(origin: string) => void>();
+
+  /**
+   * @param origins where frames may come from, the first first (frameOriginsFor)
+   * @param liveFrames how many tiles' frames from an origin are open now
+   */
+  constructor(
+    private readonly origins: readonly string[],
+    private readonly liveFrames: (origin: string) => number,
+    private readonly rotateAfter = DEFAULT_ROTATE_AFTER,
+  ) {
+    if (origins.length === 0) throw new Error('frame generations need an origin');
+  }
+
+  current(): string {
+    return this.origins[this.index];
+  }
+
+  /** Told when the current origin changes (the pool drops its warm frames and loads new ones). */
+  onRotate(listener: (origin: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A tile opened a frame from the current origin (a warm one or its own): perhaps time to switch. */
+  opened(): void {
+    this.openedHere++;
+    if (this.origins.length < 2) return;
+    const nextIndex = (this.index + 1) % this.origins.length;
+    const next = this.origins[nextIndex];
+    if (!shouldRotate(this.openedHere, this.rotateAfter, { broken: this.broken.has(next), liveFrames: this.liveFrames(next) })) return;
+    this.switchTo(nextIndex);
+  }
+
+  /** A frame from `origin` said something: the origin works. */
+  loaded(origin: string): void {
+    this.loadedOnce.add(origin);
+    this.failures.delete(origin);
+  }
+
+  /** A frame from `origin` never said a word. An origin that never worked is given up after a few. */
+  failed(origin: string): void {
+    if (this.loadedOnce.has(origin) || this.broken.has(origin)) return;
+    const n = (this.failures.get(origin) ?? 0) + 1;
+    this.failures.set(origin, n);
+    if (n < FAILURES_BEFORE_BROKEN) return;
+    this.broken.add(origin);
+    console.error(`video frames from ${origin} did not load (${n} tries, none ever did): frames stay on ${this.origins.find((o) => !this.broken.has(o)) ?? 'none'}`);
+    // back to one that works (the first, which the wall started on)
+    if (this.current() === origin) {
+      const good = this.origins.findIndex((o) => !this.broken.has(o));
+      if (good >= 0) this.switchTo(good);
+    }
+  }
+
+  stats(): FrameGenerationStats {
+    return { origin: this.current(), opened: this.openedHere, rotations: this.rotations, broken: [...this.broken] };
+  }
+
+  private switchTo(index: number): void {
+    if (index === this.index) return;
+    this.index = index;
+    this.openedHere = 0;
+    this.rotations++;
+    for (const l of this.listeners) l(this.current());
+  }
+}
