@@ -3,8 +3,9 @@
 // &videoFrame=auto (each tile's player in a frame of its own on the other loopback name)
 // &videoFramePool=4 (frames kept loaded for the next tiles; 0: none; default: as many as the wall may show tiles, ≤ 16)
 // &videoFrameRotate=50 (frames from one origin before the next come from the other; 0: never)
+// &videoFrameMigrateMs=60000 (after a switch, tiles still in the old origin's frames move to the new one)
 import { DEFAULT_VIDEO_POLICY, type VideoPolicyOptions } from '../../../core/video/policy';
-import { DEFAULT_ROTATE_AFTER } from './frame-generations';
+import { DEFAULT_MIGRATE_AFTER_MS, DEFAULT_ROTATE_AFTER } from './frame-generations';
 import { frameOriginsFor } from './frame-protocol';
 
 export interface VideoWallConfig {
@@ -21,6 +22,8 @@ export interface VideoWallConfig {
   frameOrigins: string[];
   /** frames from one origin before new ones come from the next (0: never) */
   frameRotateAfter: number;
+  /** after a switch, how long tiles may stay in the old origin's frames before they move (one at a time) */
+  frameMigrateAfterMs: number;
   /** warm frames kept for the next tiles (frame-pool.ts); only with frameOrigin */
   framePool: number;
 }
@@ -28,7 +31,7 @@ export interface VideoWallConfig {
 /** a warm frame costs its process ~1.3 MB (docs/video.md); sixteen cover the default wall */
 const MAX_FRAME_POOL = 16;
 
-export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null, frameOrigins: [], frameRotateAfter: DEFAULT_ROTATE_AFTER, framePool: Math.min(MAX_FRAME_POOL, DEFAULT_VIDEO_POLICY.maxTiles) };
+export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null, frameOrigins: [], frameRotateAfter: DEFAULT_ROTATE_AFTER, frameMigrateAfterMs: DEFAULT_MIGRATE_AFTER_MS, framePool: Math.min(MAX_FRAME_POOL, DEFAULT_VIDEO_POLICY.maxTiles) };
 
 function int(q: URLSearchParams, key: string, min: number, max: number): number | undefined {
   const v = q.get(key);
@@ -57,6 +60,7 @@ export function videoConfigFromSearch(search: string, location: { protocol: stri
     frameOrigin: origins[0] ?? null,
     frameOrigins: origins,
     frameRotateAfter: int(q, 'videoFrameRotate', 0, 1_000_000) ?? DEFAULT_ROTATE_AFTER,
+    frameMigrateAfterMs: int(q, 'videoFrameMigrateMs', 0, 86_400_000) ?? DEFAULT_MIGRATE_AFTER_MS,
     framePool: int(q, 'videoFramePool', 0, MAX_FRAME_POOL) ?? Math.min(MAX_FRAME_POOL, policy.maxTiles ?? DEFAULT_VIDEO_POLICY.maxTiles),
   };
 }

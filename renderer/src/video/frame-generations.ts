@@ -4,12 +4,19 @@
 // open at a time while its documents and JS heap stayed flat). Only the process's exit gives it
 // back, and with warm frames and tiles always open it never exits. So frames come in generations:
 // after `rotateAfter` frames from one origin, new frames (and the warm pool) come from the other;
-// the old process ends when its last tile closes. A generation is only returned to once it has no
-// frame left, so each return is a fresh process. A second origin that never loads a frame (a
-// browser that does not resolve *.localhost) is given up: the first one stays.
+// the old process ends when its last tile closes, and tiles that stay open (a long incident's) move
+// to the new origin's frames a minute later, one at a time, without a gap. A generation is only
+// returned to once it has no frame left, so each return is a fresh process. A second origin that
+// never loads a frame (a browser that does not resolve *.localhost) is given up: the first stays.
 
 /** frames opened from one origin before the next come from the other (docs/video.md) */
 export const DEFAULT_ROTATE_AFTER = 50;
+/**
+ * After a switch, tiles still playing in the old origin's frames (a long incident's) move to the
+ * new one after this long, one at a time and without a gap (RemoteTilePlayer.migrate): most tiles
+ * close by themselves within it.
+ */
+export const DEFAULT_MIGRATE_AFTER_MS = 60_000;
 /** failures of an origin that never loaded a frame before it is given up */
 const FAILURES_BEFORE_BROKEN = 2;
 

@@ -32,6 +32,8 @@ const WATCH_MS = 1000;
 const BUSY_GIVE_UP_MS = 20_000;
 /** heard from this recently, a frames' process is alive (its players report every 500 ms) */
 const ALIVE_MS = 2500;
+/** a move to the current generation's frame that has not shown a picture by then is called off */
+const HANDOVER_GIVE_UP_MS = 15_000;
 
 /**
  * Frames' messages, to the player whose frame sent them. One listener for the page: with a
@@ -57,8 +59,23 @@ function route(e: MessageEvent): void {
 /** Tiles' frames from `origin` open now (a generation is only returned to when it has none). */
 export function liveFramesFrom(origin: string): number {
   let n = 0;
-  for (const p of players) if (p.frameOrigin() === origin) n++;
+  for (const p of players) if (p.frameOrigin() === origin || p.handoverOrigin() === origin) n++;
   return n;
+}
+
+/**
+ * Moves one tile still playing in a frame of an earlier generation to the current one (migrate()),
+ * so that the earlier generation's process can end even while a long incident keeps its tiles open.
+ * One at a time, so a rotation never loads a burst of frames. False when none is left to move.
+ */
+export function migrateOne(generations: FrameGenerations): boolean {
+  let busy = false;
+  for (const p of players) {
+    if (!p.uses(generations)) continue;
+    if (p.handoverOrigin() !== null) busy = true;
+    else if (p.frameOrigin() !== null && p.frameOrigin() !== generations.current() && p.migrate()) return true;
+  }
+  return busy;
 }
 
 function listen(player: RemoteTilePlayer): void {
@@ -100,6 +117,8 @@ export class RemoteTilePlayer {
   private heardAt = 0;
   /** set while a frame taken from the pool has not answered yet */
   private warmSince: number | null = null;
+  /** while moving to a frame of the current generation: the old frame, still showing, until the new one shows a picture */
+  private handover: { old: HTMLIFrameElement; origin: string; since: number } | null = null;
   /** whether the current frame has said anything yet */
   private heard = false;
   /** the last replay clock to follow, sent again to a frame that (re)starts; null: never asked */
@@ -173,11 +192,61 @@ export class RemoteTilePlayer {
     players.delete(this);
     this.post({ t: 'stop' });
     this.unmount();
+    this.handover?.old.remove();
+    this.handover = null;
     this.s = { ...this.s, state: 'closed', playing: false };
     this.emit();
   }
 
+  /** Whether its frames' origin is decided by `g`. */
+  uses(g: FrameGenerations): boolean {
+    return this.opts.generations === g;
+  }
+
+  /** The origin of the frame it is moving away from (null when not moving). */
+  handoverOrigin(): string | null {
+    return this.handover?.origin ?? null;
+  }
+
+  /**
+   * Moves the player to a frame from the current generation's origin without a gap: the new frame
+   * loads behind the old one, hidden, and takes its place once it shows a picture; the tile keeps
+   * showing the old frame's figures meanwhile. False when there is nothing to move (closed,
+   * retrying, moving already, or on the current origin).
+   */
+  migrate(): boolean {
+    const target = this.opts.generations?.current();
+    if (this.s.state === 'closed' || !this.frame || this.handover || this.retryTimer !== null || !target || target === this.origin) return false;
+    this.handover = { old: this.frame, origin: this.origin, since: performance.now() };
+    // (mount() removes this.frame: the old one stays, in the handover)
+    this.frame = null;
+    this.mount();
+    if (this.frame) (this.frame as HTMLIFrameElement).style.visibility = 'hidden';
+    return true;
+  }
+
   // ---- internals ----
+
+  /** The new frame shows a picture: the old one goes. */
+  private finishHandover(): void {
+    if (!this.handover) return;
+    this.handover.old.remove();
+    this.handover = null;
+    if (this.frame) this.frame.style.visibility = '';
+  }
+
+  /** The new frame did not show a picture in time: it goes, and the old one plays on. */
+  private abandonHandover(): void {
+    if (!this.handover) return;
+    const { old, origin } = this.handover;
+    this.handover = null;
+    this.frame?.remove();
+    this.frame = old;
+    this.origin = origin;
+    this.warmSince = null;
+    this.heard = true;
+    this.heardAt = performance.now();
+  }
 
   private mount(): void {
     this.unmount();
@@ -249,6 +318,11 @@ export class RemoteTilePlayer {
     }
     // a report from before a source change is about the old source
     if (m.stats.src !== this.src) return;
+    // moving to a new frame: the tile goes on showing the old one's figures until the new one has a picture
+    if (this.handover) {
+      if (m.stats.state !== 'playing' || m.stats.firstFrameAt === null) return;
+      this.finishHandover();
+    }
     this.attempt = 0;
     this.s = { ...m.stats, rebuilds: m.stats.rebuilds + this.frameRebuilds, errors: m.stats.errors + this.frameRebuilds };
     this.emit();
@@ -264,6 +338,10 @@ export class RemoteTilePlayer {
     this.heardAt += late;
     if (this.warmSince !== null) this.warmSince += late;
     if (this.retryTimer !== null || !this.frame) return;
+    if (this.handover) {
+      if (now - this.handover.since >= HANDOVER_GIVE_UP_MS) this.abandonHandover();
+      return;
+    }
     const heard = heardFromOrigin.get(this.origin);
     const otherHeardAgo = heard === undefined ? null : now - heard;
     if (this.warmSince !== null) {

@@ -6,7 +6,10 @@ import type { VideoWallConfig } from './config';
 import { FrameGenerations } from './frame-generations';
 import { FrameHealth } from './frame-health';
 import { FramePool } from './frame-pool';
-import { liveFramesFrom } from './remote-player';
+import { liveFramesFrom, migrateOne } from './remote-player';
+
+/** between two tiles moved to the new generation's frames: one at a time, never a burst */
+const MIGRATE_STEP_MS = 1500;
 
 export interface Frames {
   /** null: players run in the page */
@@ -47,6 +50,23 @@ export function useFrames(config: VideoWallConfig): Frames {
     framePool?.start();
     return () => framePool?.dispose();
   }, [framePool]);
+  // after a rotation, tiles still open in the old generation's frames move to the new one, one by
+  // one, so that a long incident's tiles do not keep the old process (and its memory) alive
+  useEffect(() => {
+    if (!frameGenerations) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const step = () => {
+      timer = migrateOne(frameGenerations) ? setTimeout(step, MIGRATE_STEP_MS) : null;
+    };
+    const off = frameGenerations.onRotate(() => {
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(step, config.frameMigrateAfterMs);
+    });
+    return () => {
+      off();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [frameGenerations, config]);
   const framesRef = useRef({ pool: framePool, origin: frameOrigin, generations: frameGenerations });
   framesRef.current = { pool: framePool, origin: frameOrigin, generations: frameGenerations };
   return { frameOrigin, frameHealth, framePool, frameGenerations, framesRef };
