@@ -11,6 +11,7 @@ import { IPC, type ServerMessage } from '../../../core/contract.js';
 import { storeBrokerPassword, storeClientKey } from '../../../main/electron/secrets.js';
 import { type Certs, makeCerts } from '../../helpers/certs.js';
 import { ElectronDouble } from '../../helpers/electron-double.js';
+import { refusalOf } from '../../helpers/electron-refusal.js';
 import { connectClient, publish, waitFor } from '../../helpers/host.js';
 import { type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
 
@@ -70,16 +71,9 @@ describe("the Electron shell's broker client key", () => {
   it('is refused as a file named in the configuration, with what to do instead', async () => {
     const e = startShell('file', { tls: { ca: certs.ca, cert: certs.client!.cert, key: certs.client!.key } });
     shells.push(e);
-    const errors: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
-    try {
-      await load(e);
-      await waitFor(() => e.callsTo('exit', 'app').length > 0, 10_000, 'the shell to refuse');
-    } finally {
-      spy.mockRestore();
-    }
+    const said = await refusalOf(e, () => load(e));
     expect(e.callsTo('exit', 'app')[0].args).toEqual([2]);
-    expect(errors.join('\n')).toContain('--store-client-key');
+    expect(said).toContain('--store-client-key');
     expect(e.liveWindows()).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { IPC, type ServerMessage } from '../../../core/contract.js';
 import { storeBrokerPassword } from '../../../main/electron/secrets.js';
 import { ElectronDouble } from '../../helpers/electron-double.js';
+import { refusalOf } from '../../helpers/electron-refusal.js';
 import { connectClient, waitFor } from '../../helpers/host.js';
 
 const double = vi.hoisted(() => ({ current: null as ElectronDouble | null }));
@@ -52,16 +53,9 @@ describe('the Electron shell\'s broker password', () => {
   it('is refused in the configuration file, with what to do instead', async () => {
     const e = await startShell('plain', { username: 'wall', password: 'in-the-file' });
     shells.push(e);
-    const errors: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
-    try {
-      await load(e);
-      await waitFor(() => e.callsTo('exit', 'app').length > 0, 10_000, 'the shell to refuse');
-    } finally {
-      spy.mockRestore();
-    }
+    const said = await refusalOf(e, () => load(e));
     expect(e.callsTo('exit', 'app')[0].args).toEqual([2]);
-    expect(errors.join('\n')).toContain('--store-broker-password');
+    expect(said).toContain('--store-broker-password');
     expect(e.liveWindows()).toEqual([]);
   });
 
