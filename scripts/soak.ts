@@ -142,7 +142,9 @@ interface Sample {
     tileRebuilds: number;
     tileErrors: Record<string, number>;
     /** the warm frames: taken, missed, failed to load, flushed (a tile's frame went silent) */
-    framePool: { warm: number; taken: number; misses: number; failed: number; flushed: number } | null;
+    framePool: { warm: number; taken: number; misses: number; failed: number; flushed: number; origin?: string; rotations?: number; strays?: number } | null;
+    /** each video-playing renderer process, pid and PSS: a generation of frames ends with its process */
+    videoRenderers: { pid: number; mb: number }[] | null;
     /** the frames' process: JS heap after a collection, live documents, nodes, listeners */
     framesProcess: { jsHeapMB: number; documents: number; nodes: number; listeners: number } | null;
   };
@@ -511,6 +513,7 @@ async function chromiumFigures(rig: Rig): Promise<Sample['chromium']> {
     tileRebuilds: rebuilds,
     tileErrors: lastErrors,
     framePool: pool,
+    videoRenderers: pss ? pss.mediaRenderers.map((r) => ({ pid: r.pid, mb: Math.round(r.kb / 1024) })) : null,
     framesProcess: frames,
   };
 }
@@ -602,6 +605,8 @@ function sampleLine(s: Sample): string {
   return (
     `${(s.elapsedS / 60).toFixed(1).padStart(6)} min | rss ${sv.rssMB} MB heap ${sv.heapUsedMB} MB fds ${sv.fds} handles ${sv.handles} loop p99 ${sv.loopDelayP99Ms} ms` +
     ` | Chromium ${c.pssMB ?? '?'} MB (renderers ${c.rendererPssMB ?? '?'}, of which video ${c.mediaRendererPssMB ?? '?'}, GPU ${c.gpuPssMB ?? '?'}) page heap ${c.pageHeapMB} MB nodes ${c.domNodes} listeners ${c.listeners} videos ${c.videos}` +
+    (c.videoRenderers?.length ? ` [${c.videoRenderers.map((r) => `${r.pid}: ${r.mb}`).join(', ')}]` : '') +
+    (c.framePool ? ` | pool ${c.framePool.warm} warm, ${c.framePool.flushed} flushed, ${c.framePool.rotations ?? 0} rotations, ${c.framePool.strays ?? 0} strays` : '') +
     (c.framesProcess ? ` | frames' process heap ${c.framesProcess.jsHeapMB} MB, ${c.framesProcess.documents} documents, ${c.framesProcess.nodes} nodes` : '') +
     ` | delta ${d.medianMs ?? '-'}/${d.maxMs ?? '-'} ms${d.lost ? ` (${d.lost} lost)` : ''}` +
     ` | tiles ${c.tilesOpen} open (${Object.entries(c.tileStates).map(([k, n]) => `${n} ${k}`).join(', ') || '-'}; ${c.tileRebuilds} rebuilds), ${s.tiles.opened} opened/${s.tiles.closed} closed/${s.tiles.framed} framed` +

@@ -13,6 +13,8 @@ export interface ChromiumPss {
    * with players in frames of their own, the frames' process, apart from the wall page's
    */
   byType: Record<string, number>;
+  /** each video-playing renderer (pid, kB): a generation of frames is a process that should end */
+  mediaRenderers: { pid: number; kb: number }[];
 }
 
 /**
@@ -46,6 +48,7 @@ export function chromiumPssKb(tag: string): ChromiumPss | null {
   }
   let totalKb = 0;
   const byType: Record<string, number> = {};
+  const mediaRenderers: { pid: number; kb: number }[] = [];
   for (const pid of tree) {
     try {
       const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
@@ -56,12 +59,15 @@ export function chromiumPssKb(tag: string): ChromiumPss | null {
       // utilities by service: network.mojom.NetworkService, storage.mojom.StorageService, …
       const sub = /--utility-sub-type=([A-Za-z_.]+)/.exec(cmd.get(pid) ?? '')?.[1];
       if (type === 'utility' && sub) byType[`utility:${sub.split('.')[0]}`] = (byType[`utility:${sub.split('.')[0]}`] ?? 0) + kb;
-      if (type === 'renderer' && playsMedia(pid)) byType['renderer:media'] = (byType['renderer:media'] ?? 0) + kb;
+      if (type === 'renderer' && playsMedia(pid)) {
+        byType['renderer:media'] = (byType['renderer:media'] ?? 0) + kb;
+        mediaRenderers.push({ pid: Number(pid), kb });
+      }
     } catch {
       /* gone */
     }
   }
-  return { totalKb, processes: tree.size, byType };
+  return { totalKb, processes: tree.size, byType, mediaRenderers };
 }
 
 /** Whether a process has a media pipeline thread (Linux names them `Media`). */

@@ -17,6 +17,12 @@ export const DEFAULT_ROTATE_AFTER = 50;
  * close by themselves within it.
  */
 export const DEFAULT_MIGRATE_AFTER_MS = 60_000;
+/**
+ * An origin that has just lost its last frame is returned to only after this long: Chromium ends
+ * the process a moment after its last frame goes (longer on a busy machine), and a frame of the
+ * same site loaded meanwhile would go into that very process, memory and all.
+ */
+export const DEFAULT_DRAIN_MS = 15_000;
 /** failures of an origin that never loaded a frame before it is given up */
 const FAILURES_BEFORE_BROKEN = 2;
 
@@ -28,14 +34,25 @@ export interface FrameGenerationStats {
   rotations: number;
   /** origins given up (never loaded a frame) */
   broken: string[];
+  /** frames of an earlier generation that nothing owned any more, removed (frame-census.ts) */
+  strays: number;
 }
 
 /**
  * Whether to switch: enough frames came from the current origin, there is another one that is not
- * broken, and it has no frame left (its process is gone, or going once its last frame closes).
+ * broken, it has no frame left, and has had none for `drainMs` (its process has had time to end).
+ * `emptyForMs`: how long it has been seen with none (null: it has some, or was never looked at).
  */
-export function shouldRotate(opened: number, rotateAfter: number, next: { broken: boolean; liveFrames: number } | null): boolean {
-  return next !== null && !next.broken && rotateAfter > 0 && opened >= rotateAfter && next.liveFrames === 0;
+export function shouldRotate(opened: number, rotateAfter: number, next: { broken: boolean; liveFrames: number; emptyForMs?: number | null } | null, drainMs = 0): boolean {
+  if (next === null || next.broken || rotateAfter <= 0 || opened < rotateAfter || next.liveFrames > 0) return false;
+  return drainMs <= 0 || (next.emptyForMs ?? -1) >= drainMs;
+}
+
+export interface FrameGenerationOptions {
+  rotateAfter?: number;
+  /** how long an origin must have had no frame before it is returned to */
+  drainMs?: number;
+  now?: () => number;
 }
 
 export class FrameGenerations {
@@ -46,17 +63,40 @@ export class FrameGenerations {
   private readonly failures = new Map<string, number>();
   private readonly broken = new Set<string>();
   private readonly listeners = new Set<(origin: string) => void>();
+  /** when each origin was first seen with no frame left (frames of a past generation only ever go) */
+  private readonly emptySince = new Map<string, number>();
+  /** origins frames have come from: only those have a process to wait for */
+  private readonly used = new Set<string>();
+  private strays = 0;
+  private readonly rotateAfter: number;
+  private readonly drainMs: number;
+  private readonly now: () => number;
 
   /**
    * @param origins where frames may come from, the first first (frameOriginsFor)
-   * @param liveFrames how many tiles' frames from an origin are open now
+   * @param liveFrames how many frames from an origin the page holds now (frame-census.ts)
    */
   constructor(
     private readonly origins: readonly string[],
     private readonly liveFrames: (origin: string) => number,
-    private readonly rotateAfter = DEFAULT_ROTATE_AFTER,
+    options: FrameGenerationOptions | number = {},
   ) {
     if (origins.length === 0) throw new Error('frame generations need an origin');
+    const o = typeof options === 'number' ? { rotateAfter: options } : options;
+    this.rotateAfter = o.rotateAfter ?? DEFAULT_ROTATE_AFTER;
+    this.drainMs = o.drainMs ?? 0;
+    this.now = o.now ?? (() => performance.now());
+    this.used.add(this.current());
+  }
+
+  /** Origins other than the current one: earlier generations, whose frames are to go. */
+  others(): string[] {
+    return this.origins.filter((o) => o !== this.current());
+  }
+
+  /** Stray frames of an earlier generation were removed (frame-census.ts sweepOrphans). */
+  sweptStrays(n: number): void {
+    this.strays += n;
   }
 
   current(): string {
@@ -75,7 +115,12 @@ export class FrameGenerations {
     if (this.origins.length < 2) return;
     const nextIndex = (this.index + 1) % this.origins.length;
     const next = this.origins[nextIndex];
-    if (!shouldRotate(this.openedHere, this.rotateAfter, { broken: this.broken.has(next), liveFrames: this.liveFrames(next) })) return;
+    const live = this.liveFrames(next);
+    const now = this.now();
+    if (live > 0) this.emptySince.delete(next);
+    else if (!this.emptySince.has(next)) this.emptySince.set(next, now);
+    const since = this.emptySince.get(next);
+    if (!shouldRotate(this.openedHere, this.rotateAfter, { broken: this.broken.has(next), liveFrames: live, emptyForMs: since === undefined ? null : now - since }, this.used.has(next) ? this.drainMs : 0)) return;
     this.switchTo(nextIndex);
   }
 
@@ -101,12 +146,15 @@ export class FrameGenerations {
   }
 
   stats(): FrameGenerationStats {
-    return { origin: this.current(), opened: this.openedHere, rotations: this.rotations, broken: [...this.broken] };
+    return { origin: this.current(), opened: this.openedHere, rotations: this.rotations, broken: [...this.broken], strays: this.strays };
   }
 
   private switchTo(index: number): void {
     if (index === this.index) return;
+    // the one left is looked at afresh: it empties from now on
+    this.emptySince.delete(this.current());
     this.index = index;
+    this.used.add(this.current());
     this.openedHere = 0;
     this.rotations++;
     for (const l of this.listeners) l(this.current());

@@ -46,6 +46,8 @@ export interface FramePoolStats {
   /** where new frames load from, and how often that changed (frame-generations.ts) */
   origin: string;
   rotations: number;
+  /** frames of an earlier generation nothing owned any more, removed from the page (frame-census.ts) */
+  strays: number;
 }
 
 const WARM_CLASS = 'video-frame-warm';
@@ -146,7 +148,7 @@ export class FramePool {
   }
 
   stats(): FramePoolStats {
-    return { size: this.holder ? this.opts.size : 0, warm: this.warm.length, loading: this.loading ? 1 : 0, ...this.counts, origin: this.origin() };
+    return { size: this.holder ? this.opts.size : 0, warm: this.warm.length, loading: this.loading ? 1 : 0, ...this.counts, origin: this.origin(), strays: this.opts.generations?.stats().strays ?? 0 };
   }
 
   dispose(): void {

@@ -56,11 +56,10 @@ function route(e: MessageEvent): void {
     }
   }
 }
-/** Tiles' frames from `origin` open now (a generation is only returned to when it has none). */
-export function liveFramesFrom(origin: string): number {
-  let n = 0;
-  for (const p of players) if (p.frameOrigin() === origin || p.handoverOrigin() === origin) n++;
-  return n;
+/** Whether a tile's player holds `frame` (its own, or the one it is moving away from). */
+export function ownedByTile(frame: HTMLIFrameElement): boolean {
+  for (const p of players) if (p.holds(frame)) return true;
+  return false;
 }
 
 /**
@@ -201,6 +200,11 @@ export class RemoteTilePlayer {
   /** Whether its frames' origin is decided by `g`. */
   uses(g: FrameGenerations): boolean {
     return this.opts.generations === g;
+  }
+
+  /** Whether `frame` is its frame, or the one it is moving away from. */
+  holds(frame: HTMLIFrameElement): boolean {
+    return this.frame === frame || this.handover?.old === frame;
   }
 
   /** The origin of the frame it is moving away from (null when not moving). */

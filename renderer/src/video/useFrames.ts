@@ -3,13 +3,71 @@
 // the page; and the warm frames kept for the next tiles.
 import { useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import type { VideoWallConfig } from './config';
+import { framesInDocument, sweepOrphans } from './frame-census';
 import { FrameGenerations } from './frame-generations';
 import { FrameHealth } from './frame-health';
 import { FramePool } from './frame-pool';
-import { liveFramesFrom, migrateOne } from './remote-player';
+import { migrateOne, ownedByTile } from './remote-player';
 
 /** between two tiles moved to the new generation's frames: one at a time, never a burst */
 const MIGRATE_STEP_MS = 1500;
+
+/**
+ * One set of generations per page and origins: the frames of a site share one process whichever
+ * video wall (map, grid) loaded them, so all of them switch together, or one wall's frames would
+ * keep alive the process the other has left.
+ */
+const shared = new Map<string, FrameGenerations>();
+function sharedGenerations(origins: string[], config: VideoWallConfig): FrameGenerations {
+  const key = JSON.stringify([origins, config.frameRotateAfter, config.frameDrainMs]);
+  let g = shared.get(key);
+  if (!g) {
+    g = new FrameGenerations(origins, (o) => framesInDocument(o), { rotateAfter: config.frameRotateAfter, drainMs: config.frameDrainMs });
+    shared.set(key, g);
+  }
+  return g;
+}
+
+/**
+ * After a rotation, tiles still in the old generation's frames move to the new one a while later,
+ * one at a time; then what is left of the old origin in the page (nothing, unless something lost
+ * track of a frame) is removed, so that its process can end. One migration per generations, however
+ * many walls share them.
+ */
+const migrations = new Map<FrameGenerations, { users: number; afterMs: number; timer: ReturnType<typeof setTimeout> | null; off: () => void }>();
+function useMigration(g: FrameGenerations | null, afterMs: number): void {
+  useEffect(() => {
+    if (!g) return;
+    let m = migrations.get(g);
+    if (!m) {
+      const entry: { users: number; afterMs: number; timer: ReturnType<typeof setTimeout> | null; off: () => void } = { users: 0, afterMs, timer: null, off: () => undefined };
+      const step = () => {
+        if (migrateOne(g)) {
+          entry.timer = setTimeout(step, MIGRATE_STEP_MS);
+          return;
+        }
+        entry.timer = null;
+        let strays = 0;
+        for (const o of g.others()) strays += sweepOrphans(o, ownedByTile);
+        if (strays > 0) g.sweptStrays(strays);
+      };
+      entry.off = g.onRotate(() => {
+        if (entry.timer !== null) clearTimeout(entry.timer);
+        entry.timer = setTimeout(step, entry.afterMs);
+      });
+      m = entry;
+      migrations.set(g, m);
+    }
+    m.users++;
+    const mine = m;
+    return () => {
+      if (--mine.users > 0) return;
+      mine.off();
+      if (mine.timer !== null) clearTimeout(mine.timer);
+      migrations.delete(g);
+    };
+  }, [g, afterMs]);
+}
 
 export interface Frames {
   /** null: players run in the page */
@@ -39,7 +97,7 @@ export function useFrames(config: VideoWallConfig): Frames {
   const frameGenerations = useMemo(() => {
     if (!frameOrigin) return null;
     const origins = config.frameOrigins.includes(frameOrigin) ? config.frameOrigins : [frameOrigin];
-    return new FrameGenerations(origins, liveFramesFrom, config.frameRotateAfter);
+    return sharedGenerations(origins, config);
   }, [config, frameOrigin]);
   // frames loaded ahead for the next tiles' players
   const framePool = useMemo(
@@ -50,23 +108,8 @@ export function useFrames(config: VideoWallConfig): Frames {
     framePool?.start();
     return () => framePool?.dispose();
   }, [framePool]);
-  // after a rotation, tiles still open in the old generation's frames move to the new one, one by
-  // one, so that a long incident's tiles do not keep the old process (and its memory) alive
-  useEffect(() => {
-    if (!frameGenerations) return;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const step = () => {
-      timer = migrateOne(frameGenerations) ? setTimeout(step, MIGRATE_STEP_MS) : null;
-    };
-    const off = frameGenerations.onRotate(() => {
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(step, config.frameMigrateAfterMs);
-    });
-    return () => {
-      off();
-      if (timer !== null) clearTimeout(timer);
-    };
-  }, [frameGenerations, config]);
+  // after a rotation, tiles still open in the old generation's frames move to the new one
+  useMigration(frameGenerations, config.frameMigrateAfterMs);
   const framesRef = useRef({ pool: framePool, origin: frameOrigin, generations: frameGenerations });
   framesRef.current = { pool: framePool, origin: frameOrigin, generations: frameGenerations };
   return { frameOrigin, frameHealth, framePool, frameGenerations, framesRef };

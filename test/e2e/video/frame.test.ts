@@ -269,12 +269,13 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
     await page.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: GRACE_MS + 10_000 });
   });
 
-  it('moves new frames to frames.localhost after so many tiles, moves the tiles left open there without a gap, and comes back', async () => {
+  it('moves new frames to frames.localhost after so many tiles, moves the tiles left open there without a gap, removes a stray frame of the old name, and comes back', async () => {
     // a wall of its own that switches after every 2 frames and moves the old name's tiles 1 s later:
     // the first name's process can only end (and give back what Chromium's media stack kept) when
-    // no frame of it is left, warm ones and a long incident's tiles included
+    // no frame of it is left, warm ones, a long incident's tiles and frames nothing owns included
+    // (drain time 0: the unit tests hold the wait before an emptied name is used again)
     const errors: string[] = [];
-    const wall = await openVideoWall(browser, `${web.url}/?videoFrame=auto&videoGraceMs=${GRACE_MS}&videoPerAlarm=1&videoFramePool=2&videoFrameRotate=2&videoFrameMigrateMs=1000`, { width: 1920, height: 1080 }, errors);
+    const wall = await openVideoWall(browser, `${web.url}/?videoFrame=auto&videoGraceMs=${GRACE_MS}&videoPerAlarm=1&videoFramePool=2&videoFrameRotate=2&videoFrameMigrateMs=1000&videoFrameDrainMs=0`, { width: 1920, height: 1080 }, errors);
     const first = web.url.replace('127.0.0.1', 'localhost');
     const second = web.url.replace('127.0.0.1', 'frames.localhost');
     const ks = kiosks.filter((k, i) => kiosks.findIndex((x) => x.cameraId === k.cameraId) === i).slice(0, 3);
@@ -285,9 +286,20 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
       return (await handle.contentFrame())!.evaluate(() => location.origin);
     };
     const states = (cams: string[]) => wall.evaluate((cs) => cs.map((c) => (window as unknown as Hooked).__watchfloor.video.stats(c)?.state ?? 'none'), cams);
+    const warnings: string[] = [];
+    wall.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
     try {
       await poolFull(wall);
       expect((await wallPool()).origin).toBe(first);
+      // a frame of the first name that no tile or pool owns (as if something had lost track of it)
+      await wall.evaluate((src) => {
+        const f = document.createElement('iframe');
+        f.className = 'video-frame';
+        f.src = src;
+        document.body.appendChild(f);
+      }, `${first}/video-frame.html`);
       await publishAlarm('vf-rot-1', ks[0]);
       await publishAlarm('vf-rot-2', ks[1]);
       for (const k of ks.slice(0, 2)) await waitTilePlaying(wall, k.cameraId, 30_000);
@@ -307,6 +319,9 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
       expect([...seen]).toEqual(['playing']);
       for (const c of cams) expect(await frameOrigin(c)).toBe(second);
       for (const c of cams) await waitTilePlaying(wall, c, 10_000);
+      // the stray went once the tiles had moved, counted and said
+      expect((await wallPool()).strays).toBe(1);
+      expect(warnings.filter((w) => w.includes('earlier generation'))).toHaveLength(1);
       // none of the first name's frames is left, so its process can end; the next frame opened
       // turns the generations back to it (a new process)
       await publishAlarm('vf-rot-3', ks[2]);

@@ -16,6 +16,13 @@ describe('shouldRotate', () => {
     expect(shouldRotate(500, 0, { broken: false, liveFrames: 0 })).toBe(false);
     expect(shouldRotate(500, 100, null)).toBe(false);
   });
+
+  it('returns to an origin only once it has had no frame for the drain time', () => {
+    expect(shouldRotate(100, 100, { broken: false, liveFrames: 0, emptyForMs: 14_999 }, 15_000)).toBe(false);
+    expect(shouldRotate(100, 100, { broken: false, liveFrames: 0, emptyForMs: null }, 15_000)).toBe(false);
+    expect(shouldRotate(100, 100, { broken: false, liveFrames: 0, emptyForMs: 15_000 }, 15_000)).toBe(true);
+    expect(shouldRotate(100, 100, { broken: false, liveFrames: 1, emptyForMs: 60_000 }, 15_000)).toBe(false);
+  });
 });
 
 describe('FrameGenerations', () => {
@@ -38,7 +45,43 @@ describe('FrameGenerations', () => {
     live.set(A, 0);
     g.opened();
     expect(g.current()).toBe(A);
-    expect(g.stats()).toEqual({ origin: A, opened: 0, rotations: 2, broken: [] });
+    expect(g.stats()).toEqual({ origin: A, opened: 0, rotations: 2, broken: [], strays: 0 });
+  });
+
+  it('goes back to an emptied origin only after it has been seen empty for the drain time (its process has ended)', () => {
+    let now = 0;
+    const live = new Map<string, number>([[A, 0]]);
+    const g = new FrameGenerations([A, B], (o) => live.get(o) ?? 0, { rotateAfter: 2, drainMs: 10_000, now: () => now });
+    g.opened();
+    g.opened();
+    expect(g.current()).toBe(B);
+    // A's last tile is still open for a while
+    live.set(A, 1);
+    now = 5_000;
+    g.opened();
+    g.opened();
+    expect(g.current()).toBe(B);
+    // it closes; the next frames still come from B until A has been empty for 10 s
+    live.set(A, 0);
+    now = 20_000;
+    g.opened();
+    expect(g.current()).toBe(B);
+    now = 29_999;
+    g.opened();
+    expect(g.current()).toBe(B);
+    now = 30_000;
+    g.opened();
+    expect(g.current()).toBe(A);
+    // and B, just left, is looked at afresh: seen empty at once is not empty for long
+    now = 31_000;
+    g.opened();
+    g.opened();
+    expect(g.current()).toBe(A);
+    now = 41_000;
+    g.opened();
+    expect(g.current()).toBe(B);
+    g.sweptStrays(2);
+    expect(g.stats().strays).toBe(2);
   });
 
   it('gives up a second origin that never loads a frame, and goes back to the first for good', () => {
