@@ -9,7 +9,7 @@ import { startHost, type Host } from '../services/host.js';
 import type { PeerHandle } from '../services/bridge-hub.js';
 import { startWebShell, type WebShell } from '../web/server.js';
 import { startDemoIfEnabled, type DemoHandle } from '../demo/demo.js';
-import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGIN, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest } from './policy.js';
+import { APP_ORIGIN, APP_SCHEME, APP_VIDEO_ORIGINS, appPolicies, GPU_CRASHES_BEFORE_SOFTWARE, isTrustedUrl, routeAppRequest } from './policy.js';
 import { windowSlots } from './displays.js';
 import { WallWindows } from './windows.js';
 import { applyStartOnLogin } from './login-item.js';
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   host = await startHost({ config, shell: 'electron', appRoot, configDir, ingestWorkerFile, dataDir, ...(clientKey.value !== null ? { clientKeyPem: clientKey.value } : {}) });
   // Video and the basemap come from the same loopback server the web shell uses; app:// proxies to it.
   // the app:// pages' requests are proxied there with their own origins
-  web = await startWebShell({ host, staticDir: rendererDir, ...demoWebRoutes(resolve(appRoot, 'assets/generated')), listenHost: '127.0.0.1', port: 0, extraOrigins: [APP_ORIGIN, APP_VIDEO_ORIGIN] });
+  web = await startWebShell({ host, staticDir: rendererDir, ...demoWebRoutes(resolve(appRoot, 'assets/generated')), listenHost: '127.0.0.1', port: 0, extraOrigins: [APP_ORIGIN, ...APP_VIDEO_ORIGINS] });
   const policies = appPolicies(host.mediaOrigins);
   demo = await startDemoIfEnabled({ config, appRoot, brokerUrl: host.brokerUrl, login: host.brokerLogin, story, operator: demoOperatorFor(host) });
 

@@ -12,12 +12,22 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
  */
 export const APP_VIDEO_HOST = 'video';
 export const APP_VIDEO_ORIGIN = `${APP_SCHEME}://${APP_VIDEO_HOST}`;
+/**
+ * The frames' second name, a site (so a process) of its own: after so many tiles new frames come
+ * from here, so that the first name's process can end once its last frame goes and give back what
+ * Chromium's media stack kept (renderer/src/video/frame-generations.ts), then back again.
+ */
+export const APP_VIDEO_ALT_HOST = 'video2';
+export const APP_VIDEO_ALT_ORIGIN = `${APP_SCHEME}://${APP_VIDEO_ALT_HOST}`;
+/** Every origin video frames come from. */
+export const APP_VIDEO_ORIGINS: readonly string[] = [APP_VIDEO_ORIGIN, APP_VIDEO_ALT_ORIGIN];
+const isVideoHost = (host: string) => host === APP_VIDEO_HOST || host === APP_VIDEO_ALT_HOST;
 
 /** The wall window's and its video frames' content policies, given the media origins (web/csp.ts). */
 export function appPolicies(mediaOrigins: readonly string[] = []): PagePolicies {
   return {
-    // frames only from the video host; framed by nobody
-    wall: contentSecurityPolicy({ frames: [APP_VIDEO_ORIGIN], ancestors: [], media: mediaOrigins }),
+    // frames only from the video hosts; framed by nobody
+    wall: contentSecurityPolicy({ frames: APP_VIDEO_ORIGINS, ancestors: [], media: mediaOrigins }),
     // frames nothing, framed only by the wall
     videoFrame: contentSecurityPolicy({ frames: [], ancestors: [APP_ORIGIN], media: mediaOrigins }),
   };
@@ -37,7 +47,7 @@ const VIDEO_FRAME_PAGE = 'video-frame.html';
  * renderer build for the wall; for the video host only the frame page and the build's assets.
  */
 export function routeAppRequest(url: URL, policies: PagePolicies = appPolicies()): AppRoute {
-  if (url.protocol !== `${APP_SCHEME}:` || (url.host !== APP_HOST && url.host !== APP_VIDEO_HOST)) return { kind: 'refuse', status: 404, text: 'not found' };
+  if (url.protocol !== `${APP_SCHEME}:` || (url.host !== APP_HOST && !isVideoHost(url.host))) return { kind: 'refuse', status: 404, text: 'not found' };
   if (PROXIED(url.pathname)) return { kind: 'proxy', path: `${url.pathname}${url.search}` };
   const rel = rendererFileFor(url.pathname);
   if (!rel) return { kind: 'refuse', status: 400, text: 'bad path' };
@@ -108,12 +118,12 @@ export function replayWindowPath(url: string): string | null {
   return `/index.html?replay=${encodeURIComponent(replay)}`;
 }
 
-/** The one page a video frame may hold (renderer/src/video/frame-pool.ts): on the video host. */
-const VIDEO_FRAME_URL = `${APP_VIDEO_ORIGIN}/${VIDEO_FRAME_PAGE}`;
+/** The one page a video frame may hold (renderer/src/video/frame-pool.ts): on a video host. */
+const VIDEO_FRAME_URLS = APP_VIDEO_ORIGINS.map((o) => `${o}/${VIDEO_FRAME_PAGE}`);
 
 /**
  * Where a frame of a wall window may go (`will-frame-navigate`, `will-navigate`): the main frame
- * only to the wall's own pages, a subframe only to the video host's frame page. Everything else a
+ * only to the wall's own pages, a subframe only to a video host's frame page. Everything else a
  * page, a link or a script asks for is refused: the wall never shows anyone else's content.
  */
 export function navigationAllowed(nav: { url: string; isMainFrame: boolean }): boolean {
@@ -121,7 +131,7 @@ export function navigationAllowed(nav: { url: string; isMainFrame: boolean }): b
   try {
     const u = new URL(nav.url);
     // (origin is "null" for a scheme Node's URL does not know: compare its parts)
-    return `${u.protocol}//${u.host}${u.pathname}` === VIDEO_FRAME_URL && u.username === '' && u.password === '' && u.port === '';
+    return VIDEO_FRAME_URLS.includes(`${u.protocol}//${u.host}${u.pathname}`) && u.username === '' && u.password === '' && u.port === '';
   } catch {
     return false;
   }

@@ -118,14 +118,14 @@ export function frameOriginFor(location: { protocol: string; hostname: string; p
 
 /**
  * Every origin tiles' frames may come from, the first first: the other loopback name, then
- * FRAMES_ALT_HOST for the frames' second generation (frame-generations.ts). Electron's app://video
- * has no second name yet: one generation. Empty where frames are off or impossible.
+ * FRAMES_ALT_HOST for the frames' second generation (frame-generations.ts); in Electron app://video,
+ * then app://video2 (main/electron/policy.ts). Empty where frames are off or impossible.
  */
 export function frameOriginsFor(location: { protocol: string; hostname: string; port: string }, param: string | null): string[] {
   const mode = param === 'auto' || param === 'off' ? param : DEFAULT_FRAME_MODE;
   if (mode === 'off') return [];
   // the Electron window (app://wall) frames its second host (main/electron/policy.ts APP_VIDEO_ORIGIN)
-  if (location.protocol === 'app:') return location.hostname === 'wall' ? ['app://video'] : [];
+  if (location.protocol === 'app:') return location.hostname === 'wall' ? ['app://video', 'app://video2'] : [];
   if (location.protocol !== 'http:') return [];
   const other = location.hostname === '127.0.0.1' ? 'localhost' : location.hostname === 'localhost' ? '127.0.0.1' : null;
   if (!other) return [];
@@ -136,12 +136,12 @@ export function frameOriginsFor(location: { protocol: string; hostname: string; 
 /**
  * The wall pages a video frame takes orders from, given where the frame itself is: the other
  * loopback name on the same port (for a frame on FRAMES_ALT_HOST, either loopback name), or
- * Electron's app://wall for app://video; none anywhere else. A frame never trusts the #parent= its
+ * Electron's app://wall for app://video and app://video2; none anywhere else. A frame never trusts the #parent= its
  * URL names beyond this: any other page on the machine could frame it and name itself (and the
  * content policy's frame-ancestors says the same).
  */
 export function parentOriginsFor(location: { protocol: string; hostname: string; port: string }): string[] {
-  if (location.protocol === 'app:') return location.hostname === 'video' ? ['app://wall'] : [];
+  if (location.protocol === 'app:') return location.hostname === 'video' || location.hostname === 'video2' ? ['app://wall'] : [];
   if (location.protocol === 'http:' && location.hostname === FRAMES_ALT_HOST) {
     const port = location.port ? `:${location.port}` : '';
     return [`http://127.0.0.1${port}`, `http://localhost${port}`];

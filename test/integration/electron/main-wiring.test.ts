@@ -110,6 +110,9 @@ describe('the Electron shell, wired against the Electron API double', () => {
     expect(c.navigate('will-navigate', 'app://wall/index.html?display=map')).toBe(true);
     expect(c.navigate('will-frame-navigate', 'file:///etc/passwd', true)).toBe(false);
     expect(c.navigate('will-frame-navigate', 'app://video/video-frame.html#parent=app://wall', false)).toBe(true);
+    // the frames' second generation (renderer/src/video/frame-generations.ts), and nothing beside it
+    expect(c.navigate('will-frame-navigate', 'app://video2/video-frame.html#parent=app://wall', false)).toBe(true);
+    expect(c.navigate('will-frame-navigate', 'app://video3/video-frame.html', false)).toBe(false);
     expect(c.navigate('will-frame-navigate', 'https://evil.example/', false)).toBe(false);
     expect(c.navigate('will-frame-navigate', 'app://wall/index.html', false)).toBe(false);
     expect(c.navigate('will-redirect', 'http://evil.example/', true)).toBe(false);
@@ -144,6 +147,9 @@ describe('the Electron shell, wired against the Electron API double', () => {
     expect((await e.protocol.request('app://evil/index.html')).status).toBe(404);
     expect((await e.protocol.request('app://wall/a%00b')).status).toBe(400);
     expect((await e.protocol.request('app://video/index.html')).status).toBe(404);
+    expect((await e.protocol.request('app://video2/index.html')).status).toBe(404);
+    expect((await e.protocol.request('app://video3/video-frame.html')).status).toBe(404);
+    expect(page.headers.get('content-security-policy')).toContain('frame-src \'self\' app://video app://video2;');
     expect((await e.protocol.request('app://wall/missing.js')).status).toBe(404);
     // streams go to the loopback web shell the Electron shell runs too
     const stream = await e.protocol.request('app://wall/video/none.m3u8');

@@ -47,7 +47,13 @@ describe('Electron security policy', () => {
     ['app://video/assets/player-abc.js', { kind: 'file', rel: 'assets/player-abc.js', policy: APP_VIDEO_FRAME_POLICY }],
     ['app://video/', { kind: 'refuse', status: 404, text: 'not found' }],
     ['app://video/index.html', { kind: 'refuse', status: 404, text: 'not found' }],
+    // the frames' second name (their second generation): the same
+    ['app://video2/video-frame.html', { kind: 'file', rel: 'video-frame.html', policy: APP_VIDEO_FRAME_POLICY }],
+    ['app://video2/assets/player-abc.js', { kind: 'file', rel: 'assets/player-abc.js', policy: APP_VIDEO_FRAME_POLICY }],
+    ['app://video2/video/seg/v1/seg_001.ts', { kind: 'proxy', path: '/video/seg/v1/seg_001.ts' }],
+    ['app://video2/index.html', { kind: 'refuse', status: 404, text: 'not found' }],
     // anything else
+    ['app://video3/video-frame.html', { kind: 'refuse', status: 404, text: 'not found' }],
     ['app://evil/index.html', { kind: 'refuse', status: 404, text: 'not found' }],
     // dot segments are resolved by the URL parser before routing: they stay under the build
     ['app://wall/../secret', { kind: 'file', rel: 'secret', policy: APP_WALL_POLICY }],
@@ -58,8 +64,8 @@ describe('Electron security policy', () => {
     expect(routeAppRequest(new URL(url))).toEqual(route);
   });
 
-  it('lets the wall frame only its video host, and the video host be framed only by the wall', () => {
-    expect(APP_WALL_POLICY).toContain("frame-src 'self' app://video;");
+  it('lets the wall frame only its video hosts, and the video hosts be framed only by the wall', () => {
+    expect(APP_WALL_POLICY).toContain("frame-src 'self' app://video app://video2;");
     expect(APP_WALL_POLICY).toContain("frame-ancestors 'none'");
     expect(APP_VIDEO_FRAME_POLICY).toContain("frame-src 'none';");
     expect(APP_VIDEO_FRAME_POLICY).toContain('frame-ancestors app://wall');
@@ -103,6 +109,9 @@ describe('where a wall window\'s frames may go', () => {
     // a subframe: the video host's frame page only (any query or fragment)
     ['app://video/video-frame.html#parent=app://wall&id=3', false, true],
     ['app://video/video-frame.html?x=1', false, true],
+    ['app://video2/video-frame.html#parent=app://wall', false, true],
+    ['app://video2/index.html', false, false],
+    ['app://video3/video-frame.html', false, false],
     ['app://video/index.html', false, false],
     ['app://video:8080/video-frame.html', false, false],
     ['app://user:pw@video/video-frame.html', false, false],

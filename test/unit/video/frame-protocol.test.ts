@@ -129,7 +129,7 @@ describe('frameOriginsFor', () => {
   it('gives the other loopback name first, then frames.localhost, a site of its own for the second generation', () => {
     expect(frameOriginsFor(at('http:', '127.0.0.1'), null)).toEqual(['http://localhost:5170', 'http://frames.localhost:5170']);
     expect(frameOriginsFor(at('http:', 'localhost', ''), 'auto')).toEqual(['http://127.0.0.1', 'http://frames.localhost']);
-    expect(frameOriginsFor(at('app:', 'wall', ''), null)).toEqual([APP_VIDEO_ORIGIN]);
+    expect(frameOriginsFor(at('app:', 'wall', ''), null)).toEqual([APP_VIDEO_ORIGIN, 'app://video2']);
     expect(frameOriginsFor(at('http:', '127.0.0.1'), 'off')).toEqual([]);
     expect(frameOriginsFor(at('http:', 'wall.example'), 'auto')).toEqual([]);
   });
@@ -142,6 +142,7 @@ describe('parentOriginsFor', () => {
     expect(parentOriginsFor(at('http:', '127.0.0.1'))).toEqual(['http://localhost:5170']);
     expect(parentOriginsFor(at('http:', 'frames.localhost'))).toEqual(['http://127.0.0.1:5170', 'http://localhost:5170']);
     expect(parentOriginsFor(at('app:', 'video', ''))).toEqual([APP_ORIGIN]);
+    expect(parentOriginsFor(at('app:', 'video2', ''))).toEqual([APP_ORIGIN]);
     // every frame's parents include each wall that frames it, from every one of its origins
     for (const wall of [at('http:', '127.0.0.1'), at('http:', 'localhost', '8080'), at('app:', 'wall', '')]) {
       for (const o of frameOriginsFor(wall, 'auto')) {
@@ -154,6 +155,7 @@ describe('parentOriginsFor', () => {
     expect(parentOriginsFor(at('http:', 'wall.example'))).toEqual([]);
     expect(parentOriginsFor(at('http:', 'evil.localhost'))).toEqual([]);
     expect(parentOriginsFor(at('app:', 'wall', ''))).toEqual([]);
+    expect(parentOriginsFor(at('app:', 'video3', ''))).toEqual([]);
     expect(parentOriginsFor(at('https:', 'localhost'))).toEqual([]);
     expect(parentOriginsFor(at('https:', 'frames.localhost'))).toEqual([]);
   });
