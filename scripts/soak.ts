@@ -235,6 +235,8 @@ class PageErrors {
   add(message: string): void {
     this.total++;
     const key = message.slice(0, 300);
+    // each new message said at once, so a long run can be read (and stopped) while it runs
+    if (!this.byMessage.has(key) && this.byMessage.size < MAX_DISTINCT_ERRORS) console.log(`  page error (first of its kind): ${key}`);
     if (this.byMessage.has(key) || this.byMessage.size < MAX_DISTINCT_ERRORS) this.byMessage.set(key, (this.byMessage.get(key) ?? 0) + 1);
   }
 }
