@@ -183,8 +183,22 @@ export type ServerMessage =
   | { type: 'player'; player: PlayerState }
   /** which layout preset holds and what it gives each named screen (core/display.ts): on every connection once the services keep presets, and on every change */
   | { type: 'layout'; layout: LayoutState }
+  /**
+   * what the shell sees of the page's own renderer process, every few seconds: only the Electron
+   * shell can (app.getAppMetrics); a web shell's page never gets one. For the page's memory
+   * watchdog: memory outside the JS heap (graphics, media, a leak in native code) counts too
+   */
+  | { type: 'memory'; memory: RendererMemory }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string };
+
+/** The page's renderer process as its shell measures it. */
+export interface RendererMemory {
+  /** resident memory of the process (working set), bytes */
+  processBytes: number;
+  /** when it was read (epoch ms) */
+  at: number;
+}
 
 /** Request methods: params and result types. Both ends are derived from this one map. */
 export interface Requests {

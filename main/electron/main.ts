@@ -17,6 +17,7 @@ import { guardContents } from './guards.js';
 import { brokerPasswordFor, clientKeyFor, loadSecrets, SECRETS_FILE, STORE_FLAG, STORE_KEY_FLAG, storeBrokerPassword, storeClientKey } from './secrets.js';
 import { demoWebRoutes } from '../demo/routes.js';
 import { demoOperatorFor } from '../demo/operator.js';
+import { RENDERER_MEMORY_EVERY_MS, rendererMemory } from './process-memory.js';
 
 // One wall per machine: a second launch (a double click, an autostart racing a person) brings the
 // running one forward and ends.
@@ -40,12 +41,33 @@ let host: Host | undefined;
 let web: WebShell | undefined;
 let demo: DemoHandle | null = null;
 const peers = new Map<number, PeerHandle>();
+/** the contents of each attached page, for what the shell itself tells it (its process's memory) */
+const pages = new Map<number, Electron.WebContents>();
+let memoryTimer: ReturnType<typeof setInterval> | null = null;
 let windows: WallWindows | undefined;
 let gpuCrashes = 0;
 
 function detachPeer(contentsId: number): void {
   peers.get(contentsId)?.detach();
   peers.delete(contentsId);
+  pages.delete(contentsId);
+}
+
+/** Tells each page how big its renderer process is (process-memory.ts). */
+function sendRendererMemory(only?: Electron.WebContents): void {
+  let metrics: Electron.ProcessMetric[];
+  try {
+    metrics = app.getAppMetrics();
+  } catch (e) {
+    console.error(`renderer memory not read: ${(e as Error).message}`);
+    return;
+  }
+  const at = Date.now();
+  for (const contents of only ? [only] : pages.values()) {
+    if (contents.isDestroyed()) continue;
+    const memory = rendererMemory(metrics, contents.getOSProcessId(), at);
+    if (memory) contents.send(IPC.toRenderer, { type: 'memory', memory } satisfies ServerMessage);
+  }
 }
 
 function attachWindow(win: BrowserWindow): void {
@@ -65,6 +87,9 @@ function attachWindow(win: BrowserWindow): void {
     return;
   }
   peers.set(id, handle);
+  pages.set(id, contents);
+  // at once, so a page that reloaded for its memory knows where it stands
+  sendRendererMemory(contents);
 }
 
 function senderWindow(event: Electron.IpcMainEvent): BrowserWindow | null {
@@ -146,11 +171,13 @@ async function main(): Promise<void> {
   applyStartOnLogin(config.electron.startOnLogin);
   windows = new WallWindows({ preloadPath, slots: windowSlots(config.electron.displays, process.argv.includes('--fullscreen')), detach: detachPeer });
   windows.start();
+  memoryTimer = setInterval(() => sendRendererMemory(), RENDERER_MEMORY_EVERY_MS);
   console.log(`Watchfloor (Electron): broker ${host.brokerUrl}${host.embeddedBroker ? ' (embedded)' : ''}`);
 }
 
 app.on('window-all-closed', async () => {
   windows?.stop();
+  if (memoryTimer) clearInterval(memoryTimer);
   await demo?.stop();
   await web?.close();
   await host?.close();

@@ -228,6 +228,12 @@ export class AppDouble extends EventEmitter {
   setLoginItemSettings(settings: unknown): void {
     this.record('app', 'setLoginItemSettings', [settings]);
   }
+  /** what getAppMetrics answers: the test sets each process's working set (kB), as Chromium reports it */
+  readonly metrics = new Map<number, { type: string; workingSetSizeKb: number }>();
+  getAppMetrics(): { pid: number; type: string; creationTime: number; cpu: { percentCPUUsage: number; idleWakeupsPerSecond: number }; memory: { workingSetSize: number; peakWorkingSetSize: number } }[] {
+    this.record('app', 'getAppMetrics', []);
+    return [...this.metrics].map(([pid, m]) => ({ pid, type: m.type, creationTime: 0, cpu: { percentCPUUsage: 0, idleWakeupsPerSecond: 0 }, memory: { workingSetSize: m.workingSetSizeKb, peakWorkingSetSize: m.workingSetSizeKb } }));
+  }
   relaunch(options?: unknown): void {
     this.record('app', 'relaunch', [options]);
   }
@@ -363,6 +369,11 @@ export class WebContentsDouble extends EventEmitter {
   send(channel: string, ...args: unknown[]): void {
     this.check();
     this.sent.push({ channel, args });
+  }
+  /** the renderer's process id, as ipc() events carry it */
+  getOSProcessId(): number {
+    this.check();
+    return 1000 + this.id;
   }
   setWindowOpenHandler(h: WebContentsDouble['windowOpenHandler']): void {
     this.check();

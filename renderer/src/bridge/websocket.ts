@@ -201,7 +201,7 @@ export function createWebSocketBridge(url: string, opts: WebSocketBridgeOptions 
       const m = parseServerMessage(data);
       if (!m) return;
       if (m.type === 'response') requests.receive(m);
-      else if (m.type === 'snapshot' || m.type === 'delta' || m.type === 'health' || m.type === 'session' || m.type === 'player' || m.type === 'layout') subscribers.emit(m);
+      else if (m.type === 'snapshot' || m.type === 'delta' || m.type === 'health' || m.type === 'session' || m.type === 'player' || m.type === 'layout' || m.type === 'memory') subscribers.emit(m);
     },
     lost: () => requests.failAll('connection closed'),
   });

@@ -11,6 +11,14 @@ export interface MemoryWatchdogSettings {
   limitBytes: number;
   /** above this: recycle now, quiet or not */
   ceilingBytes: number;
+  /**
+   * the page's whole renderer process (its shell's figure, RendererMemory: the Electron shell only)
+   * above this (bytes): recycle at the next quiet moment. Memory outside the JS heap — graphics,
+   * media, a leak in native code — shows only here
+   */
+  processLimitBytes: number;
+  /** the process above this: recycle now */
+  processCeilingBytes: number;
   /** quiet: no operator input for this long (ms) */
   quietMs: number;
   /**
@@ -31,6 +39,10 @@ export const CEILING_MIN_UPTIME_MS = 60_000;
 export const DEFAULT_MEMORY_WATCHDOG: MemoryWatchdogSettings = {
   limitBytes: 1536 * 2 ** 20,
   ceilingBytes: 2560 * 2 ** 20,
+  // the wall page's process is ~300 MB at 1080p on the soak's load (docs/performance.md) with its
+  // video in frames of their own; well above that, well below what a wall PC has
+  processLimitBytes: 3072 * 2 ** 20,
+  processCeilingBytes: 5120 * 2 ** 20,
   quietMs: 2 * 60_000,
   minUptimeMs: 10 * 60_000,
   sustainMs: 60_000,
@@ -39,10 +51,12 @@ export const DEFAULT_MEMORY_WATCHDOG: MemoryWatchdogSettings = {
 export interface MemoryReading {
   /** the page's used JS heap (performance.memory.usedJSHeapSize), bytes */
   heapBytes: number;
+  /** the page's renderer process as its shell measured it lately (bytes), or null where the shell cannot (a web shell) */
+  processBytes?: number | null;
   now: number;
   /** when this page loaded */
   loadedAt: number;
-  /** since when every reading has been over the limit (null: the last one was not) */
+  /** since when every reading has been over a limit, either (null: the last one was not) */
   overSince: number | null;
   /**
    * recycles in a row before this page (each within an hour of the last): the minimum uptime
@@ -61,19 +75,31 @@ export type MemoryVerdict =
   | { kind: 'ok' }
   /** over the limit, waiting for a quiet moment: why it is not one */
   | { kind: 'wait'; because: 'p1_open' | 'operator' | 'replay' | 'young' | 'settling' }
-  | { kind: 'recycle'; reason: 'limit' | 'ceiling' };
+  /** `figure`: which one was over, the JS heap or the whole process */
+  | { kind: 'recycle'; reason: 'limit' | 'ceiling'; figure: MemoryFigure };
+
+export type MemoryFigure = 'heap' | 'process';
+
+/** Whether either figure is over its limit (the process only where the shell measures it). */
+export function overLimit(heapBytes: number, processBytes: number | null | undefined, s: MemoryWatchdogSettings): boolean {
+  return heapBytes >= s.limitBytes || (processBytes != null && processBytes >= s.processLimitBytes);
+}
 
 export function memoryVerdict(r: MemoryReading, s: MemoryWatchdogSettings = DEFAULT_MEMORY_WATCHDOG): MemoryVerdict {
-  if (r.heapBytes < s.limitBytes) return { kind: 'ok' };
+  const proc = r.processBytes ?? null;
+  if (!overLimit(r.heapBytes, proc, s)) return { kind: 'ok' };
+  // the heap first where both are over: it is the figure the page can do most about
+  const figure: MemoryFigure = r.heapBytes >= s.limitBytes ? 'heap' : 'process';
   const age = r.now - r.loadedAt;
   const backoff = 2 ** Math.min(r.recentRecycles ?? 0, 6);
-  if (r.heapBytes >= s.ceilingBytes) return age >= Math.min(CEILING_MIN_UPTIME_MS, s.minUptimeMs) * backoff ? { kind: 'recycle', reason: 'ceiling' } : { kind: 'wait', because: 'young' };
+  const ceiling: MemoryFigure | null = r.heapBytes >= s.ceilingBytes ? 'heap' : proc !== null && proc >= s.processCeilingBytes ? 'process' : null;
+  if (ceiling) return age >= Math.min(CEILING_MIN_UPTIME_MS, s.minUptimeMs) * backoff ? { kind: 'recycle', reason: 'ceiling', figure: ceiling } : { kind: 'wait', because: 'young' };
   if (age < s.minUptimeMs * backoff) return { kind: 'wait', because: 'young' };
   if (r.p1Open > 0) return { kind: 'wait', because: 'p1_open' };
   if (r.replay) return { kind: 'wait', because: 'replay' };
   if (r.now - r.lookedAt < s.quietMs) return { kind: 'wait', because: 'operator' };
   if (r.overSince === null || r.now - r.overSince < s.sustainMs) return { kind: 'wait', because: 'settling' };
-  return { kind: 'recycle', reason: 'limit' };
+  return { kind: 'recycle', reason: 'limit', figure };
 }
 
 /**
@@ -91,18 +117,29 @@ export function memoryWatchdogSettings(search: string, base: MemoryWatchdogSetti
   };
   const limitMB = num('heapLimitMB', 16, 64 * 1024);
   const ceilingMB = num('heapCeilingMB', 16, 64 * 1024);
+  const processLimitMB = num('processLimitMB', 64, 256 * 1024);
+  const processCeilingMB = num('processCeilingMB', 64, 256 * 1024);
   const quietMs = num('quietMs', 0, 24 * 3600_000);
   const minUptimeMs = num('minUptimeMs', 1000, 24 * 3600_000);
   const sustainMs = num('sustainMs', 0, 24 * 3600_000);
   const limitBytes = limitMB !== null ? limitMB * 2 ** 20 : base.limitBytes;
   const ceiling = ceilingMB !== null ? ceilingMB * 2 ** 20 : limitMB !== null ? limitBytes * (base.ceilingBytes / base.limitBytes) : base.ceilingBytes;
-  return { limitBytes, ceilingBytes: Math.max(limitBytes, ceiling), quietMs: quietMs ?? base.quietMs, minUptimeMs: minUptimeMs ?? base.minUptimeMs, sustainMs: sustainMs ?? base.sustainMs };
+  const processLimitBytes = processLimitMB !== null ? processLimitMB * 2 ** 20 : base.processLimitBytes;
+  const processCeiling = processCeilingMB !== null ? processCeilingMB * 2 ** 20 : processLimitMB !== null ? processLimitBytes * (base.processCeilingBytes / base.processLimitBytes) : base.processCeilingBytes;
+  return { limitBytes, ceilingBytes: Math.max(limitBytes, ceiling), processLimitBytes, processCeilingBytes: Math.max(processLimitBytes, processCeiling), quietMs: quietMs ?? base.quietMs, minUptimeMs: minUptimeMs ?? base.minUptimeMs, sustainMs: sustainMs ?? base.sustainMs };
 }
+
+/** The figure a recycle note shows: the one that was over. */
+export const recycledBytes = (note: RecycleNote): number => (note.figure === 'process' && note.processBytes != null ? note.processBytes : note.heapBytes);
 
 /** What a recycled page remembers across its reload (sessionStorage), to say why it blinked. */
 export interface RecycleNote {
   at: number;
   heapBytes: number;
+  /** the renderer process, where the shell measured it */
+  processBytes?: number | null;
+  /** which figure was over (absent in a note from before there were two: the heap) */
+  figure?: MemoryFigure;
   reason: 'limit' | 'ceiling';
   /** recycles in a row, this one included (each within RECYCLE_CHAIN_MS of the one before) */
   count: number;
@@ -120,7 +157,9 @@ export function parseRecycleNote(raw: string | null): RecycleNote | null {
     const v = JSON.parse(raw) as Partial<RecycleNote>;
     if (typeof v.at !== 'number' || typeof v.heapBytes !== 'number' || (v.reason !== 'limit' && v.reason !== 'ceiling')) return null;
     const count = typeof v.count === 'number' && Number.isInteger(v.count) && v.count >= 1 ? Math.min(v.count, 1000) : 1;
-    return { at: v.at, heapBytes: v.heapBytes, reason: v.reason, count };
+    const processBytes = typeof v.processBytes === 'number' && Number.isFinite(v.processBytes) ? v.processBytes : null;
+    const figure: MemoryFigure = v.figure === 'process' && processBytes !== null ? 'process' : 'heap';
+    return { at: v.at, heapBytes: v.heapBytes, processBytes, figure, reason: v.reason, count };
   } catch {
     return null;
   }

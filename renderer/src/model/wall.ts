@@ -8,7 +8,7 @@
 // is replaced, never mutated, so a selector sees a change by identity. Time comes in with each
 // action (`at`): the reducer never reads a clock.
 import type { SessionInfo } from '../../../core/auth/principal';
-import type { Health, ReferencePayload, ServerMessage } from '../../../core/contract';
+import type { Health, ReferencePayload, RendererMemory, ServerMessage } from '../../../core/contract';
 import type { LayoutState } from '../../../core/display';
 import { type PlayerState, replaySpeed } from '../../../core/player';
 import { GRID_FILLS, GridMeasures, type GridFill } from './grids';
@@ -147,6 +147,8 @@ export interface WallModel extends SituationData {
   replaySituation: boolean;
   /** the services' layout presets and which holds (core/display.ts): what a `?screen=` page shows (model/display.ts); null until they send one */
   layout: LayoutState | null;
+  /** the page's renderer process as its shell measured it last (the Electron shell only; null in a web shell): the memory watchdog's second figure */
+  rendererMemory: RendererMemory | null;
   /** counts per grid measure, kept per model (derived: see selectors.ts) */
   readonly measures: GridMeasures;
 }
@@ -252,6 +254,7 @@ export function initialModel(pageLoadedAt: number, opts: { newFreshMs?: number; 
     replayError: null,
     replaySituation: false,
     layout: null,
+    rendererMemory: null,
     measures: new GridMeasures(),
   };
 }
@@ -296,6 +299,8 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
       return withPlayer(m, message.player, at);
     case 'layout':
       return reduce(m, { type: 'layout', layout: message.layout });
+    case 'memory':
+      return { ...m, rendererMemory: message.memory };
   }
 }
 

@@ -7,16 +7,20 @@
 // rounds it and refreshes it at most every 20 minutes; the Electron shell sets that switch, and a
 // kiosk browser should be started with it (docs/operations.md). A browser without the API: the
 // watchdog says so (status 'unavailable') and does nothing.
-import { memoryVerdict, type MemoryVerdict, type MemoryWatchdogSettings, parseRecycleNote, recyclesBefore, type RecycleNote } from '../model/memory-watchdog';
+import { memoryVerdict, type MemoryVerdict, type MemoryWatchdogSettings, overLimit, parseRecycleNote, recyclesBefore, type RecycleNote } from '../model/memory-watchdog';
 import { openCountsByPriority } from '../model/situation';
 import { inReplay } from '../model/replay';
 import type { WallStore } from './store';
 
 export const MEMORY_CHECK_MS = 10_000;
+/** a shell's reading of the process older than this is not used (the shell sends one every few seconds) */
+export const PROCESS_READING_FRESH_MS = 60_000;
 export const RECYCLE_NOTE_KEY = 'watchfloor.recycled';
 
 export interface MemoryWatchdogStatus {
   heapBytes: number | null;
+  /** the renderer process as the shell measured it (null: a web shell, or no fresh reading) */
+  processBytes: number | null;
   verdict: MemoryVerdict | { kind: 'unavailable' };
   settings: MemoryWatchdogSettings;
   checkedAt: number | null;
@@ -57,7 +61,7 @@ export function takeRecycleNote(storage: MemoryWatchdogEnv['storage']): RecycleN
 
 /** `previous`: the note the last recycle left (takeRecycleNote), so that recycles in a row back off */
 export function startMemoryWatchdog(store: WallStore, settings: MemoryWatchdogSettings, env: MemoryWatchdogEnv, previous: RecycleNote | null = null, loadedAt = env.now()): { stop(): void; status(): MemoryWatchdogStatus } {
-  let status: MemoryWatchdogStatus = { heapBytes: null, verdict: { kind: 'ok' }, settings, checkedAt: null };
+  let status: MemoryWatchdogStatus = { heapBytes: null, processBytes: null, verdict: { kind: 'ok' }, settings, checkedAt: null };
   let recycling = false;
   let overSince: number | null = null;
   const recentRecycles = recyclesBefore(previous, loadedAt);
@@ -65,17 +69,19 @@ export function startMemoryWatchdog(store: WallStore, settings: MemoryWatchdogSe
     if (recycling) return;
     const heapBytes = env.heapBytes();
     const now = env.now();
+    const m = store.getState();
+    const reading = m.rendererMemory;
+    const processBytes = reading && Math.abs(now - reading.at) <= PROCESS_READING_FRESH_MS ? reading.processBytes : null;
     if (heapBytes === null) {
-      status = { heapBytes, verdict: { kind: 'unavailable' }, settings, checkedAt: now };
+      status = { heapBytes, processBytes, verdict: { kind: 'unavailable' }, settings, checkedAt: now };
       return;
     }
-    overSince = heapBytes >= settings.limitBytes ? (overSince ?? now) : null;
-    const m = store.getState();
-    const verdict = memoryVerdict({ heapBytes, now, loadedAt, overSince, recentRecycles, lookedAt: m.lookedAt, p1Open: openCountsByPriority(m.incidents)[1], replay: inReplay(m) }, settings);
-    status = { heapBytes, verdict, settings, checkedAt: now };
+    overSince = overLimit(heapBytes, processBytes, settings) ? (overSince ?? now) : null;
+    const verdict = memoryVerdict({ heapBytes, processBytes, now, loadedAt, overSince, recentRecycles, lookedAt: m.lookedAt, p1Open: openCountsByPriority(m.incidents)[1], replay: inReplay(m) }, settings);
+    status = { heapBytes, processBytes, verdict, settings, checkedAt: now };
     if (verdict.kind !== 'recycle') return;
     recycling = true;
-    const note: RecycleNote = { at: now, heapBytes, reason: verdict.reason, count: recentRecycles + 1 };
+    const note: RecycleNote = { at: now, heapBytes, processBytes, figure: verdict.figure, reason: verdict.reason, count: recentRecycles + 1 };
     try {
       env.storage?.setItem(RECYCLE_NOTE_KEY, JSON.stringify(note));
     } catch {

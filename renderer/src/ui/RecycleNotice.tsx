@@ -2,6 +2,7 @@
 // watchdog): a wall that blinked says why, and when, so nobody mistakes it for a fault.
 import { useTranslation } from 'react-i18next';
 import { formatClock, formatNumber } from '../i18n/format';
+import { recycledBytes } from '../model/memory-watchdog';
 import { recycleNote } from '../state/recycle-note';
 import { useNow, useTimeZone } from './context';
 
@@ -15,7 +16,7 @@ export function RecycleNotice() {
   if (!note || now - note.at > RECYCLE_NOTICE_MS) return null;
   return (
     <div className="banner info recycle-notice" role="status" data-testid="recycle-notice" data-reason={note.reason}>
-      {t('memory.recycled', { time: formatClock(note.at, i18n.language, tz), mb: formatNumber(note.heapBytes / 2 ** 20, i18n.language) })}
+      {t('memory.recycled', { time: formatClock(note.at, i18n.language, tz), mb: formatNumber(recycledBytes(note) / 2 ** 20, i18n.language) })}
     </div>
   );
 }

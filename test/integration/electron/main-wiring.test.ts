@@ -178,6 +178,20 @@ describe('the Electron shell, wired against the Electron API double', () => {
     await waitFor(() => !!snapshotOf(left), 5000, 'a snapshot over IPC');
   });
 
+  it('tells each page how big its own renderer process is, for its memory watchdog', async () => {
+    // Chromium's metrics, as app.getAppMetrics gives them (kB): the left page's process and another
+    const left = windowFor('left')!;
+    const pid = left.webContents.getOSProcessId();
+    e.app.metrics.set(pid, { type: 'Tab', workingSetSizeKb: 812_000 });
+    e.app.metrics.set(pid + 500, { type: 'Tab', workingSetSizeKb: 99_000 });
+    // a page that says hello (a reload) hears it at once, then every few seconds
+    left.webContents.ipc(IPC.hello);
+    await waitFor(() => messages(left).some((m) => m.type === 'memory'), 5000, 'a memory message');
+    const memory = messages(left).filter((m): m is Extract<ServerMessage, { type: 'memory' }> => m.type === 'memory').at(-1)!.memory;
+    expect(memory.processBytes).toBe(812_000 * 1024);
+    expect(Math.abs(memory.at - Date.now())).toBeLessThan(5000);
+  });
+
   it('runs the real services: an alarm published to the embedded broker reaches the window', async () => {
     const left = windowFor('left')!;
     const snap = snapshotOf(left)!;

@@ -10,7 +10,7 @@ import { createWallStore } from '../../../renderer/src/state/store';
 
 const MB = 2 ** 20;
 const T = Date.UTC(2026, 11, 6, 3);
-const S = { limitBytes: 500 * MB, ceilingBytes: 800 * MB, quietMs: 60_000, minUptimeMs: 300_000, sustainMs: 30_000 };
+const S = { limitBytes: 500 * MB, ceilingBytes: 800 * MB, processLimitBytes: 2000 * MB, processCeilingBytes: 3000 * MB, quietMs: 60_000, minUptimeMs: 300_000, sustainMs: 30_000 };
 const health = { ok: true, at: T, heartbeatMs: 2000, broker: { url: 'mqtt://b', connected: true, lastConnectedAt: T, disconnectedAt: null, lastMessageAt: T, reconnects: 0, error: null }, feed: { state: 'live', lastMessageAt: T, usualGapMs: null, stalledAfterMs: 60_000, stalledSince: null, stalls: 0 } } as Health;
 const reading = (o: Partial<MemoryReading> = {}): MemoryReading => ({ heapBytes: 600 * MB, now: T, loadedAt: T - 3600_000, overSince: T - 30_000, lookedAt: T - 120_000, p1Open: 0, replay: false, ...o });
 
@@ -19,36 +19,53 @@ describe('memoryVerdict', () => {
     expect(memoryVerdict(reading({ heapBytes: 499 * MB }), S)).toEqual({ kind: 'ok' });
   });
   it('recycles a page over its limit at a quiet moment', () => {
-    expect(memoryVerdict(reading(), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+    expect(memoryVerdict(reading(), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'heap' });
   });
   it('waits while a P1 is open, in a replay, or while someone is at the keys', () => {
     expect(memoryVerdict(reading({ p1Open: 1 }), S)).toEqual({ kind: 'wait', because: 'p1_open' });
     expect(memoryVerdict(reading({ replay: true }), S)).toEqual({ kind: 'wait', because: 'replay' });
     expect(memoryVerdict(reading({ lookedAt: T - 59_999 }), S)).toEqual({ kind: 'wait', because: 'operator' });
-    expect(memoryVerdict(reading({ lookedAt: T - 60_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+    expect(memoryVerdict(reading({ lookedAt: T - 60_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'heap' });
   });
   it('waits until the heap has stayed over the limit for a while: garbage not yet collected is no leak', () => {
     expect(memoryVerdict(reading({ overSince: null }), S)).toEqual({ kind: 'wait', because: 'settling' });
     expect(memoryVerdict(reading({ overSince: T - 29_999 }), S)).toEqual({ kind: 'wait', because: 'settling' });
-    expect(memoryVerdict(reading({ overSince: T - 30_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+    expect(memoryVerdict(reading({ overSince: T - 30_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'heap' });
   });
   it('stops waiting past the ceiling', () => {
-    expect(memoryVerdict(reading({ heapBytes: 800 * MB, p1Open: 3, lookedAt: T, replay: true }), S)).toEqual({ kind: 'recycle', reason: 'ceiling' });
+    expect(memoryVerdict(reading({ heapBytes: 800 * MB, p1Open: 3, lookedAt: T, replay: true }), S)).toEqual({ kind: 'recycle', reason: 'ceiling', figure: 'heap' });
   });
   it('never recycles a young page for its limit, nor for its ceiling in its first minute: no reload loop', () => {
     expect(memoryVerdict(reading({ loadedAt: T - 299_999 }), S)).toEqual({ kind: 'wait', because: 'young' });
-    expect(memoryVerdict(reading({ loadedAt: T - 300_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit' });
+    expect(memoryVerdict(reading({ loadedAt: T - 300_000 }), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'heap' });
     expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 59_999 }), S)).toEqual({ kind: 'wait', because: 'young' });
-    expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 60_000 }), S)).toEqual({ kind: 'recycle', reason: 'ceiling' });
+    expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 60_000 }), S)).toEqual({ kind: 'recycle', reason: 'ceiling', figure: 'heap' });
     // a shorter minimum (a test, a small display) holds for the ceiling too
-    expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 5000 }), { ...S, minUptimeMs: 5000 })).toEqual({ kind: 'recycle', reason: 'ceiling' });
+    expect(memoryVerdict(reading({ heapBytes: 900 * MB, loadedAt: T - 5000 }), { ...S, minUptimeMs: 5000 })).toEqual({ kind: 'recycle', reason: 'ceiling', figure: 'heap' });
+  });
+  it('counts the whole renderer process where the shell measures it: memory outside the JS heap grows too', () => {
+    const small = 100 * MB;
+    // no figure from the shell (a web shell): the heap alone decides
+    expect(memoryVerdict(reading({ heapBytes: small, processBytes: null }), S)).toEqual({ kind: 'ok' });
+    expect(memoryVerdict(reading({ heapBytes: small, processBytes: 1999 * MB }), S)).toEqual({ kind: 'ok' });
+    // the same rules as the heap: a quiet moment, after a while over, and at once past the ceiling
+    expect(memoryVerdict(reading({ heapBytes: small, processBytes: 2000 * MB }), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'process' });
+    expect(memoryVerdict(reading({ heapBytes: small, processBytes: 2500 * MB, p1Open: 1 }), S)).toEqual({ kind: 'wait', because: 'p1_open' });
+    expect(memoryVerdict(reading({ heapBytes: small, processBytes: 2500 * MB, overSince: T - 1000 }), S)).toEqual({ kind: 'wait', because: 'settling' });
+    expect(memoryVerdict(reading({ heapBytes: small, processBytes: 3000 * MB, p1Open: 2, lookedAt: T }), S)).toEqual({ kind: 'recycle', reason: 'ceiling', figure: 'process' });
+    // both over: the heap is named
+    expect(memoryVerdict(reading({ processBytes: 2500 * MB }), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'heap' });
   });
 });
 
 describe('memoryWatchdogSettings', () => {
   it('reads the page address within bounds, the ceiling never under the limit', () => {
     expect(memoryWatchdogSettings('')).toEqual(DEFAULT_MEMORY_WATCHDOG);
-    expect(memoryWatchdogSettings('?heapLimitMB=100&heapCeilingMB=50&quietMs=0&minUptimeMs=2000&sustainMs=500')).toEqual({ limitBytes: 100 * MB, ceilingBytes: 100 * MB, quietMs: 0, minUptimeMs: 2000, sustainMs: 500 });
+    expect(memoryWatchdogSettings('?heapLimitMB=100&heapCeilingMB=50&quietMs=0&minUptimeMs=2000&sustainMs=500')).toEqual({ ...DEFAULT_MEMORY_WATCHDOG, limitBytes: 100 * MB, ceilingBytes: 100 * MB, quietMs: 0, minUptimeMs: 2000, sustainMs: 500 });
+    expect(memoryWatchdogSettings('?processLimitMB=1024&processCeilingMB=900')).toEqual({ ...DEFAULT_MEMORY_WATCHDOG, processLimitBytes: 1024 * MB, processCeilingBytes: 1024 * MB });
+    const p = memoryWatchdogSettings('?processLimitMB=1500');
+    expect(p.processCeilingBytes / p.processLimitBytes).toBeCloseTo(DEFAULT_MEMORY_WATCHDOG.processCeilingBytes / DEFAULT_MEMORY_WATCHDOG.processLimitBytes);
+    for (const bad of ['?processLimitMB=10', '?processLimitMB=x']) expect(memoryWatchdogSettings(bad)).toEqual(DEFAULT_MEMORY_WATCHDOG);
     // the ceiling keeps its proportion to the limit when only the limit is given
     const s = memoryWatchdogSettings('?heapLimitMB=768');
     expect(s.limitBytes).toBe(768 * MB);
@@ -59,9 +76,10 @@ describe('memoryWatchdogSettings', () => {
 
 describe('the recycle note', () => {
   it('reads back what was written, and nothing from junk', () => {
-    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'limit', count: 3 }))).toEqual({ at: T, heapBytes: 5, reason: 'limit', count: 3 });
-    // a note from before counts existed, or with a silly count, is one recycle
-    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'limit' }))).toEqual({ at: T, heapBytes: 5, reason: 'limit', count: 1 });
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, processBytes: 9, figure: 'process', reason: 'limit', count: 3 }))).toEqual({ at: T, heapBytes: 5, processBytes: 9, figure: 'process', reason: 'limit', count: 3 });
+    // a note from before counts (or the process figure) existed, or with a silly count, is one recycle for the heap
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'limit' }))).toEqual({ at: T, heapBytes: 5, processBytes: null, figure: 'heap', reason: 'limit', count: 1 });
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, figure: 'process', reason: 'limit' }))?.figure).toBe('heap');
     expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'ceiling', count: -2 }))?.count).toBe(1);
     for (const junk of [null, '', '{', '[]', '{"at":1,"heapBytes":2,"reason":"other"}', '{"at":"x","heapBytes":2,"reason":"limit"}']) expect(parseRecycleNote(junk)).toBeNull();
   });
@@ -118,7 +136,7 @@ describe('startMemoryWatchdog', () => {
     expect(e.reloads).toHaveLength(1);
     e.tick(5000);
     expect(e.reloads).toHaveLength(1);
-    expect(takeRecycleNote(e.env.storage)).toEqual({ at: e.reloads[0], heapBytes: 600 * MB, reason: 'limit', count: 1 });
+    expect(takeRecycleNote(e.env.storage)).toEqual({ at: e.reloads[0], heapBytes: 600 * MB, processBytes: null, figure: 'heap', reason: 'limit', count: 1 });
     expect(e.items.has(RECYCLE_NOTE_KEY)).toBe(false);
     w.stop();
   });
@@ -157,6 +175,33 @@ describe('startMemoryWatchdog', () => {
     expect(e2.reloads).toHaveLength(1);
     expect(takeRecycleNote(e2.env.storage)?.count).toBe(1);
     w2.stop();
+  });
+
+  it('reloads a quiet page whose renderer process grew past its limit, from the figure its shell sends (and not from a stale one)', () => {
+    vi.useFakeTimers({ now: T });
+    const store = storeWith(3);
+    const e = env(() => 100 * MB);
+    const w = startMemoryWatchdog(store, S, e.env, null, T - 3600_000);
+    const shellSays = (bytes: number, at = Date.now()) => store.getState().dispatch({ type: 'server', message: { type: 'memory', memory: { processBytes: bytes, at } }, at: Date.now() });
+    shellSays(500 * MB);
+    e.tick(S.sustainMs + 5000);
+    expect(w.status()).toMatchObject({ heapBytes: 100 * MB, processBytes: 500 * MB, verdict: { kind: 'ok' } });
+    // a reading from long ago is not used
+    shellSays(2500 * MB, Date.now() - 120_000);
+    e.tick(S.sustainMs + 5000);
+    expect(w.status()).toMatchObject({ processBytes: null, verdict: { kind: 'ok' } });
+    expect(e.reloads).toEqual([]);
+    shellSays(2500 * MB);
+    e.tick(1000);
+    expect(w.status().verdict).toEqual({ kind: 'wait', because: 'settling' });
+    // the shell keeps saying it, every few seconds
+    for (let i = 0; i < 6 && e.reloads.length === 0; i++) {
+      shellSays(2500 * MB);
+      e.tick(6000);
+    }
+    expect(e.reloads).toHaveLength(1);
+    expect(takeRecycleNote(e.env.storage)).toMatchObject({ heapBytes: 100 * MB, processBytes: 2500 * MB, figure: 'process', reason: 'limit' });
+    w.stop();
   });
 
   it('says when the browser gives no heap figure, and does nothing', () => {
