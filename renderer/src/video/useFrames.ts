@@ -34,13 +34,20 @@ function sharedGenerations(origins: string[], config: VideoWallConfig): FrameGen
  * track of a frame) is removed, so that its process can end. One migration per generations, however
  * many walls share them.
  */
-const migrations = new Map<FrameGenerations, { users: number; afterMs: number; timer: ReturnType<typeof setTimeout> | null; off: () => void }>();
+interface Migration {
+  /** walls using these generations */
+  users: number;
+  afterMs: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  off: () => void;
+}
+const migrations = new Map<FrameGenerations, Migration>();
 function useMigration(g: FrameGenerations | null, afterMs: number): void {
   useEffect(() => {
     if (!g) return;
     let m = migrations.get(g);
     if (!m) {
-      const entry: { users: number; afterMs: number; timer: ReturnType<typeof setTimeout> | null; off: () => void } = { users: 0, afterMs, timer: null, off: () => undefined };
+      const entry: Migration = { users: 0, afterMs, timer: null, off: () => undefined };
       const step = () => {
         if (migrateOne(g)) {
           entry.timer = setTimeout(step, MIGRATE_STEP_MS);
