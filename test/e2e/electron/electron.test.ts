@@ -31,6 +31,8 @@ describe.skipIf(!binary || missing(built, 'dist/main/electron.cjs (npm run build
       expect(hasNode).toBe(false);
       const api = await page.evaluate(() => Object.keys((window as unknown as { watchfloor: object }).watchfloor).sort());
       expect(api).toEqual(['hello', 'onMessage', 'send']);
+      // the shell tells the page how big its own renderer process is (the memory watchdog's second figure)
+      await page.waitForFunction(() => ((window as unknown as { __watchfloor?: { store: () => { rendererMemory: { processBytes: number } | null } } }).__watchfloor?.store().rendererMemory?.processBytes ?? 0) > 10 * 2 ** 20, null, { timeout: 30_000 });
     } finally {
       await app.close();
     }
