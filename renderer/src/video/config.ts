@@ -5,6 +5,7 @@
 // &videoFrameRotate=50 (frames from one origin before the next come from the other; 0: never)
 // &videoFrameMigrateMs=60000 (after a switch, tiles still in the old origin's frames move to the new one)
 // &videoFrameDrainMs=15000 (an origin is returned to only after it has had no frame this long)
+// &videoFrameOrphanMs=60000 (a frame hearing nothing from the wall this long takes itself for left behind; tests)
 import { DEFAULT_VIDEO_POLICY, type VideoPolicyOptions } from '../../../core/video/policy';
 import { DEFAULT_DRAIN_MS, DEFAULT_MIGRATE_AFTER_MS, DEFAULT_ROTATE_AFTER } from './frame-generations';
 import { frameOriginsFor } from './frame-protocol';
@@ -27,6 +28,8 @@ export interface VideoWallConfig {
   frameMigrateAfterMs: number;
   /** how long an origin must have had no frame before new ones come from it again (its process has ended) */
   frameDrainMs: number;
+  /** a frame hearing nothing from the wall this long takes itself for left behind (null: the frame's default, frame-protocol.ts) */
+  frameOrphanMs: number | null;
   /** warm frames kept for the next tiles (frame-pool.ts); only with frameOrigin */
   framePool: number;
 }
@@ -34,7 +37,7 @@ export interface VideoWallConfig {
 /** a warm frame costs its process ~1.3 MB (docs/video.md); sixteen cover the default wall */
 const MAX_FRAME_POOL = 16;
 
-export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null, frameOrigins: [], frameRotateAfter: DEFAULT_ROTATE_AFTER, frameMigrateAfterMs: DEFAULT_MIGRATE_AFTER_MS, frameDrainMs: DEFAULT_DRAIN_MS, framePool: Math.min(MAX_FRAME_POOL, DEFAULT_VIDEO_POLICY.maxTiles) };
+export const DEFAULT_VIDEO_WALL: VideoWallConfig = { policy: {}, maxFloating: 8, planIntervalMs: 250, enabled: true, frameOrigin: null, frameOrigins: [], frameRotateAfter: DEFAULT_ROTATE_AFTER, frameMigrateAfterMs: DEFAULT_MIGRATE_AFTER_MS, frameDrainMs: DEFAULT_DRAIN_MS, frameOrphanMs: null, framePool: Math.min(MAX_FRAME_POOL, DEFAULT_VIDEO_POLICY.maxTiles) };
 
 function int(q: URLSearchParams, key: string, min: number, max: number): number | undefined {
   const v = q.get(key);
@@ -65,6 +68,7 @@ export function videoConfigFromSearch(search: string, location: { protocol: stri
     frameRotateAfter: int(q, 'videoFrameRotate', 0, 1_000_000) ?? DEFAULT_ROTATE_AFTER,
     frameMigrateAfterMs: int(q, 'videoFrameMigrateMs', 0, 86_400_000) ?? DEFAULT_MIGRATE_AFTER_MS,
     frameDrainMs: int(q, 'videoFrameDrainMs', 0, 3_600_000) ?? DEFAULT_DRAIN_MS,
+    frameOrphanMs: int(q, 'videoFrameOrphanMs', 1000, 3_600_000) ?? null,
     framePool: int(q, 'videoFramePool', 0, MAX_FRAME_POOL) ?? Math.min(MAX_FRAME_POOL, policy.maxTiles ?? DEFAULT_VIDEO_POLICY.maxTiles),
   };
 }

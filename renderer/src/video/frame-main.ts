@@ -1,7 +1,7 @@
 // The video frame: one tile's player, alone in a document of its own on another site (see
 // frame-protocol.ts). It takes orders only from the wall page that named itself in the URL's
 // #parent= and reports the player's figures back to it.
-import { envelope, type FromFrame, parentOriginsFor, parseToFrame } from './frame-protocol';
+import { envelope, frameOrphaned, type FromFrame, ORPHANED_AFTER_MS, parentOriginsFor, parseToFrame } from './frame-protocol';
 import { TilePlayer } from './player';
 import type { ReplayVideoClock } from './replay-sync';
 
@@ -12,6 +12,13 @@ const STATS_EVERY_MS = 500;
 const FRAME_HLS_CONFIG = { enableWorker: false };
 
 const hash = new URLSearchParams(location.hash.slice(1));
+/** how often the frame looks whether its wall still holds it */
+const ORPHAN_CHECK_MS = 5000;
+/** nothing from the wall this long: left behind (`#orphanMs=` for tests, within bounds) */
+const orphanMs = (() => {
+  const v = Number(hash.get('orphanMs'));
+  return Number.isInteger(v) && v >= 1000 && v <= 3_600_000 ? v : ORPHANED_AFTER_MS;
+})();
 
 /** The #parent= the URL names, when it is a wall page this frame may serve (parentOriginsFor). */
 function parentOrigin(): string | null {
@@ -25,6 +32,10 @@ function parentOrigin(): string | null {
 }
 
 const origin = parentOrigin();
+/** when the wall last said anything to this frame */
+let lastHeardAt = performance.now();
+/** it took itself for left behind (and is empty) until the wall says something again */
+let left = false;
 let player: TilePlayer | null = null;
 let ticker: ReturnType<typeof setInterval> | null = null;
 /** messages that were not ours or not understood (for field debugging) */
@@ -66,8 +77,12 @@ window.addEventListener('message', (e: MessageEvent) => {
     console.warn(`video frame: ${parsed.error} (${rejected} rejected)`);
     return;
   }
+  lastHeardAt = performance.now();
+  left = false;
   const m = parsed.value;
   switch (m.t) {
+    case 'alive':
+      break;
     case 'start':
       start(m.src, m.live);
       break;
@@ -88,6 +103,31 @@ window.addEventListener('message', (e: MessageEvent) => {
 });
 // the frame going away takes the player with it; this only makes it prompt
 window.addEventListener('pagehide', stop);
+
+/**
+ * Left behind (frameOrphaned): the player goes and the document empties, so that a frame Chromium
+ * kept after its wall let go of it costs a blank document, not a playing camera. (It cannot remove
+ * itself, and its process lives on while it does: docs/video.md.)
+ */
+function leave(): void {
+  stop();
+  document.body.replaceChildren();
+  console.warn(`video frame: nothing from the wall for ${Math.round(orphanMs / 1000)} s; left behind, it stops its player and empties`);
+}
+
+if (origin) {
+  let lastCheckAt = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    // time this frame's own thread could not run is not the wall's silence
+    const late = Math.max(0, now - lastCheckAt - 2 * ORPHAN_CHECK_MS);
+    lastCheckAt = now;
+    lastHeardAt += late;
+    if (left || !frameOrphaned(lastHeardAt, now, orphanMs)) return;
+    left = true;
+    leave();
+  }, ORPHAN_CHECK_MS);
+}
 
 if (origin) {
   // the source comes in the URL too, so the picture does not wait for a busy wall page to answer

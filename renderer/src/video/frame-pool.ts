@@ -7,7 +7,7 @@
 // with its document (docs/video.md).
 import type { FrameGenerations } from './frame-generations';
 import type { FrameHealth } from './frame-health';
-import { parseFromFrame } from './frame-protocol';
+import { envelope, parseFromFrame, POOL_ALIVE_EVERY_MS } from './frame-protocol';
 import { backoffMs } from './helpers';
 
 export interface FramePoolOptions {
@@ -23,6 +23,8 @@ export interface FramePoolOptions {
   readyTimeoutMs?: number;
   /** told when a frame loads, or fails to */
   health?: FrameHealth | null;
+  /** a frame hearing nothing from the wall this long takes itself for left behind (default: the frame's own) */
+  orphanMs?: number | null;
 }
 
 /**
@@ -55,14 +57,18 @@ const WARM_CLASS = 'video-frame-warm';
 type MovableParent = HTMLElement & { moveBefore(node: Node, child: Node | null): void };
 const canMove = (el: HTMLElement): el is MovableParent => typeof (el as Partial<MovableParent>).moveBefore === 'function';
 
-/** The frame page's URL; `src` (with `live`) rides in the hash so the picture does not wait for a busy wall page. */
-export function frameUrl(origin: string, first?: { src: string; live: boolean }): string {
+/**
+ * The frame page's URL; `src` (with `live`) rides in the hash so the picture does not wait for a
+ * busy wall page. `orphanMs`: when the frame takes itself for left behind (tests; null: its default).
+ */
+export function frameUrl(origin: string, first?: { src: string; live: boolean } | null, orphanMs?: number | null): string {
   const base = location.pathname.replace(/[^/]*$/, '');
   const hash = new URLSearchParams({ parent: location.origin });
   if (first) {
     hash.set('src', first.src);
     hash.set('live', first.live ? '1' : '0');
   }
+  if (orphanMs) hash.set('orphanMs', String(orphanMs));
   return `${origin}${base}video-frame.html#${hash}`;
 }
 
@@ -87,8 +93,14 @@ export class FramePool {
   private failuresInRow = 0;
   private counts = { taken: 0, misses: 0, failed: 0, flushed: 0, rotations: 0 };
   private unrotate: (() => void) | null = null;
+  private aliveTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: FramePoolOptions) {}
+
+  /** When its frames (and tiles' frames beside them) take themselves for left behind; null: their default. */
+  orphanMs(): number | null {
+    return this.opts.orphanMs ?? null;
+  }
 
   /** Where new frames load from now. */
   origin(): string {
@@ -108,6 +120,9 @@ export class FramePool {
     this.holder = holder;
     window.addEventListener('message', this.onMessage);
     this.unrotate = this.opts.generations?.onRotate(() => this.rotated()) ?? null;
+    // the warm frames hear that they are still held (frame-main.ts: one that hears nothing leaves)
+    const orphanMs = this.opts.orphanMs;
+    this.aliveTimer = setInterval(() => this.tellAlive(), orphanMs ? Math.min(POOL_ALIVE_EVERY_MS, orphanMs / 4) : POOL_ALIVE_EVERY_MS);
     this.schedule(delayMs);
   }
 
@@ -155,6 +170,8 @@ export class FramePool {
     window.removeEventListener('message', this.onMessage);
     this.unrotate?.();
     this.unrotate = null;
+    if (this.aliveTimer !== null) clearInterval(this.aliveTimer);
+    this.aliveTimer = null;
     if (this.refillTimer !== null) clearTimeout(this.refillTimer);
     if (this.loading) clearTimeout(this.loading.timer);
     this.refillTimer = null;
@@ -165,6 +182,11 @@ export class FramePool {
   }
 
   // ---- internals ----
+
+  private tellAlive(): void {
+    const frames = this.loading ? [...this.warm, this.loading.frame] : this.warm;
+    for (const f of frames) f.contentWindow?.postMessage(envelope({ t: 'alive' }), f.dataset.frameOrigin ?? this.origin());
+  }
 
   /** New frames come from another origin now: the warm ones (and one loading) are the old process's, which must be let go. */
   private rotated(): void {
@@ -200,7 +222,7 @@ export class FramePool {
       return;
     }
     const origin = this.origin();
-    const frame = makeFrame(frameUrl(origin), 'video');
+    const frame = makeFrame(frameUrl(origin, null, this.opts.orphanMs), 'video');
     frame.classList.add(WARM_CLASS);
     frame.dataset.frameOrigin = origin;
     const fail = () => {

@@ -15,7 +15,25 @@ export type ToFrame =
   | { t: 'retry' }
   | { t: 'stop' }
   /** hold the video to a replay clock (null: let go); origin: media time 0 when the playlist does not say */
-  | { t: 'follow'; clock: ReplayVideoClock | null; origin: number | null };
+  | { t: 'follow'; clock: ReplayVideoClock | null; origin: number | null }
+  /** the wall still holds this frame (frameOrphaned): tiles every second, the pool every few */
+  | { t: 'alive' };
+
+/**
+ * A frame that has heard nothing from its wall for this long was left behind: Chromium can keep a
+ * frame alive after the wall removed its element (seen here under load: frames the page no longer
+ * holds — Playwright could still reach them, the page could not — some still playing, for good).
+ * It stops its player and empties itself (docs/video.md).
+ */
+export const ORPHANED_AFTER_MS = 60_000;
+/** how often the pool tells its warm frames it still holds them */
+export const POOL_ALIVE_EVERY_MS = 5000;
+
+/** Whether a frame was left behind: nothing from its wall for `limitMs`. */
+export function frameOrphaned(lastHeardAt: number, now: number, limitMs: number): boolean {
+  return now - lastHeardAt >= limitMs;
+}
+
 
 /** frame → wall page */
 export type FromFrame = { t: 'ready' } | { t: 'stats'; stats: PlayerStats };
@@ -62,6 +80,7 @@ export function parseToFrame(data: unknown): Parsed<ToFrame> {
       return { ok: true, value: { t: m.t, src: m.src, live: m.live } };
     case 'retry':
     case 'stop':
+    case 'alive':
       return { ok: true, value: { t: m.t } };
     case 'follow': {
       const clock = parseClock(m.clock);

@@ -133,7 +133,7 @@ export class RemoteTilePlayer {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly opts: PlayerOptions & { frameOrigin: string; pool?: FramePool | null; health?: FrameHealth | null; generations?: FrameGenerations | null },
+    private readonly opts: PlayerOptions & { frameOrigin: string; pool?: FramePool | null; health?: FrameHealth | null; generations?: FrameGenerations | null; orphanMs?: number | null },
   ) {
     this.origin = opts.frameOrigin;
     this.src = opts.src;
@@ -266,7 +266,7 @@ export class RemoteTilePlayer {
       this.startFrame();
     } else {
       this.origin = this.opts.generations?.current() ?? this.opts.frameOrigin;
-      this.frame = makeFrame(frameUrl(this.origin, { src: this.src, live: this.live }), this.src);
+      this.frame = makeFrame(frameUrl(this.origin, { src: this.src, live: this.live }, this.opts.orphanMs ?? this.opts.pool?.orphanMs()), this.src);
       this.container.appendChild(this.frame);
     }
     // perhaps the next frames come from the other origin now
@@ -342,6 +342,9 @@ export class RemoteTilePlayer {
     this.heardAt += late;
     if (this.warmSince !== null) this.warmSince += late;
     if (this.retryTimer !== null || !this.frame) return;
+    // the frames still held hear so (frame-main.ts: one that hears nothing takes itself for left behind)
+    this.post({ t: 'alive' });
+    this.handover?.old.contentWindow?.postMessage(envelope({ t: 'alive' }), this.handover.origin);
     if (this.handover) {
       if (now - this.handover.since >= HANDOVER_GIVE_UP_MS) this.abandonHandover();
       return;

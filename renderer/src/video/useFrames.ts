@@ -108,7 +108,7 @@ export function useFrames(config: VideoWallConfig): Frames {
   }, [config, frameOrigin]);
   // frames loaded ahead for the next tiles' players
   const framePool = useMemo(
-    () => (config.enabled && frameOrigin && config.framePool > 0 ? new FramePool({ origin: frameOrigin, size: config.framePool, health: frameHealth, generations: frameGenerations }) : null),
+    () => (config.enabled && frameOrigin && config.framePool > 0 ? new FramePool({ origin: frameOrigin, size: config.framePool, health: frameHealth, generations: frameGenerations, orphanMs: config.frameOrphanMs }) : null),
     [config, frameOrigin, frameHealth, frameGenerations],
   );
   useEffect(() => {

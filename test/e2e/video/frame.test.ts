@@ -334,6 +334,54 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
     }
   });
 
+  it('a frame its wall no longer holds stops its player by itself; the frames the wall holds hear that they are held', async () => {
+    // Chromium can keep a frame alive after the wall removed its element (seen here under load,
+    // some still playing). A frame that hears nothing from its wall for ?videoFrameOrphanMs= stops
+    // its player and empties; the wall tells its tiles' frames every second, and the pool its warm
+    // ones every 5 s (a quarter of the limit when that is shorter). A frame made by hand below is one nobody holds.
+    const ORPHAN_MS = 4000;
+    const errors: string[] = [];
+    const leftBehind: string[] = [];
+    const wall = await openVideoWall(browser, `${web.url}/?videoFrame=auto&videoGraceMs=${GRACE_MS}&videoPerAlarm=1&videoFramePool=2&videoFrameOrphanMs=${ORPHAN_MS}`, { width: 1920, height: 1080 }, errors);
+    wall.on('console', (m) => {
+      if (m.type() === 'warning' && m.text().includes('left behind')) leftBehind.push(m.text());
+    });
+    const k = kiosks[2];
+    const first = web.url.replace('127.0.0.1', 'localhost');
+    try {
+      await poolFull(wall);
+      await publishAlarm('vf-orphan', k);
+      await waitTilePlaying(wall, k.cameraId, 30_000);
+      const tileFrame = (await (await wall.waitForSelector(`${tileSel(k.cameraId)} iframe.video-frame`, { timeout: 5_000 })).contentFrame())!;
+      const born = await loadedAt(tileFrame);
+      const src = (await wall.evaluate((cam) => (window as unknown as Hooked).__watchfloor.video.stats(cam)!.src, k.cameraId))!;
+      const hash = new URLSearchParams({ parent: web.url, src, live: '1', orphanMs: String(ORPHAN_MS) });
+      await wall.evaluate((url) => {
+        const f = document.createElement('iframe');
+        f.id = 'unheld';
+        f.src = url;
+        document.body.appendChild(f);
+      }, `${first}/video-frame.html#${hash}`);
+      const unheld = (await (await wall.waitForSelector('#unheld')).contentFrame())!;
+      // it plays (its source came in its URL), then, told nothing more, stops and empties
+      await expect.poll(() => unheld.evaluate(() => document.querySelectorAll('video').length), { timeout: 15_000, interval: POLL_MS }).toBe(1);
+      await expect.poll(() => unheld.evaluate(() => document.body.childElementCount), { timeout: 15_000, interval: POLL_MS }).toBe(0);
+      // the tile's frame, told every second, plays on in the same document past three limits and a check
+      await expect.poll(() => tileFrame.evaluate(() => performance.now()), { timeout: 30_000, interval: 250 }).toBeGreaterThan(3 * ORPHAN_MS + 5000);
+      expect(await loadedAt(tileFrame)).toBe(born);
+      const a = await probe(tileFrame);
+      await expect.poll(async () => (await probe(tileFrame)).currentTime - a.currentTime, { timeout: 10_000, interval: POLL_MS }).toBeGreaterThan(0.5);
+      expect((await probe(tileFrame)).videos).toBe(1);
+      await waitTilePlaying(wall, k.cameraId, 5_000);
+      // and the warm frames did not take themselves for left behind either: one frame did
+      expect(leftBehind).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await publishAlarm('vf-orphan', k, 'closed');
+      await wall.close();
+    }
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // protocol; the frame's origin is the wall's other loopback name, or none.
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN, APP_VIDEO_ORIGIN } from '../../../main/electron/policy.js';
-import { envelope, frameOriginFor, frameOriginsFor, parentOriginsFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
+import { envelope, frameOriginFor, frameOriginsFor, frameOrphaned, parentOriginsFor, parseFromFrame, parseToFrame } from '../../../renderer/src/video/frame-protocol';
 import { loadingStats, type PlayerStats } from '../../../renderer/src/video/player';
 
 const stats: PlayerStats = {
@@ -26,6 +26,7 @@ describe('parseToFrame', () => {
     expect(parseToFrame(envelope({ t: 'source', src: '/rec.m3u8', live: false, extra: 1 }))).toEqual({ ok: true, value: { t: 'source', src: '/rec.m3u8', live: false } });
     expect(parseToFrame(envelope({ t: 'retry' }))).toEqual({ ok: true, value: { t: 'retry' } });
     expect(parseToFrame(envelope({ t: 'stop' }))).toEqual({ ok: true, value: { t: 'stop' } });
+    expect(parseToFrame(envelope({ t: 'alive', extra: 1 }))).toEqual({ ok: true, value: { t: 'alive' } });
   });
   it('takes a replay clock to follow, or none', () => {
     expect(parseToFrame(envelope({ t: 'follow', clock, origin: 1_789_999_880_000 }))).toEqual({ ok: true, value: { t: 'follow', clock, origin: 1_789_999_880_000 } });
@@ -121,6 +122,14 @@ describe('frameOriginFor', () => {
     expect(frameOriginFor(at('app:', 'evil'), 'auto')).toBeNull();
     expect(frameOriginFor(at('http:', '127.0.0.1'), 'off')).toBeNull();
     expect(frameOriginFor(at('http:', 'wall.example'), 'http://evil.example')).toBeNull();
+  });
+});
+
+describe('frameOrphaned', () => {
+  it('takes a frame for left behind once its wall has said nothing for the limit, not before', () => {
+    expect(frameOrphaned(1000, 60_999, 60_000)).toBe(false);
+    expect(frameOrphaned(1000, 61_000, 60_000)).toBe(true);
+    expect(frameOrphaned(50_000, 61_000, 60_000)).toBe(false);
   });
 });
 

@@ -22,7 +22,7 @@ function setup() {
   takeDelta(state);
   store = createWallStore(now);
   store.getState().dispatch({ type: 'server', message: { type: 'snapshot', situation: snapshotOf(state), health }, at: now });
-  manager = startVideoManager({ policy: {}, maxFloating: 8, planIntervalMs: 10_000, enabled: true, frameOrigin: null, frameOrigins: [], frameRotateAfter: 0, frameMigrateAfterMs: 0, frameDrainMs: 0, framePool: 0 }, store);
+  manager = startVideoManager({ policy: {}, maxFloating: 8, planIntervalMs: 10_000, enabled: true, frameOrigin: null, frameOrigins: [], frameRotateAfter: 0, frameMigrateAfterMs: 0, frameDrainMs: 0, frameOrphanMs: null, framePool: 0 }, store);
   const alarm = (id: string, lat: number, lon: number, title = '测试') => {
     apply(state, { t: 'events', at: Date.now(), topic: 't', events: [{ type: 'incident', source: '110', report: { id, ts: Date.now(), kind: 'theft', priority: 2, lat, lon, title, status: 'open' } }] });
     store.getState().dispatch({ type: 'server', message: { type: 'delta', delta: takeDelta(state) }, at: Date.now() });
