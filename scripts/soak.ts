@@ -143,6 +143,8 @@ interface Sample {
     tileErrors: Record<string, number>;
     /** the warm frames: taken, missed, failed to load, flushed (a tile's frame went silent) */
     framePool: { warm: number; taken: number; misses: number; failed: number; flushed: number; origin?: string; rotations?: number; strays?: number } | null;
+    /** video frames Chromium still has under the page whose elements the page no longer holds */
+    unheldFrames: number;
     /** each video-playing renderer process, pid and PSS: a generation of frames ends with its process */
     videoRenderers: { pid: number; mb: number }[] | null;
     /** the frames' process: JS heap after a collection, live documents, nodes, listeners */
@@ -494,9 +496,24 @@ async function chromiumFigures(rig: Rig): Promise<Sample['chromium']> {
       rebuilds += st?.rebuilds ?? 0;
       if (st?.lastError) errors.set(st.lastError, (errors.get(st.lastError) ?? 0) + 1);
     }
-    return { tiles: tiles.length, videos: v?.videoElements() ?? document.querySelectorAll('video').length, byState, rebuilds, lastErrors: Object.fromEntries([...errors].slice(0, 5)), pool: v?.framePool() ?? null };
+    // the frames the page holds, by origin (src), to set beside the frames Chromium reports
+    const held: Record<string, number> = {};
+    for (const f of document.querySelectorAll('iframe')) {
+      const o = f.src ? new URL(f.src, location.href).origin : 'none';
+      held[o] = (held[o] ?? 0) + 1;
+    }
+    return { tiles: tiles.length, videos: v?.videoElements() ?? document.querySelectorAll('video').length, byState, rebuilds, lastErrors: Object.fromEntries([...errors].slice(0, 5)), pool: v?.framePool() ?? null, held };
   });
-  const { tiles: tilesOpen, videos, byState, rebuilds, lastErrors, pool } = await withTimeout(players, PAGE_CALL_TIMEOUT_MS, 'counting tiles');
+  const { tiles: tilesOpen, videos, byState, rebuilds, lastErrors, pool, held } = await withTimeout(players, PAGE_CALL_TIMEOUT_MS, 'counting tiles');
+  // frames Chromium still has under the page beyond those whose elements the page holds: frames it
+  // kept after the wall removed them (docs/video.md); they answer, the page cannot reach them
+  const alive: Record<string, number> = {};
+  for (const f of rig.page.frames()) {
+    if (f === rig.page.mainFrame() || !f.url().includes('/video-frame.html')) continue;
+    const o = new URL(f.url()).origin;
+    alive[o] = (alive[o] ?? 0) + 1;
+  }
+  const unheldFrames = Object.entries(alive).reduce((n, [o, count]) => n + Math.max(0, count - (held[o] ?? 0)), 0);
   const frames = await withTimeout(framesProcessFigures(rig), PAGE_CALL_TIMEOUT_MS, "the frames' process").catch(() => null);
   const pss = chromiumPssKb(TAG);
   return {
@@ -515,6 +532,7 @@ async function chromiumFigures(rig: Rig): Promise<Sample['chromium']> {
     tileRebuilds: rebuilds,
     tileErrors: lastErrors,
     framePool: pool,
+    unheldFrames,
     videoRenderers: pss ? pss.mediaRenderers.map((r) => ({ pid: r.pid, mb: Math.round(r.kb / 1024) })) : null,
     framesProcess: frames,
   };
@@ -608,7 +626,7 @@ function sampleLine(s: Sample): string {
     `${(s.elapsedS / 60).toFixed(1).padStart(6)} min | rss ${sv.rssMB} MB heap ${sv.heapUsedMB} MB fds ${sv.fds} handles ${sv.handles} loop p99 ${sv.loopDelayP99Ms} ms` +
     ` | Chromium ${c.pssMB ?? '?'} MB (renderers ${c.rendererPssMB ?? '?'}, of which video ${c.mediaRendererPssMB ?? '?'}, GPU ${c.gpuPssMB ?? '?'}) page heap ${c.pageHeapMB} MB nodes ${c.domNodes} listeners ${c.listeners} videos ${c.videos}` +
     (c.videoRenderers?.length ? ` [${c.videoRenderers.map((r) => `${r.pid}: ${r.mb}`).join(', ')}]` : '') +
-    (c.framePool ? ` | pool ${c.framePool.warm} warm, ${c.framePool.flushed} flushed, ${c.framePool.rotations ?? 0} rotations, ${c.framePool.strays ?? 0} strays` : '') +
+    (c.framePool ? ` | pool ${c.framePool.warm} warm, ${c.framePool.flushed} flushed, ${c.framePool.rotations ?? 0} rotations, ${c.framePool.strays ?? 0} strays, ${c.unheldFrames} unheld frames` : '') +
     (c.framesProcess ? ` | frames' process heap ${c.framesProcess.jsHeapMB} MB, ${c.framesProcess.documents} documents, ${c.framesProcess.nodes} nodes` : '') +
     ` | delta ${d.medianMs ?? '-'}/${d.maxMs ?? '-'} ms${d.lost ? ` (${d.lost} lost)` : ''}` +
     ` | tiles ${c.tilesOpen} open (${Object.entries(c.tileStates).map(([k, n]) => `${n} ${k}`).join(', ') || '-'}; ${c.tileRebuilds} rebuilds), ${s.tiles.opened} opened/${s.tiles.closed} closed/${s.tiles.framed} framed` +
