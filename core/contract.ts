@@ -192,10 +192,12 @@ export type ServerMessage =
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string };
 
-/** The page's renderer process as its shell measures it. */
+/** The page's renderer processes as its shell measures them. */
 export interface RendererMemory {
-  /** resident memory of the process (working set), bytes */
+  /** resident memory (working set) of the page's process and its video frames' processes, bytes */
   processBytes: number;
+  /** how many processes that sums (absent: the page's own alone) */
+  processes?: number;
   /** when it was read (epoch ms) */
   at: number;
 }

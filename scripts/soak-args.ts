@@ -3,6 +3,12 @@
 import type { Result } from '../core/result.js';
 
 export type SoakBroker = 'mosquitto' | 'embedded';
+/**
+ * How Chromium composites. Without a GPU it composites in software by default, and there (only
+ * there) it keeps the processes of removed video frames alive; `gpu` composites through SwiftShader,
+ * the code path of a display with a graphics card (docs/operations.md, "Soak").
+ */
+export type SoakCompositing = 'gpu' | 'software';
 
 export interface SoakOptions {
   /** print the usage and leave */
@@ -21,6 +27,7 @@ export interface SoakOptions {
   out: string | null;
   /** null: Mosquitto when installed, else the host's embedded broker */
   broker: SoakBroker | null;
+  compositing: SoakCompositing;
 }
 
 export const SOAK_USAGE = `usage: npm run soak -- --hours H [options]
@@ -33,6 +40,8 @@ export const SOAK_USAGE = `usage: npm run soak -- --hours H [options]
   --warmup-min M     minutes before the figures count as settled (default 10, at most a fifth of the run)
   --out FILE         samples and summary as JSON lines (default: soak-<time>.json in the temp folder)
   --broker B         mosquitto (default when installed) or embedded (the host's own broker)
+  --compositing C    gpu (default: through SwiftShader, as on a display with a graphics card) or
+                     software (Chromium's own choice on a machine without a GPU)
   --help             this text`;
 
 const DEFAULTS = { rate: 500, units: 2000, sampleS: 60, tileEveryS: 10, tileHoldS: 40, warmupMin: 10 };
@@ -53,13 +62,18 @@ function positiveInt(flag: string, v: string): number {
   return n;
 }
 
+function compositingOf(v: string): SoakCompositing {
+  if (v !== 'gpu' && v !== 'software') throw new Error(`--compositing ${v}: expected gpu or software`);
+  return v;
+}
+
 function brokerOf(v: string): SoakBroker {
   if (v !== 'mosquitto' && v !== 'embedded') throw new Error(`--broker ${v}: expected mosquitto or embedded`);
   return v;
 }
 
 /** Flags as given, before defaults and caps. */
-type Given = Partial<{ hours: number; rate: number; units: number; sampleS: number; tileEveryS: number; tileHoldS: number; warmupMin: number; out: string; broker: SoakBroker }>;
+type Given = Partial<{ hours: number; rate: number; units: number; sampleS: number; tileEveryS: number; tileHoldS: number; warmupMin: number; out: string; broker: SoakBroker; compositing: SoakCompositing }>;
 
 function readFlags(argv: string[]): Given | 'help' {
   const g: Given = {};
@@ -87,6 +101,7 @@ function readFlags(argv: string[]): Given | 'help' {
       }
       case '--out': g.out = value(); break;
       case '--broker': g.broker = brokerOf(value()); break;
+      case '--compositing': g.compositing = compositingOf(value()); break;
       case '--help': case '-h': return 'help';
       default: throw new Error(`unknown flag ${flag}`);
     }
@@ -94,7 +109,7 @@ function readFlags(argv: string[]): Given | 'help' {
   return g;
 }
 
-const HELP: SoakOptions = { help: true, durationS: 0, rate: 0, units: 0, sampleS: 0, tileEveryS: 0, tileHoldS: 0, warmupS: 0, warmupCapped: false, out: null, broker: null };
+const HELP: SoakOptions = { help: true, durationS: 0, rate: 0, units: 0, sampleS: 0, tileEveryS: 0, tileHoldS: 0, warmupS: 0, warmupCapped: false, out: null, broker: null, compositing: 'gpu' };
 
 export function parseSoakArgs(argv: string[]): Result<SoakOptions> {
   let g: Given | 'help';
@@ -125,6 +140,7 @@ export function parseSoakArgs(argv: string[]): Result<SoakOptions> {
       warmupCapped: warmupS < wantedWarmupS,
       out: g.out ?? null,
       broker: g.broker ?? null,
+      compositing: g.compositing ?? 'gpu',
     },
   };
 }

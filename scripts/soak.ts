@@ -142,7 +142,7 @@ interface Sample {
     tileRebuilds: number;
     tileErrors: Record<string, number>;
     /** the warm frames: taken, missed, failed to load, flushed (a tile's frame went silent) */
-    framePool: { warm: number; taken: number; misses: number; failed: number; flushed: number; origin?: string; rotations?: number; strays?: number } | null;
+    framePool: { warm: number; taken: number; misses: number; failed: number; flushed: number; flushesRefused?: number; origin?: string; rotations?: number; strays?: number } | null;
     /** video frames Chromium still has under the page whose elements the page no longer holds */
     unheldFrames: number;
     /** each video-playing renderer process, pid and PSS: a generation of frames ends with its process */
@@ -310,6 +310,15 @@ async function openWall(browser: Browser, url: string, errors: PageErrors): Prom
   return { page, cdp };
 }
 
+/**
+ * Chromium's switches for the asked compositing. On a machine without a GPU Chromium composites in
+ * software (WebGL alone through SwiftShader), and there the processes of removed video frames stay
+ * alive and keep growing, with or without a DevTools client (docs/operations.md, "Soak").
+ */
+function compositingArgs(c: SoakOptions['compositing']): string[] {
+  return c === 'gpu' ? ['--use-angle=swiftshader'] : [];
+}
+
 async function setUp(o: SoakOptions, closers: Closers): Promise<Rig> {
   const kiosks = readKiosks();
   const broker = await startBroker(o, closers);
@@ -319,7 +328,7 @@ async function setUp(o: SoakOptions, closers: Closers): Promise<Rig> {
   // forced: with the broker gone, a polite end waits for it forever
   closers.add('the probe client', () => client.endAsync(true));
   // Ctrl-C is ours to handle: Playwright's own handler would close the browser under a sample
-  const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', TAG], { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', ...compositingArgs(o.compositing), TAG], { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   closers.add('Chromium', () => browser.close());
   const errors = new PageErrors();
   const { page, cdp } = await openWall(browser, web.url, errors);
@@ -626,7 +635,7 @@ function sampleLine(s: Sample): string {
     `${(s.elapsedS / 60).toFixed(1).padStart(6)} min | rss ${sv.rssMB} MB heap ${sv.heapUsedMB} MB fds ${sv.fds} handles ${sv.handles} loop p99 ${sv.loopDelayP99Ms} ms` +
     ` | Chromium ${c.pssMB ?? '?'} MB (renderers ${c.rendererPssMB ?? '?'}, of which video ${c.mediaRendererPssMB ?? '?'}, GPU ${c.gpuPssMB ?? '?'}) page heap ${c.pageHeapMB} MB nodes ${c.domNodes} listeners ${c.listeners} videos ${c.videos}` +
     (c.videoRenderers?.length ? ` [${c.videoRenderers.map((r) => `${r.pid}: ${r.mb}`).join(', ')}]` : '') +
-    (c.framePool ? ` | pool ${c.framePool.warm} warm, ${c.framePool.flushed} flushed, ${c.framePool.rotations ?? 0} rotations, ${c.framePool.strays ?? 0} strays, ${c.unheldFrames} unheld frames` : '') +
+    (c.framePool ? ` | pool ${c.framePool.warm} warm, ${c.framePool.flushed} flushed (${c.framePool.flushesRefused ?? 0} refused), ${c.framePool.rotations ?? 0} rotations, ${c.framePool.strays ?? 0} strays, ${c.unheldFrames} unheld frames` : '') +
     (c.framesProcess ? ` | frames' process heap ${c.framesProcess.jsHeapMB} MB, ${c.framesProcess.documents} documents, ${c.framesProcess.nodes} nodes` : '') +
     ` | delta ${d.medianMs ?? '-'}/${d.maxMs ?? '-'} ms${d.lost ? ` (${d.lost} lost)` : ''}` +
     ` | tiles ${c.tilesOpen} open (${Object.entries(c.tileStates).map(([k, n]) => `${n} ${k}`).join(', ') || '-'}; ${c.tileRebuilds} rebuilds), ${s.tiles.opened} opened/${s.tiles.closed} closed/${s.tiles.framed} framed` +
@@ -791,13 +800,14 @@ async function run(o: SoakOptions, out: string, closers: Closers, stop: AbortSig
     at: new Date().toISOString(),
     options: o,
     broker: rig.brokerNote,
+    compositing: o.compositing,
     chromium: rig.browser.version(),
     cpus: cpus().length,
     node: process.version,
   };
   appendFileSync(out, `${JSON.stringify(start)}\n`);
   console.log(
-    `soak: ${o.durationS / 3600} h (${Math.round(o.durationS)} s) through ${rig.brokerNote}; simulator ${o.rate} location msg/s from ${o.units} volunteers + 100 patrols; ` +
+    `soak: ${o.durationS / 3600} h (${Math.round(o.durationS)} s) through ${rig.brokerNote}; ${o.compositing} compositing; simulator ${o.rate} location msg/s from ${o.units} volunteers + 100 patrols; ` +
       `an alarm with a tile every ${o.tileEveryS} s, closed after ${o.tileHoldS} s; a sample every ${o.sampleS} s; warm-up ${r1(o.warmupS / 60)} min${o.warmupCapped ? ' (cut to a fifth of the run)' : ''}; ` +
       `Chromium ${rig.browser.version()}, ${cpus().length} CPU(s); samples to ${out}`,
   );

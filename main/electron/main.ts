@@ -17,7 +17,7 @@ import { guardContents } from './guards.js';
 import { brokerPasswordFor, clientKeyFor, loadSecrets, SECRETS_FILE, STORE_FLAG, STORE_KEY_FLAG, storeBrokerPassword, storeClientKey } from './secrets.js';
 import { demoWebRoutes } from '../demo/routes.js';
 import { demoOperatorFor } from '../demo/operator.js';
-import { RENDERER_MEMORY_EVERY_MS, rendererMemory } from './process-memory.js';
+import { PageProcesses, RENDERER_MEMORY_EVERY_MS } from './process-memory.js';
 
 // One wall per machine: a second launch (a double click, an autostart racing a person) brings the
 // running one forward and ends.
@@ -44,6 +44,8 @@ const peers = new Map<number, PeerHandle>();
 /** the contents of each attached page, for what the shell itself tells it (its process's memory) */
 const pages = new Map<number, Electron.WebContents>();
 let memoryTimer: ReturnType<typeof setInterval> | null = null;
+/** each page's renderer processes, its video frames' included (process-memory.ts) */
+const pageProcesses = new PageProcesses();
 let windows: WallWindows | undefined;
 let gpuCrashes = 0;
 
@@ -51,9 +53,20 @@ function detachPeer(contentsId: number): void {
   peers.get(contentsId)?.detach();
   peers.delete(contentsId);
   pages.delete(contentsId);
+  pageProcesses.forget(contentsId);
 }
 
-/** Tells each page how big its renderer process is (process-memory.ts). */
+/** The processes of the page's frames (its own among them), as Electron lists them now. */
+function framePids(contents: Electron.WebContents): number[] {
+  try {
+    return contents.mainFrame.framesInSubtree.map((f) => f.osProcessId);
+  } catch {
+    // a frame tree torn down under us: the page's own process still counts
+    return [];
+  }
+}
+
+/** Tells each page how big its renderer processes are (process-memory.ts). */
 function sendRendererMemory(only?: Electron.WebContents): void {
   let metrics: Electron.ProcessMetric[];
   try {
@@ -63,9 +76,11 @@ function sendRendererMemory(only?: Electron.WebContents): void {
     return;
   }
   const at = Date.now();
+  pageProcesses.prune(metrics);
   for (const contents of only ? [only] : pages.values()) {
     if (contents.isDestroyed()) continue;
-    const memory = rendererMemory(metrics, contents.getOSProcessId(), at);
+    pageProcesses.observe(contents.id, [contents.getOSProcessId(), ...framePids(contents)], metrics);
+    const memory = pageProcesses.memory(contents.id, metrics, at);
     if (memory) contents.send(IPC.toRenderer, { type: 'memory', memory } satisfies ServerMessage);
   }
 }

@@ -375,6 +375,14 @@ export class WebContentsDouble extends EventEmitter {
     this.check();
     return 1000 + this.id;
   }
+  /** the processes of the page's child frames (its video frames' generations), as a test sets them */
+  framePids: number[] = [];
+  /** WebFrameMain as far as the shell reads it: every frame of the page, itself first, with its OS process */
+  get mainFrame(): { osProcessId: number; framesInSubtree: { osProcessId: number }[] } {
+    this.check();
+    const self = { osProcessId: this.getOSProcessId() };
+    return { ...self, framesInSubtree: [self, ...this.framePids.map((osProcessId) => ({ osProcessId }))] };
+  }
   setWindowOpenHandler(h: WebContentsDouble['windowOpenHandler']): void {
     this.check();
     this.double.calls.push({ target: `webContents#${this.id}`, method: 'setWindowOpenHandler', args: [h] });

@@ -33,6 +33,21 @@ export interface FramePoolOptions {
  */
 const LOADED_BUT_SILENT_MS = 2000;
 
+/**
+ * Warm frames are dropped at most this often. A tile's frame that goes silent with its whole
+ * process looks like a crash, and a crash takes the warm frames with it; but a process only
+ * starved of CPU looks the same, and dropping its warm frames loads sixteen new documents into it,
+ * which starves it further. A soak where the GPU process took a core and a quarter (SwiftShader)
+ * dropped them 164 times in 8 minutes: 2,600 documents loaded for nothing. A real crash shortly
+ * after a flush costs less: each tile that takes a dead warm frame loads its own 3 s later.
+ */
+export const FLUSH_MIN_GAP_MS = 30_000;
+
+/** Whether warm frames may be dropped now, the last time having been `lastAt` (null: never). */
+export function flushAllowed(lastAt: number | null, now: number, minGapMs = FLUSH_MIN_GAP_MS): boolean {
+  return lastAt === null || now - lastAt >= minGapMs;
+}
+
 export interface FramePoolStats {
   size: number;
   warm: number;
@@ -45,6 +60,8 @@ export interface FramePoolStats {
   failed: number;
   /** times the warm frames were dropped because a tile's frame went silent */
   flushed: number;
+  /** times that was asked for too soon after the last (FLUSH_MIN_GAP_MS) and not done */
+  flushesRefused: number;
   /** where new frames load from, and how often that changed (frame-generations.ts) */
   origin: string;
   rotations: number;
@@ -91,7 +108,8 @@ export class FramePool {
   private refillTimer: ReturnType<typeof setTimeout> | null = null;
   private lastTakeAt = 0;
   private failuresInRow = 0;
-  private counts = { taken: 0, misses: 0, failed: 0, flushed: 0, rotations: 0 };
+  private counts = { taken: 0, misses: 0, failed: 0, flushed: 0, flushesRefused: 0, rotations: 0 };
+  private lastFlushAt: number | null = null;
   private unrotate: (() => void) | null = null;
   private aliveTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -153,13 +171,21 @@ export class FramePool {
 
   /**
    * Drops the warm frames and loads new ones. For a tile whose frame went silent: its process most
-   * likely died, and the warm frames, in the same process, with it.
+   * likely died, and the warm frames, in the same process, with it. Not twice within
+   * FLUSH_MIN_GAP_MS (a starved process is not a dead one); false when refused.
    */
-  flush(): void {
-    if (!this.holder) return;
+  flush(): boolean {
+    if (!this.holder) return false;
+    const now = performance.now();
+    if (!flushAllowed(this.lastFlushAt, now)) {
+      this.counts.flushesRefused++;
+      return false;
+    }
+    this.lastFlushAt = now;
     for (const f of this.warm.splice(0)) f.remove();
     this.counts.flushed++;
     this.schedule(this.refillDelay());
+    return true;
   }
 
   stats(): FramePoolStats {

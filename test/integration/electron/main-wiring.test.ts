@@ -178,18 +178,30 @@ describe('the Electron shell, wired against the Electron API double', () => {
     await waitFor(() => !!snapshotOf(left), 5000, 'a snapshot over IPC');
   });
 
-  it('tells each page how big its own renderer process is, for its memory watchdog', async () => {
-    // Chromium's metrics, as app.getAppMetrics gives them (kB): the left page's process and another
+  it('tells each page how big its renderer processes are, its video frames’ included, for its memory watchdog', async () => {
+    // Chromium's metrics, as app.getAppMetrics gives them (kB): the left page's process, its video
+    // frames' process, and another page's
     const left = windowFor('left')!;
     const pid = left.webContents.getOSProcessId();
     e.app.metrics.set(pid, { type: 'Tab', workingSetSizeKb: 812_000 });
+    e.app.metrics.set(pid + 100, { type: 'Tab', workingSetSizeKb: 300_000 });
     e.app.metrics.set(pid + 500, { type: 'Tab', workingSetSizeKb: 99_000 });
+    left.webContents.framePids = [pid + 100];
+    const lastMemory = () => messages(left).filter((m): m is Extract<ServerMessage, { type: 'memory' }> => m.type === 'memory').at(-1)?.memory;
     // a page that says hello (a reload) hears it at once, then every few seconds
     left.webContents.ipc(IPC.hello);
-    await waitFor(() => messages(left).some((m) => m.type === 'memory'), 5000, 'a memory message');
-    const memory = messages(left).filter((m): m is Extract<ServerMessage, { type: 'memory' }> => m.type === 'memory').at(-1)!.memory;
-    expect(memory.processBytes).toBe(812_000 * 1024);
-    expect(Math.abs(memory.at - Date.now())).toBeLessThan(5000);
+    await waitFor(() => lastMemory()?.processBytes === 1_112_000 * 1024, 5000, 'a memory message with the frames’ process');
+    expect(lastMemory()!.processes).toBe(2);
+    expect(Math.abs(lastMemory()!.at - Date.now())).toBeLessThan(5000);
+    // the frames moved to a new generation's process; Chromium kept the old one alive: it still counts
+    e.app.metrics.set(pid + 101, { type: 'Tab', workingSetSizeKb: 50_000 });
+    left.webContents.framePids = [pid + 101];
+    left.webContents.ipc(IPC.hello);
+    await waitFor(() => lastMemory()?.processBytes === 1_162_000 * 1024, 5000, 'the kept process still counted');
+    // it ended: no longer counted
+    e.app.metrics.delete(pid + 100);
+    left.webContents.ipc(IPC.hello);
+    await waitFor(() => lastMemory()?.processBytes === 862_000 * 1024, 5000, 'the ended process dropped');
   });
 
   it('runs the real services: an alarm published to the embedded broker reaches the window', async () => {

@@ -26,6 +26,7 @@ describe('npm run soak arguments', () => {
       warmupCapped: false,
       out: null,
       broker: null,
+      compositing: 'gpu',
     });
   });
 
@@ -33,6 +34,8 @@ describe('npm run soak arguments', () => {
     const o = parsed('--hours', '1.5', '--rate', '250.5', '--units', '300', '--sample-s', '30', '--tile-every', '5', '--tile-hold', '20', '--warmup-min', '0', '--out', '/tmp/s.json', '--broker', 'embedded');
     expect(o).toMatchObject({ durationS: 5400, rate: 250.5, units: 300, sampleS: 30, tileEveryS: 5, tileHoldS: 20, warmupS: 0, warmupCapped: false, out: '/tmp/s.json', broker: 'embedded' });
     expect(parsed('--hours', '1', '--broker', 'mosquitto').broker).toBe('mosquitto');
+    expect(parsed('--hours', '1', '--compositing', 'software').compositing).toBe('software');
+    expect(parsed('--hours', '1', '--compositing', 'gpu').compositing).toBe('gpu');
   });
 
   it('keeps ten samples and a fifth of warm-up in a short run', () => {
@@ -58,6 +61,7 @@ describe('npm run soak arguments', () => {
     [['--hours', '0'], /--hours 0: expected a number > 0/],
     [['--hours', '-1'], /expected a number > 0/],
     [['--hours', 'two'], /--hours two: expected a number > 0/],
+    [['--hours', '1', '--compositing', 'hardware'], /--compositing hardware: expected gpu or software/],
     [['--hours', '0.01'], /at least a minute/],
     [['--hours', '1', '--units', '2.5'], /--units 2.5: expected a whole number/],
     [['--hours', '1', '--rate', ''], /--rate : expected a number > 0/],
