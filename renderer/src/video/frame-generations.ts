@@ -79,10 +79,9 @@ export class FrameGenerations {
   constructor(
     private readonly origins: readonly string[],
     private readonly liveFrames: (origin: string) => number,
-    options: FrameGenerationOptions | number = {},
+    o: FrameGenerationOptions = {},
   ) {
     if (origins.length === 0) throw new Error('frame generations need an origin');
-    const o = typeof options === 'number' ? { rotateAfter: options } : options;
     this.rotateAfter = o.rotateAfter ?? DEFAULT_ROTATE_AFTER;
     this.drainMs = o.drainMs ?? 0;
     this.now = o.now ?? (() => performance.now());

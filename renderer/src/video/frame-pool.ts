@@ -7,6 +7,7 @@
 // with its document (docs/video.md).
 import type { FrameGenerations } from './frame-generations';
 import type { FrameHealth } from './frame-health';
+import { heardFrom } from './frame-liveness';
 import { envelope, parseFromFrame, POOL_ALIVE_EVERY_MS } from './frame-protocol';
 import { backoffMs } from './helpers';
 
@@ -280,6 +281,8 @@ export class FramePool {
     if (!l || e.source !== l.frame.contentWindow || e.origin !== l.origin) return;
     const parsed = parseFromFrame(e.data);
     if (!parsed.ok || parsed.value.t !== 'ready') return;
+    // the process is alive: a tile waiting on a slow frame of it waits instead of giving up
+    heardFrom(l.origin);
     clearTimeout(l.timer);
     this.loading = null;
     this.failuresInRow = 0;

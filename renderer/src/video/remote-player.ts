@@ -8,6 +8,7 @@ import { envelope, parseFromFrame, type ToFrame } from './frame-protocol';
 import type { FrameGenerations } from './frame-generations';
 import type { FrameHealth } from './frame-health';
 import { type FramePool, frameUrl, makeFrame } from './frame-pool';
+import { heardAgo, heardFrom } from './frame-liveness';
 import { backoffMs } from './helpers';
 import { loadingStats, type PlayerOptions, type PlayerStats } from './player';
 import type { ReplayVideoClock } from './replay-sync';
@@ -43,14 +44,12 @@ const HANDOVER_GIVE_UP_MS = 15_000;
  * and took them for dead (24 pool flushes in 100 s), for a reason not pinned down.
  */
 const players = new Set<RemoteTilePlayer>();
-/** when a frame of each origin (so of each frames' process) last sent its player a message */
-const heardFromOrigin = new Map<string, number>();
 let routing = false;
 function route(e: MessageEvent): void {
   if (!e.source) return;
   for (const p of players) {
     if (p.window() === e.source) {
-      heardFromOrigin.set(e.origin, performance.now());
+      heardFrom(e.origin);
       p.receive(e);
       return;
     }
@@ -349,8 +348,7 @@ export class RemoteTilePlayer {
       if (now - this.handover.since >= HANDOVER_GIVE_UP_MS) this.abandonHandover();
       return;
     }
-    const heard = heardFromOrigin.get(this.origin);
-    const otherHeardAgo = heard === undefined ? null : now - heard;
+    const otherHeardAgo = heardAgo(this.origin, now);
     if (this.warmSince !== null) {
       const act = silenceAction(now - this.warmSince, WARM_ANSWER_MS, otherHeardAgo);
       if (act === 'wait') return;

@@ -28,7 +28,7 @@ describe('shouldRotate', () => {
 describe('FrameGenerations', () => {
   it('moves new frames to the other origin after so many, and back only once the first has none open', () => {
     const live = new Map<string, number>();
-    const g = new FrameGenerations([A, B], (o) => live.get(o) ?? 0, 3);
+    const g = new FrameGenerations([A, B], (o) => live.get(o) ?? 0, { rotateAfter: 3 });
     const seen: string[] = [];
     g.onRotate((o) => seen.push(o));
     expect(g.current()).toBe(A);
@@ -86,7 +86,7 @@ describe('FrameGenerations', () => {
 
   it('gives up a second origin that never loads a frame, and goes back to the first for good', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const g = new FrameGenerations([A, B], () => 0, 1);
+    const g = new FrameGenerations([A, B], () => 0, { rotateAfter: 1 });
     g.loaded(A);
     g.opened();
     expect(g.current()).toBe(B);
@@ -106,10 +106,10 @@ describe('FrameGenerations', () => {
   });
 
   it('never rotates with one origin (Electron) or with rotation off', () => {
-    const one = new FrameGenerations([A], () => 0, 1);
+    const one = new FrameGenerations([A], () => 0, { rotateAfter: 1 });
     for (let i = 0; i < 5; i++) one.opened();
     expect(one.current()).toBe(A);
-    const off = new FrameGenerations([A, B], () => 0, 0);
+    const off = new FrameGenerations([A, B], () => 0, { rotateAfter: 0 });
     for (let i = 0; i < 5; i++) off.opened();
     expect(off.current()).toBe(A);
   });
