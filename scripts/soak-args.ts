@@ -6,7 +6,7 @@ export type SoakBroker = 'mosquitto' | 'embedded';
 /**
  * How Chromium composites. Without a GPU it composites in software by default, and there (only
  * there) it keeps the processes of removed video frames alive; `gpu` composites through SwiftShader,
- * the code path of a display with a graphics card (docs/operations.md, "Soak").
+ * the code path of a display with a graphics card (docs/operations.md, "Displays without a GPU").
  */
 export type SoakCompositing = 'gpu' | 'software';
 

@@ -7,7 +7,7 @@
 // A page's figure is more than its own process: its video frames play in processes of their own
 // (one per generation of frames, renderer/src/video/frame-generations.ts), and Chromium compositing
 // in software (a machine without a usable GPU) keeps those processes alive, growing, after the page
-// removed their frames (docs/operations.md, "Soak"). Only reloading the page frees them, which is
+// removed their frames (docs/operations.md, "Displays without a GPU"). Reloading the page frees them, which is
 // what the watchdog does; so a process that once held this page's frames counts for the page for as
 // long as it lives.
 import type { RendererMemory } from '../../core/contract.js';
@@ -75,7 +75,11 @@ export class PageProcesses {
     }
   }
 
-  /** A page that went away (its window closed, or it attached anew): its processes are no longer its. */
+  /**
+   * A page that went away (its window closed): its processes are no longer its. A reload is not
+   * this: Chromium ends the kept processes on a reload, and one that outlived it would still be
+   * this page's cost.
+   */
   forget(page: number): void {
     for (const [pid, o] of this.owners) {
       o.pages.delete(page);
