@@ -5,7 +5,7 @@ import { I18nextProvider } from 'react-i18next';
 import { pickBridge } from './bridge';
 import { installDebugHook } from './debug';
 import { initI18n, initialLanguage, normaliseLanguage, setLanguage } from './i18n';
-import { hasWebGL2 } from './map/webgl';
+import { hasWebGL2, webglProbe } from './map/webgl';
 import { startLivenessClock } from './state/liveness-clock';
 import { memoryWatchdogSettings } from './model/memory-watchdog';
 import { browserMemoryEnv, startMemoryWatchdog, takeRecycleNote } from './state/memory-watchdog';
@@ -14,6 +14,7 @@ import { startReplaySession } from './state/replay-session';
 import { createWallStore } from './state/store';
 import { App } from './ui/App';
 import { createRuntime, WallContext } from './ui/context';
+import { streamsLoaded } from './video/streams-loaded';
 import './ui/styles.css';
 
 const search = window.location.search;
@@ -42,9 +43,10 @@ installDebugHook(runtime);
 bridge.onConnection((state) => dispatch({ type: 'connection', state, at: Date.now() }));
 bridge.subscribe((message) => dispatch({ type: 'server', message, at: Date.now() }));
 startLivenessClock(runtime);
-// a page grown past its memory limit reloads itself at a quiet moment (?heapLimitMB=, ?quietMs=);
+// a page grown past its memory limit reloads itself at a quiet moment (?heapLimitMB=, ?quietMs=),
+// and on a display without a GPU one whose tiles loaded its stream budget (?streamBudget=);
 // ?memoryCheckMs= (tests) checks more often than every 10 s
-const memoryEnv = browserMemoryEnv(Math.min(Math.max(Number(new URLSearchParams(search).get('memoryCheckMs')) || 10_000, 200), 600_000));
+const memoryEnv = browserMemoryEnv({ streamsLoaded, softwareRenderer: () => webglProbe().software }, Math.min(Math.max(Number(new URLSearchParams(search).get('memoryCheckMs')) || 10_000, 200), 600_000));
 const recycled = takeRecycleNote(memoryEnv.storage);
 setRecycleNote(recycled);
 const memory = startMemoryWatchdog(store, memoryWatchdogSettings(search), memoryEnv, recycled);

@@ -189,7 +189,10 @@ export const en: Messages = {
     diagnosticsDownload: 'Download diagnostics to this computer',
     failed: 'Did not work: {{error}}',
   },
-  memory: { recycled: 'This screen reloaded itself at {{time}} to free memory ({{mb}} MB in use); the situation was restored from the services' },
+  memory: {
+    recycled: 'This screen reloaded itself at {{time}} to free memory ({{mb}} MB in use); the situation was restored from the services',
+    recycledStreams: 'This screen reloaded itself at {{time}} to free the memory its video took (video streams played: {{streams}}); the situation was restored from the services',
+  },
   basemap: { failed: 'Offline basemap failed to load' },
   render: { software: 'No GPU: software rendering, moving units refresh less often' },
   gridFill: {

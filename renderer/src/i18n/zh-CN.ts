@@ -187,7 +187,10 @@ export const zhCN = {
     diagnosticsDownload: '下载诊断包到本机',
     failed: '操作未成功：{{error}}',
   },
-  memory: { recycled: '本屏已于 {{time}} 自动刷新以释放内存（占用 {{mb}} MB），态势已从服务端恢复' },
+  memory: {
+    recycled: '本屏已于 {{time}} 自动刷新以释放内存（占用 {{mb}} MB），态势已从服务端恢复',
+    recycledStreams: '本屏已于 {{time}} 自动刷新以释放视频占用的内存（已播放 {{streams}} 路视频），态势已从服务端恢复',
+  },
   basemap: { failed: '离线底图加载失败' },
   render: { software: '无显卡加速（软件渲染），力量位置刷新较慢' },
   gridFill: {

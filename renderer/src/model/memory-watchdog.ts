@@ -31,6 +31,16 @@ export interface MemoryWatchdogSettings {
    * and a busy moment's garbage is not a leak
    */
   sustainMs: number;
+  /**
+   * video streams the page may load (tiles' players, in its frames or in itself) before it
+   * recycles at the next quiet moment, where the budget applies (streamBudgetInForce); 0: never.
+   * A display whose browser composites in software keeps what each stream's media stack took
+   * (~8 MB a stream, docs/operations.md "Displays without a GPU") in processes a web page cannot
+   * measure: the streams loaded are the figure that grows with it
+   */
+  streamBudget: number;
+  /** the budget was asked for in the page's address: it applies on any display */
+  streamBudgetExplicit: boolean;
 }
 
 /** nor for its ceiling, younger than this */
@@ -46,7 +56,24 @@ export const DEFAULT_MEMORY_WATCHDOG: MemoryWatchdogSettings = {
   quietMs: 2 * 60_000,
   minUptimeMs: 10 * 60_000,
   sustainMs: 60_000,
+  // ~8 MB kept a stream (runs D–F): ~1.6 GB of kept media before the page reloads. A duty room
+  // with an alarm and four tiles every ten minutes reloads a display about twice a day
+  streamBudget: 200,
+  streamBudgetExplicit: false,
 };
+
+/**
+ * The stream budget in force, or null. By default only where the page's memory is likely kept out
+ * of its sight: WebGL on a software renderer (the display has no GPU, so its browser probably
+ * composites in software — WebGL's name is the same either way, see docs) and a shell that does not
+ * measure the page's processes (the Electron shell does, kept processes included: its process
+ * figure covers them). Asked for in the address, it applies anyway.
+ */
+export function streamBudgetInForce(s: MemoryWatchdogSettings, display: { softwareRenderer: boolean; processMeasured: boolean }): number | null {
+  if (s.streamBudget <= 0) return null;
+  if (s.streamBudgetExplicit) return s.streamBudget;
+  return display.softwareRenderer && !display.processMeasured ? s.streamBudget : null;
+}
 
 export interface MemoryReading {
   /** the page's used JS heap (performance.memory.usedJSHeapSize), bytes */
@@ -69,6 +96,10 @@ export interface MemoryReading {
   p1Open: number;
   /** the page watches a replay */
   replay: boolean;
+  /** video streams this page has loaded since it loaded */
+  streamsLoaded?: number;
+  /** the stream budget in force (streamBudgetInForce), or null */
+  streamBudget?: number | null;
 }
 
 export type MemoryVerdict =
@@ -78,18 +109,25 @@ export type MemoryVerdict =
   /** `figure`: which one was over, the JS heap or the whole process */
   | { kind: 'recycle'; reason: 'limit' | 'ceiling'; figure: MemoryFigure };
 
-export type MemoryFigure = 'heap' | 'process';
+/** `streams`: the video streams loaded went past the stream budget */
+export type MemoryFigure = 'heap' | 'process' | 'streams';
 
-/** Whether either figure is over its limit (the process only where the shell measures it). */
-export function overLimit(heapBytes: number, processBytes: number | null | undefined, s: MemoryWatchdogSettings): boolean {
-  return heapBytes >= s.limitBytes || (processBytes != null && processBytes >= s.processLimitBytes);
+type Figures = Pick<MemoryReading, 'heapBytes' | 'processBytes' | 'streamsLoaded' | 'streamBudget'>;
+
+const overStreams = (r: Figures): boolean => r.streamBudget != null && r.streamBudget > 0 && (r.streamsLoaded ?? 0) >= r.streamBudget;
+
+/** Which figure is over its limit (the process only where the shell measures it), or null. */
+export function overLimit(r: Figures, s: MemoryWatchdogSettings): MemoryFigure | null {
+  // the heap first where several are: it is the figure the page can do most about
+  if (r.heapBytes >= s.limitBytes) return 'heap';
+  if (r.processBytes != null && r.processBytes >= s.processLimitBytes) return 'process';
+  return overStreams(r) ? 'streams' : null;
 }
 
 export function memoryVerdict(r: MemoryReading, s: MemoryWatchdogSettings = DEFAULT_MEMORY_WATCHDOG): MemoryVerdict {
   const proc = r.processBytes ?? null;
-  if (!overLimit(r.heapBytes, proc, s)) return { kind: 'ok' };
-  // the heap first where both are over: it is the figure the page can do most about
-  const figure: MemoryFigure = r.heapBytes >= s.limitBytes ? 'heap' : 'process';
+  const figure = overLimit(r, s);
+  if (figure === null) return { kind: 'ok' };
   const age = r.now - r.loadedAt;
   const backoff = 2 ** Math.min(r.recentRecycles ?? 0, 6);
   const ceiling: MemoryFigure | null = r.heapBytes >= s.ceilingBytes ? 'heap' : proc !== null && proc >= s.processCeilingBytes ? 'process' : null;
@@ -104,8 +142,8 @@ export function memoryVerdict(r: MemoryReading, s: MemoryWatchdogSettings = DEFA
 
 /**
  * Settings from the page's address (`?heapLimitMB=`, `?heapCeilingMB=`, `?quietMs=`: a display
- * with less memory, or a test), within sane bounds; the defaults otherwise. The ceiling is never
- * below the limit.
+ * with less memory, or a test; `?streamBudget=`: streams, 0 for never), within sane bounds; the
+ * defaults otherwise. The ceiling is never below the limit.
  */
 export function memoryWatchdogSettings(search: string, base: MemoryWatchdogSettings = DEFAULT_MEMORY_WATCHDOG): MemoryWatchdogSettings {
   const q = new URLSearchParams(search);
@@ -122,14 +160,15 @@ export function memoryWatchdogSettings(search: string, base: MemoryWatchdogSetti
   const quietMs = num('quietMs', 0, 24 * 3600_000);
   const minUptimeMs = num('minUptimeMs', 1000, 24 * 3600_000);
   const sustainMs = num('sustainMs', 0, 24 * 3600_000);
+  const streamBudget = num('streamBudget', 0, 1_000_000);
   const limitBytes = limitMB !== null ? limitMB * 2 ** 20 : base.limitBytes;
   const ceiling = ceilingMB !== null ? ceilingMB * 2 ** 20 : limitMB !== null ? limitBytes * (base.ceilingBytes / base.limitBytes) : base.ceilingBytes;
   const processLimitBytes = processLimitMB !== null ? processLimitMB * 2 ** 20 : base.processLimitBytes;
   const processCeiling = processCeilingMB !== null ? processCeilingMB * 2 ** 20 : processLimitMB !== null ? processLimitBytes * (base.processCeilingBytes / base.processLimitBytes) : base.processCeilingBytes;
-  return { limitBytes, ceilingBytes: Math.max(limitBytes, ceiling), processLimitBytes, processCeilingBytes: Math.max(processLimitBytes, processCeiling), quietMs: quietMs ?? base.quietMs, minUptimeMs: minUptimeMs ?? base.minUptimeMs, sustainMs: sustainMs ?? base.sustainMs };
+  return { limitBytes, ceilingBytes: Math.max(limitBytes, ceiling), processLimitBytes, processCeilingBytes: Math.max(processLimitBytes, processCeiling), quietMs: quietMs ?? base.quietMs, minUptimeMs: minUptimeMs ?? base.minUptimeMs, sustainMs: sustainMs ?? base.sustainMs, streamBudget: streamBudget !== null ? Math.floor(streamBudget) : base.streamBudget, streamBudgetExplicit: streamBudget !== null || base.streamBudgetExplicit };
 }
 
-/** The figure a recycle note shows: the one that was over. */
+/** The figure a recycle note shows in MB: the one that was over (the heap for a stream budget). */
 export const recycledBytes = (note: RecycleNote): number => (note.figure === 'process' && note.processBytes != null ? note.processBytes : note.heapBytes);
 
 /** What a recycled page remembers across its reload (sessionStorage), to say why it blinked. */
@@ -140,6 +179,8 @@ export interface RecycleNote {
   processBytes?: number | null;
   /** which figure was over (absent in a note from before there were two: the heap) */
   figure?: MemoryFigure;
+  /** the video streams the page had loaded */
+  streams?: number | null;
   reason: 'limit' | 'ceiling';
   /** recycles in a row, this one included (each within RECYCLE_CHAIN_MS of the one before) */
   count: number;
@@ -158,8 +199,9 @@ export function parseRecycleNote(raw: string | null): RecycleNote | null {
     if (typeof v.at !== 'number' || typeof v.heapBytes !== 'number' || (v.reason !== 'limit' && v.reason !== 'ceiling')) return null;
     const count = typeof v.count === 'number' && Number.isInteger(v.count) && v.count >= 1 ? Math.min(v.count, 1000) : 1;
     const processBytes = typeof v.processBytes === 'number' && Number.isFinite(v.processBytes) ? v.processBytes : null;
-    const figure: MemoryFigure = v.figure === 'process' && processBytes !== null ? 'process' : 'heap';
-    return { at: v.at, heapBytes: v.heapBytes, processBytes, figure, reason: v.reason, count };
+    const streams = typeof v.streams === 'number' && Number.isInteger(v.streams) && v.streams >= 0 ? v.streams : null;
+    const figure: MemoryFigure = v.figure === 'process' && processBytes !== null ? 'process' : v.figure === 'streams' && streams !== null ? 'streams' : 'heap';
+    return { at: v.at, heapBytes: v.heapBytes, processBytes, figure, reason: v.reason, count, streams };
   } catch {
     return null;
   }

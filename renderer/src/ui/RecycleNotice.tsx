@@ -15,8 +15,10 @@ export function RecycleNotice() {
   const note = recycleNote();
   if (!note || now - note.at > RECYCLE_NOTICE_MS) return null;
   return (
-    <div className="banner info recycle-notice" role="status" data-testid="recycle-notice" data-reason={note.reason}>
-      {t('memory.recycled', { time: formatClock(note.at, i18n.language, tz), mb: formatNumber(recycledBytes(note) / 2 ** 20, i18n.language) })}
+    <div className="banner info recycle-notice" role="status" data-testid="recycle-notice" data-reason={note.reason} data-figure={note.figure ?? 'heap'}>
+      {note.figure === 'streams'
+        ? t('memory.recycledStreams', { time: formatClock(note.at, i18n.language, tz), streams: formatNumber(note.streams ?? 0, i18n.language) })
+        : t('memory.recycled', { time: formatClock(note.at, i18n.language, tz), mb: formatNumber(recycledBytes(note) / 2 ** 20, i18n.language) })}
     </div>
   );
 }

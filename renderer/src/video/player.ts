@@ -10,6 +10,7 @@ import hlsWorkerUrl from 'hls.js/dist/hls.worker.js?url';
 import { alignReload, newReloadAlign, type ReloadAlign } from './reload-align';
 import { backoffMs, recoveryFor, stallAction, type FatalKind, type MediaRecoveryState } from './helpers';
 import { clockAt, newSyncMemory, planSync, syncMemoryForNewSource, type ReplayVideoClock, type SyncMemory, type SyncMode, type SyncPlan } from './replay-sync';
+import { streamLoaded } from './streams-loaded';
 
 /** Live tuning (2 s segments on the demo server; real cameras usually send 1–2 s). */
 export const LIVE_TUNING: Partial<HlsConfig> = {
@@ -355,6 +356,7 @@ export class TilePlayer {
   }
 
   private build(): void {
+    streamLoaded();
     this.builtAt = performance.now();
     this.lastTime = -1;
     this.lastProgressAt = this.builtAt;

@@ -12,6 +12,7 @@ import { heardAgo, heardFrom } from './frame-liveness';
 import { backoffMs } from './helpers';
 import { loadingStats, type PlayerOptions, type PlayerStats } from './player';
 import type { ReplayVideoClock } from './replay-sync';
+import { streamLoaded } from './streams-loaded';
 
 /** the frame reports every 500 ms; this much silence means it is gone */
 const SILENT_MS = 8000;
@@ -268,6 +269,7 @@ export class RemoteTilePlayer {
       this.frame = makeFrame(frameUrl(this.origin, { src: this.src, live: this.live }, this.opts.orphanMs ?? this.opts.pool?.orphanMs()), this.src);
       this.container.appendChild(this.frame);
     }
+    streamLoaded();
     // perhaps the next frames come from the other origin now
     this.opts.generations?.opened();
   }

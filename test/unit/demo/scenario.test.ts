@@ -283,7 +283,7 @@ describe('generated payloads pass the wall ingest with zero rejections', () => {
   });
 
   const assets = realAssets();
-  it.skipIf(missing(!!assets, 'Fuzhou demo assets (npm run build:data)'))('on the generated Fuzhou demo assets, with a crs when the datums differ', () => {
+  it.skipIf(missing(!!assets, 'Fuzhou demo assets (npm run build:data)'))('on the generated Fuzhou demo assets, with a crs when the datums differ', { timeout: 60_000 }, () => {
     const a = assets!;
     const wall = wallModel(a);
     const s = createScenario({ seed: 3, units: 2000, patrols: 100, ...a, startAt: T0, options: { story: 'wanda' } });

@@ -4,13 +4,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apply, createSituation, snapshotOf, takeDelta } from '../../../core/situation/situation';
 import type { Health } from '../../../core/contract';
-import { DEFAULT_MEMORY_WATCHDOG, memoryVerdict, memoryWatchdogSettings, parseRecycleNote, type MemoryReading } from '../../../renderer/src/model/memory-watchdog';
+import { DEFAULT_MEMORY_WATCHDOG, memoryVerdict, memoryWatchdogSettings, parseRecycleNote, streamBudgetInForce, type MemoryReading } from '../../../renderer/src/model/memory-watchdog';
 import { RECYCLE_NOTE_KEY, startMemoryWatchdog, takeRecycleNote } from '../../../renderer/src/state/memory-watchdog';
 import { createWallStore } from '../../../renderer/src/state/store';
 
 const MB = 2 ** 20;
 const T = Date.UTC(2026, 11, 6, 3);
-const S = { limitBytes: 500 * MB, ceilingBytes: 800 * MB, processLimitBytes: 2000 * MB, processCeilingBytes: 3000 * MB, quietMs: 60_000, minUptimeMs: 300_000, sustainMs: 30_000 };
+const S = { limitBytes: 500 * MB, ceilingBytes: 800 * MB, processLimitBytes: 2000 * MB, processCeilingBytes: 3000 * MB, quietMs: 60_000, minUptimeMs: 300_000, sustainMs: 30_000, streamBudget: 100, streamBudgetExplicit: false };
 const health = { ok: true, at: T, heartbeatMs: 2000, broker: { url: 'mqtt://b', connected: true, lastConnectedAt: T, disconnectedAt: null, lastMessageAt: T, reconnects: 0, error: null }, feed: { state: 'live', lastMessageAt: T, usualGapMs: null, stalledAfterMs: 60_000, stalledSince: null, stalls: 0 } } as Health;
 const reading = (o: Partial<MemoryReading> = {}): MemoryReading => ({ heapBytes: 600 * MB, now: T, loadedAt: T - 3600_000, overSince: T - 30_000, lookedAt: T - 120_000, p1Open: 0, replay: false, ...o });
 
@@ -56,6 +56,33 @@ describe('memoryVerdict', () => {
     // both over: the heap is named
     expect(memoryVerdict(reading({ processBytes: 2500 * MB }), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'heap' });
   });
+  it('counts the video streams loaded against a budget where one is in force, at a quiet moment only, never at once', () => {
+    const small = 100 * MB;
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 5000, streamBudget: null }), S)).toEqual({ kind: 'ok' });
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 99, streamBudget: 100 }), S)).toEqual({ kind: 'ok' });
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 100, streamBudget: 100 }), S)).toEqual({ kind: 'recycle', reason: 'limit', figure: 'streams' });
+    // no ceiling: a P1, an operator, a replay, a young page all hold it however far past
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 10_000, streamBudget: 100, p1Open: 1 }), S)).toEqual({ kind: 'wait', because: 'p1_open' });
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 10_000, streamBudget: 100, lookedAt: T }), S)).toEqual({ kind: 'wait', because: 'operator' });
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 10_000, streamBudget: 100, replay: true }), S)).toEqual({ kind: 'wait', because: 'replay' });
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 10_000, streamBudget: 100, loadedAt: T - 1000 }), S)).toEqual({ kind: 'wait', because: 'young' });
+    // a budget of 0 is none
+    expect(memoryVerdict(reading({ heapBytes: small, streamsLoaded: 10, streamBudget: 0 }), S)).toEqual({ kind: 'ok' });
+    // the heap or the process over as well: they are named
+    expect(memoryVerdict(reading({ streamsLoaded: 100, streamBudget: 100 }), S)).toMatchObject({ figure: 'heap' });
+    expect(memoryVerdict(reading({ heapBytes: small, processBytes: 2000 * MB, streamsLoaded: 100, streamBudget: 100 }), S)).toMatchObject({ figure: 'process' });
+  });
+});
+
+describe('streamBudgetInForce', () => {
+  it('by default only on a software renderer in a shell that does not measure the page\'s processes; asked for, anywhere', () => {
+    expect(streamBudgetInForce(S, { softwareRenderer: true, processMeasured: false })).toBe(100);
+    expect(streamBudgetInForce(S, { softwareRenderer: false, processMeasured: false })).toBeNull();
+    expect(streamBudgetInForce(S, { softwareRenderer: true, processMeasured: true })).toBeNull();
+    const asked = { ...S, streamBudget: 7, streamBudgetExplicit: true };
+    expect(streamBudgetInForce(asked, { softwareRenderer: false, processMeasured: true })).toBe(7);
+    expect(streamBudgetInForce({ ...asked, streamBudget: 0 }, { softwareRenderer: true, processMeasured: false })).toBeNull();
+  });
 });
 
 describe('memoryWatchdogSettings', () => {
@@ -71,16 +98,23 @@ describe('memoryWatchdogSettings', () => {
     expect(s.limitBytes).toBe(768 * MB);
     expect(s.ceilingBytes / s.limitBytes).toBeCloseTo(DEFAULT_MEMORY_WATCHDOG.ceilingBytes / DEFAULT_MEMORY_WATCHDOG.limitBytes);
     for (const bad of ['?heapLimitMB=abc', '?heapLimitMB=-5', '?heapLimitMB=1', '?heapLimitMB=', '?heapLimitMB=1e9']) expect(memoryWatchdogSettings(bad)).toEqual(DEFAULT_MEMORY_WATCHDOG);
+    // a stream budget asked for is in force on any display; 0 asks for none
+    expect(memoryWatchdogSettings('?streamBudget=12')).toEqual({ ...DEFAULT_MEMORY_WATCHDOG, streamBudget: 12, streamBudgetExplicit: true });
+    expect(memoryWatchdogSettings('?streamBudget=0')).toEqual({ ...DEFAULT_MEMORY_WATCHDOG, streamBudget: 0, streamBudgetExplicit: true });
+    for (const bad of ['?streamBudget=-1', '?streamBudget=x', '?streamBudget=1e12']) expect(memoryWatchdogSettings(bad)).toEqual(DEFAULT_MEMORY_WATCHDOG);
   });
 });
 
 describe('the recycle note', () => {
   it('reads back what was written, and nothing from junk', () => {
-    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, processBytes: 9, figure: 'process', reason: 'limit', count: 3 }))).toEqual({ at: T, heapBytes: 5, processBytes: 9, figure: 'process', reason: 'limit', count: 3 });
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, processBytes: 9, figure: 'process', reason: 'limit', count: 3 }))).toEqual({ at: T, heapBytes: 5, processBytes: 9, figure: 'process', reason: 'limit', count: 3, streams: null });
     // a note from before counts (or the process figure) existed, or with a silly count, is one recycle for the heap
-    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'limit' }))).toEqual({ at: T, heapBytes: 5, processBytes: null, figure: 'heap', reason: 'limit', count: 1 });
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'limit' }))).toEqual({ at: T, heapBytes: 5, processBytes: null, figure: 'heap', reason: 'limit', count: 1, streams: null });
     expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, figure: 'process', reason: 'limit' }))?.figure).toBe('heap');
     expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, reason: 'ceiling', count: -2 }))?.count).toBe(1);
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, figure: 'streams', streams: 201, reason: 'limit', count: 1 }))).toMatchObject({ figure: 'streams', streams: 201 });
+    // a streams note without its count is read as the heap's
+    expect(parseRecycleNote(JSON.stringify({ at: T, heapBytes: 5, figure: 'streams', reason: 'limit' }))).toMatchObject({ figure: 'heap', streams: null });
     for (const junk of [null, '', '{', '[]', '{"at":1,"heapBytes":2,"reason":"other"}', '{"at":"x","heapBytes":2,"reason":"limit"}']) expect(parseRecycleNote(junk)).toBeNull();
   });
 });
@@ -101,7 +135,7 @@ describe('startMemoryWatchdog', () => {
   }
 
   /** the watchdog's surroundings on fake timers: the clock is the timers' own (vi.useFakeTimers moves Date) */
-  function env(heap: () => number | null) {
+  function env(heap: () => number | null, display: { streams?: () => number; software?: boolean } = {}) {
     const items = new Map<string, string>();
     const reloads: number[] = [];
     return {
@@ -112,6 +146,8 @@ describe('startMemoryWatchdog', () => {
         now: () => Date.now(),
         heapBytes: heap,
         reload: () => reloads.push(Date.now()),
+        streamsLoaded: display.streams ?? (() => 0),
+        softwareRenderer: () => display.software ?? false,
         storage: { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) },
         everyMs: 1000,
       },
@@ -136,7 +172,7 @@ describe('startMemoryWatchdog', () => {
     expect(e.reloads).toHaveLength(1);
     e.tick(5000);
     expect(e.reloads).toHaveLength(1);
-    expect(takeRecycleNote(e.env.storage)).toEqual({ at: e.reloads[0], heapBytes: 600 * MB, processBytes: null, figure: 'heap', reason: 'limit', count: 1 });
+    expect(takeRecycleNote(e.env.storage)).toEqual({ at: e.reloads[0], heapBytes: 600 * MB, processBytes: null, figure: 'heap', reason: 'limit', count: 1, streams: 0 });
     expect(e.items.has(RECYCLE_NOTE_KEY)).toBe(false);
     w.stop();
   });
@@ -202,6 +238,39 @@ describe('startMemoryWatchdog', () => {
     expect(e.reloads).toHaveLength(1);
     expect(takeRecycleNote(e.env.storage)).toMatchObject({ heapBytes: 100 * MB, processBytes: 2500 * MB, figure: 'process', reason: 'limit' });
     w.stop();
+  });
+
+  it('on a display without a GPU in a web shell, reloads a quiet page once its players have loaded the stream budget; not where the shell measures the processes', () => {
+    vi.useFakeTimers({ now: T });
+    let streams = 0;
+    const e = env(() => 100 * MB, { streams: () => streams, software: true });
+    const w = startMemoryWatchdog(storeWith(3), S, e.env, null, T - 3600_000);
+    streams = 99;
+    e.tick(S.sustainMs + 5000);
+    expect(w.status()).toMatchObject({ streams: { loaded: 99, budget: 100 }, verdict: { kind: 'ok' } });
+    streams = 100;
+    e.tick(1000);
+    expect(w.status().verdict).toEqual({ kind: 'wait', because: 'settling' });
+    e.tick(S.sustainMs);
+    expect(e.reloads).toHaveLength(1);
+    expect(takeRecycleNote(e.env.storage)).toMatchObject({ figure: 'streams', streams: 100, reason: 'limit', heapBytes: 100 * MB });
+    w.stop();
+
+    // the same display in a shell that sends the page's process figure: that figure rules, the count does not
+    const store = storeWith(3);
+    const e2 = env(() => 100 * MB, { streams: () => 500, software: true });
+    const w2 = startMemoryWatchdog(store, S, e2.env, null, T - 3600_000);
+    store.getState().dispatch({ type: 'server', message: { type: 'memory', memory: { processBytes: 400 * MB, at: Date.now() } }, at: Date.now() });
+    e2.tick(S.sustainMs + 5000);
+    expect(w2.status()).toMatchObject({ streams: { loaded: 500, budget: null }, verdict: { kind: 'ok' } });
+    expect(e2.reloads).toEqual([]);
+    w2.stop();
+    // and a display with a GPU: none either
+    const e3 = env(() => 100 * MB, { streams: () => 500, software: false });
+    const w3 = startMemoryWatchdog(storeWith(3), S, e3.env, null, T - 3600_000);
+    e3.tick(S.sustainMs + 5000);
+    expect(w3.status()).toMatchObject({ streams: { budget: null }, verdict: { kind: 'ok' } });
+    w3.stop();
   });
 
   it('says when the browser gives no heap figure, and does nothing', () => {
