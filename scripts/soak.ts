@@ -287,7 +287,11 @@ async function startServices(brokerUrl: string | null, closers: Closers): Promis
   return { host, web };
 }
 
-/** The default wall with one tile per alarm, no HTTP cache (the demo loops its clips; a real camera's segments are always new). */
+/**
+ * The default wall with one tile per alarm, no HTTP cache (the demo loops its clips; a real camera's
+ * segments are always new), and no stream budget: on SwiftShader the page would take itself for a
+ * display without a GPU and reload every few hundred tiles, hiding the very growth a soak measures.
+ */
 async function openWall(browser: Browser, url: string, errors: PageErrors): Promise<{ page: Page; cdp: CDPSession }> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on('pageerror', (e) => errors.add(e.message));
@@ -303,7 +307,7 @@ async function openWall(browser: Browser, url: string, errors: PageErrors): Prom
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Performance.enable');
-  await page.goto(`${url}/?videoPerAlarm=1`);
+  await page.goto(`${url}/?videoPerAlarm=1&streamBudget=0`);
   await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 30_000 });
   await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 60_000 });
   await page.waitForFunction(() => !!(window as unknown as Hooked).__watchfloor?.video, null, { timeout: 10_000 });
