@@ -8,9 +8,10 @@
 // cameras. What is not: statistics and the rejected-message list, which describe "since start".
 // Grid tags are not trusted from the file: they are looked up again against today's grids.
 import { z } from 'zod';
-import { CLUE_STATES, DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type TrailPoint, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { CLUE_STATES, DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type TrailPoint, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 import { TIMELINE_MAX } from './timeline.js';
 import type { SituationState } from './situation.js';
+import { unitRecord } from './unit-record.js';
 
 export const CHECKPOINT_FORMAT = 'watchfloor-situation';
 export const CHECKPOINT_VERSION = 1;
@@ -312,7 +313,7 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
     eps.set(alarm, { incidentId, lastTs });
   }
   each('units', cp.units, unitCheck, (u) => {
-    const unit: Unit = { ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength === 0 ? [] : u.trail ? u.trail.slice(-state.options.trailLength) : [[u.lon, u.lat, u.ts]] };
+    const unit = unitRecord({ ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength === 0 ? [] : u.trail ? u.trail.slice(-state.options.trailLength) : [[u.lon, u.lat, u.ts]] });
     state.units.set(u.id, unit);
     state.unitIndex.set(u.id, unit);
     state.changes.units.add(u.id);

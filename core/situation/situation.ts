@@ -13,6 +13,7 @@ import { checkReply, respondersFor } from './responders.js';
 import { appendTimeline, reportChanges } from './timeline.js';
 import { SpatialGrid } from '../dispatch/spatial-grid.js';
 import { encodeMove, encodeUnit, type UnitMoveTuple, type UnitTuple } from './unit-wire.js';
+import { unitRecord } from './unit-record.js';
 
 export interface SituationOptions {
   /** a unit silent this long is stale (dimmed) */
@@ -544,25 +545,28 @@ function applyFix(state: SituationState, fix: UnitFix, source: string, at: numbe
   const trailLength = state.options.trailLength;
   if (!unit) {
     const grid = state.locate(fix.lon, fix.lat);
-    state.units.set(fix.id, {
-      id: fix.id,
-      kind: fix.kind,
-      name: fix.name,
-      lat: fix.lat,
-      lon: fix.lon,
-      heading: fix.heading,
-      speed: fix.speed,
-      accuracy: fix.accuracy,
-      battery: fix.battery,
-      status: fix.status ?? 'available',
-      ts: fix.ts,
-      lastSeen: at,
-      stale: false,
-      source,
-      gridId: grid?.id,
-      trail: trailLength > 0 ? [[fix.lon, fix.lat, fix.ts]] : [],
-      outOfOrder: 0,
-    });
+    state.units.set(
+      fix.id,
+      unitRecord({
+        id: fix.id,
+        kind: fix.kind,
+        name: fix.name,
+        lat: fix.lat,
+        lon: fix.lon,
+        heading: fix.heading,
+        speed: fix.speed,
+        accuracy: fix.accuracy,
+        battery: fix.battery,
+        status: fix.status ?? 'available',
+        ts: fix.ts,
+        lastSeen: at,
+        stale: false,
+        source,
+        gridId: grid?.id,
+        trail: trailLength > 0 ? [[fix.lon, fix.lat, fix.ts]] : [],
+        outOfOrder: 0,
+      }),
+    );
     state.unitIndex.set(fix.id, state.units.get(fix.id)!);
     recordTrailPoint(state, fix.id, [fix.lon, fix.lat, fix.ts]);
     // a unit forgotten and back within one delta stays in removedUnits: receivers drop the old one
