@@ -2,7 +2,8 @@
 // (renderer/src/model/memory-watchdog.ts, docs/operations.md "Displays without a GPU"): a page on a
 // display that composites in software keeps each video stream's media memory in processes it cannot
 // measure, so it counts the streams its tiles loaded and, past the budget, reloads at a quiet
-// moment — not while the P1 that opened the tiles is open — and says why it blinked.
+// moment — not while the P1 that opened the tiles is open — and says why it blinked. (That it is in
+// force by default on this machine's SwiftShader: test/e2e/wall/memory.test.ts.)
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,18 +38,6 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
   }, 120_000);
 
   afterAll(() => closeWallTest({ browser, client, web, host }));
-
-  it('is in force by default where WebGL draws in software and the shell measures no process', { timeout: 60_000 }, async () => {
-    const page = await openVideoWall(browser, `${web.url}/?memoryCheckMs=${CHECK_MS}`, { width: 1280, height: 720 }, pageErrors, { connect: 20_000, map: 40_000 });
-    const software = await page.evaluate(() => {
-      const gl = document.createElement('canvas').getContext('webgl2');
-      const info = gl?.getExtension('WEBGL_debug_renderer_info');
-      return /swiftshader|llvmpipe|softpipe|lavapipe|software/i.test(String(gl && info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : ''));
-    });
-    await page.waitForFunction(() => (window as unknown as Hooked).__watchfloor.memory().checkedAt !== null, null, { timeout: 10_000 });
-    expect((await status(page)).streams).toEqual({ loaded: 0, budget: software ? 200 : null });
-    await page.close();
-  });
 
   it('counts the streams its tiles load, holds while the P1 is open, then reloads quietly and says why', { timeout: 120_000 }, async () => {
     const page = await openVideoWall(browser, `${web.url}/?streamBudget=${BUDGET}&videoGraceMs=0&quietMs=0&minUptimeMs=1000&sustainMs=0&memoryCheckMs=${CHECK_MS}`, { width: 1280, height: 720 }, pageErrors, { connect: 20_000, map: 40_000 });
