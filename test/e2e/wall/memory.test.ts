@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/services/host.js';
 import type { WebShell } from '../../../main/web/server.js';
+import { isSoftwareRenderer } from '../../../renderer/src/map/webgl';
 import { launchChromium } from '../../helpers/chromium.js';
 import { closeWallTest, openWall, startWallHost } from '../../helpers/wall.js';
 
@@ -51,11 +52,12 @@ describe('the memory watchdog', () => {
     expect((await status(page)).verdict.kind).toBe('ok');
     // the stream budget (test/e2e/video/stream-budget.test.ts) is in force by default where WebGL
     // draws in software and the shell sends no process figure: this web shell, on this machine's SwiftShader
-    const software = await page.evaluate(() => {
+    const renderer = await page.evaluate(() => {
       const gl = document.createElement('canvas').getContext('webgl2');
       const info = gl?.getExtension('WEBGL_debug_renderer_info');
-      return /swiftshader|llvmpipe|softpipe|lavapipe|software/i.test(String(gl && info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : ''));
+      return String(gl && info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : '');
     });
+    const software = isSoftwareRenderer(renderer);
     expect((await status(page)).streams).toEqual({ loaded: 0, budget: software ? 200 : null });
 
     // a P1 opens, then the page grows past its limit: it waits
@@ -71,8 +73,9 @@ describe('the memory watchdog', () => {
       w.__hog = [];
       for (let i = 0; i < 250; i++) w.__hog.push(Array.from({ length: 128 * 1024 }, (_, k) => k + i + 0.5));
     });
+    // (a page younger than its minimum uptime waits for that first: 'young', then 'p1_open')
     await page
-      .waitForFunction(() => (window.__watchfloor as unknown as { memory: () => Status }).memory().verdict.kind === 'wait', null, { timeout: 10_000, polling: 100 })
+      .waitForFunction(() => (window.__watchfloor as unknown as { memory: () => Status }).memory().verdict.because === 'p1_open', null, { timeout: MIN_UPTIME_MS + 10_000, polling: 100 })
       .catch(async (e: Error) => {
         throw new Error(`${e.message}; the watchdog says ${JSON.stringify(await status(page))}, the heap ${((await heap(page)) / MB).toFixed(0)} MB, limit ${limitMB} MB`);
       });
