@@ -23,7 +23,8 @@ const enc = new TextEncoder();
 
 export class InputBatcher {
   private readonly json = new Map<InputFamily, JsonBatch>();
-  private fixes: FixBatchEncoder | null = null;
+  /** kept from batch to batch: its columns allocate once */
+  private readonly fixes = new FixBatchEncoder();
   /** about how many bytes wait */
   pendingBytes = 0;
   /** how many inputs wait */
@@ -34,7 +35,7 @@ export class InputBatcher {
     this.count++;
     const fix = compactFix(input);
     if (fix) {
-      const f = (this.fixes ??= new FixBatchEncoder());
+      const f = this.fixes;
       const before = f.bytes;
       f.add(n, fix);
       this.pendingBytes += f.bytes - before;
@@ -51,7 +52,7 @@ export class InputBatcher {
 
   /** The earliest receive time waiting, null when nothing waits. */
   firstAt(): number | null {
-    let first: number | null = this.fixes?.count ? this.fixes.firstAt : null;
+    let first: number | null = this.fixes.count ? this.fixes.firstAt : null;
     for (const b of this.json.values()) if (first === null || b.firstAt < first) first = b.firstAt;
     return first;
   }
@@ -60,9 +61,8 @@ export class InputBatcher {
   drain(): BatchMessage[] {
     const out: BatchMessage[] = [];
     for (const [fam, b] of this.json) out.push({ channelId: channelIdOf(fam), at: b.firstAt, data: enc.encode(`{"n":[${b.n.join(',')}],"inputs":[${b.parts.join(',')}]}`) });
-    if (this.fixes?.count) out.push({ channelId: FIX_CHANNEL, at: this.fixes.firstAt, data: this.fixes.finish() });
+    if (this.fixes.count) out.push({ channelId: FIX_CHANNEL, at: this.fixes.firstAt, data: this.fixes.finish() });
     this.json.clear();
-    this.fixes = null;
     this.pendingBytes = 0;
     this.count = 0;
     return out;

@@ -7,7 +7,7 @@
 // path (compactFix); anything else — another field, an odd type, a second event — stays JSON on
 // the events channel. Pure.
 import type { SituationInput } from '../inputs.js';
-import { ProtoReader, ProtoWriter } from './protobuf.js';
+import { ProtoReader, ProtoWriter, type ProtoField } from './protobuf.js';
 
 /** An input the fix channel can hold: one unit fix, nothing else. */
 type FixInput = Extract<SituationInput, { t: 'events' }>;
@@ -20,9 +20,6 @@ const ID_MARK = '\u0001';
 /** between the strings of a batch's table (one UTF-8 decode for them all) */
 const SEP = '\u0000';
 
-/** the optional numbers, in field order, each with its bit in `present` */
-const OPTIONAL_NUMBERS = ['heading', 'speed', 'accuracy', 'battery'] as const;
-type OptionalNumber = (typeof OPTIONAL_NUMBERS)[number];
 const BIT = { name: 1, heading: 2, speed: 4, accuracy: 8, status: 16, battery: 32, retained: 64, retainedTrue: 128 } as const;
 
 const onlyKeys = (o: object, allowed: Set<string>): boolean => {
@@ -34,9 +31,16 @@ const optNumber = (v: unknown): boolean => v === undefined || finite(v);
 const optString = (v: unknown): boolean => v === undefined || (typeof v === 'string' && !v.includes(SEP));
 const plainString = (v: unknown): v is string => typeof v === 'string' && !v.includes(SEP) && !v.includes(ID_MARK);
 
+/**
+ * A whole number small enough to go as a zigzag varint, itself or as the difference of two such:
+ * zigzag doubles a number, and a double holds whole numbers exactly only below 2^53.
+ */
+const ZIGZAG_MAX = 2 ** 50;
+const wholeWithin = (v: number): boolean => Number.isInteger(v) && Math.abs(v) < ZIGZAG_MAX;
+
 /** The input, when it is one unit fix the fix channel holds exactly; null: it goes as JSON. */
 export function compactFix(input: SituationInput): FixInput | null {
-  if (input.t !== 'events' || input.events.length !== 1 || !Number.isSafeInteger(input.at) || !plainString(input.topic)) return null;
+  if (input.t !== 'events' || input.events.length !== 1 || !wholeWithin(input.at) || !plainString(input.topic)) return null;
   if (input.retained !== undefined && typeof input.retained !== 'boolean') return null;
   const ev = input.events[0];
   if (ev.type !== 'unitFix' || !plainString(ev.source) || !onlyKeys(input, INPUT_KEYS) || !onlyKeys(ev, EVENT_KEYS)) return null;
@@ -48,11 +52,46 @@ export function compactFix(input: SituationInput): FixInput | null {
 }
 
 /**
+ * A growing column of numbers, kept between batches (a batch's thousands of pushes allocate
+ * nothing). Two classes, not one generic: each push site then sees one kind of array.
+ */
+class Doubles {
+  values = new Float64Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = v;
+  }
+}
+
+class Indexes {
+  values = new Uint32Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const next = new Uint32Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = v;
+  }
+}
+const doubles = () => new Doubles();
+const indexes = () => new Indexes();
+
+/**
  * A number column: whole multiples of 1/scale (checked to come back bit for bit) as zigzag
  * varints, delta-coded where neighbours are close; otherwise the whole column as doubles.
  */
 class NumberColumn {
-  readonly values: number[] = [];
+  private readonly values = doubles();
+  private readonly ints = doubles();
   private scaled = true;
   constructor(
     private readonly scale: number,
@@ -62,37 +101,34 @@ class NumberColumn {
   ) {}
 
   push(v: number): void {
-    this.values.push(v);
+    // -0 as 0, as JSON writes it (the journal's fixes come back as the JSON journal's would)
+    this.values.push(v === 0 ? 0 : v);
     if (this.scaled) {
       const q = Math.round(v * this.scale);
-      if (!Number.isSafeInteger(q) || q / this.scale !== v) this.scaled = false;
+      if (!wholeWithin(q) || q / this.scale !== v) this.scaled = false;
+      else this.ints.push(q);
     }
   }
 
   write(w: ProtoWriter): void {
-    // -0 as 0, as JSON writes it (the journal's fixes come back as the JSON journal's would)
-    if (!this.scaled) return w.packedDouble(this.doubleField, this.values.map((v) => (v === 0 ? 0 : v)));
-    let prev = 0;
-    const ints = this.values.map((v) => {
-      const q = Math.round(v * this.scale);
-      const d = this.delta ? q - prev : q;
-      prev = q;
-      return d;
-    });
-    w.packedSint(this.intField, ints);
+    if (!this.scaled) w.packedDouble(this.doubleField, this.values.values, this.values.length);
+    else w.packedSint(this.intField, this.ints.values, this.ints.length, this.delta);
+  }
+
+  reset(): void {
+    this.values.length = 0;
+    this.ints.length = 0;
+    this.scaled = true;
   }
 }
 
 /** Reads one NumberColumn back (whichever of its two fields the batch holds). */
-function readNumbers(r: ProtoReader, ints: ReturnType<ProtoReader['next']> | undefined, doubles: ReturnType<ProtoReader['next']> | undefined, scale: number, delta: boolean): number[] {
+function readNumbers(r: ProtoReader, ints: ProtoField | undefined, doubles: ProtoField | undefined, scale: number, delta: boolean): Float64Array {
   if (doubles) return r.packedDouble(doubles);
-  if (!ints) return [];
-  const q = r.packedSint(ints);
-  let acc = 0;
-  return q.map((d) => {
-    acc = delta ? acc + d : d;
-    return acc / scale;
-  });
+  if (!ints) return new Float64Array(0);
+  const q = r.packedSint(ints, delta);
+  for (let i = 0; i < q.length; i++) q[i] /= scale;
+  return q;
 }
 
 /** The field numbers of watchfloor.FixBatch (FIX_BATCH_PROTO). */
@@ -123,29 +159,56 @@ const F = {
   battery: 24,
 } as const;
 
-/** Gathers fixes (with their numbers in the wall's sequence) into one FixBatch message. */
+/** the last string of a column and its index: most columns repeat one value fix after fix */
+interface Memo {
+  s: string | undefined;
+  i: number;
+}
+
+/** where a unit's id and name went in the current batch's string table */
+interface UnitStrings {
+  batch: number;
+  id: number;
+  name: string | undefined;
+  nameIndex: number;
+}
+
+/** units remembered between batches; past this many the memory is emptied (ids a city no longer sends) */
+const UNITS_REMEMBERED = 100_000;
+
+/** Gathers fixes (with their numbers in the wall's sequence) into one FixBatch message; reusable after `finish()`. */
 export class FixBatchEncoder {
+  /** the batch's strings, by index */
+  private readonly table: string[] = [];
+  /** the few strings many fixes share (topic templates, sources, kinds, statuses) */
   private readonly strings = new Map<string, number>();
-  private readonly n: number[] = [];
-  private readonly at: number[] = [];
-  private readonly topic: number[] = [];
-  private readonly source: number[] = [];
-  private readonly id: number[] = [];
-  private readonly kind: number[] = [];
-  private readonly present: number[] = [];
-  private readonly name: number[] = [];
-  private readonly status: number[] = [];
-  private readonly tsLag: number[] = [];
+  /**
+   * Each unit's id and name, found by one lookup of the id in a map kept from batch to batch: a
+   * city's thousands of ids and names would otherwise fill a new map every batch (two lookups
+   * of a fresh string a fix, and the map's growth)
+   */
+  private readonly units = new Map<string, UnitStrings>();
+  private batch = 0;
+  private readonly n = doubles();
+  private readonly at = doubles();
+  private readonly topic = indexes();
+  private readonly source = indexes();
+  private readonly id = indexes();
+  private readonly kind = indexes();
+  private readonly present = indexes();
+  private readonly name = indexes();
+  private readonly status = indexes();
+  private readonly tsLag = doubles();
   private tsWhole = true;
-  private readonly ts: number[] = [];
+  private readonly ts = doubles();
   private readonly lat = new NumberColumn(1e7, true, F.latE7, F.lat);
   private readonly lon = new NumberColumn(1e7, true, F.lonE7, F.lon);
-  private readonly optional: Record<OptionalNumber, NumberColumn> = {
-    heading: new NumberColumn(100, false, F.headingE2, F.heading),
-    speed: new NumberColumn(100, false, F.speedE2, F.speed),
-    accuracy: new NumberColumn(100, false, F.accuracyE2, F.accuracy),
-    battery: new NumberColumn(100, false, F.batteryE2, F.battery),
-  };
+  private readonly heading = new NumberColumn(100, false, F.headingE2, F.heading);
+  private readonly speed = new NumberColumn(100, false, F.speedE2, F.speed);
+  private readonly accuracy = new NumberColumn(100, false, F.accuracyE2, F.accuracy);
+  private readonly battery = new NumberColumn(100, false, F.batteryE2, F.battery);
+  private readonly memo = { source: { s: undefined, i: 0 } as Memo, kind: { s: undefined, i: 0 } as Memo, status: { s: undefined, i: 0 } as Memo };
+  private readonly writer = new ProtoWriter(1 << 16);
   /** the first fix's receive time (the message's log time) */
   firstAt = 0;
   /** roughly the bytes the batch will take (for chunk sizing) */
@@ -157,11 +220,39 @@ export class FixBatchEncoder {
 
   private str(s: string): number {
     let i = this.strings.get(s);
-    if (i === undefined) {
-      this.strings.set(s, (i = this.strings.size));
-      this.bytes += s.length * 2;
-    }
+    if (i === undefined) this.strings.set(s, (i = this.entry(s)));
     return i;
+  }
+
+  /** a new entry in the table (a string may be there twice: the decoder only follows indexes) */
+  private entry(s: string): number {
+    this.bytes += s.length * 2;
+    return this.table.push(s) - 1;
+  }
+
+  /** the unit's id and name in this batch's table: entered with the unit's first fix, again only when the name changes */
+  private unitStrings(id: string, name: string | undefined): UnitStrings {
+    let u = this.units.get(id);
+    if (!u) this.units.set(id, (u = { batch: -1, id: 0, name: undefined, nameIndex: -1 }));
+    if (u.batch !== this.batch) {
+      u.batch = this.batch;
+      u.id = this.entry(id);
+      u.nameIndex = -1;
+    }
+    if (name !== undefined && (u.nameIndex < 0 || name !== u.name)) {
+      u.name = name;
+      u.nameIndex = this.entry(name);
+    }
+    return u;
+  }
+
+  /** str() for a column whose value seldom changes: a string comparison instead of a lookup */
+  private repeated(s: string, m: Memo): number {
+    if (s !== m.s) {
+      m.i = this.str(s);
+      m.s = s;
+    }
+    return m.i;
   }
 
   /** the last topic template, as [prefix, suffix, index]: the same one fix after fix, found without making a string */
@@ -181,56 +272,92 @@ export class FixBatchEncoder {
   add(n: number, input: FixInput): void {
     const ev = input.events[0] as Extract<FixInput['events'][number], { type: 'unitFix' }>;
     const f = ev.fix;
-    if (!this.n.length) this.firstAt = input.at;
+    const at = input.at;
+    if (!this.n.length) this.firstAt = at;
     this.n.push(n);
-    this.at.push(input.at);
+    this.at.push(at);
     this.topic.push(this.topicIndex(input.topic, f.id));
-    this.source.push(this.str(ev.source));
-    this.id.push(this.str(f.id));
-    this.kind.push(this.str(f.kind));
+    this.source.push(this.repeated(ev.source, this.memo.source));
+    const u = this.unitStrings(f.id, f.name);
+    this.id.push(u.id);
+    this.kind.push(this.repeated(f.kind, this.memo.kind));
+    // written out field by field: a loop over their names costs a keyed lookup each
     let bits = 0;
     if (f.name !== undefined) {
       bits |= BIT.name;
-      this.name.push(this.str(f.name));
+      this.name.push(u.nameIndex);
     }
     if (f.status !== undefined) {
       bits |= BIT.status;
-      this.status.push(this.str(f.status));
+      this.status.push(this.repeated(f.status, this.memo.status));
     }
-    for (const k of OPTIONAL_NUMBERS) {
-      const v = f[k];
-      if (v === undefined) continue;
-      bits |= BIT[k];
-      this.optional[k].push(v);
+    if (f.heading !== undefined) {
+      bits |= BIT.heading;
+      this.heading.push(f.heading);
+    }
+    if (f.speed !== undefined) {
+      bits |= BIT.speed;
+      this.speed.push(f.speed);
+    }
+    if (f.accuracy !== undefined) {
+      bits |= BIT.accuracy;
+      this.accuracy.push(f.accuracy);
+    }
+    if (f.battery !== undefined) {
+      bits |= BIT.battery;
+      this.battery.push(f.battery);
     }
     if (input.retained !== undefined) bits |= BIT.retained | (input.retained ? BIT.retainedTrue : 0);
     this.present.push(bits);
-    this.ts.push(f.ts);
-    if (this.tsWhole && !(Number.isSafeInteger(f.ts) && Number.isSafeInteger(input.at - f.ts))) this.tsWhole = false;
+    const ts = f.ts;
+    this.ts.push(ts === 0 ? 0 : ts);
+    if (this.tsWhole) {
+      if (Number.isSafeInteger(ts) && wholeWithin(at - ts)) this.tsLag.push(at - ts);
+      else this.tsWhole = false;
+    }
     this.lat.push(f.lat);
     this.lon.push(f.lon);
     this.bytes += 24;
   }
 
+  /** The batch as one FixBatch message; the encoder is empty after, ready for the next batch. */
   finish(): Uint8Array {
-    const w = new ProtoWriter();
-    const delta = (xs: number[]) => xs.map((x, i) => x - (i ? xs[i - 1] : 0));
-    w.packedSint(F.n, delta(this.n));
-    w.packedSint(F.at, delta(this.at));
-    w.bytes(F.strings, new TextEncoder().encode([...this.strings.keys()].join(SEP)));
-    w.packedUint(F.topic, this.topic);
-    w.packedUint(F.source, this.source);
-    w.packedUint(F.id, this.id);
-    w.packedUint(F.kind, this.kind);
-    w.packedUint(F.present, this.present);
-    w.packedUint(F.name, this.name);
-    w.packedUint(F.status, this.status);
-    if (this.tsWhole) w.packedSint(F.tsLag, this.at.map((a, i) => a - this.ts[i]));
-    else w.packedDouble(F.ts, this.ts.map((v) => (v === 0 ? 0 : v)));
-    this.lat.write(w);
-    this.lon.write(w);
-    for (const k of OPTIONAL_NUMBERS) this.optional[k].write(w);
-    return w.finish();
+    const w = this.writer;
+    w.reset();
+    const count = this.n.length;
+    w.packedSint(F.n, this.n.values, count, true);
+    w.packedSint(F.at, this.at.values, count, true);
+    w.bytes(F.strings, new TextEncoder().encode(this.table.join(SEP)));
+    for (const [field, col] of [
+      [F.topic, this.topic],
+      [F.source, this.source],
+      [F.id, this.id],
+      [F.kind, this.kind],
+      [F.present, this.present],
+      [F.name, this.name],
+      [F.status, this.status],
+    ] as const)
+      w.packedUint(field, col.values, col.length);
+    if (this.tsWhole) w.packedSint(F.tsLag, this.tsLag.values, count);
+    else w.packedDouble(F.ts, this.ts.values, count);
+    for (const c of [this.lat, this.lon, this.heading, this.speed, this.accuracy, this.battery]) c.write(w);
+    const out = w.finish();
+    this.reset();
+    return out;
+  }
+
+  private reset(): void {
+    this.table.length = 0;
+    this.strings.clear();
+    this.batch++;
+    if (this.units.size > UNITS_REMEMBERED) this.units.clear();
+    for (const c of [this.n, this.at, this.topic, this.source, this.id, this.kind, this.present, this.name, this.status, this.tsLag, this.ts]) c.length = 0;
+    for (const c of [this.lat, this.lon, this.heading, this.speed, this.accuracy, this.battery]) c.reset();
+    for (const m of Object.values(this.memo)) m.s = undefined;
+    this.lastTemplate = null;
+    this.tsWhole = true;
+    this.firstAt = 0;
+    this.bytes = 0;
   }
 }
 
@@ -255,65 +382,184 @@ export interface NumberedFix {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** the one fix object a reader fills for every fix: every field there, the absent ones undefined */
+interface SharedFix {
+  id: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  kind: string;
+  name: string | undefined;
+  heading: number | undefined;
+  speed: number | undefined;
+  accuracy: number | undefined;
+  status: string | undefined;
+  battery: number | undefined;
+}
+
+/**
+ * One FixBatch message read fix by fix, in order. `next()` gives each fix in one input object
+ * reused for every fix of the batch (valid until the next call: what a seek hands the reducer,
+ * which keeps no input): a seek of 50,000 fixes then makes no 200,000 objects to collect.
+ * `nextCopy()` gives a fresh object, as JSON would have. The whole batch is checked when it
+ * opens: a malformed one throws there, before any fix of it is used.
+ */
+export class FixBatchReader {
+  readonly count: number;
+  /** the fixes' numbers in the wall's sequence, ascending */
+  readonly n: Float64Array;
+  /** their receive times */
+  readonly at: Float64Array;
+  private k = 0;
+  private iName = 0;
+  private iStatus = 0;
+  private iHeading = 0;
+  private iSpeed = 0;
+  private iAccuracy = 0;
+  private iBattery = 0;
+  private readonly strings: string[];
+  private readonly topic: Float64Array;
+  private readonly source: Float64Array;
+  private readonly id: Float64Array;
+  private readonly kind: Float64Array;
+  private readonly present: Float64Array;
+  private readonly name: Float64Array;
+  private readonly status: Float64Array;
+  private readonly ts: Float64Array;
+  private readonly lat: Float64Array;
+  private readonly lon: Float64Array;
+  private readonly heading: Float64Array;
+  private readonly speed: Float64Array;
+  private readonly accuracy: Float64Array;
+  private readonly battery: Float64Array;
+  /** a topic template's parts around the unit's id, split once per batch */
+  private readonly templates = new Map<number, string[]>();
+  private readonly fix: SharedFix = { id: '', ts: 0, lat: 0, lon: 0, kind: '', name: undefined, heading: undefined, speed: undefined, accuracy: undefined, status: undefined, battery: undefined };
+  private readonly event = { type: 'unitFix' as const, source: '', fix: this.fix as unknown as UnitFixOut };
+  private readonly input: FixInput = { t: 'events', at: 0, topic: '', events: [this.event as never], retained: undefined };
+
+  constructor(data: Uint8Array) {
+    const r = new ProtoReader(data);
+    const f = new Map<number, ProtoField>();
+    for (let x = r.next(); x; x = r.next()) f.set(x.field, x);
+    const none: Float64Array = new Float64Array(0);
+    const ints = (k: number) => (f.has(k) ? r.packedUint(f.get(k)!) : none);
+    this.n = f.has(F.n) ? r.packedSint(f.get(F.n)!, true) : none;
+    this.at = f.has(F.at) ? r.packedSint(f.get(F.at)!, true) : none;
+    const s = f.get(F.strings);
+    this.strings = s ? utf8.decode(data.subarray(s.value, s.end)).split(SEP) : [];
+    [this.topic, this.source, this.id, this.kind, this.present, this.name, this.status] = [F.topic, F.source, F.id, F.kind, F.present, F.name, F.status].map(ints);
+    const at = this.at;
+    let ts = none;
+    if (f.has(F.ts)) ts = r.packedDouble(f.get(F.ts)!);
+    else if (f.has(F.tsLag)) {
+      ts = r.packedSint(f.get(F.tsLag)!);
+      if (ts.length !== at.length) throw new Error(`FixBatch: ${at.length} receive times but ${ts.length} ts`);
+      for (let i = 0; i < ts.length; i++) ts[i] = at[i] - ts[i];
+    }
+    this.ts = ts;
+    this.lat = readNumbers(r, f.get(F.latE7), f.get(F.lat), 1e7, true);
+    this.lon = readNumbers(r, f.get(F.lonE7), f.get(F.lon), 1e7, true);
+    this.heading = readNumbers(r, f.get(F.headingE2), f.get(F.heading), 100, false);
+    this.speed = readNumbers(r, f.get(F.speedE2), f.get(F.speed), 100, false);
+    this.accuracy = readNumbers(r, f.get(F.accuracyE2), f.get(F.accuracy), 100, false);
+    this.battery = readNumbers(r, f.get(F.batteryE2), f.get(F.battery), 100, false);
+    const count = (this.count = this.n.length);
+    for (const [what, col] of Object.entries({ at, topic: this.topic, source: this.source, id: this.id, kind: this.kind, present: this.present, ts, lat: this.lat, lon: this.lon }))
+      if (col.length !== count) throw new Error(`FixBatch: ${count} fixes but ${col.length} ${what}`);
+    // every optional column used up exactly, and every string index in the table: a batch whose
+    // bits and columns disagree is not read
+    const held = { name: 0, heading: 0, speed: 0, accuracy: 0, status: 0, battery: 0 };
+    for (let i = 0; i < count; i++) {
+      const bits = this.present[i];
+      for (const k of Object.keys(held) as (keyof typeof held)[]) if (bits & BIT[k]) held[k]++;
+      if (i > 0 && !(this.n[i] > this.n[i - 1])) throw new Error(`FixBatch: fix ${i}'s number ${this.n[i]} does not follow ${this.n[i - 1]}`);
+    }
+    for (const k of Object.keys(held) as (keyof typeof held)[]) if (held[k] !== this[k].length) throw new Error(`FixBatch: ${held[k]} fixes with a ${k} but ${this[k].length} values`);
+    const tableSize = this.strings.length;
+    for (const col of [this.topic, this.source, this.id, this.kind, this.name, this.status])
+      for (let i = 0; i < col.length; i++) if (col[i] >= tableSize) throw new Error(`FixBatch: string ${col[i]} of ${tableSize}`);
+  }
+
+  get done(): boolean {
+    return this.k >= this.count;
+  }
+
+  /** the next fix's number (NaN when done) */
+  peekN(): number {
+    return this.k < this.count ? this.n[this.k] : Number.NaN;
+  }
+
+  /** the next fix's receive time (NaN when done) */
+  peekAt(): number {
+    return this.k < this.count ? this.at[this.k] : Number.NaN;
+  }
+
+  private topicOf(i: number, unit: string): string {
+    let parts = this.templates.get(i);
+    if (!parts) this.templates.set(i, (parts = this.strings[i].split(ID_MARK)));
+    return parts.length === 1 || !unit ? parts.join(ID_MARK) : parts.length === 2 ? parts[0] + unit + parts[1] : parts.join(unit);
+  }
+
+  /** Passes over the next fix. */
+  skip(): void {
+    const bits = this.present[this.k++];
+    if (bits & BIT.name) this.iName++;
+    if (bits & BIT.heading) this.iHeading++;
+    if (bits & BIT.speed) this.iSpeed++;
+    if (bits & BIT.accuracy) this.iAccuracy++;
+    if (bits & BIT.status) this.iStatus++;
+    if (bits & BIT.battery) this.iBattery++;
+  }
+
+  /** The next fix, in the input object this reader reuses (absent fields undefined); valid until the next call. */
+  next(): FixInput {
+    const i = this.k++;
+    const bits = this.present[i];
+    const s = this.strings;
+    const fix = this.fix;
+    const unit = s[this.id[i]];
+    fix.id = unit;
+    fix.ts = this.ts[i];
+    fix.lat = this.lat[i];
+    fix.lon = this.lon[i];
+    fix.kind = s[this.kind[i]];
+    fix.name = bits & BIT.name ? s[this.name[this.iName++]] : undefined;
+    fix.heading = bits & BIT.heading ? this.heading[this.iHeading++] : undefined;
+    fix.speed = bits & BIT.speed ? this.speed[this.iSpeed++] : undefined;
+    fix.accuracy = bits & BIT.accuracy ? this.accuracy[this.iAccuracy++] : undefined;
+    fix.status = bits & BIT.status ? s[this.status[this.iStatus++]] : undefined;
+    fix.battery = bits & BIT.battery ? this.battery[this.iBattery++] : undefined;
+    this.event.source = s[this.source[i]];
+    const input = this.input;
+    input.at = this.at[i];
+    input.topic = this.topicOf(this.topic[i], unit);
+    input.retained = bits & BIT.retained ? (bits & BIT.retainedTrue) !== 0 : undefined;
+    return input;
+  }
+
+  /** The next fix as a new input object, with only the fields it has (as the JSON journal brings it back). */
+  nextCopy(): FixInput {
+    const shared = this.next();
+    const f = this.fix;
+    const fix: UnitFixOut = { id: f.id, ts: f.ts, lat: f.lat, lon: f.lon, kind: f.kind };
+    if (f.name !== undefined) fix.name = f.name;
+    if (f.heading !== undefined) fix.heading = f.heading;
+    if (f.speed !== undefined) fix.speed = f.speed;
+    if (f.accuracy !== undefined) fix.accuracy = f.accuracy;
+    if (f.status !== undefined) fix.status = f.status;
+    if (f.battery !== undefined) fix.battery = f.battery;
+    const input: FixInput = { t: 'events', at: shared.at, topic: shared.topic, events: [{ type: 'unitFix', source: this.event.source, fix: fix as never }] };
+    if (shared.retained !== undefined) input.retained = shared.retained;
+    return input;
+  }
+}
+
 /** The fixes of one FixBatch message, each as the input it was recorded from. Throws on a malformed batch. */
 export function decodeFixBatch(data: Uint8Array): NumberedFix[] {
-  const r = new ProtoReader(data);
-  const f = new Map<number, NonNullable<ReturnType<ProtoReader['next']>>>();
-  for (let x = r.next(); x; x = r.next()) f.set(x.field, x);
-  const ints = (k: number) => (f.has(k) ? r.packedUint(f.get(k)!) : []);
-  const undelta = (xs: number[]) => {
-    let acc = 0;
-    return xs.map((d) => (acc += d));
-  };
-  const n = undelta(f.has(F.n) ? r.packedSint(f.get(F.n)!) : []);
-  const at = undelta(f.has(F.at) ? r.packedSint(f.get(F.at)!) : []);
-  const s = f.get(F.strings);
-  const strings = s ? utf8.decode(data.subarray(s.value, s.end)).split(SEP) : [];
-  const [topic, source, id, kind, present, name, status] = [F.topic, F.source, F.id, F.kind, F.present, F.name, F.status].map(ints);
-  const ts = f.has(F.ts) ? r.packedDouble(f.get(F.ts)!) : (f.has(F.tsLag) ? r.packedSint(f.get(F.tsLag)!) : []).map((lag, i) => at[i] - lag);
-  const lat = readNumbers(r, f.get(F.latE7), f.get(F.lat), 1e7, true);
-  const lon = readNumbers(r, f.get(F.lonE7), f.get(F.lon), 1e7, true);
-  const opt = {
-    heading: readNumbers(r, f.get(F.headingE2), f.get(F.heading), 100, false),
-    speed: readNumbers(r, f.get(F.speedE2), f.get(F.speed), 100, false),
-    accuracy: readNumbers(r, f.get(F.accuracyE2), f.get(F.accuracy), 100, false),
-    battery: readNumbers(r, f.get(F.batteryE2), f.get(F.battery), 100, false),
-  };
-  const count = n.length;
-  for (const [what, col] of Object.entries({ at, topic, source, id, kind, present, ts, lat, lon }))
-    if (col.length !== count) throw new Error(`FixBatch: ${count} fixes but ${col.length} ${what}`);
-  const str = (i: number) => {
-    const v = strings[i];
-    if (v === undefined) throw new Error(`FixBatch: string ${i} of ${strings.length}`);
-    return v;
-  };
-  // a topic template's parts around the unit's id, split once per batch
-  const templates = new Map<number, string[]>();
-  const topicOf = (i: number, unit: string) => {
-    let parts = templates.get(i);
-    if (!parts) templates.set(i, (parts = str(i).split(ID_MARK)));
-    return parts.length === 1 || !unit ? parts.join(ID_MARK) : parts.length === 2 ? parts[0] + unit + parts[1] : parts.join(unit);
-  };
-  const { heading, speed, accuracy, battery } = opt;
-  let [iName, iStatus, iHeading, iSpeed, iAccuracy, iBattery] = [0, 0, 0, 0, 0, 0];
-  const out: NumberedFix[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const bits = present[i];
-    const unit = str(id[i]);
-    const fix: UnitFixOut = { id: unit, ts: ts[i], lat: lat[i], lon: lon[i], kind: str(kind[i]) };
-    if (bits & BIT.name) fix.name = str(name[iName++]);
-    if (bits & BIT.heading) fix.heading = heading[iHeading++];
-    if (bits & BIT.speed) fix.speed = speed[iSpeed++];
-    if (bits & BIT.accuracy) fix.accuracy = accuracy[iAccuracy++];
-    if (bits & BIT.status) fix.status = str(status[iStatus++]);
-    if (bits & BIT.battery) fix.battery = battery[iBattery++];
-    const input: FixInput = { t: 'events', at: at[i], topic: topicOf(topic[i], unit), events: [{ type: 'unitFix', source: str(source[i]), fix: fix as never }] };
-    if (bits & BIT.retained) input.retained = (bits & BIT.retainedTrue) !== 0;
-    out[i] = { n: n[i], input };
-  }
-  // every optional column used up exactly: a batch whose bits and columns disagree is not read
-  const used: [string, number, number][] = [['name', iName, name.length], ['status', iStatus, status.length], ['heading', iHeading, heading.length], ['speed', iSpeed, speed.length], ['accuracy', iAccuracy, accuracy.length], ['battery', iBattery, battery.length]];
-  for (const [what, took, held] of used) if (took !== held) throw new Error(`FixBatch: ${took} fixes with a ${what} but ${held} values`);
+  const r = new FixBatchReader(data);
+  const out: NumberedFix[] = new Array(r.count);
+  for (let i = 0; i < r.count; i++) out[i] = { n: r.n[i], input: r.nextCopy() };
   return out;
 }
 

@@ -11,10 +11,33 @@ export const LEN = 2;
 const zigzag = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1);
 const unzigzag = (u: number): number => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
 
+/** Bytes of `v` as a varint (0 ≤ v < 2^53). */
+export function varintSize(v: number): number {
+  if (v < 0x80) return 1;
+  if (v < 0x4000) return 2;
+  if (v < 0x200000) return 3;
+  if (v < 0x10000000) return 4;
+  let n = 4;
+  v = Math.floor(v / 0x10000000);
+  while (v >= 0x80) {
+    n++;
+    v = Math.floor(v / 0x80);
+  }
+  return n + 1;
+}
+
+/** Numbers to write as a packed field: a plain array, or a typed column and how many of it count. */
+type Values = ArrayLike<number>;
+
 export class ProtoWriter {
-  private buf = new Uint8Array(4096);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   length = 0;
+
+  constructor(size = 4096) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -29,11 +52,23 @@ export class ProtoWriter {
   /** An unsigned integer, 0 ≤ v < 2^53. */
   varint(v: number): void {
     this.room(10);
-    while (v >= 0x80) {
-      this.buf[this.length++] = (v % 0x80) | 0x80;
+    this.put(v);
+  }
+
+  /** a varint where room was made already; bit operations below 2^31, division above */
+  private put(v: number): void {
+    const buf = this.buf;
+    let p = this.length;
+    while (v > 0x7fffffff) {
+      buf[p++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    this.buf[this.length++] = v;
+    while (v >= 0x80) {
+      buf[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[p++] = v;
+    this.length = p;
   }
 
   tag(field: number, wire: number): void {
@@ -48,36 +83,60 @@ export class ProtoWriter {
     this.length += data.length;
   }
 
-  /** A packed repeated uint32/uint64 field (nothing when empty, as protobuf writes it). */
-  packedUint(field: number, values: readonly number[]): void {
-    if (!values.length) return;
-    const inner = new ProtoWriter();
-    for (const v of values) inner.varint(v);
-    this.bytes(field, inner.finish());
-  }
-
-  /** A packed repeated sint64 field (zigzag). */
-  packedSint(field: number, values: readonly number[]): void {
-    if (!values.length) return;
-    const inner = new ProtoWriter();
-    for (const v of values) inner.varint(zigzag(v));
-    this.bytes(field, inner.finish());
-  }
-
-  /** A packed repeated double field. */
-  packedDouble(field: number, values: readonly number[]): void {
-    if (!values.length) return;
+  /** A packed repeated uint32/uint64 field of the first `count` values (nothing when none, as protobuf writes it). */
+  packedUint(field: number, values: Values, count = values.length): void {
+    if (!count) return;
+    let size = 0;
+    for (let i = 0; i < count; i++) size += varintSize(values[i]);
     this.tag(field, LEN);
-    this.varint(values.length * 8);
-    this.room(values.length * 8);
-    for (const v of values) {
-      this.view.setFloat64(this.length, v, true);
+    this.varint(size);
+    this.room(size);
+    for (let i = 0; i < count; i++) this.put(values[i]);
+  }
+
+  /**
+   * A packed repeated sint64 field (zigzag) of the first `count` values, each written as its
+   * difference from the one before when `delta` (the first from 0).
+   */
+  packedSint(field: number, values: Values, count = values.length, delta = false): void {
+    if (!count) return;
+    let size = 0;
+    let prev = 0;
+    for (let i = 0; i < count; i++) {
+      const v = values[i];
+      size += varintSize(zigzag(delta ? v - prev : v));
+      prev = v;
+    }
+    this.tag(field, LEN);
+    this.varint(size);
+    this.room(size);
+    prev = 0;
+    for (let i = 0; i < count; i++) {
+      const v = values[i];
+      this.put(zigzag(delta ? v - prev : v));
+      prev = v;
+    }
+  }
+
+  /** A packed repeated double field of the first `count` values. */
+  packedDouble(field: number, values: Values, count = values.length): void {
+    if (!count) return;
+    this.tag(field, LEN);
+    this.varint(count * 8);
+    this.room(count * 8);
+    for (let i = 0; i < count; i++) {
+      this.view.setFloat64(this.length, values[i], true);
       this.length += 8;
     }
   }
 
   finish(): Uint8Array {
     return this.buf.slice(0, this.length);
+  }
+
+  /** Empties the writer, keeping its buffer (a writer used batch after batch allocates once). */
+  reset(): void {
+    this.length = 0;
   }
 }
 
@@ -105,13 +164,29 @@ export class ProtoReader {
   }
 
   varint(): number {
+    const buf = this.buf;
+    const end = this.end;
+    let p = this.pos;
+    // up to four bytes (below 2^28) in bit operations, the rest by multiplication
     let v = 0;
-    let scale = 1;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (p >= end) throw new Error('protobuf: a varint runs past the end');
+      const b = buf[p++];
+      v |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = p;
+        return v;
+      }
+    }
+    let scale = 0x10000000;
     for (;;) {
-      if (this.pos >= this.end) throw new Error('protobuf: a varint runs past the end');
-      const b = this.buf[this.pos++];
+      if (p >= end) throw new Error('protobuf: a varint runs past the end');
+      const b = buf[p++];
       v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
+      if (b < 0x80) {
+        this.pos = p;
+        return v;
+      }
       scale *= 0x80;
       if (scale > 2 ** 56) throw new Error('protobuf: a varint longer than 8 bytes');
     }
@@ -140,26 +215,39 @@ export class ProtoReader {
     throw new Error(`protobuf: wire type ${wire} of field ${field} is not used here`);
   }
 
+  /** How many varints a packed field holds (each ends in the one byte of it below 0x80). */
+  private countVarints(f: ProtoField): number {
+    let n = 0;
+    for (let p = f.value; p < f.end; p++) if (this.buf[p] < 0x80) n++;
+    return n;
+  }
+
   /** A packed repeated unsigned varint field's values. */
-  packedUint(f: ProtoField): number[] {
+  packedUint(f: ProtoField): Float64Array {
     const r = new ProtoReader(this.buf, f.value, f.end);
-    const out: number[] = [];
-    while (r.pos < r.end) out.push(r.varint());
+    const out = new Float64Array(this.countVarints(f));
+    for (let i = 0; i < out.length; i++) out[i] = r.varint();
+    if (r.pos !== r.end) throw new Error('protobuf: a varint runs past the end');
     return out;
   }
 
-  /** A packed repeated sint64 field's values. */
-  packedSint(f: ProtoField): number[] {
+  /** A packed repeated sint64 field's values; running sums of them when `delta` (the field holds differences). */
+  packedSint(f: ProtoField, delta = false): Float64Array {
     const r = new ProtoReader(this.buf, f.value, f.end);
-    const out: number[] = [];
-    while (r.pos < r.end) out.push(unzigzag(r.varint()));
+    const out = new Float64Array(this.countVarints(f));
+    let acc = 0;
+    for (let i = 0; i < out.length; i++) {
+      const v = unzigzag(r.varint());
+      out[i] = delta ? (acc += v) : v;
+    }
+    if (r.pos !== r.end) throw new Error('protobuf: a varint runs past the end');
     return out;
   }
 
-  packedDouble(f: ProtoField): number[] {
+  packedDouble(f: ProtoField): Float64Array {
     if ((f.end - f.value) % 8) throw new Error(`protobuf: packed doubles of field ${f.field} are not a multiple of 8 bytes`);
-    const out: number[] = [];
-    for (let p = f.value; p < f.end; p += 8) out.push(this.view.getFloat64(p, true));
+    const out = new Float64Array((f.end - f.value) / 8);
+    for (let i = 0, p = f.value; i < out.length; i++, p += 8) out[i] = this.view.getFloat64(p, true);
     return out;
   }
 }

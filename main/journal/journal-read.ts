@@ -1,7 +1,7 @@
 // Reading the journal back: the last snapshot before a time, and the inputs after it in the exact
 // order the reducer applied them (merged across the families' channels by their sequence number).
 import { FAMILIES, FIX_TOPIC, inputTopic, SNAPSHOT_TOPIC, type InputBatch, type SnapshotMessage } from '../../core/journal/channels.js';
-import { decodeFixBatch } from '../../core/journal/fix-codec.js';
+import { FixBatchReader } from '../../core/journal/fix-codec.js';
 import type { SituationInput } from '../../core/inputs.js';
 import { McapReaderPool, msOf, nsOf, openMcap, type McapSource, type OpenRecording } from './mcap-read.js';
 
@@ -84,12 +84,42 @@ export interface NumberedInput {
   input: SituationInput;
 }
 
+export interface InputRange {
+  afterN: number;
+  fromMs?: number;
+  toMs?: number;
+  pool?: McapReaderPool;
+}
+
 /**
  * Inputs numbered above `afterN` (and received at or before `toMs`) from `files`, in the order the
  * reducer applied them. `fromMs` skips chunks that end before it (less a batch's span).
  */
-export async function readInputs(files: readonly Source[], o: { afterN: number; fromMs?: number; toMs?: number; pool?: McapReaderPool }): Promise<NumberedInput[]> {
+export async function readInputs(files: readonly Source[], o: InputRange): Promise<NumberedInput[]> {
   const out: NumberedInput[] = [];
+  await eachInput(files, o, (n, input) => out.push({ n, input }), true);
+  return out;
+}
+
+/**
+ * The same inputs, handed to `fn` one by one in the order they were applied — each unit fix in
+ * one object reused from fix to fix (valid only during the call: `fn` must keep nothing of it).
+ * What a seek and a recovery use: the reducer keeps no input, and 50,000 fixes then make no
+ * 200,000 objects. Returns how many were handed over.
+ */
+export async function applyInputs(files: readonly Source[], o: InputRange, fn: (n: number, input: SituationInput) => void): Promise<number> {
+  let count = 0;
+  await eachInput(files, o, (n, input) => {
+    count++;
+    fn(n, input);
+  }, false);
+  return count;
+}
+
+async function eachInput(files: readonly Source[], o: InputRange, emit: (n: number, input: SituationInput) => void, copies: boolean): Promise<void> {
+  // the fix batches as readers, the other families' inputs as they are: merged by number below
+  const fixes: FixBatchReader[] = [];
+  const others: NumberedInput[] = [];
   for (const file of files) {
     await withFile(file, o.pool, async (r) => {
       const startTime = o.fromMs === undefined ? undefined : nsOf(o.fromMs - BATCH_SPAN_MS);
@@ -97,17 +127,48 @@ export async function readInputs(files: readonly Source[], o: { afterN: number; 
       const fixChannel = [...r.reader.channelsById.values()].find((c) => c.topic === FIX_TOPIC)?.id;
       for await (const m of r.reader.readMessages({ topics: INPUT_TOPICS, startTime, endTime })) {
         if (m.channelId === fixChannel) {
-          for (const x of decodeFixBatch(m.data)) if (x.n > o.afterN && (o.toMs === undefined || x.input.at <= o.toMs)) out.push(x);
+          const batch = new FixBatchReader(m.data);
+          if (batch.count && batch.n[batch.count - 1] > o.afterN) fixes.push(batch);
           continue;
         }
         const b = JSON.parse(dec.decode(m.data)) as InputBatch;
         for (let k = 0; k < b.n.length; k++) {
           if (b.n[k] <= o.afterN) continue;
           if (o.toMs !== undefined && b.inputs[k].at > o.toMs) continue;
-          out.push({ n: b.n[k], input: b.inputs[k] });
+          others.push({ n: b.n[k], input: b.inputs[k] });
         }
       }
     });
   }
-  return out.sort((a, b) => a.n - b.n);
+  others.sort((a, b) => a.n - b.n);
+  // each batch's numbers ascend (the reader checks); batches of one writer follow each other, but
+  // should two overlap (files of two walls given together) the merge still goes by number
+  fixes.sort((a, b) => a.n[0] - b.n[0]);
+  let overlap = false;
+  for (let i = 1; i < fixes.length; i++) if (fixes[i].n[0] <= fixes[i - 1].n[fixes[i - 1].count - 1]) overlap = true;
+  if (overlap) {
+    for (const b of fixes)
+      while (!b.done) {
+        if (b.peekN() <= o.afterN || (o.toMs !== undefined && b.peekAt() > o.toMs)) b.skip();
+        else others.push({ n: b.peekN(), input: b.nextCopy() });
+      }
+    others.sort((a, b) => a.n - b.n);
+    fixes.length = 0;
+  }
+  let j = 0;
+  for (const b of fixes) {
+    while (!b.done) {
+      const n = b.peekN();
+      if (n <= o.afterN || (o.toMs !== undefined && b.peekAt() > o.toMs)) {
+        b.skip();
+        continue;
+      }
+      while (j < others.length && others[j].n < n) {
+        const x = others[j++];
+        emit(x.n, x.input);
+      }
+      emit(n, copies ? b.nextCopy() : b.next());
+    }
+  }
+  for (; j < others.length; j++) emit(others[j].n, others[j].input);
 }

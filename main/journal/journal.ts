@@ -20,7 +20,7 @@ import { McapFileWriter, summaryBytes, type ChunkCodec } from './mcap-file.js';
 import type { McapSource } from './mcap-read.js';
 import { repairMcap, type RepairReport } from './mcap-repair.js';
 import { readRecordingIndex, writeRecordingIndex, type RecordingEntry } from './recording-index.js';
-import { readInputs, readLastSnapshot } from './journal-read.js';
+import { applyInputs, readLastSnapshot } from './journal-read.js';
 
 export interface JournalOptions {
   /** the folder: <data>/journal */
@@ -162,13 +162,12 @@ export class Journal {
       this.h.error = `journal snapshot in ${found.file} could not be restored: ${restored.error}`;
       return null;
     }
-    let tail = 0;
     let lastInputAt: number | null = null;
-    for (const { input } of await readInputs(files.slice(files.indexOf(found.file)), { afterN: found.snapshot.n })) {
+    // before start(): nothing listens to the situation's inputs yet, so none keeps the fixes' shared object
+    const tail = await applyInputs(files.slice(files.indexOf(found.file)), { afterN: found.snapshot.n }, (_n, input) => {
       situation.apply(input);
-      tail++;
       lastInputAt = input.at;
-    }
+    });
     this.h.recovered = { snapshotAt: found.snapshot.at, tail, lastInputAt, from: found.file.slice(this.o.dir.length + 1) };
     return this.h.recovered;
   }

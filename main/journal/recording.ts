@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../core/result.js';
 import { restoreCheckpoint } from '../../core/situation/checkpoint.js';
 import { apply, type SituationState } from '../../core/situation/situation.js';
 import type { Journal } from './journal.js';
-import { BATCH_SPAN_MS, readInputs, readLastSnapshot, type NumberedInput, type Source } from './journal-read.js';
+import { applyInputs, BATCH_SPAN_MS, readInputs, readLastSnapshot, type NumberedInput, type Source } from './journal-read.js';
 import { McapReaderPool, msOf, openMcap } from './mcap-read.js';
 import type { RecordingEntry } from './recording-index.js';
 
@@ -86,10 +86,10 @@ export class Recording {
       if (!restored.ok) return err({ status: 500, error: `the recording's snapshot could not be restored: ${restored.error}` });
       const files = upTo.slice(upTo.findIndex((u) => (typeof u === 'string' ? u : u.path) === found.file));
       let lastN = found.snapshot.n;
-      for (const { n, input } of await readInputs(files, { afterN: found.snapshot.n, fromMs: found.snapshot.at, toMs: at, pool: this.pool })) {
+      await applyInputs(files, { afterN: found.snapshot.n, fromMs: found.snapshot.at, toMs: at, pool: this.pool }, (n, input) => {
         apply(state, input);
         lastN = n;
-      }
+      });
       return ok({ state, lastN });
     } finally {
       done();
