@@ -6,6 +6,7 @@
 import type { SituationInput } from '../inputs.js';
 import type { SituationCheckpoint } from '../situation/checkpoint.js';
 import { FIX_BATCH_PROTO, fixBatchDescriptorSet } from './fix-codec.js';
+import { UNIT_TABLE_PROTO, unitTableDescriptorSet } from './unit-table.js';
 
 export type InputFamily = 'events' | 'rejects' | 'ticks' | 'actions';
 
@@ -19,10 +20,16 @@ export interface InputBatch {
   inputs: SituationInput[];
 }
 
-/** One message on the snapshot channel: the situation after input `n` (reducer state, checkpoint format, with trails). */
+/**
+ * One message on the snapshot channel: the situation after input `n` (reducer state, checkpoint
+ * format, with trails). `units: "table"`: its units are not in `situation.units` but in the
+ * UnitTable message with the same `n` on the unit-table channel (unit-table.ts), in the same
+ * chunk; snapshots written before the table hold them in `situation.units`.
+ */
 export interface SnapshotMessage {
   n: number;
   at: number;
+  units?: 'table';
   situation: SituationCheckpoint;
 }
 
@@ -51,8 +58,10 @@ export interface JournalChannelSpec {
 
 /** Unit fixes, column by column (fix-codec.ts): the bulk of the traffic, read back ten times faster than JSON. */
 export const FIX_TOPIC = `${TOPIC_PREFIX}/inputs/fixes`;
+/** A snapshot's units, column by column (unit-table.ts). */
+export const UNIT_TABLE_TOPIC = `${TOPIC_PREFIX}/snapshot/units`;
 
-/** The channels, in channel-id order (ids 0…5 in every file; files written before fix batches have 0…4). */
+/** The channels, in channel-id order (ids 0…6; files written before fix batches have 0…4, before unit tables 0…5). */
 export const JOURNAL_CHANNELS: readonly JournalChannelSpec[] = [
   {
     topic: inputTopic('events'),
@@ -88,10 +97,10 @@ export const JOURNAL_CHANNELS: readonly JournalChannelSpec[] = [
     schema: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       title: 'watchfloor.Snapshot',
-      description: 'The situation after input n: the checkpoint format (format "watchfloor-situation", version 1) with unit trails. A replay seeks from the latest snapshot before the asked time.',
+      description: 'The situation after input n: the checkpoint format (format "watchfloor-situation", version 1) with unit trails. With units: "table", the units are in the watchfloor.UnitTable message with the same n on /watchfloor/snapshot/units. A replay seeks from the latest snapshot before the asked time.',
       type: 'object',
       required: ['n', 'at', 'situation'],
-      properties: { n: { type: 'integer', minimum: -1 }, at: { type: 'number' }, situation: { type: 'object', required: ['format', 'version', 'savedAt'] } },
+      properties: { n: { type: 'integer', minimum: -1 }, at: { type: 'number' }, units: { const: 'table' }, situation: { type: 'object', required: ['format', 'version', 'savedAt'] } },
     },
   },
   {
@@ -99,11 +108,17 @@ export const JOURNAL_CHANNELS: readonly JournalChannelSpec[] = [
     schemaName: 'watchfloor.FixBatch',
     schema: { protobuf: fixBatchDescriptorSet(), proto: FIX_BATCH_PROTO },
   },
+  {
+    topic: UNIT_TABLE_TOPIC,
+    schemaName: 'watchfloor.UnitTable',
+    schema: { protobuf: unitTableDescriptorSet(), proto: UNIT_TABLE_PROTO },
+  },
 ];
 
 export const channelIdOf = (f: InputFamily): number => FAMILIES.indexOf(f);
 export const SNAPSHOT_CHANNEL = FAMILIES.length;
 export const FIX_CHANNEL = SNAPSHOT_CHANNEL + 1;
+export const UNIT_TABLE_CHANNEL = FIX_CHANNEL + 1;
 
 /** The hour a time falls in (UTC), as the journal names its files: 2026-12-05T15. */
 export function hourKey(at: number): string {

@@ -7,6 +7,8 @@
 // path (compactFix); anything else — another field, an odd type, a second event — stays JSON on
 // the events channel. Pure.
 import type { SituationInput } from '../inputs.js';
+import { doubles, indexes, NumberColumn, readNumbers, wholeWithin } from './columns.js';
+import { descriptorSetOf } from './proto-descriptor.js';
 import { ProtoReader, ProtoWriter, type ProtoField } from './protobuf.js';
 
 /** An input the fix channel can hold: one unit fix, nothing else. */
@@ -31,13 +33,6 @@ const optNumber = (v: unknown): boolean => v === undefined || finite(v);
 const optString = (v: unknown): boolean => v === undefined || (typeof v === 'string' && !v.includes(SEP));
 const plainString = (v: unknown): v is string => typeof v === 'string' && !v.includes(SEP) && !v.includes(ID_MARK);
 
-/**
- * A whole number small enough to go as a zigzag varint, itself or as the difference of two such:
- * zigzag doubles a number, and a double holds whole numbers exactly only below 2^53.
- */
-const ZIGZAG_MAX = 2 ** 50;
-const wholeWithin = (v: number): boolean => Number.isInteger(v) && Math.abs(v) < ZIGZAG_MAX;
-
 /** The input, when it is one unit fix the fix channel holds exactly; null: it goes as JSON. */
 export function compactFix(input: SituationInput): FixInput | null {
   if (input.t !== 'events' || input.events.length !== 1 || !wholeWithin(input.at) || !plainString(input.topic)) return null;
@@ -49,86 +44,6 @@ export function compactFix(input: SituationInput): FixInput | null {
   if (!plainString(f.id) || !plainString(f.kind) || !finite(f.ts) || !finite(f.lat) || !finite(f.lon)) return null;
   if (!optString(f.name) || !optString(f.status) || !optNumber(f.heading) || !optNumber(f.speed) || !optNumber(f.accuracy) || !optNumber(f.battery)) return null;
   return input;
-}
-
-/**
- * A growing column of numbers, kept between batches (a batch's thousands of pushes allocate
- * nothing). Two classes, not one generic: each push site then sees one kind of array.
- */
-class Doubles {
-  values = new Float64Array(1024);
-  length = 0;
-
-  push(v: number): void {
-    if (this.length === this.values.length) {
-      const next = new Float64Array(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
-    }
-    this.values[this.length++] = v;
-  }
-}
-
-class Indexes {
-  values = new Uint32Array(1024);
-  length = 0;
-
-  push(v: number): void {
-    if (this.length === this.values.length) {
-      const next = new Uint32Array(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
-    }
-    this.values[this.length++] = v;
-  }
-}
-const doubles = () => new Doubles();
-const indexes = () => new Indexes();
-
-/**
- * A number column: whole multiples of 1/scale (checked to come back bit for bit) as zigzag
- * varints, delta-coded where neighbours are close; otherwise the whole column as doubles.
- */
-class NumberColumn {
-  private readonly values = doubles();
-  private readonly ints = doubles();
-  private scaled = true;
-  constructor(
-    private readonly scale: number,
-    private readonly delta: boolean,
-    private readonly intField: number,
-    private readonly doubleField: number,
-  ) {}
-
-  push(v: number): void {
-    // -0 as 0, as JSON writes it (the journal's fixes come back as the JSON journal's would)
-    this.values.push(v === 0 ? 0 : v);
-    if (this.scaled) {
-      const q = Math.round(v * this.scale);
-      if (!wholeWithin(q) || q / this.scale !== v) this.scaled = false;
-      else this.ints.push(q);
-    }
-  }
-
-  write(w: ProtoWriter): void {
-    if (!this.scaled) w.packedDouble(this.doubleField, this.values.values, this.values.length);
-    else w.packedSint(this.intField, this.ints.values, this.ints.length, this.delta);
-  }
-
-  reset(): void {
-    this.values.length = 0;
-    this.ints.length = 0;
-    this.scaled = true;
-  }
-}
-
-/** Reads one NumberColumn back (whichever of its two fields the batch holds). */
-function readNumbers(r: ProtoReader, ints: ProtoField | undefined, doubles: ProtoField | undefined, scale: number, delta: boolean): Float64Array {
-  if (doubles) return r.packedDouble(doubles);
-  if (!ints) return new Float64Array(0);
-  const q = r.packedSint(ints, delta);
-  for (let i = 0; i < q.length; i++) q[i] /= scale;
-  return q;
 }
 
 /** The field numbers of watchfloor.FixBatch (FIX_BATCH_PROTO). */
@@ -472,7 +387,12 @@ export class FixBatchReader {
     const held = { name: 0, heading: 0, speed: 0, accuracy: 0, status: 0, battery: 0 };
     for (let i = 0; i < count; i++) {
       const bits = this.present[i];
-      for (const k of Object.keys(held) as (keyof typeof held)[]) if (bits & BIT[k]) held[k]++;
+      if (bits & BIT.name) held.name++;
+      if (bits & BIT.heading) held.heading++;
+      if (bits & BIT.speed) held.speed++;
+      if (bits & BIT.accuracy) held.accuracy++;
+      if (bits & BIT.status) held.status++;
+      if (bits & BIT.battery) held.battery++;
       if (i > 0 && !(this.n[i] > this.n[i - 1])) throw new Error(`FixBatch: fix ${i}'s number ${this.n[i]} does not follow ${this.n[i - 1]}`);
     }
     for (const k of Object.keys(held) as (keyof typeof held)[]) if (held[k] !== this[k].length) throw new Error(`FixBatch: ${held[k]} fixes with a ${k} but ${this[k].length} values`);
@@ -601,57 +521,5 @@ message FixBatch {
 
 /** FIX_BATCH_PROTO as a google.protobuf.FileDescriptorSet: what an MCAP protobuf schema holds. */
 export function fixBatchDescriptorSet(): Uint8Array {
-  // FieldDescriptorProto: name 1, number 3, label 4 (3 repeated, 1 optional), type 5
-  // (1 double, 9 string, 13 uint32, 18 sint64), json_name 10
-  const TYPE = { double: 1, string: 9, uint32: 13, sint64: 18 } as const;
-  const fields: [string, number, keyof typeof TYPE, boolean][] = [
-    ['n', 1, 'sint64', true],
-    ['at', 2, 'sint64', true],
-    ['strings', 3, 'string', false],
-    ['topic', 4, 'uint32', true],
-    ['source', 5, 'uint32', true],
-    ['id', 6, 'uint32', true],
-    ['kind', 7, 'uint32', true],
-    ['present', 8, 'uint32', true],
-    ['name', 9, 'uint32', true],
-    ['status', 10, 'uint32', true],
-    ['ts_lag', 11, 'sint64', true],
-    ['ts', 12, 'double', true],
-    ['lat_e7', 13, 'sint64', true],
-    ['lat', 14, 'double', true],
-    ['lon_e7', 15, 'sint64', true],
-    ['lon', 16, 'double', true],
-    ['heading_e2', 17, 'sint64', true],
-    ['heading', 18, 'double', true],
-    ['speed_e2', 19, 'sint64', true],
-    ['speed', 20, 'double', true],
-    ['accuracy_e2', 21, 'sint64', true],
-    ['accuracy', 22, 'double', true],
-    ['battery_e2', 23, 'sint64', true],
-    ['battery', 24, 'double', true],
-  ];
-  const enc = new TextEncoder();
-  const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  const message = new ProtoWriter();
-  message.bytes(1, enc.encode('FixBatch'));
-  for (const [name, number, type, repeated] of fields) {
-    const fd = new ProtoWriter();
-    fd.bytes(1, enc.encode(name));
-    fd.tag(3, 0);
-    fd.varint(number);
-    fd.tag(4, 0);
-    fd.varint(repeated ? 3 : 1);
-    fd.tag(5, 0);
-    fd.varint(TYPE[type]);
-    fd.bytes(10, enc.encode(camel(name)));
-    message.bytes(2, fd.finish());
-  }
-  const file = new ProtoWriter();
-  file.bytes(1, enc.encode('watchfloor/fix_batch.proto'));
-  file.bytes(2, enc.encode('watchfloor'));
-  file.bytes(4, message.finish());
-  file.bytes(12, enc.encode('proto3'));
-  const set = new ProtoWriter();
-  set.bytes(1, file.finish());
-  return set.finish();
+  return descriptorSetOf(FIX_BATCH_PROTO, 'watchfloor/fix_batch.proto');
 }

@@ -217,7 +217,8 @@ const envelopeSchema = z.object({
 
 const definedOnly = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-export function checkpointOf(state: SituationState, opts: { trails?: boolean } = {}): SituationCheckpoint {
+/** `trails`: units with their trails (the journal's snapshots); `units: false`: none (the journal writes them as a table). */
+export function checkpointOf(state: SituationState, opts: { trails?: boolean; units?: boolean } = {}): SituationCheckpoint {
   const device = (d: Kiosk | Camera): CheckpointDevice =>
     definedOnly({ id: d.id, name: d.name, lat: d.lat, lon: d.lon, online: d.online, lastSeen: d.lastSeen, sos: 'sos' in d ? d.sos : undefined, sosIncidentId: 'sosIncidentId' in d ? d.sosIncidentId : undefined });
   return {
@@ -228,7 +229,7 @@ export function checkpointOf(state: SituationState, opts: { trails?: boolean } =
       const { grid: _grid, ...rest } = i;
       return definedOnly({ ...rest, key: state.incidentKeys.get(i.id) });
     }),
-    units: [...state.units.values()].map((u) => {
+    units: opts.units === false ? [] : [...state.units.values()].map((u) => {
       const { trail, gridId: _gridId, ...rest } = u;
       return definedOnly(opts.trails ? { ...rest, trail: trail.map((p) => [...p] as TrailPoint) } : rest);
     }),

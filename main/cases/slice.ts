@@ -6,15 +6,14 @@
 // the period with its number in the wall's sequence, and a snapshot every `snapshotEveryMs` of
 // input time as the journal does, so a seek inside it never replays the whole slice.
 import { InputBatcher } from '../../core/journal/batcher.js';
-import { JOURNAL_CHANNELS, SNAPSHOT_CHANNEL, type SnapshotMessage } from '../../core/journal/channels.js';
+import { snapshotMessages } from '../../core/journal/snapshot.js';
+import { JOURNAL_CHANNELS } from '../../core/journal/channels.js';
 import type { SituationInput } from '../../core/inputs.js';
-import { checkpointOf } from '../../core/situation/checkpoint.js';
 import type { SituationState } from '../../core/situation/situation.js';
 import { zstdCodec } from '../journal/codec.js';
 import { SNAPSHOT_MIN_GAP_MS } from '../journal/journal.js';
 import { McapFileWriter } from '../journal/mcap-file.js';
 
-const enc = new TextEncoder();
 /** a batch holds at most this much input time (the readers allow 5 s: journal-read.ts BATCH_SPAN_MS) */
 const BATCH_MS = 1000;
 const BATCH_BYTES = 256 * 1024;
@@ -41,8 +40,7 @@ export class SliceWriter {
   /** The situation after input `n`, at `at`. */
   snapshot(n: number, at: number, state: SituationState): void {
     this.flushBatches();
-    const msg: SnapshotMessage = { n, at, situation: checkpointOf(state, { trails: true }) };
-    this.w.add(SNAPSHOT_CHANNEL, at, enc.encode(JSON.stringify(msg)));
+    for (const m of snapshotMessages(state, n, at)) this.w.add(m.channelId, at, m.data);
     this.lastSnapshotAt = at;
     this.sinceSnapshot = 0;
     this.snapshots++;

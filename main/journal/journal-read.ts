@@ -1,7 +1,8 @@
 // Reading the journal back: the last snapshot before a time, and the inputs after it in the exact
 // order the reducer applied them (merged across the families' channels by their sequence number).
-import { FAMILIES, FIX_TOPIC, inputTopic, SNAPSHOT_TOPIC, type InputBatch, type SnapshotMessage } from '../../core/journal/channels.js';
+import { FAMILIES, FIX_TOPIC, inputTopic, SNAPSHOT_TOPIC, UNIT_TABLE_TOPIC, type InputBatch, type SnapshotMessage } from '../../core/journal/channels.js';
 import { FixBatchReader } from '../../core/journal/fix-codec.js';
+import { decodeUnitTable, type TableUnit } from '../../core/journal/unit-table.js';
 import type { SituationInput } from '../../core/inputs.js';
 import { McapReaderPool, msOf, nsOf, openMcap, type McapSource, type OpenRecording } from './mcap-read.js';
 
@@ -70,11 +71,31 @@ async function lastSnapshotIn(files: readonly Source[], atMost: number | undefin
       if (notBefore !== undefined && stats && stats.messageCount > 0n && msOf(stats.messageEndTime) < notBefore) return null;
       const startTime = notBefore === undefined ? undefined : nsOf(notBefore);
       for await (const m of r.reader.readMessages({ topics: [SNAPSHOT_TOPIC], startTime, endTime: atMost === undefined ? undefined : nsOf(atMost), reverse: true })) {
-        return { file: pathOf(files[i]), snapshot: JSON.parse(dec.decode(m.data)) as SnapshotMessage };
+        const snapshot = JSON.parse(dec.decode(m.data)) as SnapshotMessage;
+        if (snapshot.units === 'table') {
+          const units = await unitTableOf(r, m.logTime, snapshot.n);
+          // its table missing or unreadable (a damaged file): the snapshot before it
+          if (!units) continue;
+          snapshot.situation.units = units as SnapshotMessage['situation']['units'];
+        }
+        return { file: pathOf(files[i]), snapshot };
       }
       return null;
     });
     if (found) return found;
+  }
+  return null;
+}
+
+/** The units of snapshot `n`, from its UnitTable (written at the same time); null when there is none that reads. */
+async function unitTableOf(r: OpenRecording, logTime: bigint, n: number): Promise<TableUnit[] | null> {
+  for await (const m of r.reader.readMessages({ topics: [UNIT_TABLE_TOPIC], startTime: logTime, endTime: logTime })) {
+    try {
+      const table = decodeUnitTable(m.data);
+      if (table.n === n) return table.units;
+    } catch {
+      // a table that does not read is no table
+    }
   }
   return null;
 }

@@ -9,10 +9,11 @@
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputBatcher } from '../../core/journal/batcher.js';
-import { familyOf, hourKey, JOURNAL_CHANNELS, journalFileName, parseJournalFileName, SNAPSHOT_CHANNEL, type SnapshotMessage } from '../../core/journal/channels.js';
+import { snapshotMessages } from '../../core/journal/snapshot.js';
+import { familyOf, hourKey, JOURNAL_CHANNELS, journalFileName, parseJournalFileName } from '../../core/journal/channels.js';
 import type { JournalHealth, RecoveryReport } from '../../core/contract.js';
 import type { SituationInput } from '../../core/inputs.js';
-import { checkpointOf, restoreCheckpoint } from '../../core/situation/checkpoint.js';
+import { restoreCheckpoint } from '../../core/situation/checkpoint.js';
 import { releaseFolderLock, takeFolderLock } from '../services/folder-lock.js';
 import type { SituationService } from '../services/situation-service.js';
 import { decompressSync, loadZstd, zstdCodec } from './codec.js';
@@ -263,8 +264,7 @@ export class Journal {
   private snapshot(n: number, at: number): void {
     if (!this.situation) return;
     this.flushBatches();
-    const msg: SnapshotMessage = { n, at, situation: checkpointOf(this.situation.state, { trails: true }) };
-    this.writer?.add(SNAPSHOT_CHANNEL, at, enc.encode(JSON.stringify(msg)));
+    for (const m of snapshotMessages(this.situation.state, n, at)) this.writer?.add(m.channelId, at, m.data);
     this.lastSnapshotAt = at;
     this.lastSnapshotN = n;
     this.entry?.snapshots.push({ at, n });
@@ -420,7 +420,6 @@ export class Journal {
   }
 }
 
-const enc = new TextEncoder();
 
 export function journalFiles(dir: string): string[] {
   let names: string[];

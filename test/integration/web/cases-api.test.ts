@@ -167,7 +167,7 @@ describe('POST /api/cases { incidentId }', () => {
     const r = await openMcap(file);
     try {
       expect(r.reader.header.profile).toBe('watchfloor');
-      expect([...r.reader.channelsById.values()].map((c) => c.topic).sort()).toEqual(['/watchfloor/inputs/actions', '/watchfloor/inputs/events', '/watchfloor/inputs/fixes', '/watchfloor/inputs/rejects', '/watchfloor/inputs/ticks', '/watchfloor/snapshot']);
+      expect([...r.reader.channelsById.values()].map((c) => c.topic).sort()).toEqual(['/watchfloor/inputs/actions', '/watchfloor/inputs/events', '/watchfloor/inputs/fixes', '/watchfloor/inputs/rejects', '/watchfloor/inputs/ticks', '/watchfloor/snapshot', '/watchfloor/snapshot/units']);
     } finally {
       await r.close();
     }

@@ -1,0 +1,92 @@
+// Columns of numbers for the journal's protobuf messages (fix batches, unit tables): growing typed
+// arrays kept from message to message, and number columns written as zigzag varints of whole
+// multiples of 1/scale where every value is one (checked to come back bit for bit), else as
+// doubles. Pure.
+import { ProtoReader, ProtoWriter, type ProtoField } from './protobuf.js';
+
+/**
+ * A whole number small enough to go as a zigzag varint, itself or as the difference of two such:
+ * zigzag doubles a number, and a double holds whole numbers exactly only below 2^53.
+ */
+const ZIGZAG_MAX = 2 ** 50;
+export const wholeWithin = (v: number): boolean => Number.isInteger(v) && Math.abs(v) < ZIGZAG_MAX;
+
+/**
+ * A growing column of numbers, kept between batches (a batch's thousands of pushes allocate
+ * nothing). Two classes, not one generic: each push site then sees one kind of array.
+ */
+export class Doubles {
+  values = new Float64Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = v;
+  }
+}
+
+export class Indexes {
+  values = new Uint32Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const next = new Uint32Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = v;
+  }
+}
+export const doubles = () => new Doubles();
+export const indexes = () => new Indexes();
+
+/**
+ * A number column: whole multiples of 1/scale (checked to come back bit for bit) as zigzag
+ * varints, delta-coded where neighbours are close; otherwise the whole column as doubles.
+ */
+export class NumberColumn {
+  private readonly values = doubles();
+  private readonly ints = doubles();
+  private scaled = true;
+  constructor(
+    private readonly scale: number,
+    private readonly delta: boolean,
+    private readonly intField: number,
+    private readonly doubleField: number,
+  ) {}
+
+  push(v: number): void {
+    // -0 as 0, as JSON writes it (the journal's fixes come back as the JSON journal's would)
+    this.values.push(v === 0 ? 0 : v);
+    if (this.scaled) {
+      const q = Math.round(v * this.scale);
+      if (!wholeWithin(q) || q / this.scale !== v) this.scaled = false;
+      else this.ints.push(q);
+    }
+  }
+
+  write(w: ProtoWriter): void {
+    if (!this.scaled) w.packedDouble(this.doubleField, this.values.values, this.values.length);
+    else w.packedSint(this.intField, this.ints.values, this.ints.length, this.delta);
+  }
+
+  reset(): void {
+    this.values.length = 0;
+    this.ints.length = 0;
+    this.scaled = true;
+  }
+}
+
+/** Reads one NumberColumn back (whichever of its two fields the batch holds). */
+export function readNumbers(r: ProtoReader, ints: ProtoField | undefined, doubles: ProtoField | undefined, scale: number, delta: boolean): Float64Array {
+  if (doubles) return r.packedDouble(doubles);
+  if (!ints) return new Float64Array(0);
+  const q = r.packedSint(ints, delta);
+  for (let i = 0; i < q.length; i++) q[i] /= scale;
+  return q;
+}
