@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { SituationInput } from '../core/inputs.js';
 import { apply, createSituation } from '../core/situation/situation.js';
-import { Journal } from '../main/journal/journal.js';
+import { Journal, SNAPSHOT_MIN_GAP_MS as SNAPSHOT_MIN_GAP_DEFAULT } from '../main/journal/journal.js';
 import { Recording } from '../main/journal/recording.js';
 import { BookmarkStore } from '../main/journal/bookmarks.js';
 import { ReplayPlayer } from '../main/journal/replay-player.js';
@@ -29,6 +29,8 @@ const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 40);
 const SNAPSHOT_MS = Number(process.env.BENCH_SNAPSHOT_MS ?? 60_000);
 const SNAPSHOT_INPUTS = Number(process.env.BENCH_SNAPSHOT_INPUTS ?? 50_000);
+/** the journal's floor between snapshots by inputs (ms of input time; its default 10 s) */
+const SNAPSHOT_MIN_GAP_MS = process.env.BENCH_SNAPSHOT_MIN_GAP_MS === undefined ? undefined : Number(process.env.BENCH_SNAPSHOT_MIN_GAP_MS);
 const LEVEL = Number(process.env.BENCH_ZSTD ?? 3);
 const T0 = Date.UTC(2026, 11, 5, 8, 0, 0);
 const fresh = () => createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 10, maxIncidents: 10_000 });
@@ -81,7 +83,7 @@ const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.
 
 async function record(dir: string, naivePath: string) {
   const service = new SituationService(fresh(), { deltaIntervalMs: 50 });
-  const journal = await Journal.open({ dir, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
+  const journal = await Journal.open({ dir, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, snapshotMinGapMs: SNAPSHOT_MIN_GAP_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
   journal.start(service);
   const naive = createWriteStream(naivePath);
   const t = performance.now();
@@ -117,7 +119,7 @@ async function naiveSeek(path: string, at: number): Promise<number> {
 }
 
 async function main() {
-  console.log(`bench:replay — ${MINUTES} min × ${UNITS.toLocaleString()} units at 1 Hz = ${fixes().toLocaleString()} fixes, snapshots every ${SNAPSHOT_MS / 1000} s or ${SNAPSHOT_INPUTS.toLocaleString()} inputs, zstd ${LEVEL}`);
+  console.log(`bench:replay — ${MINUTES} min × ${UNITS.toLocaleString()} units at 1 Hz = ${fixes().toLocaleString()} fixes, snapshots every ${SNAPSHOT_MS / 1000} s or ${SNAPSHOT_INPUTS.toLocaleString()} inputs (not within ${(SNAPSHOT_MIN_GAP_MS ?? SNAPSHOT_MIN_GAP_DEFAULT) / 1000} s), zstd ${LEVEL}`);
   const root = mkdtempSync(join(tmpdir(), 'wf-bench-replay-'));
   const dir = join(root, 'journal');
   const naivePath = join(root, 'naive.jsonl');
@@ -130,7 +132,7 @@ async function main() {
     console.log(`(a) bytes per fix: journal ${(mcap / fixes()).toFixed(1)} B (${(mcap / 1e6).toFixed(0)} MB, snapshots included) vs naive JSON lines ${(naive / fixes()).toFixed(1)} B — ${(mcap / naive).toFixed(3)}× — goal ≤ 20 B: ${mcap / fixes() <= 20 ? 'met' : 'NOT met'}`);
 
     // (b)
-    const journal = await Journal.open({ dir, flushEveryMs: 500, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
+    const journal = await Journal.open({ dir, flushEveryMs: 500, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, snapshotMinGapMs: SNAPSHOT_MIN_GAP_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 });
     const recording = new Recording(journal, dir, fresh);
     const span = MINUTES * 60_000;
     const times = Array.from({ length: SEEKS }, (_, i) => T0 + Math.floor(((i * 7919) % 1000) / 1000 * span));
@@ -184,7 +186,7 @@ async function main() {
     const runOnce = async (withJournal: boolean) => {
       const service = new SituationService(fresh(), { deltaIntervalMs: 50 });
       const d = join(root, `abab-${Math.random().toString(36).slice(2)}`);
-      const j = withJournal ? await Journal.open({ dir: d, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 }) : null;
+      const j = withJournal ? await Journal.open({ dir: d, flushEveryMs: 1_000_000, snapshotEveryMs: SNAPSHOT_MS, snapshotEveryInputs: SNAPSHOT_INPUTS, snapshotMinGapMs: SNAPSHOT_MIN_GAP_MS, level: LEVEL, maxAgeMs: 0, maxBytes: 0 }) : null;
       j?.start(service);
       const t0 = performance.now();
       let last = inputs[0].at;
