@@ -296,6 +296,7 @@ export interface NumberedFix {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const unzigzagOf = (u: number): number => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
 
 /** the one fix object a reader fills for every fix: every field there, the absent ones undefined */
 interface SharedFix {
@@ -352,6 +353,28 @@ export class FixBatchReader {
   private readonly fix: SharedFix = { id: '', ts: 0, lat: 0, lon: 0, kind: '', name: undefined, heading: undefined, speed: undefined, accuracy: undefined, status: undefined, battery: undefined };
   private readonly event = { type: 'unitFix' as const, source: '', fix: this.fix as unknown as UnitFixOut };
   private readonly input: FixInput = { t: 'events', at: 0, topic: '', events: [this.event as never], retained: undefined };
+
+  /**
+   * The highest number in a batch, from its number column alone (NaN when it has none, or it does
+   * not read): a seek passes over the batches its snapshot already holds without decoding them.
+   */
+  static lastNumber(data: Uint8Array): number {
+    try {
+      const r = new ProtoReader(data);
+      for (let x = r.next(); x; x = r.next()) {
+        if (x.field !== F.n) continue;
+        // the numbers ascend: the last running sum is the highest
+        const q = new ProtoReader(data, x.value, x.end);
+        let last = Number.NaN;
+        let acc = 0;
+        while (q.pos < q.end) last = acc += unzigzagOf(q.varint());
+        return last;
+      }
+    } catch {
+      // read whole by the constructor, which says why
+    }
+    return Number.NaN;
+  }
 
   constructor(data: Uint8Array) {
     const r = new ProtoReader(data);

@@ -148,6 +148,8 @@ async function eachInput(files: readonly Source[], o: InputRange, emit: (n: numb
       const fixChannel = [...r.reader.channelsById.values()].find((c) => c.topic === FIX_TOPIC)?.id;
       for await (const m of r.reader.readMessages({ topics: INPUT_TOPICS, startTime, endTime })) {
         if (m.channelId === fixChannel) {
+          // a batch the snapshot holds (the chunks read reach back a batch's span before it): not decoded
+          if (FixBatchReader.lastNumber(m.data) <= o.afterN) continue;
           const batch = new FixBatchReader(m.data);
           if (batch.count && batch.n[batch.count - 1] > o.afterN) fixes.push(batch);
           continue;

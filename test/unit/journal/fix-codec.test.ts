@@ -121,7 +121,11 @@ describe('the compact fix channel', () => {
     const b: FixIn = { t: 'events', at: T + 40, topic: 'watchfloor/v1/units/P2/location', events: [{ type: 'unitFix', source: 'traccar', fix: { id: 'P2', ts: T + 20, lat: 26.05, lon: 119.3, kind: 'patrol', heading: 90, battery: 50 } }] };
     e.add(10, a);
     e.add(12, b);
-    const r = new FixBatchReader(e.finish());
+    const data = e.finish();
+    // what a seek looks at to pass over a batch its snapshot holds
+    expect(FixBatchReader.lastNumber(data)).toBe(12);
+    expect(FixBatchReader.lastNumber(data.subarray(0, 3))).toBeNaN();
+    const r = new FixBatchReader(data);
     expect([r.count, r.peekN(), r.peekAt()]).toEqual([2, 10, T]);
     const first = r.next();
     // every field there, the absent ones undefined: what the reducer reads is the same
