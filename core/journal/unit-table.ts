@@ -10,25 +10,11 @@ import type { Unit } from '../domain.js';
 import { doubles, indexes, NumberColumn, readNumbers } from './columns.js';
 import { ProtoReader, ProtoWriter, VARINT, type ProtoField } from './protobuf.js';
 
-/** A unit as a snapshot holds it (the checkpoint's unit with its trail). */
-export interface TableUnit {
-  id: string;
-  kind: string;
-  name?: string;
-  lat: number;
-  lon: number;
-  heading?: number;
-  speed?: number;
-  accuracy?: number;
-  battery?: number;
-  status: string;
-  ts: number;
-  lastSeen: number;
-  stale: boolean;
-  source: string;
-  outOfOrder: number;
-  trail: [number, number, number][];
-}
+/**
+ * A unit as a snapshot holds it (the checkpoint's unit with its trail): the reducer's unit less its
+ * grid (looked up again on restore), its kind and status as read (checked on restore).
+ */
+export type TableUnit = Omit<Unit, 'kind' | 'status' | 'gridId'> & { kind: string; status: string };
 
 const SEP = '\u0000';
 const BIT = { name: 1, heading: 2, speed: 4, accuracy: 8, battery: 16, stale: 32 } as const;
