@@ -9,7 +9,7 @@
 import type { SituationInput } from '../inputs.js';
 import { doubles, indexes, NumberColumn, readNumbers, wholeWithin } from './columns.js';
 import { descriptorSetOf } from './proto-descriptor.js';
-import { ProtoReader, ProtoWriter, type ProtoField } from './protobuf.js';
+import { ProtoReader, ProtoWriter, unzigzag, type ProtoField } from './protobuf.js';
 
 /** An input the fix channel can hold: one unit fix, nothing else. */
 type FixInput = Extract<SituationInput, { t: 'events' }>;
@@ -296,7 +296,6 @@ export interface NumberedFix {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const unzigzagOf = (u: number): number => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
 
 /** the one fix object a reader fills for every fix: every field there, the absent ones undefined */
 interface SharedFix {
@@ -367,7 +366,7 @@ export class FixBatchReader {
         const q = new ProtoReader(data, x.value, x.end);
         let last = Number.NaN;
         let acc = 0;
-        while (q.pos < q.end) last = acc += unzigzagOf(q.varint());
+        while (q.pos < q.end) last = acc += unzigzag(q.varint());
         return last;
       }
     } catch {

@@ -8,8 +8,8 @@ export const VARINT = 0;
 export const FIXED64 = 1;
 export const LEN = 2;
 
-const zigzag = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1);
-const unzigzag = (u: number): number => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
+export const zigzag = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1);
+export const unzigzag = (u: number): number => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
 
 /** Bytes of `v` as a varint (0 ≤ v < 2^53). */
 export function varintSize(v: number): number {

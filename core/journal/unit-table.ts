@@ -8,7 +8,7 @@
 import { descriptorSetOf } from './proto-descriptor.js';
 import type { Unit } from '../domain.js';
 import { doubles, indexes, NumberColumn, readNumbers } from './columns.js';
-import { ProtoReader, ProtoWriter, VARINT, type ProtoField } from './protobuf.js';
+import { ProtoReader, ProtoWriter, unzigzag, VARINT, zigzag, type ProtoField } from './protobuf.js';
 
 /**
  * A unit as a snapshot holds it (the checkpoint's unit with its trail): the reducer's unit less its
@@ -56,8 +56,6 @@ const F = {
   trailT: 33,
   count: 34,
 } as const;
-
-const zigzag = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1);
 
 /** The units (with their trails) after input `n`, at `at`, as one UnitTable message. */
 export function encodeUnitTable(units: Iterable<Unit>, n: number, at: number): Uint8Array {
@@ -152,7 +150,6 @@ export function encodeUnitTable(units: Iterable<Unit>, n: number, at: number): U
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const unzigzag = (u: number): number => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
 
 /** A UnitTable message's number, time and units. Throws on a malformed table. */
 export function decodeUnitTable(data: Uint8Array): { n: number; at: number; units: TableUnit[] } {
