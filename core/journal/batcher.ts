@@ -21,6 +21,13 @@ export interface BatchMessage {
 
 const enc = new TextEncoder();
 
+/**
+ * A batch holds at most this much input time: a reader from time T reads the batches logged from
+ * T − 5 s on (journal-read.ts BATCH_SPAN_MS). The live journal's timer drains its batches every
+ * half second, but a starved timer or a clock step must not make a batch that starts before that.
+ */
+export const MAX_BATCH_MS = 1000;
+
 export class InputBatcher {
   private readonly json = new Map<InputFamily, JsonBatch>();
   /** kept from batch to batch: its columns allocate once */
@@ -29,10 +36,17 @@ export class InputBatcher {
   pendingBytes = 0;
   /** how many inputs wait */
   count = 0;
+  /** the receive time of the first input waiting */
+  private startedAt = 0;
+
+  /** Whether an input received at `at` would stretch what waits past MAX_BATCH_MS (either way: clocks step back too): drain first. */
+  wouldOverrun(at: number): boolean {
+    return this.count > 0 && Math.abs(at - this.startedAt) > MAX_BATCH_MS;
+  }
 
   /** Input `n`, applied just now. */
   add(n: number, input: SituationInput): void {
-    this.count++;
+    if (this.count++ === 0) this.startedAt = input.at;
     const fix = compactFix(input);
     if (fix) {
       const f = this.fixes;
@@ -48,13 +62,6 @@ export class InputBatcher {
     b.n.push(n);
     b.parts.push(text);
     this.pendingBytes += text.length;
-  }
-
-  /** The earliest receive time waiting, null when nothing waits. */
-  firstAt(): number | null {
-    let first: number | null = this.fixes.count ? this.fixes.firstAt : null;
-    for (const b of this.json.values()) if (first === null || b.firstAt < first) first = b.firstAt;
-    return first;
   }
 
   /** What waits, as messages; the batcher is empty after. */

@@ -14,8 +14,6 @@ import { zstdCodec } from '../journal/codec.js';
 import { SNAPSHOT_MIN_GAP_MS } from '../journal/journal.js';
 import { McapFileWriter } from '../journal/mcap-file.js';
 
-/** a batch holds at most this much input time (the readers allow 5 s: journal-read.ts BATCH_SPAN_MS) */
-const BATCH_MS = 1000;
 const BATCH_BYTES = 256 * 1024;
 const CHUNK_BYTES = 4 << 20;
 
@@ -49,8 +47,7 @@ export class SliceWriter {
 
   /** Input `n`, already applied to `state` (a snapshot taken now holds it). */
   input(n: number, input: SituationInput, state: SituationState): void {
-    const first = this.batcher.firstAt();
-    if ((first !== null && input.at - first > BATCH_MS) || this.batcher.pendingBytes > BATCH_BYTES) this.flushBatches();
+    if (this.batcher.wouldOverrun(input.at) || this.batcher.pendingBytes > BATCH_BYTES) this.flushBatches();
     this.batcher.add(n, input);
     this.inputs++;
     this.sinceSnapshot++;

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import type { SituationInput } from '../../../core/inputs.js';
 import { checkpointOf } from '../../../core/situation/checkpoint.js';
 import { createSituation } from '../../../core/situation/situation.js';
+import { FIX_TOPIC } from '../../../core/journal/channels.js';
+import { FixBatchReader } from '../../../core/journal/fix-codec.js';
 import { Journal } from '../../../main/journal/journal.js';
+import { openMcap } from '../../../main/journal/mcap-read.js';
 import { Recording } from '../../../main/journal/recording.js';
 import { SituationService } from '../../../main/services/situation-service.js';
 
@@ -150,7 +153,7 @@ describe('journal', () => {
       expect(s.ok && checkpointOf(s.value, { trails: true }), `at +${t - T0}`).toEqual(JSON.parse(at.get(t)!));
     }
     j2.close();
-    // a burst like this one gets none of them by default: not sooner than 10 s after the last
+    // a burst like this one gets none of them by default: not sooner than 3 s after the last
     const dir2 = mkdtempSync(join(tmpdir(), 'wf-journal-'));
     const j3 = await Journal.open({ ...opts(dir2), snapshotEveryInputs: 1000 });
     const live2 = service();
@@ -158,6 +161,37 @@ describe('journal', () => {
     for (const i of busy) live2.apply(i);
     j3.close();
     expect(j3.recordings()[0].snapshots.map((s) => s.n)).toEqual([0]);
+  });
+
+  it('holds at most a second of receive time in a batch, even when its timer never drains them', async () => {
+    // a reader from time T reads the batches logged (at their first input) from T − 5 s on: one that
+    // began earlier and went on past T would lose what it holds after T. The timer (every 500 ms)
+    // keeps batches short; here it never fires, and the clock steps back 5 s halfway.
+    const dir = mkdtempSync(join(tmpdir(), 'wf-journal-'));
+    const live = service();
+    const j = await Journal.open(opts(dir));
+    j.start(live);
+    const times: number[] = [];
+    for (let k = 0; k < 300; k++) times.push(T0 + 5000 + k * 100);
+    for (let k = 0; k < 50; k++) times.push(T0 + 30_000 + k * 100);
+    times.forEach((at, k) => live.apply(fix(at, `u${k % 7}`, k)));
+    j.close();
+    const { reader, close } = await openMcap(join(dir, j.recordings()[0].file));
+    const spans: number[] = [];
+    let fixes = 0;
+    try {
+      for await (const m of reader.readMessages({ topics: [FIX_TOPIC] })) {
+        const b = new FixBatchReader(m.data);
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (; !b.done; b.skip(), fixes++) [lo, hi] = [Math.min(lo, b.peekAt()), Math.max(hi, b.peekAt())];
+        spans.push(hi - lo);
+      }
+    } finally {
+      await close();
+    }
+    expect(fixes).toBe(times.length);
+    expect(Math.max(...spans)).toBeLessThanOrEqual(1000);
   });
 
   it('retention: the oldest hours go by size and by age, never the file being written', async () => {
