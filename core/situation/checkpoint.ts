@@ -8,7 +8,7 @@
 // cameras. What is not: statistics and the rejected-message list, which describe "since start".
 // Grid tags are not trusted from the file: they are looked up again against today's grids.
 import { z } from 'zod';
-import { CLUE_STATES, DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type TrailPoint, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
+import { CLUE_STATES, DISPATCH_ANSWERS, INCIDENT_KINDS, INCIDENT_STATES, INCIDENT_STATUSES, ROLES, TIMELINE_CHANGES, TIMELINE_KINDS, type Camera, type Incident, type Kiosk, type TrailPoint, type Unit, UNIT_KINDS, UNIT_STATUSES } from '../domain.js';
 import { TIMELINE_MAX } from './timeline.js';
 import type { SituationState } from './situation.js';
 import { unitRecord } from './unit-record.js';
@@ -314,7 +314,11 @@ export function restoreCheckpoint(state: SituationState, json: unknown): Restore
     eps.set(alarm, { incidentId, lastTs });
   }
   each('units', cp.units, unitCheck, (u) => {
-    const unit = unitRecord({ ...u, gridId: state.locate(u.lon, u.lat)?.id, trail: state.options.trailLength === 0 ? [] : u.trail ? u.trail.slice(-state.options.trailLength) : [[u.lon, u.lat, u.ts]] });
+    // copied field by field, then given its grid and trail: a spread of the checkpoint's unit (whose
+    // optional fields make it one of many shapes) took a third of a city's restore
+    const unit = unitRecord(u as Unit);
+    unit.gridId = state.locate(u.lon, u.lat)?.id;
+    unit.trail = state.options.trailLength === 0 ? [] : u.trail ? u.trail.slice(-state.options.trailLength) : [[u.lon, u.lat, u.ts]];
     state.units.set(u.id, unit);
     state.unitIndex.set(u.id, unit);
     state.changes.units.add(u.id);
