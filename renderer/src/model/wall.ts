@@ -263,8 +263,9 @@ function receive(m: WallModel, message: PushMessage, at: number): WallModel {
   switch (message.type) {
     case 'snapshot': {
       const data = applySnapshot(message.situation, m.units);
-      // a replay's snapshot (a seek) may go back in time: its day log starts again
-      if (inReplay(m)) m.history.prune(Number.POSITIVE_INFINITY);
+      // a replay's snapshot that goes back in time (a seek back, the replay opening) starts its day
+      // log again; one that goes on (a seek ahead, playing fast from snapshot to snapshot) adds to it
+      if (inReplay(m) && message.situation.now < m.now) m.history.prune(Number.POSITIVE_INFINITY);
       m.history.record(message.situation.incidents);
       return {
         ...m,

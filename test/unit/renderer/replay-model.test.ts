@@ -30,11 +30,11 @@ function wall() {
   act({ type: 'connection', state: 'open', at: T });
   act({ type: 'server', message: { type: 'snapshot', situation: snapshotOf(core), health: health(T) }, at: T });
   const player = (p: PlayerState, at = T + 1000) => act({ type: 'server', message: { type: 'player', player: p }, at });
-  /** a replayed situation: one incident `old-1`, one unit last heard at FROM */
-  const replayedSnapshot = (at = T + 1000) => {
+  /** a replayed situation: one incident (`old-1`, reported at FROM), one unit last heard at FROM; the replay clock at FROM + `later` */
+  const replayedSnapshot = (at = T + 1000, later = 0, incident = 'old-1') => {
     const old = createSituation({ cameras: [], kiosks: [] }, () => undefined, { staleAfterMs: 60_000 });
-    apply(old, { t: 'tick', at: FROM });
-    apply(old, { t: 'events', at: FROM, topic: 'a', events: [{ type: 'incident', source: '110', report: { id: 'old-1', ts: FROM, kind: 'fight', priority: 1, lat: 26.04, lon: 119.28, title: 'old', status: 'open' } }] });
+    apply(old, { t: 'tick', at: FROM + later });
+    apply(old, { t: 'events', at: FROM, topic: 'a', events: [{ type: 'incident', source: '110', report: { id: incident, ts: FROM, kind: 'fight', priority: 1, lat: 26.04, lon: 119.28, title: 'old', status: 'open' } }] });
     apply(old, { t: 'events', at: FROM, topic: 'u', events: [{ type: 'unitFix', source: 'units', fix: { id: 'u-old', ts: FROM, lat: 26.05, lon: 119.3, kind: 'patrol' } }] });
     takeDelta(old);
     act({ type: 'server', message: { type: 'snapshot', situation: snapshotOf(old), health: health(at) }, at });
@@ -103,6 +103,14 @@ describe('the wall in a replay', () => {
     // the 24 h measure counts the replayed day, not today's live incidents
     expect(w.model().history.has('live-1')).toBe(false);
     expect(w.model().history.has('old-1')).toBe(true);
+    // a snapshot further on (a seek ahead, playing fast from snapshot to snapshot) adds to the day log
+    w.replayedSnapshot(T + 2000, 60_000, 'old-2');
+    expect(w.model().history.has('old-1')).toBe(true);
+    expect(w.model().history.has('old-2')).toBe(true);
+    // one further back (a seek back) starts it again
+    w.replayedSnapshot(T + 3000, 30_000, 'old-3');
+    expect(w.model().history.has('old-1')).toBe(false);
+    expect(w.model().history.has('old-3')).toBe(true);
   });
 
   it('is never shown as a stalled feed or a lost broker (the live ones are not what it shows), but a lost link still is', () => {
