@@ -174,7 +174,8 @@ export const en: Messages = {
   room: {
     title: 'Layout preset of this duty room’s displays (P)',
     button: 'Layout: {{name}}',
-    activeAuto: '{{name}} (switched by itself: P1 open)',
+    activeAuto: '{{name}} (auto)',
+    autoTitle: 'Switched to this layout by itself when a P1 incident opened; P to choose another or go back',
     presetsTitle: 'Layout presets',
     allDefault: 'every screen default',
     presets: { day: 'Day shift', major: 'Major incident' },

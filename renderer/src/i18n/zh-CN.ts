@@ -172,7 +172,8 @@ export const zhCN = {
   room: {
     title: '本值班室各屏的布局预案（P）',
     button: '布局：{{name}}',
-    activeAuto: '{{name}}（一级警情自动切换）',
+    activeAuto: '{{name}}（自动）',
+    autoTitle: '一级警情出现时已自动切换到此布局；按 P 选择其他布局或恢复',
     presetsTitle: '布局预案',
     allDefault: '各屏默认',
     presets: { day: '日常值守', major: '重大警情' },

@@ -59,7 +59,7 @@ export function RoomMenu() {
         className={`btn room-menu-button${layout.cause === 'auto' ? ' auto' : ''}`}
         data-testid="room-menu-button"
         aria-expanded={open}
-        title={t('room.title')}
+        title={layout.cause === 'auto' ? t('room.autoTitle') : t('room.title')}
         onClick={() => {
           runtime.roomMenu.set(!open);
           setSaid(null);
