@@ -189,7 +189,7 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
     const menu = page.locator('[data-testid="room-menu"]');
     // the last choice of the test before: `major`, by an operator
     await page.waitForSelector('[data-testid="room-menu"][data-active="major"][data-cause="operator"]', { state: 'attached', timeout: 10_000 });
-    await expect(page.locator('[data-testid="room-menu-button"]').textContent()).resolves.toBe('布局：重大警情');
+    await expect(page.locator('[data-testid="room-menu-button"]').textContent()).resolves.toBe('重大警情');
     // P opens it, the first preset focused
     await page.keyboard.press('p');
     await page.locator('[data-testid="room-menu-list"]').waitFor({ timeout: 5_000 });
@@ -202,7 +202,7 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
     // a new P1: the room switches by itself, and says so; 恢复 goes back to what was chosen
     await client.publishAsync(`${PREFIX}/alarms/110`, JSON.stringify({ id: 'ds-p1-second', ts: Date.now(), kind: 'fire', priority: 1, lat: 26.07, lon: 119.3, title: '居民楼起火' }), { qos: 1 });
     await page.waitForSelector('[data-testid="room-menu"][data-active="major"][data-cause="auto"]', { state: 'attached', timeout: 10_000 });
-    await expect(page.locator('[data-testid="room-menu-button"]').textContent()).resolves.toBe('布局：重大警情（自动）');
+    await expect(page.locator('[data-testid="room-menu-button"]').textContent()).resolves.toBe('重大警情（自动）');
     await page.locator('[data-testid="preset-revert"]').click();
     await page.waitForSelector('[data-testid="room-menu"][data-active="day"]', { state: 'attached', timeout: 10_000 });
     // the diagnostics zip, written into the data folder by the services
