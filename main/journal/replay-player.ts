@@ -211,7 +211,8 @@ export class ReplayPlayer {
   private snapshotPast(target: number): boolean {
     let latest = -1;
     for (const e of this.rec.entries()) {
-      if (e.from > target) continue;
+      // only the hours between the replay clock and the target: a week's period lists ~200,000 snapshots
+      if (e.from > target || e.to < this.at) continue;
       for (const x of e.snapshots) if (x.at <= target && x.n > latest) latest = x.n;
     }
     return latest - this.lastN >= (this.opts.skipInputs ?? SKIP_INPUTS);
