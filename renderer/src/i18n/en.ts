@@ -173,7 +173,6 @@ export const en: Messages = {
   },
   room: {
     title: 'Layout preset of this duty room’s displays (P)',
-    button: '{{name}}',
     activeAuto: '{{name}} (auto)',
     autoTitle: 'Switched to this layout by itself when a P1 incident opened; P to choose another or go back',
     presetsTitle: 'Layout presets',

@@ -171,8 +171,6 @@ export const zhCN = {
   },
   room: {
     title: '本值班室各屏的布局预案（P）',
-    // the preset's name alone: on a busy 1920 wall only a few characters of it fit, and those should be the name
-    button: '{{name}}',
     activeAuto: '{{name}}（自动）',
     autoTitle: '一级警情出现时已自动切换到此布局；按 P 选择其他布局或恢复',
     presetsTitle: '布局预案',

@@ -65,7 +65,8 @@ export function RoomMenu() {
           setSaid(null);
         }}
       >
-        {t('room.button', { name: activeLabel(layout, t) })}
+        {/* the preset's name alone: on a busy 1920 wall only a few characters fit, and those should be the name */}
+        {activeLabel(layout, t)}
       </button>
       {open && (
         <div className="room-menu-list" role="menu" data-testid="room-menu-list">
