@@ -231,7 +231,16 @@ export interface Requests {
   /** back to live: a live snapshot follows */
   'replay.close': { params: Record<string, never>; result: PlayerState };
   /** a case export of an incident (`incidentId`) or a period (`from`/`to`, epoch ms) into <data>/cases (docs/cases.md); any signed-in caller, in a replay too */
-  'case.export': { params: { incidentId?: string; from?: number; to?: number }; result: CaseExportResult };
+  /** a case written at once (the report's maps sketched by the services), or, with a plan's token, the end of a plan */
+  'case.export': { params: { incidentId?: string; from?: number; to?: number; token?: string }; result: CaseExportResult };
+  /** the first step of a case whose report shows the asking page's own map at each key moment (docs/cases.md) */
+  'case.prepare': { params: { incidentId?: string; from?: number; to?: number }; result: CasePlan };
+  /** the recorded situation at one of a plan's key moments, for the page to render */
+  'case.moment': { params: { token: string; index: number }; result: SituationSnapshot };
+  /** one part of a moment's map picture: PNG, base64, parts in order (a message is at most 64 KiB) */
+  'case.picture': { params: { token: string; index: number; part: number; parts: number; data: string }; result: { index: number; complete: boolean } };
+  /** gives a plan up (the page could not go on): nothing of it stays */
+  'case.abandon': { params: { token: string }; result: { abandoned: boolean } };
   /** checks a case this wall wrote (its folder and its zip) against its manifest */
   'case.verify': { params: { caseId: string }; result: CaseCheck };
   /** a diagnostics zip for support (logs, health, config without secrets, versions) into <data>/diagnostics; commanders and dispatchers */
@@ -242,6 +251,21 @@ export interface Requests {
   'layout.apply': { params: { preset: string }; result: LayoutState };
   /** back from the automatic preset to what was before (commanders and dispatchers). Refused: `illegal: nothing to revert …` */
   'layout.revert': { params: Record<string, never>; result: LayoutState };
+}
+
+/** A case being written whose report waits for the wall's pictures of its key moments (case.prepare). */
+export interface CasePlan {
+  token: string;
+  caseId: string;
+  /** the period the case covers, epoch ms */
+  from: number;
+  to: number;
+  /** the moments to picture, earliest first: reported, dispatched, on scene, closed */
+  moments: { index: number; at: number; incidentId: string; kinds: string[] }[];
+  /** the plan is given up after this long without a request */
+  idleMs: number;
+  /** a picture part's base64 at most this long */
+  partChars: number;
 }
 
 /** What a case export wrote (docs/cases.md): paths relative to the data folder. */
@@ -304,7 +328,7 @@ export interface ReporterPoints {
   entries: { incidentId: string; category: string; points: number; at: number; by?: string }[];
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close', 'case.export', 'case.verify', 'diagnostics.export', 'layout.get', 'layout.apply', 'layout.revert'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close', 'case.export', 'case.prepare', 'case.moment', 'case.picture', 'case.abandon', 'case.verify', 'diagnostics.export', 'layout.get', 'layout.apply', 'layout.revert'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

@@ -1,8 +1,10 @@
 // Case export (POST /api/cases, docs/cases.md): everything an official reviewing an incident (or a
 // period) afterwards needs, in one folder <data>/cases/<case-id>/ and a zip of it beside it:
 // recording.mcap (the journal's slice of the period, replayable by the wall's own readers),
-// audit.jsonl (the audit lines of the period, as stored), timeline.csv, report.html (self-contained)
-// and manifest.json (every other file's size and SHA-256; `npm run case:verify` checks them).
+// audit.jsonl (the audit lines of the period, as stored), timeline.csv, map-NN-<kind>.png (the
+// wall's own map at each key moment, when a wall page drew them: case-service.ts), report.html
+// (self-contained) and manifest.json (every other file's size and SHA-256; `npm run case:verify`
+// checks them). It comes in two parts (CaseDraft): all but the report, then the report and the rest.
 // The period is rebuilt from the recording through the same reducer as live: the situation at its
 // start (Recording.replayTo), then every input of it, in windows, yielding to the wall between
 // them. Files 0600, folders 0700. The folder appears under its name only once it is complete.
@@ -20,6 +22,7 @@ import { CASE_MARGIN_MS, caseIdOf, MAX_CASE_PERIOD_MS, type CaseRequest } from '
 import { caseLabels } from './labels.js';
 import { localClock } from './local-time.js';
 import { CASE_FORMAT, CASE_VERSION, hashFile, MANIFEST, sha256Hex, type CaseFile, type CaseManifest } from './manifest.js';
+import { keyMoments, type KeyMoment } from './key-moments.js';
 import { reportHtml, type ReportMedia } from './report-html.js';
 import { SliceWriter } from './slice.js';
 import { timelineCsv } from './timeline-csv.js';
@@ -82,16 +85,76 @@ const iso = (at: number) => new Date(at).toISOString();
 /** The data folder: the journal lives in <data>/journal (host.ts journalDir). */
 export const dataDirOf = (host: CaseHost): string | null => (host.journal ? dirname(host.journal.health().dir) : null);
 
+/**
+ * A case written but for its report: the recording's slice, the audit lines and the timeline are
+ * in its unfinished folder, and its key moments are known. A wall page may now render the map at
+ * each moment (case-service.ts); `finish` writes the report (with those pictures, or the services'
+ * sketches where there are none), the manifest and the zip. Until it finishes or is abandoned the
+ * wall writes no other case.
+ */
+export interface CaseDraft {
+  readonly caseId: string;
+  readonly from: number;
+  readonly to: number;
+  /** the moments the report pictures, earliest first (key-moments.ts) */
+  readonly moments: readonly KeyMoment[];
+  /** writes the rest; `pictures` by moment index (PNG, checked by picture.ts) */
+  finish(pictures?: ReadonlyMap<number, Uint8Array>): Promise<Result<CaseExport, CaseProblem>>;
+  /** removes what was written and lets the next case be written */
+  abandon(): Promise<void>;
+}
+
 export async function exportCase(host: CaseHost, req: CaseRequest, who: Principal, o: ExportOptions = {}): Promise<Result<CaseExport, CaseProblem>> {
+  const draft = await beginCase(host, req, who, o);
+  return draft.ok ? draft.value.finish() : draft;
+}
+
+/** The first part of an export (see CaseDraft); the wall is busy with it until it settles. */
+export async function beginCase(host: CaseHost, req: CaseRequest, who: Principal, o: ExportOptions = {}): Promise<Result<CaseDraft, CaseProblem>> {
   const dataDir = dataDirOf(host);
   if (!host.journal || !host.recording || !dataDir) return err({ status: 404, error: NO_JOURNAL });
   if (busy.has(host)) return err({ status: 409, error: 'a case export is being written: try again when it is done' });
   busy.add(host);
+  let r: Result<Draft, CaseProblem>;
   try {
-    return await run(host, dataDir, req, who, o);
-  } finally {
+    r = await begin(host, dataDir, req, who, o);
+  } catch (e) {
     busy.delete(host);
+    throw e;
   }
+  if (!r.ok) {
+    busy.delete(host);
+    return r;
+  }
+  const d = r.value;
+  let settled = false;
+  const settle = () => {
+    if (settled) return false;
+    settled = true;
+    return true;
+  };
+  return ok({
+    caseId: d.caseId,
+    from: d.from,
+    to: d.to,
+    moments: d.moments,
+    async finish(pictures = new Map()) {
+      if (!settle()) return err({ status: 409, error: `case ${d.caseId} was already written or given up` });
+      try {
+        return await finish(d, pictures);
+      } finally {
+        busy.delete(host);
+      }
+    },
+    async abandon() {
+      if (!settle()) return;
+      try {
+        await rm(d.tmp, { recursive: true, force: true });
+      } finally {
+        busy.delete(host);
+      }
+    },
+  });
 }
 
 interface Period {
@@ -297,7 +360,31 @@ async function freeCaseId(casesDir: string, base: string): Promise<string> {
   return id;
 }
 
-async function run(host: CaseHost, dataDir: string, req: CaseRequest, who: Principal, o: ExportOptions): Promise<Result<CaseExport, CaseProblem>> {
+/** What the first part of an export leaves for the second. */
+interface Draft {
+  host: CaseHost;
+  who: Principal;
+  o: ExportOptions;
+  req: CaseRequest;
+  p: Period;
+  caseId: string;
+  createdAt: number;
+  roots: readonly (readonly [string, string])[];
+  tmp: string;
+  from: number;
+  to: number;
+  g: Gathered;
+  records: AuditRecord[];
+  incidents: Incident[];
+  media: Map<string, ReportMedia[]>;
+  files: CaseFile[];
+  moments: KeyMoment[];
+}
+
+/** A map picture's file name: its moment's place and what happened then. */
+export const pictureName = (k: number, m: KeyMoment): string => `map-${String(k + 1).padStart(2, '0')}-${m.kinds[0]}.png`;
+
+async function begin(host: CaseHost, dataDir: string, req: CaseRequest, who: Principal, o: ExportOptions): Promise<Result<Draft, CaseProblem>> {
   const now = o.now ?? Date.now;
   const period = await periodOf(host, req, now());
   if (!period.ok) return period;
@@ -313,11 +400,7 @@ async function run(host: CaseHost, dataDir: string, req: CaseRequest, who: Princ
   } catch (e) {
     return err({ status: 500, error: `the case could not be written: ${shownPaths((e as Error).message, roots)}` });
   }
-  const finalDir = join(casesDir, caseId);
-  const zipPath = `${finalDir}.zip`;
   const tmp = join(casesDir, `.${caseId}.partial`);
-  const tmpZip = join(casesDir, `.${caseId}.zip.partial`);
-  let renamed = false;
   try {
     const replay = await replayInto(host, join(tmp, CASE_FILES.recording), req, p);
     if (!replay.ok) {
@@ -344,6 +427,34 @@ async function run(host: CaseHost, dataDir: string, req: CaseRequest, who: Princ
     const budget = { left: MEDIA_TOTAL_BYTES };
     const media = new Map<string, ReportMedia[]>();
     for (const i of incidents) media.set(i.id, await Promise.all(i.media.map((m) => mediaOf(m, o.mediaDir, budget))));
+    const moments = keyMoments(incidents).filter((m) => m.at >= from && m.at <= to);
+    return ok({ host, who, o, req, p, caseId, createdAt, roots, tmp, from, to, g, records, incidents, media, files, moments });
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    return err({ status: 500, error: `the case could not be written: ${shownPaths((e as Error).message, roots)}` });
+  }
+}
+
+async function finish(d: Draft, pictures: ReadonlyMap<number, Uint8Array>): Promise<Result<CaseExport, CaseProblem>> {
+  const { host, who, req, p, caseId, createdAt, roots, tmp, from, to, g, records, incidents, media, moments } = d;
+  const files = [...d.files];
+  const finalDir = join(dirname(tmp), caseId);
+  const zipPath = `${finalDir}.zip`;
+  const tmpZip = join(dirname(tmp), `.${caseId}.zip.partial`);
+  let renamed = false;
+  try {
+    // the wall's own pictures of the map at the key moments, as files and in the report
+    const shown = new Map<number, { name: string; dataUrl: string }>();
+    for (const [k, png] of [...pictures].sort((a, b) => a[0] - b[0])) {
+      const m = moments[k];
+      if (!m) continue;
+      const name = pictureName(k, m);
+      files.push(await writeCaseFile(tmp, name, png));
+      shown.set(k, { name, dataUrl: `data:image/png;base64,${Buffer.from(png).toString('base64')}` });
+    }
+    if (moments.length > 0 && shown.size < moments.length && pictures.size > 0) p.notes.push({ en: `the wall rendered ${shown.size} of the ${moments.length} key moments' maps: the others are sketches drawn from coordinates`, zh: `大屏绘制了 ${moments.length} 个关键时刻中 ${shown.size} 个的地图：其余为按坐标绘制的示意图` });
+
+    const clock = localClock(host.config.timeZone);
     const focus = req.kind === 'incident' ? req.incidentId : undefined;
     const related = records.filter((r) => (focus !== undefined ? r.incidentId === focus : r.kind === 'action' || r.kind === 'refused' || r.kind === 'published' || r.kind === 'points'));
     const names = g.unitNames;
@@ -361,6 +472,8 @@ async function run(host: CaseHost, dataDir: string, req: CaseRequest, who: Princ
       unitNames: names,
       trails: [...g.trails].map(([id, points]) => ({ id, label: names.get(id) ?? id, points })),
       media,
+      moments,
+      pictures: shown,
       audit: related.slice(0, AUDIT_SHOWN),
       auditTotal: related.length,
       files,
@@ -379,7 +492,7 @@ async function run(host: CaseHost, dataDir: string, req: CaseRequest, who: Princ
       ...(focus !== undefined ? { incidentId: focus } : {}),
       files,
       ...(p.notes.length ? { notes: p.notes.map((n) => n.en) } : {}),
-      counts: { inputs: g.inputs, snapshots: g.snapshots, auditEntries: records.length, incidents: incidents.length, photosEmbedded: [...media.values()].flat().filter((m) => m.dataUrl).length },
+      counts: { inputs: g.inputs, snapshots: g.snapshots, auditEntries: records.length, incidents: incidents.length, photosEmbedded: [...media.values()].flat().filter((m) => m.dataUrl).length, keyMoments: moments.length, mapPictures: shown.size },
     };
     const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
     await writeFile(join(tmp, MANIFEST), manifestText, { mode: CASE_FILE_MODE, flag: 'wx' });
@@ -397,8 +510,8 @@ async function run(host: CaseHost, dataDir: string, req: CaseRequest, who: Princ
       via: who.via,
       ...(focus !== undefined ? { incidentId: focus } : {}),
       what: 'case export',
-      ...(o.remote ? { from: o.remote } : {}),
-      detail: { caseId, period: { from, to }, files: files.length, manifestSha256, zipSha256 },
+      ...(d.o.remote ? { from: d.o.remote } : {}),
+      detail: { caseId, period: { from, to }, files: files.length, mapPictures: shown.size, manifestSha256, zipSha256 },
     });
     return ok({ dir: finalDir, zip: zipPath, shown: { path: shownPaths(finalDir, roots), zip: shownPaths(zipPath, roots) }, manifest, manifestSha256, notes: p.notes });
   } catch (e) {

@@ -1,4 +1,4 @@
-// The moments a case report pictures on the sketch map: for each incident, when it was reported,
+// The moments a case report pictures (the wall's map, or the sketch): for each incident, when it was reported,
 // first dispatched, first reached and closed (the times an official asks about first), in time
 // order. Moments closer than MERGE_MS to the one before show the same picture and are one. Pure.
 import type { Incident, TimelineEntry } from '../../core/domain.js';

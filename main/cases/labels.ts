@@ -69,6 +69,9 @@ export interface CaseLabels {
   mapLegendThen: string;
   moments: string;
   momentsNote: string;
+  momentsNoteWall: string;
+  renderedByWall: string;
+  drawnAsSketch: string;
   noPositions: string;
   audit: string;
   auditNone: string;
@@ -159,13 +162,16 @@ const ZH: CaseLabels = {
   mediaMissing: '文件不存在',
   mediaNotInlined: '未嵌入',
   map: '位置示意图',
-  mapNote: '示意图由坐标绘制（警情位置与响应力量轨迹），不含底图；由大屏渲染的地图截图为后续功能。',
+  mapNote: '示意图由坐标绘制（警情位置与响应力量轨迹），不含底图。',
   mapLegendIncident: '警情位置',
   mapLegendStart: '轨迹起点',
   mapLegendEnd: '轨迹终点',
   mapLegendThen: '当时位置',
   moments: '关键时刻',
-  momentsNote: '接报、派警、到场、办结时响应力量的位置与此前轨迹，与上图同一范围；同样由坐标绘制，不是大屏地图截图。',
+  momentsNote: '接报、派警、到场、办结时响应力量的位置与此前轨迹，与上图同一范围；同样由坐标绘制，不是大屏地图（经接口导出的案卷没有大屏页面来绘制地图）。',
+  momentsNoteWall: '接报、派警、到场、办结时的大屏地图：由导出案卷的大屏按录像中当时的态势绘制，与回放所见相同（网格、单位及其轨迹、警情）；点击图片打开案卷中的原图。',
+  renderedByWall: '大屏绘制',
+  drawnAsSketch: '坐标示意图',
   noPositions: '无位置数据',
   audit: '审计记录',
   auditNone: '时段内无相关审计记录',
@@ -257,13 +263,16 @@ const EN: CaseLabels = {
   mediaMissing: 'file not found',
   mediaNotInlined: 'not embedded',
   map: 'Sketch map',
-  mapNote: 'Drawn from coordinates (the incident and the responders’ trails), without a base map; map pictures rendered by the wall itself are a later step.',
+  mapNote: 'Drawn from coordinates (the incident and the responders’ trails), without a base map.',
   mapLegendIncident: 'incident',
   mapLegendStart: 'trail start',
   mapLegendEnd: 'trail end',
   mapLegendThen: 'position then',
   moments: 'Key moments',
-  momentsNote: 'Where the responders were, and their trails so far, when the incident was reported, dispatched, reached and closed; same extent as the map above. Also drawn from coordinates, not pictures of the wall’s map.',
+  momentsNote: 'Where the responders were, and their trails so far, when the incident was reported, dispatched, reached and closed; same extent as the map above. Also drawn from coordinates, not the wall’s map (a case exported through the API has no wall page to render it).',
+  momentsNoteWall: 'The wall’s map when the incident was reported, dispatched, reached and closed: rendered by the wall that exported the case from the situation recorded at that moment, as its replay shows it (grids, units and their trails, incidents). Click a picture to open the full-size file in the case.',
+  renderedByWall: 'rendered by the wall',
+  drawnAsSketch: 'sketch from coordinates',
   noPositions: 'No positions',
   audit: 'Audit entries',
   auditNone: 'No related audit entries in the period',

@@ -2,8 +2,8 @@
 // request anywhere): the incidents' positions and the responders' trails over the period, on a
 // local flat projection, with a scale bar and north up. With `at`, the same picture at one moment:
 // the trails as far as they had come and where each responder was, on the extent of the whole
-// period so that the pictures of one report line up. Not a map the wall rendered: pictures of the
-// wall's own map are a later step (docs/cases.md). Pure.
+// period so that the pictures of one report line up. Not a map the wall rendered: the report shows
+// the wall's own pictures where a wall page drew them (case-service.ts), these elsewhere. Pure.
 import { escapeHtml as esc } from './escape.js';
 
 export interface SketchIncident {

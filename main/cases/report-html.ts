@@ -7,7 +7,7 @@ import type { Incident, TimelineEntry } from '../../core/domain.js';
 import { escapeHtml as esc, safeHref } from './escape.js';
 import type { CaseLabels } from './labels.js';
 import type { CaseFile } from './manifest.js';
-import { keyMoments, keyTimes, type MomentKind } from './key-moments.js';
+import { keyMoments, keyTimes, type KeyMoment, type MomentKind } from './key-moments.js';
 import { mapSketchSvg, type SketchTrail } from './map-sketch.js';
 
 export { keyTimes };
@@ -40,6 +40,10 @@ export interface ReportData {
   unitNames: ReadonlyMap<string, string>;
   trails: readonly SketchTrail[];
   media: ReadonlyMap<string, readonly ReportMedia[]>;
+  /** the key moments the report pictures (key-moments.ts; computed from `incidents` when absent) */
+  moments?: readonly KeyMoment[];
+  /** the wall's own map at a moment, by its index in `moments`: the file beside the report and its data: URL */
+  pictures?: ReadonlyMap<number, { name: string; dataUrl: string }>;
   /** the audit entries shown (related to the case), and how many there are in all */
   audit: readonly AuditRecord[];
   auditTotal: number;
@@ -59,7 +63,7 @@ dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px
 .meta{color:#555;font-size:13px}.note{color:#555;font-size:12px}.photos{display:flex;flex-wrap:wrap;gap:12px}
 .photos figure{margin:0;max-width:320px}.photos img{max-width:320px;max-height:240px;border:1px solid #ccd}.photos figcaption{font-size:12px;color:#555;word-break:break-all}
 .sketch{max-width:100%;height:auto;border:1px solid #ccd}.moments{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:12px}
-.moments figure{margin:0}.moments figcaption{font-size:13px;color:#333}code{font-size:12px;word-break:break-all}
+.moments figure{margin:0}.moments figcaption{font-size:13px;color:#333}.moments img.wall-map{width:100%;height:auto;border:1px solid #ccd;display:block}.moments .how{color:#666}code{font-size:12px;word-break:break-all}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}table,figure{break-inside:avoid}}
 `;
 
@@ -193,23 +197,29 @@ function momentLabel(k: MomentKind, inc: Incident | undefined, L: CaseLabels): s
 }
 
 /**
- * The sketch at each key moment (key-moments.ts): where the responders were when the alarm came,
- * when they were sent, when they got there and when it closed. None where no responder moved:
- * the pictures would all be the same.
+ * The map at each key moment (key-moments.ts): where the responders were when the alarm came,
+ * when they were sent, when they got there and when it closed. The wall's own picture of its map
+ * where a wall page rendered one, else a sketch from coordinates. No sketches where no responder
+ * moved and the wall rendered nothing: the pictures would all be the same.
  */
 function momentPictures(d: ReportData): string {
   const L = d.labels;
-  if (!d.trails.some((t) => t.points.length > 0)) return '';
-  const moments = keyMoments(d.incidents);
+  const pictures = d.pictures ?? new Map<number, { name: string; dataUrl: string }>();
+  if (pictures.size === 0 && !d.trails.some((t) => t.points.length > 0)) return '';
+  const moments = d.moments ?? keyMoments(d.incidents);
   if (moments.length === 0) return '';
   const many = d.incidents.length > 1;
   const incidents = d.incidents.map((i) => ({ id: i.id, label: many ? i.id : i.title, lon: i.lon, lat: i.lat, since: i.startedAt }));
   const labels = { incident: L.mapLegendIncident, start: L.mapLegendStart, end: L.mapLegendThen, none: L.noPositions };
-  const figures = moments.map((m) => {
-    const svg = mapSketchSvg({ incidents, trails: d.trails, labels, at: m.at, width: 560, height: 364 });
+  const figures = moments.map((m, k) => {
+    const picture = pictures.get(k);
     const inc = d.incidents.find((i) => i.id === m.incidentId);
-    const what = m.kinds.map((k) => momentLabel(k, inc, L)).join('、');
-    return `<figure>${svg}<figcaption><b>${esc(what)}</b> · <span class="t">${esc(d.localTime(m.at))}</span>${many ? ` · <code>${esc(m.incidentId)}</code>` : ''}</figcaption></figure>`;
+    const what = m.kinds.map((kind) => momentLabel(kind, inc, L)).join('、');
+    const body = picture
+      ? `<a href="${esc(picture.name)}"><img class="wall-map" src="${esc(picture.dataUrl)}" alt="${esc(`${what} ${d.localTime(m.at)}`)}"></a>`
+      : mapSketchSvg({ incidents, trails: d.trails, labels, at: m.at, width: 560, height: 364 });
+    const how = picture ? L.renderedByWall : L.drawnAsSketch;
+    return `<figure class="${picture ? 'wall' : 'sketch'}">${body}<figcaption><b>${esc(what)}</b> · <span class="t">${esc(d.localTime(m.at))}</span>${many ? ` · <code>${esc(m.incidentId)}</code>` : ''} · <span class="how">${esc(how)}</span></figcaption></figure>`;
   });
   return `<div class="moments">${figures.join('')}</div>`;
 }
@@ -245,7 +255,7 @@ export function reportHtml(d: ReportData): string {
     `<h2>${esc(L.responders)}</h2>${responders(d)}`,
     `<h2>${esc(L.photos)}</h2>${photos(d)}`,
     `<h2>${esc(L.map)}</h2>${sketch}<p class="note">${esc(L.mapNote)}</p>`,
-    moments ? `<h2>${esc(L.moments)}</h2>${moments}<p class="note">${esc(L.momentsNote)}</p>` : '',
+    moments ? `<h2>${esc(L.moments)}</h2>${moments}<p class="note">${esc(d.pictures?.size ? L.momentsNoteWall : L.momentsNote)}</p>` : '',
     `<h2>${esc(L.audit)}</h2>${audit(d)}`,
     d.notes.length ? `<h2>${esc(L.notes)}</h2><ul>${d.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '',
     `<h2>${esc(L.files)}</h2>${files}<p class="note">${esc(L.filesNote)}</p>`,

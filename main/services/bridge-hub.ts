@@ -62,7 +62,7 @@ export interface BridgeLimits {
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSecond: 20, requestBurst: 40 };
 
 /** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
-const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'case.export': 10, 'case.verify': 2, 'diagnostics.export': 20 };
+const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'case.export': 10, 'case.prepare': 10, 'case.moment': 10, 'case.verify': 2, 'diagnostics.export': 20 };
 
 /** the error prefix the renderer explains, per problem of a diagnostics export */
 const DIAGNOSTICS_PREFIX = { 403: 'forbidden', 404: 'not_found', 409: 'busy', 500: 'failed' } as const;
@@ -123,6 +123,10 @@ export class BridgeHub {
     this.unsubscribe = deps.situation.onDelta((delta) => this.broadcast({ type: 'delta', delta }));
     this.healthTimer = setInterval(() => this.broadcast({ type: 'health', health: deps.health() }), deps.healthIntervalMs ?? 2000);
     const { situation } = deps;
+    const casesOf = () => {
+      if (!this.deps.cases) throw new Error('not_found: this wall keeps no recording, so there is nothing to export');
+      return this.deps.cases;
+    };
     const requireId = (params: { id?: unknown }) => {
       if (typeof params.id !== 'string' || params.id.length === 0 || params.id.length > 256) throw new Error('params.id must be a non-empty string');
       if (!situation.state.incidents.has(params.id)) throw new Error(`no incident ${params.id.slice(0, 80)}`);
@@ -263,6 +267,10 @@ export class BridgeHub {
         if (!this.deps.cases) throw new Error('not_found: this wall keeps no recording, so there is nothing to export');
         return this.deps.cases.export(p, peer.principal!, peer.from);
       },
+      'case.prepare': (p, peer) => casesOf().prepare(p, peer.principal!, peer.from),
+      'case.moment': (p, peer) => casesOf().moment(p, peer.principal!),
+      'case.picture': (p, peer) => casesOf().picture(p, peer.principal!),
+      'case.abandon': (p, peer) => casesOf().abandon(p, peer.principal!),
       'case.verify': (p) => {
         if (!this.deps.cases) throw new Error('not_found: this wall keeps no recording, so it wrote no cases');
         return this.deps.cases.verify(p);

@@ -4,7 +4,7 @@ import type { ClientMessage, RequestMethod, Requests, Result, ServerMessage } fr
 type Response = Extract<ServerMessage, { type: 'response' }>;
 
 /** Requests that may take long by nature: a case export reads up to a day of recording. */
-const LONG_REQUEST_MS: Partial<Record<RequestMethod, number>> = { 'case.export': 10 * 60_000, 'case.verify': 2 * 60_000 };
+const LONG_REQUEST_MS: Partial<Record<RequestMethod, number>> = { 'case.export': 10 * 60_000, 'case.prepare': 10 * 60_000, 'case.verify': 2 * 60_000 };
 
 interface Pending {
   resolve: (r: Result<unknown>) => void;

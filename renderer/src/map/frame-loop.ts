@@ -254,3 +254,17 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
 
 /** What the layers take from the model as it is. */
 const pick = (s: WallState) => ({ incidents: s.incidents, kiosks: s.kiosks, cameras: s.cameras, units: s.units, layers: s.layers, selectedId: s.selectedId, highlight: s.highlight });
+
+/**
+ * Both canvases' layers for the model as it stands, all at once, without the live pacing (a
+ * picture of the map: map-picture.ts). The same layers the frame loop hands over.
+ */
+export function stillLayers(s: WallState, d: Pick<FrameLoopDeps, 'map' | 'size' | 'scale' | 'icons' | 'kindLabel' | 'language'>, memo: LayerMemo) {
+  const clock = wallClock(s, Date.now());
+  const trails = s.layers.units && s.layers.trails ? buildTrailSegments(s.units, { showOffline: s.layers.offlineUnits }) : null;
+  const none = () => {};
+  return buildLayers(
+    { ...pick(s), unitsVersion: s.unitsVersion, trails, now: clock, time: performance.now(), scale: d.scale, kindLabel: d.kindLabel, language: d.language(), icons: d.icons, onPickIncident: none, view: viewOf(d.map, d.size), grid: gridInputOf(s, clock), onPickCluster: none, onPickCamera: none },
+    memo,
+  );
+}

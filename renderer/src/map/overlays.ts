@@ -38,15 +38,17 @@ export interface OverlayOptions {
   budget: RedrawBudget;
   /** both overlays were made anew (after a lost context): everything must be handed over again */
   onRemount(): void;
+  /** keep what was drawn readable after it is shown (a picture of the map is read back: map-picture.ts) */
+  keepPixels?: boolean;
 }
 
 const deckOf = (o: MapboxOverlay | null) => (o as unknown as { _deck?: OverlayDeck } | null)?._deck ?? null;
 
 /** One overlay on its own canvas, drawn without multisampling on a software renderer. */
-function makeOverlay(o: { onHover(info: HoverInfo): void; onAfterRender(): void; watchLoss(device: { lost: Promise<unknown> }): void }): MapboxOverlay {
+function makeOverlay(o: { onHover(info: HoverInfo): void; onAfterRender(): void; watchLoss(device: { lost: Promise<unknown> }): void; keepPixels?: boolean }): MapboxOverlay {
   return new MapboxOverlay({
     interleaved: false,
-    deviceProps: { webgl: overlayContextAttributes(webglProbe().software) },
+    deviceProps: { webgl: { ...overlayContextAttributes(webglProbe().software), ...(o.keepPixels ? { preserveDrawingBuffer: true } : {}) } },
     layers: [],
     onHover: o.onHover as never,
     onAfterRender: o.onAfterRender,
@@ -123,6 +125,7 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
         opts.budget.rendered(performance.now());
       },
       watchLoss: (device) => watch(below)(device),
+      keepPixels: opts.keepPixels,
     });
     const above = makeOverlay({
       onHover: (info) => tipAbove.show(opts.tooltip(info)?.text ?? null, info.x, info.y),
@@ -131,6 +134,7 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
         alertRedraws++;
       },
       watchLoss: (device) => watch(above)(device),
+      keepPixels: opts.keepPixels,
     });
     base = below;
     alerts = above;

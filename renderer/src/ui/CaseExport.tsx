@@ -1,11 +1,15 @@
 // Case export from the wall (docs/cases.md): a button that asks the services for the case of an
 // incident or of the replayed period, and a card that says where it was written, what it holds and,
 // on request, whether the case on disk still matches its manifest (folder and zip). The export runs
-// in the services for both shells (case.export / case.verify over the bridge); one at a time.
+// in the services for both shells (case.prepare … case.export / case.verify over the bridge); one
+// at a time. Between its two steps this page renders the map at each of the case's key moments
+// with the wall's own map (map-picture.ts) and hands the pictures over for the report.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseCheck, CaseExportResult } from '../../../core/contract';
+import type { CaseCheck, CaseExportResult, CasePlan } from '../../../core/contract';
+import type { IncidentKind } from '../../../core/domain';
 import { formatFullDateTime } from '../i18n/format';
+import { renderMapPicture } from '../map/map-picture';
 import { useObservable, useRuntime, useTimeZone, useWall, type WallRuntime } from './context';
 import { explainError } from './incident-actions';
 
@@ -14,7 +18,7 @@ export type CaseSubject = { incidentId: string } | { from: number; to: number };
 
 /** The card's state: asking, written (and maybe checked), or refused with why. */
 export type CaseExportView =
-  | { state: 'exporting'; subject: CaseSubject }
+  | { state: 'exporting'; subject: CaseSubject; drawing?: { n: number; count: number } }
   | { state: 'done'; result: CaseExportResult; check: CaseCheck | 'checking' | { error: string } | null }
   | { state: 'failed'; error: string };
 
@@ -29,12 +33,82 @@ export function explainCaseError(error: string, t: T): string {
   return explainError(error, t);
 }
 
-async function runExport(runtime: WallRuntime, subject: CaseSubject): Promise<void> {
+/** a key moment's picture: the size of a 1280×800 screen, what a report page shows well */
+export const PICTURE_SIZE = { width: 1280, height: 800 };
+
+/** A blob's bytes as base64. */
+async function base64Of(blob: Blob): Promise<string> {
+  const url = await new Promise<string>((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error ?? new Error('the picture could not be read'));
+    r.readAsDataURL(blob);
+  });
+  return url.slice(url.indexOf(',') + 1);
+}
+
+/**
+ * Each key moment of the plan drawn by this page's own map and sent in parts; a moment that cannot
+ * be drawn or sent is left to the services' sketch. Says how many were sent.
+ */
+async function drawMoments(runtime: WallRuntime, plan: CasePlan, subject: CaseSubject, words: Words): Promise<number> {
+  const { bridge, store } = runtime;
+  let sent = 0;
+  for (const m of plan.moments) {
+    runtime.caseExport.set({ state: 'exporting', subject, drawing: { n: m.index + 1, count: plan.moments.length } });
+    const situation = await bridge.request('case.moment', { token: plan.token, index: m.index });
+    if (!situation.ok) {
+      console.warn(`case ${plan.caseId}: no situation for moment ${m.index}: ${situation.error}`);
+      continue;
+    }
+    const s = store.getState();
+    let data: string;
+    try {
+      const title = situation.value.incidents.find((i) => i.id === m.incidentId)?.title ?? m.incidentId;
+      const caption = words.t('cases.pictureCaption', { time: formatFullDateTime(m.at, words.timeZone), what: m.kinds.map((k) => words.t(`cases.moment.${k}`)).join('、'), title });
+      const png = await renderMapPicture({ reference: s.reference, situation: situation.value, health: s.health!, at: m.at, incidentId: m.incidentId, ...PICTURE_SIZE, caption, kindLabel: (k: IncidentKind) => words.t(`kinds.${k}`), language: words.language });
+      data = await base64Of(png);
+    } catch (e) {
+      console.warn(`case ${plan.caseId}: moment ${m.index} not drawn: ${(e as Error).message}`);
+      continue;
+    }
+    const parts = Math.ceil(data.length / plan.partChars);
+    let ok = true;
+    for (let part = 0; part < parts && ok; part++) {
+      const r = await bridge.request('case.picture', { token: plan.token, index: m.index, part, parts, data: data.slice(part * plan.partChars, (part + 1) * plan.partChars) });
+      if (!r.ok) {
+        console.warn(`case ${plan.caseId}: moment ${m.index} not sent: ${r.error}`);
+        ok = false;
+      }
+    }
+    if (ok) sent++;
+  }
+  return sent;
+}
+
+interface Words {
+  t: T;
+  language: string;
+  timeZone: string;
+}
+
+async function runExport(runtime: WallRuntime, subject: CaseSubject, words: Words): Promise<void> {
   const view = runtime.caseExport;
   if (view.get()?.state === 'exporting') return;
   view.set({ state: 'exporting', subject });
-  const r = await runtime.bridge.request('case.export', subject);
-  view.set(r.ok ? { state: 'done', result: r.value, check: null } : { state: 'failed', error: r.error });
+  const done = (r: Awaited<ReturnType<typeof runtime.bridge.request<'case.export'>>>) => view.set(r.ok ? { state: 'done', result: r.value, check: null } : { state: 'failed', error: r.error });
+  // without WebGL this page cannot draw a map: the services sketch the moments
+  if (runtime.store.getState().webgl !== 'ok') return done(await runtime.bridge.request('case.export', subject));
+  const plan = await runtime.bridge.request('case.prepare', subject);
+  if (!plan.ok) return done(plan);
+  try {
+    await drawMoments(runtime, plan.value, subject, words);
+  } catch (e) {
+    await runtime.bridge.request('case.abandon', { token: plan.value.token });
+    view.set({ state: 'failed', error: (e as Error).message });
+    return;
+  }
+  done(await runtime.bridge.request('case.export', { token: plan.value.token }));
 }
 
 async function runCheck(runtime: WallRuntime, result: CaseExportResult): Promise<void> {
@@ -49,14 +123,15 @@ async function runCheck(runtime: WallRuntime, result: CaseExportResult): Promise
 
 /** 导出案卷: the case of `subject`. Shown on walls that record. */
 export function CaseExportButton({ subject, testId, className }: { subject: CaseSubject; testId: string; className?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const timeZone = useTimeZone();
   const runtime = useRuntime();
   const records = useWall((s) => !!s.health?.journal);
   const view = useObservable(runtime.caseExport);
   if (!records) return null;
   const busy = view?.state === 'exporting';
   return (
-    <button type="button" className={`btn case-export${className ? ` ${className}` : ''}`} data-testid={testId} disabled={busy} title={t('cases.exportTitle')} onMouseDown={(e) => e.preventDefault()} onClick={() => void runExport(runtime, subject)}>
+    <button type="button" className={`btn case-export${className ? ` ${className}` : ''}`} data-testid={testId} disabled={busy} title={t('cases.exportTitle')} onMouseDown={(e) => e.preventDefault()} onClick={() => void runExport(runtime, subject, { t: t as unknown as T, language: i18n.language, timeZone })}>
       {busy ? t('cases.exporting') : t('cases.export')}
     </button>
   );
@@ -83,6 +158,17 @@ function CheckLine({ check, t }: { check: CaseCheck | 'checking' | { error: stri
   );
 }
 
+/** How many of the key moments' maps the wall rendered itself (the rest are the services' sketches). */
+function MapPictures({ files, t }: { files: CaseExportResult['files']; t: T }) {
+  const count = files.filter((f) => /^map-\d+-[a-zA-Z]+\.png$/.test(f.name)).length;
+  if (count === 0) return null;
+  return (
+    <div className="case-pictures" data-testid="case-pictures" data-count={count}>
+      {t('cases.pictures', { count })}
+    </div>
+  );
+}
+
 /** The card: where the case went, what it holds, and its check. */
 export function CaseExportCard() {
   const { t, i18n } = useTranslation();
@@ -94,7 +180,11 @@ export function CaseExportCard() {
   const close = () => runtime.caseExport.set(null);
   return (
     <div className={`case-card ${view.state}`} role={view.state === 'failed' ? 'alert' : 'status'} data-testid="case-card" data-state={view.state}>
-      {view.state === 'exporting' && <div className="case-title">{t('cases.exporting')}</div>}
+      {view.state === 'exporting' && (
+        <div className="case-title" data-testid="case-progress">
+          {view.drawing ? t('cases.drawing', { n: view.drawing.n, count: view.drawing.count }) : t('cases.exporting')}
+        </div>
+      )}
       {view.state === 'failed' && (
         <>
           <div className="case-title">{t('cases.failed', { error: explainCaseError(view.error, t) })}</div>
@@ -124,6 +214,7 @@ export function CaseExportCard() {
               {view.result.manifestSha256.slice(0, 16)}…
             </dd>
           </dl>
+          <MapPictures files={view.result.files} t={t as unknown as T} />
           <button type="button" className="case-files-toggle" onClick={() => setShowFiles((v) => !v)} aria-expanded={showFiles}>
             {t('cases.files', { count: view.result.files.length })}
           </button>

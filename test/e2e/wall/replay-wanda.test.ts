@@ -6,7 +6,7 @@
 // its recording of that moment, 8× play (the broadcast, the volunteers converging on the scene,
 // arrival, the resolve, each when its time comes), the operators' steps in the incident's timeline,
 // and the case exported and verified from the page. Screenshots in test-results/wall/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +16,7 @@ import { type DemoHandle, startDemoIfEnabled } from '../../../main/demo/demo.js'
 import { DEMO_OPERATOR_NAME, demoOperatorFor } from '../../../main/demo/operator.js';
 import type { Host } from '../../../main/services/host.js';
 import { launchChromium } from '../../helpers/chromium.js';
+import { colourCount, countNear, decodePng } from '../../helpers/png.js';
 import { APP_ROOT, waitFor } from '../../helpers/host.js';
 import { closeWallTest, openWall, startWallHost, waitForIngest, type WallShell } from '../../helpers/wall.js';
 
@@ -224,10 +225,44 @@ describe('the Wanda story, recorded and replayed', () => {
     await expect(check.getAttribute('data-ok')).resolves.toBe('true');
     await expect(check.textContent()).resolves.toContain('校验通过');
     await page.screenshot({ path: join(SHOTS, 'replay-wanda-case.png') });
+    await expectWallPictures(caseId);
     expect(errors).toEqual([]);
     await page.close();
   });
 });
+
+/**
+ * The report's maps at the key moments are the wall's own: PNG files in the case (and in its
+ * manifest), embedded in report.html, each the wall's dark map with the alarm's marker in its
+ * priority colour and the volunteers in theirs — a picture of the map's canvas alone (without the
+ * deck.gl canvases above it) has neither.
+ */
+async function expectWallPictures(caseId: string): Promise<void> {
+  const dir = join(dataDir, 'cases', caseId);
+  for (const old of readdirSync(SHOTS)) if (old.startsWith('replay-wanda-case-map-')) rmSync(join(SHOTS, old));
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: { name: string }[]; counts: Record<string, number> };
+  const pictures = manifest.files.map((f) => f.name).filter((n) => /^map-\d\d-\w+\.png$/.test(n));
+  // to be looked at
+  for (const name of pictures) copyFileSync(join(dir, name), join(SHOTS, `replay-wanda-case-${name}`));
+  // reported (the broadcast came within 5 s: one picture), on scene; resolved is not closed
+  expect(pictures.length, JSON.stringify(manifest.counts)).toBeGreaterThanOrEqual(2);
+  expect(manifest.counts.mapPictures).toBe(pictures.length);
+  expect(manifest.counts.keyMoments).toBe(pictures.length);
+  const report = readFileSync(join(dir, 'report.html'), 'utf8');
+  copyFileSync(join(dir, 'report.html'), join(SHOTS, 'replay-wanda-case-report.html'));
+  expect(report.match(/<img class="wall-map" src="data:image\/png;base64,/g)?.length).toBe(pictures.length);
+  const past = await host.recording!.situationAt(story.resolved);
+  const inc = past.ok ? past.value.incidents.get(story.id) : undefined;
+  if (!inc) throw new Error(`${story.id} is not in the recording at its resolve`);
+  const [r, g, b] = [[235, 64, 52], [245, 135, 35], [232, 190, 40], [96, 140, 190]][inc.priority - 1];
+  for (const name of pictures) {
+    const png = decodePng(readFileSync(join(dir, name)));
+    expect([png.width, png.height]).toEqual([1280, 800]);
+    expect(colourCount(png), `${name}: a map, not a blank`).toBeGreaterThan(50);
+    expect(countNear(png, [r, g, b]), `${name}: the alarm's marker`).toBeGreaterThan(40);
+    expect(countNear(png, [38, 198, 180], 30), `${name}: the volunteers`).toBeGreaterThan(20);
+  }
+}
 
 /**
  * The tile's picture is the camera's recording at the replay clock: the paused replay's tile, held

@@ -125,7 +125,7 @@ describe('reportHtml', () => {
 
   it('sums the incident up in Chinese: kind, priority, state, place, the key times and how long each took', () => {
     expect(html).toContain('<html lang="zh-CN">');
-    for (const w of ['案件报告', '警情概要', '盗窃', '一级', '已办结', '福州市 / 仓山区', 'G-1', '26.042500, 119.282600', 'GCJ02', '处置时间', '响应力量', '线索图片', '位置示意图', '审计记录', '文件清单', '后续功能']) expect(html, w).toContain(w);
+    for (const w of ['案件报告', '警情概要', '盗窃', '一级', '已办结', '福州市 / 仓山区', 'G-1', '26.042500, 119.282600', 'GCJ02', '处置时间', '响应力量', '线索图片', '位置示意图', '审计记录', '文件清单', '坐标示意图', '经接口导出的案卷没有大屏页面']) expect(html, w).toContain(w);
     expect(html).toMatch(/签收<\/td><td><span class="t">2026-12-05 16:30:30<\/span><\/td><td>30秒/);
     expect(html).toMatch(/派警<\/td><td><span class="t">2026-12-05 16:31:00<\/span><\/td><td>1分0秒/);
     expect(html).toMatch(/到场<\/td><td><span class="t">2026-12-05 16:35:00<\/span><\/td><td>5分0秒/);
@@ -145,7 +145,26 @@ describe('reportHtml', () => {
   it('speaks English when the wall does', () => {
     const en = reportHtml(data({ labels: caseLabels('en') }));
     expect(en).toContain('<html lang="en">');
-    for (const w of ['Case report', 'Theft', 'Priority 1', 'Resolved', 'Responders', 'Sketch map', 'later step', '10 min 0 s']) expect(en, w).toContain(w);
+    for (const w of ['Case report', 'Theft', 'Priority 1', 'Resolved', 'Responders', 'Sketch map', 'sketch from coordinates', 'has no wall page to render it', '10 min 0 s']) expect(en, w).toContain(w);
+  });
+
+  it("shows the wall's own map at the moments it rendered, linked to the file, and the sketch at the others, each saying which", () => {
+    const moments = keyMoments([incident()]);
+    expect(moments.map((m) => m.kinds)).toEqual([['reported'], ['dispatched'], ['onScene'], ['closed']]);
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    const out = reportHtml(data({ moments, pictures: new Map([[0, { name: 'map-01-reported.png', dataUrl: png }], [2, { name: 'map-03-onScene.png', dataUrl: png }]]) }));
+    const section = out.slice(out.indexOf('<h2>关键时刻</h2>'), out.indexOf('<h2>审计记录</h2>'));
+    const figures = section.split('<figure').slice(1);
+    expect(figures.map((f) => (f.startsWith(' class="wall"') ? 'wall' : f.startsWith(' class="sketch"') ? 'sketch' : '?'))).toEqual(['wall', 'sketch', 'wall', 'sketch']);
+    expect(figures[0]).toContain(`<a href="map-01-reported.png"><img class="wall-map" src="${png}"`);
+    expect(figures[0]).toContain('大屏绘制');
+    expect(figures[1]).toMatch(/<svg/);
+    expect(figures[1]).toContain('坐标示意图');
+    expect(section).toContain('由导出案卷的大屏按录像中当时的态势绘制');
+    // a picture's name or data never becomes markup
+    const hostile = reportHtml(data({ moments, pictures: new Map([[0, { name: '"><script>x</script>', dataUrl: 'data:image/png;base64,"onerror="x' }]]) }));
+    expect(hostile).not.toMatch(/<script>x/);
+    expect(hostile).not.toContain('"onerror="');
   });
 
   it('lists every incident of a period, with their ids in the timeline', () => {

@@ -1,0 +1,151 @@
+// A picture of the wall's map at a recorded moment, for a case's report (docs/cases.md): the
+// situation the services recorded then goes through the wall's own model (a store of its own, the
+// replay clock at that moment, the incident selected), its own style, layers and icons, on a map
+// made for the picture away from the screen; the map and both deck.gl canvases are then drawn
+// into one PNG. Nothing of the wall's own map or store is touched.
+import { Map as MaplibreMap } from 'maplibre-gl';
+import type { Health, ReferencePayload } from '../../../core/contract';
+import type { IncidentKind } from '../../../core/domain';
+import type { SituationSnapshot } from '../../../core/situation/situation';
+import { pictureBounds } from '../model/picture-view';
+import { createWallStore } from '../state/store';
+import { attachBasemap } from './basemap';
+import { stillLayers } from './frame-loop';
+import { sharedIconAtlas } from './icons';
+import { LayerMemo } from './layers';
+import { mountOverlays } from './overlays';
+import { RedrawBudget } from './redrawBudget';
+import { buildStyle } from './style';
+
+export interface PictureOrder {
+  reference: ReferencePayload | null;
+  situation: SituationSnapshot;
+  health: Health;
+  /** the moment (the replay clock the picture is read against) */
+  at: number;
+  /** the incident the moment is about: selected, and in the middle */
+  incidentId: string;
+  width: number;
+  height: number;
+  kindLabel: (k: IncidentKind) => string;
+  language: string;
+  /** a line across the top of the picture (when, what, which incident), so the file says what it shows on its own */
+  caption?: string;
+  /** gives up after this long (a map that never settles) */
+  timeoutMs?: number;
+}
+
+/**
+ * Markers, lines and labels as the wall draws them on a display 1.5× as wide as 1920 (the wall's
+ * own scale for that): a report shows the picture at about half its size, where the 1920 wall's
+ * markers would be specks.
+ */
+const PICTURE_SCALE = 1.5;
+
+const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
+
+/** The model of the picture: the wall's reducer fed the recorded situation as a paused replay at `at`. */
+function pictureStore(o: PictureOrder) {
+  const store = createWallStore(Date.now());
+  const { dispatch } = store.getState();
+  const now = Date.now();
+  dispatch({ type: 'webgl', state: 'ok' });
+  if (o.reference) dispatch({ type: 'reference', reference: o.reference });
+  dispatch({ type: 'server', at: now, message: { type: 'player', player: { mode: 'replay', from: o.at, to: o.at + 1, at: o.at, playing: false, speed: 1, loading: false, markers: [], density: { bucketMs: 1, counts: [] }, bookmarks: [], error: null } } });
+  dispatch({ type: 'server', at: now, message: { type: 'snapshot', situation: o.situation, health: o.health } });
+  dispatch({ type: 'select', id: o.incidentId });
+  return store;
+}
+
+/** Resolves once `ready()` holds, polled each frame; rejects after `ms`. */
+async function until(ready: () => boolean, ms: number, what: string): Promise<void> {
+  const start = performance.now();
+  while (!ready()) {
+    if (performance.now() - start > ms) throw new Error(`the map picture timed out waiting for ${what}`);
+    await nextFrame();
+  }
+}
+
+/** Renders the picture; a PNG. */
+export async function renderMapPicture(o: PictureOrder): Promise<Blob> {
+  const timeoutMs = o.timeoutMs ?? 20_000;
+  const el = document.createElement('div');
+  // away from the screen, at the picture's size (maplibre sizes itself from its container)
+  el.style.cssText = `position:fixed;left:-${o.width + 200}px;top:0;width:${o.width}px;height:${o.height}px;pointer-events:none;`;
+  el.setAttribute('aria-hidden', 'true');
+  el.dataset.testid = 'map-picture';
+  document.body.appendChild(el);
+  const store = pictureStore(o);
+  const bounds = pictureBounds(o.situation, o.incidentId);
+  const view = o.reference?.view ?? { lon: 119.3, lat: 26.06, zoom: 11.5 };
+  const map = new MaplibreMap({
+    container: el,
+    style: buildStyle(o.reference?.grids ?? null, PICTURE_SCALE),
+    ...(bounds ? { bounds, fitBoundsOptions: { padding: Math.round(Math.min(o.width, o.height) * 0.12), maxZoom: 16 } } : { center: [view.lon, view.lat] as [number, number], zoom: view.zoom }),
+    interactive: false,
+    attributionControl: false,
+    localIdeographFontFamily: '"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
+    fadeDuration: 0,
+    pixelRatio: 1,
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  let basemapError: Error | null = null;
+  const detachBasemap = attachBasemap(map, o.reference?.basemapUrl, (e) => (basemapError = e));
+  const overlays = mountOverlays(map, { budget: new RedrawBudget(), tooltip: () => null, onRemount: () => {}, keepPixels: true });
+  let idle = false;
+  map.on('idle', () => (idle = true));
+  try {
+    await until(() => map.loaded() && overlays.ready(), timeoutMs, 'the map to load');
+    const size = { width: o.width, height: o.height };
+    const icons = sharedIconAtlas();
+    const { base, alerts } = stillLayers(store.getState(), { map, size, scale: PICTURE_SCALE, icons, kindLabel: o.kindLabel, language: () => o.language }, new LayerMemo());
+    const before = overlays.stats();
+    const drawn = () => {
+      const now = overlays.stats();
+      return now.alertRedraws > before.alertRedraws && now.redraws - now.alertRedraws > before.redraws - before.alertRedraws;
+    };
+    overlays.setBase(base);
+    overlays.setAlerts(alerts);
+    idle = false;
+    map.triggerRepaint();
+    // each canvas drawn with these layers, and the map with every tile and label in place
+    await until(() => drawn() && idle && !map.isMoving(), timeoutMs, 'the map to settle');
+    await nextFrame();
+    if (basemapError) console.warn('map picture without its basemap:', basemapError);
+    return await compose(el, o.width, o.height, o.caption);
+  } finally {
+    overlays.destroy();
+    detachBasemap();
+    map.remove();
+    el.remove();
+  }
+}
+
+/** The caption's band: the wall's dark panel colour, its text in the wall's font. */
+function drawCaption(ctx: CanvasRenderingContext2D, text: string, width: number): void {
+  const size = Math.round(width / 56);
+  ctx.font = `600 ${size}px "Noto Sans CJK SC", "Noto Sans SC", sans-serif`;
+  const pad = Math.round(size * 0.6);
+  const shown = text.length > 120 ? `${text.slice(0, 119)}…` : text;
+  const w = Math.min(width, ctx.measureText(shown).width + 2 * pad);
+  ctx.fillStyle = 'rgba(10, 14, 20, 0.82)';
+  ctx.fillRect(0, 0, w, size + 2 * pad);
+  ctx.fillStyle = '#e8edf3';
+  ctx.textBaseline = 'top';
+  ctx.fillText(shown, pad, pad, width - 2 * pad);
+}
+
+/** The map's canvas and the overlays' above it, in their order on the page, as one PNG. */
+async function compose(el: HTMLElement, width: number, height: number, caption?: string): Promise<Blob> {
+  const out = document.createElement('canvas');
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas to compose the map picture on');
+  for (const c of el.querySelectorAll('canvas')) {
+    if (c.width === 0 || c.height === 0 || c.style.display === 'none') continue;
+    ctx.drawImage(c, 0, 0, width, height);
+  }
+  if (caption) drawCaption(ctx, caption, width);
+  return await new Promise<Blob>((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the map picture could not be encoded'))), 'image/png'));
+}
