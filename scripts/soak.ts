@@ -2,37 +2,36 @@
 //
 // Hours of the wall under load, to show it stays flat: the demo's simulator publishes unit
 // locations at a high rate through a real broker (Mosquitto; the host's embedded Aedes when it is
-// not installed or with --broker embedded), the services run in this process, and the default wall
-// runs in Chromium while alarms at kiosks open and close video tiles. Every --sample-s seconds:
-// the services' memory, descriptors, handles and event-loop delay; Chromium's memory (whole process
+// not installed or with --broker embedded), the services run in a process of their own
+// (scripts/soak-services.ts), and the default wall runs in Chromium while alarms at kiosks open
+// and close video tiles. Every --sample-s seconds: the services' memory, descriptors, handles and
+// event-loop delay (and the same of this process, the driver: simulator and Playwright); Chromium's memory (whole process
 // tree, the page's heap after forced GC, DOM nodes, listeners, <video> elements); the delay from
 // publishing a unit's position to the page's model holding it; ingest counters. One line per sample
 // on the terminal and as JSON in --out (written as it comes: a crash loses nothing); at the end
 // (or on Ctrl-C) each figure at the end of warm-up and at the end, their ratio and the trend after
 // warm-up, and a verdict. Exit code 0 whether or not anything grew (the verdict says so); 1 when
-// the rig could not be set up or the page died; 2 for bad arguments.
+// the rig could not be set up, the page died or the services' process exited; 2 for bad arguments.
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { parseConfig } from '../core/config.js';
 import type { Health } from '../core/contract.js';
 import type { Kiosk } from '../core/domain.js';
 import { formatReport, runSimulation, type SimReport } from '../main/demo/run.js';
 import type { PublisherStats } from '../main/demo/publisher.js';
-import { demoWebRoutes } from '../main/demo/routes.js';
-import { startHost, type Host } from '../main/services/host.js';
-import { startWebShell, type WebShell } from '../main/web/server.js';
 import type { DebugStore } from '../renderer/src/debug';
 import type { VideoDebug } from '../renderer/src/video/debug';
 import { chromiumPssKb, pageHeapAfterGc } from '../bench/lib/chromium-memory.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { MOSQUITTO, startMosquitto } from '../test/helpers/mosquitto.js';
 import { parseSoakArgs, SOAK_USAGE, type SoakOptions } from './soak-args.js';
+import { processFigures, type ProcessFigures } from './soak-figures.js';
+import type { FromServices, ToServices } from './soak-services.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
@@ -120,8 +119,10 @@ interface Sample {
   elapsedS: number;
   /** how long the sample took: a page falling behind shows here first */
   tookMs: { total: number; probes: number; page: number };
-  /** this process: the services, their MQTT worker thread, the simulator and the Playwright client */
-  services: { rssMB: number; heapUsedMB: number; fds: number; handles: number; handlesByType: Record<string, number>; loopDelayP99Ms: number };
+  /** the services' process (scripts/soak-services.ts): the services and their MQTT worker thread */
+  services: ProcessFigures;
+  /** this process, the driver: the simulator, the probe client and the Playwright client */
+  driver: ProcessFigures;
   chromium: {
     pssMB: number | null;
     rendererPssMB: number | null;
@@ -184,6 +185,9 @@ const FIGURES: Figure[] = [
   { key: 'services.fds', label: 'services fds', get: (s) => s.services.fds, judged: true },
   { key: 'services.handles', label: 'services handles', get: (s) => s.services.handles, judged: true },
   { key: 'services.loopDelayP99Ms', label: 'event loop p99 (ms)', get: (s) => s.services.loopDelayP99Ms, judged: false },
+  // the driver's growth is the harness's, not the wall's: shown, not judged
+  { key: 'driver.rssMB', label: 'driver RSS (MB)', get: (s) => s.driver.rssMB, judged: false },
+  { key: 'driver.heapUsedMB', label: 'driver heap (MB)', get: (s) => s.driver.heapUsedMB, judged: false },
   { key: 'chromium.pssMB', label: 'Chromium PSS (MB)', get: (s) => s.chromium.pssMB, judged: true },
   { key: 'chromium.rendererPssMB', label: 'renderers PSS (MB)', get: (s) => s.chromium.rendererPssMB, judged: true },
   { key: 'chromium.mediaRendererPssMB', label: '… video renderers (MB)', get: (s) => s.chromium.mediaRendererPssMB, judged: false },
@@ -216,8 +220,7 @@ class Closers {
 }
 
 interface Rig {
-  host: Host;
-  web: WebShell;
+  services: ServicesProcess;
   /** publishes the probes and the tiles' alarms */
   client: MqttClient;
   browser: Browser;
@@ -268,23 +271,69 @@ async function startBroker(o: SoakOptions, closers: Closers): Promise<{ url: str
   return { url: m.url, note: `Mosquitto on ${m.url}` };
 }
 
-async function startServices(brokerUrl: string | null, closers: Closers): Promise<{ host: Host; web: WebShell }> {
-  const parsed = parseConfig({
-    // the soak drives its own simulator: the host's demo publisher would be a second one
-    demo: false,
-    brokers: brokerUrl ? [brokerUrl] : [],
-    embeddedBroker: { port: 0 },
-    web: { port: 0 },
-    // info lines at this rate would bury the samples; warnings still show
-    logs: { level: 'warn' },
-    reference: { grids: join(GEN, 'geo/fuzhou-grids.geojson'), kiosks: join(GEN, 'demo/kiosks.json'), cameras: join(GEN, 'demo/cameras.json') },
+/** The services in their own process, as the soak sees them. */
+interface ServicesProcess {
+  url: string;
+  brokerUrl: string;
+  brokerLogin: { username?: string; password?: string };
+  pid: number;
+  /** its figures and the situation's counters, asked over IPC */
+  figures(): Promise<Extract<FromServices, { type: 'figures' }>>;
+  /** why it exited, once it has (null while it runs) */
+  died(): string | null;
+}
+
+/** Forks scripts/soak-services.ts (node with --expose-gc and tsx, as npm run soak) and waits until it listens. */
+async function startServices(brokerUrl: string | null, closers: Closers): Promise<ServicesProcess> {
+  const child: ChildProcess = fork(join(repo, 'scripts/soak-services.ts'), [brokerUrl ?? ''], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: repo });
+  let died: string | null = null;
+  let asked = 0;
+  const pending = new Map<number, (m: Extract<FromServices, { type: 'figures' }>) => void>();
+  child.on('message', (m: FromServices) => {
+    if (m.type === 'figures') pending.get(m.id)?.(m);
   });
-  if (!parsed.ok) throw new Error(parsed.error);
-  const host = await startHost({ config: parsed.value, shell: 'web', appRoot: repo, configDir: repo });
-  closers.add('the host', () => host.close());
-  const web = await startWebShell({ host, staticDir: STATIC, ...demoWebRoutes(GEN), listenHost: '127.0.0.1', port: 0 });
-  closers.add('the web shell', () => web.close());
-  return { host, web };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    died = `the services' process exited (${signal ?? `code ${code}`})`;
+    if (!closing) console.error(`  ${died}`);
+  });
+  let closing = false;
+  closers.add("the services' process", async () => {
+    closing = true;
+    if (died) return;
+    child.send({ type: 'close' } satisfies ToServices);
+    await withTimeout(exited, CLOSE_TIMEOUT_MS, "the services' process to close").catch(() => child.kill('SIGKILL'));
+  });
+  const ready = await withTimeout(
+    new Promise<Extract<FromServices, { type: 'ready' }>>((resolve, reject) => {
+      child.on('message', (m: FromServices) => {
+        if (m.type === 'ready') resolve(m);
+        else if (m.type === 'failed') reject(new Error(`the services did not start: ${m.error}`));
+      });
+      child.once('exit', () => reject(new Error(died ?? "the services' process exited")));
+    }),
+    60_000,
+    'the services to start',
+  );
+  return {
+    url: ready.url,
+    brokerUrl: ready.brokerUrl,
+    brokerLogin: ready.brokerLogin,
+    pid: ready.pid,
+    figures: () => {
+      if (died) return Promise.reject(new Error(died));
+      const id = ++asked;
+      return withTimeout(
+        new Promise<Extract<FromServices, { type: 'figures' }>>((resolve) => {
+          pending.set(id, resolve);
+          child.send({ type: 'figures', id } satisfies ToServices);
+        }),
+        PAGE_CALL_TIMEOUT_MS,
+        "the services' figures",
+      ).finally(() => pending.delete(id));
+    },
+    died: () => died,
+  };
 }
 
 /**
@@ -326,17 +375,17 @@ function compositingArgs(c: SoakOptions['compositing']): string[] {
 async function setUp(o: SoakOptions, closers: Closers): Promise<Rig> {
   const kiosks = readKiosks();
   const broker = await startBroker(o, closers);
-  const { host, web } = await startServices(broker.url, closers);
-  const brokerUrl = broker.url ?? host.brokerUrl;
-  const client = await withTimeout(mqtt.connectAsync(brokerUrl, { reconnectPeriod: 500, ...host.brokerLogin }), 15_000, 'connecting to the broker');
+  const services = await startServices(broker.url, closers);
+  const brokerUrl = services.brokerUrl;
+  const client = await withTimeout(mqtt.connectAsync(brokerUrl, { reconnectPeriod: 500, ...services.brokerLogin }), 15_000, 'connecting to the broker');
   // forced: with the broker gone, a polite end waits for it forever
   closers.add('the probe client', () => client.endAsync(true));
   // Ctrl-C is ours to handle: Playwright's own handler would close the browser under a sample
   const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required', ...compositingArgs(o.compositing), TAG], { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   closers.add('Chromium', () => browser.close());
   const errors = new PageErrors();
-  const { page, cdp } = await openWall(browser, web.url, errors);
-  return { host, web, client, browser, page, cdp, brokerUrl, brokerNote: broker.note, kiosks, errors };
+  const { page, cdp } = await openWall(browser, services.url, errors);
+  return { services, client, browser, page, cdp, brokerUrl, brokerNote: broker.note, kiosks, errors };
 }
 
 // ---- the load: simulator and tiles ----
@@ -352,7 +401,7 @@ function startSim(o: SoakOptions, rig: Rig): Sim {
   let stats: Readonly<PublisherStats> | null = null;
   const report = runSimulation({
     broker: rig.brokerUrl,
-    ...rig.host.brokerLogin,
+    ...rig.services.brokerLogin,
     rate: o.rate,
     units: o.units,
     // past the last sample: the run stops it
@@ -422,27 +471,8 @@ function startTiles(o: SoakOptions, rig: Rig): Tiles {
 
 // ---- one sample ----
 
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-
-function servicesFigures(): Sample['services'] {
-  // after a full collection where node was started with --expose-gc (npm run soak does): garbage
-  // not yet collected is not a leak, and in a run of minutes it looked like one
-  (globalThis as { gc?: () => void }).gc?.();
-  const m = process.memoryUsage();
-  const resources = process.getActiveResourcesInfo();
-  const handlesByType: Record<string, number> = {};
-  for (const r of resources) handlesByType[r] = (handlesByType[r] ?? 0) + 1;
-  const p99 = loopDelay.percentile(99) / 1e6;
-  loopDelay.reset();
-  return {
-    rssMB: mb(m.rss),
-    heapUsedMB: mb(m.heapUsed),
-    fds: readdirSync('/proc/self/fd').length,
-    handles: resources.length,
-    handlesByType,
-    loopDelayP99Ms: r1(p99),
-  };
-}
+/** this process's own figures (the driver) */
+const driverFigures = processFigures();
 
 /**
  * One probe: the page looks at its model every 5 ms, then the position is published. A timer, not
@@ -576,24 +606,17 @@ async function framesProcessFigures(rig: Rig): Promise<{ jsHeapMB: number; docum
 
 async function health(rig: Rig): Promise<Health | null> {
   try {
-    const res = await fetch(`${rig.web.url}/api/health`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${rig.services.url}/api/health`, { signal: AbortSignal.timeout(5_000) });
     return res.ok ? ((await res.json()) as Health) : null;
   } catch {
     return null;
   }
 }
 
-function ingestFigures(rig: Rig, h: Health | null): Sample['ingest'] {
+function ingestFigures(counts: Extract<FromServices, { type: 'figures' }>['ingest'], h: Health | null): Sample['ingest'] {
   // the message counters are the situation's (the health JSON has the broker link and the feed's pulse, not counts)
-  const st = rig.host.situation.state.stats;
   return {
-    accepted: st.accepted,
-    duplicates: st.duplicates,
-    rejected: st.rejected,
-    outOfOrder: st.outOfOrder,
-    messagesPerSecond: Math.round(st.messagesPerSecond),
-    inputsApplied: rig.host.situation.inputsApplied,
-    deltasSent: rig.host.situation.deltasSent,
+    ...counts,
     brokerConnected: h?.broker.connected ?? null,
     reconnects: h?.broker.reconnects ?? null,
     feedState: h?.feed.state ?? null,
@@ -611,10 +634,11 @@ async function takeSample(rig: Rig, sim: Sim, tiles: Tiles, startedAt: number): 
   const t0 = Date.now();
   // this process and the counters first, before the probes and the page's GC add their own work
   // to it: a sample's figures then belong to one moment, not to the end of a slow sample
-  const services = servicesFigures();
+  const driver = driverFigures();
+  const asked = await rig.services.figures();
   const simNow = simFigures(sim);
   const tilesNow = { ...tiles.counts };
-  const ingest = ingestFigures(rig, await health(rig));
+  const ingest = ingestFigures(asked.ingest, await health(rig));
   const t1 = Date.now();
   const delta = await deltaLatency(rig);
   const t2 = Date.now();
@@ -624,7 +648,8 @@ async function takeSample(rig: Rig, sim: Sim, tiles: Tiles, startedAt: number): 
     at: new Date(t0).toISOString(),
     elapsedS: Math.round((t0 - startedAt) / 100) / 10,
     tookMs: { total: Date.now() - t0, probes: t2 - t1, page: Date.now() - t2 },
-    services,
+    services: asked.services,
+    driver,
     chromium,
     delta,
     ingest,
@@ -639,7 +664,8 @@ function sampleLine(s: Sample): string {
   const sv = s.services;
   const d = s.delta;
   return (
-    `${(s.elapsedS / 60).toFixed(1).padStart(6)} min | rss ${sv.rssMB} MB heap ${sv.heapUsedMB} MB fds ${sv.fds} handles ${sv.handles} loop p99 ${sv.loopDelayP99Ms} ms` +
+    `${(s.elapsedS / 60).toFixed(1).padStart(6)} min | services rss ${sv.rssMB} MB heap ${sv.heapUsedMB} MB fds ${sv.fds} handles ${sv.handles} loop p99 ${sv.loopDelayP99Ms} ms` +
+    ` | driver rss ${s.driver.rssMB} MB heap ${s.driver.heapUsedMB} MB` +
     ` | Chromium ${c.pssMB ?? '?'} MB (renderers ${c.rendererPssMB ?? '?'}, of which video ${c.mediaRendererPssMB ?? '?'}, GPU ${c.gpuPssMB ?? '?'}) page heap ${c.pageHeapMB} MB nodes ${c.domNodes} listeners ${c.listeners} videos ${c.videos}` +
     (c.videoRenderers?.length ? ` [${c.videoRenderers.map((r) => `${r.pid}: ${r.mb}`).join(', ')}]` : '') +
     (c.framePool ? ` | pool ${c.framePool.warm} warm, ${c.framePool.flushed} flushed (${c.framePool.flushesRefused ?? 0} refused), ${c.framePool.rotations ?? 0} rotations, ${c.framePool.strays ?? 0} strays, ${c.unheldFrames} unheld frames` : '') +
@@ -776,6 +802,7 @@ async function sampleLoop(o: SoakOptions, rig: Rig, sim: Sim, tiles: Tiles, out:
     await sleepUntil(startedAt + k * periodMs, stop);
     if (stop.aborted) return { samples, stoppedBy: `stopped by ${String(stop.reason)}` };
     if (rig.errors.crashed || !rig.browser.isConnected()) return { samples, stoppedBy: 'the page or the browser died' };
+    if (rig.services.died()) return { samples, stoppedBy: rig.services.died()! };
     try {
       const s = await unlessStopped(withTimeout(takeSample(rig, sim, tiles, startedAt), SAMPLE_TIMEOUT_MS, 'a sample'), stop);
       if (s === null) continue;
@@ -829,7 +856,7 @@ async function run(o: SoakOptions, out: string, closers: Closers, stop: AbortSig
     `${JSON.stringify({ type: 'summary', at: new Date().toISOString(), stoppedBy, samples: samples.length, ...sum, pageErrors: { total: rig.errors.total, distinct: Object.fromEntries(rig.errors.byMessage) }, simulator: report })}\n`,
   );
   console.log(`samples and summary: ${out}`);
-  return rig.errors.crashed ? 1 : 0;
+  return rig.errors.crashed || rig.services.died() ? 1 : 0;
 }
 
 async function main(): Promise<number> {
@@ -851,7 +878,6 @@ async function main(): Promise<number> {
     console.error(`--out ${out}: ${(e as Error).message}`);
     return 2;
   }
-  loopDelay.enable();
   const stop = new AbortController();
   stopOnSignals(stop);
   const closers = new Closers();
@@ -863,7 +889,6 @@ async function main(): Promise<number> {
     code = 1;
   }
   await closers.closeAll();
-  loopDelay.disable();
   return code;
 }
 
