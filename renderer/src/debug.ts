@@ -6,6 +6,7 @@ import type { WallState } from './state/store';
 import type { SoundLog } from './ui/alert-sound';
 import type { MemoryWatchdogStatus } from './state/memory-watchdog';
 import type { WallRuntime } from './ui/context';
+import { renderMapPicture } from './map/map-picture';
 
 /** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
 export interface DrawStats {
@@ -33,7 +34,17 @@ export type DebugStore = WallState & { receive(m: PushMessage): void };
 
 declare global {
   interface Window {
-    __watchfloor?: { store: () => DebugStore; map: () => MaplibreMap | null; deck: () => unknown; overlay: () => unknown; stats: () => DrawStats | null; sounds: () => SoundLog[]; memory?: () => MemoryWatchdogStatus };
+    __watchfloor?: {
+      store: () => DebugStore;
+      map: () => MaplibreMap | null;
+      deck: () => unknown;
+      overlay: () => unknown;
+      stats: () => DrawStats | null;
+      sounds: () => SoundLog[];
+      memory?: () => MemoryWatchdogStatus;
+      /** draws `n` small case pictures of the situation the page is sent now, as a case export does; how many were drawn (tests: the page's WebGL contexts after many) */
+      mapPictures: (n: number) => Promise<number>;
+    };
   }
 }
 
@@ -46,5 +57,17 @@ export function installDebugHook(runtime: WallRuntime, win: Window = window): vo
     overlay: () => debug.overlay(),
     stats: () => debug.stats(),
     sounds: () => debug.sounds.slice(),
+    async mapPictures(n) {
+      const situation = await runtime.bridge.request('situation.get', {});
+      const s = store.getState();
+      if (!situation.ok || !s.health) return 0;
+      let drawn = 0;
+      for (let i = 0; i < n; i++) {
+        const at = situation.value.now;
+        await renderMapPicture({ reference: s.reference, situation: situation.value, health: s.health, at, incidentId: situation.value.incidents[0]?.id ?? '', width: 320, height: 200, kindLabel: (k) => k, language: 'zh-CN' });
+        drawn++;
+      }
+      return drawn;
+    },
   };
 }

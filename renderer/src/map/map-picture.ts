@@ -114,10 +114,24 @@ export async function renderMapPicture(o: PictureOrder): Promise<Blob> {
     if (basemapError) console.warn('map picture without its basemap:', basemapError);
     return await compose(el, o.width, o.height, o.caption);
   } finally {
+    const canvases = [...el.querySelectorAll('canvas')];
     overlays.destroy();
     detachBasemap();
     map.remove();
+    // neither maplibre nor luma.gl gives its WebGL context up when removed, and a page may hold
+    // only 16: a case with six moments makes 18, and Chromium would take the oldest — the live
+    // wall's own map — to make room for the next
+    for (const c of canvases) releaseContext(c);
     el.remove();
+  }
+}
+
+/** Gives a canvas's WebGL context back to the browser now, not when it is collected. */
+function releaseContext(canvas: HTMLCanvasElement): void {
+  try {
+    (canvas.getContext('webgl2') as WebGL2RenderingContext | null)?.getExtension('WEBGL_lose_context')?.loseContext();
+  } catch {
+    // not a WebGL canvas, or already lost
   }
 }
 

@@ -115,7 +115,8 @@ export function mountOverlays(map: MaplibreMap, opts: OverlayOptions): Overlays 
     // a loss of either canvas (a stale one's no longer counts) remounts both
     const watch = (mine: MapboxOverlay) => (device: { lost: Promise<unknown> }) =>
       void device.lost.then(() => {
-        if (base === mine || alerts === mine) onLost();
+        // a context given up on purpose (destroyed overlays: map-picture.ts) is no loss
+        if (!disposed && (base === mine || alerts === mine)) onLost();
       });
     const below = makeOverlay({
       // the canvas above answers for its own markers

@@ -226,6 +226,12 @@ describe('the Wanda story, recorded and replayed', () => {
     await expect(check.textContent()).resolves.toContain('校验通过');
     await page.screenshot({ path: join(SHOTS, 'replay-wanda-case.png') });
     await expectWallPictures(caseId);
+    // each picture takes three WebGL contexts and a page may hold 16: six more pictures (eighteen
+    // contexts) must not cost this page its own map, as the oldest context would be lost to them
+    const mapLost = () => page.evaluate('window.__watchfloor.map().getCanvas().getContext("webgl2").isContextLost()');
+    await expect(mapLost()).resolves.toBe(false);
+    await expect(page.evaluate('window.__watchfloor.mapPictures(6)')).resolves.toBe(6);
+    await expect(mapLost()).resolves.toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });
