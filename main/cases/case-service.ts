@@ -147,7 +147,7 @@ export function caseService(host: ExportHost, o: { mediaDir?: string; planIdleMs
       if (!part.ok) throw new Error(`invalid: ${part.error}`);
       const { index } = part.value;
       let a = p.parts.get(index);
-      if (!a) p.parts.set(index, (a = new PictureAssembly(index)));
+      if (!a) p.parts.set(index, (a = new PictureAssembly()));
       const r = a.add(part.value);
       if (!r.ok) throw new Error(`invalid: ${r.error}`);
       if (r.value) p.pictures.set(index, r.value);

@@ -382,7 +382,7 @@ interface Draft {
 }
 
 /** A map picture's file name: its moment's place and what happened then. */
-export const pictureName = (k: number, m: KeyMoment): string => `map-${String(k + 1).padStart(2, '0')}-${m.kinds[0]}.png`;
+const pictureName = (k: number, m: KeyMoment): string => `map-${String(k + 1).padStart(2, '0')}-${m.kinds[0]}.png`;
 
 async function begin(host: CaseHost, dataDir: string, req: CaseRequest, who: Principal, o: ExportOptions): Promise<Result<Draft, CaseProblem>> {
   const now = o.now ?? Date.now;

@@ -51,8 +51,6 @@ export class PictureAssembly {
   private bytes = 0;
   private parts = 0;
 
-  constructor(readonly index: number) {}
-
   /** Adds a part: the picture when it was the last, null while more are due, or why it is refused. */
   add(p: PicturePart): Result<Buffer | null, string> {
     if (p.part === 0) {

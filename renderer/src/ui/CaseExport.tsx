@@ -49,11 +49,10 @@ async function base64Of(blob: Blob): Promise<string> {
 
 /**
  * Each key moment of the plan drawn by this page's own map and sent in parts; a moment that cannot
- * be drawn or sent is left to the services' sketch. Says how many were sent.
+ * be drawn or sent is left to the services' sketch.
  */
-async function drawMoments(runtime: WallRuntime, plan: CasePlan, subject: CaseSubject, words: Words): Promise<number> {
+async function drawMoments(runtime: WallRuntime, plan: CasePlan, subject: CaseSubject, words: Words): Promise<void> {
   const { bridge, store } = runtime;
-  let sent = 0;
   for (const m of plan.moments) {
     runtime.caseExport.set({ state: 'exporting', subject, drawing: { n: m.index + 1, count: plan.moments.length } });
     const situation = await bridge.request('case.moment', { token: plan.token, index: m.index });
@@ -73,17 +72,14 @@ async function drawMoments(runtime: WallRuntime, plan: CasePlan, subject: CaseSu
       continue;
     }
     const parts = Math.ceil(data.length / plan.partChars);
-    let ok = true;
-    for (let part = 0; part < parts && ok; part++) {
+    for (let part = 0; part < parts; part++) {
       const r = await bridge.request('case.picture', { token: plan.token, index: m.index, part, parts, data: data.slice(part * plan.partChars, (part + 1) * plan.partChars) });
       if (!r.ok) {
         console.warn(`case ${plan.caseId}: moment ${m.index} not sent: ${r.error}`);
-        ok = false;
+        break;
       }
     }
-    if (ok) sent++;
   }
-  return sent;
 }
 
 interface Words {

@@ -159,7 +159,7 @@ describe('picture checks', () => {
   });
 
   it('refuses a picture grown past its limit, part by part', () => {
-    const a = new PictureAssembly(0);
+    const a = new PictureAssembly();
     const chunk = 'A'.repeat(PICTURE_PART_CHARS);
     const parts = PICTURE_MAX_PARTS;
     let r: ReturnType<PictureAssembly['add']> = { ok: true, value: null };
