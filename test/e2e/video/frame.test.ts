@@ -285,7 +285,36 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
       const handle = await wall.waitForSelector(`${tileSel(cameraId)} iframe.video-frame`, { timeout: 5_000 });
       return (await handle.contentFrame())!.evaluate(() => location.origin);
     };
-    const states = (cams: string[]) => wall.evaluate((cs) => cs.map((c) => (window as unknown as Hooked).__watchfloor.video.stats(c)?.state ?? 'none'), cams);
+    // every tile state the page shows from the tile's first picture until the tiles have moved,
+    // sampled in the page every 5 ms (a loading state between two frames lasts a few of the frame's
+    // reports, easily missed from outside; and the move may begin before the test sees both tiles
+    // playing). A live stream may stall for a moment on its own (buffering, the last picture held),
+    // which is not the gap this test is about.
+    type Sampled = Window & { __sampled?: { seen: Set<string>; timer: ReturnType<typeof setInterval> } };
+    const sampleStates = (cams: string[]) =>
+      wall.evaluate((cs) => {
+        const w = window as unknown as Hooked & Sampled;
+        const seen = new Set<string>();
+        const pictured = new Set<string>();
+        const read = () => {
+          for (const c of cs) {
+            const st = w.__watchfloor.video.stats(c);
+            if (!pictured.has(c)) {
+              if (st?.state === 'playing' && st.firstFrameAt !== null) pictured.add(c);
+              else continue;
+            }
+            if (!st) seen.add('none');
+            else seen.add(`${st.state === 'buffering' ? 'playing' : st.state}${st.firstFrameAt === null ? ' (no picture)' : ''}`);
+          }
+        };
+        w.__sampled = { seen, timer: setInterval(read, 5) };
+      }, cams);
+    const sampledStates = () =>
+      wall.evaluate(() => {
+        const w = window as unknown as Sampled;
+        clearInterval(w.__sampled!.timer);
+        return [...w.__sampled!.seen];
+      });
     const warnings: string[] = [];
     wall.on('console', (m) => {
       if (m.type() === 'warning') warnings.push(m.text());
@@ -300,23 +329,28 @@ describe.skipIf(missing(haveVideo && kiosks.length >= 3, 'demo video and kiosks 
         f.src = src;
         document.body.appendChild(f);
       }, `${first}/video-frame.html`);
+      const cams = ks.slice(0, 2).map((k) => k.cameraId);
+      await sampleStates(cams);
+      // the first tile plays in the first name's frame before the second opens and turns the
+      // generations: it has a picture to keep when it moves. (Under load a warm frame may not
+      // answer in time and the tile loads a frame again, turning the generations itself: then it
+      // has moved already, and only the second tile's move is watched. Said, not failed.)
       await publishAlarm('vf-rot-1', ks[0]);
+      await waitTilePlaying(wall, ks[0].cameraId, 30_000);
+      if ((await frameOrigin(ks[0].cameraId)) !== first) console.warn(`${ks[0].cameraId} played in a frame of the second name already (pool: ${JSON.stringify(await wallPool())})`);
       await publishAlarm('vf-rot-2', ks[1]);
-      for (const k of ks.slice(0, 2)) await waitTilePlaying(wall, k.cameraId, 30_000);
+      await waitTilePlaying(wall, ks[1].cameraId, 30_000);
       // two frames from the first name: the next come from the second, and so does the pool
       expect(await wallPool()).toMatchObject({ origin: second, rotations: 1 });
       // the two tiles stay open; a second later they move to the second name's frames, one by one,
-      // each showing its old picture until the new frame has one: no state but playing on the way
-      const cams = ks.slice(0, 2).map((k) => k.cameraId);
-      const seen = new Set<string>();
+      // each showing its old picture until the new frame has one: no state but playing (or a live
+      // stall, buffering, with the picture held) on the way
       const end = Date.now() + 20_000;
       while (framesFrom(first) > 0) {
-        for (const st of await states(cams)) seen.add(st);
         if (Date.now() > end) throw new Error(`the first name still has ${framesFrom(first)} frame(s) 20 s after the switch`);
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
-      for (const st of await states(cams)) seen.add(st);
-      expect([...seen]).toEqual(['playing']);
+      expect(await sampledStates()).toEqual(['playing']);
       for (const c of cams) expect(await frameOrigin(c)).toBe(second);
       for (const c of cams) await waitTilePlaying(wall, c, 10_000);
       // the stray went once the tiles had moved, counted and said
