@@ -83,6 +83,12 @@ async function subscribeOnce(url: string, clientId: string): Promise<void> {
   await c.endAsync();
 }
 
+/** Ends a persistent session: without it, every later round would queue its messages for this one too. */
+async function forgetSession(url: string, clientId: string): Promise<void> {
+  const c = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 0 });
+  await c.endAsync();
+}
+
 async function preload(url: string, messages: { topic: string; payload: string }[]): Promise<void> {
   const pub = await mqtt.connectAsync(url, { clientId: `bench-pub-${process.pid}`, clean: true, reconnectPeriod: 0 });
   const WINDOW = 512;
@@ -189,7 +195,8 @@ async function main() {
   console.log(`bench:ingest — ${N.toLocaleString()} unit-location messages for ${UNITS.toLocaleString()} units, QoS 1, Mosquitto on loopback`);
   const messages = makeMessages();
   console.log(`payload size ≈ ${Math.round(messages.reduce((s, m) => s + m.payload.length, 0) / messages.length)} bytes`);
-  const mosquitto = await startMosquitto();
+  // no persistence: saving a queue of 200,000 messages every second would weigh on every drain
+  const mosquitto = await startMosquitto({ persistence: false });
   const journalRoot = mkdtempSync(join(tmpdir(), 'wf-bench-ingest-journal-'));
   try {
     // BENCH_ONLY=wall runs the threaded wall alone (for profiling one phase); figures for the
@@ -232,6 +239,8 @@ async function main() {
         raw = await drainRaw(mosquitto.url, rawId, N);
       }
       if (r === 0 && only !== 'wall') wallInThread = await drainWall(mosquitto.url, wall1Id, N, false);
+      // each round's sessions go once drained: a session left behind would be queued every later round's messages
+      for (const id of [rawId, wallId, recId, ...(r === 0 ? [wall1Id] : [])]) await forgetSession(mosquitto.url, id);
       const ratio = wall.count / wall.seconds / (raw.count / raw.seconds);
       const r1 = rec as Awaited<ReturnType<typeof drainWall>> | null;
       const journalRatio = r1 ? r1.count / r1.seconds / (wall.count / wall.seconds) : null;

@@ -3,7 +3,7 @@
 // through it, so a slice is in the journal's own format. Pure.
 import type { SituationInput } from '../inputs.js';
 import { channelIdOf, familyOf, FIX_CHANNEL, type InputFamily } from './channels.js';
-import { compactFix, FixBatchEncoder } from './fix-codec.js';
+import { FixBatchEncoder } from './fix-codec.js';
 
 interface JsonBatch {
   n: number[];
@@ -47,11 +47,9 @@ export class InputBatcher {
   /** Input `n`, applied just now. */
   add(n: number, input: SituationInput): void {
     if (this.count++ === 0) this.startedAt = input.at;
-    const fix = compactFix(input);
-    if (fix) {
-      const f = this.fixes;
-      const before = f.bytes;
-      f.add(n, fix);
+    const f = this.fixes;
+    const before = f.bytes;
+    if (f.tryAdd(n, input)) {
       this.pendingBytes += f.bytes - before;
       return;
     }
@@ -64,11 +62,14 @@ export class InputBatcher {
     this.pendingBytes += text.length;
   }
 
-  /** What waits, as messages; the batcher is empty after. */
+  /**
+   * What waits, as messages; the batcher is empty after. A message's data is valid until the next
+   * drain (the fixes' batch is a view of the encoder's buffer): write it, or copy it, at once.
+   */
   drain(): BatchMessage[] {
     const out: BatchMessage[] = [];
     for (const [fam, b] of this.json) out.push({ channelId: channelIdOf(fam), at: b.firstAt, data: enc.encode(`{"n":[${b.n.join(',')}],"inputs":[${b.parts.join(',')}]}`) });
-    if (this.fixes.count) out.push({ channelId: FIX_CHANNEL, at: this.fixes.firstAt, data: this.fixes.finish() });
+    if (this.fixes.count) out.push({ channelId: FIX_CHANNEL, at: this.fixes.firstAt, data: this.fixes.finishView() });
     this.json.clear();
     this.pendingBytes = 0;
     this.count = 0;

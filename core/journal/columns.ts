@@ -47,12 +47,14 @@ export const indexes = () => new Indexes();
 
 /**
  * A number column: whole multiples of 1/scale (checked to come back bit for bit) as zigzag
- * varints, delta-coded where neighbours are close; otherwise the whole column as doubles.
+ * varints, delta-coded where neighbours are close; otherwise the whole column as doubles. A push
+ * only stores the value: scaling and the check run when the column is written, in one tight loop
+ * over the values (on the live journal's path a push is paid for every fix of every unit).
  */
 export class NumberColumn {
   private readonly values = doubles();
-  private readonly ints = doubles();
-  private scaled = true;
+  /** scratch for the scaled values, kept between writes */
+  private ints = new Float64Array(0);
   constructor(
     private readonly scale: number,
     private readonly delta: boolean,
@@ -63,22 +65,27 @@ export class NumberColumn {
   push(v: number): void {
     // -0 as 0, as JSON writes it (the journal's fixes come back as the JSON journal's would)
     this.values.push(v === 0 ? 0 : v);
-    if (this.scaled) {
-      const q = Math.round(v * this.scale);
-      if (!wholeWithin(q) || q / this.scale !== v) this.scaled = false;
-      else this.ints.push(q);
-    }
   }
 
   write(w: ProtoWriter): void {
-    if (!this.scaled) w.packedDouble(this.doubleField, this.values.values, this.values.length);
-    else w.packedSint(this.intField, this.ints.values, this.ints.length, this.delta);
+    const { values, length } = this.values;
+    if (this.ints.length < length) this.ints = new Float64Array(values.length);
+    const ints = this.ints;
+    const scale = this.scale;
+    for (let i = 0; i < length; i++) {
+      const v = values[i];
+      const q = Math.round(v * scale);
+      if (!wholeWithin(q) || q / scale !== v) {
+        w.packedDouble(this.doubleField, values, length);
+        return;
+      }
+      ints[i] = q;
+    }
+    w.packedSint(this.intField, ints, length, this.delta);
   }
 
   reset(): void {
     this.values.length = 0;
-    this.ints.length = 0;
-    this.scaled = true;
   }
 }
 

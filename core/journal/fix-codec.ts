@@ -4,8 +4,8 @@
 // (`watchfloor.FixBatch`, schema below, so Foxglove and protobuf tools decode it too) of packed
 // columns: numbers as varints (whole milliseconds, coordinates in 1e-7 degrees, delta-coded) and
 // strings once each. Only an input that comes back exactly as JSON would bring it back takes this
-// path (compactFix); anything else — another field, an odd type, a second event — stays JSON on
-// the events channel. Pure.
+// path (compactFix); anything else — another field, an odd type, a second event, a string with a
+// lone surrogate (UTF-8 has no form for one) — stays JSON on the events channel. Pure.
 import type { SituationInput } from '../inputs.js';
 import { doubles, indexes, NumberColumn, readNumbers, wholeWithin } from './columns.js';
 import { descriptorSetOf } from './proto-descriptor.js';
@@ -28,10 +28,32 @@ const onlyKeys = (o: object, allowed: Set<string>): boolean => {
   for (const k in o) if (!allowed.has(k)) return false;
   return true;
 };
+// the same, for the encoder's path: property names compared one by one (internalized strings),
+// cheaper than a set's lookup for every key of every fix
+const inputKeysOnly = (o: object): boolean => {
+  for (const k in o) if (k !== 't' && k !== 'at' && k !== 'topic' && k !== 'events' && k !== 'retained') return false;
+  return true;
+};
+const eventKeysOnly = (o: object): boolean => {
+  for (const k in o) if (k !== 'type' && k !== 'source' && k !== 'fix') return false;
+  return true;
+};
+const fixKeysOnly = (o: object): boolean => {
+  for (const k in o)
+    if (k !== 'id' && k !== 'ts' && k !== 'lat' && k !== 'lon' && k !== 'kind' && k !== 'name' && k !== 'heading' && k !== 'speed' && k !== 'accuracy' && k !== 'status' && k !== 'battery') return false;
+  return true;
+};
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optNumber = (v: unknown): boolean => v === undefined || finite(v);
-const optString = (v: unknown): boolean => v === undefined || (typeof v === 'string' && !v.includes(SEP));
-const plainString = (v: unknown): v is string => typeof v === 'string' && !v.includes(SEP) && !v.includes(ID_MARK);
+/** no lone surrogate: UTF-8 has no form for one (JSON keeps it, as an escape) */
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+/** a string the batch's table can hold: no separator, no lone surrogate */
+const tableText = (v: string): boolean => !v.includes(SEP) && wellFormed(v);
+const optString = (v: unknown): boolean => v === undefined || (typeof v === 'string' && tableText(v));
+const plainString = (v: unknown): v is string => typeof v === 'string' && !v.includes(ID_MARK) && tableText(v);
 
 /** The input, when it is one unit fix the fix channel holds exactly; null: it goes as JSON. */
 export function compactFix(input: SituationInput): FixInput | null {
@@ -113,8 +135,8 @@ export class FixBatchEncoder {
   private readonly present = indexes();
   private readonly name = indexes();
   private readonly status = indexes();
-  private readonly tsLag = doubles();
-  private tsWhole = true;
+  /** scratch for the ts_lag column, worked out when the batch is written */
+  private tsLag = new Float64Array(0);
   private readonly ts = doubles();
   private readonly lat = new NumberColumn(1e7, true, F.latE7, F.lat);
   private readonly lon = new NumberColumn(1e7, true, F.lonE7, F.lon);
@@ -145,9 +167,8 @@ export class FixBatchEncoder {
     return this.table.push(s) - 1;
   }
 
-  /** the unit's id and name in this batch's table: entered with the unit's first fix, again only when the name changes */
-  private unitStrings(id: string, name: string | undefined): UnitStrings {
-    let u = this.units.get(id);
+  /** the unit's id and name in this batch's table: entered with the unit's first fix, again only when the name changes (`u`: its entry, looked up already) */
+  private unitStrings(id: string, name: string | undefined, u: UnitStrings | undefined): UnitStrings {
     if (!u) this.units.set(id, (u = { batch: -1, id: 0, name: undefined, nameIndex: -1 }));
     if (u.batch !== this.batch) {
       u.batch = this.batch;
@@ -173,9 +194,12 @@ export class FixBatchEncoder {
   /** the last topic template, as [prefix, suffix, index]: the same one fix after fix, found without making a string */
   private lastTemplate: [string, string, number] | null = null;
 
+  /** the topic's template in the table; -1 when the topic holds a separator (`id` is known to hold none) */
   private topicIndex(topic: string, id: string): number {
     const l = this.lastTemplate;
+    // the last template with this (checked) id in it: made of checked strings, nothing to check
     if (l && id && topic.length === l[0].length + id.length + l[1].length && topic.startsWith(l[0]) && topic.endsWith(l[1]) && topic.startsWith(id, l[0].length)) return l[2];
+    if (!plainString(topic)) return -1;
     if (!id) return this.str(topic);
     const parts = topic.split(id);
     const index = this.str(parts.join(ID_MARK));
@@ -183,66 +207,97 @@ export class FixBatchEncoder {
     return index;
   }
 
-  /** Adds input `n`, which compactFix accepted. */
-  add(n: number, input: FixInput): void {
-    const ev = input.events[0] as Extract<FixInput['events'][number], { type: 'unitFix' }>;
-    const f = ev.fix;
+  /**
+   * Adds input `n` when it is one unit fix the channel holds exactly (as compactFix says); false
+   * when not, with nothing of it added (it goes as JSON). A string is checked for the table's
+   * separators as it first comes (a unit's id and name, a topic, a new source, kind or status),
+   * not fix after fix: on the live journal's path every check is paid for every fix of every unit.
+   */
+  tryAdd(n: number, input: SituationInput): boolean {
+    if (input.t !== 'events' || input.events.length !== 1) return false;
     const at = input.at;
+    const topic = input.topic;
+    const retained = input.retained;
+    if (!wholeWithin(at) || typeof topic !== 'string' || (retained !== undefined && typeof retained !== 'boolean') || !inputKeysOnly(input)) return false;
+    const ev = input.events[0];
+    if (ev.type !== 'unitFix' || typeof ev.source !== 'string' || !eventKeysOnly(ev)) return false;
+    const f = ev.fix;
+    if (typeof f !== 'object' || f === null || !fixKeysOnly(f)) return false;
+    const { id, kind, name, status, ts, lat, lon, heading, speed, accuracy, battery } = f;
+    if (typeof id !== 'string' || typeof kind !== 'string' || !finite(ts) || !finite(lat) || !finite(lon)) return false;
+    if ((name !== undefined && typeof name !== 'string') || (status !== undefined && typeof status !== 'string')) return false;
+    if (!optNumber(heading) || !optNumber(speed) || !optNumber(accuracy) || !optNumber(battery)) return false;
+    const source = ev.source;
+    const memo = this.memo;
+    if ((source !== memo.source.s && !plainString(source)) || (kind !== memo.kind.s && !plainString(kind))) return false;
+    if (status !== undefined && status !== memo.status.s && !tableText(status)) return false;
+    // a unit it knows has a checked id, and the name it knows is checked
+    const known = this.units.get(id);
+    if (known === undefined && !plainString(id)) return false;
+    if (name !== undefined && (known === undefined || name !== known.name) && !tableText(name)) return false;
+    const topicIndex = this.topicIndex(topic, id);
+    if (topicIndex < 0) return false;
     if (!this.n.length) this.firstAt = at;
     this.n.push(n);
     this.at.push(at);
-    this.topic.push(this.topicIndex(input.topic, f.id));
-    this.source.push(this.repeated(ev.source, this.memo.source));
-    const u = this.unitStrings(f.id, f.name);
+    this.topic.push(topicIndex);
+    this.source.push(this.repeated(source, memo.source));
+    const u = this.unitStrings(id, name, known);
     this.id.push(u.id);
-    this.kind.push(this.repeated(f.kind, this.memo.kind));
+    this.kind.push(this.repeated(kind, memo.kind));
     // written out field by field: a loop over their names costs a keyed lookup each
     let bits = 0;
-    if (f.name !== undefined) {
+    if (name !== undefined) {
       bits |= BIT.name;
       this.name.push(u.nameIndex);
     }
-    if (f.status !== undefined) {
+    if (status !== undefined) {
       bits |= BIT.status;
-      this.status.push(this.repeated(f.status, this.memo.status));
+      this.status.push(this.repeated(status, memo.status));
     }
-    if (f.heading !== undefined) {
+    if (heading !== undefined) {
       bits |= BIT.heading;
-      this.heading.push(f.heading);
+      this.heading.push(heading);
     }
-    if (f.speed !== undefined) {
+    if (speed !== undefined) {
       bits |= BIT.speed;
-      this.speed.push(f.speed);
+      this.speed.push(speed);
     }
-    if (f.accuracy !== undefined) {
+    if (accuracy !== undefined) {
       bits |= BIT.accuracy;
-      this.accuracy.push(f.accuracy);
+      this.accuracy.push(accuracy);
     }
-    if (f.battery !== undefined) {
+    if (battery !== undefined) {
       bits |= BIT.battery;
-      this.battery.push(f.battery);
+      this.battery.push(battery);
     }
-    if (input.retained !== undefined) bits |= BIT.retained | (input.retained ? BIT.retainedTrue : 0);
+    if (retained !== undefined) bits |= BIT.retained | (retained ? BIT.retainedTrue : 0);
     this.present.push(bits);
-    const ts = f.ts;
     this.ts.push(ts === 0 ? 0 : ts);
-    if (this.tsWhole) {
-      if (Number.isSafeInteger(ts) && wholeWithin(at - ts)) this.tsLag.push(at - ts);
-      else this.tsWhole = false;
-    }
-    this.lat.push(f.lat);
-    this.lon.push(f.lon);
+    this.lat.push(lat);
+    this.lon.push(lon);
     this.bytes += 24;
+    return true;
   }
 
   /** The batch as one FixBatch message; the encoder is empty after, ready for the next batch. */
   finish(): Uint8Array {
+    return this.encode().slice();
+  }
+
+  /** finish(), as a view of the encoder's buffer: valid only until its next batch is written (see ProtoWriter.written). */
+  finishView(): Uint8Array {
+    return this.encode();
+  }
+
+  private encode(): Uint8Array {
     const w = this.writer;
     w.reset();
     const count = this.n.length;
     w.packedSint(F.n, this.n.values, count, true);
     w.packedSint(F.at, this.at.values, count, true);
-    w.bytes(F.strings, new TextEncoder().encode(this.table.join(SEP)));
+    // every string was checked as it came (no separator, no lone surrogate): the table always fits
+    if (!w.stringTable(F.strings, this.table)) throw new Error('FixBatch: a string in its table holds a separator or a lone surrogate');
     for (const [field, col] of [
       [F.topic, this.topic],
       [F.source, this.source],
@@ -253,10 +308,22 @@ export class FixBatchEncoder {
       [F.status, this.status],
     ] as const)
       w.packedUint(field, col.values, col.length);
-    if (this.tsWhole) w.packedSint(F.tsLag, this.tsLag.values, count);
-    else w.packedDouble(F.ts, this.ts.values, count);
+    // the fix's own time as its lag behind the receive time (a few ms, a short varint) where every
+    // one is a whole ms; worked out here in one loop rather than fix by fix
+    const ts = this.ts.values;
+    const at = this.at.values;
+    if (this.tsLag.length < count) this.tsLag = new Float64Array(ts.length);
+    const lags = this.tsLag;
+    let whole = true;
+    for (let i = 0; i < count && whole; i++) {
+      const lag = at[i] - ts[i];
+      if (Number.isSafeInteger(ts[i]) && wholeWithin(lag)) lags[i] = lag;
+      else whole = false;
+    }
+    if (whole) w.packedSint(F.tsLag, lags, count);
+    else w.packedDouble(F.ts, ts, count);
     for (const c of [this.lat, this.lon, this.heading, this.speed, this.accuracy, this.battery]) c.write(w);
-    const out = w.finish();
+    const out = w.written();
     this.reset();
     return out;
   }
@@ -266,11 +333,10 @@ export class FixBatchEncoder {
     this.strings.clear();
     this.batch++;
     if (this.units.size > UNITS_REMEMBERED) this.units.clear();
-    for (const c of [this.n, this.at, this.topic, this.source, this.id, this.kind, this.present, this.name, this.status, this.tsLag, this.ts]) c.length = 0;
+    for (const c of [this.n, this.at, this.topic, this.source, this.id, this.kind, this.present, this.name, this.status, this.ts]) c.length = 0;
     for (const c of [this.lat, this.lon, this.heading, this.speed, this.accuracy, this.battery]) c.reset();
     for (const m of Object.values(this.memo)) m.s = undefined;
     this.lastTemplate = null;
-    this.tsWhole = true;
     this.firstAt = 0;
     this.bytes = 0;
   }

@@ -57,8 +57,12 @@ const F = {
   count: 34,
 } as const;
 
-/** The units (with their trails) after input `n`, at `at`, as one UnitTable message. */
-export function encodeUnitTable(units: Iterable<Unit>, n: number, at: number): Uint8Array {
+/**
+ * The units (with their trails) after input `n`, at `at`, as one UnitTable message; null when a
+ * unit's string holds the table's separator (NUL) or a lone surrogate, which it could not bring
+ * back exactly (a name of a hostile client's: the snapshot then keeps its units in its JSON).
+ */
+export function encodeUnitTable(units: Iterable<Unit>, n: number, at: number): Uint8Array | null {
   const table: string[] = [];
   const seen = new Map<string, number>();
   const str = (s: string) => {
@@ -133,7 +137,7 @@ export function encodeUnitTable(units: Iterable<Unit>, n: number, at: number): U
   // the count first: a table cut after it is found short, even one cut before any column
   w.tag(F.count, VARINT);
   w.varint(id.length);
-  w.bytes(F.strings, new TextEncoder().encode(table.join(SEP)));
+  if (!w.stringTable(F.strings, table)) return null;
   for (const [field, col] of [
     [F.id, id],
     [F.kind, kind],

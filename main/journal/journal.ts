@@ -215,7 +215,7 @@ export class Journal {
     e.perFamily[fam]++;
     e.lastN = n;
     if (at > e.to) e.to = at;
-    if (input.t === 'events' && input.events.some((ev) => ev.type === 'incident')) this.sawIncident = true;
+    if (input.t === 'events' && input.events.some(isIncident)) this.sawIncident = true;
     this.h.inputs++;
     const since = at - this.lastSnapshotAt;
     if (since >= this.o.snapshotEveryMs || (n - this.lastSnapshotN >= (this.o.snapshotEveryInputs ?? Infinity) && since >= (this.o.snapshotMinGapMs ?? SNAPSHOT_MIN_GAP_MS))) this.snapshot(n, at);
@@ -421,6 +421,8 @@ export class Journal {
   }
 }
 
+
+const isIncident = (ev: { type: string }): boolean => ev.type === 'incident';
 
 export function journalFiles(dir: string): string[] {
   let names: string[];

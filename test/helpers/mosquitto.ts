@@ -59,6 +59,11 @@ export interface MosquittoOptions {
    * the caller (the soak, which stops it last); it is still stopped when the caller's process exits
    */
   ownProcessGroup?: boolean;
+  /**
+   * keep sessions and messages on disk, saved every second (default), so a restart keeps them; a
+   * benchmark that queues hundreds of thousands of messages turns it off: each save writes them all
+   */
+  persistence?: boolean;
 }
 
 export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -80,7 +85,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const tls = opts.tls ? [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`, ...(opts.requireClientCert ? ['require_certificate true'] : [])] : [];
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, ...tls, ...auth, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'max_queued_messages 2000000', 'max_inflight_messages 0', 'max_queued_bytes 0', 'user root', ''].join('\n'),
+    [`listener ${port} 127.0.0.1`, ...tls, ...auth, ...(opts.persistence === false ? ['persistence false'] : ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1']), 'max_queued_messages 2000000', 'max_inflight_messages 0', 'max_queued_bytes 0', 'user root', ''].join('\n'),
   );
   let proc: ChildProcess | undefined;
   const start = async () => {

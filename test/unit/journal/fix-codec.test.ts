@@ -62,7 +62,7 @@ describe('the compact fix channel', () => {
         for (const inputs of batches) {
           inputs.forEach((i, k) => {
             expect(compactFix(i)).not.toBeNull();
-            e.add(n0 + k * 3, i);
+            expect(e.tryAdd(n0 + k * 3, i)).toBe(true);
           });
           expect(e.count).toBe(inputs.length);
           const back = decodeFixBatch(e.finish());
@@ -73,6 +73,61 @@ describe('the compact fix channel', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('takes exactly what compactFix takes, fix after fix, whatever the fixes before it (its strings are checked once each, as they first come)', () => {
+    // a good fix made hostile in one place: a separator in one of its strings, a field of another
+    // type, a key the channel has no column for. The encoder checks a unit's id and name, a topic
+    // and the last source, kind and status only when they first come, so a bad one must be caught
+    // after good fixes of the same unit, topic and strings (and a refused fix must leave nothing)
+    const hostile = fc.tuple(
+      fixInput,
+      fc.constantFrom('id', 'name', 'status', 'kind', 'source', 'topic', 'extra fix key', 'extra input key', 'extra event key', 'name not a string', 'ts not finite', 'retained not boolean', 'two events'),
+      fc.constantFrom('\u0000', '\u0001', '\ud800', '\udfff'),
+    ).map(([good, where, mark]): FixIn => {
+      const ev = good.events[0] as Extract<FixIn['events'][number], { type: 'unitFix' }>;
+      const fix: Record<string, unknown> = { ...ev.fix };
+      const input: Record<string, unknown> = { ...good };
+      const event: Record<string, unknown> = { ...ev, fix };
+      input.events = [event];
+      if (where === 'id' || where === 'name' || where === 'status' || where === 'kind') fix[where] = `${String(fix[where] ?? '')}${mark}x`;
+      else if (where === 'source') event.source = `${ev.source}${mark}`;
+      else if (where === 'topic') input.topic = `${good.topic}${mark}`;
+      else if (where === 'extra fix key') fix.altitude = 3;
+      else if (where === 'extra input key') input.qos = 1;
+      else if (where === 'extra event key') event.extra = true;
+      else if (where === 'name not a string') fix.name = 17;
+      else if (where === 'ts not finite') fix.ts = Number.POSITIVE_INFINITY;
+      else if (where === 'retained not boolean') input.retained = 1;
+      else input.events = [event, event];
+      return input as FixIn;
+    });
+    // the same unit, name and topic again and again, so a bad one comes after good ones
+    const sameUnit = (x: FixIn, k: number): FixIn => {
+      const ev = x.events[0] as Extract<FixIn['events'][number], { type: 'unitFix' }>;
+      if (k % 2) return x;
+      const fix = { ...ev.fix, id: 'V00017', name: ev.fix.name === undefined ? undefined : '志愿者-17' };
+      return { ...x, topic: x.topic.includes('\u0000') || x.topic.includes('\u0001') ? x.topic : 'watchfloor/v1/units/V00017/location', events: [{ ...ev, fix }] } as FixIn;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(fixInput, hostile), { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 3 }), (batches) => {
+        const e = new FixBatchEncoder();
+        for (const raw of batches) {
+          const inputs = raw.map(sameUnit);
+          const taken: SituationInput[] = [];
+          inputs.forEach((i, k) => {
+            const fits = compactFix(i) !== null;
+            expect(e.tryAdd(k, i), JSON.stringify(i)).toBe(fits);
+            if (fits) taken.push(i);
+          });
+          expect(e.count).toBe(taken.length);
+          if (!taken.length) continue;
+          const back = decodeFixBatch(e.finish());
+          back.forEach((x, k) => expect(x.input).toStrictEqual(viaJson(taken[k])));
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 
@@ -88,6 +143,10 @@ describe('the compact fix channel', () => {
       ['no position', { ...ok, events: [{ type: 'unitFix', source: 'native', fix: { ...fix, lat: Number.NaN } }] }],
       ['a name that is not a string', { ...ok, events: [{ type: 'unitFix', source: 'native', fix: { ...fix, name: null } }] }],
       ['a NUL in the name', { ...ok, events: [{ type: 'unitFix', source: 'native', fix: { ...fix, name: 'a\u0000b' } }] }],
+      // UTF-8 has no form for a lone surrogate (it came back as U+FFFD); JSON keeps it as an escape
+      ['a lone surrogate in the name', { ...ok, events: [{ type: 'unitFix', source: 'native', fix: { ...fix, name: '志愿者\ud83d' } }] }],
+      ['a lone low surrogate in the id', { ...ok, events: [{ type: 'unitFix', source: 'native', fix: { ...fix, id: '\udc00u1' } }] }],
+      ['a lone surrogate in the status', { ...ok, events: [{ type: 'unitFix', source: 'native', fix: { ...fix, status: '\ud800' as 'busy' } }] }],
       ['U+0001 in the topic', { ...ok, topic: 'x\u0001y' }],
       ['a receive time that is not whole', { ...ok, at: T + 0.5 }],
       ['a unit offline', { ...ok, events: [{ type: 'unitOffline', source: 'native', id: 'u1', ts: T }] }],
@@ -111,7 +170,7 @@ describe('the compact fix channel', () => {
     // (×2) is not, and came back positive
     const big: FixIn = { t: 'events', at: T, topic: 't/u1', events: [{ type: 'unitFix', source: 'native', fix: { id: 'u1', ts: T - 2 ** 52, lat: 26, lon: 119, kind: 'volunteer', speed: -45041104879452.45, battery: 2 ** 51 } }] };
     const e = new FixBatchEncoder();
-    e.add(1, big);
+    e.tryAdd(1, big);
     expect(decodeFixBatch(e.finish())[0].input).toStrictEqual(viaJson(big));
   });
 
@@ -119,8 +178,8 @@ describe('the compact fix channel', () => {
     const e = new FixBatchEncoder();
     const a: FixIn = { t: 'events', at: T, topic: 'watchfloor/v1/units/V1/location', retained: true, events: [{ type: 'unitFix', source: 'native', fix: { id: 'V1', ts: T - 150, lat: 26.04, lon: 119.29, kind: 'volunteer', name: '志愿者-1', speed: 1.2, status: 'available' } }] };
     const b: FixIn = { t: 'events', at: T + 40, topic: 'watchfloor/v1/units/P2/location', events: [{ type: 'unitFix', source: 'traccar', fix: { id: 'P2', ts: T + 20, lat: 26.05, lon: 119.3, kind: 'patrol', heading: 90, battery: 50 } }] };
-    e.add(10, a);
-    e.add(12, b);
+    e.tryAdd(10, a);
+    e.tryAdd(12, b);
     const data = e.finish();
     // what a seek looks at to pass over a batch its snapshot holds
     expect(FixBatchReader.lastNumber(data)).toBe(12);
@@ -142,11 +201,11 @@ describe('the compact fix channel', () => {
   it('refuses a batch whose numbers go back or whose strings are not in its table', () => {
     const one = (n: number, id: string): [number, FixIn] => [n, { t: 'events', at: T, topic: `t/${id}`, events: [{ type: 'unitFix', source: 'native', fix: { id, ts: T, lat: 26, lon: 119, kind: 'volunteer' } }] }];
     const e = new FixBatchEncoder();
-    for (const [n, i] of [one(5, 'a'), one(3, 'b')]) e.add(n, i);
+    for (const [n, i] of [one(5, 'a'), one(3, 'b')]) e.tryAdd(n, i);
     expect(() => new FixBatchReader(e.finish())).toThrow(/does not follow/);
     // the string table cut to its first entry: the other indexes point past it
-    e.add(1, one(1, 'a')[1]);
-    e.add(2, one(2, 'b')[1]);
+    e.tryAdd(1, one(1, 'a')[1]);
+    e.tryAdd(2, one(2, 'b')[1]);
     const good = e.finish();
     const w = new ProtoWriter();
     const r = new ProtoReader(good);
@@ -159,7 +218,7 @@ describe('the compact fix channel', () => {
 
   it('refuses a cut or malformed batch with an error, never a wrong fix', () => {
     const e = new FixBatchEncoder();
-    e.add(1, { t: 'events', at: T, topic: 't/u1', events: [{ type: 'unitFix', source: 'native', fix: { id: 'u1', ts: T, lat: 26, lon: 119, kind: 'volunteer', name: 'n', heading: 12 } }] });
+    e.tryAdd(1, { t: 'events', at: T, topic: 't/u1', events: [{ type: 'unitFix', source: 'native', fix: { id: 'u1', ts: T, lat: 26, lon: 119, kind: 'volunteer', name: 'n', heading: 12 } }] });
     const good = e.finish();
     expect(decodeFixBatch(good)).toHaveLength(1);
     for (let cut = 1; cut < good.length; cut++) expect(() => decodeFixBatch(good.subarray(0, cut)), `cut at ${cut} of ${good.length}`).toThrow(/protobuf|FixBatch/);
@@ -173,8 +232,8 @@ describe('the compact fix channel', () => {
     const e = new FixBatchEncoder();
     const a: FixIn = { t: 'events', at: T, topic: 'watchfloor/v1/units/V1/location', events: [{ type: 'unitFix', source: 'native', fix: { id: 'V1', ts: T - 150, lat: 26.0411234, lon: 119.2962, kind: 'volunteer', name: '志愿者-1', speed: 1.2, status: 'available' } }] };
     const b: FixIn = { t: 'events', at: T + 40, topic: 'watchfloor/v1/units/P2/location', events: [{ type: 'unitFix', source: 'native', fix: { id: 'P2', ts: T + 20, lat: 26.05, lon: 119.3, kind: 'patrol', heading: 90 } }] };
-    e.add(10, a);
-    e.add(12, b);
+    e.tryAdd(10, a);
+    e.tryAdd(12, b);
     const m = type.toObject(type.decode(e.finish()), { longs: Number, defaults: false }) as Record<string, unknown>;
     expect(m.n).toEqual([10, 2]);
     expect(m.at).toEqual([T, 40]);

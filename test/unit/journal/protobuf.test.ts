@@ -19,6 +19,38 @@ const fromJs = (field: number, write: (w: protobuf.Writer) => void) => {
 };
 
 describe('the journal’s protobuf writer and reader', () => {
+  it('writes a string table byte for byte as joining and encoding would, and refuses a separator or a lone surrogate with nothing written', () => {
+    // strings of every width (ASCII, 2- and 3-byte UTF-8, surrogate pairs), tables around the
+    // lengths where the length's varint grows (its room is made for the longest it could be)
+    const piece = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom('志愿者-17', 'é', '😀', 'a'.repeat(127), 'b'.repeat(128), '闽'.repeat(42), '闽'.repeat(43)));
+    const clean = piece.filter((x) => !x.includes('\u0000'));
+    fc.assert(
+      fc.property(fc.array(clean, { maxLength: 200 }), fc.integer({ min: 0, max: 20 }), (strings, before) => {
+        const w = new ProtoWriter(4);
+        for (let i = 0; i < before; i++) w.varint(i);
+        const start = w.length;
+        expect(w.stringTable(3, strings)).toBe(true);
+        const got = w.finish().subarray(start);
+        const r = new ProtoReader(got);
+        const f = r.next()!;
+        expect(f.field).toBe(3);
+        expect(new TextDecoder('utf-8', { fatal: true }).decode(got.subarray(f.value, f.end))).toBe(strings.join('\u0000'));
+        expect(f.end).toBe(got.length);
+        // protobufjs writes the same bytes
+        const js = protobuf.Writer.create();
+        js.uint32((3 << 3) | 2).string(strings.join('\u0000'));
+        expect([...got]).toEqual([...js.finish()]);
+      }),
+      { numRuns: 300 },
+    );
+    for (const bad of [['ok', 'a\u0000b'], ['x\ud800'], ['\udc00'], ['ok', '😀', 'end\ud83d']]) {
+      const w = new ProtoWriter(4);
+      w.varint(5);
+      expect(w.stringTable(3, bad), JSON.stringify(bad)).toBe(false);
+      expect([...w.finish()]).toEqual([5]);
+    }
+  });
+
   it('write packed varints protobufjs reads, and read what protobufjs writes', () => {
     fc.assert(
       fc.property(fc.array(unsigned, { minLength: 1, maxLength: 30 }), fc.array(signed, { minLength: 1, maxLength: 30 }), (us, ss) => {

@@ -55,7 +55,7 @@ describe('the unit table of a journal snapshot', () => {
   it('brings every unit back as the snapshot’s JSON would, trails included', () => {
     fc.assert(
       fc.property(fc.uniqueArray(unit, { selector: (u) => u.id, maxLength: 30 }), fc.integer({ min: -1, max: 1e9 }), (units, n) => {
-        const back = decodeUnitTable(encodeUnitTable(units, n, T));
+        const back = decodeUnitTable(encodeUnitTable(units, n, T)!);
         expect([back.n, back.at]).toEqual([n, T]);
         expect(back.units).toHaveLength(units.length);
         back.units.forEach((u, k) => expect(u).toStrictEqual(viaJson(units[k])));
@@ -69,7 +69,7 @@ describe('the unit table of a journal snapshot', () => {
     const root = (protobuf.Root as unknown as { fromDescriptor(d: unknown): protobuf.Root }).fromDescriptor(set);
     const type = root.lookupType('watchfloor.UnitTable');
     const u: Unit = { id: 'V1', kind: 'volunteer', name: '志愿者-1', lat: 26.0411234, lon: 119.2962, heading: undefined, speed: 1.2, accuracy: undefined, battery: 80, status: 'available', ts: T - 150, lastSeen: T, stale: false, source: 'native', gridId: undefined, trail: [[119.2961, 26.0411, T - 1150], [119.2962, 26.0411234, T - 150]], outOfOrder: 2 };
-    const m = type.toObject(type.decode(encodeUnitTable([u], 42, T)), { longs: Number, defaults: false }) as Record<string, unknown>;
+    const m = type.toObject(type.decode(encodeUnitTable([u], 42, T)!), { longs: Number, defaults: false }) as Record<string, unknown>;
     expect([m.n, m.at]).toEqual([42, T]);
     const strings = (m.strings as string).split('\u0000');
     expect((m.id as number[]).map((i) => strings[i])).toEqual(['V1']);
@@ -84,9 +84,44 @@ describe('the unit table of a journal snapshot', () => {
 
   it('refuses a cut or inconsistent table with an error, never a wrong unit', () => {
     const u: Unit = { id: 'V1', kind: 'volunteer', name: 'n', lat: 26, lon: 119, heading: 12, speed: undefined, accuracy: undefined, battery: undefined, status: 'available', ts: T, lastSeen: T, stale: true, source: 'native', gridId: undefined, trail: [[119, 26, T]], outOfOrder: 0 };
-    const good = encodeUnitTable([u], 7, T);
+    const good = encodeUnitTable([u], 7, T)!;
     expect(decodeUnitTable(good).units).toHaveLength(1);
     for (let cut = 1; cut < good.length; cut++) expect(() => decodeUnitTable(good.subarray(0, cut)), `cut at ${cut} of ${good.length}`).toThrow(/protobuf|UnitTable/);
+  });
+
+  it('leaves to the snapshot’s JSON the units whose strings the table cannot hold (a NUL, a lone surrogate), and they come back exactly', async () => {
+    // a NUL in a name used to shift every later string of the table: the next unit came back with
+    // the rest of the name as its id. A lone surrogate came back as U+FFFD.
+    const odd = fc.constantFrom('x\u0000y', '\u0000', 'a\ud800', '\udc00b', 'ok\ud83d');
+    fc.assert(
+      fc.property(fc.uniqueArray(unit, { selector: (u) => u.id, minLength: 1, maxLength: 8 }), fc.nat(), fc.constantFrom('id', 'name', 'kind', 'status', 'source'), odd, (units, k, field, value) => {
+        const bad = units[k % units.length] as unknown as Record<string, unknown>;
+        bad[field] = value;
+        expect(encodeUnitTable(units, 1, T)).toBeNull();
+      }),
+      { numRuns: 200 },
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'wf-unit-table-'));
+    try {
+      const state = createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 5 });
+      const w = McapFileWriter.create(join(dir, 'x.mcap'), JOURNAL_CHANNELS.map((c) => ({ ...c, schema: c.schema })), await zstdCodec(3));
+      apply(state, { t: 'events', at: T, topic: 't/u1', events: [{ type: 'unitFix', source: 'native', fix: { id: 'u1', kind: 'volunteer', name: 'x\u0000y', lat: 26.05, lon: 119.3, ts: T } }] });
+      apply(state, { t: 'events', at: T, topic: 't/u2', events: [{ type: 'unitFix', source: 'native', fix: { id: 'u2', kind: 'patrol', name: '巡逻\ud800', lat: 26.06, lon: 119.31, ts: T } }] });
+      apply(state, { t: 'events', at: T, topic: 't/u3', events: [{ type: 'unitFix', source: 'native', fix: { id: 'u3', kind: 'patrol', name: '志愿者-3', lat: 26.07, lon: 119.32, ts: T } }] });
+      const msgs = snapshotMessages(state, 0, T);
+      expect(msgs.map((m) => m.channelId)).toEqual([SNAPSHOT_CHANNEL]);
+      for (const m of msgs) w.add(m.channelId, T, m.data);
+      w.close();
+      const snap = (await readLastSnapshot([join(dir, 'x.mcap')]))!.snapshot;
+      expect(snap.units).toBeUndefined();
+      expect(snap.situation.units.map((x) => [x.id, x.name])).toEqual([
+        ['u1', 'x\u0000y'],
+        ['u2', '巡逻\ud800'],
+        ['u3', '志愿者-3'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a snapshot whose table is missing gives way to the snapshot before it', async () => {
