@@ -14,7 +14,7 @@ export function snapshotMessages(state: SituationState, n: number, at: number): 
   if (!table) {
     // a unit's string the table cannot hold exactly (a NUL, a lone surrogate): the units go in the
     // JSON, as before there was a table, and come back exactly (readers take both)
-    const whole: SnapshotMessage = { n, at, situation: checkpointOf(state) };
+    const whole: SnapshotMessage = { n, at, situation: checkpointOf(state, { trails: true }) };
     return [{ channelId: SNAPSHOT_CHANNEL, data: enc.encode(JSON.stringify(whole)) }];
   }
   const msg: SnapshotMessage = { n, at, units: 'table', situation: checkpointOf(state, { units: false }) };

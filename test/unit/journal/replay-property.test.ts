@@ -48,13 +48,15 @@ const fresh = () =>
 const service = () => new SituationService(fresh(), { deltaIntervalMs: 50 });
 
 const UNITS = ['u1', 'u2', 'u3', 'u4'];
+/** names as clients send them, a hostile one's too: a NUL (the journal's tables' separator) and a lone surrogate (no UTF-8 form) */
+const NAMES = { plain: (id: string) => `队员${id}`, nul: (id: string) => `队员\u0000${id}`, surrogate: (id: string) => `队员${id}\ud800` };
 const ALARMS = ['a1', 'a2', 'a3', 'a4'];
 const DISPATCHES = ['d1', 'd2', 'd3'];
 
 // ---- the history, as steps; times are laid out when it is played ----
 
 type Step =
-  | { s: 'fix'; dt: number; id: string; late: number; k: number; kind: UnitFix['kind']; name: boolean }
+  | { s: 'fix'; dt: number; id: string; late: number; k: number; kind: UnitFix['kind']; name: 'none' | 'plain' | 'nul' | 'surrogate' }
   | { s: 'nofix' | 'offline'; dt: number; id: string }
   | { s: 'alarm'; dt: number; id: string; source: string; p: Priority; closed: boolean; title: number; k: number; back: number; cams: string[]; retained: boolean }
   | { s: 'sos'; dt: number; k: number; back: number }
@@ -74,7 +76,7 @@ const dt = fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 4, arbit
 const target = fc.integer({ min: 0, max: ALARMS.length + 1 });
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ s: fc.constant('fix' as const), dt, id: fc.constantFrom(...UNITS), late: fc.oneof(fc.constant(0), fc.integer({ min: -10_000, max: 1000 })), k: fc.integer({ min: 1, max: 400 }), kind: fc.constantFrom('volunteer' as const, 'patrol' as const), name: fc.boolean() }) },
+  { weight: 6, arbitrary: fc.record({ s: fc.constant('fix' as const), dt, id: fc.constantFrom(...UNITS), late: fc.oneof(fc.constant(0), fc.integer({ min: -10_000, max: 1000 })), k: fc.integer({ min: 1, max: 400 }), kind: fc.constantFrom('volunteer' as const, 'patrol' as const), name: fc.constantFrom('none' as const, 'plain' as const, 'plain' as const, 'nul' as const, 'surrogate' as const) }) },
   { weight: 1, arbitrary: fc.record({ s: fc.constantFrom('nofix' as const, 'offline' as const), dt, id: fc.constantFrom(...UNITS) }) },
   {
     weight: 4,
@@ -132,7 +134,7 @@ function incidentAt(live: SituationService, n: number): string {
 function play(live: SituationService, journal: Journal, x: Step, at: number): void {
   switch (x.s) {
     case 'fix':
-      return live.apply(ev(at, `watchfloor/v1/units/${x.id}/location`, { type: 'unitFix', source: 'native', fix: { id: x.id, kind: x.kind, lat: 26.03 + x.k * 1e-4, lon: 119.28 + x.k * 1e-4, ts: at + x.late, ...(x.name ? { name: `队员${x.id}` } : {}) } }));
+      return live.apply(ev(at, `watchfloor/v1/units/${x.id}/location`, { type: 'unitFix', source: 'native', fix: { id: x.id, kind: x.kind, lat: 26.03 + x.k * 1e-4, lon: 119.28 + x.k * 1e-4, ts: at + x.late, ...(x.name === 'none' ? {} : { name: NAMES[x.name](x.id) }) } }));
     case 'nofix':
       return live.apply(ev(at, `watchfloor/v1/units/${x.id}/location`, { type: 'unitNoFix', source: 'native', id: x.id }));
     case 'offline':

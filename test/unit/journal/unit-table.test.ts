@@ -119,6 +119,9 @@ describe('the unit table of a journal snapshot', () => {
         ['u2', '巡逻\ud800'],
         ['u3', '志愿者-3'],
       ]);
+      // whole, trails included, as the table would have brought them back
+      expect(snap.situation.units).toEqual(JSON.parse(JSON.stringify(checkpointOf(state, { trails: true }).units)));
+      expect(snap.situation.units[2].trail).toHaveLength(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
