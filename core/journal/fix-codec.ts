@@ -14,9 +14,6 @@ import { ProtoReader, ProtoWriter, unzigzag, type ProtoField } from './protobuf.
 /** An input the fix channel can hold: one unit fix, nothing else. */
 type FixInput = Extract<SituationInput, { t: 'events' }>;
 
-const INPUT_KEYS = new Set(['t', 'at', 'topic', 'events', 'retained']);
-const EVENT_KEYS = new Set(['type', 'source', 'fix']);
-const FIX_KEYS = new Set(['id', 'ts', 'lat', 'lon', 'kind', 'name', 'heading', 'speed', 'accuracy', 'status', 'battery']);
 /** stands for the unit's id in a topic (so one topic template serves every unit) */
 const ID_MARK = '\u0001';
 /** between the strings of a batch's table (one UTF-8 decode for them all) */
@@ -24,12 +21,8 @@ const SEP = '\u0000';
 
 const BIT = { name: 1, heading: 2, speed: 4, accuracy: 8, status: 16, battery: 32, retained: 64, retainedTrue: 128 } as const;
 
-const onlyKeys = (o: object, allowed: Set<string>): boolean => {
-  for (const k in o) if (!allowed.has(k)) return false;
-  return true;
-};
-// the same, for the encoder's path: property names compared one by one (internalized strings),
-// cheaper than a set's lookup for every key of every fix
+// no key the channel has no column for: property names compared one by one (internalized
+// strings), cheaper than a set's lookup for every key of every fix
 const inputKeysOnly = (o: object): boolean => {
   for (const k in o) if (k !== 't' && k !== 'at' && k !== 'topic' && k !== 'events' && k !== 'retained') return false;
   return true;
@@ -55,14 +48,18 @@ const tableText = (v: string): boolean => !v.includes(SEP) && wellFormed(v);
 const optString = (v: unknown): boolean => v === undefined || (typeof v === 'string' && tableText(v));
 const plainString = (v: unknown): v is string => typeof v === 'string' && !v.includes(ID_MARK) && tableText(v);
 
-/** The input, when it is one unit fix the fix channel holds exactly; null: it goes as JSON. */
+/**
+ * The input, when it is one unit fix the fix channel holds exactly; null: it goes as JSON. The rule
+ * stated once, plainly, for any single input: the encoder's own `tryAdd` applies the same rule with
+ * its string checks memoised, and a property test holds the two to the same answer.
+ */
 export function compactFix(input: SituationInput): FixInput | null {
   if (input.t !== 'events' || input.events.length !== 1 || !wholeWithin(input.at) || !plainString(input.topic)) return null;
   if (input.retained !== undefined && typeof input.retained !== 'boolean') return null;
   const ev = input.events[0];
-  if (ev.type !== 'unitFix' || !plainString(ev.source) || !onlyKeys(input, INPUT_KEYS) || !onlyKeys(ev, EVENT_KEYS)) return null;
+  if (ev.type !== 'unitFix' || !plainString(ev.source) || !inputKeysOnly(input) || !eventKeysOnly(ev)) return null;
   const f = ev.fix;
-  if (typeof f !== 'object' || f === null || !onlyKeys(f, FIX_KEYS)) return null;
+  if (typeof f !== 'object' || f === null || !fixKeysOnly(f)) return null;
   if (!plainString(f.id) || !plainString(f.kind) || !finite(f.ts) || !finite(f.lat) || !finite(f.lon)) return null;
   if (!optString(f.name) || !optString(f.status) || !optNumber(f.heading) || !optNumber(f.speed) || !optNumber(f.accuracy) || !optNumber(f.battery)) return null;
   return input;
