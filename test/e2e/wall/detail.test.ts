@@ -206,6 +206,13 @@ describe('an incident, whole', () => {
           const p = map.project([c.lon, c.lat]);
           if (map.isMoving() || deck?.pickObject({ x: p.x, y: p.y, radius: 2 })?.object?.id !== id) return null;
           const r = map.getCanvas().getBoundingClientRect();
+          // the click must reach the map: something the wall shows over it there (a tile, a
+          // panel) would take it, so the camera is moved to where the map is bare
+          const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
+          if (!top || top.tagName !== 'CANVAS' || !document.querySelector('[data-testid="map"]')!.contains(top)) {
+            map.panBy([160, 120], { animate: false });
+            return null;
+          }
           return { x: r.left + p.x, y: r.top + p.y };
         },
         cam.id,
@@ -214,7 +221,14 @@ describe('an incident, whole', () => {
     ).jsonValue();
     await page.mouse.click(at!.x, at!.y);
     const tile = page.locator(`[data-testid="video-tile"][data-camera-id="${cam.id}"]`);
-    await tile.waitFor({ timeout: 10_000 });
+    await tile.waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
+      // say what the click met, for the next time this fails
+      const seen = await page.evaluate(
+        ([x, y, id]) => ({ top: document.elementFromPoint(x, y)?.outerHTML.slice(0, 160) ?? null, tiles: window.__watchfloor!.store().video.tiles.map((t) => t.cameraId), selected: window.__watchfloor!.store().selectedId ?? null, id }),
+        [at!.x, at!.y, cam.id] as const,
+      );
+      throw new Error(`${e.message}; after the click: ${JSON.stringify(seen)}`);
+    });
     expect(await tile.getAttribute('data-incident-id')).toBe(`camera:${cam.id}`);
     // no alarm, so no alarm number; its foot says it was opened by hand
     expect(await tile.locator('[data-testid="video-tile-number"]').count()).toBe(0);
