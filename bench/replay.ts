@@ -25,6 +25,7 @@ import { Recording } from '../main/journal/recording.js';
 import { BookmarkStore } from '../main/journal/bookmarks.js';
 import { ReplayPlayer } from '../main/journal/replay-player.js';
 import { SituationService } from '../main/services/situation-service.js';
+import { sceneInputs, T0 } from './lib/replay-scene.js';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 5000);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
@@ -34,51 +35,9 @@ const SNAPSHOT_INPUTS = Number(process.env.BENCH_SNAPSHOT_INPUTS ?? 15_000);
 /** the journal's floor between snapshots by inputs (ms of input time; its default 10 s) */
 const SNAPSHOT_MIN_GAP_MS = process.env.BENCH_SNAPSHOT_MIN_GAP_MS === undefined ? undefined : Number(process.env.BENCH_SNAPSHOT_MIN_GAP_MS);
 const LEVEL = Number(process.env.BENCH_ZSTD ?? 3);
-const T0 = Date.UTC(2026, 11, 5, 8, 0, 0);
 const fresh = () => createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 10, maxIncidents: 10_000 });
 
-/** what the native adapter makes of a unit's location message */
-function fixInput(u: number, s: number, at: number): SituationInput {
-  const id = `V${String(u).padStart(5, '0')}`;
-  return {
-    t: 'events',
-    at,
-    topic: `watchfloor/v1/units/${id}/location`,
-    events: [
-      {
-        type: 'unitFix',
-        source: 'native',
-        fix: {
-          id,
-          kind: u % 20 === 0 ? 'patrol' : 'volunteer',
-          name: `志愿者-${u}`,
-          lat: +(26.0 + (u % 200) * 0.0006 + Math.sin((s + u) / 60) * 2e-4).toFixed(6),
-          lon: +(119.25 + Math.floor(u / 200) * 0.0015 + Math.cos((s + u) / 60) * 2e-4).toFixed(6),
-          ts: at - 150,
-          heading: (u * 7 + s) % 360,
-          speed: 1.2,
-          accuracy: 8,
-          status: 'available',
-          battery: 80,
-        },
-      },
-    ],
-  };
-}
-
-function* scene(): Generator<SituationInput> {
-  for (let s = 0; s < MINUTES * 60; s++) {
-    const base = T0 + s * 1000;
-    for (let u = 0; u < UNITS; u++) yield fixInput(u, s, base + Math.floor((u * 1000) / UNITS));
-    yield { t: 'tick', at: base + 999 };
-    if (s % 30 === 5) {
-      const id = `A-${s}`;
-      yield { t: 'events', at: base + 500, topic: 'watchfloor/v1/alarms/110', events: [{ type: 'incident', source: '110', report: { id, ts: base + 400, kind: 'theft', priority: 2, lat: 26.05, lon: 119.3, title: `警情 ${s}`, cameraIds: [], media: [], status: 'open' } }] };
-    }
-    if (s % 30 === 15) yield { t: 'action', at: base + 700, action: { id: `ack-${s}`, kind: 'ack', incidentId: `A-${s - 10}`, by: '值班员', role: 'commander' } as never };
-  }
-}
-
+const scene = () => sceneInputs(UNITS, MINUTES);
 const fixes = () => UNITS * MINUTES * 60;
 const dirBytes = (d: string) => readdirSync(d).filter((f) => f.endsWith('.mcap')).reduce((s, f) => s + statSync(join(d, f)).size, 0);
 const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((p / 100) * a.length))];

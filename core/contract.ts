@@ -174,8 +174,9 @@ export interface ReferencePayload {
 }
 
 export type ServerMessage =
-  | { type: 'snapshot'; situation: SituationSnapshot; health: Health }
-  | { type: 'delta'; delta: SituationDelta }
+  /** `seq` (a replay's updates only): acknowledge with `replay.ack` once taken in; the replay sends no more until then (flow control) */
+  | { type: 'snapshot'; situation: SituationSnapshot; health: Health; seq?: number }
+  | { type: 'delta'; delta: SituationDelta; seq?: number }
   | { type: 'health'; health: Health }
   /** who this page is signed in as: first on every connection, again whenever it changes. With `me: null` nothing else comes until a sign-in */
   | { type: 'session'; session: SessionInfo }
@@ -228,6 +229,12 @@ export interface Requests {
   'replay.open': { params: { from: number; to: number; at?: number; speed?: number }; result: PlayerState };
   'replay.control': { params: ReplayControl; result: PlayerState };
   'replay.bookmark': { params: { at: number; note: string }; result: PlayerState };
+  /**
+   * the replay's updates up to `seq` are in the page's model and a frame was drawn since: the replay
+   * holds its next update until the one before is taken (a page that cannot keep up at 64× gets
+   * fewer, later updates of the same clock, instead of a backlog the services would drop it for)
+   */
+  'replay.ack': { params: { seq: number }; result: { ok: true } };
   /** back to live: a live snapshot follows */
   'replay.close': { params: Record<string, never>; result: PlayerState };
   /** a case export of an incident (`incidentId`) or a period (`from`/`to`, epoch ms) into <data>/cases (docs/cases.md); any signed-in caller, in a replay too */
@@ -328,7 +335,7 @@ export interface ReporterPoints {
   entries: { incidentId: string; category: string; points: number; at: number; by?: string }[];
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.close', 'case.export', 'case.prepare', 'case.moment', 'case.picture', 'case.abandon', 'case.verify', 'diagnostics.export', 'layout.get', 'layout.apply', 'layout.revert'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.ack', 'replay.close', 'case.export', 'case.prepare', 'case.moment', 'case.picture', 'case.abandon', 'case.verify', 'diagnostics.export', 'layout.get', 'layout.apply', 'layout.revert'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

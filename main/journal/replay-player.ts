@@ -12,7 +12,9 @@
 // snapshot, trails and all. A city's 5,000 units at 64× is 320,000 inputs a second, more than one
 // core applies; from snapshot to snapshot, the replay keeps its speed.
 // Each seek or close starts a new epoch: a read that finishes for an older one is dropped
-// (Foxglove's IterablePlayer: one abort per state).
+// (Foxglove's IterablePlayer: one abort per state). While the viewer has not taken the last update
+// in (`ready`, the bridge hub's flow control: main/services/replay-flow.ts), ticks hold and the
+// next covers their time.
 import type { PlayerState, ReplayMarker, ReplaySpeed } from '../../core/player.js';
 import { replaySpeed } from '../../core/player.js';
 import { apply, hasChanges, snapshotOf, takeDelta, type SituationDelta, type SituationSnapshot, type SituationState } from '../../core/situation/situation.js';
@@ -34,6 +36,11 @@ export interface ReplayOptions {
   clock?: () => number;
   /** inputs past what is applied at which a tick seeks instead (default SKIP_INPUTS; Infinity: never) */
   skipInputs?: number;
+  /**
+   * whether the viewer took the last update in (replay-flow.ts); while not, ticks hold, and the
+   * next one covers the time they held (absent: always)
+   */
+  ready?: () => boolean;
 }
 
 const READ_AHEAD_MS = 2_000;
@@ -69,6 +76,8 @@ export class ReplayPlayer {
   private lastTick = 0;
   /** ticks that went on by a snapshot instead of the inputs (bench:replay says how many) */
   jumps = 0;
+  /** ticks held because the viewer had not taken the last update in */
+  held = 0;
   private lastJumpAt = -Infinity;
   private readonly tickMs: number;
   private readonly clock: () => number;
@@ -117,11 +126,7 @@ export class ReplayPlayer {
 
   async seek(t: number): Promise<PlayerState> {
     const epoch = ++this.epoch;
-    // within the period, and within what is recorded (an incident's replay starts two minutes
-    // before it; the recording may start later, or retention may have taken the start)
-    const held = this.rec.range();
-    const lo = held ? Math.max(this.from, Math.min(held.from, this.to)) : this.from;
-    const hi = held ? Math.max(lo, Math.min(this.to, held.to)) : this.to;
+    const { lo, hi } = this.bounds();
     const at = Math.min(hi, Math.max(lo, t));
     this.loading = true;
     this.out.player(this.info());
@@ -196,6 +201,18 @@ export class ReplayPlayer {
     this.timer = null;
   }
 
+  /**
+   * Where the replay can stand: within the period, and within what is recorded (an incident's
+   * replay starts two minutes before it; the recording may start later, or retention may have
+   * taken the start; a period may reach past the last recorded input).
+   */
+  private bounds(): { lo: number; hi: number } {
+    const held = this.rec.range();
+    const lo = held ? Math.max(this.from, Math.min(held.from, this.to)) : this.from;
+    const hi = held ? Math.max(lo, Math.min(this.to, held.to)) : this.to;
+    return { lo, hi };
+  }
+
   /** Incidents that started in the period: from the recordings index, and those open at its start. */
   private markersFor(start: SituationState): ReplayMarker[] {
     const seen = new Map<string, ReplayMarker>();
@@ -245,9 +262,19 @@ export class ReplayPlayer {
     try {
       const now = this.clock();
       if (now - this.lastJumpAt < JUMP_GAP_MS) return;
+      // the viewer is still taking the last update in: the clock's time is kept (lastTick stays),
+      // so the next tick goes on by all of it, a jump where it has grown past a snapshot
+      if (this.opts.ready && !this.opts.ready()) {
+        this.held++;
+        return;
+      }
       let target = Math.min(this.to, this.at + (now - this.lastTick) * this.speed);
       this.lastTick = now;
+      // a jump goes no further than the recording: past its end there is no situation to restore
+      // (a long tick, or one after held ones, near the end of a period that reaches past it)
       if (this.snapshotPast(target)) {
+        const { hi } = this.bounds();
+        if (target > hi) target = hi;
         this.lastJumpAt = now;
         await this.jumpTo(target, epoch);
         return;

@@ -17,6 +17,7 @@ import { snapshotOf } from '../../core/situation/situation.js';
 import { MAX_BOOKMARK_NOTE, type BookmarkStore } from '../journal/bookmarks.js';
 import type { Recording } from '../journal/recording.js';
 import { ReplayPlayer } from '../journal/replay-player.js';
+import { ReplayFlow } from './replay-flow.js';
 import type { CaseService } from '../cases/case-service.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { LayoutService } from './layout-service.js';
@@ -62,7 +63,7 @@ export interface BridgeLimits {
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSecond: 20, requestBurst: 40 };
 
 /** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
-const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'case.export': 10, 'case.prepare': 10, 'case.moment': 10, 'case.verify': 2, 'diagnostics.export': 20 };
+const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'replay.ack': 0.25, 'case.export': 10, 'case.prepare': 10, 'case.moment': 10, 'case.verify': 2, 'diagnostics.export': 20 };
 
 /** the error prefix the renderer explains, per problem of a diagnostics export */
 const DIAGNOSTICS_PREFIX = { 403: 'forbidden', 404: 'not_found', 409: 'busy', 500: 'failed' } as const;
@@ -102,6 +103,8 @@ interface PeerState extends PeerAuth {
   peer: Peer;
   /** set while this connection watches a replay instead of live */
   player?: ReplayPlayer;
+  /** the replay's updates sent and acknowledged (made at the first replay.open, kept for the connection) */
+  flow?: ReplayFlow;
 }
 
 /** The longest period one replay may cover. */
@@ -219,11 +222,20 @@ export class BridgeHub {
         if (to - from > MAX_REPLAY_MS) throw new Error('invalid: a replay covers at most 7 days');
         if (p.at !== undefined && (typeof p.at !== 'number' || !Number.isFinite(p.at))) throw new Error('invalid: params.at is epoch ms');
         peer.player?.close();
-        const player = new ReplayPlayer(r.recording, r.bookmarks, from, to, {
-          snapshot: (s) => this.deliverTo(peer, { type: 'snapshot', situation: s, health: deps.health() }),
-          delta: (d) => this.deliverTo(peer, { type: 'delta', delta: d }),
-          player: (state) => this.deliverTo(peer, { type: 'player', player: state }),
-        });
+        const flow = (peer.flow ??= new ReplayFlow(this.now));
+        flow.clear();
+        const player = new ReplayPlayer(
+          r.recording,
+          r.bookmarks,
+          from,
+          to,
+          {
+            snapshot: (s) => this.deliverTo(peer, { type: 'snapshot', situation: s, health: deps.health(), seq: flow.sent('snapshot') }),
+            delta: (d) => this.deliverTo(peer, { type: 'delta', delta: d, seq: flow.sent('delta') }),
+            player: (state) => this.deliverTo(peer, { type: 'player', player: state }),
+          },
+          { ready: () => flow.ready() },
+        );
         peer.player = player;
         return player.open(p.at, p.speed);
       },
@@ -252,7 +264,14 @@ export class BridgeHub {
         if (typeof p.at !== 'number' || !Number.isFinite(p.at)) throw new Error('invalid: params.at is epoch ms');
         return player.bookmark(p.at, p.note.trim(), peer.principal?.name);
       },
+      'replay.ack': (p, peer) => {
+        if (typeof p.seq !== 'number' || !Number.isSafeInteger(p.seq) || p.seq < 0) throw new Error('invalid: params.seq is the number of an update taken in');
+        // one that comes after the replay closed is late, not wrong
+        peer.flow?.ack(p.seq);
+        return { ok: true as const };
+      },
       'replay.close': (_p, peer) => {
+        peer.flow?.clear();
         if (peer.player) {
           peer.player.close();
           delete peer.player;

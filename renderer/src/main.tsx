@@ -10,6 +10,7 @@ import { startLivenessClock } from './state/liveness-clock';
 import { memoryWatchdogSettings } from './model/memory-watchdog';
 import { browserMemoryEnv, startMemoryWatchdog, takeRecycleNote } from './state/memory-watchdog';
 import { setRecycleNote } from './state/recycle-note';
+import { replayAcks } from './state/replay-acks';
 import { startReplaySession } from './state/replay-session';
 import { createWallStore } from './state/store';
 import { App } from './ui/App';
@@ -41,7 +42,12 @@ installDebugHook(runtime);
 
 // what arrives is stamped with the local time it arrived: the model never reads a clock
 bridge.onConnection((state) => dispatch({ type: 'connection', state, at: Date.now() }));
-bridge.subscribe((message) => dispatch({ type: 'server', message, at: Date.now() }));
+// a replay's numbered updates are acknowledged once in the model (replay-acks.ts: flow control)
+const acks = replayAcks(bridge);
+bridge.subscribe((message) => {
+  dispatch({ type: 'server', message, at: Date.now() });
+  if ((message.type === 'snapshot' || message.type === 'delta') && message.seq !== undefined) acks.taken(message.seq);
+});
 startLivenessClock(runtime);
 // a page grown past its memory limit reloads itself at a quiet moment (?heapLimitMB=, ?quietMs=),
 // and on a display without a GPU one whose tiles loaded its stream budget (?streamBudget=);

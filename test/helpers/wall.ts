@@ -50,8 +50,10 @@ export async function startWallHost(overrides: Record<string, unknown> = {}, hos
  * not), bridge open, map loaded. Page errors and console errors are collected into `errors`.
  * Timeouts are generous: a 4K page on a software renderer on a busy machine takes its time.
  */
-export async function openWall(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+export async function openWall(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[], prepare?: (page: Page) => void): Promise<Page> {
   const p = await browser.newPage({ viewport });
+  // listeners the test needs from the first request on (its bridge socket, say)
+  prepare?.(p);
   p.on('pageerror', (e) => errors.push(`${e.name}: ${e.message}`));
   p.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);

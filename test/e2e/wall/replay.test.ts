@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/services/host.js';
 import { launchChromium } from '../../helpers/chromium.js';
-import { APP_ROOT } from '../../helpers/host.js';
+import { APP_ROOT, waitFor } from '../../helpers/host.js';
 import { closeWallTest, openWall, startWallHost, waitForIngest, type WallShell } from '../../helpers/wall.js';
 
 const SHOTS = join(APP_ROOT, 'test-results', 'wall');
@@ -120,7 +120,22 @@ describe('replay on the wall', () => {
     const from = scene.start - 500;
     const to = scene.end;
     const url = `${web.url}?replay=${new Date(from).toISOString()}/${new Date(to).toISOString()}`;
-    const page = await openWall(browser, url, { width: 1920, height: 1080 }, errors);
+    // the replay's numbered updates the page got, and what it acknowledged (flow control: the
+    // services send the next only once the last is taken in), as they crossed its bridge socket
+    const flow = { got: [] as number[], acked: [] as number[] };
+    const page = await openWall(browser, url, { width: 1920, height: 1080 }, errors, (p) =>
+      p.on('websocket', (ws) => {
+        if (!ws.url().endsWith('/bridge')) return;
+        ws.on('framereceived', (f) => {
+          const m = /^\{"type":"(?:snapshot|delta)".*"seq":(\d+)\}$/s.exec(String(f.payload));
+          if (m) flow.got.push(Number(m[1]));
+        });
+        ws.on('framesent', (f) => {
+          const m = /"method":"replay\.ack","params":\{"seq":(\d+)\}/.exec(String(f.payload));
+          if (m) flow.acked.push(Number(m[1]));
+        });
+      }),
+    );
     const band = page.locator('[data-testid="replay-band"]');
     await band.waitFor({ timeout: 20_000 });
     await replayAt(page, from);
@@ -197,6 +212,13 @@ describe('replay on the wall', () => {
     await expect(page.locator('[data-testid="replay-band"]').getAttribute('data-speed')).resolves.toBe('8');
     // it stops by itself at the period's end, and says so
     await playingIs(false);
+    // every update was acknowledged, in order, each soon after it came (or the services would
+    // have held the next for ACK_WAIT_MS, and 8× would not have kept its pace)
+    await waitFor(() => flow.got.length > 0 && flow.acked.at(-1) === flow.got.at(-1), 10_000, 'the last update acknowledged').catch((e: Error) => {
+      throw new Error(`${e.message} (got ${flow.got.join(',')}; acked ${flow.acked.join(',')})`);
+    });
+    expect(flow.got.length).toBeGreaterThanOrEqual(3);
+    expect(flow.acked).toEqual([...flow.acked].sort((a, b) => a - b));
     await replayAt(page, to);
     await expect(band.getAttribute('data-state')).resolves.toBe('ended');
 

@@ -22,14 +22,25 @@ let dataDir: string;
 let client: MqttClient;
 const t = { start: 0, a: 0, b: 0, acked: 0, end: 0 };
 
-/** a bridge connection that keeps what it was sent */
+/** a bridge connection that keeps what it was sent, and acknowledges a replay's updates as a page does (unless told not to) */
 class Conn {
   readonly ws: WebSocket;
   readonly got: ServerMessage[] = [];
   private id = 1;
-  constructor(url: string) {
+  constructor(
+    url: string,
+    public acks = true,
+  ) {
     this.ws = new WebSocket(`${url.replace('http', 'ws')}/bridge`, { headers: { Origin: url } });
-    this.ws.on('message', (d) => this.got.push(JSON.parse(String(d)) as ServerMessage));
+    this.ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as ServerMessage;
+      this.got.push(m);
+      if (this.acks && (m.type === 'snapshot' || m.type === 'delta') && m.seq !== undefined) this.ws.send(JSON.stringify({ type: 'request', id: this.id++, method: 'replay.ack', params: { seq: m.seq } }));
+    });
+  }
+  /** the replay's updates (snapshots and deltas) it was sent, from message `from` on */
+  updates(from = 0) {
+    return this.got.slice(from).filter((m): m is ServerMessage & { type: 'snapshot' | 'delta' } => m.type === 'snapshot' || m.type === 'delta');
   }
   open = () => new Promise<void>((res, rej) => (this.ws.once('open', () => res()), this.ws.once('error', rej)));
   async request(method: string, params: Record<string, unknown>): Promise<{ ok: boolean; result?: unknown; error?: string }> {
@@ -172,6 +183,43 @@ describe('replay over the bridge', () => {
     // a period not recorded: the player says why
     const r = await c.request('replay.open', { from: t.end + 3_600_000, to: t.end + 7_200_000 });
     expect((r.result as ReplayState).error).toMatch(/not in the recording/);
+    c.ws.close();
+  });
+  it('sends a page that has not taken the last update in nothing more until it has (flow control), and the update after covers the time held', async () => {
+    const c = new Conn(web.url, false);
+    await c.open();
+    await waitFor(() => c.got.some((m) => m.type === 'snapshot'), 5000, 'live snapshot');
+    // a live snapshot is not a replay's: it has no number
+    expect(c.updates().every((m) => m.seq === undefined)).toBe(true);
+    const start = c.got.length;
+    const opened = await c.request('replay.open', { from: t.start, to: t.end, at: t.a - 1, speed: 64 });
+    expect(opened.ok, opened.error).toBe(true);
+    const first = c.updates(start);
+    expect(first.map((m) => m.type)).toEqual(['snapshot']);
+    const seq = first[0].seq!;
+    expect(Number.isSafeInteger(seq)).toBe(true);
+    // playing at 64×: the whole period is due within a tick or two, but nothing is sent
+    const held = c.got.length;
+    await c.request('replay.control', { op: 'play' });
+    const playedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(c.updates(held)).toEqual([]);
+    expect((c.lastPlayer() as ReplayState).at).toBe(t.a - 1);
+    // acknowledged: the next update comes at once and covers all the time held, to the end
+    const bad = await c.request('replay.ack', { seq: 'x' });
+    expect(bad.error).toMatch(/^invalid/);
+    const ok = await c.request('replay.ack', { seq });
+    expect(ok.ok).toBe(true);
+    await waitFor(() => (c.lastPlayer() as ReplayState).at === t.end, 5000, 'played to the end once acknowledged');
+    // well before the services stop waiting for an ack (ACK_WAIT_MS, 5 s)
+    expect(Date.now() - playedAt).toBeLessThan(4000);
+    const after = c.updates(held);
+    expect(after.length).toBe(1);
+    expect(after[0].seq).toBe(seq + 1);
+    expect((after[0] as ServerMessage & { type: 'delta' }).delta.incidents.map((i) => [i.id, i.acknowledged]).sort()).toEqual([['RP-A', true], ['RP-B', false]]);
+    // after the replay closed, a late ack is harmless
+    await c.request('replay.close', {});
+    expect((await c.request('replay.ack', { seq: seq + 1 })).ok).toBe(true);
     c.ws.close();
   });
 });

@@ -55,9 +55,12 @@ async function recorded() {
  * turn): what every tick showed, and what was sent. The clock moves only when read (once a tick),
  * so which ticks jump is the same on every run.
  */
-async function playThrough(rec: Recording, speed: number, skipInputs: number, steps: number[]) {
+async function playThrough(rec: Recording, speed: number, skipInputs: number, steps: number[], ready?: () => boolean) {
   const shown: { at: number; situation: string }[] = [];
-  const sent = { snapshots: 0, deltas: 0 };
+  const sent = { snapshots: 0, deltas: 0, whileHeld: 0 };
+  /** what the viewer said last: an update sent after a "not yet" is one too many */
+  let viewerReady = true;
+  const asked = ready && (() => (viewerReady = ready()));
   let player: ReplayPlayer | null = null;
   let now = 0;
   let reads = 0;
@@ -67,15 +70,21 @@ async function playThrough(rec: Recording, speed: number, skipInputs: number, st
     T0,
     T0 + SPAN,
     {
-      snapshot: () => void sent.snapshots++,
-      delta: () => void sent.deltas++,
+      snapshot: () => {
+        sent.snapshots++;
+        if (!viewerReady) sent.whileHeld++;
+      },
+      delta: () => {
+        sent.deltas++;
+        if (!viewerReady) sent.whileHeld++;
+      },
       player: (state) => {
         const p = state as ReplayState;
         const s = player?.current();
         if (p.playing && !p.loading && s) shown.push({ at: p.at, situation: cp(s) });
       },
     },
-    { tickMs: 2, clock: () => (now += steps[reads++ % steps.length]), skipInputs },
+    { tickMs: 2, clock: () => (now += steps[reads++ % steps.length]), skipInputs, ready: asked },
   );
   await player.open(T0, speed);
   const opened = sent.snapshots;
@@ -86,9 +95,9 @@ async function playThrough(rec: Recording, speed: number, skipInputs: number, st
     },
     { timeout: 20_000, interval: 10 },
   );
-  const jumps = player.jumps;
+  const { jumps, held } = player;
   player.close();
-  return { shown, jumps, snapshots: sent.snapshots - opened, deltas: sent.deltas, end: cp(player.current()!) };
+  return { shown, jumps, held, whileHeld: sent.whileHeld, snapshots: sent.snapshots - opened, deltas: sent.deltas, end: cp(player.current()!), at: (player.info() as ReplayState).at, error: (player.info() as ReplayState).error, reads };
 }
 
 describe('replay player, fast', () => {
@@ -126,6 +135,33 @@ describe('replay player, fast', () => {
       const slow = await playThrough(rec, 8, 1000, [400]);
       expect(slow.jumps).toBe(0);
       expect(slow.snapshots).toBe(0);
+    } finally {
+      journal.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('holds its updates while the viewer has not taken the last one in, and loses none of the clock: the next covers the time held', async () => {
+    const { dir, journal, rec } = await recorded();
+    try {
+      const free = await playThrough(rec, 8, 1000, [400]);
+      // the viewer takes one update in every third time it is asked
+      let asks = 0;
+      const slow = await playThrough(rec, 8, 1000, [400], () => ++asks % 3 === 0);
+      expect(slow.held).toBeGreaterThan(0);
+      expect(slow.whileHeld).toBe(0);
+      // fewer updates, the same period played to its end, and the same situation there
+      expect(slow.snapshots + slow.deltas).toBeLessThan(free.snapshots + free.deltas);
+      expect(slow.error).toBeNull();
+      expect(slow.at).toBe(T0 + SPAN);
+      // in about as many ticks: the time of a held tick went into the next (lost, it took three times as many)
+      expect(slow.reads).toBeLessThan(free.reads * 1.5);
+      expect(JSON.parse(slow.end)).toEqual(JSON.parse(free.end));
+      // every instant it showed is the live situation of that instant (a held tick changes nothing)
+      for (const { at, situation } of slow.shown) {
+        const then = await rec.situationAt(at);
+        expect(JSON.parse(situation), `at +${at - T0} ms`).toEqual(JSON.parse(cp((then as { value: SituationState }).value)));
+      }
     } finally {
       journal.close();
       rmSync(dir, { recursive: true, force: true });
