@@ -471,7 +471,11 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
       if (!a.wish) return m.replay || m.replayError ? withLiveness({ ...m, replay: null, replayError: null }, a.at) : m;
       const { from, to } = a.wish;
       const clock = Math.min(to, Math.max(from, a.wish.at ?? from));
-      return withLiveness({ ...m, replay: { from, to, at: clock, speed: replaySpeed(a.wish.speed ?? 1), playing: false }, replayParamError: null, replayError: null }, a.at);
+      // a replay page opens with the layer panel folded to its title: the timeline takes the
+      // bottom of the wall, and the open panel covered about half of the map left above it
+      // (a click or Tab away); a wish renewed within the replay leaves it as the official set it
+      const layerPanelOpen = m.replay ? m.layerPanelOpen : false;
+      return withLiveness({ ...m, replay: { from, to, at: clock, speed: replaySpeed(a.wish.speed ?? 1), playing: false }, layerPanelOpen, replayParamError: null, replayError: null }, a.at);
     }
     case 'replayParamInvalid':
       return { ...m, replayParamError: a.value };

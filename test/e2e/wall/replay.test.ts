@@ -140,6 +140,8 @@ describe('replay on the wall', () => {
     await band.waitFor({ timeout: 20_000 });
     await replayAt(page, from);
     await expect(page.locator('.wall').getAttribute('data-replay')).resolves.toBe('open');
+    // the layer panel starts folded to its title: the timeline takes the bottom of the map
+    await expect(page.locator('[data-testid="layer-panel"]').getAttribute('data-collapsed')).resolves.toBe('true');
     const text = await band.textContent();
     expect(text).toContain('回放');
     const shownTime = await page.evaluate((t) => {

@@ -43,6 +43,17 @@ function wall() {
 }
 
 describe('the wall in a replay', () => {
+  it('opens with the layer panel folded (the timeline takes the bottom of the map), and leaves it as the official sets it', () => {
+    const w = wall();
+    expect(w.model().layerPanelOpen).toBe(true);
+    w.act({ type: 'replayWanted', wish: { from: FROM, to: TO }, at: T });
+    expect(w.model().layerPanelOpen).toBe(false);
+    w.act({ type: 'layerPanel', open: true });
+    // the page asks again (a reconnect): what the official chose stays
+    w.act({ type: 'replayWanted', wish: { from: FROM, to: TO, at: FROM + 5000 }, at: T + 1000 });
+    expect(w.model().layerPanelOpen).toBe(true);
+  });
+
   it('keeps the player’s state from `player` messages and answers, and the replay clock and speed as its wish', () => {
     const w = wall();
     expect(w.model().player).toEqual({ mode: 'live' });
