@@ -24,7 +24,7 @@ export interface NatsCluster {
 }
 
 /** Starts the cluster and resolves once every node serves MQTT and JetStream has its meta leader. */
-export async function startNatsCluster(timeoutMs = 30_000): Promise<NatsCluster> {
+export async function startNatsCluster(timeoutMs = 30_000, ackWait = process.env.WATCHFLOOR_NATS_ACK_WAIT ?? '5s'): Promise<NatsCluster> {
   if (!NATS_SERVER) throw new Error('Debian nats-server is not installed (apt-get install nats-server); .ci/run installs it');
   const dir = mkdtempSync(join(tmpdir(), 'wf-nats-'));
   const ports = await Promise.all(Array.from({ length: 3 }, async () => ({ client: await freePort(), cluster: await freePort(), mqtt: await freePort(), http: await freePort() })));
@@ -42,7 +42,10 @@ export async function startNatsCluster(timeoutMs = 30_000): Promise<NatsCluster>
         `http: 127.0.0.1:${p.http}`,
         `jetstream { store_dir: "${join(dir, name)}" }`,
         `cluster { name: wf, listen: 127.0.0.1:${p.cluster}, routes: [ ${routes} ] }`,
-        `mqtt { listen: 127.0.0.1:${p.mqtt}, stream_replicas: 3 }`,
+        // ack_wait: a QoS 1 message delivered to a wall whose node then died, its PUBACK lost with
+        // it, is delivered again only after ack_wait — NATS's default of 30 s held alarms back that
+        // long, and past a second reconnect beyond the test's minute (docs/architecture.md)
+        `mqtt { listen: 127.0.0.1:${p.mqtt}, stream_replicas: 3, ack_wait: "${ackWait}" }`,
         '',
       ].join('\n'),
     );

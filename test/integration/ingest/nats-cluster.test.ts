@@ -50,7 +50,17 @@ describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('two walls on a 3-nod
     await Promise.all(sent);
     const s = host.situation.state;
     const ids = Array.from({ length: N }, (_, i) => `NC-${i}`);
-    await waitFor(() => ids.every((id) => s.incidents.has(id)), 60_000, 'every alarm, after the switch');
+    // a failure says what was missing and where each wall stood (CI failed here on 2026-12-07: the
+    // alarms in flight at the kill came only after NATS's ack_wait, then 30 s; see helpers/nats.ts)
+    const missing = (w: typeof s) => ids.filter((id) => !w.incidents.has(id));
+    const where = () => {
+      const m = missing(s);
+      const m2 = missing(second!.situation.state);
+      return `; the wall lacks ${m.length} (${m.slice(0, 12).join(' ')}${m.length > 12 ? ' …' : ''}), health ${JSON.stringify(host!.ingest.health())}; the second wall lacks ${m2.length}, health ${JSON.stringify(second!.ingest.health())}; killed ${wallOn} at ${new Date(killedAt).toISOString()}; nodes alive: ${cluster!.nodes.map((n) => `${n.url} ${n.alive()}`).join(', ')}`;
+    };
+    await waitFor(() => ids.every((id) => s.incidents.has(id)), 60_000, 'every alarm, after the switch').catch((e: Error) => {
+      throw new Error(e.message + where());
+    });
     // the link may still be settling when the last alarm is in: a node that took the session over
     // can let it go once more while the cluster agrees who holds it (seen once in CI: every alarm
     // in, the wall between two tries), so wait for it to rest on a live node
@@ -62,7 +72,9 @@ describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('two walls on a 3-nod
     expect(victim!.alive()).toBe(false);
     // exactly once: one incident each, each reported once (a redelivered copy is known as one)
     const b = second.situation.state;
-    await waitFor(() => ids.every((id) => b.incidents.has(id)), 60_000, 'every alarm on the second wall');
+    await waitFor(() => ids.every((id) => b.incidents.has(id)), 60_000, 'every alarm on the second wall').catch((e: Error) => {
+      throw new Error(e.message + where());
+    });
     for (const w of [s, b]) {
       expect([...w.incidents.keys()].filter((k) => k.startsWith('NC-')).sort()).toEqual([...ids].sort());
       for (const id of ids) expect(w.incidents.get(id)!.timeline.filter((e) => e.kind === 'reported'), id).toHaveLength(1);
