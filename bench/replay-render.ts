@@ -27,6 +27,7 @@ import { journalDir } from '../main/services/host.js';
 import { SituationService } from '../main/services/situation-service.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { closeWallTest, startWallHost } from '../test/helpers/wall.js';
+import { percentile } from './lib/percentile.js';
 import { sceneInputs, T0 } from './lib/replay-scene.js';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 5000);
@@ -47,7 +48,6 @@ interface Handled {
 }
 
 const typeOf = (text: string) => /^\{"type":"(\w+)"/.exec(text)?.[1] ?? '?';
-const pct = (a: number[], p: number) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] : NaN);
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 
 /** Every bridge message the services send, as they send it (this process is the services). */
@@ -185,8 +185,8 @@ async function phase(page: Page, speed: number): Promise<PhaseFigures> {
     updatesPerS: updates.length / wallS,
     snapshotsPerS: mine.filter((m) => m.type === 'snapshot').length / wallS,
     mbPerS: mine.reduce((s, m) => s + m.bytes, 0) / wallS / 1e6,
-    lag: { p50: pct(lags, 50), p95: pct(lags, 95), max: Math.max(...lags), trend: mean(lags.slice(-third)) / Math.max(1, mean(lags.slice(0, third))) },
-    handleP95: pct(handleMs, 95),
+    lag: { p50: percentile(lags, 50), p95: percentile(lags, 95), max: Math.max(...lags), trend: mean(lags.slice(-third)) / Math.max(1, mean(lags.slice(0, third))) },
+    handleP95: percentile(handleMs, 95),
     fps: frames / wallS,
     longShare: (after.longMs - before.longMs) / ((t1 - t0) + (Date.now() - t1)),
     unmatched,

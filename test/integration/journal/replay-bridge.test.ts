@@ -203,6 +203,8 @@ describe('replay over the bridge', () => {
     const held = c.got.length;
     await c.request('replay.control', { op: 'play' });
     const playedAt = Date.now();
+    // a window, not a sleep for a condition: what is checked is that nothing comes in it (fifteen
+    // ticks of 100 ms, each of which would have sent the period's delta without the hold)
     await new Promise((r) => setTimeout(r, 1500));
     expect(c.updates(held)).toEqual([]);
     expect((c.lastPlayer() as ReplayState).at).toBe(t.a - 1);
