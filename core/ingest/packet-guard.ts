@@ -6,6 +6,10 @@
 // acknowledged like any other and never redelivered) with its payload replaced by a marker and the
 // first bytes of the original; the rest is skipped as it arrives, never held. The ingest pipeline
 // turns the marker into an `oversized` rejection with that excerpt (docs/security.md).
+//
+// The marker carries a key drawn at random when the process starts (and handed to the MQTT worker
+// thread), so a publisher cannot forge one: a payload that merely looks like a marker is read as
+// the payload it is (and rejected as such), not as a cut message of whatever size it claims.
 
 /** Bytes of the original payload kept for the rejection's excerpt. */
 export const OVERSIZE_EXCERPT_BYTES = 1024;
@@ -15,24 +19,46 @@ export const MAX_CONTROL_PACKET = 1024 * 1024;
 const MAX_KEPT_PROPERTIES = 64 * 1024;
 
 const PUBLISH = 3;
-const MARKER_HEAD = '\u0000watchfloor:oversized:';
 const encoder = new TextEncoder();
-const MARKER_HEAD_BYTES = encoder.encode(MARKER_HEAD);
 
-/** The payload a cut PUBLISH carries: marker, original size, then the first bytes of the original. */
+/** 128 random bits as hex: this process's marker key. */
+function randomKey(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+let markerKey = randomKey();
+let markerHead = `\u0000watchfloor:oversized:${markerKey}:`;
+let markerHeadBytes = encoder.encode(markerHead);
+
+/** This process's marker key: the MQTT worker thread is started with it (useOversizeMarkerKey). */
+export function oversizeMarkerKey(): string {
+  return markerKey;
+}
+
+/** Marks and reads with `key` from now on: a worker thread takes its parent's, so what it cuts the parent reads. */
+export function useOversizeMarkerKey(key: string): void {
+  if (!/^[0-9a-f]{32}$/.test(key)) throw new Error('an oversize marker key is 32 hex digits');
+  markerKey = key;
+  markerHead = `\u0000watchfloor:oversized:${key}:`;
+  markerHeadBytes = encoder.encode(markerHead);
+}
+
+/** The payload a cut PUBLISH carries: marker (with this process's key), original size, then the first bytes of the original. */
 export function oversizeMarker(originalBytes: number, head: Uint8Array): Uint8Array {
-  const prefix = encoder.encode(`${MARKER_HEAD}${originalBytes}\u0000`);
+  const prefix = encoder.encode(`${markerHead}${originalBytes}\u0000`);
   const out = new Uint8Array(prefix.length + head.length);
   out.set(prefix, 0);
   out.set(head, prefix.length);
   return out;
 }
 
-/** The original size and first bytes when `payload` is a marker, else null. */
+/** The original size and first bytes when `payload` is a marker made with this process's key, else null. */
 export function readOversizeMarker(payload: Uint8Array): { bytes: number; head: Uint8Array } | null {
-  if (payload.length < MARKER_HEAD_BYTES.length + 2) return null;
-  for (let i = 0; i < MARKER_HEAD_BYTES.length; i++) if (payload[i] !== MARKER_HEAD_BYTES[i]) return null;
-  let i = MARKER_HEAD_BYTES.length;
+  const head = markerHeadBytes;
+  if (payload.length < head.length + 2) return null;
+  for (let i = 0; i < head.length; i++) if (payload[i] !== head[i]) return null;
+  let i = head.length;
   let n = 0;
   const start = i;
   while (i < payload.length && payload[i] >= 0x30 && payload[i] <= 0x39 && i - start < 12) n = n * 10 + (payload[i++] - 0x30);

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { BrokerHealth } from '../../core/contract.js';
 import { redactUrlsIn } from '../../core/broker-url.js';
+import { oversizeMarkerKey } from '../../core/ingest/packet-guard.js';
 import type { Logger } from './logger.js';
 import { type MessageHandler, type MqttIngest, type MqttIngestOptions, startMqttIngest } from './mqtt-ingest.js';
 
@@ -39,6 +40,9 @@ function brokerLogger(log: Logger | undefined) {
   };
 }
 
+/** What the worker is started with: the client's options and this thread's oversize marker key. */
+export type WorkerData = MqttIngestOptions & { oversizeMarkerKey: string };
+
 export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, workerFile: string | null, log?: Logger): ThreadedIngest {
   const seen = brokerLogger(log);
   if (!workerFile || !existsSync(workerFile)) {
@@ -54,7 +58,9 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
       },
     });
   }
-  const worker = new Worker(workerFile, { workerData: opts });
+  // what the worker cuts to a marker, this thread reads: one key (packet-guard.ts)
+  const workerData: WorkerData = { ...opts, oversizeMarkerKey: oversizeMarkerKey() };
+  const worker = new Worker(workerFile, { workerData });
   let health: BrokerHealth = { url: opts.urls[0], connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null };
   let isReady = false;
   const readyWaiters: (() => void)[] = [];

@@ -2,11 +2,14 @@
 // messages over in batches (one transferable buffer per batch), so MQTT parsing and our
 // parse → validate → reduce run on two cores instead of one.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type MqttIngestOptions, startMqttIngest } from './mqtt-ingest.js';
-import type { WorkerToMain, MainToWorker } from './mqtt-threaded.js';
+import { useOversizeMarkerKey } from '../../core/ingest/packet-guard.js';
+import { startMqttIngest } from './mqtt-ingest.js';
+import type { MainToWorker, WorkerData, WorkerToMain } from './mqtt-threaded.js';
 
 const port = parentPort!;
-const options = workerData as MqttIngestOptions;
+const { oversizeMarkerKey, ...options } = workerData as WorkerData;
+// oversized messages cut here are read as such by the main thread's pipeline, and only those
+useOversizeMarkerKey(oversizeMarkerKey);
 
 const FLUSH_MS = 4;
 const MAX_BATCH_BYTES = 1 << 20;

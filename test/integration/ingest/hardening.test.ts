@@ -77,7 +77,7 @@ describe.each([
   ['Mosquitto, MQTT 5', 'mosquitto', 5],
   ['the embedded Aedes', 'aedes', 4],
 ] as const)('a payload far over the limit through %s', (_name, broker, protocolVersion) => {
-  it('is cut on arrival, counted as oversized with an excerpt, and costs the feed nothing', async () => {
+  it('is cut on arrival, counted as oversized with an excerpt, and costs the feed nothing; a payload dressed as a cut one is not taken for one', async () => {
     let mosquitto: Mosquitto | undefined;
     if (broker === 'mosquitto') {
       mosquitto = await startMosquitto();
@@ -88,14 +88,21 @@ describe.each([
     await host.ingest.ready();
     const pub = await connectClient(mosquitto?.url ?? host.brokerUrl);
     await publish(pub, `${P}/alarms/110`, alarm('BIG-before'));
+    // what a cut message looks like inside the wall, sent by a publisher: the marker's old form, and
+    // one with a made-up key. Neither is a cut message: they are the payloads they are
+    await pub.publishAsync(`${P}/alarms/110`, `\u0000watchfloor:oversized:99999999\u0000{"id":"FORGED-1"}`, { qos: 1 });
+    await pub.publishAsync(`${P}/alarms/110`, `\u0000watchfloor:oversized:${'0'.repeat(32)}:99999999\u0000{"id":"FORGED-2"}`, { qos: 1 });
     const huge = `{"id":"BIG-huge","pad":"${'x'.repeat(BIG)}"}`;
     await pub.publishAsync(`${P}/alarms/110`, huge, { qos: 1 });
     await publish(pub, `${P}/alarms/110`, alarm('BIG-after'));
     await pub.endAsync();
     const s = host.situation.state;
-    await waitFor(() => s.incidents.has('BIG-after') && s.stats.rejected >= 1, 20_000, 'the alarms around the big one');
+    await waitFor(() => s.incidents.has('BIG-after') && s.stats.rejected >= 3, 20_000, 'the alarms around the big one');
     expect(s.incidents.has('BIG-before')).toBe(true);
-    const [rej] = s.rejects;
+    const forged = s.rejects.filter((r) => r.excerpt.includes('FORGED'));
+    expect(forged.map((r) => r.reason)).toEqual(['invalid_json', 'invalid_json']);
+    expect(s.stats.rejectedByReason).toMatchObject({ oversized: 1, invalid_json: 2 });
+    const rej = s.rejects.find((r) => r.reason === 'oversized')!;
     expect(rej).toMatchObject({ reason: 'oversized', topic: `${P}/alarms/110` });
     // never held whole: only its size and first bytes reached the wall
     expect(rej.message).toContain(`payload of ${huge.length} bytes`);
@@ -103,7 +110,7 @@ describe.each([
     expect(rej.excerpt.startsWith('{"id":"BIG-huge","pad":"xxx')).toBe(true);
     // the feed stayed up and the message was acknowledged (not redelivered)
     expect(host.ingest.health()).toMatchObject({ connected: true, reconnects: 0 });
-    expect(s.stats.rejected).toBe(1);
+    expect(s.stats.rejected).toBe(3);
   });
 });
 

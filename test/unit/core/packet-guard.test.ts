@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { createPacketGuard, OVERSIZE_EXCERPT_BYTES, readOversizeMarker } from '../../../core/ingest/packet-guard.js';
+import { createPacketGuard, OVERSIZE_EXCERPT_BYTES, oversizeMarker, oversizeMarkerKey, readOversizeMarker, useOversizeMarkerKey } from '../../../core/ingest/packet-guard.js';
 
 const LIMIT = 2000;
 
@@ -105,6 +105,29 @@ describe('oversize packet guard', () => {
     expect(handedOn).toBeLessThan(2 * 1024);
     expect(guard.stats.skippedBytes).toBeGreaterThan(10 * 1024 * 1024 - 2048);
     expect(readOversizeMarker(new TextEncoder().encode('{"not":"a marker"}'))).toBeNull();
+  });
+
+  it('reads only markers made with this process\'s key: a publisher cannot dress a payload up as a cut one', () => {
+    const key = oversizeMarkerKey();
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    const head = new TextEncoder().encode('{"id":"X"}');
+    expect(readOversizeMarker(oversizeMarker(123_456, head))).toMatchObject({ bytes: 123_456 });
+    const enc = (s: string) => new TextEncoder().encode(s);
+    // the marker's form before it had a key, and one with a key guessed
+    expect(readOversizeMarker(enc('\u0000watchfloor:oversized:99999999\u0000{"id":"F"}'))).toBeNull();
+    expect(readOversizeMarker(enc(`\u0000watchfloor:oversized:${'0'.repeat(32)}:99999999\u0000{"id":"F"}`))).toBeNull();
+    // a worker thread takes its parent's key, and then reads what the parent marks and vice versa
+    const made = oversizeMarker(77, head);
+    const other = 'ab'.repeat(16);
+    useOversizeMarkerKey(other);
+    try {
+      expect(readOversizeMarker(made)).toBeNull();
+      expect(readOversizeMarker(oversizeMarker(77, head))).toMatchObject({ bytes: 77 });
+      expect(() => useOversizeMarkerKey('not a key')).toThrow(/32 hex digits/);
+    } finally {
+      useOversizeMarkerKey(key);
+    }
+    expect(readOversizeMarker(made)).toMatchObject({ bytes: 77 });
   });
 
   it('refuses a stream that is not MQTT it accepts, rather than buffering it', () => {
