@@ -36,11 +36,10 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { parseConfig } from '../core/config.js';
-import type { UnitKind } from '../core/domain.js';
-import type { SituationInput } from '../core/inputs.js';
 import { startHost, type Host } from '../main/services/host.js';
 import { startWebShell, type WebShell } from '../main/web/server.js';
 import { demoWebRoutes } from '../main/demo/routes.js';
+import { directFeeder, type Feeder, fixInput, fixOf } from './lib/unit-feed.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
@@ -61,55 +60,6 @@ const WIDE = { width: 3840, height: 2160 };
 const DESK = { width: 1920, height: 1080 };
 
 // ---------------------------------------------------------------- units
-
-const KINDS: UnitKind[] = ['volunteer', 'volunteer', 'volunteer', 'volunteer', 'volunteer', 'volunteer', 'volunteer', 'patrol', 'patrol', 'police', 'police', 'vehicle'];
-
-/** Where unit u is on round r: spread over the urban core, each circling slowly. */
-function fixOf(u: number, round: number, now: number) {
-  const id = `B${String(u).padStart(5, '0')}`;
-  const kind = KINDS[u % KINDS.length];
-  const heading = (u * 37 + round * 9) % 360;
-  const rad = (heading * Math.PI) / 180;
-  const lat = 25.99 + (u % 250) * 0.0005 + 0.0002 * Math.cos(rad);
-  const lon = 119.22 + Math.floor(u / 250) * 0.00075 + 0.0002 * Math.sin(rad);
-  return { id, ts: now, lat: +lat.toFixed(6), lon: +lon.toFixed(6), kind, heading: kind === 'volunteer' ? undefined : heading, speed: 1.2, status: 'available' as const };
-}
-
-function fixInput(u: number, round: number, now: number): SituationInput {
-  const fix = fixOf(u, round, now);
-  return { t: 'events', at: now, topic: `${PREFIX}/units/${fix.id}/location`, events: [{ type: 'unitFix', source: 'units', fix }] };
-}
-
-/** Feeds `count` units at one fix per unit per second, in 20 slices a second. */
-interface Feeder {
-  stop(): Promise<void>;
-  /** fixes handed over (direct) or published (mqtt) */
-  sent(): number;
-}
-
-function directFeeder(host: Host, count: number): Feeder {
-  let round = 1;
-  let next = 0;
-  let sent = 0;
-  const perTick = Math.ceil(count / 20);
-  const timer = setInterval(() => {
-    const now = Date.now();
-    for (let k = 0; k < perTick && count > 0; k++) {
-      host.situation.apply(fixInput(next, round, now));
-      sent++;
-      if (++next >= count) {
-        next = 0;
-        round++;
-      }
-    }
-  }, 50);
-  return {
-    async stop() {
-      clearInterval(timer);
-    },
-    sent: () => sent,
-  };
-}
 
 function mqttFeeder(url: string, count: number, processes: number): Feeder {
   const children: ChildProcess[] = [];

@@ -27,6 +27,7 @@ import { journalDir } from '../main/services/host.js';
 import { SituationService } from '../main/services/situation-service.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { closeWallTest, startWallHost } from '../test/helpers/wall.js';
+import { PAGE_INSTRUMENT, pageBenchOf } from './lib/page-instrument.js';
 import { percentile } from './lib/percentile.js';
 import { sceneInputs, T0 } from './lib/replay-scene.js';
 
@@ -57,47 +58,6 @@ WsSocket.prototype.send = function (this: WsSocket, data: unknown, ...rest: unkn
   if (typeof data === 'string') sent.push({ at: Date.now(), type: typeOf(data), bytes: data.length });
   return (send as (...a: unknown[]) => void).call(this, data, ...rest);
 } as typeof send;
-
-/**
- * In the page, before its own code: each bridge message's handler timed, frames counted, long tasks
- * summed. A string, not a function: tsx would name the functions inside with a helper the page lacks.
- */
-const INSTRUMENT = `(() => {
-  const b = { handled: [], frames: [], longMs: 0, sockets: 0 };
-  window.__bench = b;
-  // started once the page's own code runs: rAF from the init script never fired
-  let watching = false;
-  function watch() {
-    if (watching) return;
-    watching = true;
-    function frame() {
-      b.frames.push(Date.now());
-      requestAnimationFrame(frame);
-    }
-    requestAnimationFrame(frame);
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) b.longMs += e.duration;
-    }).observe({ type: 'longtask' });
-  }
-  const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-  Object.defineProperty(WebSocket.prototype, 'onmessage', {
-    configurable: true,
-    get() {
-      return desc.get.call(this);
-    },
-    set(fn) {
-      if (!fn || !String(this.url).includes('/bridge')) return desc.set.call(this, fn);
-      b.sockets++;
-      watch();
-      desc.set.call(this, function (ev) {
-        const start = Date.now();
-        fn.call(this, ev);
-        const text = typeof ev.data === 'string' ? ev.data : '';
-        b.handled.push([start, Date.now(), /^\\{"type":"(\\w+)"/.exec(text)?.[1] ?? '?', text.length]);
-      });
-    },
-  });
-})();`;
 
 async function record(dir: string): Promise<number> {
   const service = new SituationService(createSituation({ cameras: [], kiosks: [] }, () => undefined, { trailLength: 10, maxIncidents: 10_000 }), { deltaIntervalMs: 50 });
@@ -131,11 +91,7 @@ interface PhaseFigures {
   unmatched: number;
 }
 
-type PageBench = { handled: [number, number, string, number][]; frames: number[]; longMs: number; sockets: number };
-const benchOf = (page: Page) => page.evaluate(() => {
-  const b = (window as unknown as { __bench: PageBench }).__bench;
-  return { handled: b.handled.slice(), frames: b.frames.slice(), longMs: b.longMs, sockets: b.sockets };
-});
+const benchOf = pageBenchOf;
 const playerOf = (page: Page) => page.evaluate(() => (window as unknown as { __watchfloor: { store: () => { player: { mode: string; at: number; playing: boolean; speed: number; loading: boolean } } } }).__watchfloor.store().player);
 
 async function phase(page: Page, speed: number): Promise<PhaseFigures> {
@@ -203,7 +159,7 @@ async function main() {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: VIEWPORT });
-    await page.addInitScript({ content: INSTRUMENT });
+    await page.addInitScript({ content: PAGE_INSTRUMENT });
     const from = T0;
     const to = T0 + MINUTES * 60_000;
     await page.goto(`${web.url}/?replay=${from}/${to}`);

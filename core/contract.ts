@@ -174,7 +174,7 @@ export interface ReferencePayload {
 }
 
 export type ServerMessage =
-  /** `seq` (a replay's updates only): acknowledge with `replay.ack` once taken in; the replay sends no more until then (flow control) */
+  /** `seq`: acknowledge with `updates.ack` once taken in; the next waits until then (flow control: live deltas held meanwhile come merged into one) */
   | { type: 'snapshot'; situation: SituationSnapshot; health: Health; seq?: number }
   | { type: 'delta'; delta: SituationDelta; seq?: number }
   | { type: 'health'; health: Health }
@@ -230,10 +230,13 @@ export interface Requests {
   'replay.control': { params: ReplayControl; result: PlayerState };
   'replay.bookmark': { params: { at: number; note: string }; result: PlayerState };
   /**
-   * the replay's updates up to `seq` are in the page's model and a frame was drawn since: the replay
-   * holds its next update until the one before is taken (a page that cannot keep up at 64× gets
-   * fewer, later updates of the same clock, instead of a backlog the services would drop it for)
+   * the updates (snapshots and deltas, live or replayed) up to `seq` are in the page's model and a
+   * frame was drawn since: the next update waits until the one before is taken (a page that cannot
+   * keep up, at 64× or under a burst of live traffic, gets fewer, larger updates of the same
+   * situation, instead of a backlog the services would drop it for)
    */
+  'updates.ack': { params: { seq: number }; result: { ok: true } };
+  /** `updates.ack`'s name while only replays were numbered: pages loaded before an upgrade still use it */
   'replay.ack': { params: { seq: number }; result: { ok: true } };
   /** back to live: a live snapshot follows */
   'replay.close': { params: Record<string, never>; result: PlayerState };
@@ -335,7 +338,7 @@ export interface ReporterPoints {
   entries: { incidentId: string; category: string; points: number; at: number; by?: string }[];
 }
 
-export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'replay.ack', 'replay.close', 'case.export', 'case.prepare', 'case.moment', 'case.picture', 'case.abandon', 'case.verify', 'diagnostics.export', 'layout.get', 'layout.apply', 'layout.revert'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['session.get', 'session.signIn', 'session.signOut', 'reporter.get', 'incident.ack', 'incident.close', 'incident.act', 'dispatch.nearest', 'dispatch.broadcast', 'dispatch.assign', 'rejects.list', 'reference.get', 'situation.get', 'replay.open', 'replay.control', 'replay.bookmark', 'updates.ack', 'replay.ack', 'replay.close', 'case.export', 'case.prepare', 'case.moment', 'case.picture', 'case.abandon', 'case.verify', 'diagnostics.export', 'layout.get', 'layout.apply', 'layout.revert'];
 
 /** Validates a message from a renderer; anything else is dropped and counted by the hub. */
 export function parseClientMessage(raw: unknown): ClientMessage | string {

@@ -96,7 +96,8 @@ function attachWindow(win: BrowserWindow): void {
       if (!contents.isDestroyed()) contents.send(IPC.toRenderer, message);
     },
     close: () => peers.delete(id),
-  }, before?.auth() ?? { principal: host!.auth.anonymous, from: 'electron' });
+    // the wall's own renderer acknowledges what it takes in: flow control from its first snapshot on
+  }, before?.auth() ?? { principal: host!.auth.anonymous, from: 'electron' }, { acknowledges: true });
   if (!handle) {
     console.error(`wall window ${id} not attached: the bridge is full (web.maxClients)`);
     return;

@@ -13,7 +13,7 @@
 // core applies; from snapshot to snapshot, the replay keeps its speed.
 // Each seek or close starts a new epoch: a read that finishes for an older one is dropped
 // (Foxglove's IterablePlayer: one abort per state). While the viewer has not taken the last update
-// in (`ready`, the bridge hub's flow control: main/services/replay-flow.ts), ticks hold and the
+// in (`ready`, the bridge hub's flow control: main/services/update-flow.ts), ticks hold and the
 // next covers their time.
 import type { PlayerState, ReplayMarker, ReplaySpeed } from '../../core/player.js';
 import { replaySpeed } from '../../core/player.js';
@@ -37,7 +37,7 @@ export interface ReplayOptions {
   /** inputs past what is applied at which a tick seeks instead (default SKIP_INPUTS; Infinity: never) */
   skipInputs?: number;
   /**
-   * whether the viewer took the last update in (replay-flow.ts); while not, ticks hold, and the
+   * whether the viewer took the last update in (update-flow.ts); while not, ticks hold, and the
    * next one covers the time they held (absent: always)
    */
   ready?: () => boolean;

@@ -13,11 +13,12 @@ import type { Desk, DeskRequest } from './desk.js';
 import { TokenBucket } from './rate-limit.js';
 import type { SituationService } from './situation-service.js';
 import type { PlayerState } from '../../core/player.js';
-import { snapshotOf } from '../../core/situation/situation.js';
+import { type SituationDelta, snapshotOf } from '../../core/situation/situation.js';
+import { mergeDeltas } from '../../core/situation/delta-merge.js';
 import { MAX_BOOKMARK_NOTE, type BookmarkStore } from '../journal/bookmarks.js';
 import type { Recording } from '../journal/recording.js';
 import { ReplayPlayer } from '../journal/replay-player.js';
-import { ReplayFlow } from './replay-flow.js';
+import { UpdateFlow } from './update-flow.js';
 import type { CaseService } from '../cases/case-service.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { LayoutService } from './layout-service.js';
@@ -63,7 +64,7 @@ export interface BridgeLimits {
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxPeers: 32, requestsPerSecond: 20, requestBurst: 40 };
 
 /** A snapshot costs what this many small requests do: building and sending it is the expensive part. */
-const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'replay.ack': 0.25, 'case.export': 10, 'case.prepare': 10, 'case.moment': 10, 'case.verify': 2, 'diagnostics.export': 20 };
+const COST: Partial<Record<RequestMethod, number>> = { 'situation.get': 10, 'reference.get': 5, 'replay.open': 10, 'replay.control': 2, 'updates.ack': 0.25, 'replay.ack': 0.25, 'case.export': 10, 'case.prepare': 10, 'case.moment': 10, 'case.verify': 2, 'diagnostics.export': 20 };
 
 /** the error prefix the renderer explains, per problem of a diagnostics export */
 const DIAGNOSTICS_PREFIX = { 403: 'forbidden', 404: 'not_found', 409: 'busy', 500: 'failed' } as const;
@@ -103,8 +104,12 @@ interface PeerState extends PeerAuth {
   peer: Peer;
   /** set while this connection watches a replay instead of live */
   player?: ReplayPlayer;
-  /** the replay's updates sent and acknowledged (made at the first replay.open, kept for the connection) */
-  flow?: ReplayFlow;
+  /** the situation updates (live and replayed) sent and acknowledged: flow control (update-flow.ts) */
+  flow: UpdateFlow;
+  /** live deltas held while the page takes in what it was sent; they go out merged into one */
+  held?: SituationDelta[];
+  /** sends what is held once the page stops holding it up (it never acknowledged in time) */
+  heldTimer?: NodeJS.Timeout;
 }
 
 /** The longest period one replay may cover. */
@@ -123,7 +128,7 @@ export class BridgeHub {
     this.limits = { ...DEFAULT_BRIDGE_LIMITS, ...deps.limits };
     this.now = deps.now ?? Date.now;
     deps.access.maxPeers = this.limits.maxPeers;
-    this.unsubscribe = deps.situation.onDelta((delta) => this.broadcast({ type: 'delta', delta }));
+    this.unsubscribe = deps.situation.onDelta((delta) => this.broadcastDelta(delta));
     this.healthTimer = setInterval(() => this.broadcast({ type: 'health', health: deps.health() }), deps.healthIntervalMs ?? 2000);
     const { situation } = deps;
     const casesOf = () => {
@@ -222,8 +227,10 @@ export class BridgeHub {
         if (to - from > MAX_REPLAY_MS) throw new Error('invalid: a replay covers at most 7 days');
         if (p.at !== undefined && (typeof p.at !== 'number' || !Number.isFinite(p.at))) throw new Error('invalid: params.at is epoch ms');
         peer.player?.close();
-        const flow = (peer.flow ??= new ReplayFlow(this.now));
+        const { flow } = peer;
         flow.clear();
+        // the replay's first snapshot says all; live deltas held for the page are moot
+        this.dropHeld(peer);
         const player = new ReplayPlayer(
           r.recording,
           r.bookmarks,
@@ -264,14 +271,11 @@ export class BridgeHub {
         if (typeof p.at !== 'number' || !Number.isFinite(p.at)) throw new Error('invalid: params.at is epoch ms');
         return player.bookmark(p.at, p.note.trim(), peer.principal?.name);
       },
-      'replay.ack': (p, peer) => {
-        if (typeof p.seq !== 'number' || !Number.isSafeInteger(p.seq) || p.seq < 0) throw new Error('invalid: params.seq is the number of an update taken in');
-        // one that comes after the replay closed is late, not wrong
-        peer.flow?.ack(p.seq);
-        return { ok: true as const };
-      },
+      'updates.ack': (p, peer) => this.acknowledge(p, peer),
+      // its name before live updates were numbered too: a page loaded before an upgrade still says it
+      'replay.ack': (p, peer) => this.acknowledge(p, peer),
       'replay.close': (_p, peer) => {
-        peer.flow?.clear();
+        peer.flow.clear();
         if (peer.player) {
           peer.player.close();
           delete peer.player;
@@ -335,14 +339,19 @@ export class BridgeHub {
 
   /**
    * Attaches a peer: it is told who it is signed in as, then (when it may see the situation) gets
-   * a snapshot. Null (counted) when the hub is full.
+   * a snapshot. Null (counted) when the hub is full. `acknowledges`: it acknowledges what it takes
+   * in (the wall's pages do), so flow control holds its live deltas from the start, not only from
+   * its first acknowledgement.
    */
-  attach(peer: Peer, auth: PeerAuth = { principal: this.deps.auth.anonymous }): PeerHandle | null {
+  attach(peer: Peer, auth: PeerAuth = { principal: this.deps.auth.anonymous }, opts: { acknowledges?: boolean } = {}): PeerHandle | null {
     if (!this.hasRoom()) {
       this.deps.access.refuse('peers', `bridge full: ${this.limits.maxPeers} clients (web.maxClients)`);
       return null;
     }
-    const state: PeerState = { ...auth, bucket: new TokenBucket(this.limits.requestsPerSecond, this.limits.requestBurst, this.now), peer };
+    const state: PeerState = { ...auth, bucket: new TokenBucket(this.limits.requestsPerSecond, this.limits.requestBurst, this.now), peer, flow: new UpdateFlow(this.now) };
+    // a page that says it acknowledges has its updates held from its first snapshot on: a slow one
+    // taking in a city's snapshot must not be sent every delta meanwhile
+    if (opts.acknowledges) state.flow.acknowledging = true;
     this.peers.set(peer, state);
     this.deps.access.peers = this.peers.size;
     this.sendSession(state);
@@ -374,7 +383,10 @@ export class BridgeHub {
   }
 
   private sendSnapshot(state: PeerState): void {
-    const snapshot: ServerMessage = { type: 'snapshot', situation: this.deps.situation.snapshot(), health: this.deps.health() };
+    // the snapshot says everything: what was sent or held before it holds nothing up
+    state.flow.clear();
+    this.dropHeld(state);
+    const snapshot: ServerMessage = { type: 'snapshot', situation: this.deps.situation.snapshot(), health: this.deps.health(), seq: state.flow.sent('snapshot') };
     state.peer.deliver(snapshot, () => JSON.stringify(snapshot));
     // which roles a `/?screen=` page takes comes with what it shows
     if (this.deps.layout) {
@@ -390,7 +402,9 @@ export class BridgeHub {
   }
 
   private remove(peer: Peer): void {
-    this.peers.get(peer)?.player?.close();
+    const state = this.peers.get(peer);
+    state?.player?.close();
+    if (state) this.dropHeld(state);
     this.peers.delete(peer);
     this.deps.access.peers = this.peers.size;
   }
@@ -446,12 +460,69 @@ export class BridgeHub {
     return true;
   }
 
+  private acknowledge(p: { seq?: unknown }, peer: PeerState): { ok: true } {
+    if (typeof p.seq !== 'number' || !Number.isSafeInteger(p.seq) || p.seq < 0) throw new Error('invalid: params.seq is the number of an update taken in');
+    // one that comes after a replay closed (or a snapshot replaced what it acknowledges) is late, not wrong
+    peer.flow.ack(p.seq);
+    if (peer.held && peer.flow.ready()) this.sendHeld(peer);
+    return { ok: true };
+  }
+
+  /**
+   * A live delta, to every page that watches live. Serialised once; each page's number is added to
+   * the text. A page that acknowledges and has not taken in what it was sent gets it later, merged
+   * with what follows (update-flow.ts).
+   */
+  private broadcastDelta(delta: SituationDelta): void {
+    let encoded: string | undefined;
+    const encode = () => (encoded ??= JSON.stringify({ type: 'delta', delta } satisfies ServerMessage));
+    for (const [peer, state] of [...this.peers]) {
+      if (!state.principal || state.player) continue;
+      if (state.flow.acknowledging && (state.held || !state.flow.ready())) {
+        (state.held ??= []).push(delta);
+        if (state.held.length > 1 && state.flow.ready()) this.sendHeld(state);
+        else this.armHeld(state);
+        continue;
+      }
+      if (this.dropIfCongested(peer)) continue;
+      const seq = state.flow.sent('delta');
+      peer.deliver({ type: 'delta', delta, seq }, () => `${encode().slice(0, -1)},"seq":${seq}}`);
+    }
+  }
+
+  /** What was held for the page, as one delta. */
+  private sendHeld(state: PeerState): void {
+    const held = state.held;
+    this.dropHeld(state);
+    if (!held || this.peers.get(state.peer) !== state || state.player || this.dropIfCongested(state.peer)) return;
+    const message: ServerMessage = { type: 'delta', delta: mergeDeltas(held, this.deps.situation.state.options.trailLength), seq: state.flow.sent('delta') };
+    state.peer.deliver(message, () => JSON.stringify(message));
+  }
+
+  /** Sends what is held when the page stops holding it up (its ack did not come in time). */
+  private armHeld(state: PeerState): void {
+    if (state.heldTimer) return;
+    state.heldTimer = setTimeout(() => {
+      state.heldTimer = undefined;
+      if (!state.held) return;
+      if (state.flow.ready()) this.sendHeld(state);
+      else this.armHeld(state);
+    }, Math.max(10, state.flow.waitLeft()));
+    state.heldTimer.unref?.();
+  }
+
+  private dropHeld(state: PeerState): void {
+    state.held = undefined;
+    if (state.heldTimer) clearTimeout(state.heldTimer);
+    state.heldTimer = undefined;
+  }
+
   private broadcast(message: ServerMessage): void {
     let encoded: string | undefined;
     const encode = () => (encoded ??= JSON.stringify(message));
     for (const [peer, state] of [...this.peers]) {
-      // a page nobody signed in to sees nothing of the situation; a replaying one gets its replay's
-      if (!state.principal || (state.player && message.type === 'delta')) continue;
+      // a page nobody signed in to sees nothing of the situation
+      if (!state.principal) continue;
       if (!this.dropIfCongested(peer)) peer.deliver(message, encode);
     }
   }
@@ -462,6 +533,7 @@ export class BridgeHub {
     clearInterval(this.healthTimer);
     for (const [p, st] of this.peers) {
       st.player?.close();
+      this.dropHeld(st);
       p.close('shutting down');
     }
     this.peers.clear();

@@ -305,13 +305,15 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
         if (!who.principal && who.badToken) return deny(401, 'malformed', 'the bearer token is not one this wall knows');
         if (!who.principal) return deny(401, 'malformed', 'sign in first (POST /api/session), then open the bridge');
         if (socket.destroyed) return;
-        wss.handleUpgrade(req, socket, head, (ws) => attachSocket(ws, { principal: who.principal, ...(who.sessionId ? { sessionId: who.sessionId } : {}), from: req.socket.remoteAddress ?? 'unknown' }));
+        // `acks=1`: a page that acknowledges what it takes in (flow control from its first snapshot on)
+        const acknowledges = new URLSearchParams(target.value.query).get('acks') === '1';
+        wss.handleUpgrade(req, socket, head, (ws) => attachSocket(ws, { principal: who.principal, ...(who.sessionId ? { sessionId: who.sessionId } : {}), from: req.socket.remoteAddress ?? 'unknown' }, acknowledges));
       },
       () => deny(500, 'malformed', 'internal error'),
     );
   });
 
-  function attachSocket(ws: WebSocket, auth: PeerAuth): void {
+  function attachSocket(ws: WebSocket, auth: PeerAuth, acknowledges: boolean): void {
     ws.on('error', () => ws.terminate());
     const handle = host.hub.attach({
       deliver: (_message, encode) => {
@@ -320,7 +322,7 @@ export async function startWebShell<V extends VideoRoutes>(opts: WebShellOptions
       congested: () => ws.bufferedAmount > CONGESTED_BYTES,
       // a hard close discards the backlog at once: waiting for a closing handshake behind it would keep it
       close: (reason, hard) => (hard ? ws.terminate() : ws.close(1013, reason.slice(0, 100))),
-    }, auth);
+    }, auth, { acknowledges });
     if (!handle) {
       ws.close(1013, 'bridge full');
       return;

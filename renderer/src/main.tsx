@@ -10,7 +10,7 @@ import { startLivenessClock } from './state/liveness-clock';
 import { memoryWatchdogSettings } from './model/memory-watchdog';
 import { browserMemoryEnv, startMemoryWatchdog, takeRecycleNote } from './state/memory-watchdog';
 import { setRecycleNote } from './state/recycle-note';
-import { replayAcks } from './state/replay-acks';
+import { updateAcks } from './state/update-acks';
 import { startReplaySession } from './state/replay-session';
 import { createWallStore } from './state/store';
 import { App } from './ui/App';
@@ -42,8 +42,8 @@ installDebugHook(runtime);
 
 // what arrives is stamped with the local time it arrived: the model never reads a clock
 bridge.onConnection((state) => dispatch({ type: 'connection', state, at: Date.now() }));
-// a replay's numbered updates are acknowledged once in the model (replay-acks.ts: flow control)
-const acks = replayAcks(bridge);
+// numbered updates (live and replayed) are acknowledged once in the model (update-acks.ts: flow control)
+const acks = updateAcks(bridge);
 bridge.subscribe((message) => {
   dispatch({ type: 'server', message, at: Date.now() });
   if ((message.type === 'snapshot' || message.type === 'delta') && message.seq !== undefined) acks.taken(message.seq);

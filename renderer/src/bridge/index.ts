@@ -6,8 +6,9 @@ import { createWebSocketBridge } from './websocket';
 export { createIpcBridge, type PreloadApi } from './ipc';
 export { createWebSocketBridge } from './websocket';
 
+/** `acks=1`: this page acknowledges what it takes in (update-acks.ts), so the services hold its updates from its first snapshot on (flow control). */
 export function bridgeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/bridge`;
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/bridge?acks=1`;
 }
 
 export function pickBridge(win: Window = window): Bridge {

@@ -258,7 +258,7 @@ describe('the viewer', () => {
     // the cookie is gone: the bridge itself turns the page away
     await expect(bridgeRequest(page, 'situation.get', {})).rejects.toThrow(/bridge refused the socket/);
     // (Chromium logs that refusal, which this test caused on purpose)
-    const refusal = (e: string) => /WebSocket connection to '.*\/bridge' failed: HTTP Authentication failed/.test(e);
+    const refusal = (e: string) => /WebSocket connection to '.*\/bridge(\?acks=1)?' failed: HTTP Authentication failed/.test(e);
     await expect.poll(() => pageErrors.some(refusal), { timeout: 10_000 }).toBe(true);
     pageErrors.splice(pageErrors.findIndex(refusal), 1);
     await page.screenshot({ path: join(SHOTS, 'signed-out-1920.png') });

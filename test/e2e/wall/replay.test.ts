@@ -120,18 +120,19 @@ describe('replay on the wall', () => {
     const from = scene.start - 500;
     const to = scene.end;
     const url = `${web.url}?replay=${new Date(from).toISOString()}/${new Date(to).toISOString()}`;
-    // the replay's numbered updates the page got, and what it acknowledged (flow control: the
-    // services send the next only once the last is taken in), as they crossed its bridge socket
+    // the numbered updates the page got (live ones until the replay opens, then the replay's), and
+    // what it acknowledged (flow control: the services send the next only once the last is taken
+    // in), as they crossed its bridge socket
     const flow = { got: [] as number[], acked: [] as number[] };
     const page = await openWall(browser, url, { width: 1920, height: 1080 }, errors, (p) =>
       p.on('websocket', (ws) => {
-        if (!ws.url().endsWith('/bridge')) return;
+        if (!new URL(ws.url()).pathname.endsWith('/bridge')) return;
         ws.on('framereceived', (f) => {
           const m = /^\{"type":"(?:snapshot|delta)".*"seq":(\d+)\}$/s.exec(String(f.payload));
           if (m) flow.got.push(Number(m[1]));
         });
         ws.on('framesent', (f) => {
-          const m = /"method":"replay\.ack","params":\{"seq":(\d+)\}/.exec(String(f.payload));
+          const m = /"method":"updates\.ack","params":\{"seq":(\d+)\}/.exec(String(f.payload));
           if (m) flow.acked.push(Number(m[1]));
         });
       }),

@@ -48,8 +48,8 @@ class FakeSocket {
 
 describe('bridgeUrl', () => {
   it('builds the bridge URL from the page', () => {
-    expect(bridgeUrl({ protocol: 'http:', host: '127.0.0.1:5170' })).toBe('ws://127.0.0.1:5170/bridge');
-    expect(bridgeUrl({ protocol: 'https:', host: 'wall.example' })).toBe('wss://wall.example/bridge');
+    expect(bridgeUrl({ protocol: 'http:', host: '127.0.0.1:5170' })).toBe('ws://127.0.0.1:5170/bridge?acks=1');
+    expect(bridgeUrl({ protocol: 'https:', host: 'wall.example' })).toBe('wss://wall.example/bridge?acks=1');
   });
 });
 

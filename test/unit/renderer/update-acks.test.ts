@@ -1,15 +1,15 @@
-// The page acknowledges a replay's numbered updates once it has drawn a frame after taking them in:
+// The page acknowledges numbered updates (live and replayed) once it has drawn a frame after taking them in:
 // one request for all taken before that frame (the highest number), and without frames (a hidden
-// page) after ACK_WITHOUT_FRAME_MS, so a replay in a background window does not stall.
+// page) after ACK_WITHOUT_FRAME_MS, so a page in a background window does not stall.
 import { describe, expect, it } from 'vitest';
-import { ACK_WITHOUT_FRAME_MS, replayAcks, type ReplayAcksEnv } from '../../../renderer/src/state/replay-acks';
+import { ACK_WITHOUT_FRAME_MS, updateAcks, type UpdateAcksEnv } from '../../../renderer/src/state/update-acks';
 
 function fakeEnv() {
   let frames: (() => void)[] = [];
   const timers = new Map<number, { fn: () => void; at: number }>();
   let now = 0;
   let id = 0;
-  const env: ReplayAcksEnv = {
+  const env: UpdateAcksEnv = {
     frame: (fn) => void frames.push(fn),
     setTimeout: (fn, ms) => (timers.set(++id, { fn, at: now + ms }), id),
     clearTimeout: (t) => void timers.delete(t as number),
@@ -35,14 +35,14 @@ function fakeEnv() {
 
 function bridge() {
   const acks: number[] = [];
-  return { acks, request: (method: string, params: { seq: number }) => (expect(method).toBe('replay.ack'), acks.push(params.seq), Promise.resolve({ ok: true as const, value: { ok: true as const } })) };
+  return { acks, request: (method: string, params: { seq: number }) => (expect(method).toBe('updates.ack'), acks.push(params.seq), Promise.resolve({ ok: true as const, value: { ok: true as const } })) };
 }
 
-describe('replay acks', () => {
+describe('update acks', () => {
   it('acknowledges after the frame that followed, once for all taken before it', () => {
     const f = fakeEnv();
     const b = bridge();
-    const acks = replayAcks(b as never, f.env);
+    const acks = updateAcks(b as never, f.env);
     acks.taken(3);
     acks.taken(5);
     acks.taken(4);
@@ -62,7 +62,7 @@ describe('replay acks', () => {
   it('acknowledges without a frame after ACK_WITHOUT_FRAME_MS (a hidden page), and not twice', () => {
     const f = fakeEnv();
     const b = bridge();
-    const acks = replayAcks(b as never, f.env);
+    const acks = updateAcks(b as never, f.env);
     acks.taken(1);
     f.advance(ACK_WITHOUT_FRAME_MS - 1);
     expect(b.acks).toEqual([]);

@@ -1,14 +1,14 @@
-// A replay's flow control: the next update waits for the page to take the last one in (a snapshot
+// A page's flow control (live and replay): the next update waits for the page to take the last one in (a snapshot
 // entirely, one small delta may be in flight), acks are cumulative and only release what was
 // sent, a new replay is not held by the old one's updates, and a page that never acknowledges
 // holds nothing for longer than ACK_WAIT_MS.
 import { describe, expect, it } from 'vitest';
-import { ACK_WAIT_MS, ReplayFlow } from '../../../main/services/replay-flow.js';
+import { ACK_WAIT_MS, UpdateFlow } from '../../../main/services/update-flow.js';
 
-describe('replay flow', () => {
+describe('update flow', () => {
   it('holds after a snapshot until it is acknowledged; lets one delta be in flight, not two', () => {
     let now = 0;
-    const f = new ReplayFlow(() => now);
+    const f = new UpdateFlow(() => now);
     expect(f.ready()).toBe(true);
     const s = f.sent('snapshot');
     expect(f.ready()).toBe(false);
@@ -26,7 +26,7 @@ describe('replay flow', () => {
   });
 
   it('takes an ack as covering every update up to it, and an ack of a number not sent releases only what was sent', () => {
-    const f = new ReplayFlow(() => 0);
+    const f = new UpdateFlow(() => 0);
     f.sent('snapshot');
     f.sent('delta');
     const last = f.sent('delta');
@@ -44,7 +44,7 @@ describe('replay flow', () => {
   });
 
   it('is not held by a replay closed before (clear), and a late ack of the old one does not release the new', () => {
-    const f = new ReplayFlow(() => 0);
+    const f = new UpdateFlow(() => 0);
     const old = f.sent('snapshot');
     f.clear();
     expect(f.ready()).toBe(true);
@@ -55,11 +55,36 @@ describe('replay flow', () => {
 
   it('stops waiting for a page that never acknowledges after ACK_WAIT_MS', () => {
     let now = 0;
-    const f = new ReplayFlow(() => now);
+    const f = new UpdateFlow(() => now);
     f.sent('snapshot');
     now += ACK_WAIT_MS - 1;
     expect(f.ready()).toBe(false);
     now += 1;
+    expect(f.ready()).toBe(true);
+  });
+
+  it('knows a page that acknowledges; one that stops (or never starts) lapses after ACK_WAIT_MS and has nothing kept for it until it acknowledges again', () => {
+    let now = 0;
+    const f = new UpdateFlow(() => now);
+    expect(f.acknowledging).toBe(false);
+    const s = f.sent('snapshot');
+    for (let k = 0; k < 100; k++) f.sent('delta');
+    expect(f.pending()).toBe(101);
+    expect(f.waitLeft()).toBe(ACK_WAIT_MS);
+    now += ACK_WAIT_MS;
+    expect(f.waitLeft()).toBe(0);
+    // lapsed: everything may go, and nothing is kept (a page that never acknowledges costs nothing)
+    for (let k = 0; k < 10_000; k++) f.sent('delta');
+    expect(f.pending()).toBe(0);
+    expect(f.ready()).toBe(true);
+    f.ack(s);
+    expect(f.acknowledging).toBe(true);
+    const again = f.sent('snapshot');
+    expect(f.pending()).toBe(1);
+    expect(f.ready()).toBe(false);
+    now += 1000;
+    expect(f.waitLeft()).toBe(ACK_WAIT_MS - 1000);
+    f.ack(again);
     expect(f.ready()).toBe(true);
   });
 });
