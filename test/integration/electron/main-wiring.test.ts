@@ -209,6 +209,11 @@ describe('the Electron shell, wired against the Electron API double', () => {
     const snap = snapshotOf(left)!;
     expect(snap.health.broker.url).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+/);
     await waitFor(() => messages(left).some((m) => (m.type === 'health' || m.type === 'snapshot') && m.health.broker.connected), 10_000, 'the services connected to their broker');
+    // the window's renderer acknowledges what it takes in, as the wall's does (flow control: an
+    // Electron window's updates are held until it has)
+    const last = [...messages(left)].reverse().find((m) => (m.type === 'snapshot' || m.type === 'delta') && m.seq !== undefined) as { seq: number } | undefined;
+    expect(last).toBeDefined();
+    left.webContents.ipc(IPC.fromRenderer, [{ type: 'request', id: 9001, method: 'updates.ack', params: { seq: last!.seq } }]);
     const pub = await connectClient(snap.health.broker.url);
     try {
       await publish(pub, 'watchfloor/v1/alarms/110', { id: 'E-1', ts: Date.now(), kind: 'fight', priority: 1, lat: 26.08, lon: 119.3, title: '五一广场有人打架' });
