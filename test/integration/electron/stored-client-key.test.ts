@@ -99,6 +99,11 @@ describe("the Electron shell's broker client key", () => {
     await waitFor(() => e.liveWindows().length === 1, 20_000, 'the wall window');
     e.liveWindows()[0].webContents.ipc(IPC.hello);
     await waitFor(() => health(e).some((h) => h.broker.connected), 15_000, 'the services connected with the stored key');
+    // the window's renderer acknowledges what it takes in, as the wall's does (flow control holds an Electron window's updates until it has)
+    const window = e.liveWindows()[0].webContents;
+    await waitFor(() => (window.messages(IPC.toRenderer) as ServerMessage[]).some((m) => m.type === 'snapshot'), 10_000, 'the snapshot');
+    const last = (window.messages(IPC.toRenderer) as ServerMessage[]).filter((m) => (m.type === 'snapshot' || m.type === 'delta') && m.seq !== undefined).at(-1) as { seq: number };
+    window.ipc(IPC.fromRenderer, [{ type: 'request', id: 9001, method: 'updates.ack', params: { seq: last.seq } }]);
     // an alarm through the mutual-TLS broker reaches the wall
     const pub = await connectClient(mosquitto.url, { ca: [readFileSync(certs.ca)], cert: readFileSync(certs.client!.cert), key: readFileSync(certs.client!.key), reconnectPeriod: 0 });
     await publish(pub, 'watchfloor/v1/alarms/110', { id: 'MTLS-1', ts: Date.now(), kind: 'other', lat: 26.08, lon: 119.3, title: 'mtls' });
