@@ -24,8 +24,6 @@ export type UpdateKind = 'snapshot' | 'delta';
 export class UpdateFlow {
   private seq = 0;
   private readonly outstanding: { seq: number; kind: UpdateKind; at: number }[] = [];
-  /** times an update had to wait */
-  waits = 0;
   /**
    * The page takes part in flow control: it said so when it connected (the wall's pages do), or it
    * has acknowledged an update. Live deltas are held only for such a page (a client that never
@@ -83,9 +81,7 @@ export class UpdateFlow {
   ready(): boolean {
     const o = this.outstanding;
     if (this.lapsedNow() || o.length === 0) return true;
-    if (o.length === 1 && o[0].kind === 'delta') return true;
-    this.waits++;
-    return false;
+    return o.length === 1 && o[0].kind === 'delta';
   }
 
   /** Updates sent and not yet acknowledged. */

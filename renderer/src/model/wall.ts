@@ -156,8 +156,12 @@ export interface WallModel extends SituationData {
 export type WallAction =
   | { type: 'server'; message: PushMessage; at: number }
   | { type: 'connection'; state: ConnectionState; at: number }
-  /** the clock: a page cut off from the services ages what it holds by itself */
-  | { type: 'tick'; at: number }
+  /**
+   * the clock: a page cut off from the services ages what it holds by itself. `frozenMs`: how much
+   * later than due this tick came — the page's own thread was busy (a huge snapshot, a long
+   * frame), so whatever the link brought meanwhile is still waiting to be read
+   */
+  | { type: 'tick'; at: number; frozenMs?: number }
   /** the operator touched the wall (a key, a click, a wheel) */
   | { type: 'looked'; at: number }
   /** back to the whole city: the configured view */
@@ -370,6 +374,19 @@ function withLiveness(m: WallModel, at: number): WallModel {
 export const ERROR_SHOWN_MS = 20_000;
 
 /**
+ * Silence is counted in the page's running time: while its own thread was busy it could not hear
+ * the heartbeats waiting behind it, and dropping the link then (the services were fine) would only
+ * bring another snapshot to chew on — a slow wall PC looping on reconnects. The time the page was
+ * frozen moves its last hearing on by as much; a link that is really silent is still found once
+ * the page has run for the usual three heartbeats without a word.
+ */
+function excuseFrozen(m: WallModel, frozenMs: number, at: number): WallModel {
+  if (!(frozenMs > 0) || m.connection !== 'open') return m;
+  const heardAt = Math.max(m.lastHeardAt ?? 0, m.linkOpenedAt ?? 0);
+  return { ...m, lastHeardAt: Math.min(at, heardAt + frozenMs) };
+}
+
+/**
  * The clock's work: liveness, an old error message let go, and a page cut off from the services
  * dimming the units it holds as they go stale, as the services would.
  */
@@ -410,7 +427,7 @@ export function reduce(m: WallModel, a: WallAction): WallModel {
     case 'connection':
       return withLiveness(connectionChanged(m, a.state, a.at), a.at);
     case 'tick':
-      return tick(m, a.at);
+      return tick(excuseFrozen(m, a.frozenMs ?? 0, a.at), a.at);
     case 'looked':
       return a.at > m.lookedAt ? { ...m, lookedAt: a.at } : m;
     case 'closePending':

@@ -78,6 +78,38 @@ describe('liveness', () => {
     expect(w.model().liveness).toEqual({ live: false, reason: 'link', since: T + 26_000 });
   });
 
+  it('a page whose own thread was busy does not call the link silent for the heartbeats waiting behind it', () => {
+    const w = wall();
+    w.act({ type: 'server', message: { type: 'health', health: health(T + 2000) }, at: T + 2000 });
+    w.act({ type: 'tick', at: T + 3000 });
+    // the page chewed on something for 9 s: the next tick comes 8 s late
+    w.act({ type: 'tick', at: T + 12_000, frozenMs: 8000 });
+    expect(w.model().liveness).toEqual({ live: true });
+    // the heartbeats that waited are read: live, from then on as usual
+    w.act({ type: 'server', message: { type: 'health', health: health(T + 12_000) }, at: T + 12_010 });
+    w.act({ type: 'tick', at: T + 13_000 });
+    expect(w.model().liveness).toEqual({ live: true });
+    // a link that is really silent is still found, once the page has run three heartbeats without a word
+    for (let t = T + 14_000; t <= T + 18_000; t += 1000) {
+      w.act({ type: 'tick', at: t });
+      expect(w.model().liveness.live).toBe(true);
+    }
+    w.act({ type: 'tick', at: T + 19_000 });
+    expect(w.model().liveness).toEqual({ live: false, reason: 'silent', since: T + 12_010 });
+  });
+
+  it('frozen time is excused, not the silence before it', () => {
+    const w = wall();
+    w.act({ type: 'server', message: { type: 'health', health: health(T + 2000) }, at: T + 2000 });
+    // 5 s of running silence, then a tick 2 s late: 6 s of the page's own time, not yet past it
+    for (let t = T + 3000; t <= T + 7000; t += 1000) w.act({ type: 'tick', at: t });
+    w.act({ type: 'tick', at: T + 10_000, frozenMs: 2000 });
+    expect(w.model().liveness.live).toBe(true);
+    // one more second of running: silent (its start moved on by the 2 s the page was away)
+    w.act({ type: 'tick', at: T + 11_000 });
+    expect(w.model().liveness).toEqual({ live: false, reason: 'silent', since: T + 4000 });
+  });
+
   it('a slower heartbeat waits longer before calling the link silent', () => {
     const w = wall();
     w.act({ type: 'server', message: { type: 'health', health: health(T, { heartbeatMs: 10_000 }) }, at: T });
