@@ -242,6 +242,31 @@ function benchInputs() {
   return { kiosks, cameras, partMs, LL, tmp, config: parsed.value };
 }
 
+/**
+ * Installed in the wall page before it loads: `window.__benchArrivals[id]` = [handler start, end]
+ * of the first bridge message naming each id in `window.__benchWatch` (set before a round's
+ * publishes). A string, not a function: tsx would name functions inside with a helper the page lacks.
+ */
+const ARRIVALS = `(() => {
+  window.__benchWatch = [];
+  window.__benchArrivals = {};
+  const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true,
+    get() { return desc.get.call(this); },
+    set(fn) {
+      if (!fn || !String(this.url).includes('/bridge')) return desc.set.call(this, fn);
+      desc.set.call(this, function (ev) {
+        const start = Date.now();
+        fn.call(this, ev);
+        if (!window.__benchWatch.length || typeof ev.data !== 'string') return;
+        const end = Date.now();
+        for (const id of window.__benchWatch) if (!window.__benchArrivals[id] && ev.data.includes('"' + id + '"')) window.__benchArrivals[id] = [start, end];
+      });
+    },
+  });
+})();`;
+
 /** The wall page (video debug hook ready) and the bare hls.js page, both without an HTTP cache. */
 async function openPages(browser: Browser, wallUrl: string, bareUrl: string) {
   const barePage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -249,6 +274,9 @@ async function openPages(browser: Browser, wallUrl: string, bareUrl: string) {
   const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const errors: string[] = [];
   wall.on('pageerror', (e) => errors.push(e.message));
+  // when each bench alarm first reached the page (its bridge message handled): the split of
+  // publish → frame into services + transport, the page until the tile mounts, and the player
+  await wall.addInitScript({ content: ARRIVALS });
   await wall.goto(`${wallUrl}/?videoPerAlarm=1&videoMaxTiles=16&videoGraceMs=300${FRAME_MODE ? `&videoFrame=${FRAME_MODE}` : ''}${FRAME_POOL !== null ? `&videoFramePool=${FRAME_POOL}` : ''}${DISPLAY ? `&display=${DISPLAY}` : ''}`);
   await wall.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
   if (!DISPLAY || DISPLAY.includes('map')) await wall.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 30_000 });
@@ -279,6 +307,11 @@ async function wallRound(b: Bench, ks: KioskCam[], prefix: string, ll: boolean) 
     .waitForFunction(() => { const p = (window as unknown as Hooked).__watchfloor.video.framePool(); return !p || p.warm >= p.size; }, null, { timeout: 20_000, polling: 100 })
     .catch(() => console.warn('  the frame pool did not fill within 20 s'));
   const pool0 = await framePool();
+  await b.wall.evaluate((ids) => {
+    const w = window as unknown as { __benchWatch: string[]; __benchArrivals: Record<string, [number, number]> };
+    w.__benchWatch = ids;
+    w.__benchArrivals = {};
+  }, ids);
   const published: number[] = [];
   for (let i = 0; i < n; i++) {
     published.push(Date.now());
@@ -301,6 +334,7 @@ async function wallRound(b: Bench, ks: KioskCam[], prefix: string, ll: boolean) 
     );
     await b.wall.waitForTimeout(500);
   }
+  const arrivals = await b.wall.evaluate(() => (window as unknown as { __benchArrivals: Record<string, [number, number]> }).__benchArrivals);
   const pool1 = await framePool();
   for (let i = 0; i < n; i++) await b.client.publishAsync(`${PREFIX}/alarms/bench`, alarm(i, 'closed'), { qos: 1 });
   await b.wall.waitForFunction(() => (window as unknown as Hooked).__watchfloor.video.tiles().length === 0, null, { timeout: 15_000, polling: 50 });
@@ -320,6 +354,9 @@ async function wallRound(b: Bench, ks: KioskCam[], prefix: string, ll: boolean) 
     ff: samples[0].map((s, i) => (s.firstFrameAt === null ? null : s.firstFrameAt - published[i])),
     lat: cams.map((_, i) => quantile(samples.map((s) => s[i].latencySec ?? Number.NaN), 0.5)),
     mountToFrame: samples[0].map((s) => s.firstFrameMs ?? Number.NaN),
+    // publish → the page handled its message; then → the tile mounted (first frame − mount→frame)
+    toPage: ids.map((id, i) => (arrivals[id] ? arrivals[id][0] - published[i] : Number.NaN)),
+    pageToMount: samples[0].map((s, i) => (arrivals[ids[i]] && s.firstFrameAt !== null && s.firstFrameMs !== null ? s.firstFrameAt - s.firstFrameMs - arrivals[ids[i]][0] : Number.NaN)),
     lowLatencyTiles: samples[samples.length - 1].filter((s) => s.lowLatency).length,
     server,
     poolNote: pool0 && pool1 ? `; ${pool1.taken - pool0.taken} warm frame(s) taken, ${pool1.misses - pool0.misses} loaded for their tile` : '',
@@ -380,6 +417,8 @@ function pooled(n: number, rounds: WallRoundResult[]) {
   return {
     f: figures(n, rounds.flatMap((r) => r.ff), rounds.flatMap((r) => r.lat)),
     mount: rounds.flatMap((r) => r.mountToFrame),
+    toPage: rounds.flatMap((r) => r.toPage),
+    pageToMount: rounds.flatMap((r) => r.pageToMount),
     note: rounds.length === 1 ? rounds[0].poolNote : '',
   };
 }
@@ -411,7 +450,7 @@ async function tileRounds(b: Bench) {
     const f = w.f;
     wallResults.push(f);
     console.log(
-      `${String(n).padStart(2)} tile(s)${REPEAT > 1 ? ` ×${REPEAT}` : ''}  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame; tile mount→frame median ${r1(quantile(w.mount, 0.5))} ms)` +
+      `${String(n).padStart(2)} tile(s)${REPEAT > 1 ? ` ×${REPEAT}` : ''}  first frame median/p95: wall ${f.firstFrameMs.median}/${f.firstFrameMs.p95} ms (publish→frame, medians: publish→in the page ${r1(quantile(w.toPage.filter(Number.isFinite), 0.5))} ms, page→tile mounted ${r1(quantile(w.pageToMount.filter(Number.isFinite), 0.5))} ms, tile mount→frame ${r1(quantile(w.mount, 0.5))} ms)` +
         `, bare hls.js ${bf.firstFrameMs.median}/${bf.firstFrameMs.p95} ms (loadSource→frame) → ×${ratioOf(f.firstFrameMs.median, bf.firstFrameMs.median)}` +
         ` | latency median/p95: wall ${f.latencySec.median}/${f.latencySec.p95} s, bare ${bf.latencySec.median}/${bf.latencySec.p95} s → ×${ratioOf(f.latencySec.median, bf.latencySec.median)}${w.note}`,
     );
