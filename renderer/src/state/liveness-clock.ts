@@ -11,7 +11,10 @@ export const RESYNC_EVERY_MS = 10_000;
 /** a tick this much later than due means the page itself was held up (timers drift by a few ms) */
 export const FROZEN_AFTER_MS = 500;
 
-export function startLivenessClock(runtime: { bridge: Pick<Bridge, 'resync'>; store: WallStore }, now: () => number = Date.now): () => void {
+/** A hidden page's timers are throttled (to about once a minute): its late ticks say nothing about its thread. */
+const pageHidden = (): boolean => typeof document !== 'undefined' && document.hidden;
+
+export function startLivenessClock(runtime: { bridge: Pick<Bridge, 'resync'>; store: WallStore }, now: () => number = Date.now, hidden: () => boolean = pageHidden): () => void {
   let lastResync = 0;
   let lastTick = now();
   const id = setInterval(() => {
@@ -19,7 +22,7 @@ export function startLivenessClock(runtime: { bridge: Pick<Bridge, 'resync'>; st
     const late = at - lastTick - TICK_MS;
     lastTick = at;
     const s = runtime.store.getState();
-    s.dispatch(late >= FROZEN_AFTER_MS ? { type: 'tick', at, frozenMs: late } : { type: 'tick', at });
+    s.dispatch(late >= FROZEN_AFTER_MS && !hidden() ? { type: 'tick', at, frozenMs: late } : { type: 'tick', at });
     const l = runtime.store.getState().liveness;
     if (!l.live && l.reason === 'silent' && at - lastResync >= RESYNC_EVERY_MS) {
       lastResync = at;

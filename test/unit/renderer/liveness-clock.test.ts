@@ -16,10 +16,10 @@ describe('liveness clock', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  function page() {
+  function page(hidden = false) {
     const store = createWallStore(T);
     const resyncs: number[] = [];
-    const stop = startLivenessClock({ bridge: { resync: () => resyncs.push(clock) }, store }, () => clock);
+    const stop = startLivenessClock({ bridge: { resync: () => resyncs.push(clock) }, store }, () => clock, () => hidden);
     store.getState().dispatch({ type: 'connection', state: 'open', at: T });
     const heartbeat = () =>
       store.getState().dispatch({
@@ -52,6 +52,16 @@ describe('liveness clock', () => {
     p.heartbeat();
     p.run(3000);
     expect(p.resyncs).toEqual([]);
+    p.stop();
+  });
+
+  it('a hidden page’s late ticks are its throttled timers, not a busy thread: silence counts as it passes', () => {
+    const p = page(true);
+    p.heartbeat();
+    const heardAt = clock;
+    p.run(1000);
+    p.freeze(9000);
+    expect(p.resyncs).toEqual([heardAt + 11_000]);
     p.stop();
   });
 
