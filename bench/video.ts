@@ -36,6 +36,7 @@ import { startBareHlsPage } from '../test/helpers/bare-hls.js';
 import type { LiveHlsServer } from '../main/demo/live-hls.js';
 import { demoWebRoutes } from '../main/demo/routes.js';
 import { chromiumPssKb, pageHeapAfterGc } from './lib/chromium-memory.js';
+import { bridgeMessageHook } from './lib/page-instrument.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const GEN = join(repo, 'assets/generated');
@@ -250,21 +251,10 @@ function benchInputs() {
 const ARRIVALS = `(() => {
   window.__benchWatch = [];
   window.__benchArrivals = {};
-  const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-  Object.defineProperty(WebSocket.prototype, 'onmessage', {
-    configurable: true,
-    get() { return desc.get.call(this); },
-    set(fn) {
-      if (!fn || !String(this.url).includes('/bridge')) return desc.set.call(this, fn);
-      desc.set.call(this, function (ev) {
-        const start = Date.now();
-        fn.call(this, ev);
-        if (!window.__benchWatch.length || typeof ev.data !== 'string') return;
-        const end = Date.now();
-        for (const id of window.__benchWatch) if (!window.__benchArrivals[id] && ev.data.includes('"' + id + '"')) window.__benchArrivals[id] = [start, end];
-      });
-    },
-  });
+  ${bridgeMessageHook(`(ev, start, end) => {
+    if (!window.__benchWatch.length || typeof ev.data !== 'string') return;
+    for (const id of window.__benchWatch) if (!window.__benchArrivals[id] && ev.data.includes('"' + id + '"')) window.__benchArrivals[id] = [start, end];
+  }`)}
 })();`;
 
 /** The wall page (video debug hook ready) and the bare hls.js page, both without an HTTP cache. */

@@ -8,6 +8,33 @@
 // name the functions inside with a helper the page lacks.
 import type { Page } from 'playwright-core';
 
+/**
+ * Page-side code (a string, for an init script) that hands every message of the wall's bridge
+ * socket to `observe(ev, start, end)` once the page's own handler has run; `start` and `end` are
+ * Date.now() around that handler. `before` runs when such a socket's handler is installed.
+ */
+export function bridgeMessageHook(observe: string, before = ''): string {
+  return `{
+  const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  const observe = ${observe};
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true,
+    get() {
+      return desc.get.call(this);
+    },
+    set(fn) {
+      if (!fn || !String(this.url).includes('/bridge')) return desc.set.call(this, fn);
+      ${before}
+      desc.set.call(this, function (ev) {
+        const start = Date.now();
+        fn.call(this, ev);
+        observe(ev, start, Date.now());
+      });
+    },
+  });
+}`;
+}
+
 export const PAGE_INSTRUMENT = `(() => {
   const b = { handled: [], frames: [], longMs: 0, sockets: 0, ages: [], acksDropped: 0 };
   window.__bench = b;
@@ -46,24 +73,13 @@ export const PAGE_INSTRUMENT = `(() => {
     }
     return send.call(this, data);
   };
-  const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-  Object.defineProperty(WebSocket.prototype, 'onmessage', {
-    configurable: true,
-    get() {
-      return desc.get.call(this);
-    },
-    set(fn) {
-      if (!fn || !String(this.url).includes('/bridge')) return desc.set.call(this, fn);
-      b.sockets++;
-      watch();
-      desc.set.call(this, function (ev) {
-        const start = Date.now();
-        fn.call(this, ev);
-        const text = typeof ev.data === 'string' ? ev.data : '';
-        b.handled.push([start, Date.now(), /^\\{"type":"(\\w+)"/.exec(text)?.[1] ?? '?', text.length]);
-      });
-    },
-  });
+  ${bridgeMessageHook(
+    `(ev, start, end) => {
+    const text = typeof ev.data === 'string' ? ev.data : '';
+    b.handled.push([start, end, /^\\{"type":"(\\w+)"/.exec(text)?.[1] ?? '?', text.length]);
+  }`,
+    'b.sockets++; watch();',
+  )}
 })();`;
 
 export interface PageBench {
