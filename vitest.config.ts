@@ -14,10 +14,11 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // two files at once: one at a time used 44 % of a 2-core machine (194 s: brokers, child
-          // processes, timers); two took 117 s, every test passing (2026-12-07). Each file starts
-          // its own brokers and hosts on free ports and its own data folders
-          maxWorkers: 2,
+          // one file at a time. Two at once took 117 s instead of 194 s and passed here three times,
+          // but in a clean-clone CI run (2026-12-07) the NATS cluster's failover test lost an alarm
+          // under the load beside it (NC-0 never reached the first wall in 60 s; see the stop's
+          // note): the fault suite's timing is part of what it tests
+          fileParallelism: false,
         },
       },
       {

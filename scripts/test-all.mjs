@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 const projects = (process.env.WATCHFLOOR_TEST_PROJECTS ?? 'unit,integration,e2e').split(',');
 // Anything after `npm test --` goes to vitest (a file filter, say).
 const extra = process.argv.slice(2);
-// Seconds. This 2-core machine (2026-12-07): unit ~80, integration ~120, e2e ~1,070; CI's limit for everything is 5,400.
+// Seconds. This 2-core machine (2026-12-07): unit ~75, integration ~190, e2e ~1,100; CI's limit for everything is 5,400.
 const LIMIT_S = { unit: 600, integration: 900, e2e: 2_400 };
 // When the progress reporter starts naming a file that is still running.
 const SLOW_S = { unit: 60, integration: 120, e2e: 240 };
