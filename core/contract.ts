@@ -20,6 +20,14 @@ export interface BrokerHealth {
   lastMessageAt: number | null;
   reconnects: number;
   error: string | null;
+  /**
+   * messages read from the broker since start, counted by the MQTT client as they arrive, and
+   * messages handed on to the situation: the two differ only by what is between the ingest worker
+   * and the services' thread at that moment. A broker that says it delivered more than `received`
+   * lost them on the way; an alarm missing with the two equal was never delivered.
+   */
+  received: number;
+  handled: number;
 }
 
 /** The situation checkpoint in the data folder (--data DIR). */

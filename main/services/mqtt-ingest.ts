@@ -97,7 +97,7 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     manualConnect: true,
   };
 
-  const health: BrokerHealth = { url: servers[0].url, connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null };
+  const health: BrokerHealth = { url: servers[0].url, connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null, received: 0, handled: 0 };
   let attempt = 0;
   let closing = false;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -152,6 +152,9 @@ export function startMqttIngest(opts: MqttIngestOptions, onMessage: MessageHandl
     }
     const now = Date.now();
     health.lastMessageAt = now;
+    // handed on in this same call (the worker's batch, or the pipeline itself in this thread)
+    health.received++;
+    health.handled++;
     // a handler that throws must not take the MQTT client down with it: counted and reported
     try {
       onMessage(topic, payload, now, packet.retain === true);

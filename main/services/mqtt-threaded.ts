@@ -61,13 +61,15 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
   // what the worker cuts to a marker, this thread reads: one key (packet-guard.ts)
   const workerData: WorkerData = { ...opts, oversizeMarkerKey: oversizeMarkerKey() };
   const worker = new Worker(workerFile, { workerData });
-  let health: BrokerHealth = { url: opts.urls[0], connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null };
+  let health: BrokerHealth = { url: opts.urls[0], connected: false, lastConnectedAt: null, disconnectedAt: Date.now(), lastMessageAt: null, reconnects: 0, error: null, received: 0, handled: 0 };
   let isReady = false;
   const readyWaiters: (() => void)[] = [];
   let closed: (() => void) | undefined;
   let workerError: string | null = null;
   let handlerFailures = 0;
   let handlerError: string | null = null;
+  /** messages this thread has handed to the pipeline: the worker's `handled` means "put in a batch" */
+  let handled = 0;
 
   // Batches are processed in slices of at most SLICE_MS, yielding between slices, so the delta
   // and tick timers keep their cadence even when MQTT delivers faster than we can reduce.
@@ -81,6 +83,7 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
       const bytes = new Uint8Array(m.data);
       for (; queueHead < m.topics.length; queueHead++) {
         const i = queueHead;
+        handled++;
         // A view, not a copy: the pipeline reads it before the next message. A handler that throws
         // must not end the drain (nothing would restart it): the message is lost, counted, reported.
         try {
@@ -142,7 +145,7 @@ export function startIngest(opts: MqttIngestOptions, onMessage: MessageHandler, 
 
   return {
     threaded: true,
-    health: () => ({ ...health, connected: health.connected && !workerError, error: workerError ?? handlerError ?? health.error }),
+    health: () => ({ ...health, handled, connected: health.connected && !workerError, error: workerError ?? handlerError ?? health.error }),
     ready(timeoutMs = 10_000) {
       if (isReady) return Promise.resolve();
       return new Promise((resolve, reject) => {

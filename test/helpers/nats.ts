@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './mosquitto.js';
 
-export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) => existsSync(p));
+/** Debian's, or the one `WATCHFLOOR_NATS_SERVER` names: a duty room checks the version it runs (docs/operations.md) */
+export const NATS_SERVER = [process.env.WATCHFLOOR_NATS_SERVER ?? '', '/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) => p && existsSync(p));
 
 export interface NatsNode {
   name: string;
   /** mqtt://127.0.0.1:<port> */
   url: string;
+  /** the node's monitoring endpoint, http://127.0.0.1:<port> (/jsz, /connz): what a failure prints */
+  monitor: string;
   /** SIGKILL: no goodbye to the cluster or the clients */
   kill(): void;
   alive(): boolean;
@@ -56,6 +59,7 @@ export async function startNatsCluster(timeoutMs = 30_000, ackWait = process.env
   const nodes: NatsNode[] = ports.map((p, i) => ({
     name: `wf-n${i + 1}`,
     url: `mqtt://127.0.0.1:${p.mqtt}`,
+    monitor: `http://127.0.0.1:${p.http}`,
     kill: () => {
       procs[i]?.kill('SIGKILL');
       procs[i] = null;
@@ -95,4 +99,29 @@ export async function startNatsCluster(timeoutMs = 30_000, ackWait = process.env
     await new Promise((r) => setTimeout(r, 200));
   }
   return { nodes, stop };
+}
+
+interface ConsumerSeq {
+  consumer_seq: number;
+  stream_seq: number;
+}
+interface Jsz {
+  account_details?: { stream_detail?: { name: string; consumer_detail?: { name: string; config?: { filter_subject?: string }; cluster?: { leader?: string }; delivered: ConsumerSeq; ack_floor: ConsumerSeq; num_redelivered: number; num_ack_pending: number }[] }[] }[];
+}
+
+/**
+ * The walls' alarm consumers as their leaders see them (a follower's figures lag or read zero):
+ * deliveries made against the stream sequence reached, for a failure's message. A consumer that
+ * made fewer deliveries than the messages it passed skipped some.
+ */
+export async function alarmConsumers(cluster: NatsCluster): Promise<string[]> {
+  const out: string[] = [];
+  for (const node of cluster.nodes.filter((n) => n.alive())) {
+    const jsz = (await (await fetch(`${node.monitor}/jsz?accounts=true&streams=true&consumers=true&config=true`)).json()) as Jsz;
+    for (const stream of jsz.account_details?.flatMap((a) => a.stream_detail ?? []) ?? [])
+      for (const c of stream.consumer_detail ?? [])
+        if (c.config?.filter_subject?.includes('.alarms.') && c.cluster?.leader === node.name)
+          out.push(`${c.name} on ${node.name}: ${c.delivered.consumer_seq} deliveries to stream seq ${c.delivered.stream_seq}, ack floor ${c.ack_floor.stream_seq}, ${c.num_redelivered} redelivered, ${c.num_ack_pending} awaiting ack`);
+  }
+  return out;
 }

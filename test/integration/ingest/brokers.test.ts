@@ -44,6 +44,9 @@ describe.each(['aedes', 'mosquitto'] as const)('ingest through %s', (brokerKind)
     expect(s.incidents.has('INT-2')).toBe(false);
     expect(s.rejects.map((r) => r.topic)).toEqual([`${P}/alarms/110`, `${P}/alarms/110`, `${P}/alarms/110`]);
     expect(s.rejects[0].excerpt).toBe('{"id": broken');
+    // what the client read and what reached the situation, counted apart: six each
+    await waitFor(() => host.ingest.health().received >= 6, 5_000, 'the worker’s count');
+    expect(host.ingest.health()).toMatchObject({ received: 6, handled: 6 });
     await pub.endAsync();
   });
 

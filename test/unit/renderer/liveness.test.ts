@@ -11,7 +11,7 @@ import { initialModel, reduce, type WallAction, type WallModel } from '../../../
 const T = Date.UTC(2026, 11, 5, 9);
 /** the services' clock runs 30 s ahead of the page's */
 const SKEW = 30_000;
-const broker = (o: Partial<BrokerHealth> = {}): BrokerHealth => ({ url: 'mqtt://b', connected: true, lastConnectedAt: T, disconnectedAt: null, lastMessageAt: T, reconnects: 0, error: null, ...o });
+const broker = (o: Partial<BrokerHealth> = {}): BrokerHealth => ({ url: 'mqtt://b', connected: true, lastConnectedAt: T, disconnectedAt: null, lastMessageAt: T, reconnects: 0, error: null, received: 0, handled: 0, ...o });
 const feed = (o: Partial<FeedPulseHealth> = {}): FeedPulseHealth => ({ state: 'live', lastMessageAt: T, usualGapMs: null, stalledAfterMs: 60_000, stalledSince: null, stalls: 0, ...o });
 const health = (pageAt: number, o: Partial<Health> = {}): Health => ({ ok: true, broker: broker(), feed: feed(), at: pageAt + SKEW, heartbeatMs: 2000, ...o }) as Health;
 

@@ -13,7 +13,7 @@ const T = Date.UTC(2026, 11, 5, 9);
 /** the period replayed: yesterday morning */
 const FROM = T - 86_400_000;
 const TO = FROM + 30 * 60_000;
-const broker = (o: Partial<BrokerHealth> = {}): BrokerHealth => ({ url: 'mqtt://b', connected: true, lastConnectedAt: T, disconnectedAt: null, lastMessageAt: T, reconnects: 0, error: null, ...o });
+const broker = (o: Partial<BrokerHealth> = {}): BrokerHealth => ({ url: 'mqtt://b', connected: true, lastConnectedAt: T, disconnectedAt: null, lastMessageAt: T, reconnects: 0, error: null, received: 0, handled: 0, ...o });
 const feed = (o: Partial<FeedPulseHealth> = {}): FeedPulseHealth => ({ state: 'live', lastMessageAt: T, usualGapMs: null, stalledAfterMs: 60_000, stalledSince: null, stalls: 0, ...o });
 const health = (at: number, o: Partial<Health> = {}): Health => ({ ok: true, broker: broker(), feed: feed(), at, heartbeatMs: 2000, ...o }) as Health;
 const replay = (o: Partial<ReplayState> = {}): ReplayState => ({ mode: 'replay', from: FROM, to: TO, at: FROM, playing: false, speed: 1, loading: false, markers: [], density: { bucketMs: 60_000, counts: [] }, bookmarks: [], error: null, ...o });
