@@ -18,6 +18,7 @@ export const en: Messages = {
     languageTitle: 'Switch language (L)',
     brokerError: 'error: {{error}}',
     reconnects: 'reconnected {{count}} times',
+    brokerCounts: 'read {{received}} messages, handed on {{handled}}',
     accessRefused: '{{count}} requests refused, latest: {{last}}',
     accessClients: '{{peers}} of {{max}} clients',
   },

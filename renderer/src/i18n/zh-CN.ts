@@ -16,6 +16,7 @@ export const zhCN = {
     languageTitle: '切换语言（L）',
     brokerError: '错误：{{error}}',
     reconnects: '已重连 {{count}} 次',
+    brokerCounts: '已接收 {{received}} 条消息，已处理 {{handled}} 条',
     accessRefused: '已拒绝 {{count}} 次访问，最近一次：{{last}}',
     accessClients: '{{peers}} / {{max}} 个客户端',
   },

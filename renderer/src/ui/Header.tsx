@@ -73,10 +73,21 @@ function OpenCounts({ incidents, lang }: { incidents: WallState['incidents']; la
 
 type T = (key: string, o?: Record<string, unknown>) => string;
 
-/** The broker line's tooltip: where, the last error, reconnects. */
-const brokerTitleOf = (health: WallState['health'], t: T) =>
+/**
+ * The broker line's tooltip: where, the last error, reconnects, and what the wall read against what
+ * it handed on (a support call's first question: did the alarm reach the wall at all?).
+ */
+export const brokerTitleOf = (health: WallState['health'], t: T, lang: string) =>
   health
-    ? [health.broker.url, health.broker.error ? t('header.brokerError', { error: health.broker.error }) : '', health.broker.reconnects ? t('header.reconnects', { count: health.broker.reconnects }) : ''].filter(Boolean).join('\n')
+    ? [
+        health.broker.url,
+        health.broker.error ? t('header.brokerError', { error: health.broker.error }) : '',
+        health.broker.reconnects ? t('header.reconnects', { count: health.broker.reconnects }) : '',
+        // (a page of services older than the counters has neither)
+        health.broker.received !== undefined ? t('header.brokerCounts', { received: formatNumber(health.broker.received, lang), handled: formatNumber(health.broker.handled ?? 0, lang) }) : '',
+      ]
+        .filter(Boolean)
+        .join('\n')
     : undefined;
 
 /** Who the shell turned away (hostile or broken clients): in the bridge line's tooltip. */
@@ -105,7 +116,7 @@ function ConnectionLines({ now, lang }: { now: number; lang: string }) {
         <span>{t('header.bridge')}</span>
         <span className="conn-state">{t(silent ? 'connection.silent' : `connection.${connection}`)}</span>
       </div>
-      <div className="conn-line" title={brokerTitleOf(health, t)} data-testid="broker-line">
+      <div className="conn-line" title={brokerTitleOf(health, t, lang)} data-testid="broker-line">
         <span className={`light ${brokerUp ? 'open' : 'closed'}`} />
         <span>{t('header.broker')}</span>
         <span className="conn-state">{t(brokerUp ? 'connection.brokerUp' : 'connection.brokerDown')}</span>
