@@ -1,7 +1,8 @@
 // A broker cluster a city already runs (issue #16's fault suite): three NATS nodes serving MQTT with
 // JetStream, the wall given all three. The node the wall is on is killed with SIGKILL in the middle
 // of a stream of QoS 1 alarms; the wall moves to another node and holds every alarm exactly once.
-// A second wall on the same cluster does the same, and the two agree on operator actions after it.
+// A second wall on the same cluster does the same, and the two agree on operator actions after it:
+// acknowledgements both ways, then an incident dispatched on one wall and resolved on the other.
 //
 // Debian's nats-server 2.9.10 itself sometimes drops one alarm for one wall across the failover: its
 // replicated consumer moves past a message it never delivered when the consumer's leader changes
@@ -138,5 +139,12 @@ describe.skipIf(missingTool(!!NATS_SERVER, 'nats-server'))('two walls on a 3-nod
     await waitFor(() => !!b.incidents.get('NC-0')!.acknowledged && !!s.incidents.get('NC-1')!.acknowledged, 30_000, 'each wall to show the other’s acknowledgement');
     expect(b.incidents.get('NC-0')).toMatchObject({ state: 'acknowledged', acknowledgedBy: '张警官', acknowledgedAt: s.incidents.get('NC-0')!.acknowledgedAt });
     expect(s.incidents.get('NC-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: '李调度', acknowledgedAt: b.incidents.get('NC-1')!.acknowledgedAt });
+    // and on an incident's course: dispatched (by radio) on one wall, resolved on the other, each seen on both
+    expect(host.situation.act({ id: 'nats-dispatch-2', incidentId: 'NC-2', kind: 'dispatch', by: '张警官', role: 'commander', note: '电台派巡逻车' }).ok).toBe(true);
+    await waitFor(() => b.incidents.get('NC-2')!.state === 'dispatched', 30_000, 'the second wall to show the dispatch');
+    expect(second.situation.act({ id: 'nats-resolve-2', incidentId: 'NC-2', kind: 'resolve', by: '李调度', role: 'dispatcher' }).ok).toBe(true);
+    await waitFor(() => s.incidents.get('NC-2')!.state === 'resolved', 30_000, 'the first wall to show the resolve');
+    for (const w of [s, b]) expect(w.incidents.get('NC-2')).toMatchObject({ state: 'resolved', status: 'closed', closedAt: b.incidents.get('NC-2')!.closedAt });
+    expect(s.incidents.get('NC-2')!.timeline.map((e) => e.kind)).toEqual(b.incidents.get('NC-2')!.timeline.map((e) => e.kind));
   });
 });
