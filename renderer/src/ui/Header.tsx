@@ -83,8 +83,7 @@ export const brokerTitleOf = (health: WallState['health'], t: T, lang: string) =
         health.broker.url,
         health.broker.error ? t('header.brokerError', { error: health.broker.error }) : '',
         health.broker.reconnects ? t('header.reconnects', { count: health.broker.reconnects }) : '',
-        // (a page of services older than the counters has neither)
-        health.broker.received !== undefined ? t('header.brokerCounts', { received: formatNumber(health.broker.received, lang), handled: formatNumber(health.broker.handled ?? 0, lang) }) : '',
+        t('header.brokerCounts', { received: formatNumber(health.broker.received, lang), handled: formatNumber(health.broker.handled, lang) }),
       ]
         .filter(Boolean)
         .join('\n')

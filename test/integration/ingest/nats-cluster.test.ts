@@ -59,6 +59,8 @@ async function streamThroughFailover(run: number): Promise<Run> {
   const sent: Promise<void>[] = [];
   for (let i = 0; i < N; i++) {
     sent.push(publish(r.pub, `${P}/alarms/110`, alarm(i)));
+    // pacing, not a wait for a condition: the stream is spread over a few hundred ms so that the
+    // kill lands in the middle of it, with alarms in flight on both sides of it
     if (i === KILL_AT) {
       victim!.kill();
       r.killedAt = Date.now();
