@@ -18,10 +18,9 @@ function playwrightDisabledFeatures(): string[] {
 }
 
 describe("the tests' Chromium switches", () => {
-  it("repeat every feature Playwright itself disables", () => {
+  it('repeat every feature Playwright itself disables', () => {
     const theirs = playwrightDisabledFeatures();
     expect(theirs.length).toBeGreaterThan(5);
     expect(theirs.filter((f) => !PLAYWRIGHT_DISABLED_FEATURES.includes(f))).toEqual([]);
   });
-
 });
