@@ -6,7 +6,8 @@ import type { WallState } from './state/store';
 import type { SoundLog } from './ui/alert-sound';
 import type { MemoryWatchdogStatus } from './state/memory-watchdog';
 import type { WallRuntime } from './ui/context';
-import { renderMapPicture } from './map/map-picture';
+import { openMapPictures, renderMapPicture } from './map/map-picture';
+import type { IncidentKind } from '../../core/domain';
 
 /** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
 export interface DrawStats {
@@ -42,8 +43,18 @@ declare global {
       stats: () => DrawStats | null;
       sounds: () => SoundLog[];
       memory?: () => MemoryWatchdogStatus;
-      /** draws `n` small case pictures of the situation the page is sent now, as a case export does; how many were drawn (tests: the page's WebGL contexts after many) */
-      mapPictures: (n: number) => Promise<number>;
+      /**
+       * draws `n` small case pictures of the situation the page is sent now, each on a map of its
+       * own (`oneMap`: all on one map, as one case export does); how many were drawn (tests: the
+       * page's WebGL contexts after many)
+       */
+      mapPictures: (n: number, oneMap?: boolean) => Promise<number>;
+      /**
+       * case pictures (PNG data URLs) of the situation the page is sent now, one per moment: about
+       * `incidentId`, without the units where `noUnits`; all on one map, or each on its own (tests:
+       * one map's later pictures must be what a map of their own draws)
+       */
+      mapPictureUrls: (moments: { incidentId: string; noUnits?: boolean }[], oneMap: boolean) => Promise<string[]>;
     };
   }
 }
@@ -57,17 +68,46 @@ export function installDebugHook(runtime: WallRuntime, win: Window = window): vo
     overlay: () => debug.overlay(),
     stats: () => debug.stats(),
     sounds: () => debug.sounds.slice(),
-    async mapPictures(n) {
+    async mapPictures(n, oneMap = false) {
       const situation = await runtime.bridge.request('situation.get', {});
       const s = store.getState();
       if (!situation.ok || !s.health) return 0;
+      const session = { reference: s.reference, health: s.health, width: 320, height: 200, kindLabel: (k: IncidentKind) => k, language: 'zh-CN' };
+      const moment = { situation: situation.value, at: situation.value.now, incidentId: situation.value.incidents[0]?.id ?? '' };
+      const shared = oneMap ? openMapPictures(session, moment) : null;
       let drawn = 0;
-      for (let i = 0; i < n; i++) {
-        const at = situation.value.now;
-        await renderMapPicture({ reference: s.reference, situation: situation.value, health: s.health, at, incidentId: situation.value.incidents[0]?.id ?? '', width: 320, height: 200, kindLabel: (k) => k, language: 'zh-CN' });
-        drawn++;
+      try {
+        for (let i = 0; i < n; i++) {
+          await (shared ? shared.draw(moment) : renderMapPicture({ ...session, ...moment }));
+          drawn++;
+        }
+      } finally {
+        shared?.close();
       }
       return drawn;
+    },
+    async mapPictureUrls(moments, oneMap) {
+      const situation = await runtime.bridge.request('situation.get', {});
+      const s = store.getState();
+      if (!situation.ok || !s.health) throw new Error('no situation to picture');
+      const session = { reference: s.reference, health: s.health, width: 480, height: 300, kindLabel: (k: IncidentKind) => k, language: 'zh-CN' };
+      const orders = moments.map((m) => ({ situation: m.noUnits ? { ...situation.value, units: [] } : situation.value, at: situation.value.now, incidentId: m.incidentId }));
+      const shared = oneMap && orders.length ? openMapPictures(session, orders[0]) : null;
+      const urls: string[] = [];
+      try {
+        for (const o of orders) {
+          const png = await (shared ? shared.draw(o) : renderMapPicture({ ...session, ...o }));
+          urls.push(await new Promise<string>((resolve, reject) => {
+            const r = new FileReader();
+            r.onload = () => resolve(String(r.result));
+            r.onerror = () => reject(r.error ?? new Error('the picture could not be read'));
+            r.readAsDataURL(png);
+          }));
+        }
+      } finally {
+        shared?.close();
+      }
+      return urls;
     },
   };
 }

@@ -256,15 +256,23 @@ export function createFrameLoop(d: FrameLoopDeps): FrameLoop {
 const pick = (s: WallState) => ({ incidents: s.incidents, kiosks: s.kiosks, cameras: s.cameras, units: s.units, layers: s.layers, selectedId: s.selectedId, highlight: s.highlight });
 
 /**
+ * The animation instant of a still picture: a pulse a fifth of the way out (a clear ring around a
+ * marker not yet acknowledged), an SOS kiosk in its lit half, a search ring partly grown. Fixed, so
+ * a moment's picture is the same whenever it is drawn, not caught at a random phase.
+ */
+export const STILL_ANIMATION_MS = 320;
+
+/**
  * Both canvases' layers for the model as it stands, all at once, without the live pacing (a
- * picture of the map: map-picture.ts). The same layers the frame loop hands over.
+ * picture of the map: map-picture.ts). The same layers the frame loop hands over, their
+ * animations stopped at STILL_ANIMATION_MS.
  */
 export function stillLayers(s: WallState, d: Pick<FrameLoopDeps, 'map' | 'size' | 'scale' | 'icons' | 'kindLabel' | 'language'>, memo: LayerMemo) {
   const clock = wallClock(s, Date.now());
   const trails = s.layers.units && s.layers.trails ? buildTrailSegments(s.units, { showOffline: s.layers.offlineUnits }) : null;
   const none = () => {};
   return buildLayers(
-    { ...pick(s), unitsVersion: s.unitsVersion, trails, now: clock, time: performance.now(), scale: d.scale, kindLabel: d.kindLabel, language: d.language(), icons: d.icons, onPickIncident: none, view: viewOf(d.map, d.size), grid: gridInputOf(s, clock), onPickCluster: none, onPickCamera: none },
+    { ...pick(s), unitsVersion: s.unitsVersion, trails, now: clock, time: STILL_ANIMATION_MS, scale: d.scale, kindLabel: d.kindLabel, language: d.language(), icons: d.icons, onPickIncident: none, view: viewOf(d.map, d.size), grid: gridInputOf(s, clock), onPickCluster: none, onPickCamera: none },
     memo,
   );
 }

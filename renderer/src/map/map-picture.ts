@@ -17,22 +17,35 @@ import { mountOverlays } from './overlays';
 import { RedrawBudget } from './redrawBudget';
 import { buildStyle } from './style';
 
-export interface PictureOrder {
+/** What every picture of one session shares: the wall's reference data, the size, the words. */
+export interface PictureSession {
   reference: ReferencePayload | null;
-  situation: SituationSnapshot;
   health: Health;
-  /** the moment (the replay clock the picture is read against) */
-  at: number;
-  /** the incident the moment is about: selected, and in the middle */
-  incidentId: string;
   width: number;
   height: number;
   kindLabel: (k: IncidentKind) => string;
   language: string;
+  /** a picture gives up after this long (a map that never settles) */
+  timeoutMs?: number;
+}
+
+/** One moment to picture. */
+export interface PictureMoment {
+  situation: SituationSnapshot;
+  /** the moment (the replay clock the picture is read against) */
+  at: number;
+  /** the incident the moment is about: selected, and in the middle */
+  incidentId: string;
   /** a line across the top of the picture (when, what, which incident), so the file says what it shows on its own */
   caption?: string;
-  /** gives up after this long (a map that never settles) */
-  timeoutMs?: number;
+}
+
+export type PictureOrder = PictureSession & PictureMoment;
+
+/** Pictures drawn one after another on one map (a case's key moments); closed when done. */
+export interface MapPictures {
+  draw(moment: PictureMoment): Promise<Blob>;
+  close(): void;
 }
 
 /**
@@ -45,7 +58,7 @@ const PICTURE_SCALE = 1.5;
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
 /** The model of the picture: the wall's reducer fed the recorded situation as a paused replay at `at`. */
-function pictureStore(o: PictureOrder) {
+function pictureStore(o: PictureSession & PictureMoment) {
   const store = createWallStore(Date.now());
   const { dispatch } = store.getState();
   const now = Date.now();
@@ -66,8 +79,23 @@ async function until(ready: () => boolean, ms: number, what: string): Promise<vo
   }
 }
 
-/** Renders the picture; a PNG. */
+/** Renders one picture; a PNG. */
 export async function renderMapPicture(o: PictureOrder): Promise<Blob> {
+  const pictures = openMapPictures(o, o);
+  try {
+    return await pictures.draw(o);
+  } finally {
+    pictures.close();
+  }
+}
+
+/**
+ * A map for pictures, away from the screen: made once, then each moment is its own model's layers
+ * on it, the camera fitted to that moment. A map costs far more to make (its style takes the whole
+ * grid GeoJSON to maplibre's worker, three WebGL contexts compile their shaders) than to move and
+ * redraw, and a case's moments are usually of one place. The map starts where `first` is.
+ */
+export function openMapPictures(o: PictureSession, first?: PictureMoment): MapPictures {
   const timeoutMs = o.timeoutMs ?? 20_000;
   const el = document.createElement('div');
   // away from the screen, at the picture's size (maplibre sizes itself from its container)
@@ -75,13 +103,13 @@ export async function renderMapPicture(o: PictureOrder): Promise<Blob> {
   el.setAttribute('aria-hidden', 'true');
   el.dataset.testid = 'map-picture';
   document.body.appendChild(el);
-  const store = pictureStore(o);
-  const bounds = pictureBounds(o.situation, o.incidentId);
   const view = o.reference?.view ?? { lon: 119.3, lat: 26.06, zoom: 11.5 };
+  const padding = Math.round(Math.min(o.width, o.height) * 0.12);
+  const firstBounds = first ? pictureBounds(first.situation, first.incidentId) : null;
   const map = new MaplibreMap({
     container: el,
     style: buildStyle(o.reference?.grids ?? null, PICTURE_SCALE),
-    ...(bounds ? { bounds, fitBoundsOptions: { padding: Math.round(Math.min(o.width, o.height) * 0.12), maxZoom: 16 } } : { center: [view.lon, view.lat] as [number, number], zoom: view.zoom }),
+    ...(firstBounds ? { bounds: firstBounds, fitBoundsOptions: { padding, maxZoom: 16 } } : { center: [view.lon, view.lat] as [number, number], zoom: view.zoom }),
     interactive: false,
     attributionControl: false,
     localIdeographFontFamily: '"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
@@ -94,11 +122,19 @@ export async function renderMapPicture(o: PictureOrder): Promise<Blob> {
   const overlays = mountOverlays(map, { budget: new RedrawBudget(), tooltip: () => null, onRemount: () => {}, keepPixels: true });
   let idle = false;
   map.on('idle', () => (idle = true));
-  try {
+  let closed = false;
+  // one picture at a time: each moves the one map
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const drawOne = async (m: PictureMoment): Promise<Blob> => {
+    if (closed) throw new Error('the map pictures were closed');
     await until(() => map.loaded() && overlays.ready(), timeoutMs, 'the map to load');
+    const store = pictureStore({ ...o, ...m });
+    const bounds = pictureBounds(m.situation, m.incidentId);
+    if (bounds) map.fitBounds(bounds, { padding, maxZoom: 16, animate: false });
+    else map.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom });
     const size = { width: o.width, height: o.height };
-    const icons = sharedIconAtlas();
-    const { base, alerts } = stillLayers(store.getState(), { map, size, scale: PICTURE_SCALE, icons, kindLabel: o.kindLabel, language: () => o.language }, new LayerMemo());
+    const { base, alerts } = stillLayers(store.getState(), { map, size, scale: PICTURE_SCALE, icons: sharedIconAtlas(), kindLabel: o.kindLabel, language: () => o.language }, new LayerMemo());
     const before = overlays.stats();
     const drawn = () => {
       const now = overlays.stats();
@@ -112,18 +148,29 @@ export async function renderMapPicture(o: PictureOrder): Promise<Blob> {
     await until(() => drawn() && idle && !map.isMoving(), timeoutMs, 'the map to settle');
     await nextFrame();
     if (basemapError) console.warn('map picture without its basemap:', basemapError);
-    return await compose(el, o.width, o.height, o.caption);
-  } finally {
-    const canvases = [...el.querySelectorAll('canvas')];
-    overlays.destroy();
-    detachBasemap();
-    map.remove();
-    // neither maplibre nor luma.gl gives its WebGL context up when removed, and a page may hold
-    // only 16: a case with six moments makes 18, and Chromium would take the oldest — the live
-    // wall's own map — to make room for the next
-    for (const c of canvases) releaseContext(c);
-    el.remove();
-  }
+    return await compose(el, o.width, o.height, m.caption);
+  };
+
+  return {
+    draw(m) {
+      const next = queue.then(() => drawOne(m));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      const canvases = [...el.querySelectorAll('canvas')];
+      overlays.destroy();
+      detachBasemap();
+      map.remove();
+      // neither maplibre nor luma.gl gives its WebGL context up when removed, and a page may hold
+      // only 16: every picture session takes three, and after a few exports Chromium would take
+      // the oldest — the live wall's own map — to make room for the next
+      for (const c of canvases) releaseContext(c);
+      el.remove();
+    },
+  };
 }
 
 /** Gives a canvas's WebGL context back to the browser now, not when it is collected. */

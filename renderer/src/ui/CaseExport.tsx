@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { CaseCheck, CaseExportResult, CasePlan } from '../../../core/contract';
 import type { IncidentKind } from '../../../core/domain';
 import { formatFullDateTime } from '../i18n/format';
-import { renderMapPicture } from '../map/map-picture';
+import { type MapPictures, openMapPictures } from '../map/map-picture';
 import { useObservable, useRuntime, useTimeZone, useWall, type WallRuntime } from './context';
 import { explainError } from './incident-actions';
 
@@ -48,36 +48,48 @@ async function base64Of(blob: Blob): Promise<string> {
 }
 
 /**
- * Each key moment of the plan drawn by this page's own map and sent in parts; a moment that cannot
- * be drawn or sent is left to the services' sketch.
+ * Each key moment of the plan drawn by this page's own map (one map for all of them) and sent in
+ * parts; a moment that cannot be drawn or sent is left to the services' sketch.
  */
 async function drawMoments(runtime: WallRuntime, plan: CasePlan, subject: CaseSubject, words: Words): Promise<void> {
+  const held: { pictures: MapPictures | null } = { pictures: null };
+  try {
+    for (const m of plan.moments) await drawMoment(runtime, plan, subject, words, m, held);
+  } finally {
+    held.pictures?.close();
+  }
+}
+
+/** One key moment drawn (on the held pictures' map, opened for the first) and sent. */
+async function drawMoment(runtime: WallRuntime, plan: CasePlan, subject: CaseSubject, words: Words, m: CasePlan['moments'][number], held: { pictures: MapPictures | null }): Promise<void> {
   const { bridge, store } = runtime;
-  for (const m of plan.moments) {
-    runtime.caseExport.set({ state: 'exporting', subject, drawing: { n: m.index + 1, count: plan.moments.length } });
-    const situation = await bridge.request('case.moment', { token: plan.token, index: m.index });
-    if (!situation.ok) {
-      console.warn(`case ${plan.caseId}: no situation for moment ${m.index}: ${situation.error}`);
-      continue;
-    }
-    const s = store.getState();
-    let data: string;
-    try {
-      const title = situation.value.incidents.find((i) => i.id === m.incidentId)?.title ?? m.incidentId;
-      const caption = words.t('cases.pictureCaption', { time: formatFullDateTime(m.at, words.timeZone), what: m.kinds.map((k) => words.t(`cases.moment.${k}`)).join('、'), title });
-      const png = await renderMapPicture({ reference: s.reference, situation: situation.value, health: s.health!, at: m.at, incidentId: m.incidentId, ...PICTURE_SIZE, caption, kindLabel: (k: IncidentKind) => words.t(`kinds.${k}`), language: words.language });
-      data = await base64Of(png);
-    } catch (e) {
-      console.warn(`case ${plan.caseId}: moment ${m.index} not drawn: ${(e as Error).message}`);
-      continue;
-    }
-    const parts = Math.ceil(data.length / plan.partChars);
-    for (let part = 0; part < parts; part++) {
-      const r = await bridge.request('case.picture', { token: plan.token, index: m.index, part, parts, data: data.slice(part * plan.partChars, (part + 1) * plan.partChars) });
-      if (!r.ok) {
-        console.warn(`case ${plan.caseId}: moment ${m.index} not sent: ${r.error}`);
-        break;
-      }
+  runtime.caseExport.set({ state: 'exporting', subject, drawing: { n: m.index + 1, count: plan.moments.length } });
+  const situation = await bridge.request('case.moment', { token: plan.token, index: m.index });
+  if (!situation.ok) {
+    console.warn(`case ${plan.caseId}: no situation for moment ${m.index}: ${situation.error}`);
+    return;
+  }
+  const s = store.getState();
+  let data: string;
+  try {
+    const title = situation.value.incidents.find((i) => i.id === m.incidentId)?.title ?? m.incidentId;
+    const caption = words.t('cases.pictureCaption', { time: formatFullDateTime(m.at, words.timeZone), what: m.kinds.map((k) => words.t(`cases.moment.${k}`)).join('、'), title });
+    const moment = { situation: situation.value, at: m.at, incidentId: m.incidentId, caption };
+    held.pictures ??= openMapPictures({ reference: s.reference, health: s.health!, ...PICTURE_SIZE, kindLabel: (k: IncidentKind) => words.t(`kinds.${k}`), language: words.language }, moment);
+    data = await base64Of(await held.pictures.draw(moment));
+  } catch (e) {
+    console.warn(`case ${plan.caseId}: moment ${m.index} not drawn: ${(e as Error).message}`);
+    // a map that failed once is not trusted with the next moment: the next opens its own
+    held.pictures?.close();
+    held.pictures = null;
+    return;
+  }
+  const parts = Math.ceil(data.length / plan.partChars);
+  for (let part = 0; part < parts; part++) {
+    const r = await bridge.request('case.picture', { token: plan.token, index: m.index, part, parts, data: data.slice(part * plan.partChars, (part + 1) * plan.partChars) });
+    if (!r.ok) {
+      console.warn(`case ${plan.caseId}: moment ${m.index} not sent: ${r.error}`);
+      break;
     }
   }
 }
