@@ -6,7 +6,7 @@ import type { WallState } from './state/store';
 import type { SoundLog } from './ui/alert-sound';
 import type { MemoryWatchdogStatus } from './state/memory-watchdog';
 import type { WallRuntime } from './ui/context';
-import { openMapPictures, renderMapPicture } from './map/map-picture';
+import { dataUrlOf, openMapPictures, renderMapPicture } from './map/map-picture';
 import type { IncidentKind } from '../../core/domain';
 
 /** How the map has been drawing: deck.gl redraws so far, and the redraw budget's view. */
@@ -97,12 +97,7 @@ export function installDebugHook(runtime: WallRuntime, win: Window = window): vo
       try {
         for (const o of orders) {
           const png = await (shared ? shared.draw(o) : renderMapPicture({ ...session, ...o }));
-          urls.push(await new Promise<string>((resolve, reject) => {
-            const r = new FileReader();
-            r.onload = () => resolve(String(r.result));
-            r.onerror = () => reject(r.error ?? new Error('the picture could not be read'));
-            r.readAsDataURL(png);
-          }));
+          urls.push(await dataUrlOf(png));
         }
       } finally {
         shared?.close();

@@ -173,6 +173,16 @@ export function openMapPictures(o: PictureSession, first?: PictureMoment): MapPi
   };
 }
 
+/** A picture as a `data:` URL (base64 after the comma). */
+export function dataUrlOf(png: Blob): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error ?? new Error('the picture could not be read'));
+    r.readAsDataURL(png);
+  });
+}
+
 /** Gives a canvas's WebGL context back to the browser now, not when it is collected. */
 function releaseContext(canvas: HTMLCanvasElement): void {
   try {

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { CaseCheck, CaseExportResult, CasePlan } from '../../../core/contract';
 import type { IncidentKind } from '../../../core/domain';
 import { formatFullDateTime } from '../i18n/format';
-import { type MapPictures, openMapPictures } from '../map/map-picture';
+import { dataUrlOf, type MapPictures, openMapPictures } from '../map/map-picture';
 import { useObservable, useRuntime, useTimeZone, useWall, type WallRuntime } from './context';
 import { explainError } from './incident-actions';
 
@@ -38,12 +38,7 @@ export const PICTURE_SIZE = { width: 1280, height: 800 };
 
 /** A blob's bytes as base64. */
 async function base64Of(blob: Blob): Promise<string> {
-  const url = await new Promise<string>((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error ?? new Error('the picture could not be read'));
-    r.readAsDataURL(blob);
-  });
+  const url = await dataUrlOf(blob);
   return url.slice(url.indexOf(',') + 1);
 }
 
