@@ -30,6 +30,10 @@ export default defineConfig({
           // one file at a time: two at once on the 2-core VM (2026-12-06) took 905 s instead of
           // ~1,065 s but failed 5 tests (pages and players starved past their waits)
           fileParallelism: false,
+          // the files share one module cache (playwright-core, the services' code): each file's
+          // own import took ~1.2 s of the run's 33 s of imports (2026-12-08). The test files keep
+          // their state in their own modules; the helpers hold none between files
+          isolate: false,
         },
       },
     ],

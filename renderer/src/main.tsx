@@ -5,6 +5,7 @@ import { I18nextProvider } from 'react-i18next';
 import { pickBridge } from './bridge';
 import { installDebugHook } from './debug';
 import { initI18n, initialLanguage, normaliseLanguage, setLanguage } from './i18n';
+import { prewarmMapWorker } from './map/map-worker';
 import { hasWebGL2, webglProbe } from './map/webgl';
 import { startLivenessClock } from './state/liveness-clock';
 import { memoryWatchdogSettings } from './model/memory-watchdog';
@@ -37,6 +38,8 @@ const { dispatch } = store.getState();
 const webgl = hasWebGL2() ? 'ok' : 'unavailable';
 document.body.dataset.webgl = webgl;
 dispatch({ type: 'webgl', state: webgl });
+// maplibre's worker boots while the page connects, not after (map/map-worker.ts)
+prewarmMapWorker(search, webgl);
 
 installDebugHook(runtime);
 

@@ -4,9 +4,8 @@
 // show or hide the grid outlines), tells the model the map's zoom, and lets the frame loop
 // (frame-loop.ts) turn the model into layers outside React, so a stream of deltas never
 // re-renders a component.
-import { Map as MaplibreMap, setWorkerUrl } from 'maplibre-gl';
+import { Map as MaplibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReferencePayload } from '../../../core/contract';
@@ -22,13 +21,17 @@ import { createFrameLoop, FRAME_MS, trackMapSize } from './frame-loop';
 import { sharedIconAtlas } from './icons';
 import { CLUSTER_RADIUS_PX, LayerMemo } from './layers';
 import { MapNotices } from './MapNotices';
+import { setMapWorkerUrl } from './map-worker';
 import { mountOverlays, type Overlays } from './overlays';
 import { RedrawBudget } from './redrawBudget';
 import { buildStyle, GRID_LAYER_IDS } from './style';
 import { tooltipText } from './tooltip';
 import { webglProbe } from './webgl';
 
-setWorkerUrl(workerUrl);
+setMapWorkerUrl();
+
+/** the performance mark a wall's map is made at */
+export const MAP_MADE_MARK = 'watchfloor:map-made';
 
 export function uiScale(width: number): number {
   return Math.min(2.2, Math.max(1, width / 1920));
@@ -53,6 +56,8 @@ const drawsAtOnce = (s: WallState, prev: WallState) =>
 /** A maplibre map over the grids, at the configured view (a bigger wall shows the same area in more detail, not more area). */
 function makeMap(el: HTMLElement, ref: ReferencePayload | null, scale: number): MaplibreMap {
   const view = ref?.view ?? { lon: 119.3, lat: 26.06, zoom: 11.5 };
+  // for timing a page's open (docs/performance.md): the map's worker should have started before this
+  performance.mark(MAP_MADE_MARK);
   const map = new MaplibreMap({
     container: el,
     style: buildStyle(ref?.grids ?? null, scale),

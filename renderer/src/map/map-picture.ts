@@ -13,9 +13,13 @@ import { attachBasemap } from './basemap';
 import { stillLayers } from './frame-loop';
 import { sharedIconAtlas } from './icons';
 import { LayerMemo } from './layers';
+import { setMapWorkerUrl } from './map-worker';
 import { mountOverlays } from './overlays';
 import { RedrawBudget } from './redrawBudget';
 import { buildStyle } from './style';
+
+// a picture may be the page's first map (a case exported before the wall's map was made)
+setMapWorkerUrl();
 
 /** What every picture of one session shares: the wall's reference data, the size, the words. */
 export interface PictureSession {

@@ -119,6 +119,18 @@ export function pageRoles({ displayParam, screenParam, gridParam, layout }: Page
   return error ? { ...out, error } : out;
 }
 
+/**
+ * Whether the page at this address may show a map, known before the services answer: its roles
+ * from ?display= (a bad one shows the default wall), else the default wall's; a page named as a
+ * screen (?screen=) takes its roles from a preset not known yet, and may.
+ */
+export function mayShowMap(search: string): boolean {
+  const q = new URLSearchParams(search);
+  const displayParam = q.get('display');
+  if (displayParam === null && (q.get('screen') ?? '').trim() !== '') return true;
+  return pageRoles({ displayParam, screenParam: null, layout: null }).roles.includes('map');
+}
+
 /** What a page with these roles lays out: a main area of the map and/or the video grid, and a side of the board or the dispatch console. */
 export interface DisplayAreas {
   map: boolean;

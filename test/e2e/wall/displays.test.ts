@@ -63,6 +63,12 @@ async function openDisplay(url: string, viewport: { width: number; height: numbe
 }
 
 /** The page's areas: what its body holds, in order (the classes of its children). */
+/** when the page fetched maplibre's worker script and when it made its map (null: never), from the page's own performance entries */
+const mapWorkerTiming = (p: Page) =>
+  p.evaluate(() => ({
+    workerStart: performance.getEntriesByType('resource').find((e) => /maplibre-gl-worker[^/]*\.m?js/.test(e.name))?.startTime ?? null,
+    mapMade: performance.getEntriesByName('watchfloor:map-made')[0]?.startTime ?? null,
+  }));
 const areasOf = (p: Page) => p.evaluate(() => [...document.querySelector('[data-testid="display-body"]')!.children].map((c) => c.className));
 
 beforeAll(async () => {
@@ -98,6 +104,11 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
     // the map fills the page under the header
     const map = (await page.locator('[data-testid="map"]').boundingBox())!;
     expect(map.width).toBe(MAP_VIEW.width);
+    // maplibre's worker was started at the page's first line, not with the map (map/map-worker.ts)
+    const worker = await mapWorkerTiming(page);
+    expect(worker.workerStart).not.toBeNull();
+    expect(worker.mapMade).not.toBeNull();
+    expect(worker.workerStart!).toBeLessThan(worker.mapMade!);
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="video-tile"]').length >= n, ALARMS.length, { timeout: 10_000 });
     await waitForDrawn(page);
     await page.screenshot({ path: join(SHOTS, `map-${MAP_VIEW.width}.png`) });
@@ -110,6 +121,8 @@ describe.skipIf(missing(DEMO_VIDEO_AVAILABLE && DEMO_KIOSKS.length >= 3, 'demo v
     // nothing of the map is made: no maplibre, no deck.gl, no canvas at all
     expect(await page.locator('[data-testid="map"], [data-testid="incident-board"]').count()).toBe(0);
     expect(await page.evaluate(() => ({ canvases: document.querySelectorAll('canvas').length, map: window.__watchfloor!.map(), deck: window.__watchfloor!.deck() }))).toEqual({ canvases: 0, map: null, deck: null });
+    // nor maplibre's worker, which a page with a map starts before it connects
+    expect(await mapWorkerTiming(page)).toEqual({ workerStart: null, mapMade: null });
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="video-cell"]').length === n, ALARMS.length, { timeout: 10_000 });
     // in reading order on the screen: the P1, then the newest, then the oldest
     const cells = await page.locator('[data-testid="video-cell"]').evaluateAll((els) =>

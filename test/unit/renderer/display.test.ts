@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Camera } from '../../../core/domain';
 import { DEFAULT_ROLES, type LayoutState } from '../../../core/display';
-import { alarmsWithoutTiles, areasClass, autoGridShape, displayAreas, MAX_GRID_CELLS, pageRoles, parseGridShape, presetScreen } from '../../../renderer/src/model/display';
+import { alarmsWithoutTiles, areasClass, autoGridShape, displayAreas, MAX_GRID_CELLS, mayShowMap, pageRoles, parseGridShape, presetScreen } from '../../../renderer/src/model/display';
 import { initialModel, reduce } from '../../../renderer/src/model/wall';
 import { incident } from './fixtures';
 
@@ -80,6 +80,31 @@ describe('pageRoles', () => {
     expect(presetScreen({ active: 'day', presets: [{ id: 'day', screens: { left: { roles: ['board'] } } }] }, 'left')).toEqual({ ok: true, value: { preset: 'day', roles: ['board'] } });
     // a screen named like an Object.prototype member is not found in the prototype
     expect(presetScreen(layout(), 'constructor')).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('mayShowMap (whether a page starts the map worker before the services answer)', () => {
+  it('the default wall and any ?display= with the map', () => {
+    expect(mayShowMap('')).toBe(true);
+    expect(mayShowMap('?lang=en')).toBe(true);
+    expect(mayShowMap('?display=map')).toBe(true);
+    expect(mayShowMap('?display=video+map')).toBe(true);
+    expect(mayShowMap('?display=MAP%2Bboard')).toBe(true);
+  });
+  it('not a page whose ?display= leaves the map out', () => {
+    expect(mayShowMap('?display=video')).toBe(false);
+    expect(mayShowMap('?display=board')).toBe(false);
+    expect(mayShowMap('?display=dispatch')).toBe(false);
+    expect(mayShowMap('?display=video+board&screen=left')).toBe(false);
+  });
+  it('a bad ?display= shows the default wall, which has the map', () => {
+    expect(mayShowMap('?display=')).toBe(true);
+    expect(mayShowMap('?display=wall')).toBe(true);
+    expect(DEFAULT_ROLES).toContain('map');
+  });
+  it('a screen whose preset is not known yet may show one', () => {
+    expect(mayShowMap('?screen=left')).toBe(true);
+    expect(mayShowMap('?screen=%20')).toBe(true);
   });
 });
 
