@@ -11,11 +11,13 @@
 //   (d) recording's cost on the pipeline alone (inputs/s with the journal on ÷ off, A B A B): the
 //       harshest form of it; the issue's figure (goal ≥ 0.90) is on live ingest through a broker,
 //       printed by `npm run bench:ingest` ("recording on ÷ off")
-import { closeSync, createReadStream, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+// BENCH_PROFILE=file.cpuprofile writes a CPU profile of the timed seeks (open it in Chrome's DevTools).
+import { closeSync, createReadStream, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { SituationInput } from '../core/inputs.js';
@@ -32,7 +34,7 @@ const UNITS = Number(process.env.BENCH_UNITS ?? 5000);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 40);
 const SNAPSHOT_MS = Number(process.env.BENCH_SNAPSHOT_MS ?? 60_000);
-const SNAPSHOT_INPUTS = Number(process.env.BENCH_SNAPSHOT_INPUTS ?? 15_000);
+const SNAPSHOT_INPUTS = Number(process.env.BENCH_SNAPSHOT_INPUTS ?? 10_000);
 /** the journal's floor between snapshots by inputs (ms of input time; its default 10 s) */
 const SNAPSHOT_MIN_GAP_MS = process.env.BENCH_SNAPSHOT_MIN_GAP_MS === undefined ? undefined : Number(process.env.BENCH_SNAPSHOT_MIN_GAP_MS);
 const LEVEL = Number(process.env.BENCH_ZSTD ?? 3);
@@ -120,11 +122,24 @@ async function main() {
       firstMs.push(performance.now() - first);
     }
     const seekMs: number[] = [];
+    const profiler = process.env.BENCH_PROFILE ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+    }
     for (const at of times) {
       const t = performance.now();
       const r = await recording.situationAt(at);
       seekMs.push(performance.now() - t);
       if (!r.ok) throw new Error(r.error.error);
+    }
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+      profiler.disconnect();
+      console.log(`    the seeks' CPU profile: ${process.env.BENCH_PROFILE}`);
     }
     const naiveTimes = times.slice(0, 3);
     const naiveMs: number[] = [];

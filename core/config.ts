@@ -124,12 +124,12 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       flushEveryMs: z.number().int().min(50).max(1000).default(500),
       snapshotEveryMs: z.number().int().min(1000).max(3_600_000).default(60_000),
-      snapshotEveryInputs: z.number().int().min(1000).max(10_000_000).default(15_000),
+      snapshotEveryInputs: z.number().int().min(1000).max(10_000_000).default(10_000),
       zstdLevel: z.number().int().min(1).max(19).default(3),
       maxAgeHours: z.number().min(0).default(24 * 90),
       maxBytes: z.number().int().min(0).default(50 * 1024 ** 3),
     })
-    .default({ enabled: true, flushEveryMs: 500, snapshotEveryMs: 60_000, snapshotEveryInputs: 15_000, zstdLevel: 3, maxAgeHours: 24 * 90, maxBytes: 50 * 1024 ** 3 }),
+    .default({ enabled: true, flushEveryMs: 500, snapshotEveryMs: 60_000, snapshotEveryInputs: 10_000, zstdLevel: 3, maxAgeHours: 24 * 90, maxBytes: 50 * 1024 ** 3 }),
   /**
    * the services' own log (docs/operations.md#logs): JSON lines in <data>/logs/watchfloor.log (stderr
    * only without a data folder), a new file when one passes `maxFileBytes` or the UTC day changes,

@@ -54,7 +54,7 @@ export interface JournalOptions {
 
 export const LOCK = 'journal.lock';
 /** snapshots after so many inputs come at most this often (input time) */
-export const SNAPSHOT_MIN_GAP_MS = 3_000;
+export const SNAPSHOT_MIN_GAP_MS = 2_000;
 
 export type { JournalHealth, RecoveryReport };
 

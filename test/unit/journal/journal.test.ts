@@ -10,7 +10,7 @@ import { checkpointOf } from '../../../core/situation/checkpoint.js';
 import { createSituation } from '../../../core/situation/situation.js';
 import { FIX_TOPIC } from '../../../core/journal/channels.js';
 import { FixBatchReader } from '../../../core/journal/fix-codec.js';
-import { Journal } from '../../../main/journal/journal.js';
+import { Journal, SNAPSHOT_MIN_GAP_MS } from '../../../main/journal/journal.js';
 import { openMcap } from '../../../main/journal/mcap-read.js';
 import { Recording } from '../../../main/journal/recording.js';
 import { SituationService } from '../../../main/services/situation-service.js';
@@ -153,14 +153,16 @@ describe('journal', () => {
       expect(s.ok && checkpointOf(s.value, { trails: true }), `at +${t - T0}`).toEqual(JSON.parse(at.get(t)!));
     }
     j2.close();
-    // a burst like this one gets none of them by default: not sooner than 3 s after the last
+    // by default a burst like this one gets them no sooner than 2 s of input time after the last:
+    // its 2.4 s get one more, at the first input 2 s in, where 1,000 inputs would give two
     const dir2 = mkdtempSync(join(tmpdir(), 'wf-journal-'));
     const j3 = await Journal.open({ ...opts(dir2), snapshotEveryInputs: 1000 });
     const live2 = service();
     j3.start(live2);
     for (const i of busy) live2.apply(i);
     j3.close();
-    expect(j3.recordings()[0].snapshots.map((s) => s.n)).toEqual([0]);
+    expect(SNAPSHOT_MIN_GAP_MS).toBe(2000);
+    expect(j3.recordings()[0].snapshots.map((s) => s.n)).toEqual([0, 2000]);
   });
 
   it('holds at most a second of receive time in a batch, even when its timer never drains them', async () => {
