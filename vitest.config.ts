@@ -32,7 +32,7 @@ export default defineConfig({
           fileParallelism: false,
           // the files share one module cache (playwright-core, the services' code): each file's
           // own import took ~1.2 s of the run's 33 s of imports (2026-12-08). The test files keep
-          // their state in their own modules; the helpers hold none between files
+          // their state in their own modules; the helpers keep nothing a file depends on
           isolate: false,
         },
       },

@@ -62,13 +62,14 @@ async function openDisplay(url: string, viewport: { width: number; height: numbe
   return p;
 }
 
-/** The page's areas: what its body holds, in order (the classes of its children). */
 /** when the page fetched maplibre's worker script and when it made its map (null: never), from the page's own performance entries */
 const mapWorkerTiming = (p: Page) =>
   p.evaluate(() => ({
     workerStart: performance.getEntriesByType('resource').find((e) => /maplibre-gl-worker[^/]*\.m?js/.test(e.name))?.startTime ?? null,
+    // MAP_MADE_MARK (renderer/src/map/MapView.tsx)
     mapMade: performance.getEntriesByName('watchfloor:map-made')[0]?.startTime ?? null,
   }));
+/** The page's areas: what its body holds, in order (the classes of its children). */
 const areasOf = (p: Page) => p.evaluate(() => [...document.querySelector('[data-testid="display-body"]')!.children].map((c) => c.className));
 
 beforeAll(async () => {
